@@ -1,0 +1,27 @@
+/**
+ * `npm test`: make sure the real binaries the integration tests start are installed, create a
+ * throw-away CA for the HTTPS Akamai stand-in, then run jest with that CA trusted through
+ * NODE_EXTRA_CA_CERTS (read by Node only at process start, hence this wrapper).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureTestCa } from '../src/simulators/tls';
+import { ensureDebianBinaries, PROMTOOL, PUSHGATEWAY } from './lib/debianBinaries';
+
+const root = join(__dirname, '..');
+const log = (line: string) => process.stderr.write(`[npm test] ${line}\n`);
+
+try {
+  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL], log);
+} catch (error) {
+  log((error as Error).message);
+  process.exit(1);
+}
+const ca = ensureTestCa(join(root, '.tmp', 'test-ca'));
+
+const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.bundlePath, TEST_CA_DIR: ca.dir },
+});
+jest.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

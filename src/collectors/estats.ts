@@ -1,0 +1,287 @@
+import {
+  type CredentialSource,
+  type EdgeGridCredentials,
+  forgetCredentials,
+  loadCredentials,
+} from '../akamai/credentials';
+import { EstatsError, type FailureReason } from '../akamai/errors';
+import { type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
+import {
+  buildEstatsFailureRegistry,
+  buildEstatsRegistry,
+  estatsGroupingKey,
+} from '../akamai/estatsMetrics';
+import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
+import { JOB } from '../metrics/catalogue';
+import { serialize } from '../metrics/registry';
+import type { PushgatewayClient } from '../pushgateway/client';
+import { describeGroup } from '../pushgateway/grouping';
+import { type Deadline, sleepWithin } from '../shared/deadline';
+import { CollectorError, describeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { countSeries, pushRunHealth } from './health';
+
+export interface EstatsCollectorDeps {
+  credentialSource: CredentialSource;
+  pushgateway: PushgatewayClient;
+  clientOptions: EstatsClientOptions;
+  /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
+  minRequestIntervalMs: number;
+  logger: Logger;
+}
+
+export interface TargetFailure {
+  target: string;
+  group: string;
+  reason: FailureReason;
+  message: string;
+}
+
+export interface EstatsRunSummary {
+  schedule: string;
+  targets: number;
+  ok: number;
+  failed: TargetFailure[];
+  seriesPushed: number;
+  durationSeconds: number;
+  /** Set when the collector's own health group could not be pushed. */
+  healthPushError?: string;
+}
+
+const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
+  'auth_signature',
+  'auth_inactive_token',
+  'auth_denied',
+]);
+
+/**
+ * One eStats run: for each target in turn, call eStats (paced), map the answer and PUT it to
+ * the target's own group. A failing target gets its failure recorded in its group and never
+ * blocks or erases another target. The run's own health goes last.
+ */
+export async function collectEstats(
+  schedule: EstatsSchedule,
+  deps: EstatsCollectorDeps,
+  deadline: Deadline,
+): Promise<EstatsRunSummary> {
+  const started = performance.now();
+  const { logger, pushgateway } = deps;
+  const failed: TargetFailure[] = [];
+  let ok = 0;
+  let seriesPushed = 0;
+
+  let credentials: EdgeGridCredentials | undefined;
+  let credentialsError: EstatsError | undefined;
+  let credentialsRefreshed = false;
+  try {
+    credentials = await loadCredentials(deps.credentialSource);
+  } catch (error) {
+    credentialsError = new EstatsError(describeError(error), {
+      reason: 'credentials',
+      cause: error,
+    });
+    logger.error('cannot load EdgeGrid credentials', { error });
+  }
+
+  let lastRequestStart = Number.NEGATIVE_INFINITY;
+  // Once Akamai refused fresh credentials, every further call would fail the same way and
+  // only burn rate limit.
+  let authFailure: EstatsError | undefined;
+
+  for (const target of schedule.targets) {
+    const label = describeTarget(target);
+    const group = describeGroup(estatsGroupingKey(target));
+    const fail = async (error: EstatsError, recordInGroup: boolean) => {
+      failed.push({ target: label, group, reason: error.reason, message: describeError(error) });
+      logger.error('eStats target failed', { target: label, group, reason: error.reason, error });
+      if (recordInGroup) await recordFailure(target, error.reason, deps, deadline);
+    };
+
+    if (credentialsError || !credentials) {
+      await fail(
+        credentialsError ?? new EstatsError('no credentials', { reason: 'credentials' }),
+        true,
+      );
+      continue;
+    }
+    if (authFailure) {
+      await fail(
+        new EstatsError(`not requested: ${authFailure.message}`, {
+          reason: authFailure.reason,
+          hint: authFailure.hint,
+        }),
+        true,
+      );
+      continue;
+    }
+
+    let answer: Awaited<ReturnType<typeof fetchEstats>>;
+    try {
+      await sleepWithin(
+        lastRequestStart + deps.minRequestIntervalMs - performance.now(),
+        deadline,
+        `eStats pacing before ${label}`,
+      );
+      lastRequestStart = performance.now();
+      try {
+        answer = await fetchEstats(target, {
+          credentials,
+          accountSwitchKey: schedule.accountSwitchKey,
+          deadline,
+          options: deps.clientOptions,
+        });
+      } catch (error) {
+        // Cached secret may have been rotated: read it again once and retry this target.
+        if (
+          error instanceof EstatsError &&
+          AUTH_REASONS.has(error.reason) &&
+          !credentialsRefreshed &&
+          deps.credentialSource.kind === 'secretsManager'
+        ) {
+          credentialsRefreshed = true;
+          logger.warn('eStats refused the credentials; reading the secret again', {
+            target: label,
+            reason: error.reason,
+          });
+          forgetCredentials(deps.credentialSource);
+          credentials = await loadCredentials(deps.credentialSource);
+          await sleepWithin(
+            lastRequestStart + deps.minRequestIntervalMs - performance.now(),
+            deadline,
+            `eStats pacing before ${label}`,
+          );
+          lastRequestStart = performance.now();
+          answer = await fetchEstats(target, {
+            credentials,
+            accountSwitchKey: schedule.accountSwitchKey,
+            deadline,
+            options: deps.clientOptions,
+          });
+        } else {
+          throw error;
+        }
+      }
+    } catch (error) {
+      const estatsError = toEstatsError(error);
+      if (AUTH_REASONS.has(estatsError.reason)) authFailure = estatsError;
+      await fail(estatsError, true);
+      continue;
+    }
+
+    let body: string;
+    try {
+      body = await serialize(
+        buildEstatsRegistry(answer.response, {
+          topEdgeIps: schedule.topEdgeIps,
+          requestDurationSeconds: answer.durationSeconds,
+        }),
+      );
+    } catch (error) {
+      await fail(
+        new EstatsError(`eStats for ${label}: cannot build metrics: ${describeError(error)}`, {
+          reason: 'internal',
+          cause: error,
+        }),
+        true,
+      );
+      continue;
+    }
+    try {
+      await pushgateway.put(estatsGroupingKey(target), body, deadline);
+    } catch (error) {
+      // The Pushgateway is what failed; a failure marker would most likely fail the same way.
+      await fail(
+        new EstatsError(describeError(error), { reason: 'push_failed', cause: error }),
+        false,
+      );
+      continue;
+    }
+    ok++;
+    const series = countSeries(body);
+    seriesPushed += series;
+    logger.debug('eStats target pushed', {
+      target: label,
+      group,
+      series,
+      attempts: answer.attempts,
+      rateLimitRemaining: answer.rateLimitRemaining,
+    });
+  }
+
+  const durationSeconds = (performance.now() - started) / 1000;
+  const summary: EstatsRunSummary = {
+    schedule: schedule.name,
+    targets: schedule.targets.length,
+    ok,
+    failed,
+    seriesPushed,
+    durationSeconds,
+  };
+  try {
+    await pushRunHealth(
+      pushgateway,
+      {
+        job: JOB.estats,
+        schedule: schedule.name,
+        durationSeconds,
+        okTargets: ok,
+        failedTargets: failed.length,
+        endedAt: new Date(),
+      },
+      deadline,
+    );
+  } catch (error) {
+    summary.healthPushError = describeError(error);
+    logger.error('cannot push the collector health group', { error });
+  }
+  return summary;
+}
+
+async function recordFailure(
+  target: EstatsTarget,
+  reason: FailureReason,
+  deps: EstatsCollectorDeps,
+  deadline: Deadline,
+): Promise<void> {
+  try {
+    await deps.pushgateway.put(
+      estatsGroupingKey(target),
+      await serialize(buildEstatsFailureRegistry(reason)),
+      deadline,
+    );
+  } catch (error) {
+    deps.logger.error('cannot record the target failure in the Pushgateway', {
+      target: describeTarget(target),
+      error,
+    });
+  }
+}
+
+function toEstatsError(error: unknown): EstatsError {
+  if (error instanceof EstatsError) return error;
+  if (error instanceof CollectorError && error.name === 'DeadlineExceededError') {
+    return new EstatsError(error.message, { reason: 'deadline', cause: error, hint: error.hint });
+  }
+  if (error instanceof CollectorError)
+    return new EstatsError(describeError(error), { reason: 'credentials', cause: error });
+  return new EstatsError(describeError(error), { reason: 'internal', cause: error });
+}
+
+/** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
+export class EstatsRunError extends CollectorError {
+  readonly summary: EstatsRunSummary;
+
+  constructor(summary: EstatsRunSummary) {
+    const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
+    if (summary.healthPushError)
+      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    super(
+      `eStats run "${summary.schedule}": ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
+      {
+        hint: 'the other targets were pushed; see the log lines of each failed target',
+      },
+    );
+    this.name = 'EstatsRunError';
+    this.summary = summary;
+  }
+}

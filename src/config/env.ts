@@ -1,0 +1,64 @@
+import { ConfigurationError } from '../shared/errors';
+
+/**
+ * Typed readers for environment variables. Each either has a documented default or throws a
+ * message naming the variable and what is wrong with it. Every variable is listed in the
+ * README's configuration reference.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function readString(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+}
+
+export function readOptionalString(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function readInteger(
+  env: Env,
+  name: string,
+  fallback: number,
+  bounds: { min?: number; max?: number } = {},
+): number {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `environment variable ${name}=${JSON.stringify(raw)} must be an integer between ${min} and ${max}`,
+    );
+  }
+  return value;
+}
+
+export function readUrl(env: Env, name: string, fallback: string): URL {
+  const raw = readString(env, name, fallback);
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new ConfigurationError(
+      `environment variable ${name}=${JSON.stringify(raw)} must be an absolute http:// or https:// URL`,
+    );
+  }
+  return new URL(raw);
+}
+
+export function readEnum<T extends string>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase();
+  const match = allowed.find((value) => value === lower);
+  if (match === undefined) {
+    throw new ConfigurationError(
+      `environment variable ${name}=${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`,
+    );
+  }
+  return match;
+}

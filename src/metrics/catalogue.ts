@@ -1,0 +1,149 @@
+/**
+ * The catalogue of every metric and label this product pushes. Alert rules and dashboards
+ * import these constants, so renaming a metric here breaks their build instead of silently
+ * leaving a panel or an alert without data.
+ *
+ * Conventions (prometheus.io/docs/practices/naming): base units, ratios in 0–1, `_total` only on
+ * counters, snake_case labels, bounded label sets.
+ */
+
+export interface MetricDefinition<L extends string = string> {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  labels: readonly L[];
+}
+
+function define<const L extends string>(definition: MetricDefinition<L>): MetricDefinition<L> {
+  return definition;
+}
+
+/** Label names. */
+export const LABEL = {
+  job: 'job',
+  cpCode: 'cp_code',
+  url: 'url',
+  delivery: 'delivery',
+  errorType: 'error_type',
+  direction: 'direction',
+  statusCode: 'status_code',
+  statusClass: 'status_class',
+  edgeIp: 'edge_ip',
+  errorCode: 'error_code',
+  countryCode: 'country_code',
+  reason: 'reason',
+  schedule: 'schedule',
+  state: 'state',
+} as const;
+
+export const JOB = {
+  estats: 'akamai_estats',
+} as const;
+
+/** `direction` label values: client↔edge, or edge→origin forward requests. */
+export const DIRECTIONS = ['edge', 'origin'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** eStats metrics: one Pushgateway group per target, replaced (PUT) on every run. */
+export const ESTATS = {
+  up: define({
+    name: 'akamai_estats_up',
+    help: '1 if the last eStats request for this target succeeded and its data is in this group, 0 if it failed (see akamai_estats_failure_info).',
+    type: 'gauge',
+    labels: [],
+  }),
+  failureInfo: define({
+    name: 'akamai_estats_failure_info',
+    help: 'Always 1; the reason label says why the last eStats request for this target failed.',
+    type: 'gauge',
+    labels: [LABEL.reason],
+  }),
+  hits: define({
+    name: 'akamai_estats_hits',
+    help: 'Hits in the eStats traffic sample (about 9 s of the last 2 minutes), by direction.',
+    type: 'gauge',
+    labels: [LABEL.direction],
+  }),
+  errors: define({
+    name: 'akamai_estats_errors',
+    help: 'Error hits in the eStats traffic sample, by direction.',
+    type: 'gauge',
+    labels: [LABEL.direction],
+  }),
+  failureRatio: define({
+    name: 'akamai_estats_failure_ratio',
+    help: 'Share of failed hits in the eStats sample (0-1), by direction, as reported by Akamai.',
+    type: 'gauge',
+    labels: [LABEL.direction],
+  }),
+  statusHits: define({
+    name: 'akamai_estats_status_hits',
+    help: 'Hits per HTTP status code in the eStats sample, by direction.',
+    type: 'gauge',
+    labels: [LABEL.direction, LABEL.statusCode, LABEL.statusClass],
+  }),
+  statusClassRatio: define({
+    name: 'akamai_estats_status_class_ratio',
+    help: 'Share of hits per HTTP status class (1xx-5xx) in the eStats sample (0-1), by direction; the EstatsMon view.',
+    type: 'gauge',
+    labels: [LABEL.direction, LABEL.statusClass],
+  }),
+  topErrorEdgeIpHits: define({
+    name: 'akamai_estats_top_error_edge_ip_hits',
+    help: 'Error hits of the edge servers with the most errors in the sample (capped to the top N per direction).',
+    type: 'gauge',
+    labels: [LABEL.direction, LABEL.edgeIp, LABEL.statusCode, LABEL.errorCode, LABEL.countryCode],
+  }),
+  sampleTimestamp: define({
+    name: 'akamai_estats_sample_timestamp_seconds',
+    help: 'Unix time at which Akamai completed the eStats sample (completedTime); the Pushgateway refuses sample timestamps.',
+    type: 'gauge',
+    labels: [],
+  }),
+  requestDuration: define({
+    name: 'akamai_estats_request_duration_seconds',
+    help: 'Duration of the eStats API call for this target, including retries.',
+    type: 'gauge',
+    labels: [],
+  }),
+} as const;
+
+/**
+ * Every collector reports on itself in its own group `{job=<collector job>, schedule=<name>}`,
+ * pushed with POST so `collector_last_success_timestamp_seconds` survives a failed run.
+ */
+export const COLLECTOR = {
+  runDuration: define({
+    name: 'collector_run_duration_seconds',
+    help: 'Wall-clock duration of the last collector run.',
+    type: 'gauge',
+    labels: [],
+  }),
+  runSuccess: define({
+    name: 'collector_run_success',
+    help: '1 if the last collector run collected and pushed every target, 0 otherwise.',
+    type: 'gauge',
+    labels: [],
+  }),
+  lastRunTimestamp: define({
+    name: 'collector_last_run_timestamp_seconds',
+    help: 'Unix time at which the last collector run ended, successful or not.',
+    type: 'gauge',
+    labels: [],
+  }),
+  lastSuccessTimestamp: define({
+    name: 'collector_last_success_timestamp_seconds',
+    help: 'Unix time at which the last fully successful collector run ended.',
+    type: 'gauge',
+    labels: [],
+  }),
+  targets: define({
+    name: 'collector_targets',
+    help: 'Targets handled in the last collector run, by outcome (ok, failed).',
+    type: 'gauge',
+    labels: [LABEL.state],
+  }),
+} as const;

@@ -1,0 +1,197 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { type BackoffPolicy, backoffDelayMs, parseRetryAfterMs } from '../shared/backoff';
+import { type Deadline, NO_DEADLINE } from '../shared/deadline';
+import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
+import { PushError } from './errors';
+import { describeGroup, type GroupingKey, groupingPath } from './grouping';
+
+const gzipAsync = promisify(gzip);
+
+/** Text exposition format 0.0.4: the one the Pushgateway parses (it refuses OpenMetrics). */
+export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export type PushgatewayAuth =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string };
+
+export interface PushgatewayClientOptions {
+  /** Base URL, e.g. `http://pushgateway:9091` (a path prefix is kept). */
+  url: URL;
+  auth?: PushgatewayAuth;
+  /** Timeout of one HTTP attempt. */
+  requestTimeoutMs?: number;
+  retry?: BackoffPolicy;
+  /** gzip request bodies larger than this many bytes (0 = always, Infinity = never). */
+  gzipMinBytes?: number;
+  /** Injected for tests: the jitter source. */
+  random?: () => number;
+}
+
+export const DEFAULT_PUSH_RETRY: BackoffPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+};
+export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
+const DEFAULT_GZIP_MIN_BYTES = 1024;
+
+export interface PushResult {
+  group: string;
+  attempts: number;
+  bytesSent: number;
+}
+
+/**
+ * Our Pushgateway client. Compared with prom-client's `Pushgateway`: grouping values are
+ * base64-encoded where needed, every attempt has a timeout, network errors / 5xx / 429 are
+ * retried with capped exponential backoff and jitter inside the caller's deadline, other 4xx
+ * fail at once with the Pushgateway's own reason, and bodies are gzipped.
+ */
+export class PushgatewayClient {
+  private readonly options: Required<Omit<PushgatewayClientOptions, 'auth'>> & {
+    auth: PushgatewayAuth;
+  };
+
+  constructor(options: PushgatewayClientOptions) {
+    this.options = {
+      auth: { kind: 'none' },
+      requestTimeoutMs: DEFAULT_PUSH_TIMEOUT_MS,
+      retry: DEFAULT_PUSH_RETRY,
+      gzipMinBytes: DEFAULT_GZIP_MIN_BYTES,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  /** PUT: replace the whole group with `body` (text exposition format). */
+  put(key: GroupingKey, body: string, deadline: Deadline = NO_DEADLINE): Promise<PushResult> {
+    return this.send('PUT', key, body, deadline);
+  }
+
+  /** POST: replace only the metric families present in `body`; the rest of the group stays. */
+  post(key: GroupingKey, body: string, deadline: Deadline = NO_DEADLINE): Promise<PushResult> {
+    return this.send('POST', key, body, deadline);
+  }
+
+  /** DELETE the whole group. The Pushgateway answers 202 whether or not it existed. */
+  delete(key: GroupingKey, deadline: Deadline = NO_DEADLINE): Promise<PushResult> {
+    return this.send('DELETE', key, undefined, deadline);
+  }
+
+  private async send(
+    method: 'PUT' | 'POST' | 'DELETE',
+    key: GroupingKey,
+    text: string | undefined,
+    deadline: Deadline,
+  ): Promise<PushResult> {
+    // Validates job and label names before anything goes on the wire.
+    const path = groupingPath(key);
+    const group = describeGroup(key);
+    const url = new URL(this.options.url.pathname.replace(/\/+$/, '') + path, this.options.url);
+    const headers: Record<string, string> = { ...this.authHeaders() };
+    let body: Buffer | undefined;
+    if (text !== undefined) {
+      headers['content-type'] = EXPOSITION_CONTENT_TYPE;
+      body = Buffer.from(text, 'utf8');
+      if (body.length >= this.options.gzipMinBytes) {
+        body = await gzipAsync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+    }
+
+    const { retry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.min(this.options.requestTimeoutMs, deadline.remainingMs());
+      if (timeoutMs <= 0) {
+        throw new PushError(`${method} ${group}: no time left in this invocation to push`, {
+          group,
+          retryable: true,
+          hint: 'raise the function timeout, or push fewer groups per run',
+        });
+      }
+      let failure: PushError;
+      let retryAfterMs: number | undefined;
+      try {
+        const response = await httpRequest({
+          method,
+          url,
+          headers,
+          body,
+          timeoutMs,
+          maxResponseBytes: 64 * 1024,
+        });
+        if (response.status >= 200 && response.status < 300) {
+          return { group, attempts: attempt, bytesSent: body?.length ?? 0 };
+        }
+        failure = this.statusError(method, group, response.status, response.body);
+        retryAfterMs = parseRetryAfterMs(headerValue(response.headers, 'retry-after'));
+      } catch (error) {
+        if (!(error instanceof HttpTransportError)) throw error;
+        failure = new PushError(
+          `${method} ${group} to ${this.options.url.origin}: ${error.message}`,
+          {
+            group,
+            retryable: true,
+            cause: error,
+            hint:
+              error.code === 'timeout'
+                ? 'the Pushgateway is slow or unreachable; check its load and the network path'
+                : 'check that the Pushgateway is running and PUSHGATEWAY_URL is right',
+          },
+        );
+      }
+
+      if (!failure.retryable || attempt >= retry.maxAttempts) {
+        if (attempt > 1) failure.message += ` (after ${attempt} attempts)`;
+        throw failure;
+      }
+      const delayMs = Math.max(
+        retryAfterMs ?? 0,
+        backoffDelayMs(retry, attempt, this.options.random),
+      );
+      // Leave room for the next attempt itself: a retry that cannot finish is pointless.
+      if (delayMs + 50 >= deadline.remainingMs()) {
+        failure.message += ` (gave up after ${attempt} attempts: not enough time left to retry)`;
+        throw failure;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  private statusError(method: string, group: string, status: number, body: string): PushError {
+    const reason = body.trim().slice(0, 1000) || '(empty answer)';
+    const retryable = status >= 500 || status === 429;
+    let hint: string | undefined;
+    if (status === 400) {
+      hint =
+        'the Pushgateway refused the metrics (inconsistent with other groups, or not parseable); nothing of this push was stored';
+    } else if (status === 401 || status === 403) {
+      hint =
+        'check the Pushgateway credentials (PUSHGATEWAY_USERNAME/PASSWORD, PUSHGATEWAY_BEARER_TOKEN or PUSHGATEWAY_AUTH_SECRET_ID)';
+    } else if (status >= 300 && status < 400) {
+      hint = 'the Pushgateway redirected the push; check PUSHGATEWAY_URL (scheme, path prefix)';
+    }
+    return new PushError(`${method} ${group}: Pushgateway answered HTTP ${status}: ${reason}`, {
+      group,
+      status,
+      retryable,
+      hint,
+    });
+  }
+
+  private authHeaders(): Record<string, string> {
+    const { auth } = this.options;
+    switch (auth.kind) {
+      case 'basic':
+        return {
+          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+        };
+      case 'bearer':
+        return { authorization: `Bearer ${auth.token}` };
+      default:
+        return {};
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { ConfigurationError } from '../shared/errors';
+import { assertLabelName } from './names';
+
+/**
+ * A Pushgateway group: the job plus further grouping labels. Label order is kept as given,
+ * it is the order of the URL path segments.
+ */
+export interface GroupingKey {
+  job: string;
+  labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Build `/metrics/job/<job>{/<label>/<value>}` the way the Pushgateway parses it:
+ * a value holding `/` (or any value that would not survive as one path segment) goes as
+ * `<label>@base64/<base64url>`, an empty value as `<label>@base64/=`. Percent-encoding `/` as
+ * `%2F` is what prom-client does, and the Pushgateway answers it with a 301: the push is lost.
+ */
+export function groupingPath(key: GroupingKey): string {
+  if (key.job === '') {
+    throw new ConfigurationError('grouping key: job must not be empty', {
+      hint: 'every Pushgateway group needs a job name',
+    });
+  }
+  let path = `/metrics/${encodeSegment('job', key.job)}`;
+  for (const [name, value] of Object.entries(key.labels ?? {})) {
+    assertLabelName(name, `grouping key of job ${JSON.stringify(key.job)}`);
+    if (name === 'job') {
+      throw new ConfigurationError(
+        `grouping key of job ${JSON.stringify(key.job)}: "job" cannot be a further grouping label`,
+      );
+    }
+    path += `/${encodeSegment(name, value)}`;
+  }
+  return path;
+}
+
+function encodeSegment(name: string, value: string): string {
+  if (value === '') return `${name}@base64/=`;
+  if (needsBase64(value))
+    return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
+  return `${name}/${encodeURIComponent(value)}`;
+}
+
+/**
+ * `/` would split the value; `.` and `..` would be collapsed by URL normalisation; `%` and
+ * other escapes are safe with encodeURIComponent, but base64 is simpler to reason about for
+ * anything a proxy might rewrite.
+ */
+function needsBase64(value: string): boolean {
+  return value.includes('/') || value === '.' || value === '..' || value.includes('%');
+}
+
+/** Human-readable form for logs and errors, e.g. `{job="akamai_estats",cp_code="123"}`. */
+export function describeGroup(key: GroupingKey): string {
+  const parts = [`job=${JSON.stringify(key.job)}`];
+  for (const [name, value] of Object.entries(key.labels ?? {})) {
+    parts.push(`${name}=${JSON.stringify(value)}`);
+  }
+  return `{${parts.join(',')}}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Base class of every error this product raises on purpose. Each carries a `hint`: what the
+ * operator should do about it. Handlers log `message` + `hint`; the stack is kept for debugging
+ * but is never the only thing a user sees.
+ */
+export class CollectorError extends Error {
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CollectorError';
+    this.hint = options.hint;
+  }
+}
+
+/** Configuration (env, schedule input, files) is missing or invalid. Never retried. */
+export class ConfigurationError extends CollectorError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The function ran out of time budget before the work could be done. */
+export class DeadlineExceededError extends CollectorError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** Describe any thrown value in one line, for logs and aggregated errors. */
+export function describeError(error: unknown): string {
+  if (error instanceof CollectorError && error.hint) return `${error.message} (${error.hint})`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,63 @@
+/**
+ * Structured logs: one JSON object per line on stdout (CloudWatch Logs keeps each line as one
+ * event, and Logs Insights can query the fields). Secrets registered with `redact` never reach
+ * the output, whatever field or message they hide in.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+const secrets = new Set<string>();
+
+/** Never print this value (credentials, tokens). Short values are ignored to avoid noise. */
+export function redact(secret: string | undefined): void {
+  if (secret && secret.length >= 6) secrets.add(secret);
+}
+
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
+  return out;
+}
+
+export function createLogger(
+  options: {
+    level?: LogLevel;
+    fields?: Record<string, unknown>;
+    write?: (line: string) => void;
+  } = {},
+): Logger {
+  const minLevel = LEVEL_ORDER[options.level ?? 'info'];
+  const base = options.fields ?? {};
+  const write = options.write ?? ((line: string) => process.stdout.write(line));
+
+  const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (LEVEL_ORDER[level] < minLevel) return;
+    const entry = { time: new Date().toISOString(), level, message, ...base, ...fields };
+    write(`${scrubSecrets(JSON.stringify(entry, errorReplacer))}\n`);
+  };
+
+  return {
+    debug: (m, f) => log('debug', m, f),
+    info: (m, f) => log('info', m, f),
+    warn: (m, f) => log('warn', m, f),
+    error: (m, f) => log('error', m, f),
+    child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    const hint = (value as { hint?: unknown }).hint;
+    return { name: value.name, message: value.message, ...(hint ? { hint } : {}) };
+  }
+  return value;
+}

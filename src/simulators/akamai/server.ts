@@ -1,0 +1,314 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type ApiClient, EdgeGridVerifier } from './edgegridVerifier';
+import { type EstatsRequestBody, simulateEstatsAnswer } from './traffic';
+
+/**
+ * A local stand-in for Akamai's eStats API (Edge Diagnostics), faithful where the collector
+ * depends on it: HTTPS only, EdgeGrid signatures verified the way Akamai's gateway does
+ * (pep-authn problem types), the request body checked against the API's schema
+ * (exactly one of cpCode/url, closed enums, no extra fields), a per-client rate limit with
+ * 429 + Retry-After, and answers in the published format. Behaviours per target let tests
+ * and `npm start` inject incidents, error answers, garbage, delays and connection resets.
+ */
+export type TargetBehaviour =
+  | { kind: 'normal' }
+  | { kind: 'incident'; edge5xxRatio: number }
+  | {
+      kind: 'status';
+      status: number;
+      problem?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    }
+  | { kind: 'body'; body: string; contentType?: string }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'reset' };
+
+export interface RecordedRequest {
+  at: Date;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  clientToken?: string;
+  status: number;
+}
+
+export interface EstatsSimulatorOptions {
+  tls: { key: string | Buffer; cert: string | Buffer };
+  clients: ReadonlyMap<string, ApiClient>;
+  host?: string;
+  port?: number;
+  /** Requests per minute per client before 429 (Akamai's "medium" tier is ~40). */
+  rateLimitPerMinute?: number;
+  now?: () => number;
+}
+
+export interface EstatsSimulator {
+  /** `https://127.0.0.1:<port>` */
+  url: string;
+  /** `127.0.0.1:<port>`, the `host` of an .edgerc section. */
+  host: string;
+  requests: RecordedRequest[];
+  setBehaviour(target: { cpCode: number } | { url: string }, behaviour: TargetBehaviour): void;
+  /** Behaviour for the next `count` requests of any target, before per-target ones. */
+  queueBehaviour(behaviour: TargetBehaviour, count?: number): void;
+  stop(): Promise<void>;
+}
+
+export const ESTATS_API_PATH = '/edge-diagnostics/v1/estats';
+const PROBLEM_BASE = 'https://problems.luna.akamaiapis.net/edge-diagnostics';
+const DELIVERY = new Set(['STANDARD_TLS', 'ENHANCED_TLS']);
+const ERROR_TYPES = new Set(['EDGE_ERRORS', 'ORIGIN_ERRORS']);
+
+export async function startEstatsSimulator(
+  options: EstatsSimulatorOptions,
+): Promise<EstatsSimulator> {
+  const now = options.now ?? Date.now;
+  const verifier = new EdgeGridVerifier(options.clients, now);
+  const behaviours = new Map<string, TargetBehaviour>();
+  const queued: TargetBehaviour[] = [];
+  const requests: RecordedRequest[] = [];
+  const limit = options.rateLimitPerMinute ?? 40;
+  const windows = new Map<string, number[]>();
+
+  const server: Server = createServer(
+    { key: options.tls.key, cert: options.tls.cert },
+    (req, res) => {
+      readBody(req)
+        .then((body) => handle(req, res, body))
+        .catch(() =>
+          problem(res, 500, { type: `${PROBLEM_BASE}/internal`, title: 'Internal error' }),
+        );
+    },
+  );
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://placeholder');
+    const query = Object.fromEntries(url.searchParams);
+    const record: RecordedRequest = {
+      at: new Date(now()),
+      path: url.pathname,
+      query,
+      body: undefined,
+      status: 0,
+    };
+    requests.push(record);
+    const send = (
+      status: number,
+      payload: unknown,
+      headers: Record<string, string> = {},
+      type = 'application/json',
+    ) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': type, ...headers });
+      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    };
+
+    const verification = verifier.verify({
+      method: req.method ?? 'GET',
+      scheme: 'https',
+      host: req.headers.host ?? '',
+      pathWithQuery: req.url ?? '/',
+      body,
+      authorization: req.headers.authorization,
+    });
+    if (!verification.ok) {
+      return send(
+        verification.status,
+        gatewayProblem(verification, req),
+        {},
+        'application/problem+json',
+      );
+    }
+    record.clientToken = verification.clientToken;
+    if (url.pathname !== ESTATS_API_PATH) {
+      return send(
+        404,
+        { type: `${PROBLEM_BASE}/not.found`, title: 'Not found', status: 404 },
+        {},
+        'application/problem+json',
+      );
+    }
+    if (req.method !== 'POST') {
+      return send(
+        405,
+        { type: `${PROBLEM_BASE}/method.not.allowed`, title: 'Method not allowed', status: 405 },
+        {},
+        'application/problem+json',
+      );
+    }
+
+    const recent = (windows.get(verification.clientToken) ?? []).filter((t) => now() - t < 60_000);
+    if (recent.length >= limit) {
+      const retryAfter = Math.max(1, Math.ceil((60_000 - (now() - (recent[0] ?? now()))) / 1000));
+      return send(
+        429,
+        {
+          type: `${PROBLEM_BASE}/requests.exceeded.error`,
+          title: 'Too many requests',
+          status: 429,
+          detail: 'You have exceeded total number of requests configured for this API',
+        },
+        {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': '0',
+        },
+        'application/problem+json',
+      );
+    }
+    recent.push(now());
+    windows.set(verification.clientToken, recent);
+    const rateHeaders = {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(limit - recent.length),
+    };
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return send(
+        400,
+        badRequest('Request body is not valid JSON'),
+        rateHeaders,
+        'application/problem+json',
+      );
+    }
+    record.body = parsed;
+    const invalid = validateEstatsBody(parsed);
+    if (invalid) return send(400, badRequest(invalid), rateHeaders, 'application/problem+json');
+    const estatsBody = parsed as EstatsRequestBody;
+
+    const key = targetKey(
+      estatsBody.cpCode !== undefined
+        ? { cpCode: estatsBody.cpCode }
+        : { url: estatsBody.url ?? '' },
+    );
+    const behaviour = queued.shift() ?? behaviours.get(key) ?? { kind: 'normal' };
+    switch (behaviour.kind) {
+      case 'status':
+        return send(
+          behaviour.status,
+          behaviour.problem ?? {
+            type: `${PROBLEM_BASE}/error`,
+            title: 'Simulated error',
+            status: behaviour.status,
+          },
+          { ...rateHeaders, ...behaviour.headers },
+          'application/problem+json',
+        );
+      case 'body':
+        return send(200, behaviour.body, rateHeaders, behaviour.contentType ?? 'application/json');
+      case 'reset':
+        record.status = -1;
+        req.socket.destroy();
+        return;
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
+        if (res.destroyed) return;
+        return send(200, simulateEstatsAnswer(estatsBody, new Date(now())), rateHeaders);
+      case 'incident':
+        return send(
+          200,
+          simulateEstatsAnswer(estatsBody, new Date(now()), {
+            incident5xxRatio: behaviour.edge5xxRatio,
+          }),
+          rateHeaders,
+        );
+      default:
+        return send(200, simulateEstatsAnswer(estatsBody, new Date(now())), rateHeaders);
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = `${options.host ?? '127.0.0.1'}:${address.port}`;
+  return {
+    url: `https://${host}`,
+    host,
+    requests,
+    setBehaviour: (target, behaviour) => behaviours.set(targetKey(target), behaviour),
+    queueBehaviour: (behaviour, count = 1) => {
+      for (let i = 0; i < count; i++) queued.push(behaviour);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function targetKey(target: { cpCode: number } | { url: string }): string {
+  return 'cpCode' in target ? `cp:${target.cpCode}` : `url:${target.url}`;
+}
+
+/** The checks of the API's request schema (additionalProperties: false, oneOf cpCode/url). */
+export function validateEstatsBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'Request body must be a JSON object';
+  const record = body as Record<string, unknown>;
+  const extra = Object.keys(record).filter(
+    (k) => !['cpCode', 'url', 'delivery', 'errorType'].includes(k),
+  );
+  if (extra.length > 0) return `Unknown field(s): ${extra.join(', ')}`;
+  const hasCp = record.cpCode !== undefined;
+  const hasUrl = record.url !== undefined;
+  if (hasCp === hasUrl) return 'Exactly one of cpCode or url is required';
+  if (hasCp && (!Number.isInteger(record.cpCode) || (record.cpCode as number) < 0))
+    return 'cpCode must be a non-negative integer';
+  if (hasUrl && (typeof record.url !== 'string' || !URL.canParse(record.url)))
+    return 'url must be a fully qualified URL';
+  if (record.delivery !== undefined && !DELIVERY.has(String(record.delivery)))
+    return 'delivery must be STANDARD_TLS or ENHANCED_TLS';
+  if (record.errorType !== undefined && !ERROR_TYPES.has(String(record.errorType)))
+    return 'errorType must be EDGE_ERRORS or ORIGIN_ERRORS';
+  return undefined;
+}
+
+function badRequest(detail: string) {
+  return {
+    type: `${PROBLEM_BASE}/bad.request.error`,
+    title: 'Bad request',
+    status: 400,
+    detail,
+    errors: [{ type: `${PROBLEM_BASE}/field.invalid`, title: 'Invalid field', detail }],
+  };
+}
+
+function gatewayProblem(
+  v: { status: number; type: string; title: string; detail: string },
+  req: IncomingMessage,
+) {
+  return {
+    type: v.type,
+    title: v.title,
+    status: v.status,
+    detail: v.detail,
+    instance: `https://${req.headers.host ?? ''}${req.url ?? ''}`,
+    method: req.method,
+    serverIp: '127.0.0.1',
+    clientIp: req.socket.remoteAddress ?? '',
+    requestId: Math.random().toString(16).slice(2, 10),
+    requestTime: new Date().toISOString(),
+  };
+}
+
+function problem(res: ServerResponse, status: number, payload: Record<string, unknown>) {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ status, ...payload }));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,79 @@
+import type { ChildProcess } from 'node:child_process';
+import { freePort } from './ports';
+import { spawnBinary, stopProcess, waitUntilReady } from './processes';
+
+export interface PushgatewayMetricFamily {
+  type: string;
+  help: string;
+  metrics: Array<{ labels: Record<string, string>; value?: string }>;
+}
+
+export interface PushgatewayGroup {
+  labels: Record<string, string>;
+  families: Map<string, PushgatewayMetricFamily>;
+}
+
+/** The real Pushgateway binary on a free loopback port. */
+export class RealPushgateway {
+  private constructor(
+    readonly url: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(extraArgs: string[] = []): Promise<RealPushgateway> {
+    const port = await freePort();
+    const child = spawnBinary('prometheus-pushgateway', 'prometheus-pushgateway', [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-admin-api',
+      '--log.level=warn',
+      ...extraArgs,
+    ]);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(`${url}/-/ready`, child, 'prometheus-pushgateway');
+    return new RealPushgateway(url, port, child);
+  }
+
+  stop(): Promise<void> {
+    return stopProcess(this.child);
+  }
+
+  /** Delete every group (admin API). */
+  async wipe(): Promise<void> {
+    const res = await fetch(`${this.url}/api/v1/admin/wipe`, { method: 'PUT' });
+    if (res.status !== 202) throw new Error(`wipe answered ${res.status}`);
+  }
+
+  /** Text exposition of everything the Pushgateway exposes to Prometheus. */
+  async scrape(): Promise<string> {
+    return (await fetch(`${this.url}/metrics`)).text();
+  }
+
+  /** Groups as the Pushgateway's JSON API reports them. */
+  async groups(): Promise<PushgatewayGroup[]> {
+    const res = await fetch(`${this.url}/api/v1/metrics`);
+    const json = (await res.json()) as { data: Array<Record<string, unknown>> };
+    return json.data.map((entry) => {
+      const families = new Map<string, PushgatewayMetricFamily>();
+      for (const [name, value] of Object.entries(entry)) {
+        if (name === 'labels' || name === 'last_push_successful') continue;
+        const family = value as {
+          time_stamp: string;
+          type: string;
+          metrics: PushgatewayMetricFamily['metrics'];
+        } & { help?: string };
+        families.set(name, { type: family.type, help: family.help ?? '', metrics: family.metrics });
+      }
+      return { labels: entry.labels as Record<string, string>, families };
+    });
+  }
+
+  async group(labels: Record<string, string>): Promise<PushgatewayGroup | undefined> {
+    const groups = await this.groups();
+    return groups.find(
+      (g) =>
+        Object.keys(g.labels).length === Object.keys(labels).length &&
+        Object.entries(labels).every(([k, v]) => g.labels[k] === v),
+    );
+  }
+}
