@@ -190,10 +190,9 @@ export async function collectEstats(
       await pushgateway.put(estatsGroupingKey(target), body, deadline);
     } catch (error) {
       // The Pushgateway is what failed; a failure marker would most likely fail the same way.
-      await fail(
-        new EstatsError(describeError(error), { reason: 'push_failed', cause: error }),
-        false,
-      );
+      const hint = error instanceof CollectorError ? error.hint : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      await fail(new EstatsError(message, { reason: 'push_failed', cause: error, hint }), false);
       continue;
     }
     ok++;

@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+/**
+ * A local stand-in for AWS Secrets Manager's GetSecretValue, for the real
+ * @aws-sdk/client-secrets-manager client (pointed here with AWS_ENDPOINT_URL_SECRETS_MANAGER).
+ * Like the service it checks the SigV4 signature (recomputed from the secret key over the
+ * headers the client says it signed), the JSON 1.1 protocol headers and the body shape, and
+ * answers in the service's format, errors included (`__type` + `x-amzn-errortype`).
+ */
+export interface SecretsManagerStandin {
+  endpoint: string;
+  secrets: Map<string, string>;
+  calls: Array<{ secretId: string; status: number }>;
+  /** Answer the next `count` calls with ThrottlingException. */
+  throttleNext(count: number): void;
+  stop(): Promise<void>;
+}
+
+export const STANDIN_AWS = {
+  accessKeyId: 'AKIDSTANDIN000000001',
+  secretAccessKey: 'standin-secret-access-key-0000000000001',
+  region: 'eu-central-1',
+};
+
+export async function startSecretsManagerStandin(): Promise<SecretsManagerStandin> {
+  const secrets = new Map<string, string>();
+  const calls: SecretsManagerStandin['calls'] = [];
+  let throttle = 0;
+  const signer = new SignatureV4({
+    credentials: {
+      accessKeyId: STANDIN_AWS.accessKeyId,
+      secretAccessKey: STANDIN_AWS.secretAccessKey,
+    },
+    region: STANDIN_AWS.region,
+    service: 'secretsmanager',
+    sha256: Sha256,
+  });
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const fail = (status: number, type: string, message: string, secretId = '') => {
+        calls.push({ secretId, status });
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': type,
+        });
+        res.end(JSON.stringify({ __type: type, message }));
+      };
+      const auth = req.headers.authorization ?? '';
+      const match = auth.match(
+        /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/,
+      );
+      if (!match)
+        return fail(
+          400,
+          'IncompleteSignatureException',
+          'Authorization header missing or malformed',
+        );
+      const [, keyId, , region, service, signedHeaders = '', signature] = match;
+      if (keyId !== STANDIN_AWS.accessKeyId)
+        return fail(
+          400,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
+      if (region !== STANDIN_AWS.region || service !== 'secretsmanager')
+        return fail(
+          400,
+          'InvalidSignatureException',
+          'Credential should be scoped to a valid region and service.',
+        );
+      const headers: Record<string, string> = {};
+      for (const name of signedHeaders.split(';')) headers[name] = String(req.headers[name] ?? '');
+      const amzDate = String(req.headers['x-amz-date'] ?? '');
+      const date = new Date(
+        amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+      );
+      const expected = await signer.sign(
+        {
+          method: req.method ?? 'POST',
+          protocol: 'http:',
+          hostname: String(req.headers.host).split(':')[0] ?? '',
+          port: Number(String(req.headers.host).split(':')[1]),
+          path: req.url ?? '/',
+          headers,
+          body,
+          query: {},
+        },
+        {
+          signingDate: date,
+          unsignableHeaders: new Set(),
+          signableHeaders: new Set(Object.keys(headers)),
+        },
+      );
+      const expectedSignature = String(expected.headers.authorization ?? '').split('Signature=')[1];
+      if (expectedSignature !== signature)
+        return fail(
+          400,
+          'InvalidSignatureException',
+          'The request signature we calculated does not match the signature you provided.',
+        );
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
+        return fail(400, 'UnknownOperationException', 'only GetSecretValue is served here');
+      if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1'))
+        return fail(400, 'SerializationException', 'wrong content type');
+      let secretId = '';
+      try {
+        secretId = String((JSON.parse(body) as { SecretId?: unknown }).SecretId ?? '');
+      } catch {
+        return fail(400, 'SerializationException', 'body is not JSON');
+      }
+      if (throttle > 0) {
+        throttle--;
+        return fail(400, 'ThrottlingException', 'Rate exceeded', secretId);
+      }
+      const value = secrets.get(secretId);
+      if (value === undefined)
+        return fail(
+          400,
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret.",
+          secretId,
+        );
+      calls.push({ secretId, status: 200 });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(
+        JSON.stringify({
+          ARN: `arn:aws:secretsmanager:${STANDIN_AWS.region}:123456789012:secret:${secretId}-AbCdEf`,
+          Name: secretId,
+          SecretString: value,
+          VersionId: '00000000-0000-0000-0000-000000000001',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: Date.now() / 1000,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    secrets,
+    calls,
+    throttleNext: (count) => {
+      throttle = count;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
