@@ -42,6 +42,8 @@ export interface EstatsSimulatorOptions {
   /** Requests per minute per client before 429 (Akamai's "medium" tier is ~40). */
   rateLimitPerMinute?: number;
   now?: () => number;
+  /** Called after each answer (for a console log of the traffic). */
+  onAnswer?: (request: RecordedRequest) => void;
 }
 
 export interface EstatsSimulator {
@@ -103,6 +105,7 @@ export async function startEstatsSimulator(
       record.status = status;
       res.writeHead(status, { 'content-type': type, ...headers });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      options.onAnswer?.(record);
     };
 
     const verification = verifier.verify({

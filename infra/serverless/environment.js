@@ -1,0 +1,18 @@
+// Environment variables that depend on the stage. On the `local` stage (serverless invoke
+// local) no secret ids are set: credentials come from .edgerc / env, no AWS account needed.
+// (A stage param set to '' falls back to the default param, hence this file.)
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const provider = {
+    NODE_OPTIONS: '--enable-source-maps',
+    PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
+    LOG_LEVEL: 'info',
+  };
+  if (stage === 'local') return { provider, estats: {} };
+  const pushgatewayAuthSecret = await resolveVariable('param:pushgatewayAuthSecretName');
+  if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
+  return {
+    provider,
+    estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },
+  };
+};

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import { startAkamaiStandin } from '../helpers/estatsStack';
+import { RealPushgateway } from '../helpers/pushgateway';
+
+/**
+ * What the README promises: `npx serverless invoke local --stage local -f estats -p
+ * examples/estats-event.json` runs the bundled TypeScript handler against the HTTPS stand-in
+ * and a real Pushgateway, with no AWS account.
+ */
+let pushgateway: RealPushgateway;
+let akamai: EstatsSimulator;
+let edgercPath: string;
+
+beforeAll(async () => {
+  pushgateway = await RealPushgateway.start();
+  ({ akamai, edgercPath } = await startAkamaiStandin());
+});
+afterAll(async () => {
+  await pushgateway.stop();
+  await akamai.stop();
+});
+
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+it('serverless invoke local runs the estats function against the stand-in and the real Pushgateway', async () => {
+  const { code, output } = await run(
+    'npx',
+    [
+      'serverless',
+      'invoke',
+      'local',
+      '--stage',
+      'local',
+      '-f',
+      'estats',
+      '-p',
+      'examples/estats-event.json',
+    ],
+    {
+      PUSHGATEWAY_URL: pushgateway.url,
+      AKAMAI_EDGERC: edgercPath,
+      AKAMAI_EDGERC_SECTION: 'standin',
+    },
+  );
+  // On failure, show what the CLI printed.
+  expect(code === 0 ? 'exit code 0' : output).toBe('exit code 0');
+  expect(output).toContain('"message":"eStats run finished"');
+
+  const url = 'https://www.example.com/shop/cart?id=42&lang=en';
+  const urlGroup = await pushgateway.group({
+    job: 'akamai_estats',
+    url,
+    error_type: 'EDGE_ERRORS',
+  });
+  expect(urlGroup?.families.get('akamai_estats_up')?.metrics[0]?.value).toBe('1');
+  const cpGroup = await pushgateway.group({
+    job: 'akamai_estats',
+    cp_code: '424242',
+    delivery: 'STANDARD_TLS',
+  });
+  expect(cpGroup?.families.get('akamai_estats_up')?.metrics[0]?.value).toBe('1');
+  expect(akamai.requests.map((r) => r.status)).toEqual([200, 200]);
+}, 120_000);
