@@ -207,7 +207,7 @@ export async function collectEstats(
     });
   }
 
-  const durationSeconds = (performance.now() - started) / 1000;
+  const durationSeconds = Math.round(performance.now() - started) / 1000;
   const summary: EstatsRunSummary = {
     schedule: schedule.name,
     targets: schedule.targets.length,

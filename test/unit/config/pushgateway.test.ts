@@ -1,0 +1,58 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { resetSecretsForTests } from '../../../src/aws/secrets';
+import { pushgatewayFromEnv } from '../../../src/config/pushgateway';
+
+const secretsManager = mockClient(SecretsManagerClient);
+beforeEach(() => {
+  secretsManager.reset();
+  resetSecretsForTests();
+});
+
+/** The auth the client would send, read back through its private options. */
+async function authOf(env: Record<string, string>) {
+  const client = await pushgatewayFromEnv(env);
+  return (client as unknown as { options: { auth: unknown } }).options.auth;
+}
+
+describe('Pushgateway settings from the environment', () => {
+  it('defaults to a local Pushgateway without auth', async () => {
+    expect(await authOf({})).toEqual({ kind: 'none' });
+  });
+
+  it('reads basic auth and bearer tokens from env', async () => {
+    expect(await authOf({ PUSHGATEWAY_USERNAME: 'u', PUSHGATEWAY_PASSWORD: 'p' })).toEqual({
+      kind: 'basic',
+      username: 'u',
+      password: 'p',
+    });
+    expect(await authOf({ PUSHGATEWAY_BEARER_TOKEN: 't' })).toEqual({ kind: 'bearer', token: 't' });
+  });
+
+  it('reads credentials from a Secrets Manager secret', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'pgw' })
+      .resolves({ SecretString: JSON.stringify({ username: 'svc', password: 'pw-123456' }) });
+    expect(await authOf({ PUSHGATEWAY_AUTH_SECRET_ID: 'pgw' })).toEqual({
+      kind: 'basic',
+      username: 'svc',
+      password: 'pw-123456',
+    });
+  });
+
+  it.each([
+    [{ PUSHGATEWAY_USERNAME: 'u' }, 'password is missing'],
+    [
+      { PUSHGATEWAY_BEARER_TOKEN: 't', PUSHGATEWAY_USERNAME: 'u' },
+      'either a bearer token or a username and password',
+    ],
+    [
+      { PUSHGATEWAY_URL: 'ftp://x' },
+      'PUSHGATEWAY_URL="ftp://x" must be an absolute http:// or https:// URL',
+    ],
+    [{ PUSHGATEWAY_URL: 'http://u:p@x' }, 'PUSHGATEWAY_URL must not hold credentials'],
+    [{ PUSHGATEWAY_TIMEOUT_MS: 'soon' }, 'PUSHGATEWAY_TIMEOUT_MS="soon" must be an integer'],
+  ])('refuses %j, naming the variable', async (env, message) => {
+    await expect(pushgatewayFromEnv(env)).rejects.toThrow(message);
+  });
+});
