@@ -68,14 +68,11 @@ describe('EdgeGrid credentials from Secrets Manager', () => {
   });
 
   it('explains a missing secret', async () => {
-    secretsManager
-      .on(GetSecretValueCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          message: "Secrets Manager can't find the specified secret.",
-          $metadata: {},
-        }),
-      );
+    const notFound = new ResourceNotFoundException({
+      message: "Secrets Manager can't find the specified secret.",
+      $metadata: {},
+    });
+    secretsManager.on(GetSecretValueCommand).rejects(notFound);
     const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
