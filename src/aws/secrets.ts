@@ -21,8 +21,7 @@ let client: SecretsManagerClient | undefined;
 
 /**
  * Read a JSON secret from AWS Secrets Manager, cached for `ttlMs` across warm invocations.
- * The AWS SDK is loaded on first use only, so functions without secrets do not pay for it at
- * cold start. The endpoint follows the SDK's own settings (AWS_REGION,
+ * The endpoint follows the SDK's own settings (AWS_REGION,
  * AWS_ENDPOINT_URL_SECRETS_MANAGER, ...).
  */
 export async function getJsonSecret(
@@ -33,7 +32,12 @@ export async function getJsonSecret(
   const cached = cache.get(secretId);
   if (cached && now() - cached.fetchedAt < options.ttlMs) return cached.value;
 
-  const sdk = await import('@aws-sdk/client-secrets-manager');
+  // Loaded here, not at module scope: the SDK is the largest part of the bundle and only
+  // functions with a secret configured need it. (A lazy require, because a dynamic import()
+  // stays an ESM import in our CommonJS output.)
+  type SecretsManagerSdk = typeof import('@aws-sdk/client-secrets-manager');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('@aws-sdk/client-secrets-manager') as SecretsManagerSdk;
   client ??= new sdk.SecretsManagerClient({});
   let secretString: string | undefined;
   try {

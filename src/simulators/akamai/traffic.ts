@@ -85,12 +85,15 @@ function distribute(hits: number, incident5xx: number, random: () => number): Ma
   const counts = new Map<number, number>();
   const spike = Math.round(hits * incident5xx);
   let left = hits - spike;
+  // The minor statuses first, each around its share; 200 takes what is left, so a noisy
+  // draw can never crowd out the errors a real property always has.
   for (const [code, share] of STATUS_MIX) {
+    if (code === 200) continue;
     const n = Math.min(left, Math.round(hits * share * (1 - incident5xx) * (0.8 + 0.4 * random())));
     if (n > 0) counts.set(code, n);
     left -= n;
   }
-  if (left > 0) counts.set(200, (counts.get(200) ?? 0) + left);
+  if (left > 0) counts.set(200, left);
   if (spike > 0) {
     counts.set(503, (counts.get(503) ?? 0) + Math.round(spike * 0.7));
     counts.set(502, (counts.get(502) ?? 0) + spike - Math.round(spike * 0.7));
