@@ -259,6 +259,20 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     expect(akamai.requests).toHaveLength(1);
   });
 
+  it('times out a slow answer within ESTATS_REQUEST_TIMEOUT_MS and says so', async () => {
+    akamai.queueBehaviour({ kind: 'delay', ms: 2_500 });
+    const env = { ...baseEnv(), ESTATS_REQUEST_TIMEOUT_MS: '1000', ESTATS_MAX_ATTEMPTS: '1' };
+    const { error } = await invoke({ targets: [{ cpCode: 13 }] }, env);
+    expect((error as Error).message).toContain(
+      'cpCode 13 [timeout]: eStats for cpCode 13: POST https://127.0.0.1:',
+    );
+    expect((error as Error).message).toContain('no answer within 1000 ms');
+    const group = await pushgateway.group({ job: 'akamai_estats', cp_code: '13' });
+    expect(group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason).toBe(
+      'timeout',
+    );
+  });
+
   it('tells a wrong client secret apart, and stops calling Akamai with credentials it refused', async () => {
     const { error } = await invoke(
       { targets: [{ cpCode: 21 }, { cpCode: 22 }] },
