@@ -8,11 +8,12 @@ module.exports = async ({ resolveVariable }) => {
     PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
     LOG_LEVEL: 'info',
   };
-  if (stage === 'local') return { provider, estats: {} };
+  if (stage === 'local') return { provider, estats: {}, synthetic: {} };
   const pushgatewayAuthSecret = await resolveVariable('param:pushgatewayAuthSecretName');
   if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
   return {
     provider,
     estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },
+    synthetic: {},
   };
 };

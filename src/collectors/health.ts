@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { COLLECTOR, LABEL } from '../metrics/catalogue';
 import { createRunRegistry, registerGauge, serialize } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
@@ -21,8 +22,10 @@ export async function pushRunHealth(
   pushgateway: PushgatewayClient,
   outcome: RunOutcome,
   deadline: Deadline,
+  addCollectorMetrics: (registry: Registry) => void = () => {},
 ): Promise<void> {
   const registry = createRunRegistry();
+  addCollectorMetrics(registry);
   const success = outcome.failedTargets === 0;
   const endedAtSeconds = outcome.endedAt.getTime() / 1000;
   registerGauge(registry, COLLECTOR.runDuration).set(outcome.durationSeconds);

@@ -34,10 +34,15 @@ export const LABEL = {
   reason: 'reason',
   schedule: 'schedule',
   state: 'state',
+  fleet: 'fleet',
+  device: 'device',
+  port: 'port',
+  portType: 'port_type',
 } as const;
 
 export const JOB = {
   estats: 'akamai_estats',
+  synthetic: 'synthetic_telemetry',
 } as const;
 
 /** `direction` label values: client↔edge, or edge→origin forward requests. */
@@ -145,5 +150,115 @@ export const COLLECTOR = {
     help: 'Targets handled in the last collector run, by outcome (ok, failed).',
     type: 'gauge',
     labels: [LABEL.state],
+  }),
+} as const;
+
+/**
+ * Synthetic device telemetry: one Pushgateway group per device,
+ * `{job="synthetic_telemetry", fleet=<fleet>, device=<device>}`, replaced (PUT) on every run.
+ * Named like node_exporter's network metrics, so dashboards and alerts read naturally.
+ */
+export const SYNTHETIC = {
+  portInfo: define({
+    name: 'synthetic_port_info',
+    help: 'Always 1; static port information (type) as labels.',
+    type: 'gauge',
+    labels: [LABEL.port, LABEL.portType],
+  }),
+  portSpeed: define({
+    name: 'synthetic_port_speed_bytes',
+    help: 'Line rate of the port in bytes per second.',
+    type: 'gauge',
+    labels: [LABEL.port],
+  }),
+  linkUp: define({
+    name: 'synthetic_port_link_up',
+    help: '1 if the link is up, 0 if it is down (a down link carries no traffic).',
+    type: 'gauge',
+    labels: [LABEL.port],
+  }),
+  linkFlaps: define({
+    name: 'synthetic_port_link_flaps_total',
+    help: 'Times the link went down since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  bufferBytes: define({
+    name: 'synthetic_port_buffer_bytes',
+    help: 'Bytes queued in the port egress buffer.',
+    type: 'gauge',
+    labels: [LABEL.port],
+  }),
+  bufferCapacityBytes: define({
+    name: 'synthetic_port_buffer_capacity_bytes',
+    help: 'Size of the port egress buffer in bytes.',
+    type: 'gauge',
+    labels: [LABEL.port],
+  }),
+  receiveBytes: define({
+    name: 'synthetic_port_receive_bytes_total',
+    help: 'Bytes received since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  transmitBytes: define({
+    name: 'synthetic_port_transmit_bytes_total',
+    help: 'Bytes transmitted since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  receivePackets: define({
+    name: 'synthetic_port_receive_packets_total',
+    help: 'Packets received since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  transmitPackets: define({
+    name: 'synthetic_port_transmit_packets_total',
+    help: 'Packets transmitted since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  receiveErrors: define({
+    name: 'synthetic_port_receive_errors_total',
+    help: 'Receive errors since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  transmitErrors: define({
+    name: 'synthetic_port_transmit_errors_total',
+    help: 'Transmit errors since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  receiveDrops: define({
+    name: 'synthetic_port_receive_drops_total',
+    help: 'Received packets dropped since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  transmitDrops: define({
+    name: 'synthetic_port_transmit_drops_total',
+    help: 'Packets dropped before transmission (buffer full) since the device booted.',
+    type: 'counter',
+    labels: [LABEL.port],
+  }),
+  bootTime: define({
+    name: 'synthetic_device_boot_time_seconds',
+    help: 'Unix time of the last device boot; it moves when the device reboots and its counters reset.',
+    type: 'gauge',
+    labels: [],
+  }),
+  fleetDevices: define({
+    name: 'synthetic_fleet_devices',
+    help: 'Devices in the simulated fleet.',
+    type: 'gauge',
+    labels: [],
+  }),
+  fleetPorts: define({
+    name: 'synthetic_fleet_ports',
+    help: 'Ports in the simulated fleet.',
+    type: 'gauge',
+    labels: [],
   }),
 } as const;

@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { assertLabelName, assertMetricName } from '../pushgateway/names';
 import type { MetricDefinition } from './catalogue';
 
@@ -28,4 +28,22 @@ export function registerGauge<L extends string>(
 /** Text exposition format of the whole registry. */
 export function serialize(registry: Registry): Promise<string> {
   return registry.metrics();
+}
+
+/**
+ * Register a counter from the catalogue. Counters are pushed as absolute values computed by
+ * the collector (a fresh registry each run starts at 0, so `inc(value)` sets it).
+ */
+export function registerCounter<L extends string>(
+  registry: Registry,
+  definition: MetricDefinition<L>,
+): Counter<L> {
+  assertMetricName(definition.name);
+  for (const label of definition.labels) assertLabelName(label, `metric ${definition.name}`);
+  return new Counter<L>({
+    name: definition.name,
+    help: definition.help,
+    labelNames: definition.labels,
+    registers: [registry],
+  });
 }

@@ -80,6 +80,40 @@ export class PushgatewayClient {
     return this.send('DELETE', key, undefined, deadline);
   }
 
+  /**
+   * The grouping labels of every group the Pushgateway holds (its `/api/v1/metrics`), e.g. to
+   * find and delete the groups of devices that left the configuration.
+   */
+  async listGroups(deadline: Deadline = NO_DEADLINE): Promise<Array<Record<string, string>>> {
+    const { body } = await this.request(
+      'GET',
+      '/api/v1/metrics',
+      'group list',
+      undefined,
+      deadline,
+    );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new PushError(
+        'GET /api/v1/metrics: the Pushgateway answered something that is not JSON',
+        {
+          group: 'group list',
+          retryable: false,
+          hint: 'check that PUSHGATEWAY_URL points at a Pushgateway (1.x)',
+        },
+      );
+    }
+    const data = (parsed as { data?: unknown }).data;
+    if (!Array.isArray(data)) return [];
+    return data
+      .map((entry) => (entry as { labels?: unknown }).labels)
+      .filter(
+        (labels): labels is Record<string, string> => typeof labels === 'object' && labels !== null,
+      );
+  }
+
   private async send(
     method: 'PUT' | 'POST' | 'DELETE',
     key: GroupingKey,
@@ -88,7 +122,17 @@ export class PushgatewayClient {
   ): Promise<PushResult> {
     // Validates job and label names before anything goes on the wire.
     const path = groupingPath(key);
-    const group = describeGroup(key);
+    const { result } = await this.request(method, path, describeGroup(key), text, deadline);
+    return result;
+  }
+
+  private async request(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    group: string,
+    text: string | undefined,
+    deadline: Deadline,
+  ): Promise<{ result: PushResult; body: string }> {
     const url = new URL(this.options.url.pathname.replace(/\/+$/, '') + path, this.options.url);
     const headers: Record<string, string> = { ...this.authHeaders() };
     let body: Buffer | undefined;
@@ -105,7 +149,7 @@ export class PushgatewayClient {
     for (let attempt = 1; ; attempt++) {
       const timeoutMs = Math.min(this.options.requestTimeoutMs, deadline.remainingMs());
       if (timeoutMs <= 0) {
-        throw new PushError(`${method} ${group}: no time left in this invocation to push`, {
+        throw new PushError(`${method} ${group}: no time left in this invocation`, {
           group,
           retryable: true,
           hint: 'raise the function timeout, or push fewer groups per run',
@@ -120,10 +164,14 @@ export class PushgatewayClient {
           headers,
           body,
           timeoutMs,
-          maxResponseBytes: 64 * 1024,
+          // A group list can be large; a push answer is a line of text at most.
+          maxResponseBytes: method === 'GET' ? 256 * 1024 * 1024 : 64 * 1024,
         });
         if (response.status >= 200 && response.status < 300) {
-          return { group, attempts: attempt, bytesSent: body?.length ?? 0 };
+          return {
+            result: { group, attempts: attempt, bytesSent: body?.length ?? 0 },
+            body: response.body,
+          };
         }
         failure = this.statusError(method, group, response.status, response.body);
         retryAfterMs = parseRetryAfterMs(headerValue(response.headers, 'retry-after'));

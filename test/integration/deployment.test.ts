@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
+import { resolveTickSeconds } from '../../src/config/synthetic';
+import { parseFleet } from '../../src/synthetic/fleetConfig';
 
 /** What ships in serverless.yml and infra/ must be valid for the tools that read it. */
 const root = join(__dirname, '..', '..');
@@ -40,6 +42,21 @@ describe('deployment configuration', () => {
       expect(schedule.rate).toEqual(['rate(2 minutes)']);
       expect(() => parseEstatsSchedule(schedule.input)).not.toThrow();
     }
+  });
+
+  it('runs the synthetic fleet every minute with the tick time and a fleet our schema accepts', () => {
+    const schedule = dev.functions.synthetic?.events[0]?.schedule as unknown as {
+      rate: string[];
+      inputTransformer: { inputPathsMap: Record<string, string>; inputTemplate: string };
+    };
+    expect(schedule.rate).toEqual(['rate(1 minute)']);
+    expect(schedule.inputTransformer.inputPathsMap).toEqual({ time: '$.time' });
+    // EventBridge substitutes <time> with the quoted ISO time of the tick.
+    const event = JSON.parse(
+      schedule.inputTransformer.inputTemplate.replace('<time>', '"2026-11-20T10:00:00Z"'),
+    ) as { time: string; fleet: unknown };
+    expect(resolveTickSeconds(event).seconds).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000);
+    expect(parseFleet(event.fleet).devices).toHaveLength(2);
   });
 
   it('reads Akamai credentials from Secrets Manager in the cloud, from .edgerc on the local stage', () => {

@@ -82,3 +82,32 @@ it('serverless invoke local runs the estats function against the stand-in and th
   expect(cpGroup?.families.get('akamai_estats_up')?.metrics[0]?.value).toBe('1');
   expect(akamai.requests.map((r) => r.status)).toEqual([200, 200]);
 }, 120_000);
+
+it('serverless invoke local runs the synthetic function against the real Pushgateway', async () => {
+  const { code, output } = await run(
+    'npx',
+    [
+      'serverless',
+      'invoke',
+      'local',
+      '--stage',
+      'local',
+      '-f',
+      'synthetic',
+      '-p',
+      'examples/synthetic-event.json',
+    ],
+    {
+      PUSHGATEWAY_URL: pushgateway.url,
+    },
+  );
+  // On failure, show what the CLI printed.
+  expect(code === 0 ? 'exit code 0' : output).toBe('exit code 0');
+  expect(output).toContain('"message":"synthetic run finished"');
+  const group = await pushgateway.group({
+    job: 'synthetic_telemetry',
+    fleet: 'example',
+    device: 'switch-02',
+  });
+  expect(group?.families.get('synthetic_port_receive_packets_total')?.metrics).toHaveLength(4);
+}, 120_000);

@@ -27,7 +27,7 @@ describe('run registry', () => {
     expect(text).not.toContain('akamai_estats_up');
   });
 
-  it('uses only gauges without _total for snapshot values in the catalogue', () => {
+  it('uses gauges without _total for the eStats snapshot and the collector health', () => {
     for (const definition of [...Object.values(ESTATS), ...Object.values(COLLECTOR)]) {
       expect(definition.type).toBe('gauge');
       expect(definition.name.endsWith('_total')).toBe(false);

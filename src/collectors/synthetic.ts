@@ -1,0 +1,171 @@
+import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { registerGauge, serialize } from '../metrics/registry';
+import type { PushgatewayClient } from '../pushgateway/client';
+import { describeGroup } from '../pushgateway/grouping';
+import { mapSettled } from '../shared/concurrency';
+import type { Deadline } from '../shared/deadline';
+import { CollectorError, describeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import type { FleetPlan } from '../synthetic/fleetConfig';
+import { buildDeviceRegistry, deviceGroupingKey } from '../synthetic/metrics';
+import { modelSettings, sampleDevice } from '../synthetic/model';
+import { countSeries, pushRunHealth } from './health';
+
+export interface SyntheticCollectorDeps {
+  pushgateway: PushgatewayClient;
+  logger: Logger;
+}
+
+export interface SyntheticRunSummary {
+  fleet: string;
+  tickTime: string;
+  devices: number;
+  ports: number;
+  seriesPushed: number;
+  failedDevices: Array<{ device: string; message: string }>;
+  removedDevices: string[];
+  removalError?: string;
+  healthPushError?: string;
+  durationSeconds: number;
+}
+
+/**
+ * One synthetic run: sample every device at the tick time, PUT each device's group (several
+ * at once), delete the groups of devices no longer configured, then report on the run.
+ * Each device group is built completely before its PUT: a failure never leaves half a device.
+ */
+export async function collectSynthetic(
+  plan: FleetPlan,
+  tickSeconds: number,
+  deps: SyntheticCollectorDeps,
+  deadline: Deadline,
+): Promise<SyntheticRunSummary> {
+  const started = performance.now();
+  const { pushgateway, logger } = deps;
+  const fleet = plan.fleet.name;
+  const settings = modelSettings(plan);
+  let seriesPushed = 0;
+
+  const results = await mapSettled(plan.devices, plan.fleet.pushConcurrency, async (device) => {
+    // Sample and serialise inside the worker: only `pushConcurrency` bodies live at once.
+    const body = await serialize(buildDeviceRegistry(sampleDevice(device, tickSeconds, settings)));
+    await pushgateway.put(deviceGroupingKey(fleet, device.name), body, deadline);
+    seriesPushed += countSeries(body);
+  });
+  const failedDevices = results.flatMap((result, index) =>
+    result.status === 'rejected'
+      ? [
+          {
+            device: plan.devices[index]?.name ?? String(index),
+            message: describeError(result.reason),
+          },
+        ]
+      : [],
+  );
+  for (const failure of failedDevices) {
+    logger.error('synthetic device push failed', {
+      fleet,
+      device: failure.device,
+      error: failure.message,
+    });
+  }
+
+  const summary: SyntheticRunSummary = {
+    fleet,
+    tickTime: new Date(tickSeconds * 1000).toISOString(),
+    devices: plan.devices.length,
+    ports: plan.devices.reduce((sum, d) => sum + d.ports.length, 0),
+    seriesPushed,
+    failedDevices,
+    removedDevices: [],
+    durationSeconds: 0,
+  };
+
+  try {
+    summary.removedDevices = await deleteRemovedDevices(plan, pushgateway, deadline);
+    if (summary.removedDevices.length > 0)
+      logger.info('deleted groups of removed devices', { fleet, devices: summary.removedDevices });
+  } catch (error) {
+    summary.removalError = describeError(error);
+    logger.error('cannot delete the groups of removed devices', { fleet, error });
+  }
+
+  summary.durationSeconds = Math.round(performance.now() - started) / 1000;
+  const failed = failedDevices.length + (summary.removalError ? 1 : 0);
+  try {
+    await pushRunHealth(
+      pushgateway,
+      {
+        job: JOB.synthetic,
+        schedule: fleet,
+        durationSeconds: summary.durationSeconds,
+        okTargets: plan.devices.length - failedDevices.length,
+        failedTargets: failed,
+        endedAt: new Date(),
+      },
+      deadline,
+      (registry) => {
+        registerGauge(registry, SYNTHETIC.fleetDevices).set(summary.devices);
+        registerGauge(registry, SYNTHETIC.fleetPorts).set(summary.ports);
+      },
+    );
+  } catch (error) {
+    summary.healthPushError = describeError(error);
+    logger.error('cannot push the collector health group', { error });
+  }
+  return summary;
+}
+
+/**
+ * The Pushgateway never forgets a group: a device taken out of the configuration would keep
+ * its last values forever. Delete every group of this fleet whose device is not configured.
+ */
+async function deleteRemovedDevices(
+  plan: FleetPlan,
+  pushgateway: PushgatewayClient,
+  deadline: Deadline,
+): Promise<string[]> {
+  const configured = new Set(plan.devices.map((d) => d.name));
+  const groups = await pushgateway.listGroups(deadline);
+  const removed = groups
+    .filter((labels) => labels.job === JOB.synthetic && labels[LABEL.fleet] === plan.fleet.name)
+    .map((labels) => labels[LABEL.device])
+    .filter(
+      (device): device is string =>
+        device !== undefined && device !== '' && !configured.has(device),
+    );
+  const results = await mapSettled(removed, plan.fleet.pushConcurrency, (device) =>
+    pushgateway.delete(deviceGroupingKey(plan.fleet.name, device), deadline),
+  );
+  const failures = results.flatMap((r, i) =>
+    r.status === 'rejected'
+      ? [
+          `${describeGroup(deviceGroupingKey(plan.fleet.name, removed[i] ?? ''))}: ${describeError(r.reason)}`,
+        ]
+      : [],
+  );
+  if (failures.length > 0)
+    throw new CollectorError(
+      `could not delete ${failures.length} removed device group(s): ${failures.join('; ')}`,
+    );
+  return removed;
+}
+
+export class SyntheticRunError extends CollectorError {
+  readonly summary: SyntheticRunSummary;
+
+  constructor(summary: SyntheticRunSummary) {
+    const problems = summary.failedDevices.map((f) => `${f.device}: ${f.message}`);
+    if (summary.removalError) problems.push(`removed devices not deleted: ${summary.removalError}`);
+    if (summary.healthPushError)
+      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    super(
+      `synthetic run of fleet "${summary.fleet}" at ${summary.tickTime}: ${problems.join('; ')}`,
+      {
+        hint: 'each device group is pushed whole or not at all; a retry of the same tick pushes identical values',
+      },
+    );
+    this.name = 'SyntheticRunError';
+    this.summary = summary;
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../shared/errors';
+import { type FleetPlan, parseFleet } from '../synthetic/fleetConfig';
+import { type Env, readOptionalString } from './env';
+
+/**
+ * The fleet to simulate: `fleet` in the event (serverless.yml inputTransformer), else the
+ * JSON file SYNTHETIC_FLEET_FILE, else the JSON in SYNTHETIC_FLEET, else the default fleet
+ * (2 switches × 4 ports of 10G).
+ */
+export function resolveFleet(event: unknown, env: Env): FleetPlan {
+  const fromEvent = isRecord(event) ? event.fleet : undefined;
+  if (fromEvent !== undefined) return parseFleet(fromEvent, 'fleet in the event');
+  const file = readOptionalString(env, 'SYNTHETIC_FLEET_FILE');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigurationError(
+        `SYNTHETIC_FLEET_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+    return parseFleet(parseJson(text, `SYNTHETIC_FLEET_FILE ${file}`), `fleet in ${file}`);
+  }
+  const inline = readOptionalString(env, 'SYNTHETIC_FLEET');
+  if (inline !== undefined)
+    return parseFleet(parseJson(inline, 'SYNTHETIC_FLEET'), 'SYNTHETIC_FLEET');
+  return parseFleet({});
+}
+
+/**
+ * The tick time: `time` of the scheduled event (EventBridge sets it to the scheduled minute),
+ * so a retried or duplicated delivery of the same tick pushes identical values.
+ */
+export function resolveTickSeconds(
+  event: unknown,
+  now: () => number = Date.now,
+): { seconds: number; fromEvent: boolean } {
+  const time = isRecord(event) ? event.time : undefined;
+  if (time === undefined) return { seconds: Math.floor(now() / 1000), fromEvent: false };
+  const ms = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  if (Number.isNaN(ms) || ms < Date.UTC(2020, 0, 1)) {
+    throw new ConfigurationError(
+      `event.time ${JSON.stringify(time)} is not an ISO-8601 time after 2020`,
+      {
+        hint: 'scheduled events carry it as "time"; pass it through the inputTransformer as "<time>"',
+      },
+    );
+  }
+  return { seconds: Math.floor(ms / 1000), fromEvent: true };
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`${where} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
