@@ -36,7 +36,13 @@ export async function waitUntilReady(
     }
     try {
       const res = await fetch(url);
-      if (res.ok) return;
+      if (res.ok) {
+        // Still alive a moment later: the answer came from our process, not from another one
+        // that already held the port (ours would have exited on "address already in use").
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        if (child.exitCode === null) return;
+        continue;
+      }
     } catch {
       // not listening yet
     }
