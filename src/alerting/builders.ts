@@ -1,0 +1,99 @@
+import { assertLabelName, assertMetricName } from '../pushgateway/names';
+import { ConfigurationError } from '../shared/errors';
+import { type AlertingRule, type RecordingRule, SEVERITIES, type Severity } from './types';
+
+/** Prometheus durations: units in decreasing order, each at most once (e.g. 1h30m, 90s). */
+const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+export function isValidDuration(value: string): boolean {
+  return value !== '' && DURATION.test(value) && value !== '0';
+}
+
+export function assertDuration(value: string, where: string): void {
+  if (!isValidDuration(value)) {
+    throw new ConfigurationError(
+      `${where}: ${JSON.stringify(value)} is not a Prometheus duration (e.g. 30s, 5m, 1h30m)`,
+    );
+  }
+}
+
+export interface AlertDefinition {
+  alert: string;
+  expr: string;
+  for?: string;
+  keepFiringFor?: string;
+  severity: Severity;
+  /** Team that owns the alert: routes to the team's channel. */
+  team: string;
+  labels?: Record<string, string>;
+  summary: string;
+  description: string;
+  /** Runbook page and anchor, e.g. `estats#akamaiedge5xxratiohigh` → docs/runbooks/estats.md. */
+  runbook: string;
+}
+
+/** Labels every alert of this product carries (inhibit rules rely on `product`). */
+export const PRODUCT_LABEL = { product: 'pushgate-collector' } as const;
+
+/**
+ * Build an alerting rule, checking what can be checked without the rest of the config:
+ * name, severity, durations, label names, required annotations. Throws naming the rule.
+ */
+export function alertRule(definition: AlertDefinition, runbookBaseUrl: string): AlertingRule {
+  const where = `alert ${definition.alert || '(unnamed)'}`;
+  if (!ALERT_NAME.test(definition.alert)) {
+    throw new ConfigurationError(
+      `${where}: alert names are PascalCase (component then symptom), e.g. AkamaiEdge5xxRatioHigh`,
+    );
+  }
+  if (!SEVERITIES.includes(definition.severity)) {
+    throw new ConfigurationError(
+      `${where}: severity ${JSON.stringify(definition.severity)} is not one of ${SEVERITIES.join(', ')}`,
+    );
+  }
+  if (definition.for !== undefined) assertDuration(definition.for, `${where} "for"`);
+  if (definition.keepFiringFor !== undefined)
+    assertDuration(definition.keepFiringFor, `${where} "keep_firing_for"`);
+  for (const name of Object.keys(definition.labels ?? {})) assertLabelName(name, where);
+  for (const [field, value] of [
+    ['summary', definition.summary],
+    ['description', definition.description],
+    ['runbook', definition.runbook],
+  ] as const) {
+    if (!value.trim()) throw new ConfigurationError(`${where}: ${field} is required`);
+  }
+  if (!/^[a-z0-9-]+#[a-z0-9-]+$/.test(definition.runbook)) {
+    throw new ConfigurationError(
+      `${where}: runbook ${JSON.stringify(definition.runbook)} must look like "<page>#<anchor>" (docs/runbooks/<page>.md)`,
+    );
+  }
+  const [page, anchor] = definition.runbook.split('#');
+  return {
+    alert: definition.alert,
+    expr: definition.expr,
+    ...(definition.for ? { for: definition.for } : {}),
+    ...(definition.keepFiringFor ? { keep_firing_for: definition.keepFiringFor } : {}),
+    labels: {
+      severity: definition.severity,
+      team: definition.team,
+      ...PRODUCT_LABEL,
+      ...definition.labels,
+    },
+    annotations: {
+      summary: definition.summary,
+      description: definition.description,
+      runbook_url: `${runbookBaseUrl}${page}.md#${anchor}`,
+    },
+  };
+}
+
+export function recordingRule(
+  record: string,
+  expr: string,
+  labels?: Record<string, string>,
+): RecordingRule {
+  assertMetricName(record, `recording rule ${record}`);
+  for (const name of Object.keys(labels ?? {})) assertLabelName(name, `recording rule ${record}`);
+  return { record, expr, ...(labels ? { labels } : {}) };
+}

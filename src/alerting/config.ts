@@ -1,0 +1,112 @@
+import type { Severity } from './types';
+
+/**
+ * The one place a team tunes alerting: thresholds, selectors, per-target overrides, channels.
+ * Rule and route code read only this, so changing a threshold never means touching PromQL.
+ */
+export interface RatioThreshold {
+  /** Fire above this ratio (0-1). */
+  above: number;
+  /** ...for this long (Prometheus duration). */
+  for: string;
+  severity: Severity;
+}
+
+export interface TargetOverride {
+  /** Which target: a CP code or a URL, as pushed in the cp_code / url label. */
+  cpCode?: number;
+  url?: string;
+  /** Replaces the default threshold for this target (one property is noisier than another). */
+  above: number;
+}
+
+export interface AlertingConfig {
+  /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
+  runbookBaseUrl: string;
+  estats: {
+    /** Ignore samples with fewer edge hits than this: ratios of tiny samples are noise. */
+    minHits: number;
+    edge5xxRatio: RatioThreshold & { overrides: TargetOverride[] };
+    edgeFailureRatio: RatioThreshold & { overrides: TargetOverride[] };
+    originFailureRatio: RatioThreshold & { overrides: TargetOverride[] };
+    trafficVanished: { hadHitsOver: number; lookback: string; for: string; severity: Severity };
+    targetFailing: { for: string; severity: Severity };
+  };
+  collectors: {
+    /** Schedule interval of each collector job, in seconds. */
+    intervals: Record<string, number>;
+    /** Alert when a group was not pushed for this many intervals. */
+    staleAfterIntervals: number;
+    staleSeverity: Severity;
+    pushFailingFor: string;
+    pushFailingSeverity: Severity;
+    /** Prometheus' scrape job name for the Pushgateway. */
+    pushgatewayScrapeJob: string;
+    pushgatewayDownFor: string;
+  };
+  synthetic: {
+    linkDownFor: string;
+    linkDownSeverity: Severity;
+    bufferFillAbove: number;
+    bufferFor: string;
+    noTrafficFor: string;
+    rebootWindow: string;
+  };
+  routing: {
+    /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
+    slackWebhookUrlFile: string;
+    /** On-call webhook for critical alerts (PagerDuty/Opsgenie bridge, …); not secret itself. */
+    oncallWebhookUrl: string;
+    /** File holding the bearer token for that webhook. */
+    oncallTokenFile: string;
+    channels: { default: string; critical: string; info: string; teams: Record<string, string> };
+    groupWait: string;
+    groupInterval: string;
+    repeatInterval: string;
+  };
+}
+
+export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
+  runbookBaseUrl:
+    'https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/',
+  estats: {
+    minHits: 100,
+    // eStats samples every 2 minutes: 6m is three consecutive bad samples.
+    edge5xxRatio: { above: 0.05, for: '6m', severity: 'critical', overrides: [] },
+    edgeFailureRatio: { above: 0.1, for: '6m', severity: 'warning', overrides: [] },
+    originFailureRatio: { above: 0.05, for: '6m', severity: 'warning', overrides: [] },
+    trafficVanished: { hadHitsOver: 100, lookback: '1h', for: '6m', severity: 'critical' },
+    targetFailing: { for: '6m', severity: 'warning' },
+  },
+  collectors: {
+    intervals: { akamai_estats: 120, synthetic_telemetry: 60 },
+    staleAfterIntervals: 3,
+    staleSeverity: 'warning',
+    pushFailingFor: '5m',
+    pushFailingSeverity: 'warning',
+    pushgatewayScrapeJob: 'pushgateway',
+    pushgatewayDownFor: '2m',
+  },
+  synthetic: {
+    linkDownFor: '1m',
+    linkDownSeverity: 'warning',
+    bufferFillAbove: 0.8,
+    bufferFor: '5m',
+    noTrafficFor: '10m',
+    rebootWindow: '15m',
+  },
+  routing: {
+    slackWebhookUrlFile: '/etc/alertmanager/secrets/slack-webhook-url',
+    oncallWebhookUrl: 'http://oncall-bridge:8080/alertmanager',
+    oncallTokenFile: '/etc/alertmanager/secrets/oncall-token',
+    channels: {
+      default: '#alerts',
+      critical: '#alerts-critical',
+      info: '#alerts-info',
+      teams: { cdn: '#cdn-alerts', network: '#network-alerts' },
+    },
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatInterval: '4h',
+  },
+};

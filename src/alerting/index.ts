@@ -1,0 +1,72 @@
+import { COLLECTOR, ESTATS, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
+import { renderAlertmanager, renderRules } from './render';
+import { alertmanagerConfig, SLACK_TEMPLATE, SLACK_TEMPLATE_FILE } from './routes';
+import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
+import { estatsRules } from './rules/estats';
+import { syntheticRules } from './rules/synthetic';
+import type { AlertmanagerConfig, RuleFile } from './types';
+import { validateAlerting } from './validate';
+
+/** Paths under which the generated files are read, for the Alertmanager `templates:` glob. */
+export interface AlertingOutputOptions {
+  /** Folder where Alertmanager finds the templates (default /etc/alertmanager/templates). */
+  templatesDir?: string;
+  /** Check runbook_url pages and anchors against this folder (docs/runbooks). */
+  runbooksDir?: string;
+}
+
+export interface AlertingFiles {
+  /** File name → content, e.g. rules.yml, alertmanager.yml, templates/slack.tmpl. */
+  files: Record<string, string>;
+  rules: RuleFile;
+  alertmanager: AlertmanagerConfig;
+}
+
+export function shippedRules(config: AlertingConfig): RuleFile {
+  return { groups: [estatsRules(config), collectorRules(config), syntheticRules(config)] };
+}
+
+/** Every metric and label our collectors push, plus what Prometheus and the Pushgateway add. */
+export function knownSeries(): { metrics: Set<string>; labels: Set<string> } {
+  const definitions = [
+    ...Object.values(ESTATS),
+    ...Object.values(COLLECTOR),
+    ...Object.values(SYNTHETIC),
+  ];
+  const metrics = new Set<string>([...definitions.map((d) => d.name), ...BUILTIN_METRICS]);
+  const labels = new Set<string>([
+    ...Object.values(LABEL),
+    'instance',
+    ...definitions.flatMap((d) => d.labels),
+  ]);
+  return { metrics, labels };
+}
+
+/** Build, validate and render the alerting files. Nothing is returned unless it all checks out. */
+export function buildAlertingFiles(
+  config: AlertingConfig = DEFAULT_ALERTING_CONFIG,
+  options: AlertingOutputOptions = {},
+): AlertingFiles {
+  const rules = shippedRules(config);
+  const alertmanager = alertmanagerConfig(
+    config,
+    options.templatesDir ?? '/etc/alertmanager/templates',
+  );
+  const known = knownSeries();
+  validateAlerting(rules, alertmanager, {
+    knownMetrics: known.metrics,
+    knownLabels: known.labels,
+    runbookBaseUrl: config.runbookBaseUrl,
+    ...(options.runbooksDir ? { runbooksDir: options.runbooksDir } : {}),
+  });
+  return {
+    files: {
+      'rules.yml': renderRules(rules),
+      'alertmanager.yml': renderAlertmanager(alertmanager),
+      [`templates/${SLACK_TEMPLATE_FILE}`]: SLACK_TEMPLATE,
+    },
+    rules,
+    alertmanager,
+  };
+}

@@ -1,0 +1,143 @@
+import { LABEL } from '../metrics/catalogue';
+import { PRODUCT_LABEL } from './builders';
+import type { AlertingConfig } from './config';
+import type { AlertmanagerConfig, Receiver } from './types';
+
+export const SLACK_TEMPLATE_FILE = 'slack.tmpl';
+
+function slackReceiver(name: string, channel: string, config: AlertingConfig): Receiver {
+  return {
+    name,
+    slack_configs: [
+      {
+        channel,
+        api_url_file: config.routing.slackWebhookUrlFile,
+        // Slack's default is false: without it nobody hears that an incident ended.
+        send_resolved: true,
+        title: '{{ template "pushgate.slack.title" . }}',
+        text: '{{ template "pushgate.slack.text" . }}',
+      },
+    ],
+  };
+}
+
+/**
+ * Route tree: critical alerts page on-call (webhook) and continue; each team's alerts go to
+ * its channel, grouped by the labels a responder needs; info alerts are muted outside
+ * business hours; everything else lands in the default channel.
+ */
+export function alertmanagerConfig(
+  config: AlertingConfig,
+  templatesDir: string,
+): AlertmanagerConfig {
+  const { routing } = config;
+  const teamRoutes = Object.entries(routing.channels.teams).map(([team]) => ({
+    receiver: `slack-${team}`,
+    matchers: [`team="${team}"`],
+    group_by:
+      team === 'cdn'
+        ? ['alertname', LABEL.cpCode, LABEL.url, LABEL.delivery]
+        : team === 'network'
+          ? ['alertname', LABEL.fleet, LABEL.device]
+          : ['alertname', LABEL.job],
+  }));
+  return {
+    route: {
+      receiver: 'slack-default',
+      group_by: ['alertname', LABEL.job],
+      group_wait: routing.groupWait,
+      group_interval: routing.groupInterval,
+      repeat_interval: routing.repeatInterval,
+      routes: [
+        {
+          receiver: 'oncall-webhook',
+          matchers: ['severity="critical"'],
+          continue: true,
+          group_by: ['alertname', LABEL.job, LABEL.cpCode, LABEL.url],
+        },
+        {
+          receiver: 'slack-info',
+          matchers: ['severity="info"'],
+          mute_time_intervals: ['outside-business-hours'],
+          group_by: ['alertname', LABEL.job],
+        },
+        ...teamRoutes,
+        { receiver: 'slack-critical', matchers: ['severity="critical"'] },
+      ],
+    },
+    receivers: [
+      slackReceiver('slack-default', routing.channels.default, config),
+      slackReceiver('slack-critical', routing.channels.critical, config),
+      slackReceiver('slack-info', routing.channels.info, config),
+      ...Object.entries(routing.channels.teams).map(([team, channel]) =>
+        slackReceiver(`slack-${team}`, channel, config),
+      ),
+      {
+        name: 'oncall-webhook',
+        webhook_configs: [
+          {
+            url: routing.oncallWebhookUrl,
+            send_resolved: true,
+            max_alerts: 20,
+            http_config: {
+              authorization: { type: 'Bearer', credentials_file: routing.oncallTokenFile },
+            },
+          },
+        ],
+      },
+    ],
+    inhibit_rules: [
+      {
+        // Blind target: its status-code alerts would be about stale or missing data.
+        source_matchers: ['alertname="AkamaiEstatsTargetFailing"'],
+        target_matchers: [
+          'alertname=~"AkamaiEdge5xxRatioHigh|AkamaiEdgeFailureRatioHigh|AkamaiOriginFailureRatioHigh|AkamaiTrafficVanished"',
+        ],
+        equal: [LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
+      },
+      {
+        // A down link explains the missing traffic.
+        source_matchers: ['alertname="SyntheticPortLinkDown"'],
+        target_matchers: ['alertname="SyntheticPortNoTraffic"'],
+        equal: [LABEL.fleet, LABEL.device, LABEL.port],
+      },
+      {
+        // With the Pushgateway down, every group looks stale and every push fails.
+        source_matchers: ['alertname="PushgatewayDown"'],
+        target_matchers: ['alertname=~"CollectorGroupStale|CollectorPushFailing"'],
+        equal: Object.keys(PRODUCT_LABEL),
+      },
+    ],
+    time_intervals: [
+      {
+        name: 'outside-business-hours',
+        time_intervals: [
+          { weekdays: ['saturday', 'sunday'] },
+          { weekdays: ['monday:friday'], times: [{ start_time: '00:00', end_time: '08:00' }] },
+          { weekdays: ['monday:friday'], times: [{ start_time: '18:00', end_time: '24:00' }] },
+        ],
+      },
+    ],
+    templates: [`${templatesDir.replace(/\/+$/, '')}/*.tmpl`],
+  };
+}
+
+/** Go templates for the Slack messages: what fired, where, how bad, and the runbook. */
+export const SLACK_TEMPLATE = `{{ define "pushgate.slack.title" -}}
+[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.severity }} ({{ . }}){{ end }}
+{{- end }}
+
+{{ define "pushgate.slack.text" -}}
+{{ range .Alerts -}}
+*{{ if eq .Status "firing" }}Firing{{ else }}Resolved{{ end }}:* {{ .Annotations.summary }}
+{{ .Annotations.description }}
+{{- if .Labels.cp_code }}
+• CP code: {{ .Labels.cp_code }}{{ end }}
+{{- if .Labels.url }}
+• URL: {{ .Labels.url }}{{ end }}
+{{- if .Labels.device }}
+• Device: {{ .Labels.device }}{{ with .Labels.port }} port {{ . }}{{ end }}{{ end }}
+• Runbook: {{ .Annotations.runbook_url }}
+{{ end -}}
+{{- end }}
+`;

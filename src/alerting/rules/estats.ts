@@ -1,0 +1,129 @@
+import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
+import { alertRule } from '../builders';
+import type { AlertingConfig, TargetOverride } from '../config';
+import { exactRegex, quote } from '../promql';
+import type { RuleGroup } from '../types';
+
+/** Labels that identify one eStats target (its Pushgateway group). */
+export const TARGET_LABELS = [
+  LABEL.job,
+  LABEL.cpCode,
+  LABEL.url,
+  LABEL.delivery,
+  LABEL.errorType,
+] as const;
+const ON_TARGET = `on(${TARGET_LABELS.join(', ')})`;
+const TARGET_TEXT =
+  '{{ if $labels.cp_code }}CP code {{ $labels.cp_code }}{{ else }}{{ $labels.url }}{{ end }}{{ if $labels.delivery }} ({{ $labels.delivery }}){{ end }}';
+
+/**
+ * `metric{…} > threshold`, with per-target overrides: each overridden target gets its own
+ * clause, and the default clause excludes them, so exactly one threshold applies per target.
+ */
+export function thresholdExpr(
+  metric: string,
+  matchers: string,
+  above: number,
+  overrides: readonly TargetOverride[],
+): string {
+  const clauses: string[] = [];
+  const cpCodes: string[] = [];
+  const urls: string[] = [];
+  for (const override of overrides) {
+    if (override.cpCode !== undefined) {
+      cpCodes.push(String(override.cpCode));
+      clauses.push(
+        `${metric}{${matchers},${LABEL.cpCode}=${quote(String(override.cpCode))}} > ${override.above}`,
+      );
+    } else if (override.url !== undefined) {
+      urls.push(override.url);
+      clauses.push(
+        `${metric}{${matchers},${LABEL.url}=${quote(override.url)}} > ${override.above}`,
+      );
+    }
+  }
+  const exclusions = [
+    ...(cpCodes.length ? [`${LABEL.cpCode}!~${exactRegex(cpCodes)}`] : []),
+    ...(urls.length ? [`${LABEL.url}!~${exactRegex(urls)}`] : []),
+  ];
+  clauses.push(`${metric}{${[matchers, ...exclusions].join(',')}} > ${above}`);
+  return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
+}
+
+export function estatsRules(config: AlertingConfig): RuleGroup {
+  const { estats, runbookBaseUrl } = config;
+  const job = `${LABEL.job}=${quote(JOB.estats)}`;
+  const enoughHits = (direction: string) =>
+    `and ${ON_TARGET} ${ESTATS.hits.name}{${job},${LABEL.direction}=${quote(direction)}} >= ${estats.minHits}`;
+  return {
+    name: 'akamai-estats',
+    rules: [
+      alertRule(
+        {
+          alert: 'AkamaiEdge5xxRatioHigh',
+          expr: `${thresholdExpr(ESTATS.statusClassRatio.name, `${job},${LABEL.direction}="edge",${LABEL.statusClass}="5xx"`, estats.edge5xxRatio.above, estats.edge5xxRatio.overrides)}\n${enoughHits('edge')}`,
+          for: estats.edge5xxRatio.for,
+          severity: estats.edge5xxRatio.severity,
+          team: 'cdn',
+          summary: `Edge 5xx ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+          description: `{{ $value | humanizePercentage }} of the hits Akamai served for ${TARGET_TEXT} were 5xx in the last eStats samples (threshold ${estats.edge5xxRatio.above * 100}% unless overridden).`,
+          runbook: 'estats#akamaiedge5xxratiohigh',
+        },
+        runbookBaseUrl,
+      ),
+      alertRule(
+        {
+          alert: 'AkamaiEdgeFailureRatioHigh',
+          expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="edge"`, estats.edgeFailureRatio.above, estats.edgeFailureRatio.overrides)}\n${enoughHits('edge')}`,
+          for: estats.edgeFailureRatio.for,
+          severity: estats.edgeFailureRatio.severity,
+          team: 'cdn',
+          summary: `Edge failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+          description: `Akamai reports {{ $value | humanizePercentage }} of edge hits for ${TARGET_TEXT} as failures (4xx and 5xx).`,
+          runbook: 'estats#akamaiedgefailureratiohigh',
+        },
+        runbookBaseUrl,
+      ),
+      alertRule(
+        {
+          alert: 'AkamaiOriginFailureRatioHigh',
+          expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="origin"`, estats.originFailureRatio.above, estats.originFailureRatio.overrides)}\n${enoughHits('origin')}`,
+          for: estats.originFailureRatio.for,
+          severity: estats.originFailureRatio.severity,
+          team: 'cdn',
+          summary: `Origin failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+          description: `{{ $value | humanizePercentage }} of the requests Akamai forwarded to the origin of ${TARGET_TEXT} failed.`,
+          runbook: 'estats#akamaioriginfailureratiohigh',
+        },
+        runbookBaseUrl,
+      ),
+      alertRule(
+        {
+          alert: 'AkamaiTrafficVanished',
+          expr: `${ESTATS.hits.name}{${job},${LABEL.direction}="edge"} == 0\nand ${ON_TARGET} max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}]) > ${estats.trafficVanished.hadHitsOver}`,
+          for: estats.trafficVanished.for,
+          severity: estats.trafficVanished.severity,
+          team: 'cdn',
+          summary: `No edge traffic for ${TARGET_TEXT}`,
+          description: `eStats shows no hits for ${TARGET_TEXT}, which had more than ${estats.trafficVanished.hadHitsOver} hits per sample in the last ${estats.trafficVanished.lookback}: DNS, property activation or a client-side outage?`,
+          runbook: 'estats#akamaitrafficvanished',
+        },
+        runbookBaseUrl,
+      ),
+      alertRule(
+        {
+          alert: 'AkamaiEstatsTargetFailing',
+          // The failure info carries the reason label; joined on the target's up == 0.
+          expr: `${ESTATS.failureInfo.name}{${job}}\nand ${ON_TARGET} ${ESTATS.up.name}{${job}} == 0`,
+          for: estats.targetFailing.for,
+          severity: estats.targetFailing.severity,
+          team: 'cdn',
+          summary: `eStats cannot be read for ${TARGET_TEXT} ({{ $labels.reason }})`,
+          description: `The collector's eStats requests for ${TARGET_TEXT} fail with reason "{{ $labels.reason }}"; its status-code alerts are blind meanwhile.`,
+          runbook: 'estats#akamaiestatstargetfailing',
+        },
+        runbookBaseUrl,
+      ),
+    ],
+  };
+}
