@@ -7,6 +7,9 @@ import type { RuleGroup } from '../types';
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
 export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds', 'up'] as const;
 
+/** A readable grouping key from the labels a group may carry. */
+const GROUP_TEXT = `{{ $labels.job }}{{ with $labels.schedule }} schedule={{ . }}{{ end }}{{ with $labels.cp_code }} cp_code={{ . }}{{ end }}{{ with $labels.url }} url={{ . }}{{ end }}{{ with $labels.fleet }} fleet={{ . }}{{ end }}{{ with $labels.device }} device={{ . }}{{ end }}`;
+
 export function collectorRules(config: AlertingConfig): RuleGroup {
   const { collectors, runbookBaseUrl } = config;
   const staleClauses = Object.entries(collectors.intervals).map(
@@ -29,7 +32,7 @@ export function collectorRules(config: AlertingConfig): RuleGroup {
           team: 'observability',
           summary:
             'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',
-          description: `The group {{ $labels }} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
+          description: `The group ${GROUP_TEXT} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
           runbook: 'collectors#collectorgroupstale',
         },
         runbookBaseUrl,
@@ -42,8 +45,7 @@ export function collectorRules(config: AlertingConfig): RuleGroup {
           severity: collectors.pushFailingSeverity,
           team: 'observability',
           summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
-          description:
-            'The last push to {{ $labels }} failed after the last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.',
+          description: `The last push to the group ${GROUP_TEXT} failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.`,
           runbook: 'collectors#collectorpushfailing',
         },
         runbookBaseUrl,

@@ -1,0 +1,426 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { buildAlertingFiles } from '../../src/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { isAlertingRule } from '../../src/alerting/types';
+import { runTool } from '../helpers/tools';
+
+/**
+ * Every shipped alert, proven with `promtool test rules`: one series history that fires it
+ * (with its exact labels and annotations) and one that must not.
+ */
+const { files, rules } = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, {
+  runbooksDir: join(__dirname, '..', '..', 'docs', 'runbooks'),
+});
+const alerts = rules.groups.flatMap((g) => g.rules).filter(isAlertingRule);
+const runbook = (alert: string) =>
+  alerts.find((a) => a.alert === alert)?.annotations.runbook_url ?? '';
+const common = { product: 'pushgate-collector' };
+
+interface AlertCase {
+  alert: string;
+  /** Series history that fires the alert at `evalTime`, with the alert's labels and annotations. */
+  firing: {
+    series: Record<string, string>;
+    evalTime: string;
+    labels: Record<string, string>;
+    summary: string;
+    description: string;
+  };
+  /** A history that must not fire it. */
+  quiet: { series: Record<string, string>; evalTime: string };
+}
+
+const CP = 'job="akamai_estats",cp_code="424242",delivery="STANDARD_TLS"';
+const CP_LABELS = { job: 'akamai_estats', cp_code: '424242', delivery: 'STANDARD_TLS' };
+const URL = 'https://www.example.com/a?b=1';
+const PORT = 'job="synthetic_telemetry",fleet="default",device="switch-01",port="eth1"';
+const PORT_LABELS = {
+  job: 'synthetic_telemetry',
+  fleet: 'default',
+  device: 'switch-01',
+  port: 'eth1',
+};
+
+const CASES: AlertCase[] = [
+  {
+    alert: 'AkamaiEdge5xxRatioHigh',
+    firing: {
+      series: {
+        [`akamai_estats_status_class_ratio{${CP},direction="edge",status_class="5xx"}`]: '0.2x15',
+        [`akamai_estats_hits{${CP},direction="edge"}`]: '2400x15',
+      },
+      evalTime: '10m',
+      labels: {
+        ...CP_LABELS,
+        direction: 'edge',
+        status_class: '5xx',
+        severity: 'critical',
+        team: 'cdn',
+        ...common,
+      },
+      summary: 'Edge 5xx ratio 20% for CP code 424242 (STANDARD_TLS)',
+      description:
+        '20% of the hits Akamai served for CP code 424242 (STANDARD_TLS) were 5xx in the last eStats samples (threshold 5% unless overridden).',
+    },
+    // Same ratio, but a sample too small to mean anything.
+    quiet: {
+      series: {
+        [`akamai_estats_status_class_ratio{${CP},direction="edge",status_class="5xx"}`]: '0.2x15',
+        [`akamai_estats_hits{${CP},direction="edge"}`]: '50x15',
+      },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'AkamaiEdgeFailureRatioHigh',
+    firing: {
+      series: {
+        [`akamai_estats_failure_ratio{${CP},direction="edge"}`]: '0.2x15',
+        [`akamai_estats_hits{${CP},direction="edge"}`]: '2400x15',
+      },
+      evalTime: '10m',
+      labels: { ...CP_LABELS, direction: 'edge', severity: 'warning', team: 'cdn', ...common },
+      summary: 'Edge failure ratio 20% for CP code 424242 (STANDARD_TLS)',
+      description:
+        'Akamai reports 20% of edge hits for CP code 424242 (STANDARD_TLS) as failures (4xx and 5xx).',
+    },
+    quiet: {
+      series: {
+        [`akamai_estats_failure_ratio{${CP},direction="edge"}`]: '0.05x15',
+        [`akamai_estats_hits{${CP},direction="edge"}`]: '2400x15',
+      },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'AkamaiOriginFailureRatioHigh',
+    firing: {
+      series: {
+        [`akamai_estats_failure_ratio{job="akamai_estats",url="${URL}",direction="origin"}`]:
+          '0.1x15',
+        [`akamai_estats_hits{job="akamai_estats",url="${URL}",direction="origin"}`]: '600x15',
+      },
+      evalTime: '10m',
+      labels: {
+        job: 'akamai_estats',
+        url: URL,
+        direction: 'origin',
+        severity: 'warning',
+        team: 'cdn',
+        ...common,
+      },
+      summary: `Origin failure ratio 10% for ${URL}`,
+      description: `10% of the requests Akamai forwarded to the origin of ${URL} failed.`,
+    },
+    // A short blip shorter than "for".
+    quiet: {
+      series: {
+        [`akamai_estats_failure_ratio{job="akamai_estats",url="${URL}",direction="origin"}`]:
+          '0x6 0.5x2 0x6',
+        [`akamai_estats_hits{job="akamai_estats",url="${URL}",direction="origin"}`]: '600x15',
+      },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'AkamaiTrafficVanished',
+    firing: {
+      series: { [`akamai_estats_hits{${CP},direction="edge"}`]: '2400x20 0x15' },
+      evalTime: '30m',
+      labels: { ...CP_LABELS, direction: 'edge', severity: 'critical', team: 'cdn', ...common },
+      summary: 'No edge traffic for CP code 424242 (STANDARD_TLS)',
+      description:
+        'eStats shows no hits for CP code 424242 (STANDARD_TLS), which had more than 100 hits per sample in the last 1h: DNS, property activation or a client-side outage?',
+    },
+    // A target that never had traffic is not an outage.
+    quiet: { series: { [`akamai_estats_hits{${CP},direction="edge"}`]: '0x35' }, evalTime: '30m' },
+  },
+  {
+    alert: 'AkamaiEstatsTargetFailing',
+    firing: {
+      series: {
+        [`akamai_estats_up{${CP}}`]: '0x10',
+        [`akamai_estats_failure_info{${CP},reason="rate_limited"}`]: '1x10',
+      },
+      evalTime: '10m',
+      labels: { ...CP_LABELS, reason: 'rate_limited', severity: 'warning', team: 'cdn', ...common },
+      summary: 'eStats cannot be read for CP code 424242 (STANDARD_TLS) (rate_limited)',
+      description:
+        'The collector\'s eStats requests for CP code 424242 (STANDARD_TLS) fail with reason "rate_limited"; its status-code alerts are blind meanwhile.',
+    },
+    quiet: { series: { [`akamai_estats_up{${CP}}`]: '1x10' }, evalTime: '10m' },
+  },
+  {
+    alert: 'CollectorGroupStale',
+    firing: {
+      // Last pushed at t=0 and never again.
+      series: { 'push_time_seconds{job="akamai_estats",cp_code="424242",instance=""}': '0x20' },
+      evalTime: '10m',
+      labels: {
+        job: 'akamai_estats',
+        cp_code: '424242',
+        severity: 'warning',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'Pushgateway group akamai_estats not pushed for 10m 0s',
+      description:
+        'The group akamai_estats cp_code=424242 was last pushed 10m 0s ago, more than 3 schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.',
+    },
+    // Pushed every minute.
+    quiet: {
+      series: { 'push_time_seconds{job="akamai_estats",cp_code="424242",instance=""}': '0+60x20' },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'CollectorPushFailing',
+    firing: {
+      series: {
+        'push_failure_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01",instance=""}':
+          '100x20',
+        'push_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01",instance=""}':
+          '50x20',
+      },
+      evalTime: '10m',
+      labels: {
+        job: 'synthetic_telemetry',
+        fleet: 'default',
+        device: 'switch-01',
+        severity: 'warning',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'Pushes to group synthetic_telemetry are refused by the Pushgateway',
+      description:
+        'The last push to the group synthetic_telemetry fleet=default device=switch-01 failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.',
+    },
+    quiet: {
+      series: {
+        'push_failure_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01",instance=""}':
+          '0x20',
+        'push_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01",instance=""}':
+          '50x20',
+      },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'PushgatewayDown',
+    firing: {
+      series: { 'up{job="pushgateway",instance="127.0.0.1:9091"}': '1 0x10' },
+      evalTime: '5m',
+      labels: {
+        job: 'pushgateway',
+        instance: '127.0.0.1:9091',
+        severity: 'critical',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'Prometheus cannot scrape the Pushgateway 127.0.0.1:9091',
+      description:
+        'Every pushed metric is invisible while the Pushgateway is down, and collectors cannot push to it.',
+    },
+    quiet: {
+      series: { 'up{job="pushgateway",instance="127.0.0.1:9091"}': '1x10' },
+      evalTime: '5m',
+    },
+  },
+  {
+    alert: 'SyntheticPortLinkDown',
+    firing: {
+      series: { [`synthetic_port_link_up{${PORT}}`]: '1 0x5' },
+      evalTime: '4m',
+      labels: { ...PORT_LABELS, severity: 'warning', team: 'network', ...common },
+      summary: 'Link down on switch-01 port eth1',
+      description:
+        'Port eth1 of switch-01 (fleet default) reports its link down; it carries no traffic.',
+    },
+    quiet: { series: { [`synthetic_port_link_up{${PORT}}`]: '1x5' }, evalTime: '4m' },
+  },
+  {
+    alert: 'SyntheticPortBufferNearCapacity',
+    firing: {
+      series: {
+        [`synthetic_port_buffer_bytes{${PORT}}`]: '3600000x10',
+        [`synthetic_port_buffer_capacity_bytes{${PORT}}`]: '4000000x10',
+      },
+      evalTime: '8m',
+      labels: { ...PORT_LABELS, severity: 'warning', team: 'network', ...common },
+      summary: 'Buffer of switch-01 port eth1 90% full',
+      description:
+        'The egress buffer of port eth1 on switch-01 stays above the threshold: the port is congested and will drop packets.',
+    },
+    quiet: {
+      series: {
+        [`synthetic_port_buffer_bytes{${PORT}}`]: '1000000x10',
+        [`synthetic_port_buffer_capacity_bytes{${PORT}}`]: '4000000x10',
+      },
+      evalTime: '8m',
+    },
+  },
+  {
+    alert: 'SyntheticPortNoTraffic',
+    firing: {
+      series: {
+        [`synthetic_port_link_up{${PORT}}`]: '1x25',
+        [`synthetic_port_receive_packets_total{${PORT}}`]: '100x25',
+        [`synthetic_port_transmit_packets_total{${PORT}}`]: '100x25',
+      },
+      evalTime: '20m',
+      labels: { ...PORT_LABELS, severity: 'warning', team: 'network', ...common },
+      summary: 'Link up but no traffic on switch-01 port eth1',
+      description: 'Port eth1 of switch-01 is up but neither receives nor transmits packets.',
+    },
+    quiet: {
+      series: {
+        [`synthetic_port_link_up{${PORT}}`]: '1x25',
+        [`synthetic_port_receive_packets_total{${PORT}}`]: '0+6000x25',
+        [`synthetic_port_transmit_packets_total{${PORT}}`]: '100x25',
+      },
+      evalTime: '20m',
+    },
+  },
+  {
+    alert: 'SyntheticDeviceRebooted',
+    firing: {
+      series: {
+        'synthetic_device_boot_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01"}':
+          '1000x5 2000x10',
+      },
+      evalTime: '7m',
+      labels: {
+        job: 'synthetic_telemetry',
+        fleet: 'default',
+        device: 'switch-01',
+        severity: 'info',
+        team: 'network',
+        ...common,
+      },
+      summary: 'switch-01 rebooted',
+      description:
+        'The boot time of switch-01 (fleet default) changed in the last 15m: it rebooted and its counters restarted from zero.',
+    },
+    quiet: {
+      series: {
+        'synthetic_device_boot_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01"}':
+          '1000x20',
+      },
+      evalTime: '7m',
+    },
+  },
+];
+
+function promtoolTest(
+  rulesYaml: string,
+  tests: unknown[],
+): { status: number | null; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-test-'));
+  writeFileSync(join(dir, 'rules.yml'), rulesYaml);
+  writeFileSync(
+    join(dir, 'tests.yml'),
+    stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }),
+  );
+  return runTool('promtool', ['test', 'rules', join(dir, 'tests.yml')]);
+}
+
+const inputSeries = (series: Record<string, string>) =>
+  Object.entries(series).map(([s, values]) => ({ series: s, values }));
+
+describe('shipped alert rules', () => {
+  it('pass promtool check rules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    writeFileSync(join(dir, 'rules.yml'), files['rules.yml'] ?? '');
+    const result = runTool('promtool', ['check', 'rules', join(dir, 'rules.yml')]);
+    expect(result.output).toContain(`SUCCESS: ${alerts.length} rules found`);
+    expect(result.status).toBe(0);
+  });
+
+  it('have a firing and a quiet test for every alert', () => {
+    expect(CASES.map((c) => c.alert).sort()).toEqual(alerts.map((a) => a.alert).sort());
+  });
+
+  it.each(CASES.map((c) => [c.alert, c] as const))(
+    '%s fires on its history, with its labels and annotations, and stays quiet on the other',
+    (alert, c) => {
+      const result = promtoolTest(files['rules.yml'] ?? '', [
+        {
+          name: `${alert} fires`,
+          interval: '1m',
+          input_series: inputSeries(c.firing.series),
+          alert_rule_test: [
+            {
+              eval_time: c.firing.evalTime,
+              alertname: alert,
+              exp_alerts: [
+                {
+                  exp_labels: c.firing.labels,
+                  exp_annotations: {
+                    summary: c.firing.summary,
+                    description: c.firing.description,
+                    runbook_url: runbook(alert),
+                  },
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: `${alert} stays quiet`,
+          interval: '1m',
+          input_series: inputSeries(c.quiet.series),
+          alert_rule_test: [{ eval_time: c.quiet.evalTime, alertname: alert, exp_alerts: [] }],
+        },
+      ]);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    },
+  );
+
+  it('applies a per-CP-code override instead of the default threshold', () => {
+    const config = structuredClone(DEFAULT_ALERTING_CONFIG);
+    config.estats.edge5xxRatio.overrides = [{ cpCode: 424242, above: 0.3 }];
+    const overridden = buildAlertingFiles(config).files['rules.yml'] ?? '';
+    const history = (cp: string, ratio: number) => ({
+      [`akamai_estats_status_class_ratio{job="akamai_estats",cp_code="${cp}",direction="edge",status_class="5xx"}`]: `${ratio}x15`,
+      [`akamai_estats_hits{job="akamai_estats",cp_code="${cp}",direction="edge"}`]: '2400x15',
+    });
+    const result = promtoolTest(overridden, [
+      {
+        name: 'the noisy CP code is held to its own threshold, the others to the default',
+        interval: '1m',
+        input_series: inputSeries({ ...history('424242', 0.2), ...history('111', 0.2) }),
+        alert_rule_test: [
+          {
+            eval_time: '10m',
+            alertname: 'AkamaiEdge5xxRatioHigh',
+            exp_alerts: [
+              {
+                exp_labels: {
+                  job: 'akamai_estats',
+                  cp_code: '111',
+                  direction: 'edge',
+                  status_class: '5xx',
+                  severity: 'critical',
+                  team: 'cdn',
+                  ...common,
+                },
+                exp_annotations: {
+                  summary: 'Edge 5xx ratio 20% for CP code 111',
+                  description:
+                    '20% of the hits Akamai served for CP code 111 were 5xx in the last eStats samples (threshold 5% unless overridden).',
+                  runbook_url: runbook('AkamaiEdge5xxRatioHigh'),
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+});

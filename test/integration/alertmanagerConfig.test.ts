@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildAlertingFiles } from '../../src/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { runTool } from '../helpers/tools';
+
+/** The rendered Alertmanager config, checked and routed by the real amtool. */
+const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+const { files } = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, {
+  templatesDir: join(dir, 'templates'),
+});
+mkdirSync(join(dir, 'templates'));
+for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+const config = join(dir, 'alertmanager.yml');
+
+/** Receivers an alert with these labels reaches, according to amtool. */
+function routesOf(labels: Record<string, string>): string[] {
+  const args = [
+    'config',
+    'routes',
+    'test',
+    `--config.file=${config}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  ];
+  const result = runTool('amtool', args);
+  if (result.status !== 0 && !result.output) throw new Error(`amtool failed: ${result.output}`);
+  return result.stdout
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
+describe('Alertmanager configuration', () => {
+  it('passes amtool check-config, templates included', () => {
+    const result = runTool('amtool', ['check-config', config]);
+    expect(result.output).toMatch(/- 1 templates\s+SUCCESS/);
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    [
+      { alertname: 'AkamaiEdge5xxRatioHigh', severity: 'critical', team: 'cdn', cp_code: '1' },
+      ['oncall-webhook', 'slack-cdn'],
+    ],
+    [{ alertname: 'AkamaiEdgeFailureRatioHigh', severity: 'warning', team: 'cdn' }, ['slack-cdn']],
+    [
+      { alertname: 'SyntheticPortLinkDown', severity: 'warning', team: 'network' },
+      ['slack-network'],
+    ],
+    [{ alertname: 'SyntheticDeviceRebooted', severity: 'info', team: 'network' }, ['slack-info']],
+    [
+      { alertname: 'PushgatewayDown', severity: 'critical', team: 'observability' },
+      ['oncall-webhook', 'slack-critical'],
+    ],
+    [
+      { alertname: 'CollectorGroupStale', severity: 'warning', team: 'observability' },
+      ['slack-default'],
+    ],
+    [{ alertname: 'SomethingElse', severity: 'warning' }, ['slack-default']],
+  ])('routes %j to %j', (labels, receivers) => {
+    expect(routesOf(labels)).toEqual(receivers);
+  });
+
+  it('refers to the Slack webhook by file only', () => {
+    expect(files['alertmanager.yml']).toContain(
+      `api_url_file: ${DEFAULT_ALERTING_CONFIG.routing.slackWebhookUrlFile}`,
+    );
+    expect(files['alertmanager.yml']).not.toMatch(/hooks\.slack\.com|api_url:/);
+    expect(files['alertmanager.yml']).toContain('send_resolved: true');
+    expect(files['alertmanager.yml']).not.toContain('send_resolved: false');
+  });
+});
+
+describe('rendering', () => {
+  it('is byte-identical for the same input', () => {
+    const again = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, {
+      templatesDir: join(dir, 'templates'),
+    }).files;
+    expect(again).toEqual(files);
+  });
+
+  it('matches the committed copy in infra/alerting (CI fails on a stale copy)', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/alerting-export.ts', '--check'],
+      { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
+    );
+    expect(`${result.stdout}${result.stderr}`).toContain('is up to date');
+    expect(result.status).toBe(0);
+  });
+});
