@@ -119,9 +119,7 @@ describe('Alertmanager validation', () => {
     const { receiver: _dropped, ...rootWithoutReceiver } = config.route;
     const broken = { ...config, route: { ...rootWithoutReceiver, receiver: '' } };
     const problems = validateAlertmanager(broken, rules);
-    expect(problems).toContain(
-      'severity warning: alert CollectorGroupStale reaches no receiver',
-    );
+    expect(problems).toContain('severity warning: alert CollectorGroupStale reaches no receiver');
   });
 
   it('refuses Slack without send_resolved, bad durations, matchers and unknown time intervals', () => {
