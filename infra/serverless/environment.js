@@ -8,12 +8,20 @@ module.exports = async ({ resolveVariable }) => {
     PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
     LOG_LEVEL: 'info',
   };
-  if (stage === 'local') return { provider, estats: {}, synthetic: {} };
+  if (stage === 'local') {
+    // serverless invoke local: write the files to a local folder instead of S3.
+    const outDir = require('node:path').join(process.cwd(), '.tmp', 'alerting-export');
+    return { provider, estats: {}, synthetic: {}, exportAlerting: { ALERTING_OUT_DIR: outDir } };
+  }
   const pushgatewayAuthSecret = await resolveVariable('param:pushgatewayAuthSecretName');
   if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
   return {
     provider,
     estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },
     synthetic: {},
+    exportAlerting: {
+      ALERTING_BUCKET: { Ref: 'AlertingExportBucket' },
+      ALERTING_PREFIX: await resolveVariable('param:alertingPrefix'),
+    },
   };
 };

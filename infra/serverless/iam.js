@@ -1,4 +1,5 @@
-// Least-privilege statements: read exactly the secrets configured, nothing else. (The
+// Least-privilege statements: read exactly the secrets configured, write the alerting export
+// prefix, nothing else. (The
 // framework itself adds logs:* on the function's own log groups and sqs:SendMessage on the
 // on-failure queue.) Secrets Manager ARNs end in a random 6-character suffix: `-??????`.
 module.exports = async ({ resolveVariable }) => {
@@ -6,14 +7,30 @@ module.exports = async ({ resolveVariable }) => {
     await resolveVariable('param:akamaiSecretName'),
     await resolveVariable('param:pushgatewayAuthSecretName'),
   ].filter((name) => typeof name === 'string' && name !== '');
-  if (secrets.length === 0) return [];
-  return [
+  const prefix = await resolveVariable('param:alertingPrefix');
+  const statements = [
+    // The alerting export writes its files and reads their metadata (content hash) under its
+    // prefix only; ListBucket, limited to the prefix, turns a missing object into a 404.
     {
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: [{ 'Fn::Sub': `\${AlertingExportBucket.Arn}/${prefix}*` }],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [{ 'Fn::GetAtt': ['AlertingExportBucket', 'Arn'] }],
+      Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    },
+  ];
+  if (secrets.length > 0) {
+    statements.push({
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue'],
       Resource: secrets.map((name) => ({
         'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`,
       })),
-    },
-  ];
+    });
+  }
+  return statements;
 };

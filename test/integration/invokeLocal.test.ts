@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../src/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
@@ -28,9 +30,11 @@ function run(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
+    // stdin closed: without -p / -d, invoke local would wait for an event on stdin.
     const child = spawn(command, args, {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -110,4 +114,21 @@ it('serverless invoke local runs the synthetic function against the real Pushgat
     device: 'switch-02',
   });
   expect(group?.families.get('synthetic_port_receive_packets_total')?.metrics).toHaveLength(4);
+}, 120_000);
+
+it('serverless invoke local runs exportAlerting, writing files promtool and amtool accept', async () => {
+  const out = join(__dirname, '..', '..', '.tmp', 'alerting-export');
+  rmSync(out, { recursive: true, force: true });
+  const { code, output } = await run(
+    'npx',
+    ['serverless', 'invoke', 'local', '--stage', 'local', '-f', 'exportAlerting', '-d', '{}'],
+    {},
+  );
+  // On failure, show what the CLI printed.
+  expect(code === 0 ? 'exit code 0' : output).toBe('exit code 0');
+  expect(output).toContain('"message":"alerting exported"');
+  expect(existsSync(join(out, 'templates', 'slack.tmpl'))).toBe(true);
+  expect(runTool('promtool', ['check', 'rules', join(out, 'rules.yml')]).status).toBe(0);
+  expect(runTool('amtool', ['check-config', join(out, 'alertmanager.yml')]).status).toBe(0);
+  expect(readFileSync(join(out, 'rules.yml'), 'utf8')).toContain('alert: AkamaiEdge5xxRatioHigh');
 }, 120_000);

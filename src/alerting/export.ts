@@ -1,0 +1,106 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CollectorError } from '../shared/errors';
+import { sha256 } from './render';
+
+/** Object metadata holding the content hash: unchanged files are not rewritten. */
+export const HASH_METADATA_KEY = 'content-sha256';
+
+export interface ExportTarget {
+  bucket: string;
+  /** Key prefix, e.g. `alerting/` (a trailing slash is added when missing). */
+  prefix: string;
+}
+
+export interface ExportResult {
+  written: string[];
+  unchanged: string[];
+  hashes: Record<string, string>;
+}
+
+export class ExportError extends CollectorError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options);
+    this.name = 'ExportError';
+  }
+}
+
+let client: S3Client | undefined;
+
+function s3(): { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } {
+  // Lazy: only the export function needs the S3 SDK.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  client ??= new sdk.S3Client({});
+  return { client, sdk };
+}
+
+/** For tests: forget the client (e.g. after changing the endpoint). */
+export function resetS3ForTests(): void {
+  client = undefined;
+}
+
+/**
+ * Write each file to s3://bucket/prefix<name> unless the object there already carries the
+ * same content hash. Reads only object metadata (HeadObject), never lists or deletes.
+ */
+export async function exportToS3(
+  files: Record<string, string>,
+  target: ExportTarget,
+): Promise<ExportResult> {
+  const { client: s3Client, sdk } = s3();
+  const prefix =
+    target.prefix === '' || target.prefix.endsWith('/') ? target.prefix : `${target.prefix}/`;
+  const result: ExportResult = { written: [], unchanged: [], hashes: {} };
+  for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    const key = `${prefix}${name}`;
+    const hash = sha256(content);
+    result.hashes[name] = hash;
+    let current: string | undefined;
+    try {
+      const head = await s3Client.send(
+        new sdk.HeadObjectCommand({ Bucket: target.bucket, Key: key }),
+      );
+      current = head.Metadata?.[HASH_METADATA_KEY];
+    } catch (error) {
+      if (!isNotFound(error)) throw s3Error('read the metadata of', target.bucket, key, error);
+    }
+    if (current === hash) {
+      result.unchanged.push(name);
+      continue;
+    }
+    try {
+      await s3Client.send(
+        new sdk.PutObjectCommand({
+          Bucket: target.bucket,
+          Key: key,
+          Body: content,
+          ContentType: name.endsWith('.yml') ? 'application/yaml' : 'text/plain; charset=utf-8',
+          Metadata: { [HASH_METADATA_KEY]: hash },
+        }),
+      );
+    } catch (error) {
+      throw s3Error('write', target.bucket, key, error);
+    }
+    result.written.push(name);
+  }
+  return result;
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+}
+
+function s3Error(action: string, bucket: string, key: string, error: unknown): ExportError {
+  const name = (error as { name?: string }).name ?? 'Error';
+  const hint =
+    name === 'AccessDenied' || name === 'Forbidden'
+      ? 'the function role needs s3:PutObject and s3:GetObject on the export prefix (see serverless.yml)'
+      : name === 'NoSuchBucket'
+        ? 'create the bucket or fix ALERTING_BUCKET'
+        : 'check ALERTING_BUCKET, ALERTING_PREFIX and the region';
+  return new ExportError(
+    `cannot ${action} s3://${bucket}/${key}: ${name}: ${(error as Error).message}`,
+    { cause: error, hint },
+  );
+}

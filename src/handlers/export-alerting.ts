@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { buildAlertingFiles } from '../alerting';
+import { exportToS3, type ExportResult } from '../alerting/export';
+import { sha256 } from '../alerting/render';
+import { readEnum, readOptionalString, readString } from '../config/env';
+import { ConfigurationError, describeError } from '../shared/errors';
+import { httpRequest } from '../shared/http';
+import { createLogger, type LogLevel } from '../shared/logger';
+
+/**
+ * Companion function: render the alert rules, the Alertmanager config and its templates from
+ * the typed definitions, validate them, and write them to S3 (only what changed). Runs on a
+ * schedule and, as a CloudFormation custom resource, on every deploy.
+ */
+export async function handler(event: unknown, context: Context): Promise<ExportResult> {
+  const env = process.env;
+  const logger = createLogger({
+    level: readEnum<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    fields: { function: 'exportAlerting', requestId: context.awsRequestId },
+  });
+  const customResource = isCustomResourceEvent(event) ? event : undefined;
+  try {
+    if (customResource?.RequestType === 'Delete') {
+      // Leave the exported files in place: Prometheus may still read them.
+      await answerCloudFormation(customResource, 'SUCCESS', 'nothing to do on delete', context);
+      return { written: [], unchanged: [], hashes: {} };
+    }
+    const { files } = buildAlertingFiles(undefined, {
+      templatesDir: readString(env, 'ALERTING_TEMPLATES_DIR', '/etc/alertmanager/templates'),
+    });
+    const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
+    const result = outDir
+      ? writeToDirectory(files, outDir)
+      : await exportToS3(files, s3Target(env));
+    logger.info('alerting exported', {
+      destination: outDir ?? `s3://${env.ALERTING_BUCKET}/${env.ALERTING_PREFIX ?? 'alerting/'}`,
+      written: result.written,
+      unchanged: result.unchanged,
+      bundleSha256: sha256(JSON.stringify(result.hashes)),
+    });
+    if (customResource)
+      await answerCloudFormation(
+        customResource,
+        'SUCCESS',
+        `written: ${result.written.join(', ') || 'none'}`,
+        context,
+      );
+    return result;
+  } catch (error) {
+    logger.error('alerting export failed', { error: describeError(error) });
+    if (customResource)
+      await answerCloudFormation(
+        customResource,
+        'FAILED',
+        describeError(error).slice(0, 500),
+        context,
+      );
+    throw error;
+  }
+}
+
+function s3Target(env: NodeJS.ProcessEnv): { bucket: string; prefix: string } {
+  const bucket = readOptionalString(env, 'ALERTING_BUCKET');
+  if (!bucket) {
+    throw new ConfigurationError('ALERTING_BUCKET is not set', {
+      hint: 'set it to the bucket that receives the files, or ALERTING_OUT_DIR to write to a local folder',
+    });
+  }
+  return { bucket, prefix: readString(env, 'ALERTING_PREFIX', 'alerting/') };
+}
+
+function writeToDirectory(files: Record<string, string>, dir: string): ExportResult {
+  const result: ExportResult = { written: [], unchanged: [], hashes: {} };
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    result.written.push(name);
+    result.hashes[name] = sha256(content);
+  }
+  return result;
+}
+
+function isCustomResourceEvent(event: unknown): event is CloudFormationCustomResourceEvent {
+  return (
+    typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event
+  );
+}
+
+/** The custom resource protocol: PUT the outcome to the pre-signed ResponseURL. */
+async function answerCloudFormation(
+  event: CloudFormationCustomResourceEvent,
+  status: 'SUCCESS' | 'FAILED',
+  reason: string,
+  context: Context,
+): Promise<void> {
+  const body = JSON.stringify({
+    Status: status,
+    Reason: `${reason} (log stream ${context.logStreamName})`,
+    PhysicalResourceId:
+      'PhysicalResourceId' in event
+        ? event.PhysicalResourceId
+        : `alerting-export-${event.LogicalResourceId}`,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  });
+  const response = await httpRequest({
+    method: 'PUT',
+    url: new URL(event.ResponseURL),
+    headers: { 'content-type': '' },
+    body,
+    timeoutMs: 10_000,
+  });
+  if (response.status >= 300)
+    throw new Error(`CloudFormation response URL answered HTTP ${response.status}`);
+}
