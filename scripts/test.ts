@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureTestCa } from '../src/simulators/tls';
-import { ensureDebianBinaries, PROMTOOL, PUSHGATEWAY } from './lib/debianBinaries';
+import { AMTOOL, ensureDebianBinaries, PROMETHEUS, PROMTOOL, PUSHGATEWAY } from './lib/debianBinaries';
 
 const root = join(__dirname, '..');
 const log = (line: string) => process.stderr.write(`[npm test] ${line}\n`);
 
 try {
-  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL], log);
+  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL], log);
 } catch (error) {
   log((error as Error).message);
   process.exit(1);

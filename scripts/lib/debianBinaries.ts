@@ -15,6 +15,8 @@ export const PUSHGATEWAY: DebianBinary = {
   debianPackage: 'prometheus-pushgateway',
 };
 export const PROMTOOL: DebianBinary = { binary: 'promtool', debianPackage: 'prometheus' };
+export const PROMETHEUS: DebianBinary = { binary: 'prometheus', debianPackage: 'prometheus' };
+export const AMTOOL: DebianBinary = { binary: 'amtool', debianPackage: 'prometheus-alertmanager' };
 
 export function isOnPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
