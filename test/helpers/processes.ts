@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { freePort } from './ports';
 
 /**
  * Start a real binary; fail loudly (naming the Debian package) when it is not installed.
@@ -22,11 +23,16 @@ export function processOutput(child: ChildProcess): string {
   return ((child as ChildProcess & { output?: string[] }).output ?? []).join('');
 }
 
-/** Poll `url` until it answers 200, or throw with the process output. */
+/**
+ * Poll `url` until it answers 200 *from our process*: `isOurs` asks the binary something only
+ * our instance would answer (a flag value we gave it), so another instance that already held
+ * the port can never pass for ours. Throws with the process output otherwise.
+ */
 export async function waitUntilReady(
   url: string,
   child: ChildProcess,
   what: string,
+  isOurs: () => Promise<boolean>,
   timeoutMs = 15_000,
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -36,13 +42,7 @@ export async function waitUntilReady(
     }
     try {
       const res = await fetch(url);
-      if (res.ok) {
-        // Still alive a moment later: the answer came from our process, not from another one
-        // that already held the port (ours would have exited on "address already in use").
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        if (child.exitCode === null) return;
-        continue;
-      }
+      if (res.ok && (await isOurs())) return;
     } catch {
       // not listening yet
     }
@@ -52,6 +52,23 @@ export async function waitUntilReady(
   throw new Error(
     `${what} was not ready at ${url} within ${timeoutMs} ms:\n${processOutput(child)}`,
   );
+}
+
+/** Start a binary on a fresh port, trying again when the port was taken meanwhile. */
+export async function startOnFreePort<T>(
+  start: (port: number) => Promise<T>,
+  what: string,
+): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      lastError = error;
+      if (!/address already in use|not ready at/.test(String(error))) throw error;
+    }
+  }
+  throw new Error(`${what}: could not start on a free port: ${String(lastError)}`);
 }
 
 export function stopProcess(child: ChildProcess): Promise<void> {

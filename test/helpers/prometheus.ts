@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports';
-import { spawnBinary, stopProcess, waitUntilReady } from './processes';
+import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './processes';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -17,8 +16,18 @@ export class RealPrometheus {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(pushgatewayUrl: string, scrapeInterval = '1s'): Promise<RealPrometheus> {
-    const port = await freePort();
+  static start(pushgatewayUrl: string, scrapeInterval = '1s'): Promise<RealPrometheus> {
+    return startOnFreePort(
+      (port) => RealPrometheus.startOn(port, pushgatewayUrl, scrapeInterval),
+      'prometheus',
+    );
+  }
+
+  private static async startOn(
+    port: number,
+    pushgatewayUrl: string,
+    scrapeInterval: string,
+  ): Promise<RealPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
     const config = join(dir, 'prometheus.yml');
     writeFileSync(
@@ -42,7 +51,19 @@ export class RealPrometheus {
       '--log.level=warn',
     ]);
     const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${url}/-/ready`, child, 'prometheus', 30_000);
+    const tsdb = join(dir, 'data');
+    await waitUntilReady(
+      `${url}/-/ready`,
+      child,
+      'prometheus',
+      async () => {
+        const flags = (await (await fetch(`${url}/api/v1/status/flags`)).json()) as {
+          data?: Record<string, string>;
+        };
+        return flags.data?.['storage.tsdb.path'] === tsdb;
+      },
+      30_000,
+    );
     return new RealPrometheus(url, child);
   }
 

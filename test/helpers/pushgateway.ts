@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePort } from './ports';
-import { spawnBinary, stopProcess, waitUntilReady } from './processes';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './processes';
 
 export interface PushgatewayMetricFamily {
   type: string;
@@ -21,17 +23,26 @@ export class RealPushgateway {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(extraArgs: string[] = []): Promise<RealPushgateway> {
-    const port = await freePort();
-    const child = spawnBinary('prometheus-pushgateway', 'prometheus-pushgateway', [
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-admin-api',
-      '--log.level=warn',
-      ...extraArgs,
-    ]);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${url}/-/ready`, child, 'prometheus-pushgateway');
-    return new RealPushgateway(url, port, child);
+  static start(extraArgs: string[] = []): Promise<RealPushgateway> {
+    return startOnFreePort(async (port) => {
+      // A flag value only this instance has: proves the answers come from it.
+      const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
+      const child = spawnBinary('prometheus-pushgateway', 'prometheus-pushgateway', [
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--persistence.file=${persistence}`,
+        '--web.enable-admin-api',
+        '--log.level=warn',
+        ...extraArgs,
+      ]);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntilReady(`${url}/-/ready`, child, 'prometheus-pushgateway', async () => {
+        const status = (await (await fetch(`${url}/api/v1/status`)).json()) as {
+          data?: { flags?: Record<string, string> };
+        };
+        return status.data?.flags?.['persistence.file'] === persistence;
+      });
+      return new RealPushgateway(url, port, child);
+    }, 'prometheus-pushgateway');
   }
 
   stop(): Promise<void> {
