@@ -3,12 +3,12 @@ import { freePort } from './ports';
 
 /**
  * Start a real binary; fail loudly (naming the Debian package) when it is not installed.
- * `npm test` installs the packages first, so this only trips when jest is run by hand.
+ * `npm test` and `npm start` install the packages first (as root on Debian/Ubuntu).
  */
 export function spawnBinary(binary: string, debianPackage: string, args: string[]): ChildProcess {
   if (spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0) {
     throw new Error(
-      `${binary} is not installed: run the tests with "npm test" (it installs the Debian package ${debianPackage}) or apt-get install ${debianPackage}`,
+      `${binary} is not installed: install the Debian package ${debianPackage} (apt-get install ${debianPackage}; "npm test" and "npm start" do it when run as root)`,
     );
   }
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
