@@ -14,12 +14,12 @@ export async function freePort(): Promise<number> {
   const base = RANGE_START + ((worker - 1) % 8) * RANGE_SIZE;
   for (let tries = 0; tries < RANGE_SIZE; tries++) {
     const port = base + (nextOffset++ % RANGE_SIZE);
-    if (await isFree(port)) return port;
+    if (await isPortFree(port)) return port;
   }
   throw new Error(`no free port in ${base}-${base + RANGE_SIZE - 1}`);
 }
 
-function isFree(port: number): Promise<boolean> {
+export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -2,7 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from '../../src/local/processes';
+import {
+  spawnBinary,
+  startOnFreePort,
+  stopProcess,
+  waitUntilReady,
+} from '../../src/local/processes';
 
 export interface PromSample {
   metric: Record<string, string>;

@@ -1,0 +1,54 @@
+import type { AlertingConfig } from './config';
+
+const UNITS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_536_000,
+};
+
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
+    total += Number(amount) * (UNITS[unit as string] as number);
+  return total;
+}
+
+function scaled(duration: string, factor: number, minSeconds: number): string {
+  return `${Math.max(minSeconds, Math.round(durationSeconds(duration) / factor))}s`;
+}
+
+/**
+ * The same alerting, `factor` times faster: every `for`, lookback, schedule interval and
+ * Alertmanager timing divided by `factor` (at least one second). For `npm start --speed` and
+ * the end-to-end test, which must see alerts fire and resolve within minutes.
+ */
+export function accelerateAlerting(config: AlertingConfig, factor: number): AlertingConfig {
+  if (factor === 1) return config;
+  const c = structuredClone(config);
+  const s = (d: string) => scaled(d, factor, 1);
+  for (const key of ['edge5xxRatio', 'edgeFailureRatio', 'originFailureRatio'] as const)
+    c.estats[key].for = s(c.estats[key].for);
+  c.estats.trafficVanished.for = s(c.estats.trafficVanished.for);
+  c.estats.trafficVanished.lookback = s(c.estats.trafficVanished.lookback);
+  c.estats.targetFailing.for = s(c.estats.targetFailing.for);
+  c.collectors.intervals = Object.fromEntries(
+    Object.entries(c.collectors.intervals).map(([job, seconds]) => [
+      job,
+      Math.max(1, Math.round(seconds / factor)),
+    ]),
+  );
+  c.collectors.pushFailingFor = s(c.collectors.pushFailingFor);
+  c.collectors.pushgatewayDownFor = s(c.collectors.pushgatewayDownFor);
+  c.synthetic.linkDownFor = s(c.synthetic.linkDownFor);
+  c.synthetic.bufferFor = s(c.synthetic.bufferFor);
+  c.synthetic.noTrafficFor = s(c.synthetic.noTrafficFor);
+  c.synthetic.rebootWindow = s(c.synthetic.rebootWindow);
+  c.routing.groupWait = s(c.routing.groupWait);
+  c.routing.groupInterval = s(c.routing.groupInterval);
+  c.routing.repeatInterval = s(c.routing.repeatInterval);
+  return c;
+}

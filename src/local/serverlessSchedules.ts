@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { ConfigurationError } from '../shared/errors';
+import { parseSchedule, type Schedule } from './scheduleExpressions';
+
+/**
+ * The scheduled functions exactly as serverless.yml declares them: handler, timeout,
+ * schedule expression and what EventBridge would deliver (constant `input`, an
+ * `inputTransformer` filled with the tick's time, or the plain "Scheduled Event").
+ */
+export interface ScheduledFunction {
+  name: string;
+  /** e.g. src/handlers/estats.handler */
+  handler: string;
+  timeoutSeconds: number;
+  schedule: Schedule;
+  /** The event for a tick at `time`. */
+  event(time: Date): unknown;
+}
+
+// CloudFormation short-form tags: kept as plain values, we never evaluate them locally.
+const CFN_TAGS = ['!Ref', '!GetAtt', '!Sub', '!Join', '!If', '!Equals'].flatMap((tag) => [
+  { tag, resolve: (value: unknown) => ({ [tag]: value }) },
+  { tag, collection: 'seq' as const, resolve: (value: unknown) => ({ [tag]: value }) },
+]);
+
+interface ScheduleEvent {
+  rate?: string | string[];
+  enabled?: boolean;
+  input?: unknown;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+}
+
+export function readScheduledFunctions(serverlessYmlPath: string): ScheduledFunction[] {
+  const doc = parse(readFileSync(serverlessYmlPath, 'utf8'), { customTags: CFN_TAGS as never }) as {
+    provider?: { timeout?: number };
+    functions?: Record<
+      string,
+      { handler: string; timeout?: number; events?: Array<{ schedule?: ScheduleEvent | string }> }
+    >;
+  };
+  const out: ScheduledFunction[] = [];
+  for (const [name, fn] of Object.entries(doc.functions ?? {})) {
+    for (const entry of fn.events ?? []) {
+      const raw = entry.schedule;
+      if (raw === undefined) continue;
+      const schedule: ScheduleEvent = typeof raw === 'string' ? { rate: raw } : raw;
+      if (schedule.enabled === false) continue;
+      const rates = Array.isArray(schedule.rate) ? schedule.rate : [schedule.rate];
+      for (const rate of rates) {
+        if (!rate)
+          throw new ConfigurationError(`serverless.yml function ${name}: schedule without rate`);
+        out.push({
+          name,
+          handler: fn.handler,
+          timeoutSeconds: fn.timeout ?? doc.provider?.timeout ?? 6,
+          schedule: parseSchedule(rate),
+          event: eventBuilder(name, schedule),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function eventBuilder(name: string, schedule: ScheduleEvent): (time: Date) => unknown {
+  if (schedule.input !== undefined) return () => structuredClone(schedule.input);
+  const transformer = schedule.inputTransformer;
+  if (transformer) {
+    return (time) => {
+      const scheduled = scheduledEvent(name, time);
+      let text = transformer.inputTemplate;
+      for (const [key, path] of Object.entries(transformer.inputPathsMap ?? {})) {
+        const value = path
+          .replace(/^\$\.?/, '')
+          .split('.')
+          .filter(Boolean)
+          .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], scheduled);
+        text = text.split(`<${key}>`).join(JSON.stringify(value));
+      }
+      return JSON.parse(text) as unknown;
+    };
+  }
+  return (time) => scheduledEvent(name, time);
+}
+
+/** What EventBridge delivers for a scheduled rule without input. */
+function scheduledEvent(name: string, time: Date) {
+  return {
+    version: '0',
+    id: `local-${name}-${time.getTime()}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'local',
+    resources: [`arn:aws:events:local:000000000000:rule/${name}`],
+    detail: {},
+  };
+}

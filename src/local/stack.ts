@@ -1,0 +1,257 @@
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAlertingFiles } from '../alerting';
+import type { AlertingConfig } from '../alerting/config';
+import { freePort, isPortFree } from './ports';
+import { spawnBinary, stopProcess, waitUntilReady } from './processes';
+import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
+
+/**
+ * The monitoring half of the product on one machine: the real Pushgateway, Prometheus
+ * (scraping the Pushgateway with honor_labels and itself, loading the rendered rules, sending
+ * to Alertmanager) and Alertmanager (rendered routes), plus a Slack sink when no real webhook
+ * is given. Used by `npm start` and by the end-to-end test.
+ */
+export interface StackOptions {
+  dataDir: string;
+  alerting: AlertingConfig;
+  /** Preferred ports; a port in use is replaced by a free one (and said so). 0 = any. */
+  ports: { pushgateway: number; prometheus: number; alertmanager: number; slackSink: number };
+  scrapeInterval: string;
+  evaluationInterval: string;
+  /** How often Prometheus re-sends firing alerts to Alertmanager. */
+  alertResendDelay: string;
+  /** Real Slack incoming webhook; when absent, alerts go to the local sink. */
+  slackWebhookUrl?: string;
+  onSlackMessage?: (message: SlackMessage) => void;
+  log: (line: string) => void;
+}
+
+export interface RunningBinary {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Start it again on the same port with the same data (e.g. after a simulated outage). */
+  restart(): Promise<void>;
+}
+
+export interface LocalStack {
+  pushgateway: RunningBinary;
+  prometheus: RunningBinary;
+  alertmanager: RunningBinary;
+  slackSink: SlackSink | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const item of started.reverse()) await item.stop().catch(() => undefined);
+  };
+  try {
+    const slackSink = options.slackWebhookUrl
+      ? undefined
+      : await startSlackSink({
+          port: await choosePort(options.ports.slackSink, 'Slack sink', options.log),
+          ...(options.onSlackMessage ? { onMessage: options.onSlackMessage } : {}),
+        });
+    if (slackSink) started.push(slackSink);
+
+    const pushgatewayDir = join(options.dataDir, 'pushgateway');
+    mkdirSync(pushgatewayDir, { recursive: true });
+    const persistence = join(pushgatewayDir, 'metrics.db');
+    const pushgateway = await binary(
+      'prometheus-pushgateway',
+      'prometheus-pushgateway',
+      await choosePort(options.ports.pushgateway, 'Pushgateway', options.log),
+      (port) => [
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--persistence.file=${persistence}`,
+        '--persistence.interval=30s',
+        '--web.enable-admin-api',
+        '--log.level=warn',
+      ],
+      '/-/ready',
+      async (url) =>
+        (await flag(`${url}/api/v1/status`, (json) => json.data?.flags?.['persistence.file'])) ===
+        persistence,
+    );
+    started.push(pushgateway);
+
+    const alertmanagerPort = await choosePort(
+      options.ports.alertmanager,
+      'Alertmanager',
+      options.log,
+    );
+    const amDir = join(options.dataDir, 'alertmanager');
+    const secretsDir = join(amDir, 'secrets');
+    mkdirSync(join(amDir, 'templates'), { recursive: true });
+    mkdirSync(secretsDir, { recursive: true });
+    const slackFile = join(secretsDir, 'slack-webhook-url');
+    writeSecret(slackFile, options.slackWebhookUrl ?? slackSink?.url ?? '');
+    const tokenFile = join(secretsDir, 'oncall-token');
+    writeSecret(tokenFile, 'local-oncall-token');
+    const alerting: AlertingConfig = {
+      ...options.alerting,
+      routing: {
+        ...options.alerting.routing,
+        slackWebhookUrlFile: slackFile,
+        oncallTokenFile: tokenFile,
+        // Locally the on-call webhook lands in the sink too (or nowhere useful with real Slack).
+        oncallWebhookUrl: slackSink
+          ? slackSink.url.replace(/\/services\/.*$/, '/oncall')
+          : options.alerting.routing.oncallWebhookUrl,
+      },
+    };
+    const { files } = buildAlertingFiles(alerting, { templatesDir: join(amDir, 'templates') });
+    writeFileSync(join(amDir, 'alertmanager.yml'), files['alertmanager.yml'] ?? '');
+    writeFileSync(join(amDir, 'templates', 'slack.tmpl'), files['templates/slack.tmpl'] ?? '');
+    const alertmanager = await binary(
+      'prometheus-alertmanager',
+      'prometheus-alertmanager',
+      alertmanagerPort,
+      (port) => [
+        `--config.file=${join(amDir, 'alertmanager.yml')}`,
+        `--storage.path=${join(amDir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        // No gossip port: one local instance, and parallel stacks must not collide on 9094.
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      '/-/ready',
+      async (url) =>
+        ((await flag(`${url}/api/v2/status`, (json) => json.config?.original)) ?? '').includes(
+          slackFile,
+        ),
+    );
+    started.push(alertmanager);
+
+    const promDir = join(options.dataDir, 'prometheus');
+    mkdirSync(promDir, { recursive: true });
+    writeFileSync(join(promDir, 'rules.yml'), files['rules.yml'] ?? '');
+    const prometheusPort = await choosePort(options.ports.prometheus, 'Prometheus', options.log);
+    writeFileSync(
+      join(promDir, 'prometheus.yml'),
+      prometheusConfig({
+        pushgateway: pushgateway.url,
+        alertmanager: alertmanager.url,
+        prometheusPort,
+        scrapeInterval: options.scrapeInterval,
+        evaluationInterval: options.evaluationInterval,
+        pushgatewayJob: alerting.collectors.pushgatewayScrapeJob,
+      }),
+    );
+    const tsdb = join(promDir, 'data');
+    const prometheus = await binary(
+      'prometheus',
+      'prometheus',
+      prometheusPort,
+      (port) => [
+        `--config.file=${join(promDir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${tsdb}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--rules.alert.resend-delay=${options.alertResendDelay}`,
+        '--web.enable-lifecycle',
+        '--log.level=warn',
+      ],
+      '/-/ready',
+      async (url) =>
+        (await flag(`${url}/api/v1/status/flags`, (json) => json.data?.['storage.tsdb.path'])) ===
+        tsdb,
+    );
+    started.push(prometheus);
+    return { pushgateway, prometheus, alertmanager, slackSink, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function writeSecret(path: string, value: string): void {
+  writeFileSync(path, value, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+export function prometheusConfig(c: {
+  pushgateway: string;
+  alertmanager: string;
+  prometheusPort: number;
+  scrapeInterval: string;
+  evaluationInterval: string;
+  pushgatewayJob: string;
+}): string {
+  return [
+    'global:',
+    `  scrape_interval: ${c.scrapeInterval}`,
+    `  evaluation_interval: ${c.evaluationInterval}`,
+    'rule_files:',
+    '  - rules.yml',
+    'alerting:',
+    '  alertmanagers:',
+    '    - static_configs:',
+    `        - targets: ['${new URL(c.alertmanager).host}']`,
+    'scrape_configs:',
+    `  - job_name: ${c.pushgatewayJob}`,
+    '    # Keep the job/instance/grouping labels the collectors pushed.',
+    '    honor_labels: true',
+    '    static_configs:',
+    `      - targets: ['${new URL(c.pushgateway).host}']`,
+    '  - job_name: prometheus',
+    '    static_configs:',
+    `      - targets: ['127.0.0.1:${c.prometheusPort}']`,
+    '',
+  ].join('\n');
+}
+
+async function choosePort(
+  preferred: number,
+  what: string,
+  log: (line: string) => void,
+): Promise<number> {
+  if (preferred === 0) return freePort();
+  if (await isPortFree(preferred)) return preferred;
+  const port = await freePort();
+  log(`port ${preferred} (${what}) is in use; using ${port} instead`);
+  return port;
+}
+
+function flag(
+  url: string,
+  pick: (
+    json: Record<string, never> & {
+      data?: Record<string, never> & { flags?: Record<string, string> } & Record<string, string>;
+      config?: { original?: string };
+    },
+  ) => string | undefined,
+): Promise<string | undefined> {
+  return fetch(url)
+    .then((res) => res.json())
+    .then((json) => pick(json as never))
+    .catch(() => undefined);
+}
+
+async function binary(
+  name: string,
+  debianPackage: string,
+  port: number,
+  args: (port: number) => string[],
+  readyPath: string,
+  isOurs: (url: string) => Promise<boolean>,
+): Promise<RunningBinary> {
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawnBinary(name, debianPackage, args(port));
+    await waitUntilReady(`${url}${readyPath}`, child, name, () => isOurs(url), 30_000);
+  };
+  await start();
+  return {
+    url,
+    port,
+    stop: async () => {
+      if (child) await stopProcess(child);
+    },
+    restart: start,
+  };
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { accelerateAlerting } from '../../src/alerting/scale';
+import { handler as estatsHandler } from '../../src/handlers/estats';
+import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import type { SlackMessage } from '../../src/local/slackSink';
+import { type LocalStack, startLocalStack } from '../../src/local/stack';
+import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import { parseFleet } from '../../src/synthetic/fleetConfig';
+import { modelSettings, sampleDevice } from '../../src/synthetic/model';
+import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { lambdaContext } from '../helpers/lambdaContext';
+
+/**
+ * The whole chain with real parts: schedule tick → handler → (HTTPS Akamai stand-in) → real
+ * Pushgateway → real Prometheus (scrape, shipped rules) → real Alertmanager (shipped routes) →
+ * Slack sink. Alerting runs 60× faster (a 6m "for" is 6s) and Prometheus scrapes and
+ * evaluates every second: the waits below are for those intervals, not fixed sleeps.
+ */
+const SPEED = 60;
+let stack: LocalStack;
+let akamai: EstatsSimulator;
+let edgercPath: string;
+const log: string[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    dataDir: mkdtempSync(join(tmpdir(), 'e2e-stack-')),
+    alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, SPEED),
+    ports: { pushgateway: 0, prometheus: 0, alertmanager: 0, slackSink: 0 },
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+    alertResendDelay: '1s',
+    log: (line) => log.push(line),
+  });
+  ({ akamai, edgercPath } = await startAkamaiStandin());
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+  await akamai?.stop();
+});
+
+const env = () => ({
+  PUSHGATEWAY_URL: stack.pushgateway.url,
+  PUSHGATEWAY_MAX_ATTEMPTS: '1',
+  AKAMAI_EDGERC: edgercPath,
+  AKAMAI_EDGERC_SECTION: 'standin',
+  AKAMAI_SECRET_ID: undefined,
+  ESTATS_MIN_INTERVAL_MS: '0',
+  LOG_LEVEL: 'error',
+});
+const estatsTick = () =>
+  withEnv(env(), () =>
+    captureStdout(() =>
+      estatsHandler(
+        { name: 'e2e', targets: [{ cpCode: 424242 }, { cpCode: 111 }] },
+        lambdaContext(20_000),
+      ),
+    ),
+  );
+const FLEET = {
+  name: 'e2e',
+  seed: 'e2e-links',
+  deviceCount: 1,
+  portsPerDevice: 2,
+  linkFlapsPerDay: 24,
+  linkDownSeconds: [300, 600],
+  rebootsPerDay: 0,
+};
+const syntheticTick = (time: number) =>
+  withEnv(env(), () =>
+    captureStdout(() =>
+      syntheticHandler(
+        { time: new Date(time * 1000).toISOString(), fleet: FLEET },
+        lambdaContext(20_000, 'synthetic'),
+      ),
+    ),
+  );
+
+/** Tick every second until a Slack message matches, or fail after `timeoutMs`. */
+async function tickUntil(
+  tick: () => Promise<unknown>,
+  match: (m: SlackMessage) => boolean,
+  timeoutMs = 90_000,
+): Promise<SlackMessage> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    await tick();
+    const found = stack.slackSink?.messages.find(match);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(
+    `no matching Slack message within ${timeoutMs} ms; got:\n${stack.slackSink?.messages.map((m) => `${m.channel} ${m.title}`).join('\n')}\nstack log:\n${log.join('\n')}`,
+  );
+}
+
+const about = (alert: string, status: 'FIRING' | 'RESOLVED', text: string) => (m: SlackMessage) =>
+  m.title.startsWith(`[${status}`) && m.title.includes(alert) && m.text.includes(text);
+
+describe('end to end: schedule tick to Slack', () => {
+  it('an eStats 5xx spike for one CP code fires AkamaiEdge5xxRatioHigh in Slack, and its end resolves it', async () => {
+    akamai.setBehaviour({ cpCode: 424242 }, { kind: 'incident', edge5xxRatio: 0.4 });
+    const firing = await tickUntil(
+      estatsTick,
+      about('AkamaiEdge5xxRatioHigh', 'FIRING', 'CP code: 424242'),
+    );
+    expect(firing.channel).toBe('#cdn-alerts');
+    expect(firing.text).toContain('Edge 5xx ratio');
+    expect(firing.text).toContain(
+      'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/estats.md#akamaiedge5xxratiohigh',
+    );
+    expect(firing.text).not.toContain('CP code: 111');
+    // Critical: the on-call webhook hears it too.
+    expect(
+      stack.slackSink?.messages.some(
+        (m) => m.channel === 'on-call webhook' && m.title.includes('AkamaiEdge5xxRatioHigh'),
+      ),
+    ).toBe(true);
+
+    akamai.setBehaviour({ cpCode: 424242 }, { kind: 'normal' });
+    const resolved = await tickUntil(
+      estatsTick,
+      about('AkamaiEdge5xxRatioHigh', 'RESOLVED', 'CP code: 424242'),
+    );
+    expect(resolved.text).toContain('Resolved:');
+  }, 200_000);
+
+  it('a synthetic port going down fires SyntheticPortLinkDown, and coming back resolves it', async () => {
+    // Find, in simulated time, an outage of switch-01 eth1 and the moment it ends.
+    const plan = parseFleet(FLEET);
+    const device = plan.devices[0];
+    if (!device) throw new Error('no device');
+    const settings = modelSettings(plan);
+    const linkUp = (t: number) => sampleDevice(device, t, settings).ports[0]?.linkUp;
+    let down = Math.floor(Date.now() / 1000);
+    while (linkUp(down)) down += 30;
+    let up = down;
+    while (!linkUp(up)) up += 30;
+
+    let t = down;
+    const firing = await tickUntil(
+      () => syntheticTick(t++),
+      about('SyntheticPortLinkDown', 'FIRING', 'Device: switch-01 port eth1'),
+    );
+    expect(firing.channel).toBe('#network-alerts');
+    expect(firing.text).toContain(
+      'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/synthetic.md#syntheticportlinkdown',
+    );
+
+    t = up;
+    await tickUntil(
+      () => syntheticTick(t++),
+      about('SyntheticPortLinkDown', 'RESOLVED', 'Device: switch-01 port eth1'),
+    );
+  }, 200_000);
+
+  it('stopping the Pushgateway makes the staleness alert fire once it is back with old groups', async () => {
+    await estatsTick();
+    await stack.pushgateway.stop();
+    // While it is down, Prometheus cannot scrape it.
+    await tickUntil(
+      estatsTick,
+      about('PushgatewayDown', 'FIRING', 'Prometheus cannot scrape the Pushgateway'),
+    );
+    // Back with its persisted groups, but nothing pushes anymore: they go stale.
+    await stack.pushgateway.restart();
+    const stale = await tickUntil(
+      async () => undefined,
+      about('CollectorGroupStale', 'FIRING', 'Pushgateway group akamai_estats not pushed for'),
+    );
+    expect(stale.text).toContain('The group akamai_estats');
+    expect(stale.text).toContain(
+      'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/collectors.md#collectorgroupstale',
+    );
+  }, 200_000);
+});
