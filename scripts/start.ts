@@ -1,0 +1,312 @@
+/**
+ * `npm start`: the whole pipeline on one machine, no cloud account needed. See --help.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
+import { accelerateAlerting } from '../src/alerting/scale';
+import { readScheduledFunctions } from '../src/local/serverlessSchedules';
+import { startScheduler } from '../src/local/scheduler';
+import type { SlackMessage } from '../src/local/slackSink';
+import { startLocalStack } from '../src/local/stack';
+import { startEstatsSimulator } from '../src/simulators/akamai/server';
+import { ensureTestCa } from '../src/simulators/tls';
+import { describeError } from '../src/shared/errors';
+import {
+  AMTOOL,
+  ensureDebianBinaries,
+  PROMETHEUS,
+  PUSHGATEWAY,
+  type DebianBinary,
+} from './lib/debianBinaries';
+
+const HELP = `Usage: npm start -- [options]
+
+Runs the whole pipeline locally: the real Pushgateway, Prometheus (scraping it, with the
+shipped alert rules) and Alertmanager (shipped routes), and every scheduled function of
+serverless.yml on its schedule, in this process, with the same handler code Lambda runs.
+
+eStats uses the real Akamai API when credentials exist (AKAMAI_EDGERC, or ~/.edgerc);
+otherwise a built-in simulator (HTTPS, EdgeGrid-checking) with an occasional incident.
+Alerts go to SLACK_WEBHOOK_URL when set, otherwise they are printed here.
+
+Options (environment variable in brackets):
+  --functions <list>       comma-separated functions to run (default: all scheduled ones:
+                           estats,synthetic,exportAlerting)               [PUSHGATE_FUNCTIONS]
+  --speed <n>              run schedules and alert timings n times faster (default 10;
+                           1 = real time)                                 [PUSHGATE_SPEED]
+  --devices <n>            synthetic fleet: number of devices (default from serverless.yml)
+  --ports-per-device <n>   synthetic fleet: ports per device
+  --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
+  --pushgateway-port <n>   default 9091   (a port in use is replaced by a free one)
+  --prometheus-port <n>    default 9090
+  --alertmanager-port <n>  default 9093
+  --slack-sink-port <n>    default 9095
+  --akamai-port <n>        eStats simulator, default 9443
+  --data-dir <dir>         data of the local stack (default .local, git-ignored)
+  -h, --help               show this help
+
+Environment: SLACK_WEBHOOK_URL (real Slack), AKAMAI_EDGERC / AKAMAI_EDGERC_SECTION (real
+Akamai), and every variable of the README's configuration reference.
+Ctrl-C stops everything it started.
+`;
+
+const root = join(__dirname, '..');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(1);
+};
+
+const { values } = parseArgs({
+  options: {
+    functions: { type: 'string', default: process.env.PUSHGATE_FUNCTIONS ?? '' },
+    speed: { type: 'string', default: process.env.PUSHGATE_SPEED ?? '10' },
+    devices: { type: 'string' },
+    'ports-per-device': { type: 'string' },
+    'link-flaps-per-day': { type: 'string' },
+    'pushgateway-port': { type: 'string', default: '9091' },
+    'prometheus-port': { type: 'string', default: '9090' },
+    'alertmanager-port': { type: 'string', default: '9093' },
+    'slack-sink-port': { type: 'string', default: '9095' },
+    'akamai-port': { type: 'string', default: '9443' },
+    'data-dir': { type: 'string', default: join(root, '.local') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+function number(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    fail(`--${name} must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const realAkamai = Boolean(process.env.AKAMAI_EDGERC) || existsSync(join(homedir(), '.edgerc'));
+
+// NODE_EXTRA_CA_CERTS is read only when Node starts: the simulator's CA needs a fresh process.
+if (!process.env.PUSHGATE_START_CHILD) {
+  const binaries: DebianBinary[] = [
+    PUSHGATEWAY,
+    PROMETHEUS,
+    { ...AMTOOL, binary: 'prometheus-alertmanager' },
+  ];
+  try {
+    ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));
+  } catch (error) {
+    fail(
+      `${(error as Error).message}\nOr run the stack with Docker: docker compose -f infra/docker-compose.yml up (see the README).`,
+    );
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PUSHGATE_START_CHILD: '1' };
+  if (!realAkamai)
+    childEnv.NODE_EXTRA_CA_CERTS = ensureTestCa(join(values['data-dir'], 'ca')).bundlePath;
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, __filename, ...process.argv.slice(2)],
+    { stdio: 'inherit', env: childEnv },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+} else {
+  void main().catch((error) => fail(describeError(error)));
+}
+
+async function main(): Promise<void> {
+  const speed = number('speed', values.speed, 1, 1000) ?? 10;
+  const dataDir = values['data-dir'];
+  mkdirSync(dataDir, { recursive: true });
+  const port = (
+    name:
+      | 'pushgateway-port'
+      | 'prometheus-port'
+      | 'alertmanager-port'
+      | 'slack-sink-port'
+      | 'akamai-port',
+  ) => number(name, values[name], 0, 65535) ?? 0;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    // Ctrl-C reaches both this process and its parent, which forwards it: stop once.
+    if (stopping) return;
+    stopping = true;
+    say('\nstopping…');
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve(cleanup()).catch(() => undefined);
+    say('stopped; nothing left running.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  // Which functions, on which schedules: serverless.yml is the one source.
+  const all = readScheduledFunctions(join(root, 'serverless.yml'));
+  const wanted = values.functions
+    ? values.functions
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [...new Set(all.map((f) => f.name))];
+  const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
+  if (unknown.length > 0)
+    fail(
+      `unknown function(s) ${unknown.join(', ')}; scheduled functions: ${[...new Set(all.map((f) => f.name))].join(', ')}`,
+    );
+  const functions = all
+    .filter((f) => wanted.includes(f.name))
+    .map((f) => (f.name === 'synthetic' ? withFleetOverrides(f) : f));
+
+  const stack = await startLocalStack({
+    dataDir,
+    alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
+    ports: {
+      pushgateway: port('pushgateway-port'),
+      prometheus: port('prometheus-port'),
+      alertmanager: port('alertmanager-port'),
+      slackSink: port('slack-sink-port'),
+    },
+    scrapeInterval: speed >= 10 ? '2s' : '10s',
+    evaluationInterval: speed >= 10 ? '2s' : '10s',
+    alertResendDelay: '10s',
+    ...(process.env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: process.env.SLACK_WEBHOOK_URL } : {}),
+    onSlackMessage: printSlack,
+    log: (line) => say(`npm start: ${line}`),
+  });
+  cleanups.push(() => stack.stop());
+
+  process.env.PUSHGATEWAY_URL = stack.pushgateway.url;
+  process.env.LOG_LEVEL ??= 'error';
+  process.env.ALERTING_OUT_DIR = join(dataDir, 'alerting-export');
+  delete process.env.AKAMAI_SECRET_ID;
+  let akamaiNote = `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`;
+  if (!realAkamai && wanted.includes('estats')) {
+    const ca = ensureTestCa(join(dataDir, 'ca'));
+    const client = {
+      clientToken: 'akab-local-client',
+      accessToken: 'akab-local-access',
+      clientSecret: 'TG9jYWxTaW11bGF0b3JTZWNyZXQwMDAwMDAwMDAwMDA=',
+    };
+    const simulator = await startEstatsSimulator({
+      tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
+      clients: new Map([
+        [
+          client.clientToken,
+          { clientSecret: client.clientSecret, accessToken: client.accessToken },
+        ],
+      ]),
+      port: port('akamai-port'),
+    }).catch(() =>
+      startEstatsSimulator({
+        tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
+        clients: new Map([
+          [
+            client.clientToken,
+            { clientSecret: client.clientSecret, accessToken: client.accessToken },
+          ],
+        ]),
+      }),
+    );
+    cleanups.push(() => simulator.stop());
+    process.env.AKAMAI_HOST = simulator.host;
+    process.env.AKAMAI_CLIENT_TOKEN = client.clientToken;
+    process.env.AKAMAI_CLIENT_SECRET = client.clientSecret;
+    process.env.AKAMAI_ACCESS_TOKEN = client.accessToken;
+    process.env.AKAMAI_EDGERC = join(dataDir, 'no-edgerc');
+    process.env.AKAMAI_EDGERC_SECTION = 'default';
+    akamaiNote = `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`;
+    cleanups.push(scheduleIncidents(simulator, functions, speed));
+  }
+
+  say('');
+  say(`Prometheus     ${stack.prometheus.url}   (alerts: ${stack.prometheus.url}/alerts)`);
+  say(`Pushgateway    ${stack.pushgateway.url}`);
+  say(`Alertmanager   ${stack.alertmanager.url}`);
+  say(
+    `Slack          ${process.env.SLACK_WEBHOOK_URL ? 'your SLACK_WEBHOOK_URL' : `printed below (local sink ${stack.slackSink?.url})`}`,
+  );
+  if (wanted.includes('estats')) say(`eStats         ${akamaiNote}`);
+  say(
+    `Schedules      ${[...new Set(functions.map((f) => `${f.name} ${f.schedule.expression}`))].join(', ')}${speed > 1 ? `, ${speed}× faster (alert timings too)` : ''}`,
+  );
+  say(`Data           ${dataDir}`);
+  say('Ctrl-C stops everything.\n');
+
+  const scheduler = startScheduler({ root, functions, speed, report: say });
+  cleanups.push(() => scheduler.stop());
+}
+
+function withFleetOverrides(fn: ReturnType<typeof readScheduledFunctions>[number]) {
+  const devices = number('devices', values.devices, 1, 100_000);
+  const ports = number('ports-per-device', values['ports-per-device'], 1, 1024);
+  const flaps = number('link-flaps-per-day', values['link-flaps-per-day'], 0, 24);
+  if (devices === undefined && ports === undefined && flaps === undefined) return fn;
+  return {
+    ...fn,
+    event: (time: Date) => {
+      const event = fn.event(time) as { fleet?: Record<string, unknown> };
+      const fleet = { ...(event.fleet ?? {}) };
+      if (devices !== undefined) fleet.deviceCount = devices;
+      if (ports !== undefined) fleet.portsPerDevice = ports;
+      if (flaps !== undefined) fleet.linkFlapsPerDay = flaps;
+      return { ...event, fleet };
+    },
+  };
+}
+
+/** Every 30 minutes (÷ speed), one CP code of the schedule has a 10-minute 5xx incident. */
+function scheduleIncidents(
+  simulator: Awaited<ReturnType<typeof startEstatsSimulator>>,
+  functions: ReturnType<typeof readScheduledFunctions>,
+  speed: number,
+): () => void {
+  const estats = functions.find((f) => f.name === 'estats');
+  const targets = (
+    (estats?.event(new Date()) as { targets?: Array<{ cpCode?: number }> } | undefined)?.targets ??
+    []
+  ).filter((t) => t.cpCode !== undefined);
+  const cpCode = targets[0]?.cpCode;
+  if (cpCode === undefined) return () => {};
+  const cycle = (30 * 60_000) / speed;
+  const length = (10 * 60_000) / speed;
+  const timers: NodeJS.Timeout[] = [];
+  const start = () => {
+    say(
+      `${new Date().toISOString().slice(11, 19)} simulator      incident: CP code ${cpCode} now answers 40 % 5xx (for ${Math.round(length / 1000)} s)`,
+    );
+    simulator.setBehaviour({ cpCode }, { kind: 'incident', edge5xxRatio: 0.4 });
+    timers.push(
+      setTimeout(() => {
+        say(
+          `${new Date().toISOString().slice(11, 19)} simulator      incident over: CP code ${cpCode} is healthy again`,
+        );
+        simulator.setBehaviour({ cpCode }, { kind: 'normal' });
+      }, length),
+    );
+  };
+  // The first incident a little after start, so alerts show up within minutes.
+  timers.push(setTimeout(start, Math.min(cycle / 3, 2 * 60_000)));
+  timers.push(setInterval(start, cycle));
+  return () => timers.forEach((t) => clearTimeout(t));
+}
+
+function printSlack(message: SlackMessage): void {
+  const firing = message.title.includes('FIRING');
+  const lines = [
+    `${new Date().toISOString().slice(11, 19)} ${firing ? '🔔 ALERT' : '✅ RESOLVED'} → ${message.channel}: ${message.title}`,
+  ];
+  for (const line of message.text.split('\n').filter(Boolean)) lines.push(`               ${line}`);
+  say(lines.join('\n'));
+}
