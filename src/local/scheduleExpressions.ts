@@ -101,7 +101,7 @@ function field(
 ): Set<number> {
   const values = new Set<number>();
   for (const part of text.split(',')) {
-    if (/[LW#]/.test(part))
+    if (part.includes('#') || /^(L|LW|\d+[LW]|L-\d+)$/i.test(part))
       throw new ConfigurationError(
         `schedule ${expression}: "${part}" (L, W or #) is not supported locally`,
       );
