@@ -10,7 +10,7 @@ import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from '../src/alerting/scale';
 import { readScheduledFunctions } from '../src/local/serverlessSchedules';
 import { startScheduler } from '../src/local/scheduler';
-import type { SlackMessage } from '../src/local/slackSink';
+import { type SlackMessage, startSlackSink } from '../src/local/slackSink';
 import { startLocalStack } from '../src/local/stack';
 import { startEstatsSimulator } from '../src/simulators/akamai/server';
 import { ensureTestCa } from '../src/simulators/tls';
@@ -47,6 +47,8 @@ Options (environment variable in brackets):
   --slack-sink-port <n>    default 9095
   --akamai-port <n>        eStats simulator, default 9443
   --data-dir <dir>         data of the local stack (default .local, git-ignored)
+  --external-stack         do not start Pushgateway/Prometheus/Alertmanager: push to
+                           PUSHGATEWAY_URL (the collectors container of the compose file)
   -h, --help               show this help
 
 Environment: SLACK_WEBHOOK_URL (real Slack), AKAMAI_EDGERC / AKAMAI_EDGERC_SECTION (real
@@ -74,6 +76,7 @@ const { values } = parseArgs({
     'slack-sink-port': { type: 'string', default: '9095' },
     'akamai-port': { type: 'string', default: '9443' },
     'data-dir': { type: 'string', default: join(root, '.local') },
+    'external-stack': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -105,7 +108,8 @@ if (!process.env.PUSHGATE_START_CHILD) {
     { ...AMTOOL, binary: 'prometheus-alertmanager' },
   ];
   try {
-    ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));
+    if (!values['external-stack'])
+      ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));
   } catch (error) {
     fail(
       `${(error as Error).message}\nOr run the stack with Docker: docker compose -f infra/docker-compose.yml up (see the README).`,
@@ -169,6 +173,18 @@ async function main(): Promise<void> {
     .filter((f) => wanted.includes(f.name))
     .map((f) => (f.name === 'synthetic' ? withFleetOverrides(f) : f));
 
+  if (values['external-stack']) {
+    await runAgainstExternalStack(
+      speed,
+      functions,
+      wanted,
+      dataDir,
+      port('slack-sink-port'),
+      port('akamai-port'),
+      cleanups,
+    );
+    return;
+  }
   const stack = await startLocalStack({
     dataDir,
     alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
@@ -191,45 +207,14 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'error';
   process.env.ALERTING_OUT_DIR = join(dataDir, 'alerting-export');
   delete process.env.AKAMAI_SECRET_ID;
-  let akamaiNote = `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`;
-  if (!realAkamai && wanted.includes('estats')) {
-    const ca = ensureTestCa(join(dataDir, 'ca'));
-    const client = {
-      clientToken: 'akab-local-client',
-      accessToken: 'akab-local-access',
-      clientSecret: 'TG9jYWxTaW11bGF0b3JTZWNyZXQwMDAwMDAwMDAwMDA=',
-    };
-    const simulator = await startEstatsSimulator({
-      tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
-      clients: new Map([
-        [
-          client.clientToken,
-          { clientSecret: client.clientSecret, accessToken: client.accessToken },
-        ],
-      ]),
-      port: port('akamai-port'),
-    }).catch(() =>
-      startEstatsSimulator({
-        tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
-        clients: new Map([
-          [
-            client.clientToken,
-            { clientSecret: client.clientSecret, accessToken: client.accessToken },
-          ],
-        ]),
-      }),
-    );
-    cleanups.push(() => simulator.stop());
-    process.env.AKAMAI_HOST = simulator.host;
-    process.env.AKAMAI_CLIENT_TOKEN = client.clientToken;
-    process.env.AKAMAI_CLIENT_SECRET = client.clientSecret;
-    process.env.AKAMAI_ACCESS_TOKEN = client.accessToken;
-    process.env.AKAMAI_EDGERC = join(dataDir, 'no-edgerc');
-    process.env.AKAMAI_EDGERC_SECTION = 'default';
-    akamaiNote = `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`;
-    cleanups.push(scheduleIncidents(simulator, functions, speed));
-  }
-
+  const akamaiNote = await setUpAkamai(
+    wanted,
+    functions,
+    dataDir,
+    port('akamai-port'),
+    speed,
+    cleanups,
+  );
   say('');
   say(`Prometheus     ${stack.prometheus.url}   (alerts: ${stack.prometheus.url}/alerts)`);
   say(`Pushgateway    ${stack.pushgateway.url}`);
@@ -244,6 +229,80 @@ async function main(): Promise<void> {
   say(`Data           ${dataDir}`);
   say('Ctrl-C stops everything.\n');
 
+  const scheduler = startScheduler({ root, functions, speed, report: say });
+  cleanups.push(() => scheduler.stop());
+}
+
+/** Real Akamai when credentials exist, else the simulator (with incidents); says which. */
+async function setUpAkamai(
+  wanted: string[],
+  functions: ReturnType<typeof readScheduledFunctions>,
+  dataDir: string,
+  akamaiPort: number,
+  speed: number,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<string> {
+  let akamaiNote = `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`;
+  if (!realAkamai && wanted.includes('estats')) {
+    const ca = ensureTestCa(join(dataDir, 'ca'));
+    const client = {
+      clientToken: 'akab-local-client',
+      accessToken: 'akab-local-access',
+      clientSecret: 'TG9jYWxTaW11bGF0b3JTZWNyZXQwMDAwMDAwMDAwMDA=',
+    };
+    const options = {
+      tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
+      clients: new Map([
+        [
+          client.clientToken,
+          { clientSecret: client.clientSecret, accessToken: client.accessToken },
+        ],
+      ]),
+    };
+    // The preferred port, or any free one when it is taken.
+    const simulator = await startEstatsSimulator({ ...options, port: akamaiPort }).catch(() =>
+      startEstatsSimulator(options),
+    );
+    cleanups.push(() => simulator.stop());
+    process.env.AKAMAI_HOST = simulator.host;
+    process.env.AKAMAI_CLIENT_TOKEN = client.clientToken;
+    process.env.AKAMAI_CLIENT_SECRET = client.clientSecret;
+    process.env.AKAMAI_ACCESS_TOKEN = client.accessToken;
+    process.env.AKAMAI_EDGERC = join(dataDir, 'no-edgerc');
+    process.env.AKAMAI_EDGERC_SECTION = 'default';
+    akamaiNote = `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`;
+    cleanups.push(scheduleIncidents(simulator, functions, speed));
+  }
+
+  return akamaiNote;
+}
+
+/** The compose file's collectors container: the stack runs elsewhere, we only collect. */
+async function runAgainstExternalStack(
+  speed: number,
+  functions: ReturnType<typeof readScheduledFunctions>,
+  wanted: string[],
+  dataDir: string,
+  sinkPort: number,
+  akamaiPort: number,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<void> {
+  if (!process.env.PUSHGATEWAY_URL) fail('--external-stack needs PUSHGATEWAY_URL');
+  process.env.LOG_LEVEL ??= 'error';
+  process.env.ALERTING_OUT_DIR = join(dataDir, 'alerting-export');
+  delete process.env.AKAMAI_SECRET_ID;
+  if (!process.env.SLACK_WEBHOOK_URL) {
+    const sink = await startSlackSink({
+      port: sinkPort || 9095,
+      host: process.env.SLACK_SINK_HOST ?? '127.0.0.1',
+      onMessage: printSlack,
+    });
+    cleanups.push(() => sink.stop());
+    say(`Slack sink     ${sink.url}`);
+  }
+  const akamaiNote = await setUpAkamai(wanted, functions, dataDir, akamaiPort, speed, cleanups);
+  say(`Pushgateway    ${process.env.PUSHGATEWAY_URL}`);
+  if (wanted.includes('estats')) say(`eStats         ${akamaiNote}`);
   const scheduler = startScheduler({ root, functions, speed, report: say });
   cleanups.push(() => scheduler.stop());
 }

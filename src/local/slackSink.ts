@@ -21,7 +21,7 @@ export interface SlackSink {
 }
 
 export async function startSlackSink(
-  options: { port?: number; onMessage?: (message: SlackMessage) => void } = {},
+  options: { port?: number; host?: string; onMessage?: (message: SlackMessage) => void } = {},
 ): Promise<SlackSink> {
   const messages: SlackMessage[] = [];
   const server: Server = createServer((req, res) => {
@@ -81,7 +81,7 @@ export async function startSlackSink(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/local/sink`,
