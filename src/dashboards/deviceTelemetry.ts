@@ -1,0 +1,115 @@
+import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import {
+  alertAnnotation,
+  dashboard,
+  labelVariable,
+  stateTimeline,
+  target,
+  timeseries,
+  withIds,
+} from './common';
+import type { Dashboard } from './model';
+
+const SELECTOR = `${LABEL.job}="${JOB.synthetic}", ${LABEL.fleet}=~"$fleet", ${LABEL.device}=~"$device", ${LABEL.port}=~"$port"`;
+const DEVICE_SELECTOR = `${LABEL.job}="${JOB.synthetic}", ${LABEL.fleet}=~"$fleet", ${LABEL.device}=~"$device"`;
+const ON_PORT = `on(${LABEL.job}, ${LABEL.fleet}, ${LABEL.device}, ${LABEL.port})`;
+const LEGEND = '{{device}} {{port}}';
+
+export function deviceTelemetryDashboard(): Dashboard {
+  const rate = (metric: string, legend: string, refId = 'A') =>
+    target(`rate(${metric}{${SELECTOR}}[$__rate_interval])`, `${LEGEND} ${legend}`, refId);
+  return dashboard({
+    uid: 'pushgate-devices',
+    title: 'Device telemetry',
+    description:
+      'Switch ports per device: traffic, buffers, link state, errors, drops and reboots.',
+    tags: ['devices', 'network'],
+    variables: [
+      labelVariable('fleet', 'Fleet', SYNTHETIC.linkUp.name, LABEL.fleet),
+      labelVariable('device', 'Device', SYNTHETIC.linkUp.name, LABEL.device),
+      labelVariable('port', 'Port', SYNTHETIC.linkUp.name, LABEL.port),
+    ],
+    annotations: [alertAnnotation('Synthetic.*')],
+    panels: withIds([
+      timeseries(
+        'Packets per second',
+        { x: 0, y: 0, w: 12, h: 8 },
+        [
+          rate(SYNTHETIC.receivePackets.name, 'rx'),
+          rate(SYNTHETIC.transmitPackets.name, 'tx', 'B'),
+        ],
+        'pps',
+      ),
+      timeseries(
+        'Bytes per second',
+        { x: 12, y: 0, w: 12, h: 8 },
+        [rate(SYNTHETIC.receiveBytes.name, 'rx'), rate(SYNTHETIC.transmitBytes.name, 'tx', 'B')],
+        'Bps',
+      ),
+      timeseries(
+        'Line-rate utilisation (tx)',
+        { x: 0, y: 8, w: 12, h: 8 },
+        [
+          target(
+            `rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])\n/ ${ON_PORT} ${SYNTHETIC.portSpeed.name}{${SELECTOR}}`,
+            LEGEND,
+          ),
+        ],
+        'percentunit',
+        { max: 1 },
+      ),
+      timeseries(
+        'Buffer fill',
+        { x: 12, y: 8, w: 12, h: 8 },
+        [
+          target(
+            `${SYNTHETIC.bufferBytes.name}{${SELECTOR}}\n/ ${ON_PORT} ${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`,
+            LEGEND,
+          ),
+        ],
+        'percentunit',
+        { max: 1 },
+      ),
+      stateTimeline(
+        'Link state',
+        { x: 0, y: 16, w: 24, h: 8 },
+        [target(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`, LEGEND)],
+        [
+          { value: '1', text: 'up', color: 'green' },
+          { value: '0', text: 'down', color: 'red' },
+        ],
+      ),
+      timeseries(
+        'Errors per second',
+        { x: 0, y: 24, w: 12, h: 8 },
+        [rate(SYNTHETIC.receiveErrors.name, 'rx'), rate(SYNTHETIC.transmitErrors.name, 'tx', 'B')],
+        'pps',
+      ),
+      timeseries(
+        'Drops per second',
+        { x: 12, y: 24, w: 12, h: 8 },
+        [rate(SYNTHETIC.receiveDrops.name, 'rx'), rate(SYNTHETIC.transmitDrops.name, 'tx', 'B')],
+        'pps',
+      ),
+      timeseries(
+        'Uptime',
+        { x: 0, y: 32, w: 12, h: 8 },
+        [target(`time() - ${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`, '{{device}}')],
+        's',
+        { description: 'Drops to zero when a device reboots (its counters restart too).' },
+      ),
+      timeseries(
+        'Reboots and link flaps (last hour)',
+        { x: 12, y: 32, w: 12, h: 8 },
+        [
+          target(
+            `changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`,
+            '{{device}} reboots',
+          ),
+          target(`increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`, `${LEGEND} flaps`, 'B'),
+        ],
+        'short',
+      ),
+    ]),
+  });
+}

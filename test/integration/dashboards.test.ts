@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { allDashboards } from '../../src/dashboards';
+import type { Variable } from '../../src/dashboards/model';
+import { handler as estatsHandler } from '../../src/handlers/estats';
+import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { lambdaContext } from '../helpers/lambdaContext';
+import { RealPrometheus } from '../helpers/prometheus';
+import { RealPushgateway } from '../helpers/pushgateway';
+
+/**
+ * Every query of every panel, run against a real Prometheus scraping a real Pushgateway that
+ * holds what our real collectors pushed: each must return data. A metric or label nobody
+ * pushes returns nothing, and fails here.
+ */
+let pushgateway: RealPushgateway;
+let prometheus: RealPrometheus;
+let akamai: EstatsSimulator;
+
+beforeAll(async () => {
+  pushgateway = await RealPushgateway.start();
+  prometheus = await RealPrometheus.start(pushgateway.url, '1s');
+  const standin = await startAkamaiStandin();
+  akamai = standin.akamai;
+  const env = {
+    PUSHGATEWAY_URL: pushgateway.url,
+    AKAMAI_EDGERC: standin.edgercPath,
+    AKAMAI_EDGERC_SECTION: 'standin',
+    AKAMAI_SECRET_ID: undefined,
+    ESTATS_MIN_INTERVAL_MS: '0',
+    LOG_LEVEL: 'error',
+  };
+  const fleet = {
+    name: 'dash',
+    deviceCount: 2,
+    portsPerDevice: 2,
+    linkFlapsPerDay: 0,
+    rebootsPerDay: 0,
+  };
+  // Several ticks a second apart, so rate() has samples to work with.
+  for (let i = 0; i < 8; i++) {
+    await withEnv(env, () =>
+      captureStdout(async () => {
+        await estatsHandler(
+          {
+            name: 'dash',
+            targets: [
+              { cpCode: 424242, delivery: 'STANDARD_TLS' },
+              { url: 'https://www.example.com/a?b=1' },
+            ],
+          },
+          lambdaContext(),
+        );
+        await syntheticHandler(
+          { time: new Date().toISOString(), fleet },
+          lambdaContext(30_000, 'synthetic'),
+        );
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await prometheus.waitFor('synthetic_port_link_up');
+}, 120_000);
+afterAll(async () => {
+  await prometheus?.stop();
+  await pushgateway?.stop();
+  await akamai?.stop();
+});
+
+/** Grafana's substitutions for "All" and its built-in intervals. */
+function substitute(expr: string): string {
+  return expr.replace(/\$__rate_interval/g, '10s').replace(/\$\{?\w+\}?/g, '.*');
+}
+
+const cases = Object.entries(allDashboards()).flatMap(([file, d]) =>
+  d.panels.flatMap((panel) =>
+    (panel.targets ?? []).map((t) => [`${file} › ${panel.title} › ${t.refId}`, t.expr] as const),
+  ),
+);
+
+describe('dashboard queries against real data', () => {
+  it.each(cases)('%s returns data', async (_name, expr) => {
+    const result = await prometheus.query(substitute(expr));
+    expect(result.length).toBeGreaterThan(0);
+  });
+
+  const variables = Object.values(allDashboards()).flatMap((d) =>
+    d.templating.list.filter(
+      (v): v is Variable & { query: { query: string } } => v.type === 'query',
+    ),
+  );
+  it.each(variables.map((v) => [v.name, v.query.query] as const))(
+    'variable %s (%s) has values',
+    async (_name, query) => {
+      const [, metric, label] = query.match(/^label_values\((\w+), (\w+)\)$/) ?? [];
+      const res = await fetch(
+        `${prometheus.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric ?? '')}`,
+      );
+      const values = ((await res.json()) as { data: string[] }).data.filter((v) => v !== '');
+      expect(values.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('keeps alert annotation queries valid PromQL', async () => {
+    for (const d of Object.values(allDashboards())) {
+      for (const a of d.annotations.list as Array<{ expr: string }>)
+        await expect(prometheus.query(a.expr)).resolves.toBeDefined();
+    }
+  });
+
+  it('matches the committed JSON in dashboards/ (CI fails on drift)', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/dashboards-build.ts', '--check'],
+      { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
+    );
+    expect(`${result.stdout}${result.stderr}`).toContain('is up to date');
+  });
+});
