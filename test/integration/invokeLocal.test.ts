@@ -1,10 +1,46 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../src/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
+
+// The serverless CLI tests share one file: they build into the same .esbuild folder, so they
+// must not run in parallel.
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** `serverless package` into a folder of its own, and the IAM statements of the template. */
+function packagedStatements(): Statement[] {
+  const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
+  const result = spawnSync('npx', ['serverless', 'package', '--package', out], {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`serverless package failed:\n${result.stdout}${result.stderr}`);
+  const template = JSON.parse(
+    readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as {
+    Resources: Record<
+      string,
+      {
+        Type: string;
+        Properties: { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+      }
+    >;
+  };
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Role')
+    .flatMap((r) => r.Properties.Policies ?? [])
+    .flatMap((p) => p.PolicyDocument.Statement);
+}
 
 /**
  * What the README promises: `npx serverless invoke local --stage local -f estats -p
@@ -132,3 +168,23 @@ it('serverless invoke local runs exportAlerting, writing files promtool and amto
   expect(runTool('amtool', ['check-config', join(out, 'alertmanager.yml')]).status).toBe(0);
   expect(readFileSync(join(out, 'rules.yml'), 'utf8')).toContain('alert: AkamaiEdge5xxRatioHigh');
 }, 120_000);
+
+it('packages a template that grants least privilege: no wildcard actions, no "*" resources', () => {
+  const statements = packagedStatements();
+  expect(statements.length).toBeGreaterThan(0);
+  for (const statement of statements) {
+    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+    for (const action of actions) expect([action, action.includes('*')]).toEqual([action, false]);
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const resource of resources) expect([actions, resource]).not.toEqual([actions, '*']);
+  }
+  const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  expect(actions).toEqual(
+    expect.arrayContaining(['secretsmanager:GetSecretValue', 's3:PutObject', 'sqs:SendMessage']),
+  );
+  // The secret is named exactly (plus the random suffix Secrets Manager appends).
+  const secret = statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'));
+  expect(JSON.stringify(secret?.Resource)).toContain(
+    ':secret:pushgate-collector/akamai-edgegrid-??????',
+  );
+}, 60_000);
