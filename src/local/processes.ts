@@ -34,6 +34,7 @@ export async function waitUntilReady(
   what: string,
   isOurs: () => Promise<boolean>,
   timeoutMs = 15_000,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
@@ -41,7 +42,7 @@ export async function waitUntilReady(
       throw new Error(`${what} exited with code ${child.exitCode}:\n${processOutput(child)}`);
     }
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers });
       if (res.ok && (await isOurs())) return;
     } catch {
       // not listening yet

@@ -28,7 +28,14 @@ export class RealPushgateway {
     private readonly child: ChildProcess,
   ) {}
 
-  static start(extraArgs: string[] = []): Promise<RealPushgateway> {
+  static start(
+    extraArgs: string[] = [],
+    access: { scheme?: 'http' | 'https'; authorization?: string } = {},
+  ): Promise<RealPushgateway> {
+    const scheme = access.scheme ?? 'http';
+    const headers: Record<string, string> = access.authorization
+      ? { authorization: access.authorization }
+      : {};
     return startOnFreePort(async (port) => {
       // A flag value only this instance has: proves the answers come from it.
       const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
@@ -39,13 +46,20 @@ export class RealPushgateway {
         '--log.level=warn',
         ...extraArgs,
       ]);
-      const url = `http://127.0.0.1:${port}`;
-      await waitUntilReady(`${url}/-/ready`, child, 'prometheus-pushgateway', async () => {
-        const status = (await (await fetch(`${url}/api/v1/status`)).json()) as {
-          data?: { flags?: Record<string, string> };
-        };
-        return status.data?.flags?.['persistence.file'] === persistence;
-      });
+      const url = `${scheme}://127.0.0.1:${port}`;
+      await waitUntilReady(
+        `${url}/-/ready`,
+        child,
+        'prometheus-pushgateway',
+        async () => {
+          const status = (await (await fetch(`${url}/api/v1/status`, { headers })).json()) as {
+            data?: { flags?: Record<string, string> };
+          };
+          return status.data?.flags?.['persistence.file'] === persistence;
+        },
+        15_000,
+        headers,
+      );
       return new RealPushgateway(url, port, child);
     }, 'prometheus-pushgateway');
   }
