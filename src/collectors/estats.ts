@@ -17,7 +17,7 @@ import { serialize } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
-import { CollectorError, describeError } from '../shared/errors';
+import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { countSeries, pushRunHealth } from './health';
 
@@ -258,7 +258,7 @@ async function recordFailure(
 
 function toEstatsError(error: unknown): EstatsError {
   if (error instanceof EstatsError) return error;
-  if (error instanceof CollectorError && error.name === 'DeadlineExceededError') {
+  if (error instanceof DeadlineExceededError) {
     return new EstatsError(error.message, { reason: 'deadline', cause: error, hint: error.hint });
   }
   if (error instanceof CollectorError)

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { describeError } from '../shared/errors';
+import { localLambdaContext } from './lambdaContext';
 import type { ScheduledFunction } from './serverlessSchedules';
 
 /**
@@ -46,7 +47,7 @@ export function startScheduler(options: SchedulerOptions): { stop(): void } {
       try {
         const result = await handler(
           fn.event(new Date()),
-          lambdaContext(fn.name, fn.timeoutSeconds),
+          localLambdaContext(fn.name, fn.timeoutSeconds * 1000),
         );
         options.report(
           `${label(fn.name)} ${describeResult(result)}, ${((Date.now() - started) / 1000).toFixed(2)} s`,
@@ -103,22 +104,4 @@ function describeResult(result: unknown): string {
   if (Array.isArray(r.written))
     return `wrote ${r.written.length ? (r.written as string[]).join(', ') : 'nothing (unchanged)'}`;
   return 'done';
-}
-
-function lambdaContext(name: string, timeoutSeconds: number): Context {
-  const end = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `local-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${name}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `local-${Date.now().toString(36)}`,
-    logGroupName: `/aws/lambda/local-${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, end - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }

@@ -15,14 +15,19 @@ export function registerGauge<L extends string>(
   registry: Registry,
   definition: MetricDefinition<L>,
 ): Gauge<L> {
+  return new Gauge<L>(checkedOptions(registry, definition));
+}
+
+/** prom-client options for a catalogue entry, every name checked first (and named if bad). */
+function checkedOptions<L extends string>(registry: Registry, definition: MetricDefinition<L>) {
   assertMetricName(definition.name);
   for (const label of definition.labels) assertLabelName(label, `metric ${definition.name}`);
-  return new Gauge<L>({
+  return {
     name: definition.name,
     help: definition.help,
     labelNames: definition.labels,
     registers: [registry],
-  });
+  };
 }
 
 /** Text exposition format of the whole registry. */
@@ -38,12 +43,5 @@ export function registerCounter<L extends string>(
   registry: Registry,
   definition: MetricDefinition<L>,
 ): Counter<L> {
-  assertMetricName(definition.name);
-  for (const label of definition.labels) assertLabelName(label, `metric ${definition.name}`);
-  return new Counter<L>({
-    name: definition.name,
-    help: definition.help,
-    labelNames: definition.labels,
-    registers: [registry],
-  });
+  return new Counter<L>(checkedOptions(registry, definition));
 }

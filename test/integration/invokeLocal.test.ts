@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../src/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
+import { runProcess } from '../helpers/runProcess';
 
 // The serverless CLI tests share one file: they build into the same .esbuild folder, so they
 // must not run in parallel.
@@ -65,22 +66,7 @@ function run(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    // stdin closed: without -p / -d, invoke local would wait for an event on stdin.
-    const child = spawn(command, args, {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return runProcess(command, args, env);
 }
 
 it('serverless invoke local runs the estats function against the stand-in and the real Pushgateway', async () => {

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { RealPushgateway } from '../helpers/pushgateway';
+import { runProcess } from '../helpers/runProcess';
 
 /**
  * A fleet of 10,000+ series in one run, in a process whose heap is capped like a 256 MB
@@ -15,23 +14,12 @@ afterAll(() => pushgateway.stop());
 it('pushes a 10,000+ series fleet completely within a 256 MB-class memory limit', async () => {
   const fleet = { name: 'scale', deviceCount: 90, portsPerDevice: 8 };
   const event = JSON.stringify({ time: '2026-11-20T18:00:00Z', fleet });
-  const root = join(__dirname, '..', '..');
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    // Lambda with 256 MB leaves well under 256 MB of heap; cap it below that.
-    const child = spawn(
-      process.execPath,
-      ['--max-old-space-size=160', '--import', 'tsx', 'test/fixtures/invoke-synthetic.ts', event],
-      {
-        cwd: root,
-        env: { ...process.env, PUSHGATEWAY_URL: pushgateway.url, LOG_LEVEL: 'warn' },
-      },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('close', (c) => resolve({ code: c, stderr: err }));
-  });
+  // Lambda with 256 MB leaves well under 256 MB of heap; cap it below that.
+  const { code, stderr } = await runProcess(
+    process.execPath,
+    ['--max-old-space-size=160', '--import', 'tsx', 'test/fixtures/invoke-synthetic.ts', event],
+    { PUSHGATEWAY_URL: pushgateway.url, LOG_LEVEL: 'warn' },
+  );
   expect(code === 0 ? 'exit code 0' : stderr).toBe('exit code 0');
   const report = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as {
     summary: { seriesPushed: number; devices: number };

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { EstatsSimulator } from '../../src/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
+import { runProcess } from '../helpers/runProcess';
 
 /**
  * A warm Lambda container reused for hundreds of invocations must not grow: same heap after
@@ -22,30 +21,18 @@ afterAll(async () => {
 });
 
 it('does not grow in memory or handles over 300 warm invocations of both collectors', async () => {
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', 'test/fixtures/warm-invocations.ts', '300'],
-      {
-        cwd: join(__dirname, '..', '..'),
-        env: {
-          ...process.env,
-          PUSHGATEWAY_URL: pushgateway.url,
-          AKAMAI_EDGERC: edgercPath,
-          AKAMAI_EDGERC_SECTION: 'standin',
-          AKAMAI_SECRET_ID: '',
-          ESTATS_MIN_INTERVAL_MS: '0',
-          LOG_LEVEL: 'error',
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('close', (c) => resolve({ code: c, stderr: err }));
-  });
+  const { code, stderr } = await runProcess(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'test/fixtures/warm-invocations.ts', '300'],
+    {
+      PUSHGATEWAY_URL: pushgateway.url,
+      AKAMAI_EDGERC: edgercPath,
+      AKAMAI_EDGERC_SECTION: 'standin',
+      AKAMAI_SECRET_ID: '',
+      ESTATS_MIN_INTERVAL_MS: '0',
+      LOG_LEVEL: 'error',
+    },
+  );
   expect(code === 0 ? 'exit code 0' : stderr).toBe('exit code 0');
   const report = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as {
     before: { heapUsed: number; handles: number };
