@@ -10,12 +10,18 @@ import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { Counter, Gauge, Pushgateway, Registry } from 'prom-client';
+import { Pushgateway } from 'prom-client';
+import { countSeries } from '../src/collectors/health';
+import { collectSynthetic } from '../src/collectors/synthetic';
 import { PushgatewayClient } from '../src/pushgateway/client';
-import { SYNTHETIC } from '../src/metrics/catalogue';
+import { mapSettled } from '../src/shared/concurrency';
+import { NO_DEADLINE } from '../src/shared/deadline';
+import { createLogger } from '../src/shared/logger';
 import { parseFleet } from '../src/synthetic/fleetConfig';
+import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
 import { RealPushgateway } from '../test/helpers/pushgateway';
+import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -58,53 +64,6 @@ async function measure(fn: () => Promise<unknown> | unknown, runs = RUNS): Promi
   return stats(samples);
 }
 
-/** A registry holding `size` synthetic series in one group (device and port as labels). */
-function syntheticRegistry(size: number): Registry {
-  const portsPerDevice = 8;
-  const devices = Math.max(1, Math.round(size / (14 * portsPerDevice)));
-  const plan = parseFleet({ deviceCount: Math.min(devices, 100_000), portsPerDevice });
-  const settings = modelSettings(plan);
-  const registry = new Registry();
-  const g = (d: { name: string; help: string }) =>
-    new Gauge({
-      name: d.name,
-      help: d.help,
-      labelNames: ['device', 'port'],
-      registers: [registry],
-    });
-  const c = (d: { name: string; help: string }) =>
-    new Counter({
-      name: d.name,
-      help: d.help,
-      labelNames: ['device', 'port'],
-      registers: [registry],
-    });
-  const linkUp = g(SYNTHETIC.linkUp);
-  const buffer = g(SYNTHETIC.bufferBytes);
-  const speed = g(SYNTHETIC.portSpeed);
-  const rx = c(SYNTHETIC.receiveBytes);
-  const tx = c(SYNTHETIC.transmitBytes);
-  const rxp = c(SYNTHETIC.receivePackets);
-  const txp = c(SYNTHETIC.transmitPackets);
-  const t = Date.parse('2026-11-20T18:00:00Z') / 1000;
-  let count = 0;
-  for (const device of plan.devices) {
-    for (const port of sampleDevice(device, t, settings).ports) {
-      const labels = { device: device.name, port: port.port.name };
-      linkUp.set(labels, port.linkUp ? 1 : 0);
-      buffer.set(labels, port.bufferBytes);
-      speed.set(labels, port.speedBytes);
-      rx.inc(labels, port.receive.bytes);
-      tx.inc(labels, port.transmit.bytes);
-      rxp.inc(labels, port.receive.packets);
-      txp.inc(labels, port.transmit.packets);
-      count += 7;
-      if (count >= size) return registry;
-    }
-  }
-  return registry;
-}
-
 const agent = new http.Agent({ keepAlive: true });
 function barePut(url: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -144,16 +103,17 @@ function add(
 }
 
 async function pushCases(pushgateway: RealPushgateway): Promise<void> {
-  const ours = new PushgatewayClient({
-    url: new URL(pushgateway.url),
-    gzipMinBytes: Number.POSITIVE_INFINITY,
-  });
-  const oursGzip = new PushgatewayClient({ url: new URL(pushgateway.url) });
+  const ours = new PushgatewayClient({ url: new URL(pushgateway.url) });
+  const oursGzip = new PushgatewayClient({ url: new URL(pushgateway.url), gzipMinBytes: 0 });
   for (const size of SIZES) {
-    const registry = syntheticRegistry(size);
+    const key = { job: 'bench', labels: { size: String(size) } };
+    const ports = sampleModel(size);
+    const text = buildOurs(ports).text();
+    const registry = buildPromClient(ports);
+    if ((await registry.metrics()) !== text)
+      throw new Error(`our writer and prom-client disagree at ${size} series`);
     // The registry is the third argument: without it prom-client pushes its global registry.
     const peer = new Pushgateway(pushgateway.url, { agent } as never, registry);
-    const text = await registry.metrics();
     const bytes = Buffer.from(text);
     const runs = size >= 100_000 ? 5 : RUNS;
     const bare = await measure(
@@ -163,19 +123,16 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
     add('bare PUT (baseline)', size, bare, 'ms');
     const base = { name: 'bare PUT', median: bare.median };
     add(
-      'our client, PUT (no gzip)',
+      'our client, PUT (default, no gzip)',
       size,
-      await measure(() => ours.put({ job: 'bench', labels: { size: String(size) } }, text), runs),
+      await measure(() => ours.put(key, text), runs),
       'ms',
       base,
     );
     add(
-      'our client, PUT (gzip, default)',
+      'our client, PUT (gzip)',
       size,
-      await measure(
-        () => oursGzip.put({ job: 'bench', labels: { size: String(size) } }, text),
-        runs,
-      ),
+      await measure(() => oursGzip.put(key, text), runs),
       'ms',
       base,
     );
@@ -187,40 +144,104 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
       base,
     );
     add(
-      'serialize (prom-client registry.metrics)',
+      'synthetic model only (not in the cases below)',
       size,
-      await measure(() => registry.metrics(), runs),
+      await measure(() => sampleModel(size), runs),
+      'ms',
+      base,
+    );
+    add(
+      'build + serialize (ours)',
+      size,
+      await measure(() => buildOurs(ports).text(), runs),
+      'ms',
+      base,
+    );
+    add(
+      'build + serialize (prom-client)',
+      size,
+      await measure(() => buildPromClient(ports).metrics(), runs),
       'ms',
       base,
     );
     add(
       'build + serialize + push (ours)',
       size,
+      await measure(() => ours.put(key, buildOurs(ports).text()), runs),
+      'ms',
+      base,
+    );
+    add(
+      'build + serialize + push (prom-client peer)',
+      size,
       await measure(
-        async () =>
-          ours.put(
-            { job: 'bench', labels: { size: String(size) } },
-            await syntheticRegistry(size).metrics(),
-          ),
+        () =>
+          new Pushgateway(pushgateway.url, { agent } as never, buildPromClient(ports)).push({
+            jobName: 'bench',
+            groupings: { size: String(size) },
+          }),
         runs,
       ),
       'ms',
       base,
     );
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < 3; i++)
-      await ours.put(
-        { job: 'bench', labels: { size: String(size) } },
-        await syntheticRegistry(size).metrics(),
-      );
-    const used = process.cpuUsage(cpu);
-    add(
-      'client CPU per series (build + serialize + push)',
-      size,
-      stats([(used.user + used.system) / 3 / size]),
-      'µs',
+    const oursCpu = await cpuPerSeries(size, () => ours.put(key, buildOurs(ports).text()));
+    const peerCpu = await cpuPerSeries(size, () =>
+      new Pushgateway(pushgateway.url, { agent } as never, buildPromClient(ports)).push({
+        jobName: 'bench',
+        groupings: { size: String(size) },
+      }),
     );
+    add('CPU per series: metrics + push (ours)', size, stats([oursCpu]), 'µs');
+    add('CPU per series: metrics + push (prom-client)', size, stats([peerCpu]), 'µs');
   }
+}
+
+/**
+ * The synthetic collector end to end (model, one group per device, concurrent PUTs, removed
+ * device check, health group) against bare PUTs of the same device bodies at the same
+ * concurrency: what a scheduled run costs over the wire's own time.
+ */
+async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<void> {
+  const plan = parseFleet({ name: 'bench', deviceCount: 500, portsPerDevice: 24 });
+  const tick = Date.parse('2026-11-20T18:00:00Z') / 1000;
+  const settings = modelSettings(plan);
+  const bodies = plan.devices.map((device) => ({
+    path: `${pushgateway.url}/metrics/job/synthetic_bare/fleet/bench/device/${device.name}`,
+    bytes: Buffer.from(buildDeviceMetrics(sampleDevice(device, tick, settings)).text()),
+  }));
+  const series = bodies.reduce((sum, b) => sum + countSeries(b.bytes.toString()), 0);
+  const concurrency = plan.fleet.pushConcurrency;
+  const bare = await measure(() =>
+    mapSettled(bodies, concurrency, (body) => barePut(body.path, body.bytes)),
+  );
+  add(`bare PUTs of the device groups, ${concurrency} at once (baseline)`, series, bare, 'ms');
+  const pushgatewayClient = new PushgatewayClient({ url: new URL(pushgateway.url) });
+  const logger = createLogger({ write: () => {} });
+  add(
+    'synthetic collector run end to end (500 devices × 24 ports)',
+    series,
+    await measure(async () => {
+      const summary = await collectSynthetic(
+        plan,
+        tick,
+        { pushgateway: pushgatewayClient, logger },
+        NO_DEADLINE,
+      );
+      if (summary.failedDevices.length > 0) throw new Error('synthetic bench run failed');
+    }),
+    'ms',
+    { name: 'bare PUTs', median: bare.median },
+  );
+}
+
+/** Client CPU (user + system) per series of `fn`, mean of 3 runs after one warm-up. */
+async function cpuPerSeries(size: number, fn: () => unknown): Promise<number> {
+  await fn();
+  const before = process.cpuUsage();
+  for (let i = 0; i < 3; i++) await fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 3 / size;
 }
 
 async function bundles(): Promise<void> {
@@ -270,19 +291,73 @@ async function bundles(): Promise<void> {
   }
 }
 
-function peakRss(pushgatewayUrl: string): void {
-  const size = 100_000;
-  const script = `
-    const { syntheticRegistryForBench } = require(${JSON.stringify(join(root, 'bench', 'rss-child.ts'))});
-    syntheticRegistryForBench(${size}, ${JSON.stringify(pushgatewayUrl)}).then(() => {
-      process.stdout.write(String(process.resourceUsage().maxRSS * 1024));
-    });`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
-    cwd: root,
-    encoding: 'utf8',
+/**
+ * First push of a fresh process (a cold start's first request), ours against a bare
+ * node:http PUT in a fresh process, each bundled and run 9 times alternately.
+ */
+async function firstPush(pushgatewayUrl: string): Promise<void> {
+  const out = join(root, '.tmp', 'bench');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'first-push.js');
+  await build({
+    entryPoints: [join(root, 'bench', 'first-push.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: file,
+    logLevel: 'silent',
   });
-  const bytes = Number(result.stdout.trim());
-  add('peak RSS: build + serialize + push (ours)', size, stats([bytes / 1024 / 1024]), 'MB');
+  const samples: Record<'ours' | 'bare', number[]> = { ours: [], bare: [] };
+  for (let i = 0; i < 9; i++) {
+    for (const path of ['bare', 'ours'] as const) {
+      const result = spawnSync(process.execPath, [file, path, pushgatewayUrl], {
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(`first push (${path}) failed: ${result.stderr}`);
+      samples[path].push(Number(result.stdout));
+    }
+  }
+  const bare = stats(samples.bare);
+  add('first push, fresh process: bare node:http PUT (baseline)', 20, bare, 'ms');
+  add('first push, fresh process: our client', 20, stats(samples.ours), 'ms', {
+    name: 'bare first PUT',
+    median: bare.median,
+  });
+}
+
+/**
+ * Peak RSS of building and pushing 100k series, in a fresh plain `node` per path (the child is
+ * bundled first, so no TypeScript loader sits in the measured process).
+ */
+async function peakRss(pushgatewayUrl: string): Promise<void> {
+  const size = 100_000;
+  const out = join(root, '.tmp', 'bench');
+  mkdirSync(out, { recursive: true });
+  const child = join(out, 'rss-child.js');
+  await build({
+    entryPoints: [join(root, 'bench', 'rss-child.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: child,
+    logLevel: 'silent',
+  });
+  const peak = (args: string[]) => {
+    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`peak RSS child failed: ${result.stderr}`);
+    return Number(result.stdout.trim()) / 1024 / 1024;
+  };
+  const empty = peak(['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS * 1024))']);
+  add('peak RSS: empty node (baseline)', '-', stats([empty]), 'MB');
+  for (const path of ['ours', 'prom-client'] as const) {
+    add(
+      `peak RSS: build + serialize + push (${path})`,
+      size,
+      stats([peak([child, path, String(size), pushgatewayUrl])]),
+      'MB',
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -290,10 +365,14 @@ async function main(): Promise<void> {
   try {
     process.stderr.write('push cases…\n');
     await pushCases(pushgateway);
+    process.stderr.write('synthetic collector end to end…\n');
+    await syntheticCollectorCase(pushgateway);
     process.stderr.write('bundles and cold starts…\n');
     await bundles();
+    process.stderr.write('first push…\n');
+    await firstPush(pushgateway.url);
     process.stderr.write('peak RSS…\n');
-    peakRss(pushgateway.url);
+    await peakRss(pushgateway.url);
   } finally {
     await pushgateway.stop();
   }

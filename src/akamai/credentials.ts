@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { getJsonSecret, invalidateSecret, SecretError } from '../aws/secrets';
 import { redact } from '../shared/logger';
 import { readEdgercSection } from './edgerc';
@@ -18,10 +19,10 @@ export type CredentialSource =
 const FIELDS = ['host', 'client_token', 'client_secret', 'access_token'] as const;
 
 const credentialFields = z.object({
-  host: z.string().min(1),
-  client_token: z.string().min(1),
-  client_secret: z.string().min(1),
-  access_token: z.string().min(1),
+  host: z.string().check(z.minLength(1)),
+  client_token: z.string().check(z.minLength(1)),
+  client_secret: z.string().check(z.minLength(1)),
+  access_token: z.string().check(z.minLength(1)),
 });
 
 export async function loadCredentials(source: CredentialSource): Promise<EdgeGridCredentials> {

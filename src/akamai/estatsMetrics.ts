@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import {
   DIRECTIONS,
   type Direction,
@@ -8,7 +7,7 @@ import {
   STATUS_CLASSES,
   type StatusClass,
 } from '../metrics/catalogue';
-import { createRunRegistry, registerGauge } from '../metrics/registry';
+import { MetricsBody } from '../metrics/exposition';
 import type { GroupingKey } from '../pushgateway/grouping';
 import type { FailureReason } from './errors';
 import type { EdgeIpInfo, EstatsResponse, EstatsResult, StatusCodeShare } from './estatsSchema';
@@ -75,20 +74,20 @@ export function statusClassOf(httpStatus: number): StatusClass | 'other' {
  * Map one eStats answer to the target's metric families. Everything is a gauge: eStats is a
  * ~9 s sample of the last ~2 minutes, a snapshot, never a running total.
  */
-export function buildEstatsRegistry(
+export function buildEstatsMetrics(
   response: EstatsResponse,
   options: { topEdgeIps: number; requestDurationSeconds: number },
-): Registry {
-  const registry = createRunRegistry();
-  const up = registerGauge(registry, ESTATS.up);
-  const hits = registerGauge(registry, ESTATS.hits);
-  const errors = registerGauge(registry, ESTATS.errors);
-  const failureRatio = registerGauge(registry, ESTATS.failureRatio);
-  const statusHits = registerGauge(registry, ESTATS.statusHits);
-  const classRatio = registerGauge(registry, ESTATS.statusClassRatio);
-  const topIps = registerGauge(registry, ESTATS.topErrorEdgeIpHits);
-  const sampleTime = registerGauge(registry, ESTATS.sampleTimestamp);
-  const requestDuration = registerGauge(registry, ESTATS.requestDuration);
+): MetricsBody {
+  const metrics = new MetricsBody();
+  const up = metrics.family(ESTATS.up);
+  const hits = metrics.family(ESTATS.hits);
+  const errors = metrics.family(ESTATS.errors);
+  const failureRatio = metrics.family(ESTATS.failureRatio);
+  const statusHits = metrics.family(ESTATS.statusHits);
+  const classRatio = metrics.family(ESTATS.statusClassRatio);
+  const topIps = metrics.family(ESTATS.topErrorEdgeIpHits);
+  const sampleTime = metrics.family(ESTATS.sampleTimestamp);
+  const requestDuration = metrics.family(ESTATS.requestDuration);
 
   up.set(1);
   requestDuration.set(options.requestDurationSeconds);
@@ -132,7 +131,7 @@ export function buildEstatsRegistry(
       topIps.set({ direction, ...labels }, count);
     }
   }
-  return registry;
+  return metrics;
 }
 
 /**
@@ -140,11 +139,11 @@ export function buildEstatsRegistry(
  * (PUT), so the target's last good numbers do not linger where alerts would read them as
  * current.
  */
-export function buildEstatsFailureRegistry(reason: FailureReason): Registry {
-  const registry = createRunRegistry();
-  registerGauge(registry, ESTATS.up).set(0);
-  registerGauge(registry, ESTATS.failureInfo).set({ reason }, 1);
-  return registry;
+export function buildEstatsFailureMetrics(reason: FailureReason): MetricsBody {
+  const metrics = new MetricsBody();
+  metrics.family(ESTATS.up).set(0);
+  metrics.family(ESTATS.failureInfo).set({ reason }, 1);
+  return metrics;
 }
 
 function sumHits(distribution: StatusCodeShare[]): number {

@@ -1,25 +1,26 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 
 export const DELIVERY_TYPES = ['STANDARD_TLS', 'ENHANCED_TLS'] as const;
 export const ERROR_TYPES = ['EDGE_ERRORS', 'ORIGIN_ERRORS'] as const;
 
-const absoluteHttpUrl = z
-  .string()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+const absoluteHttpUrl = z.string().check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     message: 'must be an absolute http:// or https:// URL',
-  });
+  }),
+);
 
 const targetOptions = {
-  delivery: z.enum(DELIVERY_TYPES).optional(),
-  errorType: z.enum(ERROR_TYPES).optional(),
+  delivery: z.optional(z.enum(DELIVERY_TYPES)),
+  errorType: z.optional(z.enum(ERROR_TYPES)),
 };
 
 /** One eStats target: a CP code or a URL (never both), with optional filters. */
 const targetSchema = z.union(
   [
-    z.strictObject({ cpCode: z.number().int().nonnegative(), ...targetOptions }),
+    z.strictObject({ cpCode: z.int().check(z.nonnegative()), ...targetOptions }),
     z.strictObject({ url: absoluteHttpUrl, ...targetOptions }),
   ],
   {
@@ -31,14 +32,16 @@ const targetSchema = z.union(
 /** The schedule input of the eStats function (serverless.yml `events[].schedule.input`). */
 export const estatsScheduleSchema = z.strictObject({
   /** Names this schedule in logs and in the collector's health group. */
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"')
-    .default('default'),
-  accountSwitchKey: z.string().min(1).optional(),
+  name: z._default(
+    z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"')),
+    'default',
+  ),
+  accountSwitchKey: z.optional(z.string().check(z.minLength(1))),
   /** How many top error edge IPs to keep per direction (bounds label cardinality). */
-  topEdgeIps: z.number().int().min(0).max(50).default(5),
-  targets: z.array(targetSchema).min(1, 'list at least one target'),
+  topEdgeIps: z._default(z.int().check(z.minimum(0), z.maximum(50)), 5),
+  targets: z.array(targetSchema).check(z.minLength(1, 'list at least one target')),
 });
 
 export type EstatsTarget = z.infer<typeof targetSchema>;

@@ -1,5 +1,5 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CollectorError } from '../shared/errors';
+import { AwsServiceError, getSecretValue } from './secretsManager';
 import { redact } from '../shared/logger';
 
 /** A secret that could not be read or is not what we expect. Never retried by the collector. */
@@ -17,32 +17,23 @@ interface CacheEntry {
 
 // Warm Lambda containers reuse this cache; it is bounded by the few secret ids configured.
 const cache = new Map<string, CacheEntry>();
-let client: SecretsManagerClient | undefined;
 
 /**
  * Read a JSON secret from AWS Secrets Manager, cached for `ttlMs` across warm invocations.
- * The endpoint follows the SDK's own settings (AWS_REGION,
- * AWS_ENDPOINT_URL_SECRETS_MANAGER, ...).
+ * Region, endpoint and credentials come from the environment as the AWS SDK reads them
+ * (src/aws/secretsManager.ts).
  */
 export async function getJsonSecret(
   secretId: string,
-  options: { ttlMs: number; now?: () => number },
+  options: { ttlMs: number; now?: () => number; env?: NodeJS.ProcessEnv },
 ): Promise<Record<string, unknown>> {
   const now = options.now ?? Date.now;
   const cached = cache.get(secretId);
   if (cached && now() - cached.fetchedAt < options.ttlMs) return cached.value;
 
-  // Loaded here, not at module scope: the SDK is the largest part of the bundle and only
-  // functions with a secret configured need it. (A lazy require, because a dynamic import()
-  // stays an ESM import in our CommonJS output.)
-  type SecretsManagerSdk = typeof import('@aws-sdk/client-secrets-manager');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('@aws-sdk/client-secrets-manager') as SecretsManagerSdk;
-  client ??= new sdk.SecretsManagerClient({});
   let secretString: string | undefined;
   try {
-    const answer = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
-    secretString = answer.SecretString;
+    secretString = (await getSecretValue(secretId, options.env ?? process.env)).SecretString;
   } catch (error) {
     throw new SecretError(
       `cannot read secret ${JSON.stringify(secretId)}: ${awsErrorText(error)}`,
@@ -81,26 +72,31 @@ export function invalidateSecret(secretId: string): void {
   cache.delete(secretId);
 }
 
-/** For tests: forget the cache and the client (e.g. after changing the endpoint). */
+/** For tests: forget every cached secret. */
 export function resetSecretsForTests(): void {
   cache.clear();
-  client = undefined;
 }
 
 function awsErrorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (error instanceof AwsServiceError) return `${error.errorType}: ${error.message}`;
+  if (error instanceof Error) return error.message;
   return String(error);
 }
 
 function secretHint(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
+  if (error instanceof CollectorError && error.hint) return error.hint;
+  const name = error instanceof AwsServiceError ? error.errorType : '';
   switch (name) {
     case 'ResourceNotFoundException':
       return 'create the secret, or fix the secret id in the environment (and the region)';
     case 'AccessDeniedException':
       return 'grant secretsmanager:GetSecretValue on this secret to the function role';
     case 'ThrottlingException':
-      return 'Secrets Manager throttled the request; the value is cached after the first success, so this passes';
+      return 'Secrets Manager kept throttling after retries; the value is cached after the first success, so this passes';
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'ExpiredTokenException':
+      return 'the AWS credentials in the environment are not valid for this region (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)';
     case 'DecryptionFailure':
       return 'grant kms:Decrypt on the key that encrypts the secret';
     default:

@@ -7,13 +7,12 @@ import {
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
 import {
-  buildEstatsFailureRegistry,
-  buildEstatsRegistry,
+  buildEstatsFailureMetrics,
+  buildEstatsMetrics,
   estatsGroupingKey,
 } from '../akamai/estatsMetrics';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
-import { serialize } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
@@ -170,12 +169,10 @@ export async function collectEstats(
 
     let body: string;
     try {
-      body = await serialize(
-        buildEstatsRegistry(answer.response, {
-          topEdgeIps: schedule.topEdgeIps,
-          requestDurationSeconds: answer.durationSeconds,
-        }),
-      );
+      body = buildEstatsMetrics(answer.response, {
+        topEdgeIps: schedule.topEdgeIps,
+        requestDurationSeconds: answer.durationSeconds,
+      }).text();
     } catch (error) {
       await fail(
         new EstatsError(`eStats for ${label}: cannot build metrics: ${describeError(error)}`, {
@@ -245,7 +242,7 @@ async function recordFailure(
   try {
     await deps.pushgateway.put(
       estatsGroupingKey(target),
-      await serialize(buildEstatsFailureRegistry(reason)),
+      buildEstatsFailureMetrics(reason).text(),
       deadline,
     );
   } catch (error) {

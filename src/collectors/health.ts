@@ -1,6 +1,5 @@
-import type { Registry } from 'prom-client';
 import { COLLECTOR, LABEL } from '../metrics/catalogue';
-import { createRunRegistry, registerGauge, serialize } from '../metrics/registry';
+import { MetricsBody } from '../metrics/exposition';
 import type { PushgatewayClient } from '../pushgateway/client';
 import type { Deadline } from '../shared/deadline';
 
@@ -22,22 +21,22 @@ export async function pushRunHealth(
   pushgateway: PushgatewayClient,
   outcome: RunOutcome,
   deadline: Deadline,
-  addCollectorMetrics: (registry: Registry) => void = () => {},
+  addCollectorMetrics: (metrics: MetricsBody) => void = () => {},
 ): Promise<void> {
-  const registry = createRunRegistry();
-  addCollectorMetrics(registry);
+  const metrics = new MetricsBody();
+  addCollectorMetrics(metrics);
   const success = outcome.failedTargets === 0;
   const endedAtSeconds = outcome.endedAt.getTime() / 1000;
-  registerGauge(registry, COLLECTOR.runDuration).set(outcome.durationSeconds);
-  registerGauge(registry, COLLECTOR.runSuccess).set(success ? 1 : 0);
-  registerGauge(registry, COLLECTOR.lastRunTimestamp).set(endedAtSeconds);
-  if (success) registerGauge(registry, COLLECTOR.lastSuccessTimestamp).set(endedAtSeconds);
-  const targets = registerGauge(registry, COLLECTOR.targets);
+  metrics.family(COLLECTOR.runDuration).set(outcome.durationSeconds);
+  metrics.family(COLLECTOR.runSuccess).set(success ? 1 : 0);
+  metrics.family(COLLECTOR.lastRunTimestamp).set(endedAtSeconds);
+  if (success) metrics.family(COLLECTOR.lastSuccessTimestamp).set(endedAtSeconds);
+  const targets = metrics.family(COLLECTOR.targets);
   targets.set({ state: 'ok' }, outcome.okTargets);
   targets.set({ state: 'failed' }, outcome.failedTargets);
   await pushgateway.post(
     { job: outcome.job, labels: { [LABEL.schedule]: outcome.schedule } },
-    await serialize(registry),
+    metrics.text(),
     deadline,
   );
 }

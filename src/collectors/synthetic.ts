@@ -1,5 +1,4 @@
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
-import { registerGauge, serialize } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
@@ -7,7 +6,7 @@ import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
-import { buildDeviceRegistry, deviceGroupingKey } from '../synthetic/metrics';
+import { buildDeviceMetrics, deviceGroupingKey } from '../synthetic/metrics';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { countSeries, pushRunHealth } from './health';
 
@@ -48,7 +47,7 @@ export async function collectSynthetic(
 
   const results = await mapSettled(plan.devices, plan.fleet.pushConcurrency, async (device) => {
     // Sample and serialise inside the worker: only `pushConcurrency` bodies live at once.
-    const body = await serialize(buildDeviceRegistry(sampleDevice(device, tickSeconds, settings)));
+    const body = buildDeviceMetrics(sampleDevice(device, tickSeconds, settings)).text();
     await pushgateway.put(deviceGroupingKey(fleet, device.name), body, deadline);
     seriesPushed += countSeries(body);
   });
@@ -104,9 +103,9 @@ export async function collectSynthetic(
         endedAt: new Date(),
       },
       deadline,
-      (registry) => {
-        registerGauge(registry, SYNTHETIC.fleetDevices).set(summary.devices);
-        registerGauge(registry, SYNTHETIC.fleetPorts).set(summary.ports);
+      (metrics) => {
+        metrics.family(SYNTHETIC.fleetDevices).set(summary.devices);
+        metrics.family(SYNTHETIC.fleetPorts).set(summary.ports);
       },
     );
   } catch (error) {

@@ -35,6 +35,17 @@ export function readInteger(
   return value;
 }
 
+/** An integer that is unset unless given (`undefined` when the variable is empty). */
+export function readOptionalInteger(
+  env: Env,
+  name: string,
+  bounds: { min?: number; max?: number } = {},
+): number | undefined {
+  return readOptionalString(env, name) === undefined
+    ? undefined
+    : readInteger(env, name, 0, bounds);
+}
+
 export function readUrl(env: Env, name: string, fallback: string): URL {
   const raw = readString(env, name, fallback);
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {

@@ -2,7 +2,7 @@ import { getJsonSecret } from '../aws/secrets';
 import { DEFAULT_PUSH_RETRY, type PushgatewayAuth, PushgatewayClient } from '../pushgateway/client';
 import { ConfigurationError } from '../shared/errors';
 import { redact } from '../shared/logger';
-import { type Env, readInteger, readOptionalString, readUrl } from './env';
+import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrl } from './env';
 
 export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
 
@@ -24,6 +24,7 @@ export async function pushgatewayFromEnv(env: Env): Promise<PushgatewayClient> {
       min: 100,
       max: 300_000,
     }),
+    gzipMinBytes: readOptionalInteger(env, 'PUSHGATEWAY_GZIP_MIN_BYTES', { min: 0 }),
     retry: {
       ...DEFAULT_PUSH_RETRY,
       maxAttempts: readInteger(env, 'PUSHGATEWAY_MAX_ATTEMPTS', DEFAULT_PUSH_RETRY.maxAttempts, {
@@ -38,6 +39,7 @@ async function pushgatewayAuthFromEnv(env: Env): Promise<PushgatewayAuth> {
   const secretId = readOptionalString(env, 'PUSHGATEWAY_AUTH_SECRET_ID');
   const fields: Record<string, unknown> = secretId
     ? await getJsonSecret(secretId, {
+        env,
         ttlMs: readInteger(env, 'SECRET_CACHE_TTL_SECONDS', 300, { min: 0 }) * 1000,
       })
     : {

@@ -23,7 +23,11 @@ export interface PushgatewayClientOptions {
   /** Timeout of one HTTP attempt. */
   requestTimeoutMs?: number;
   retry?: BackoffPolicy;
-  /** gzip request bodies larger than this many bytes (0 = always, Infinity = never). */
+  /**
+   * gzip request bodies of at least this many bytes (0 = always). Default: never. On the
+   * loopback or in a VPC, compressing costs more client time than the bytes it saves
+   * (docs/performance.md); across a metered or slow link it pays off for large groups.
+   */
   gzipMinBytes?: number;
   /** Injected for tests: the jitter source. */
   random?: () => number;
@@ -35,7 +39,7 @@ export const DEFAULT_PUSH_RETRY: BackoffPolicy = {
   maxDelayMs: 5_000,
 };
 export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
-const DEFAULT_GZIP_MIN_BYTES = 1024;
+const NEVER_GZIP = Number.POSITIVE_INFINITY;
 
 export interface PushResult {
   group: string;
@@ -47,7 +51,7 @@ export interface PushResult {
  * Our Pushgateway client. Compared with prom-client's `Pushgateway`: grouping values are
  * base64-encoded where needed, every attempt has a timeout, network errors / 5xx / 429 are
  * retried with capped exponential backoff and jitter inside the caller's deadline, other 4xx
- * fail at once with the Pushgateway's own reason, and bodies are gzipped.
+ * fail at once with the Pushgateway's own reason, and large bodies can be gzipped.
  */
 export class PushgatewayClient {
   private readonly options: Required<Omit<PushgatewayClientOptions, 'auth'>> & {
@@ -55,13 +59,14 @@ export class PushgatewayClient {
   };
 
   constructor(options: PushgatewayClientOptions) {
+    // `??` per option, not a spread: an option given as `undefined` keeps its default.
     this.options = {
-      auth: { kind: 'none' },
-      requestTimeoutMs: DEFAULT_PUSH_TIMEOUT_MS,
-      retry: DEFAULT_PUSH_RETRY,
-      gzipMinBytes: DEFAULT_GZIP_MIN_BYTES,
-      random: Math.random,
-      ...options,
+      url: options.url,
+      auth: options.auth ?? { kind: 'none' },
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS,
+      retry: options.retry ?? DEFAULT_PUSH_RETRY,
+      gzipMinBytes: options.gzipMinBytes ?? NEVER_GZIP,
+      random: options.random ?? Math.random,
     };
   }
 

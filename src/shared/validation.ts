@@ -1,7 +1,8 @@
-import type { z } from 'zod';
-
 /** Turn zod issues into one line per problem, each naming the field path. */
-export function describeIssues(error: z.ZodError, root = ''): string {
+export function describeIssues(
+  error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> },
+  root = '',
+): string {
   return error.issues
     .map((issue) => {
       const path = [root, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]

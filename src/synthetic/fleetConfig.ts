@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 
@@ -18,21 +19,23 @@ const portTypeNames = Object.keys(PORT_TYPES) as [PortType, ...PortType[]];
 
 const name = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,62}$/,
-    'use 1-63 letters, digits, "_", ".", ":", "/" or "-"',
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,62}$/,
+      'use 1-63 letters, digits, "_", ".", ":", "/" or "-"',
+    ),
   );
 
 const portSchema = z.strictObject({
   name,
   type: z.enum(portTypeNames, { error: `must be one of ${portTypeNames.join(', ')}` }),
   /** Share of line rate at the daily peak (0-1); defaults to the fleet's trafficLevel. */
-  trafficLevel: z.number().min(0).max(1).optional(),
+  trafficLevel: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
 });
 
 const deviceSchema = z.strictObject({
   name,
-  ports: z.array(portSchema).min(1, 'a device needs at least one port'),
+  ports: z.array(portSchema).check(z.minLength(1, 'a device needs at least one port')),
 });
 
 /**
@@ -42,64 +45,92 @@ const deviceSchema = z.strictObject({
 export const fleetSchema = z
   .strictObject({
     /** Names the fleet: the `fleet` grouping label and the health group. */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"')
-      .default('default'),
+    name: z._default(
+      z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"')),
+      'default',
+    ),
     /** Seeds every simulated value; change it to get a different but equally stable fleet. */
-    seed: z.string().min(1).optional(),
-    devices: z.array(deviceSchema).min(1, 'list at least one device').optional(),
-    deviceCount: z.number().int().min(1, 'must be at least 1').max(100_000).default(2),
-    portsPerDevice: z.number().int().min(1, 'must be at least 1').max(1024).default(4),
-    portType: z
-      .enum(portTypeNames, { error: `must be one of ${portTypeNames.join(', ')}` })
-      .default('10g-sfp+'),
+    seed: z.optional(z.string().check(z.minLength(1))),
+    devices: z.optional(z.array(deviceSchema).check(z.minLength(1, 'list at least one device'))),
+    deviceCount: z._default(
+      z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(100_000)),
+      2,
+    ),
+    portsPerDevice: z._default(
+      z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(1024)),
+      4,
+    ),
+    portType: z._default(
+      z.enum(portTypeNames, { error: `must be one of ${portTypeNames.join(', ')}` }),
+      '10g-sfp+',
+    ),
     /** Share of line rate at the daily peak (0-1). */
-    trafficLevel: z
-      .number()
-      .min(0, 'must not be negative')
-      .max(1, 'is a share of line rate: at most 1')
-      .default(0.3),
+    trafficLevel: z._default(
+      z
+        .number()
+        .check(
+          z.minimum(0, 'must not be negative'),
+          z.maximum(1, 'is a share of line rate: at most 1'),
+        ),
+      0.3,
+    ),
     /** Link-down events per port per day (0-24). */
-    linkFlapsPerDay: z.number().min(0, 'must not be negative').max(24).default(1),
+    linkFlapsPerDay: z._default(
+      z.number().check(z.minimum(0, 'must not be negative'), z.maximum(24)),
+      1,
+    ),
     /** Shortest and longest link-down period, in seconds. */
-    linkDownSeconds: z
-      .tuple([z.number().int().min(1), z.number().int().max(3600)])
-      .refine(([min, max]) => min <= max, 'the first value (shortest) must not exceed the second')
-      .default([120, 600]),
+    linkDownSeconds: z._default(
+      z
+        .tuple([z.int().check(z.minimum(1)), z.int().check(z.maximum(3600))])
+        .check(
+          z.refine(
+            ([min, max]) => min <= max,
+            'the first value (shortest) must not exceed the second',
+          ),
+        ),
+      [120, 600],
+    ),
     /** Device reboots (counter resets) per device per day (0-24). */
-    rebootsPerDay: z.number().min(0, 'must not be negative').max(24).default(0.05),
+    rebootsPerDay: z._default(
+      z.number().check(z.minimum(0, 'must not be negative'), z.maximum(24)),
+      0.05,
+    ),
     /** Devices reboot at least this often (maintenance), which bounds the work per run. */
-    maxUptimeDays: z.number().int().min(1).max(365).default(90),
+    maxUptimeDays: z._default(z.int().check(z.minimum(1), z.maximum(365)), 90),
     /** Device groups pushed at the same time. */
-    pushConcurrency: z.number().int().min(1).max(64).default(8),
+    pushConcurrency: z._default(z.int().check(z.minimum(1), z.maximum(64)), 8),
   })
-  .superRefine((fleet, ctx) => {
-    const devices = fleet.devices ?? [];
-    const seen = new Map<string, number>();
-    devices.forEach((device, index) => {
-      const first = seen.get(device.name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['devices', index, 'name'],
-          message: `duplicate device name "${device.name}" (also devices[${first}])`,
-        });
-      }
-      seen.set(device.name, index);
-      const ports = new Set<string>();
-      device.ports.forEach((port, portIndex) => {
-        if (ports.has(port.name)) {
+  .check(
+    z.superRefine((fleet, ctx) => {
+      const devices = fleet.devices ?? [];
+      const seen = new Map<string, number>();
+      devices.forEach((device, index) => {
+        const first = seen.get(device.name);
+        if (first !== undefined) {
           ctx.addIssue({
             code: 'custom',
-            path: ['devices', index, 'ports', portIndex, 'name'],
-            message: `duplicate port name "${port.name}"`,
+            path: ['devices', index, 'name'],
+            message: `duplicate device name "${device.name}" (also devices[${first}])`,
           });
         }
-        ports.add(port.name);
+        seen.set(device.name, index);
+        const ports = new Set<string>();
+        device.ports.forEach((port, portIndex) => {
+          if (ports.has(port.name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['devices', index, 'ports', portIndex, 'name'],
+              message: `duplicate port name "${port.name}"`,
+            });
+          }
+          ports.add(port.name);
+        });
       });
-    });
-  });
+    }),
+  );
 
 export type FleetInput = z.input<typeof fleetSchema>;
 export type Fleet = z.infer<typeof fleetSchema>;

@@ -1,6 +1,5 @@
-import type { Registry } from 'prom-client';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
-import { createRunRegistry, registerCounter, registerGauge } from '../metrics/registry';
+import { LabelSet, MetricsBody } from '../metrics/exposition';
 import type { GroupingKey } from '../pushgateway/grouping';
 import type { DeviceSample } from './model';
 
@@ -9,42 +8,42 @@ export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
 }
 
 /** One device's sample as the metric families of its group. */
-export function buildDeviceRegistry(sample: DeviceSample): Registry {
-  const registry = createRunRegistry();
-  const info = registerGauge(registry, SYNTHETIC.portInfo);
-  const speed = registerGauge(registry, SYNTHETIC.portSpeed);
-  const linkUp = registerGauge(registry, SYNTHETIC.linkUp);
-  const flaps = registerCounter(registry, SYNTHETIC.linkFlaps);
-  const buffer = registerGauge(registry, SYNTHETIC.bufferBytes);
-  const capacity = registerGauge(registry, SYNTHETIC.bufferCapacityBytes);
+export function buildDeviceMetrics(sample: DeviceSample): MetricsBody {
+  const metrics = new MetricsBody();
+  const info = metrics.family(SYNTHETIC.portInfo);
+  const speed = metrics.family(SYNTHETIC.portSpeed);
+  const linkUp = metrics.family(SYNTHETIC.linkUp);
+  const flaps = metrics.family(SYNTHETIC.linkFlaps);
+  const buffer = metrics.family(SYNTHETIC.bufferBytes);
+  const capacity = metrics.family(SYNTHETIC.bufferCapacityBytes);
   const counters = {
-    receiveBytes: registerCounter(registry, SYNTHETIC.receiveBytes),
-    transmitBytes: registerCounter(registry, SYNTHETIC.transmitBytes),
-    receivePackets: registerCounter(registry, SYNTHETIC.receivePackets),
-    transmitPackets: registerCounter(registry, SYNTHETIC.transmitPackets),
-    receiveErrors: registerCounter(registry, SYNTHETIC.receiveErrors),
-    transmitErrors: registerCounter(registry, SYNTHETIC.transmitErrors),
-    receiveDrops: registerCounter(registry, SYNTHETIC.receiveDrops),
-    transmitDrops: registerCounter(registry, SYNTHETIC.transmitDrops),
+    receiveBytes: metrics.family(SYNTHETIC.receiveBytes),
+    transmitBytes: metrics.family(SYNTHETIC.transmitBytes),
+    receivePackets: metrics.family(SYNTHETIC.receivePackets),
+    transmitPackets: metrics.family(SYNTHETIC.transmitPackets),
+    receiveErrors: metrics.family(SYNTHETIC.receiveErrors),
+    transmitErrors: metrics.family(SYNTHETIC.transmitErrors),
+    receiveDrops: metrics.family(SYNTHETIC.receiveDrops),
+    transmitDrops: metrics.family(SYNTHETIC.transmitDrops),
   };
-  registerGauge(registry, SYNTHETIC.bootTime).set(sample.bootTimeSeconds);
+  metrics.family(SYNTHETIC.bootTime).set(sample.bootTimeSeconds);
 
   for (const port of sample.ports) {
-    const labels = { port: port.port.name };
+    const labels = new LabelSet({ port: port.port.name });
     info.set({ port: port.port.name, port_type: port.port.type }, 1);
     speed.set(labels, port.speedBytes);
     linkUp.set(labels, port.linkUp ? 1 : 0);
     buffer.set(labels, port.bufferBytes);
     capacity.set(labels, port.bufferCapacityBytes);
-    flaps.inc(labels, port.linkFlaps);
-    counters.receiveBytes.inc(labels, port.receive.bytes);
-    counters.transmitBytes.inc(labels, port.transmit.bytes);
-    counters.receivePackets.inc(labels, port.receive.packets);
-    counters.transmitPackets.inc(labels, port.transmit.packets);
-    counters.receiveErrors.inc(labels, port.receive.errors);
-    counters.transmitErrors.inc(labels, port.transmit.errors);
-    counters.receiveDrops.inc(labels, port.receive.drops);
-    counters.transmitDrops.inc(labels, port.transmit.drops);
+    flaps.set(labels, port.linkFlaps);
+    counters.receiveBytes.set(labels, port.receive.bytes);
+    counters.transmitBytes.set(labels, port.transmit.bytes);
+    counters.receivePackets.set(labels, port.receive.packets);
+    counters.transmitPackets.set(labels, port.transmit.packets);
+    counters.receiveErrors.set(labels, port.receive.errors);
+    counters.transmitErrors.set(labels, port.transmit.errors);
+    counters.receiveDrops.set(labels, port.receive.drops);
+    counters.transmitDrops.set(labels, port.transmit.drops);
   }
-  return registry;
+  return metrics;
 }

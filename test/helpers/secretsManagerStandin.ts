@@ -4,18 +4,21 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
- * A local stand-in for AWS Secrets Manager's GetSecretValue, for the real
- * @aws-sdk/client-secrets-manager client (pointed here with AWS_ENDPOINT_URL_SECRETS_MANAGER).
- * Like the service it checks the SigV4 signature (recomputed from the secret key over the
- * headers the client says it signed), the JSON 1.1 protocol headers and the body shape, and
- * answers in the service's format, errors included (`__type` + `x-amzn-errortype`).
+ * A local stand-in for AWS Secrets Manager's GetSecretValue, for our client (pointed here with
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER). Like the service it checks the SigV4 signature, recomputed
+ * with the AWS SDK's own signer (@smithy/signature-v4) from the secret key over the headers the
+ * client says it signed, the JSON 1.1 protocol headers and the body shape, and answers in the
+ * service's format, errors included (`__type` + `x-amzn-errortype`).
  */
 export interface SecretsManagerStandin {
   endpoint: string;
-  secrets: Map<string, string>;
+  /** Secret id → SecretString, or bytes for a binary secret. */
+  secrets: Map<string, string | Uint8Array>;
   calls: Array<{ secretId: string; status: number }>;
   /** Answer the next `count` calls with ThrottlingException. */
   throttleNext(count: number): void;
+  /** Answer the next call with this error instead (e.g. AccessDeniedException, 400). */
+  failNext(type: string, status: number, message: string): void;
   stop(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
   const secrets = new Map<string, string>();
   const calls: SecretsManagerStandin['calls'] = [];
   let throttle = 0;
+  let scripted: { type: string; status: number; message: string } | undefined;
   const signer = new SignatureV4({
     credentials: {
       accessKeyId: STANDIN_AWS.accessKeyId,
@@ -37,6 +41,9 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
     region: STANDIN_AWS.region,
     service: 'secretsmanager',
     sha256: Sha256,
+    // Verify exactly the headers the client signed; the service does not require a payload hash
+    // header (only S3 does), so the signer must not add one.
+    applyChecksum: false,
   });
 
   const server: Server = createServer((req, res) => {
@@ -115,6 +122,11 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
       } catch {
         return fail(400, 'SerializationException', 'body is not JSON');
       }
+      if (scripted) {
+        const { type, status, message } = scripted;
+        scripted = undefined;
+        return fail(status, type, message, secretId);
+      }
       if (throttle > 0) {
         throttle--;
         return fail(400, 'ThrottlingException', 'Rate exceeded', secretId);
@@ -133,7 +145,9 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
         JSON.stringify({
           ARN: `arn:aws:secretsmanager:${STANDIN_AWS.region}:123456789012:secret:${secretId}-AbCdEf`,
           Name: secretId,
-          SecretString: value,
+          ...(typeof value === 'string'
+            ? { SecretString: value }
+            : { SecretBinary: Buffer.from(value).toString('base64') }),
           VersionId: '00000000-0000-0000-0000-000000000001',
           VersionStages: ['AWSCURRENT'],
           CreatedDate: Date.now() / 1000,
@@ -148,6 +162,9 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
     calls,
     throttleNext: (count) => {
       throttle = count;
+    },
+    failNext: (type, status, message) => {
+      scripted = { type, status, message };
     },
     stop: () =>
       new Promise((resolve) => {

@@ -369,7 +369,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     ).toBe(true);
   });
 
-  describe('credentials from AWS Secrets Manager (real SDK client, SigV4-checking stand-in)', () => {
+  describe('credentials from AWS Secrets Manager (our SigV4 client, SDK-signer-checking stand-in)', () => {
     const smEnv = () => ({
       ...baseEnv(),
       AKAMAI_EDGERC: '/nonexistent/.edgerc',

@@ -1,14 +1,12 @@
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { forgetCredentials, loadCredentials } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { scrubSecrets } from '../../../src/shared/logger';
+import {
+  type SecretsManagerStandin,
+  STANDIN_AWS,
+  startSecretsManagerStandin,
+} from '../../helpers/secretsManagerStandin';
 
-const secretsManager = mockClient(SecretsManagerClient);
 const source = { kind: 'secretsManager', secretId: 'akamai', cacheTtlMs: 60_000 } as const;
 const fields = {
   host: 'akab-h.luna.akamaiapis.net',
@@ -17,16 +15,44 @@ const fields = {
   access_token: 'akab-at-123456',
 };
 
+/** Set env variables (undefined deletes); returns the restore function. */
+function setEnv(vars: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  return () => apply(saved);
+}
+
+let secretsManager: SecretsManagerStandin;
+let restoreEnv: () => void;
+beforeAll(async () => {
+  secretsManager = await startSecretsManagerStandin();
+  restoreEnv = setEnv({
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_REGION: STANDIN_AWS.region,
+  });
+});
+afterAll(async () => {
+  restoreEnv();
+  await secretsManager.stop();
+});
 beforeEach(() => {
-  secretsManager.reset();
+  secretsManager.secrets.clear();
+  secretsManager.calls.length = 0;
   resetSecretsForTests();
 });
 
-describe('EdgeGrid credentials from Secrets Manager', () => {
+describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', () => {
   it('maps the four .edgerc fields and caches them', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: 'akamai' })
-      .resolves({ SecretString: JSON.stringify(fields) });
+    secretsManager.secrets.set('akamai', JSON.stringify(fields));
     const first = await loadCredentials(source);
     await loadCredentials(source);
     expect(first).toEqual({
@@ -35,19 +61,19 @@ describe('EdgeGrid credentials from Secrets Manager', () => {
       clientSecret: fields.client_secret,
       accessToken: fields.access_token,
     });
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(secretsManager.calls).toEqual([{ secretId: 'akamai', status: 200 }]);
   });
 
   it('reads the secret again after forgetCredentials (rotation)', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(fields) });
+    secretsManager.secrets.set('akamai', JSON.stringify(fields));
     await loadCredentials(source);
     forgetCredentials(source);
     await loadCredentials(source);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(secretsManager.calls).toHaveLength(2);
   });
 
   it('registers every credential for redaction in logs', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(fields) });
+    secretsManager.secrets.set('akamai', JSON.stringify(fields));
     await loadCredentials(source);
     expect(scrubSecrets(`a ${fields.client_secret} b ${fields.access_token}`)).toBe(
       'a [REDACTED] b [REDACTED]',
@@ -55,24 +81,19 @@ describe('EdgeGrid credentials from Secrets Manager', () => {
   });
 
   it.each([
-    [{ SecretString: 'not json' }, 'secret "akamai" is not JSON'],
-    [{ SecretString: '[1]' }, 'secret "akamai" is JSON but not an object'],
-    [{ SecretBinary: new Uint8Array([1]) }, 'secret "akamai" has no SecretString'],
+    ['not json', 'secret "akamai" is not JSON'],
+    ['[1]', 'secret "akamai" is JSON but not an object'],
+    [new Uint8Array([1]), 'secret "akamai" has no SecretString'],
     [
-      { SecretString: JSON.stringify({ host: 'h', client_token: '' }) },
+      JSON.stringify({ host: 'h', client_token: '' }),
       'are missing: client_token, client_secret, access_token',
     ],
-  ])('refuses %j with a clear message', async (answer, message) => {
-    secretsManager.on(GetSecretValueCommand).resolves(answer);
+  ])('refuses %j with a clear message', async (value, message) => {
+    secretsManager.secrets.set('akamai', value);
     await expect(loadCredentials(source)).rejects.toThrow(message);
   });
 
   it('explains a missing secret', async () => {
-    const notFound = new ResourceNotFoundException({
-      message: "Secrets Manager can't find the specified secret.",
-      $metadata: {},
-    });
-    secretsManager.on(GetSecretValueCommand).rejects(notFound);
     const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
@@ -80,5 +101,62 @@ describe('EdgeGrid credentials from Secrets Manager', () => {
       'cannot read secret "akamai": ResourceNotFoundException: Secrets Manager can\'t find the specified secret.',
     );
     expect(error.hint).toContain('create the secret');
+  });
+
+  it('retries through throttling, and explains it when it does not stop', async () => {
+    secretsManager.secrets.set('akamai', JSON.stringify(fields));
+    secretsManager.throttleNext(2);
+    await expect(loadCredentials(source)).resolves.toMatchObject({ host: fields.host });
+    expect(secretsManager.calls.map((c) => c.status)).toEqual([400, 400, 200]);
+
+    resetSecretsForTests();
+    secretsManager.calls.length = 0;
+    secretsManager.throttleNext(5);
+    const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+      hint?: string;
+    };
+    expect(error.message).toBe(
+      'cannot read secret "akamai": ThrottlingException: Rate exceeded (after 3 attempts)',
+    );
+    expect(error.hint).toContain('throttl');
+    expect(secretsManager.calls).toHaveLength(3);
+  });
+
+  it('does not retry access denied, and says which permission is missing', async () => {
+    secretsManager.failNext('AccessDeniedException', 400, 'User is not authorized');
+    const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+      hint?: string;
+    };
+    expect(error.message).toContain('AccessDeniedException: User is not authorized');
+    expect(error.hint).toContain('secretsmanager:GetSecretValue');
+    expect(secretsManager.calls).toHaveLength(1);
+  });
+
+  it('refuses wrong AWS credentials (the stand-in checks the signature)', async () => {
+    const restore = setEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-right-secret-key-00000000000000' });
+    try {
+      const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+        hint?: string;
+      };
+      expect(error.message).toContain('InvalidSignatureException');
+      expect(error.hint).toContain('AWS credentials');
+    } finally {
+      restore();
+    }
+  });
+
+  it('says what to do when the environment has no AWS credentials or region', async () => {
+    for (const [env, message] of [
+      [{ AWS_ACCESS_KEY_ID: undefined }, 'no AWS credentials in the environment'],
+      [{ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, 'no AWS region'],
+    ] as const) {
+      const restore = setEnv(env);
+      try {
+        await expect(loadCredentials(source)).rejects.toThrow(message);
+      } finally {
+        restore();
+      }
+    }
+    expect(secretsManager.calls).toHaveLength(0);
   });
 });

@@ -1,11 +1,18 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { pushgatewayFromEnv } from '../../../src/config/pushgateway';
+import {
+  type SecretsManagerStandin,
+  STANDIN_AWS,
+  startSecretsManagerStandin,
+} from '../../helpers/secretsManagerStandin';
 
-const secretsManager = mockClient(SecretsManagerClient);
+let secretsManager: SecretsManagerStandin;
+beforeAll(async () => {
+  secretsManager = await startSecretsManagerStandin();
+});
+afterAll(() => secretsManager.stop());
 beforeEach(() => {
-  secretsManager.reset();
+  secretsManager.secrets.clear();
   resetSecretsForTests();
 });
 
@@ -30,10 +37,18 @@ describe('Pushgateway settings from the environment', () => {
   });
 
   it('reads credentials from a Secrets Manager secret', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: 'pgw' })
-      .resolves({ SecretString: JSON.stringify({ username: 'svc', password: 'pw-123456' }) });
-    expect(await authOf({ PUSHGATEWAY_AUTH_SECRET_ID: 'pgw' })).toEqual({
+    secretsManager.secrets.set('pgw', JSON.stringify({ username: 'svc', password: 'pw-123456' }));
+    expect(
+      await authOf({
+        PUSHGATEWAY_AUTH_SECRET_ID: 'pgw',
+        // The env given to pushgatewayFromEnv is the one the Secrets Manager client reads.
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+        AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+        AWS_SESSION_TOKEN: 'a-session-token-that-is-signed-too',
+        AWS_REGION: STANDIN_AWS.region,
+      }),
+    ).toEqual({
       kind: 'basic',
       username: 'svc',
       password: 'pw-123456',

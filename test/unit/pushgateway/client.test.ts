@@ -81,12 +81,17 @@ describe('PushgatewayClient', () => {
     expect(received[0]?.method).toBe('POST');
   });
 
-  it('gzips bodies above the threshold', async () => {
-    const client = new PushgatewayClient({ url: baseUrl, gzipMinBytes: 10 });
+  it('gzips bodies at or above the threshold only, and never by default', async () => {
     const text = 'some_metric{a="b"} 1\n'.repeat(50);
-    await client.put({ job: 'j' }, text);
+    await new PushgatewayClient({ url: baseUrl, gzipMinBytes: 10 }).put({ job: 'j' }, text);
+    await new PushgatewayClient({ url: baseUrl, gzipMinBytes: 10_000 }).put({ job: 'j' }, text);
+    await new PushgatewayClient({ url: baseUrl, gzipMinBytes: undefined }).put({ job: 'j' }, text);
     expect(received[0]?.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(received[0]?.body ?? Buffer.alloc(0)).toString()).toBe(text);
+    for (const plain of [received[1], received[2]]) {
+      expect(plain?.headers['content-encoding']).toBeUndefined();
+      expect(plain?.body.toString()).toBe(text);
+    }
   });
 
   it('sends basic auth and bearer tokens', async () => {
