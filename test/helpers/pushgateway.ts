@@ -25,7 +25,8 @@ export class RealPushgateway {
   private constructor(
     readonly url: string,
     readonly port: number,
-    private readonly child: ChildProcess,
+    private child: ChildProcess,
+    private readonly launch: (port: number) => Promise<ChildProcess>,
   ) {}
 
   static start(
@@ -36,9 +37,10 @@ export class RealPushgateway {
     const headers: Record<string, string> = access.authorization
       ? { authorization: access.authorization }
       : {};
-    return startOnFreePort(async (port) => {
-      // A flag value only this instance has: proves the answers come from it.
-      const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
+    // A flag value only this instance has: proves the answers come from it. Kept across a
+    // restart, so the groups persisted before it come back.
+    const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
+    const launch = async (port: number) => {
       const child = spawnBinary('prometheus-pushgateway', 'prometheus-pushgateway', [
         `--web.listen-address=127.0.0.1:${port}`,
         `--persistence.file=${persistence}`,
@@ -60,12 +62,28 @@ export class RealPushgateway {
         15_000,
         headers,
       );
-      return new RealPushgateway(url, port, child);
-    }, 'prometheus-pushgateway');
+      return child;
+    };
+    return startOnFreePort(
+      async (port) =>
+        new RealPushgateway(`${scheme}://127.0.0.1:${port}`, port, await launch(port), launch),
+      'prometheus-pushgateway',
+    );
   }
 
   stop(): Promise<void> {
     return stopProcess(this.child);
+  }
+
+  /**
+   * Stop the process (SIGTERM: it writes its persistence file), call `whileDown`, stay down
+   * for `downMs`, then start it again on the same port with the same persistence file.
+   */
+  async restart(downMs: number, whileDown: () => void = () => {}): Promise<void> {
+    await stopProcess(this.child);
+    whileDown();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    this.child = await this.launch(this.port);
   }
 
   /** Delete every group (admin API). */
