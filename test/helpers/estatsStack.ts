@@ -12,7 +12,9 @@ export const STANDIN_CLIENT = {
 };
 
 /** Start the HTTPS eStats stand-in and write an .edgerc pointing at it. */
-export async function startAkamaiStandin(options: { rateLimitPerMinute?: number } = {}): Promise<{
+export async function startAkamaiStandin(
+  options: { rateLimitPerMinute?: number; now?: () => number } = {},
+): Promise<{
   akamai: EstatsSimulator;
   edgercPath: string;
 }> {
@@ -25,6 +27,7 @@ export async function startAkamaiStandin(options: { rateLimitPerMinute?: number 
       ],
     ]),
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+    ...(options.now ? { now: options.now } : {}),
   });
   const edgercPath = join(mkdtempSync(join(tmpdir(), 'edgerc-')), '.edgerc');
   writeFileSync(
