@@ -1,0 +1,242 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resetSecretsForTests } from '../../src/aws/secrets';
+import { handler as estatsHandler } from '../../src/handlers/estats';
+import { handler as exportHandler } from '../../src/handlers/export-alerting';
+import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import { captureStdout, STANDIN_CLIENT, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
+import { lambdaContext } from '../helpers/lambdaContext';
+import { RealPushgateway } from '../helpers/pushgateway';
+import {
+  type SecretsManagerStandin,
+  STANDIN_AWS,
+  startSecretsManagerStandin,
+} from '../helpers/secretsManagerStandin';
+
+/**
+ * Every error path driven with known credentials, and everything the functions write scanned
+ * for them: log lines, the error Lambda would report (message, stack, hint, causes) and the
+ * files the export writes. Each path is checked to have really failed the way intended, so
+ * the scan is never of an empty output.
+ */
+const KNOWN = {
+  edgeGridSecret: 'S2VlcE1lT3V0T2ZMb2dzS2VlcE1lT3V0T2ZMb2dzMDA=',
+  pushgatewayPassword: 'pgw-password-never-logged-7f3a',
+  pushgatewayToken: 'pgw-bearer-token-never-logged-91c2',
+  awsSessionToken: 'aws-session-token-never-logged-5d8e',
+};
+const SECRETS = [
+  ...Object.values(KNOWN),
+  STANDIN_CLIENT.clientSecret,
+  STANDIN_CLIENT.accessToken,
+  STANDIN_CLIENT.clientToken,
+  STANDIN_AWS.secretAccessKey,
+  Buffer.from(`collector:${KNOWN.pushgatewayPassword}`).toString('base64'),
+];
+
+let pushgateway: RealPushgateway;
+let proxy: FaultProxy;
+let akamai: Awaited<ReturnType<typeof startAkamaiStandin>>['akamai'];
+let edgercPath: string;
+let secretsManager: SecretsManagerStandin;
+const scanned: string[] = [];
+
+beforeAll(async () => {
+  pushgateway = await RealPushgateway.start();
+  proxy = await startFaultProxy(pushgateway.url);
+  ({ akamai, edgercPath } = await startAkamaiStandin());
+  secretsManager = await startSecretsManagerStandin();
+  // A section whose secret Akamai does not know: every request is refused (401).
+  writeFileSync(
+    edgercPath,
+    `${readFileSync(edgercPath, 'utf8')}\n[leaky]\nclient_secret = ${KNOWN.edgeGridSecret}\nhost = ${akamai.host}\naccess_token = ${STANDIN_CLIENT.accessToken}\nclient_token = ${STANDIN_CLIENT.clientToken}\n`,
+  );
+});
+afterAll(async () => {
+  await proxy.stop();
+  await pushgateway.stop();
+  await akamai.stop();
+  await secretsManager.stop();
+});
+beforeEach(() => {
+  resetSecretsForTests();
+  proxy.always(undefined);
+  secretsManager.secrets.clear();
+  secretsManager.throttleNext(0);
+});
+
+function baseEnv(extra: Record<string, string | undefined> = {}) {
+  return {
+    PUSHGATEWAY_URL: pushgateway.url,
+    PUSHGATEWAY_USERNAME: undefined,
+    PUSHGATEWAY_PASSWORD: undefined,
+    PUSHGATEWAY_BEARER_TOKEN: undefined,
+    PUSHGATEWAY_AUTH_SECRET_ID: undefined,
+    PUSHGATEWAY_MAX_ATTEMPTS: '2',
+    AKAMAI_EDGERC: edgercPath,
+    AKAMAI_EDGERC_SECTION: 'standin',
+    AKAMAI_SECRET_ID: undefined,
+    ESTATS_MIN_INTERVAL_MS: '0',
+    ESTATS_MAX_ATTEMPTS: '1',
+    ESTATS_SCHEDULE: undefined,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+    AWS_SESSION_TOKEN: KNOWN.awsSessionToken,
+    AWS_REGION: STANDIN_AWS.region,
+    LOG_LEVEL: 'debug',
+    ...extra,
+  };
+}
+
+/** Everything an operator could see of an invocation: logs and the error Lambda reports. */
+function written(outcome: { error: unknown; lines: string[] }): string {
+  const parts = [...outcome.lines];
+  let error: unknown = outcome.error;
+  for (let depth = 0; error !== undefined && depth < 10; depth++) {
+    if (error instanceof Error) {
+      parts.push(error.name, error.message, error.stack ?? '', JSON.stringify(error));
+      parts.push(String((error as { hint?: unknown }).hint ?? ''));
+      error = error.cause;
+    } else {
+      parts.push(String(error));
+      error = undefined;
+    }
+  }
+  return parts.join('\n');
+}
+
+function expectNoSecret(text: string): void {
+  scanned.push(text);
+  for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+const runEstats = (env: Record<string, string | undefined>) =>
+  withEnv(baseEnv(env), () =>
+    captureStdout(() => estatsHandler({ targets: [{ cpCode: 5 }] }, lambdaContext(30_000))),
+  );
+const runSynthetic = (env: Record<string, string | undefined>) =>
+  withEnv(baseEnv(env), () =>
+    captureStdout(() =>
+      syntheticHandler(
+        {
+          time: '2026-11-20T18:00:00Z',
+          fleet: { name: 'leaks', deviceCount: 1, portsPerDevice: 1 },
+        },
+        lambdaContext(30_000, 'synthetic'),
+      ),
+    ),
+  );
+
+describe('no credential in any log line, error or generated file', () => {
+  it('Akamai refuses the EdgeGrid signature (.edgerc)', async () => {
+    const outcome = await runEstats({ AKAMAI_EDGERC_SECTION: 'leaky' });
+    expect(String(outcome.error)).toContain('[auth_signature]');
+    expectNoSecret(written(outcome));
+  });
+
+  it('Akamai refuses credentials read from Secrets Manager, read again after rotation', async () => {
+    secretsManager.secrets.set(
+      'akamai',
+      JSON.stringify({
+        host: akamai.host,
+        client_token: STANDIN_CLIENT.clientToken,
+        client_secret: KNOWN.edgeGridSecret,
+        access_token: STANDIN_CLIENT.accessToken,
+      }),
+    );
+    const outcome = await runEstats({ AKAMAI_SECRET_ID: 'akamai' });
+    expect(String(outcome.error)).toContain('[auth_signature]');
+    expect(secretsManager.calls.length).toBeGreaterThanOrEqual(2);
+    expectNoSecret(written(outcome));
+  });
+
+  it('Secrets Manager throttles, or the secret lacks a field', async () => {
+    secretsManager.throttleNext(3);
+    const throttled = await runEstats({ AKAMAI_SECRET_ID: 'akamai' });
+    expect(String(throttled.error)).toContain('ThrottlingException');
+    expectNoSecret(written(throttled));
+
+    secretsManager.secrets.set(
+      'akamai',
+      JSON.stringify({ host: akamai.host, client_secret: KNOWN.edgeGridSecret }),
+    );
+    const incomplete = await runEstats({ AKAMAI_SECRET_ID: 'akamai' });
+    expect(String(incomplete.error)).toContain('client_token');
+    expectNoSecret(written(incomplete));
+  });
+
+  it('the Pushgateway refuses basic auth or a bearer token (401), or fails (500)', async () => {
+    proxy.always({
+      kind: 'status',
+      status: 401,
+      body: 'Unauthorized',
+      headers: { 'www-authenticate': 'Basic realm="pushgateway"' },
+    });
+    for (const auth of [
+      { PUSHGATEWAY_USERNAME: 'collector', PUSHGATEWAY_PASSWORD: KNOWN.pushgatewayPassword },
+      { PUSHGATEWAY_BEARER_TOKEN: KNOWN.pushgatewayToken },
+    ]) {
+      const estats = await runEstats({ PUSHGATEWAY_URL: proxy.url, ...auth });
+      expect(String(estats.error)).toContain('HTTP 401');
+      expectNoSecret(written(estats));
+      const synthetic = await runSynthetic({ PUSHGATEWAY_URL: proxy.url, ...auth });
+      expect(String(synthetic.error)).toContain('HTTP 401');
+      expectNoSecret(written(synthetic));
+    }
+    proxy.always({ kind: 'status', status: 500, body: 'internal error' });
+    const failing = await runSynthetic({
+      PUSHGATEWAY_URL: proxy.url,
+      PUSHGATEWAY_USERNAME: 'collector',
+      PUSHGATEWAY_PASSWORD: KNOWN.pushgatewayPassword,
+    });
+    expect(String(failing.error)).toContain('HTTP 500');
+    expectNoSecret(written(failing));
+  });
+
+  it('Pushgateway credentials from Secrets Manager, with the Pushgateway down', async () => {
+    secretsManager.secrets.set(
+      'pgw',
+      JSON.stringify({ username: 'collector', password: KNOWN.pushgatewayPassword }),
+    );
+    const outcome = await runSynthetic({
+      PUSHGATEWAY_URL: 'http://127.0.0.1:9',
+      PUSHGATEWAY_AUTH_SECRET_ID: 'pgw',
+    });
+    expect(String(outcome.error)).toContain('127.0.0.1:9');
+    expectNoSecret(written(outcome));
+  });
+
+  it('a bad Pushgateway URL with credentials in it is refused without echoing them', async () => {
+    const outcome = await runSynthetic({
+      PUSHGATEWAY_URL: `http://collector:${KNOWN.pushgatewayPassword}@127.0.0.1:9091`,
+    });
+    expect(String(outcome.error)).toContain('PUSHGATEWAY_URL must not hold credentials');
+    expectNoSecret(written(outcome));
+  });
+
+  it('the alerting export writes no credential into the files it generates', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'alerting-leaks-'));
+    const outcome = await withEnv(baseEnv({ ALERTING_OUT_DIR: out }), () =>
+      captureStdout(() => exportHandler({}, lambdaContext(30_000, 'exportAlerting'))),
+    );
+    expect(outcome.error).toBeUndefined();
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((f) =>
+      f.isFile(),
+    );
+    expect(files.length).toBeGreaterThan(2);
+    expectNoSecret(
+      [
+        written(outcome),
+        ...files.map((f) => readFileSync(join(f.parentPath, f.name), 'utf8')),
+      ].join('\n'),
+    );
+  });
+
+  afterAll(() => {
+    // The scan covered real output: logs and errors of every path above.
+    expect(scanned.join('\n').length).toBeGreaterThan(10_000);
+  });
+});
