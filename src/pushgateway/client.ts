@@ -140,12 +140,14 @@ export class PushgatewayClient {
   ): Promise<{ result: PushResult; body: string }> {
     const url = new URL(this.options.url.pathname.replace(/\/+$/, '') + path, this.options.url);
     const headers: Record<string, string> = { ...this.authHeaders() };
-    let body: Buffer | undefined;
+    // The text as is: node:http encodes it straight onto the socket, so a large group is not
+    // held twice (string and bytes) for the whole push and its retries.
+    let body: string | Buffer | undefined = text;
     if (text !== undefined) {
       headers['content-type'] = EXPOSITION_CONTENT_TYPE;
-      body = Buffer.from(text, 'utf8');
-      if (body.length >= this.options.gzipMinBytes) {
-        body = await gzipAsync(body);
+      const { gzipMinBytes } = this.options;
+      if (gzipMinBytes !== NEVER_GZIP && Buffer.byteLength(text, 'utf8') >= gzipMinBytes) {
+        body = await gzipAsync(text);
         headers['content-encoding'] = 'gzip';
       }
     }
@@ -174,7 +176,11 @@ export class PushgatewayClient {
         });
         if (response.status >= 200 && response.status < 300) {
           return {
-            result: { group, attempts: attempt, bytesSent: body?.length ?? 0 },
+            result: {
+              group,
+              attempts: attempt,
+              bytesSent: body === undefined ? 0 : Buffer.byteLength(body),
+            },
             body: response.body,
           };
         }

@@ -41,7 +41,6 @@ let proxy: FaultProxy;
 let akamai: Awaited<ReturnType<typeof startAkamaiStandin>>['akamai'];
 let edgercPath: string;
 let secretsManager: SecretsManagerStandin;
-const scanned: string[] = [];
 
 beforeAll(async () => {
   pushgateway = await RealPushgateway.start();
@@ -109,7 +108,8 @@ function written(outcome: { error: unknown; lines: string[] }): string {
 }
 
 function expectNoSecret(text: string): void {
-  scanned.push(text);
+  // Never a scan of empty output: every path writes logs and an error worth reading.
+  expect(text.length).toBeGreaterThan(300);
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
@@ -233,10 +233,5 @@ describe('no credential in any log line, error or generated file', () => {
         ...files.map((f) => readFileSync(join(f.parentPath, f.name), 'utf8')),
       ].join('\n'),
     );
-  });
-
-  afterAll(() => {
-    // The scan covered real output: logs and errors of every path above.
-    expect(scanned.join('\n').length).toBeGreaterThan(10_000);
   });
 });
