@@ -271,6 +271,8 @@ async function bundles(): Promise<void> {
       entryPoints: [join(root, entry)],
       bundle: true,
       minify: true,
+      // As serverless.yml's esbuild settings: error names must survive minification.
+      keepNames: true,
       platform: 'node',
       target: 'node20',
       outfile: file,

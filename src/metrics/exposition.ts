@@ -103,8 +103,7 @@ class FamilyBuffer implements FamilyWriter<string> {
     }
     if (typeof value !== 'number')
       throw new TypeError(`metric ${this.definition.name}: value is not a number: ${value}`);
-    // Concatenation, not a template literal: measurably faster for this hot line.
-    this.lines.push(this.definition.name + rendered + ' ' + formatValue(value));
+    this.lines.push(`${this.definition.name}${rendered} ${formatValue(value)}`);
   }
 }
 
