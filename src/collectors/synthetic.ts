@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
@@ -30,7 +31,8 @@ export interface SyntheticRunSummary {
 
 /**
  * One synthetic run: sample every device at the tick time, PUT each device's group (several
- * at once), delete the groups of devices no longer configured, then report on the run.
+ * at once), delete the groups of devices no longer configured (when the device list changed,
+ * or hourly), then report on the run.
  * Each device group is built completely before its PUT: a failure never leaves half a device.
  */
 export async function collectSynthetic(
@@ -80,13 +82,22 @@ export async function collectSynthetic(
     durationSeconds: 0,
   };
 
-  try {
-    summary.removedDevices = await deleteRemovedDevices(plan, pushgateway, deadline);
-    if (summary.removedDevices.length > 0)
-      logger.info('deleted groups of removed devices', { fleet, devices: summary.removedDevices });
-  } catch (error) {
-    summary.removalError = describeError(error);
-    logger.error('cannot delete the groups of removed devices', { fleet, error });
+  const devicesKey = createHash('sha256')
+    .update(plan.devices.map((d) => d.name).join('\n'))
+    .digest('hex');
+  if (removalCheckDue(fleet, devicesKey)) {
+    try {
+      summary.removedDevices = await deleteRemovedDevices(plan, pushgateway, deadline);
+      lastRemovalCheck.set(fleet, { devicesKey, at: Date.now() });
+      if (summary.removedDevices.length > 0)
+        logger.info('deleted groups of removed devices', {
+          fleet,
+          devices: summary.removedDevices,
+        });
+    } catch (error) {
+      summary.removalError = describeError(error);
+      logger.error('cannot delete the groups of removed devices', { fleet, error });
+    }
   }
 
   summary.durationSeconds = Math.round(performance.now() - started) / 1000;
@@ -113,6 +124,26 @@ export async function collectSynthetic(
     logger.error('cannot push the collector health group', { error });
   }
   return summary;
+}
+
+/**
+ * When this container last looked for groups of removed devices, per fleet. Listing groups is
+ * the Pushgateway's heaviest call (everything it holds, as JSON), and a device can only go away
+ * when the configuration changes. So a warm container lists again only when its fleet's device
+ * list changed, or after an hour: that covers a container still running an older configuration
+ * during a deploy and pushing a device the new one already deleted.
+ */
+const REMOVAL_RECHECK_MS = 60 * 60 * 1000;
+const lastRemovalCheck = new Map<string, { devicesKey: string; at: number }>();
+
+function removalCheckDue(fleet: string, devicesKey: string): boolean {
+  const last = lastRemovalCheck.get(fleet);
+  return !last || last.devicesKey !== devicesKey || Date.now() - last.at >= REMOVAL_RECHECK_MS;
+}
+
+/** For tests: forget when removed devices were last looked for. */
+export function resetRemovalChecksForTests(): void {
+  lastRemovalCheck.clear();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SyntheticRunError } from '../../src/collectors/synthetic';
+import { resetRemovalChecksForTests, SyntheticRunError } from '../../src/collectors/synthetic';
 import { handler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/estatsStack';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
@@ -28,6 +28,7 @@ beforeEach(async () => {
   // let it land before the next test starts from an empty Pushgateway.
   await proxy.idle();
   await pushgateway.wipe();
+  resetRemovalChecksForTests();
   proxy.always(undefined);
   proxy.requests.length = 0;
 });
@@ -195,5 +196,23 @@ describe('Pushgateway faults', () => {
     expect(overlapping.error).toBeUndefined();
     expect((await run(pushgateway.url)).error).toBeUndefined();
     expect(await snapshot()).toEqual(once);
+  });
+
+  it('lists the Pushgateway groups (its heaviest call) only when the device list changed', async () => {
+    const lists = () =>
+      proxy.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/metrics').length;
+    expect((await run(proxy.url)).error).toBeUndefined();
+    expect((await run(proxy.url)).error).toBeUndefined();
+    expect(lists()).toBe(1);
+    // One device fewer: its group is found and deleted on the next run.
+    const smaller = { ...FLEET, deviceCount: 2 };
+    const { error, lines } = await run(proxy.url, {}, smaller);
+    expect(error).toBeUndefined();
+    expect(lists()).toBe(2);
+    expect(lines.join('\n')).toContain('deleted groups of removed devices');
+    expect(await seriesPerDevice()).toEqual({
+      'switch-01': SERIES_PER_DEVICE,
+      'switch-02': SERIES_PER_DEVICE,
+    });
   });
 });
