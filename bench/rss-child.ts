@@ -1,5 +1,6 @@
 import { Pushgateway } from 'prom-client';
 import { PushgatewayClient } from '../src/pushgateway/client';
+import { peakRssBytes } from '../test/helpers/peakRss';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 /**
@@ -26,7 +27,7 @@ export async function buildAndPushForBench(
 if (require.main === module) {
   const [path, size, url] = process.argv.slice(2);
   buildAndPushForBench(path === 'ours' ? 'ours' : 'prom-client', Number(size), url ?? '').then(
-    () => process.stdout.write(String(process.resourceUsage().maxRSS * 1024)),
+    () => process.stdout.write(String(peakRssBytes())),
     (error: unknown) => {
       process.stderr.write(`${String(error)}\n`);
       process.exit(1);

@@ -71,11 +71,17 @@ export class MetricsBody {
 
   /** The body to push: families in the order they were first asked for. */
   text(): string {
-    const blocks: string[] = [];
+    // One join over every piece: joining each family first would hold the whole body twice.
+    const pieces: string[] = [];
     for (const family of this.families) {
-      if (family.lines.length > 0) blocks.push(`${family.header}${family.lines.join('\n')}`);
+      if (family.lines.length === 0) continue;
+      if (pieces.length > 0) pieces.push('');
+      pieces.push(family.header.slice(0, -1));
+      for (const line of family.lines) pieces.push(line);
     }
-    return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
+    if (pieces.length === 0) return '';
+    pieces.push(''); // the final newline
+    return pieces.join('\n');
   }
 }
 
