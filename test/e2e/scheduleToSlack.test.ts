@@ -87,7 +87,8 @@ async function tickUntil(
 ): Promise<SlackMessage> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    await tick();
+    const outcome = (await tick()) as { error?: unknown } | undefined;
+    if (outcome?.error) log.push(`tick failed: ${String(outcome.error)}`);
     const found = stack.slackSink?.messages.find(match);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -137,8 +138,16 @@ describe('end to end: schedule tick to Slack', () => {
     const linkUp = (t: number) => sampleDevice(device, t, settings).ports[0]?.linkUp;
     let down = Math.floor(Date.now() / 1000);
     while (linkUp(down)) down += 30;
+    // Back up, with every port of the device up for long enough for the alert to resolve:
+    // Alertmanager groups the device's ports into one notification, which stays [FIRING]
+    // while another port is down, and with a flap per port every hour that happens.
+    const allUp = (t: number) => sampleDevice(device, t, settings).ports.every((p) => p.linkUp);
+    const staysUp = (from: number) => {
+      for (let k = 0; k <= 900; k += 10) if (!allUp(from + k)) return false;
+      return true;
+    };
     let up = down;
-    while (!linkUp(up)) up += 30;
+    while (!staysUp(up)) up += 30;
 
     let t = down;
     const firing = await tickUntil(
