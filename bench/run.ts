@@ -11,7 +11,6 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { Pushgateway } from 'prom-client';
-import { countSeries } from '../src/collectors/health';
 import { collectSynthetic } from '../src/collectors/synthetic';
 import { PushgatewayClient } from '../src/pushgateway/client';
 import { groupingPath } from '../src/pushgateway/grouping';
@@ -210,13 +209,17 @@ async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<voi
   const plan = parseFleet({ name: 'bench', deviceCount: 50, portsPerDevice: 24 });
   const tick = Date.parse('2026-11-20T18:00:00Z') / 1000;
   const settings = modelSettings(plan);
-  const bodies = plan.devices.map((device) => ({
-    // The collector's own groups: both sides replace the same groups, so the Pushgateway holds
-    // the same series (and checks each push against the same amount) in both cases.
-    path: `${pushgateway.url}${groupingPath(deviceGroupingKey(plan.fleet.name, device.name))}`,
-    bytes: Buffer.from(buildDeviceMetrics(sampleDevice(device, tick, settings)).text()),
-  }));
-  const series = bodies.reduce((sum, b) => sum + countSeries(b.bytes.toString()), 0);
+  let series = 0;
+  const bodies = plan.devices.map((device) => {
+    const metrics = buildDeviceMetrics(sampleDevice(device, tick, settings));
+    series += metrics.seriesCount;
+    return {
+      // The collector's own groups: both sides replace the same groups, so the Pushgateway
+      // holds the same series (and checks each push against the same amount) in both cases.
+      path: `${pushgateway.url}${groupingPath(deviceGroupingKey(plan.fleet.name, device.name))}`,
+      bytes: Buffer.from(metrics.text()),
+    };
+  });
   const concurrency = plan.fleet.pushConcurrency;
   const bare = await measure(() =>
     mapSettled(bodies, concurrency, (body) => barePut(body.path, body.bytes)),

@@ -18,7 +18,7 @@ import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { countSeries, pushRunHealth } from './health';
+import { pushRunHealth } from './health';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
@@ -168,11 +168,14 @@ export async function collectEstats(
     }
 
     let body: string;
+    let series: number;
     try {
-      body = buildEstatsMetrics(answer.response, {
+      const metrics = buildEstatsMetrics(answer.response, {
         topEdgeIps: schedule.topEdgeIps,
         requestDurationSeconds: answer.durationSeconds,
-      }).text();
+      });
+      body = metrics.text();
+      series = metrics.seriesCount;
     } catch (error) {
       await fail(
         new EstatsError(`eStats for ${label}: cannot build metrics: ${describeError(error)}`, {
@@ -193,7 +196,6 @@ export async function collectEstats(
       continue;
     }
     ok++;
-    const series = countSeries(body);
     seriesPushed += series;
     logger.debug('eStats target pushed', {
       target: label,

@@ -40,10 +40,3 @@ export async function pushRunHealth(
     deadline,
   );
 }
-
-/** Samples in a text exposition body (lines that are not comments or blank). */
-export function countSeries(body: string): number {
-  let count = 0;
-  for (const line of body.split('\n')) if (line !== '' && !line.startsWith('#')) count++;
-  return count;
-}

@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics, deviceGroupingKey } from '../synthetic/metrics';
 import { modelSettings, sampleDevice } from '../synthetic/model';
-import { countSeries, pushRunHealth } from './health';
+import { pushRunHealth } from './health';
 
 export interface SyntheticCollectorDeps {
   pushgateway: PushgatewayClient;
@@ -49,9 +49,9 @@ export async function collectSynthetic(
 
   const results = await mapSettled(plan.devices, plan.fleet.pushConcurrency, async (device) => {
     // Sample and serialise inside the worker: only `pushConcurrency` bodies live at once.
-    const body = buildDeviceMetrics(sampleDevice(device, tickSeconds, settings)).text();
-    await pushgateway.put(deviceGroupingKey(fleet, device.name), body, deadline);
-    seriesPushed += countSeries(body);
+    const metrics = buildDeviceMetrics(sampleDevice(device, tickSeconds, settings));
+    await pushgateway.put(deviceGroupingKey(fleet, device.name), metrics.text(), deadline);
+    seriesPushed += metrics.seriesCount;
   });
   const failedDevices = results.flatMap((result, index) =>
     result.status === 'rejected'

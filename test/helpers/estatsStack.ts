@@ -54,23 +54,29 @@ export async function startAkamaiStandin(
   return { akamai, edgercPath };
 }
 
+/** Set env variables (`undefined` deletes one); returns the function that restores them. */
+export function setEnv(vars: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  return () => apply(saved);
+}
+
 /** Run `fn` with env variables set, restoring the previous values afterwards. */
 export async function withEnv<T>(
   vars: Record<string, string | undefined>,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) Reflect.deleteProperty(process.env, k);
-    else process.env[k] = v;
-  }
+  const restore = setEnv(vars);
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) Reflect.deleteProperty(process.env, k);
-      else process.env[k] = v;
-    }
+    restore();
   }
 }
 

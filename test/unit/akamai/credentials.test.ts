@@ -1,6 +1,7 @@
 import { forgetCredentials, loadCredentials } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { scrubSecrets } from '../../../src/shared/logger';
+import { setEnv } from '../../helpers/estatsStack';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
@@ -14,19 +15,6 @@ const fields = {
   client_secret: 'cs-secret-123456',
   access_token: 'akab-at-123456',
 };
-
-/** Set env variables (undefined deletes); returns the restore function. */
-function setEnv(vars: Record<string, string | undefined>): () => void {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) Reflect.deleteProperty(process.env, k);
-      else process.env[k] = v;
-    }
-  };
-  apply(vars);
-  return () => apply(saved);
-}
 
 let secretsManager: SecretsManagerStandin;
 let restoreEnv: () => void;
