@@ -283,7 +283,7 @@ async function bundles(): Promise<void> {
       // As serverless.yml's esbuild settings: error names must survive minification.
       keepNames: true,
       platform: 'node',
-      target: 'node20',
+      target: 'node24',
       outfile: file,
       logLevel: 'silent',
     });
@@ -315,7 +315,7 @@ async function firstPush(pushgatewayUrl: string): Promise<void> {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     outfile: file,
     logLevel: 'silent',
   });
@@ -351,7 +351,7 @@ async function peakRss(pushgatewayUrl: string): Promise<void> {
     entryPoints: [join(root, 'bench', 'rss-child.ts')],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     outfile: child,
     logLevel: 'silent',
   });

@@ -17,6 +17,16 @@ import {
 const root = join(__dirname, '..');
 const log = (line: string) => process.stderr.write(`[npm test] ${line}\n`);
 
+// What is tested must be what runs: the Lambda runtime is nodejs24.x. `npm ci` installs Node 24
+// (the `node` dev dependency) first on the PATH of every npm script; a bare `npx jest` or `tsx`
+// on the machine's own Node would test something else.
+if (process.versions.node.split('.')[0] !== '24') {
+  log(
+    `running on Node ${process.versions.node}, but the functions run on nodejs24.x: start the tests with \`npm test\` after \`npm ci\` (it brings Node 24)`,
+  );
+  process.exit(1);
+}
+
 try {
   ensureDebianBinaries([PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL], log);
 } catch (error) {

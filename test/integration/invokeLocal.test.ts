@@ -17,8 +17,21 @@ interface Statement {
   Resource: unknown;
 }
 
-/** `serverless package` into a folder of its own, and the IAM statements of the template. */
-function packagedStatements(): Statement[] {
+interface Template {
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties: {
+        Runtime?: string;
+        Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+      };
+    }
+  >;
+}
+
+/** `serverless package` into a folder of its own: the CloudFormation template it wrote. */
+function packagedTemplate(): Template {
   const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
   const result = spawnSync('npx', ['serverless', 'package', '--package', out], {
     cwd: join(__dirname, '..', '..'),
@@ -26,17 +39,12 @@ function packagedStatements(): Statement[] {
   });
   if (result.status !== 0)
     throw new Error(`serverless package failed:\n${result.stdout}${result.stderr}`);
-  const template = JSON.parse(
+  return JSON.parse(
     readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as {
-    Resources: Record<
-      string,
-      {
-        Type: string;
-        Properties: { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
-      }
-    >;
-  };
+  ) as Template;
+}
+
+function iamStatements(template: Template): Statement[] {
   return Object.values(template.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Role')
     .flatMap((r) => r.Properties.Policies ?? [])
@@ -155,8 +163,16 @@ it('serverless invoke local runs exportAlerting, writing files promtool and amto
   expect(readFileSync(join(out, 'rules.yml'), 'utf8')).toContain('alert: AkamaiEdge5xxRatioHigh');
 }, 120_000);
 
-it('packages a template that grants least privilege: no wildcard actions, no "*" resources', () => {
-  const statements = packagedStatements();
+it('packages a template whose functions run the Node major the tests run on, with least privilege', () => {
+  const template = packagedTemplate();
+  const runtimes = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map((r) => r.Properties.Runtime);
+  expect(runtimes).toEqual(['nodejs24.x', 'nodejs24.x', 'nodejs24.x']);
+  expect(process.versions.node.split('.')[0]).toBe('24');
+
+  // Least privilege: no wildcard actions, no "*" resources.
+  const statements = iamStatements(template);
   expect(statements.length).toBeGreaterThan(0);
   for (const statement of statements) {
     const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
