@@ -4,16 +4,16 @@
  * Bundled by bench/run.ts, so module loading is not part of the figure (it is measured apart).
  */
 import http from 'node:http';
-import { LabelSet, MetricsBody } from '../src/metrics/exposition';
 import { SYNTHETIC } from '../src/metrics/catalogue';
+import { PushMetrics } from '../src/metrics/registry';
 import { PushgatewayClient } from '../src/pushgateway/client';
 
-function smallBatch(): string {
-  const metrics = new MetricsBody();
+function smallBatch(): Promise<string> {
+  const metrics = new PushMetrics();
   const buffer = metrics.family(SYNTHETIC.bufferBytes);
   const linkUp = metrics.family(SYNTHETIC.linkUp);
   for (let i = 1; i <= 10; i++) {
-    const labels = new LabelSet({ port: `eth${i}` });
+    const labels = { port: `eth${i}` };
     buffer.set(labels, i * 1000);
     linkUp.set(labels, 1);
   }
@@ -37,7 +37,7 @@ function barePut(url: string, body: string): Promise<void> {
 
 async function main(): Promise<void> {
   const [path, url = ''] = process.argv.slice(2);
-  const body = smallBatch();
+  const body = await smallBatch();
   const start = performance.now();
   if (path === 'ours') {
     await new PushgatewayClient({ url: new URL(url) }).put(

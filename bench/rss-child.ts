@@ -15,7 +15,7 @@ export async function buildAndPushForBench(
   if (path === 'ours') {
     await new PushgatewayClient({ url: new URL(url) }).put(
       { job: 'bench', labels: { size: 'rss' } },
-      buildOurs(sampleModel(size)).text(),
+      await buildOurs(sampleModel(size)).text(),
     );
   } else {
     const registry = buildPromClient(sampleModel(size));

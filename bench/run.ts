@@ -108,7 +108,7 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
   for (const size of SIZES) {
     const key = { job: 'bench', labels: { size: String(size) } };
     const ports = sampleModel(size);
-    const text = buildOurs(ports).text();
+    const text = await buildOurs(ports).text();
     const registry = buildPromClient(ports);
     if ((await registry.metrics()) !== text)
       throw new Error(`our writer and prom-client disagree at ${size} series`);
@@ -167,7 +167,7 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
     add(
       'build + serialize + push (ours)',
       size,
-      await measure(() => ours.put(key, buildOurs(ports).text()), runs),
+      await measure(async () => ours.put(key, await buildOurs(ports).text()), runs),
       'ms',
       base,
     );
@@ -185,7 +185,9 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
       'ms',
       base,
     );
-    const oursCpu = await cpuPerSeries(size, () => ours.put(key, buildOurs(ports).text()));
+    const oursCpu = await cpuPerSeries(size, async () =>
+      ours.put(key, await buildOurs(ports).text()),
+    );
     const peerCpu = await cpuPerSeries(size, () =>
       new Pushgateway(pushgateway.url, { agent } as never, buildPromClient(ports)).push({
         jobName: 'bench',
@@ -210,16 +212,18 @@ async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<voi
   const tick = Date.parse('2026-11-20T18:00:00Z') / 1000;
   const settings = modelSettings(plan);
   let series = 0;
-  const bodies = plan.devices.map((device) => {
-    const metrics = buildDeviceMetrics(sampleDevice(device, tick, settings));
-    series += metrics.seriesCount;
-    return {
-      // The collector's own groups: both sides replace the same groups, so the Pushgateway
-      // holds the same series (and checks each push against the same amount) in both cases.
-      path: `${pushgateway.url}${groupingPath(deviceGroupingKey(plan.fleet.name, device.name))}`,
-      bytes: Buffer.from(metrics.text()),
-    };
-  });
+  const bodies = await Promise.all(
+    plan.devices.map(async (device) => {
+      const metrics = buildDeviceMetrics(sampleDevice(device, tick, settings));
+      series += metrics.seriesCount;
+      return {
+        // The collector's own groups: both sides replace the same groups, so the Pushgateway
+        // holds the same series (and checks each push against the same amount) in both cases.
+        path: `${pushgateway.url}${groupingPath(deviceGroupingKey(plan.fleet.name, device.name))}`,
+        bytes: Buffer.from(await metrics.text()),
+      };
+    }),
+  );
   const concurrency = plan.fleet.pushConcurrency;
   const bare = await measure(() =>
     mapSettled(bodies, concurrency, (body) => barePut(body.path, body.bytes)),

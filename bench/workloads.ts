@@ -1,11 +1,11 @@
 /**
  * The load of the benchmarks: `size` series of the synthetic telemetry model in one group,
- * built either with our exposition writer (the product's path) or with prom-client (the peer).
- * Both walk the same devices and ports in the same order and write the same samples.
+ * built either the product's way (catalogue families in `PushMetrics`, a prom-client registry
+ * created per push) or with a bare prom-client registry (the peer). Both walk the same devices and ports in the same order and write the same samples.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type MetricDefinition, SYNTHETIC } from '../src/metrics/catalogue';
-import { LabelSet, MetricsBody } from '../src/metrics/exposition';
+import { PushMetrics } from '../src/metrics/registry';
 import { parseFleet } from '../src/synthetic/fleetConfig';
 import { type PortSample, modelSettings, sampleDevice } from '../src/synthetic/model';
 
@@ -65,13 +65,12 @@ export function sampleModel(size: number): PortValues[] {
   return ports;
 }
 
-/** Our path: each port's label set rendered once, each sample line written once. */
-export function buildOurs(ports: PortValues[]): MetricsBody {
-  const metrics = new MetricsBody();
+/** The product's path: catalogue families created at their first sample, in a fresh registry. */
+export function buildOurs(ports: PortValues[]): PushMetrics {
+  const metrics = new PushMetrics();
   const writers = FAMILIES.map(([definition]) => metrics.family(definition));
   for (const { labels, values } of ports) {
-    const set = new LabelSet(labels);
-    for (let f = 0; f < values.length; f++) writers[f]?.set(set, values[f] as number);
+    for (let f = 0; f < values.length; f++) writers[f]?.set(labels, values[f] as number);
   }
   return metrics;
 }

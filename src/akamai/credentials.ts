@@ -2,21 +2,16 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { getJsonSecret, invalidateSecret, SecretError } from '../aws/secrets';
 import { redact } from '../shared/logger';
-import { readEdgercSection } from './edgerc';
-
-/** The four EdgeGrid fields, named as in `.edgerc` and in our Secrets Manager secret. */
-export interface EdgeGridCredentials {
-  host: string;
-  clientToken: string;
-  clientSecret: string;
-  accessToken: string;
-}
+import {
+  EDGEGRID_FIELDS,
+  type EdgeGridSigner,
+  signerFromEdgerc,
+  signerFromFields,
+} from './edgegrid';
 
 export type CredentialSource =
   | { kind: 'secretsManager'; secretId: string; cacheTtlMs: number }
   | { kind: 'edgerc'; path: string; section: string };
-
-const FIELDS = ['host', 'client_token', 'client_secret', 'access_token'] as const;
 
 const credentialFields = z.object({
   host: z.string().check(z.minLength(1)),
@@ -25,48 +20,33 @@ const credentialFields = z.object({
   access_token: z.string().check(z.minLength(1)),
 });
 
-export async function loadCredentials(source: CredentialSource): Promise<EdgeGridCredentials> {
-  if (source.kind === 'secretsManager') {
-    const value = await getJsonSecret(source.secretId, { ttlMs: source.cacheTtlMs });
-    return fromFields(value, `secret ${JSON.stringify(source.secretId)}`, () =>
-      invalidateSecret(source.secretId),
-    );
-  }
-  return fromFields(readEdgercSection(source.path, source.section), describeEdgerc(source));
-}
-
-/** Drop cached credentials so the next run reads them again (after a 401: maybe rotated). */
-export function forgetCredentials(source: CredentialSource): void {
-  if (source.kind === 'secretsManager') invalidateSecret(source.secretId);
-}
-
-function fromFields(
-  value: Record<string, unknown>,
-  where: string,
-  onInvalid: () => void = () => {},
-): EdgeGridCredentials {
+/**
+ * The EdgeGrid signer of the configured credentials: the Secrets Manager secret (cached while
+ * warm, see src/aws/secrets.ts) or an `.edgerc` section. Both are signed by akamai-edgegrid.
+ */
+export async function loadSigner(source: CredentialSource): Promise<EdgeGridSigner> {
+  if (source.kind === 'edgerc') return signerFromEdgerc(source.path, source.section);
+  const value = await getJsonSecret(source.secretId, { ttlMs: source.cacheTtlMs });
   const parsed = credentialFields.safeParse(value);
   if (!parsed.success) {
-    onInvalid();
-    const missing = FIELDS.filter(
+    // Read it again next time: someone is probably fixing it right now.
+    invalidateSecret(source.secretId);
+    const missing = EDGEGRID_FIELDS.filter(
       (field) => typeof value[field] !== 'string' || value[field] === '',
     );
-    throw new SecretError(`EdgeGrid credentials in ${where} are missing: ${missing.join(', ')}`, {
-      hint: `provide all of ${FIELDS.join(', ')} (the fields of an .edgerc section)`,
-    });
+    throw new SecretError(
+      `EdgeGrid credentials in secret ${JSON.stringify(source.secretId)} are missing: ${missing.join(', ')}`,
+      { hint: `provide all of ${EDGEGRID_FIELDS.join(', ')} (the fields of an .edgerc section)` },
+    );
   }
-  const fields = parsed.data;
-  redact(fields.client_secret);
-  redact(fields.access_token);
-  redact(fields.client_token);
-  return {
-    host: fields.host,
-    clientToken: fields.client_token,
-    clientSecret: fields.client_secret,
-    accessToken: fields.access_token,
-  };
+  for (const field of EDGEGRID_FIELDS) redact(parsed.data[field]);
+  return signerFromFields(parsed.data);
 }
 
-function describeEdgerc(source: { path: string; section: string }): string {
-  return `${source.path} section [${source.section}]`;
+/**
+ * Read a secret again on the next load (after a 401: it may have been rotated). An `.edgerc`
+ * file needs nothing: an edited file is a new signer by its modification time.
+ */
+export function forgetSigner(source: CredentialSource): void {
+  if (source.kind === 'secretsManager') invalidateSecret(source.secretId);
 }

@@ -2,11 +2,10 @@ import { type BackoffPolicy, backoffDelayMs, parseRetryAfterMs } from '../shared
 import type { Deadline } from '../shared/deadline';
 import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
 import { describeIssues } from '../shared/validation';
-import type { EdgeGridCredentials } from './credentials';
+import type { EdgeGridSigner } from './edgegrid';
 import { EstatsError } from './errors';
 import { type EstatsResponse, estatsResponseSchema } from './estatsSchema';
 import { classifyErrorAnswer } from './problems';
-import { signJsonPost } from './signer';
 import { describeTarget, type EstatsTarget, estatsRequestBody } from './targets';
 
 export const ESTATS_PATH = '/edge-diagnostics/v1/estats';
@@ -42,7 +41,7 @@ export interface EstatsAnswer {
 export async function fetchEstats(
   target: EstatsTarget,
   request: {
-    credentials: EdgeGridCredentials;
+    signer: EdgeGridSigner;
     accountSwitchKey?: string;
     deadline: Deadline;
     options?: EstatsClientOptions;
@@ -68,7 +67,7 @@ export async function fetchEstats(
       );
     }
     // Sign every attempt anew: the signature carries a timestamp and a single-use nonce.
-    const signed = signJsonPost(request.credentials, ESTATS_PATH, body, query);
+    const signed = request.signer.signJsonPost(ESTATS_PATH, body, query);
     let failure: EstatsError;
     let retryAfterMs: number | undefined;
     try {

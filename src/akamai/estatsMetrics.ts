@@ -7,7 +7,7 @@ import {
   STATUS_CLASSES,
   type StatusClass,
 } from '../metrics/catalogue';
-import { MetricsBody } from '../metrics/exposition';
+import { PushMetrics } from '../metrics/registry';
 import type { GroupingKey } from '../pushgateway/grouping';
 import type { FailureReason } from './errors';
 import type { EdgeIpInfo, EstatsResponse, EstatsResult, StatusCodeShare } from './estatsSchema';
@@ -77,8 +77,8 @@ export function statusClassOf(httpStatus: number): StatusClass | 'other' {
 export function buildEstatsMetrics(
   response: EstatsResponse,
   options: { topEdgeIps: number; requestDurationSeconds: number },
-): MetricsBody {
-  const metrics = new MetricsBody();
+): PushMetrics {
+  const metrics = new PushMetrics();
   const up = metrics.family(ESTATS.up);
   const hits = metrics.family(ESTATS.hits);
   const errors = metrics.family(ESTATS.errors);
@@ -139,8 +139,8 @@ export function buildEstatsMetrics(
  * (PUT), so the target's last good numbers do not linger where alerts would read them as
  * current.
  */
-export function buildEstatsFailureMetrics(reason: FailureReason): MetricsBody {
-  const metrics = new MetricsBody();
+export function buildEstatsFailureMetrics(reason: FailureReason): PushMetrics {
+  const metrics = new PushMetrics();
   metrics.family(ESTATS.up).set(0);
   metrics.family(ESTATS.failureInfo).set({ reason }, 1);
   return metrics;

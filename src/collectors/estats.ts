@@ -1,9 +1,5 @@
-import {
-  type CredentialSource,
-  type EdgeGridCredentials,
-  forgetCredentials,
-  loadCredentials,
-} from '../akamai/credentials';
+import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/credentials';
+import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
 import {
@@ -69,11 +65,11 @@ export async function collectEstats(
   let ok = 0;
   let seriesPushed = 0;
 
-  let credentials: EdgeGridCredentials | undefined;
+  let signer: EdgeGridSigner | undefined;
   let credentialsError: EstatsError | undefined;
   let credentialsRefreshed = false;
   try {
-    credentials = await loadCredentials(deps.credentialSource);
+    signer = await loadSigner(deps.credentialSource);
   } catch (error) {
     credentialsError = new EstatsError(describeError(error), {
       reason: 'credentials',
@@ -96,7 +92,7 @@ export async function collectEstats(
       if (recordInGroup) await recordFailure(target, error.reason, deps, deadline);
     };
 
-    if (credentialsError || !credentials) {
+    if (credentialsError || !signer) {
       await fail(
         credentialsError ?? new EstatsError('no credentials', { reason: 'credentials' }),
         true,
@@ -124,7 +120,7 @@ export async function collectEstats(
       lastRequestStart = performance.now();
       try {
         answer = await fetchEstats(target, {
-          credentials,
+          signer,
           accountSwitchKey: schedule.accountSwitchKey,
           deadline,
           options: deps.clientOptions,
@@ -142,8 +138,8 @@ export async function collectEstats(
             target: label,
             reason: error.reason,
           });
-          forgetCredentials(deps.credentialSource);
-          credentials = await loadCredentials(deps.credentialSource);
+          forgetSigner(deps.credentialSource);
+          signer = await loadSigner(deps.credentialSource);
           await sleepWithin(
             lastRequestStart + deps.minRequestIntervalMs - performance.now(),
             deadline,
@@ -151,7 +147,7 @@ export async function collectEstats(
           );
           lastRequestStart = performance.now();
           answer = await fetchEstats(target, {
-            credentials,
+            signer,
             accountSwitchKey: schedule.accountSwitchKey,
             deadline,
             options: deps.clientOptions,
@@ -174,7 +170,7 @@ export async function collectEstats(
         topEdgeIps: schedule.topEdgeIps,
         requestDurationSeconds: answer.durationSeconds,
       });
-      body = metrics.text();
+      body = await metrics.text();
       series = metrics.seriesCount;
     } catch (error) {
       await fail(
@@ -244,7 +240,7 @@ async function recordFailure(
   try {
     await deps.pushgateway.put(
       estatsGroupingKey(target),
-      buildEstatsFailureMetrics(reason).text(),
+      await buildEstatsFailureMetrics(reason).text(),
       deadline,
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 import { COLLECTOR, LABEL } from '../metrics/catalogue';
-import { MetricsBody } from '../metrics/exposition';
+import { PushMetrics } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
 import type { Deadline } from '../shared/deadline';
 
@@ -21,9 +21,9 @@ export async function pushRunHealth(
   pushgateway: PushgatewayClient,
   outcome: RunOutcome,
   deadline: Deadline,
-  addCollectorMetrics: (metrics: MetricsBody) => void = () => {},
+  addCollectorMetrics: (metrics: PushMetrics) => void = () => {},
 ): Promise<void> {
-  const metrics = new MetricsBody();
+  const metrics = new PushMetrics();
   addCollectorMetrics(metrics);
   const success = outcome.failedTargets === 0;
   const endedAtSeconds = outcome.endedAt.getTime() / 1000;
@@ -36,7 +36,7 @@ export async function pushRunHealth(
   targets.set({ state: 'failed' }, outcome.failedTargets);
   await pushgateway.post(
     { job: outcome.job, labels: { [LABEL.schedule]: outcome.schedule } },
-    metrics.text(),
+    await metrics.text(),
     deadline,
   );
 }

@@ -50,7 +50,7 @@ export async function collectSynthetic(
   const results = await mapSettled(plan.devices, plan.fleet.pushConcurrency, async (device) => {
     // Sample and serialise inside the worker: only `pushConcurrency` bodies live at once.
     const metrics = buildDeviceMetrics(sampleDevice(device, tickSeconds, settings));
-    await pushgateway.put(deviceGroupingKey(fleet, device.name), metrics.text(), deadline);
+    await pushgateway.put(deviceGroupingKey(fleet, device.name), await metrics.text(), deadline);
     seriesPushed += metrics.seriesCount;
   });
   const failedDevices = results.flatMap((result, index) =>

@@ -1,5 +1,5 @@
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
-import { LabelSet, MetricsBody } from '../metrics/exposition';
+import { PushMetrics } from '../metrics/registry';
 import type { GroupingKey } from '../pushgateway/grouping';
 import type { DeviceSample } from './model';
 
@@ -8,8 +8,8 @@ export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
 }
 
 /** One device's sample as the metric families of its group. */
-export function buildDeviceMetrics(sample: DeviceSample): MetricsBody {
-  const metrics = new MetricsBody();
+export function buildDeviceMetrics(sample: DeviceSample): PushMetrics {
+  const metrics = new PushMetrics();
   const info = metrics.family(SYNTHETIC.portInfo);
   const speed = metrics.family(SYNTHETIC.portSpeed);
   const linkUp = metrics.family(SYNTHETIC.linkUp);
@@ -29,7 +29,7 @@ export function buildDeviceMetrics(sample: DeviceSample): MetricsBody {
   metrics.family(SYNTHETIC.bootTime).set(sample.bootTimeSeconds);
 
   for (const port of sample.ports) {
-    const labels = new LabelSet({ port: port.port.name });
+    const labels = { port: port.port.name };
     info.set({ port: port.port.name, port_type: port.port.type }, 1);
     speed.set(labels, port.speedBytes);
     linkUp.set(labels, port.linkUp ? 1 : 0);

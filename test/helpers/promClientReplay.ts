@@ -1,10 +1,10 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /**
- * Text exposition → the same samples written by prom-client's serializer. The text is parsed
- * back (HELP and label values unescaped, values read as numbers), every family registered as a
- * prom-client Gauge or Counter and every sample set in order. A writer that escapes, orders or
- * formats anything differently from prom-client gets a different answer back.
+ * Text exposition → parsed back (HELP and label values unescaped, values read as numbers) →
+ * every family registered again as a prom-client Gauge or Counter, every sample set in order →
+ * serialized again. A body that comes back byte for byte the same lost nothing on the way: no
+ * label value or number that the text format cannot carry, no family out of place.
  */
 export function promClientText(text: string): Promise<string> {
   const registry = new Registry();

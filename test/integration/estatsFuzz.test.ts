@@ -86,8 +86,8 @@ it('turns any JSON value into a clear validation error or exposition text promto
         topEdgeIps: 5,
         requestDurationSeconds: 0.1,
       });
-      const text = metrics.text();
-      // Our writer against prom-client's serializer, byte for byte, on the same samples.
+      const text = await metrics.text();
+      // Parsed back and written again by prom-client, the samples come out byte for byte the same.
       expect(text).toBe(await promClientText(text));
       const check = promtoolCheckMetrics(text);
       expect(check.status).toBe(0);

@@ -1,3 +1,4 @@
+import { Gauge, Pushgateway, Registry } from 'prom-client';
 import { PushgatewayClient } from '../../src/pushgateway/client';
 import { PushError } from '../../src/pushgateway/errors';
 import { promtoolCheckMetrics } from '../helpers/promtool';
@@ -26,6 +27,25 @@ describe('push client against the real Pushgateway', () => {
     expect(group?.families.get('demo_value')?.metrics).toEqual([
       { labels: { job: 'akamai_estats', url, delivery: 'STANDARD_TLS', instance: '' }, value: '3' },
     ]);
+  });
+
+  it("is why our client exists: prom-client's Pushgateway loses a URL group and reports success", async () => {
+    const url = 'https://www.example.com/shop/cart?id=7&lang=en';
+    const registry = new Registry();
+    new Gauge({ name: 'demo_value', help: 'A demo gauge.', registers: [registry] }).set(3);
+    // prom-client percent-encodes the value (`%2F`); the Pushgateway answers 301, which
+    // prom-client resolves as if the push had landed.
+    const answer = await new Pushgateway(pushgateway.url, {}, registry).push({
+      jobName: 'akamai_estats',
+      groupings: { url },
+    });
+    expect(answer.resp).toMatchObject({ statusCode: 301 });
+    expect(await pushgateway.groups()).toEqual([]);
+
+    // The same registry's text through our client lands in the group it names.
+    await client.put({ job: 'akamai_estats', labels: { url } }, await registry.metrics());
+    const group = await pushgateway.group({ job: 'akamai_estats', url });
+    expect(group?.families.get('demo_value')?.metrics[0]?.value).toBe('3');
   });
 
   it('lands an empty grouping value and values with spaces, unicode and percent signs', async () => {

@@ -9,6 +9,7 @@ import { captureStdout, STANDIN_CLIENT, startAkamaiStandin, withEnv } from '../h
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPushgateway } from '../helpers/pushgateway';
+import { runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
@@ -135,6 +136,66 @@ describe('no credential in any log line, error or generated file', () => {
     const outcome = await runEstats({ AKAMAI_EDGERC_SECTION: 'leaky' });
     expect(String(outcome.error)).toContain('[auth_signature]');
     expectNoSecret(written(outcome));
+  });
+
+  /**
+   * akamai-edgegrid logs the signed Authorization header, the signing key and the body at
+   * `info` when AKAMAI_LOG_LEVEL is set, through pino straight to fd 1: only a whole process
+   * shows what it prints. The control proves the scan sees the library's own logging.
+   */
+  const LIBRARY_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+  it('the scan sees what akamai-edgegrid prints when its logging is on (control)', async () => {
+    const { output } = await runProcess(
+      process.execPath,
+      [
+        '-e',
+        `const EdgeGrid = require('akamai-edgegrid');
+         new EdgeGrid(process.env.CT, process.env.CS, process.env.AT, 'akab-x.luna.akamaiapis.net')
+           .auth({ path: '/x', method: 'POST', body: '{}' });`,
+      ],
+      {
+        AKAMAI_LOG_LEVEL: 'info',
+        CT: STANDIN_CLIENT.clientToken,
+        CS: STANDIN_CLIENT.clientSecret,
+        AT: STANDIN_CLIENT.accessToken,
+      },
+    );
+    expect(output).toContain(STANDIN_CLIENT.accessToken);
+  });
+
+  it.each(LIBRARY_LEVELS)(
+    'Akamai refuses the signature with akamai-edgegrid logging at %s (whole process scanned)',
+    async (level) => {
+      const { code, output } = await runProcess(
+        process.execPath,
+        ['--import', 'tsx', 'test/fixtures/invoke-estats.ts', '{"targets":[{"cpCode":5}]}'],
+        { ...baseEnv({ AKAMAI_EDGERC_SECTION: 'leaky' }), AKAMAI_LOG_LEVEL: level },
+      );
+      expect(code).toBe(1);
+      expect(output).toContain('[auth_signature]');
+      expectNoSecret(output);
+    },
+  );
+
+  it('credentials from Secrets Manager with akamai-edgegrid logging at trace (whole process scanned)', async () => {
+    secretsManager.secrets.set(
+      'akamai',
+      JSON.stringify({
+        host: akamai.host,
+        client_token: STANDIN_CLIENT.clientToken,
+        client_secret: KNOWN.edgeGridSecret,
+        access_token: STANDIN_CLIENT.accessToken,
+      }),
+    );
+    const { code, output } = await runProcess(
+      process.execPath,
+      ['--import', 'tsx', 'test/fixtures/invoke-estats.ts', '{"targets":[{"cpCode":5}]}'],
+      { ...baseEnv({ AKAMAI_SECRET_ID: 'akamai' }), AKAMAI_LOG_LEVEL: 'trace' },
+    );
+    expect(code).toBe(1);
+    expect(output).toContain('[auth_signature]');
+    expectNoSecret(output);
   });
 
   it('Akamai refuses credentials read from Secrets Manager, read again after rotation', async () => {

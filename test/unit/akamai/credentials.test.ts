@@ -1,4 +1,4 @@
-import { forgetCredentials, loadCredentials } from '../../../src/akamai/credentials';
+import { forgetSigner, loadSigner } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { scrubSecrets } from '../../../src/shared/logger';
 import { setEnv } from '../../helpers/estatsStack';
@@ -41,28 +41,26 @@ beforeEach(() => {
 describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', () => {
   it('maps the four .edgerc fields and caches them', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    const first = await loadCredentials(source);
-    await loadCredentials(source);
-    expect(first).toEqual({
-      host: fields.host,
-      clientToken: fields.client_token,
-      clientSecret: fields.client_secret,
-      accessToken: fields.access_token,
-    });
+    const first = await loadSigner(source);
+    expect(await loadSigner(source)).toBe(first);
+    expect(first.origin).toBe(`https://${fields.host}`);
+    expect(first.signJsonPost('/x', '{}').headers.Authorization).toContain(
+      `client_token=${fields.client_token};access_token=${fields.access_token};`,
+    );
     expect(secretsManager.calls).toEqual([{ secretId: 'akamai', status: 200 }]);
   });
 
-  it('reads the secret again after forgetCredentials (rotation)', async () => {
+  it('reads the secret again after forgetSigner (rotation)', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    await loadCredentials(source);
-    forgetCredentials(source);
-    await loadCredentials(source);
+    await loadSigner(source);
+    forgetSigner(source);
+    await loadSigner(source);
     expect(secretsManager.calls).toHaveLength(2);
   });
 
   it('registers every credential for redaction in logs', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    await loadCredentials(source);
+    await loadSigner(source);
     expect(scrubSecrets(`a ${fields.client_secret} b ${fields.access_token}`)).toBe(
       'a [REDACTED] b [REDACTED]',
     );
@@ -78,11 +76,11 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
     ],
   ])('refuses %j with a clear message', async (value, message) => {
     secretsManager.secrets.set('akamai', value);
-    await expect(loadCredentials(source)).rejects.toThrow(message);
+    await expect(loadSigner(source)).rejects.toThrow(message);
   });
 
   it('explains a missing secret', async () => {
-    const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
     expect(error.message).toBe(
@@ -94,13 +92,13 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
   it('retries through throttling, and explains it when it does not stop', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
     secretsManager.throttleNext(2);
-    await expect(loadCredentials(source)).resolves.toMatchObject({ host: fields.host });
+    await expect(loadSigner(source)).resolves.toMatchObject({ origin: `https://${fields.host}` });
     expect(secretsManager.calls.map((c) => c.status)).toEqual([400, 400, 200]);
 
     resetSecretsForTests();
     secretsManager.calls.length = 0;
     secretsManager.throttleNext(5);
-    const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
     expect(error.message).toBe(
@@ -112,7 +110,7 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
 
   it('does not retry access denied, and says which permission is missing', async () => {
     secretsManager.failNext('AccessDeniedException', 400, 'User is not authorized');
-    const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
     expect(error.message).toContain('AccessDeniedException: User is not authorized');
@@ -123,7 +121,7 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
   it('refuses wrong AWS credentials (the stand-in checks the signature)', async () => {
     const restore = setEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-right-secret-key-00000000000000' });
     try {
-      const error = (await loadCredentials(source).catch((e: unknown) => e)) as Error & {
+      const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
         hint?: string;
       };
       expect(error.message).toContain('InvalidSignatureException');
@@ -140,7 +138,7 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
     ] as const) {
       const restore = setEnv(env);
       try {
-        await expect(loadCredentials(source)).rejects.toThrow(message);
+        await expect(loadSigner(source)).rejects.toThrow(message);
       } finally {
         restore();
       }

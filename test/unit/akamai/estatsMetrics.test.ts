@@ -4,14 +4,14 @@ import {
   estatsGroupingKey,
 } from '../../../src/akamai/estatsMetrics';
 import { estatsResponseSchema } from '../../../src/akamai/estatsSchema';
-import type { MetricsBody } from '../../../src/metrics/exposition';
+import type { PushMetrics } from '../../../src/metrics/registry';
 import sample from '../../fixtures/estats-sample.json';
 import { promtoolCheckMetrics } from '../../helpers/promtool';
 
 /** Sample lines of one family, as `labels → value`, order-independent. */
-function samplesOf(metrics: MetricsBody, name: string): Record<string, number> {
+async function samplesOf(metrics: PushMetrics, name: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const line of metrics.text().split('\n')) {
+  for (const line of (await metrics.text()).split('\n')) {
     const match = line.match(new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`));
     if (match) out[match[1] ?? ''] = Number(match[2]);
   }
@@ -28,20 +28,20 @@ describe('eStats answer → metrics', () => {
   it('maps the sample answer to hits, errors, ratios, per-status hits and the sample time', async () => {
     const registry = build(sample);
 
-    expect(samplesOf(registry, 'akamai_estats_up')).toEqual({ '': 1 });
-    expect(samplesOf(registry, 'akamai_estats_hits')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_up')).toEqual({ '': 1 });
+    expect(await samplesOf(registry, 'akamai_estats_hits')).toEqual({
       '{direction="edge"}': 2400,
       '{direction="origin"}': 610,
     });
-    expect(samplesOf(registry, 'akamai_estats_errors')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_errors')).toEqual({
       '{direction="edge"}': 36,
       '{direction="origin"}': 12,
     });
-    expect(samplesOf(registry, 'akamai_estats_failure_ratio')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_failure_ratio')).toEqual({
       '{direction="edge"}': 0.015,
       '{direction="origin"}': 0.0197,
     });
-    expect(samplesOf(registry, 'akamai_estats_status_hits')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_status_hits')).toEqual({
       '{direction="edge",status_code="200",status_class="2xx"}': 2101,
       '{direction="edge",status_code="304",status_class="3xx"}': 263,
       '{direction="edge",status_code="404",status_class="4xx"}': 24,
@@ -49,19 +49,19 @@ describe('eStats answer → metrics', () => {
       '{direction="origin",status_code="200",status_class="2xx"}': 598,
       '{direction="origin",status_code="502",status_class="5xx"}': 12,
     });
-    expect(samplesOf(registry, 'akamai_estats_sample_timestamp_seconds')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_sample_timestamp_seconds')).toEqual({
       '': Date.parse('2026-11-20T10:00:03Z') / 1000,
     });
-    expect(samplesOf(registry, 'akamai_estats_request_duration_seconds')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_request_duration_seconds')).toEqual({
       '': 0.25,
     });
-    expect(samplesOf(registry, 'akamai_estats_top_error_edge_ip_hits')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_top_error_edge_ip_hits')).toEqual({
       '{direction="edge",edge_ip="192.0.2.10",status_code="503",error_code="ERR_CONNECT_FAIL",country_code="DE"}': 9,
     });
   });
 
   it('reports all five status-class ratios per direction, summing to 1 with traffic', async () => {
-    const ratios = samplesOf(build(sample), 'akamai_estats_status_class_ratio');
+    const ratios = await samplesOf(build(sample), 'akamai_estats_status_class_ratio');
     expect(ratios['{direction="edge",status_class="1xx"}']).toBe(0);
     expect(ratios['{direction="edge",status_class="2xx"}']).toBeCloseTo(2101 / 2400, 10);
     expect(ratios['{direction="edge",status_class="5xx"}']).toBeCloseTo(12 / 2400, 10);
@@ -81,7 +81,7 @@ describe('eStats answer → metrics', () => {
       topEdgeIpsWithErrorFromOrigin,
       ...edgeOnly
     } = sample.result;
-    const hits = samplesOf(build({ ...sample, result: edgeOnly }), 'akamai_estats_hits');
+    const hits = await samplesOf(build({ ...sample, result: edgeOnly }), 'akamai_estats_hits');
     expect(hits).toEqual({ '{direction="edge"}': 2400 });
   });
 
@@ -90,10 +90,10 @@ describe('eStats answer → metrics', () => {
       ...sample,
       result: { edgeHits: 0, edgeErrors: 0, edgeStatusCodeDistribution: [] },
     });
-    expect(samplesOf(registry, 'akamai_estats_failure_ratio')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_failure_ratio')).toEqual({
       '{direction="edge"}': 0,
     });
-    const ratios = samplesOf(registry, 'akamai_estats_status_class_ratio');
+    const ratios = await samplesOf(registry, 'akamai_estats_status_class_ratio');
     expect(Object.values(ratios)).toEqual([0, 0, 0, 0, 0]);
   });
 
@@ -104,7 +104,7 @@ describe('eStats answer → metrics', () => {
       hits: i + 1,
       errorCode: 'x'.repeat(300),
     }));
-    const top = samplesOf(
+    const top = await samplesOf(
       build({ ...sample, result: { ...sample.result, topEdgeIpsWithError: many } }, 3),
       'akamai_estats_top_error_edge_ip_hits',
     );
@@ -113,14 +113,14 @@ describe('eStats answer → metrics', () => {
   });
 
   it('produces exposition text that promtool accepts', async () => {
-    const check = promtoolCheckMetrics(build(sample).text());
+    const check = promtoolCheckMetrics(await build(sample).text());
     expect(check).toEqual({ status: 0, output: '' });
   });
 
   it('records a failure as up=0 with a bounded reason', async () => {
     const registry = buildEstatsFailureMetrics('rate_limited');
-    expect(samplesOf(registry, 'akamai_estats_up')).toEqual({ '': 0 });
-    expect(samplesOf(registry, 'akamai_estats_failure_info')).toEqual({
+    expect(await samplesOf(registry, 'akamai_estats_up')).toEqual({ '': 0 });
+    expect(await samplesOf(registry, 'akamai_estats_failure_info')).toEqual({
       '{reason="rate_limited"}': 1,
     });
   });

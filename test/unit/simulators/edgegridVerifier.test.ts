@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signJsonPost } from '../../../src/akamai/signer';
+import { type EdgeGridSigner, signerFromFields } from '../../../src/akamai/edgegrid';
 import {
   computeSignature,
   EdgeGridVerifier,
@@ -82,6 +82,19 @@ describe('EdgeGrid verifier', () => {
     clientSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
     accessToken: 'akab-access',
   };
+  /** A request signed by akamai-edgegrid with these credentials (or some changed). */
+  const signJsonPost = (
+    c: typeof credentials,
+    path: string,
+    body: string,
+    query?: Record<string, string>,
+  ) =>
+    signerFromFields({
+      host: c.host,
+      client_token: c.clientToken,
+      client_secret: c.clientSecret,
+      access_token: c.accessToken,
+    }).signJsonPost(path, body, query);
   const clients = new Map([
     [
       'akab-client',
@@ -89,7 +102,7 @@ describe('EdgeGrid verifier', () => {
     ],
   ]);
 
-  function partsOf(signed: ReturnType<typeof signJsonPost>, body: string) {
+  function partsOf(signed: ReturnType<EdgeGridSigner['signJsonPost']>, body: string) {
     return {
       method: 'POST',
       scheme: 'https' as const,
@@ -100,7 +113,7 @@ describe('EdgeGrid verifier', () => {
     };
   }
 
-  it('accepts what our signer produces, query string included', () => {
+  it('accepts what akamai-edgegrid signs, query string included', () => {
     const body = '{"cpCode":1}';
     const signed = signJsonPost(credentials, '/edge-diagnostics/v1/estats', body, {
       accountSwitchKey: '1-ABC:2-DEF',

@@ -1,0 +1,89 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import { assertLabelName, assertMetricName } from '../pushgateway/names';
+import type { MetricDefinition } from './catalogue';
+
+/** Label values of one series. */
+export type SeriesLabels<L extends string> = Partial<Record<L, string | number>>;
+
+/** Sets the samples of one metric family of the catalogue. */
+export interface FamilyWriter<L extends string> {
+  set(value: number): void;
+  set(labels: SeriesLabels<L>, value: number): void;
+}
+
+/**
+ * The metric families of one push, held in a prom-client `Registry` and serialized by it
+ * (text exposition format 0.0.4, the one the Pushgateway parses).
+ *
+ * - A fresh instance (and so a fresh `Registry`) per push: Lambda reuses warm containers, and
+ *   a registry kept at module scope would carry series from one run into the next.
+ * - A family's `Gauge` or `Counter` is created from its catalogue definition at its first
+ *   sample, not before: prom-client writes an unlabelled gauge that was never set as `0`, which
+ *   would push a made-up value (e.g. a sample time for an answer without one).
+ * - Counters carry absolute values computed by the collector (a device's counters since boot):
+ *   a new counter starts at 0, so `inc(value)` sets it.
+ */
+export class PushMetrics {
+  readonly registry = new Registry();
+  private readonly writers = new Map<string, CatalogueFamily>();
+  private series = 0;
+
+  /** The writer of a catalogue family; its names are checked (and named if bad) first. */
+  family<L extends string>(definition: MetricDefinition<L>): FamilyWriter<L> {
+    const existing = this.writers.get(definition.name);
+    if (existing) {
+      if (existing.definition !== definition)
+        throw new Error(`metric ${definition.name} is defined twice with different definitions`);
+      return existing;
+    }
+    assertMetricName(definition.name);
+    for (const label of definition.labels) assertLabelName(label, `metric ${definition.name}`);
+    const writer = new CatalogueFamily(definition, this.registry, () => this.series++);
+    this.writers.set(definition.name, writer);
+    return writer;
+  }
+
+  /**
+   * Samples set so far. Each label set is set once per push (a builder's contract: the
+   * Pushgateway refuses a body with a repeated series), so this is the number of series.
+   */
+  get seriesCount(): number {
+    return this.series;
+  }
+
+  /** The body to push: `registry.metrics()`, families in the order of their first sample. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+class CatalogueFamily implements FamilyWriter<string> {
+  private metric: Gauge | Counter | undefined;
+
+  constructor(
+    readonly definition: MetricDefinition,
+    private readonly registry: Registry,
+    private readonly onSample: () => void,
+  ) {}
+
+  set(labelsOrValue: SeriesLabels<string> | number, maybeValue?: number): void {
+    const labels = typeof labelsOrValue === 'number' ? {} : labelsOrValue;
+    const value = typeof labelsOrValue === 'number' ? labelsOrValue : maybeValue;
+    if (typeof value !== 'number')
+      throw new TypeError(`metric ${this.definition.name}: value is not a number: ${value}`);
+    const metric = (this.metric ??= this.create());
+    if (metric instanceof Counter) metric.inc(labels, value);
+    else metric.set(labels, value);
+    this.onSample();
+  }
+
+  private create(): Gauge | Counter {
+    const options = {
+      name: this.definition.name,
+      help: this.definition.help,
+      labelNames: this.definition.labels,
+      registers: [this.registry],
+    };
+    return this.definition.type === 'counter' ? new Counter(options) : new Gauge(options);
+  }
+}
