@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { getJsonSecret, invalidateSecret, SecretError } from '../aws/secrets';
+import type { Deadline } from '../shared/deadline';
 import { redact } from '../shared/logger';
 import {
   EDGEGRID_FIELDS,
@@ -24,9 +25,12 @@ const credentialFields = z.object({
  * The EdgeGrid signer of the configured credentials: the Secrets Manager secret (cached while
  * warm, see src/aws/secrets.ts) or an `.edgerc` section. Both are signed by akamai-edgegrid.
  */
-export async function loadSigner(source: CredentialSource): Promise<EdgeGridSigner> {
+export async function loadSigner(
+  source: CredentialSource,
+  deadline: Deadline,
+): Promise<EdgeGridSigner> {
   if (source.kind === 'edgerc') return signerFromEdgerc(source.path, source.section);
-  const value = await getJsonSecret(source.secretId, { ttlMs: source.cacheTtlMs });
+  const value = await getJsonSecret(source.secretId, { ttlMs: source.cacheTtlMs, deadline });
   const parsed = credentialFields.safeParse(value);
   if (!parsed.success) {
     // Read it again next time: someone is probably fixing it right now.

@@ -1,5 +1,6 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Deadline } from '../shared/deadline';
 import { CollectorError } from '../shared/errors';
-import { AwsServiceError, getSecretValue } from './secretsManager';
 import { redact } from '../shared/logger';
 
 /** A secret that could not be read or is not what we expect. Never retried by the collector. */
@@ -10,22 +11,32 @@ export class SecretError extends CollectorError {
   }
 }
 
+/** One GetSecretValue call (the SDK's own retries included) never takes longer than this. */
+const SECRET_READ_TIMEOUT_MS = 10_000;
+
 interface CacheEntry {
   value: Record<string, unknown>;
   fetchedAt: number;
 }
 
-// Warm Lambda containers reuse this cache; it is bounded by the few secret ids configured.
+/**
+ * Our own cache rather than Powertools Parameters' `getSecret({ maxAge })`: a secret must be
+ * dropped at once when Akamai refuses it (rotation), and every read must be bounded by the
+ * function's remaining time through an abort signal, which `getSecret` does not take. Warm
+ * containers reuse it; it is bounded by the few secret ids configured.
+ */
 const cache = new Map<string, CacheEntry>();
+let client: SecretsManagerClient | undefined;
 
 /**
- * Read a JSON secret from AWS Secrets Manager, cached for `ttlMs` across warm invocations.
- * Region, endpoint and credentials come from the environment as the AWS SDK reads them
- * (src/aws/secretsManager.ts).
+ * Read a JSON secret from AWS Secrets Manager with the AWS SDK, cached for `ttlMs` across warm
+ * invocations. Region, endpoint and credentials come from the SDK's default chain: Lambda's
+ * environment, or locally `AWS_PROFILE` and `~/.aws`, SSO, `credential_process`, web identity,
+ * container credentials, IMDS (`AWS_ENDPOINT_URL_SECRETS_MANAGER` points it elsewhere).
  */
 export async function getJsonSecret(
   secretId: string,
-  options: { ttlMs: number; now?: () => number; env?: NodeJS.ProcessEnv },
+  options: { ttlMs: number; deadline: Deadline; now?: () => number },
 ): Promise<Record<string, unknown>> {
   const now = options.now ?? Date.now;
   const cached = cache.get(secretId);
@@ -33,7 +44,7 @@ export async function getJsonSecret(
 
   let secretString: string | undefined;
   try {
-    secretString = (await getSecretValue(secretId, options.env ?? process.env)).SecretString;
+    secretString = await readSecretString(secretId, options.deadline);
   } catch (error) {
     throw new SecretError(
       `cannot read secret ${JSON.stringify(secretId)}: ${awsErrorText(error)}`,
@@ -67,25 +78,83 @@ export async function getJsonSecret(
   return record;
 }
 
+async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {
+  const budgetMs = Math.min(SECRET_READ_TIMEOUT_MS, deadline.remainingMs());
+  if (budgetMs <= 0) throw new SecretReadTimeout(0);
+  // Loaded at the first read, not with the bundle: only functions with a secret configured pay
+  // for the SDK. A plain require: a dynamic import() stays an ESM import in our CommonJS output
+  // and costs more at a cold start.
+  type SecretsManagerSdk = typeof import('@aws-sdk/client-secrets-manager');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('@aws-sdk/client-secrets-manager') as SecretsManagerSdk;
+  client ??= new sdk.SecretsManagerClient({});
+  // The signal aborts the request in flight; the timer also ends a wait between the SDK's
+  // retries, which the signal does not interrupt.
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new SecretReadTimeout(budgetMs));
+    }, budgetMs);
+  });
+  try {
+    const answer = await Promise.race([
+      client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }), {
+        abortSignal: controller.signal,
+      }),
+      timeout,
+    ]);
+    return answer.SecretString;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class SecretReadTimeout extends CollectorError {
+  constructor(budgetMs: number) {
+    super(`no answer within ${budgetMs} ms (the time this invocation had left for it)`, {
+      hint: 'check network access to Secrets Manager (VPC endpoint or NAT); raise the function timeout if it is short',
+    });
+    this.name = 'SecretReadTimeout';
+  }
+}
+
 /** Forget a cached secret, e.g. after the service refused it (it may have been rotated). */
 export function invalidateSecret(secretId: string): void {
   cache.delete(secretId);
 }
 
-/** For tests: forget every cached secret. */
+/** For tests: forget every cached secret and the client (e.g. after changing the endpoint). */
 export function resetSecretsForTests(): void {
   cache.clear();
+  client?.destroy();
+  client = undefined;
+}
+
+/** An AWS SDK error's metadata: the request id and the attempts it made. */
+interface SdkErrorMetadata {
+  $metadata?: { requestId?: string; attempts?: number; httpStatusCode?: number };
 }
 
 function awsErrorText(error: unknown): string {
-  if (error instanceof AwsServiceError) return `${error.errorType}: ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof SecretReadTimeout) return error.message;
+  const metadata = (error as SdkErrorMetadata).$metadata;
+  const details = [
+    metadata?.requestId ? `request id ${metadata.requestId}` : '',
+    metadata?.attempts && metadata.attempts > 1 ? `after ${metadata.attempts} attempts` : '',
+  ].filter(Boolean);
+  return `${error.name}: ${error.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
 function secretHint(error: unknown): string {
   if (error instanceof CollectorError && error.hint) return error.hint;
-  const name = error instanceof AwsServiceError ? error.errorType : '';
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'CredentialsProviderError')
+    return 'no AWS credentials found: Lambda provides them; locally set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), run `aws sso login`, or use a .edgerc file instead of a secret';
+  if (error instanceof Error && /region is missing/i.test(error.message))
+    return 'set AWS_REGION, or a region in the AWS profile (Lambda sets it for you)';
   switch (name) {
     case 'ResourceNotFoundException':
       return 'create the secret, or fix the secret id in the environment (and the region)';
@@ -96,7 +165,7 @@ function secretHint(error: unknown): string {
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'ExpiredTokenException':
-      return 'the AWS credentials in the environment are not valid for this region (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)';
+      return 'the AWS credentials found are not valid for this account or region (check AWS_PROFILE or the AWS_* variables)';
     case 'DecryptionFailure':
       return 'grant kms:Decrypt on the key that encrypts the secret';
     default:

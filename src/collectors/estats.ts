@@ -69,7 +69,7 @@ export async function collectEstats(
   let credentialsError: EstatsError | undefined;
   let credentialsRefreshed = false;
   try {
-    signer = await loadSigner(deps.credentialSource);
+    signer = await loadSigner(deps.credentialSource, deadline);
   } catch (error) {
     credentialsError = new EstatsError(describeError(error), {
       reason: 'credentials',
@@ -139,7 +139,7 @@ export async function collectEstats(
             reason: error.reason,
           });
           forgetSigner(deps.credentialSource);
-          signer = await loadSigner(deps.credentialSource);
+          signer = await loadSigner(deps.credentialSource, deadline);
           await sleepWithin(
             lastRequestStart + deps.minRequestIntervalMs - performance.now(),
             deadline,

@@ -1,5 +1,6 @@
 import { getJsonSecret } from '../aws/secrets';
 import { DEFAULT_PUSH_RETRY, type PushgatewayAuth, PushgatewayClient } from '../pushgateway/client';
+import type { Deadline } from '../shared/deadline';
 import { ConfigurationError } from '../shared/errors';
 import { redact } from '../shared/logger';
 import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrl } from './env';
@@ -10,7 +11,7 @@ export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
  * The push client as the environment describes it. Credentials come from
  * PUSHGATEWAY_AUTH_SECRET_ID (Secrets Manager, in the cloud) or from env variables (locally).
  */
-export async function pushgatewayFromEnv(env: Env): Promise<PushgatewayClient> {
+export async function pushgatewayFromEnv(env: Env, deadline: Deadline): Promise<PushgatewayClient> {
   const url = readUrl(env, 'PUSHGATEWAY_URL', DEFAULT_PUSHGATEWAY_URL);
   if (url.username || url.password) {
     throw new ConfigurationError('PUSHGATEWAY_URL must not hold credentials', {
@@ -19,7 +20,7 @@ export async function pushgatewayFromEnv(env: Env): Promise<PushgatewayClient> {
   }
   return new PushgatewayClient({
     url,
-    auth: await pushgatewayAuthFromEnv(env),
+    auth: await pushgatewayAuthFromEnv(env, deadline),
     requestTimeoutMs: readInteger(env, 'PUSHGATEWAY_TIMEOUT_MS', 10_000, {
       min: 100,
       max: 300_000,
@@ -35,11 +36,11 @@ export async function pushgatewayFromEnv(env: Env): Promise<PushgatewayClient> {
   });
 }
 
-async function pushgatewayAuthFromEnv(env: Env): Promise<PushgatewayAuth> {
+async function pushgatewayAuthFromEnv(env: Env, deadline: Deadline): Promise<PushgatewayAuth> {
   const secretId = readOptionalString(env, 'PUSHGATEWAY_AUTH_SECRET_ID');
   const fields: Record<string, unknown> = secretId
     ? await getJsonSecret(secretId, {
-        env,
+        deadline,
         ttlMs: readInteger(env, 'SECRET_CACHE_TTL_SECONDS', 300, { min: 0 }) * 1000,
       })
     : {

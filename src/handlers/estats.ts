@@ -20,11 +20,11 @@ export async function handler(event: unknown, context: Context): Promise<EstatsR
   try {
     const schedule = resolveEstatsSchedule(event, env);
     const settings = estatsSettingsFromEnv(env);
-    const pushgateway = await pushgatewayFromEnv(env);
     const deadline = deadlineFromLambdaContext(
       context,
       readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 }),
     );
+    const pushgateway = await pushgatewayFromEnv(env, deadline);
     const summary = await collectEstats(schedule, { ...settings, pushgateway, logger }, deadline);
     const { failed, ...counts } = summary;
     logger.info('eStats run finished', {

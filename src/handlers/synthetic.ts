@@ -28,11 +28,11 @@ export async function handler(event: unknown, context: Context): Promise<Synthet
       logger.warn('the event has no "time"; using the current time as the tick', {
         tickTime: new Date(tick.seconds * 1000).toISOString(),
       });
-    const pushgateway = await pushgatewayFromEnv(env);
     const deadline = deadlineFromLambdaContext(
       context,
       readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 }),
     );
+    const pushgateway = await pushgatewayFromEnv(env, deadline);
     const summary = await collectSynthetic(plan, tick.seconds, { pushgateway, logger }, deadline);
     const { failedDevices, ...counts } = summary;
     logger.info('synthetic run finished', { ...counts, failedDevices: failedDevices.length });

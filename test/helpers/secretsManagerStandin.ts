@@ -1,20 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
- * A local stand-in for AWS Secrets Manager's GetSecretValue, for our client (pointed here with
- * AWS_ENDPOINT_URL_SECRETS_MANAGER). Like the service it checks the SigV4 signature, recomputed
- * with the AWS SDK's own signer (@smithy/signature-v4) from the secret key over the headers the
- * client says it signed, the JSON 1.1 protocol headers and the body shape, and answers in the
- * service's format, errors included (`__type` + `x-amzn-errortype`).
+ * A local stand-in for AWS Secrets Manager's GetSecretValue, for the AWS SDK's client (pointed
+ * here with AWS_ENDPOINT_URL_SECRETS_MANAGER). Like the service it checks the SigV4 signature,
+ * recomputed with @smithy/signature-v4 from the secret key of the access key id the request
+ * names, over the headers the client says it signed; the JSON 1.1 protocol headers and the
+ * body shape; and answers in the service's format, errors included (`__type` +
+ * `x-amzn-errortype`). Each call records the access key id that signed it, so a test can tell
+ * which credential source the SDK used.
  */
 export interface SecretsManagerStandin {
   endpoint: string;
   /** Secret id → SecretString, or bytes for a binary secret. */
   secrets: Map<string, string | Uint8Array>;
-  calls: Array<{ secretId: string; status: number }>;
+  calls: Array<{ secretId: string; status: number; accessKeyId: string }>;
+  /** Access key id → secret access key of the identities it knows (STANDIN_AWS at start). */
+  keys: Map<string, string>;
   /** Answer the next `count` calls with ThrottlingException. */
   throttleNext(count: number): void;
   /** Answer the next call with this error instead (e.g. AccessDeniedException, 400). */
@@ -33,29 +38,30 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
   const calls: SecretsManagerStandin['calls'] = [];
   let throttle = 0;
   let scripted: { type: string; status: number; message: string } | undefined;
-  const signer = new SignatureV4({
-    credentials: {
-      accessKeyId: STANDIN_AWS.accessKeyId,
-      secretAccessKey: STANDIN_AWS.secretAccessKey,
-    },
-    region: STANDIN_AWS.region,
-    service: 'secretsmanager',
-    sha256: Sha256,
-    // Verify exactly the headers the client signed; the service does not require a payload hash
-    // header (only S3 does), so the signer must not add one.
-    applyChecksum: false,
-  });
+  const keys = new Map([[STANDIN_AWS.accessKeyId, STANDIN_AWS.secretAccessKey]]);
+  const signerFor = (accessKeyId: string, secretAccessKey: string) =>
+    new SignatureV4({
+      credentials: { accessKeyId, secretAccessKey },
+      region: STANDIN_AWS.region,
+      service: 'secretsmanager',
+      sha256: Sha256,
+      // Verify exactly the headers the client signed; the service does not require a payload
+      // hash header (only S3 does), so the signer must not add one.
+      applyChecksum: false,
+    });
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      let accessKeyId = '';
       const fail = (status: number, type: string, message: string, secretId = '') => {
-        calls.push({ secretId, status });
+        calls.push({ secretId, status, accessKeyId });
         res.writeHead(status, {
           'content-type': 'application/x-amz-json-1.1',
           'x-amzn-errortype': type,
+          'x-amzn-requestid': randomUUID(),
         });
         res.end(JSON.stringify({ __type: type, message }));
       };
@@ -69,8 +75,10 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
           'IncompleteSignatureException',
           'Authorization header missing or malformed',
         );
-      const [, keyId, , region, service, signedHeaders = '', signature] = match;
-      if (keyId !== STANDIN_AWS.accessKeyId)
+      const [, keyId = '', , region, service, signedHeaders = '', signature] = match;
+      accessKeyId = keyId;
+      const secretAccessKey = keys.get(keyId);
+      if (secretAccessKey === undefined)
         return fail(
           400,
           'UnrecognizedClientException',
@@ -88,7 +96,7 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
       const date = new Date(
         amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
       );
-      const expected = await signer.sign(
+      const expected = await signerFor(keyId, secretAccessKey).sign(
         {
           method: req.method ?? 'POST',
           protocol: 'http:',
@@ -139,8 +147,11 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
           "Secrets Manager can't find the specified secret.",
           secretId,
         );
-      calls.push({ secretId, status: 200 });
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      calls.push({ secretId, status: 200, accessKeyId });
+      res.writeHead(200, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': randomUUID(),
+      });
       res.end(
         JSON.stringify({
           ARN: `arn:aws:secretsmanager:${STANDIN_AWS.region}:123456789012:secret:${secretId}-AbCdEf`,
@@ -160,6 +171,7 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     secrets,
     calls,
+    keys,
     throttleNext: (count) => {
       throttle = count;
     },

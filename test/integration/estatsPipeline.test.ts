@@ -369,7 +369,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     ).toBe(true);
   });
 
-  describe('credentials from AWS Secrets Manager (our SigV4 client, SDK-signer-checking stand-in)', () => {
+  describe('credentials from AWS Secrets Manager (the AWS SDK against the SigV4-checking stand-in)', () => {
     const smEnv = () => ({
       ...baseEnv(),
       AKAMAI_EDGERC: '/nonexistent/.edgerc',
@@ -402,7 +402,11 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       expect(first.error).toBeUndefined();
       expect(second.error).toBeUndefined();
       expect(secretsManager.calls).toEqual([
-        { secretId: 'pushgate-collector/akamai-edgegrid', status: 200 },
+        {
+          secretId: 'pushgate-collector/akamai-edgegrid',
+          status: 200,
+          accessKeyId: STANDIN_AWS.accessKeyId,
+        },
       ]);
       // No credential reaches the logs.
       const logs = [...first.lines, ...second.lines].join('\n');

@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { forgetSigner, loadSigner } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
+import { deadlineIn, NO_DEADLINE } from '../../../src/shared/deadline';
 import { scrubSecrets } from '../../../src/shared/logger';
 import { setEnv } from '../../helpers/estatsStack';
 import {
@@ -16,12 +20,16 @@ const fields = {
   access_token: 'akab-at-123456',
 };
 
+/** The AWS SDK's client, with the environment's credentials, against the SigV4-checking stand-in. */
 let secretsManager: SecretsManagerStandin;
 let restoreEnv: () => void;
 beforeAll(async () => {
   secretsManager = await startSecretsManagerStandin();
   restoreEnv = setEnv({
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_PROFILE: undefined,
+    // No instance metadata service here: without this the SDK's chain waits for it to time out.
+    AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
     AWS_SESSION_TOKEN: undefined,
@@ -41,26 +49,28 @@ beforeEach(() => {
 describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', () => {
   it('maps the four .edgerc fields and caches them', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    const first = await loadSigner(source);
-    expect(await loadSigner(source)).toBe(first);
+    const first = await loadSigner(source, NO_DEADLINE);
+    expect(await loadSigner(source, NO_DEADLINE)).toBe(first);
     expect(first.origin).toBe(`https://${fields.host}`);
     expect(first.signJsonPost('/x', '{}').headers.Authorization).toContain(
       `client_token=${fields.client_token};access_token=${fields.access_token};`,
     );
-    expect(secretsManager.calls).toEqual([{ secretId: 'akamai', status: 200 }]);
+    expect(secretsManager.calls).toEqual([
+      { secretId: 'akamai', status: 200, accessKeyId: STANDIN_AWS.accessKeyId },
+    ]);
   });
 
   it('reads the secret again after forgetSigner (rotation)', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    await loadSigner(source);
+    await loadSigner(source, NO_DEADLINE);
     forgetSigner(source);
-    await loadSigner(source);
+    await loadSigner(source, NO_DEADLINE);
     expect(secretsManager.calls).toHaveLength(2);
   });
 
   it('registers every credential for redaction in logs', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
-    await loadSigner(source);
+    await loadSigner(source, NO_DEADLINE);
     expect(scrubSecrets(`a ${fields.client_secret} b ${fields.access_token}`)).toBe(
       'a [REDACTED] b [REDACTED]',
     );
@@ -76,15 +86,15 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
     ],
   ])('refuses %j with a clear message', async (value, message) => {
     secretsManager.secrets.set('akamai', value);
-    await expect(loadSigner(source)).rejects.toThrow(message);
+    await expect(loadSigner(source, NO_DEADLINE)).rejects.toThrow(message);
   });
 
   it('explains a missing secret', async () => {
-    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source, NO_DEADLINE).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
-    expect(error.message).toBe(
-      'cannot read secret "akamai": ResourceNotFoundException: Secrets Manager can\'t find the specified secret.',
+    expect(error.message).toMatch(
+      /^cannot read secret "akamai": ResourceNotFoundException: Secrets Manager can't find the specified secret\. \(request id [\w-]+\)$/,
     );
     expect(error.hint).toContain('create the secret');
   });
@@ -92,17 +102,19 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
   it('retries through throttling, and explains it when it does not stop', async () => {
     secretsManager.secrets.set('akamai', JSON.stringify(fields));
     secretsManager.throttleNext(2);
-    await expect(loadSigner(source)).resolves.toMatchObject({ origin: `https://${fields.host}` });
+    await expect(loadSigner(source, NO_DEADLINE)).resolves.toMatchObject({
+      origin: `https://${fields.host}`,
+    });
     expect(secretsManager.calls.map((c) => c.status)).toEqual([400, 400, 200]);
 
     resetSecretsForTests();
     secretsManager.calls.length = 0;
     secretsManager.throttleNext(5);
-    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source, NO_DEADLINE).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
-    expect(error.message).toBe(
-      'cannot read secret "akamai": ThrottlingException: Rate exceeded (after 3 attempts)',
+    expect(error.message).toMatch(
+      /^cannot read secret "akamai": ThrottlingException: Rate exceeded \(request id [\w-]+, after 3 attempts\)$/,
     );
     expect(error.hint).toContain('throttl');
     expect(secretsManager.calls).toHaveLength(3);
@@ -110,7 +122,7 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
 
   it('does not retry access denied, and says which permission is missing', async () => {
     secretsManager.failNext('AccessDeniedException', 400, 'User is not authorized');
-    const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
+    const error = (await loadSigner(source, NO_DEADLINE).catch((e: unknown) => e)) as Error & {
       hint?: string;
     };
     expect(error.message).toContain('AccessDeniedException: User is not authorized');
@@ -120,8 +132,9 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
 
   it('refuses wrong AWS credentials (the stand-in checks the signature)', async () => {
     const restore = setEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-right-secret-key-00000000000000' });
+    resetSecretsForTests();
     try {
-      const error = (await loadSigner(source).catch((e: unknown) => e)) as Error & {
+      const error = (await loadSigner(source, NO_DEADLINE).catch((e: unknown) => e)) as Error & {
         hint?: string;
       };
       expect(error.message).toContain('InvalidSignatureException');
@@ -131,18 +144,41 @@ describe('EdgeGrid credentials from Secrets Manager (SigV4-checking stand-in)', 
     }
   });
 
-  it('says what to do when the environment has no AWS credentials or region', async () => {
-    for (const [env, message] of [
-      [{ AWS_ACCESS_KEY_ID: undefined }, 'no AWS credentials in the environment'],
-      [{ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, 'no AWS region'],
+  it('says what to do when no AWS credentials or region can be found', async () => {
+    const emptyHome = mkdtempSync(join(tmpdir(), 'no-aws-'));
+    for (const [env, message, hint] of [
+      [
+        { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+        'CredentialsProviderError',
+        'AWS_PROFILE',
+      ],
+      [{ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, 'Region is missing', 'AWS_REGION'],
     ] as const) {
-      const restore = setEnv(env);
+      const restore = setEnv({ ...env, HOME: emptyHome, AWS_SDK_LOAD_CONFIG: undefined });
+      resetSecretsForTests();
       try {
-        await expect(loadSigner(source)).rejects.toThrow(message);
+        const error = (await loadSigner(source, NO_DEADLINE).catch((e: unknown) => e)) as Error & {
+          hint?: string;
+        };
+        expect(error.message).toContain(message);
+        expect(error.hint).toContain(hint);
       } finally {
         restore();
+        resetSecretsForTests();
       }
     }
     expect(secretsManager.calls).toHaveLength(0);
+  });
+
+  it('ends a read that would outlast the invocation, with a clear message', async () => {
+    secretsManager.secrets.set('akamai', JSON.stringify(fields));
+    secretsManager.throttleNext(50);
+    const started = performance.now();
+    const error = (await loadSigner(source, deadlineIn(300)).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'cannot read secret "akamai": no answer within 300 ms (the time this invocation had left for it)',
+    );
+    // Bounded by the deadline, not by the SDK's retries (a few seconds of backoff here).
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -1,24 +1,18 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { pushgatewayFromEnv } from '../../../src/config/pushgateway';
-import {
-  type SecretsManagerStandin,
-  STANDIN_AWS,
-  startSecretsManagerStandin,
-} from '../../helpers/secretsManagerStandin';
+import { NO_DEADLINE } from '../../../src/shared/deadline';
 
-let secretsManager: SecretsManagerStandin;
-beforeAll(async () => {
-  secretsManager = await startSecretsManagerStandin();
-});
-afterAll(() => secretsManager.stop());
+const secretsManager = mockClient(SecretsManagerClient);
 beforeEach(() => {
-  secretsManager.secrets.clear();
+  secretsManager.reset();
   resetSecretsForTests();
 });
 
 /** The auth the client would send, read back through its private options. */
 async function authOf(env: Record<string, string>) {
-  const client = await pushgatewayFromEnv(env);
+  const client = await pushgatewayFromEnv(env, NO_DEADLINE);
   return (client as unknown as { options: { auth: unknown } }).options.auth;
 }
 
@@ -37,18 +31,10 @@ describe('Pushgateway settings from the environment', () => {
   });
 
   it('reads credentials from a Secrets Manager secret', async () => {
-    secretsManager.secrets.set('pgw', JSON.stringify({ username: 'svc', password: 'pw-123456' }));
-    expect(
-      await authOf({
-        PUSHGATEWAY_AUTH_SECRET_ID: 'pgw',
-        // The env given to pushgatewayFromEnv is the one the Secrets Manager client reads.
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-        AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
-        AWS_SESSION_TOKEN: 'a-session-token-that-is-signed-too',
-        AWS_REGION: STANDIN_AWS.region,
-      }),
-    ).toEqual({
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'pgw' })
+      .resolves({ SecretString: JSON.stringify({ username: 'svc', password: 'pw-123456' }) });
+    expect(await authOf({ PUSHGATEWAY_AUTH_SECRET_ID: 'pgw' })).toEqual({
       kind: 'basic',
       username: 'svc',
       password: 'pw-123456',
@@ -68,6 +54,6 @@ describe('Pushgateway settings from the environment', () => {
     [{ PUSHGATEWAY_URL: 'http://u:p@x' }, 'PUSHGATEWAY_URL must not hold credentials'],
     [{ PUSHGATEWAY_TIMEOUT_MS: 'soon' }, 'PUSHGATEWAY_TIMEOUT_MS="soon" must be an integer'],
   ])('refuses %j, naming the variable', async (env, message) => {
-    await expect(pushgatewayFromEnv(env)).rejects.toThrow(message);
+    await expect(pushgatewayFromEnv(env, NO_DEADLINE)).rejects.toThrow(message);
   });
 });

@@ -1,0 +1,90 @@
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { getJsonSecret, invalidateSecret, resetSecretsForTests } from '../../../src/aws/secrets';
+import { deadlineIn, NO_DEADLINE } from '../../../src/shared/deadline';
+import { scrubSecrets } from '../../../src/shared/logger';
+
+/** The cache and error handling around the SDK's GetSecretValue, the wire faked. */
+const secretsManager = mockClient(SecretsManagerClient);
+
+beforeEach(() => {
+  secretsManager.reset();
+  resetSecretsForTests();
+});
+
+const read = (now = () => 0) => getJsonSecret('pgw', { ttlMs: 60_000, deadline: NO_DEADLINE, now });
+
+describe('JSON secrets through the AWS SDK', () => {
+  it('asks for the secret by id, then serves it from the cache until the TTL ends', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'pgw' })
+      .resolves({ SecretString: '{"username":"svc","password":"pw-123456"}' });
+    let clock = 0;
+    expect(await read(() => clock)).toEqual({ username: 'svc', password: 'pw-123456' });
+    clock = 59_999;
+    await read(() => clock);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    clock = 60_000;
+    await read(() => clock);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('reads again after invalidateSecret (a rotated secret refused by the service)', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"a":"b"}' });
+    await read();
+    invalidateSecret('pgw');
+    await read();
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('registers every string field for redaction in logs', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"token":"tok-abcdef-1"}' });
+    await read();
+    expect(scrubSecrets('x tok-abcdef-1 y')).toBe('x [REDACTED] y');
+  });
+
+  it.each([
+    [{ SecretString: 'not json' }, 'secret "pgw" is not JSON'],
+    [{ SecretString: '[1]' }, 'secret "pgw" is JSON but not an object'],
+    [{ SecretBinary: new Uint8Array([1]) }, 'secret "pgw" has no SecretString'],
+  ])('refuses %j with a clear message', async (answer, message) => {
+    secretsManager.on(GetSecretValueCommand).resolves(answer);
+    await expect(read()).rejects.toThrow(message);
+  });
+
+  it("puts the service's error, its request id and the attempts in the message", async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret.",
+        $metadata: { requestId: 'req-123', attempts: 1 },
+      }),
+    );
+    const error = (await read().catch((e: unknown) => e)) as Error & { hint?: string };
+    expect(error.message).toBe(
+      'cannot read secret "pgw": ResourceNotFoundException: Secrets Manager can\'t find the specified secret. (request id req-123)',
+    );
+    expect(error.hint).toContain('create the secret');
+  });
+
+  it('ends a call that does not answer within the deadline', async () => {
+    secretsManager.on(GetSecretValueCommand).callsFake(() => new Promise(() => {}));
+    const error = (await getJsonSecret('pgw', { ttlMs: 0, deadline: deadlineIn(100) }).catch(
+      (e: unknown) => e,
+    )) as Error & { hint?: string };
+    expect(error.message).toBe(
+      'cannot read secret "pgw": no answer within 100 ms (the time this invocation had left for it)',
+    );
+    expect(error.hint).toContain('VPC endpoint');
+  });
+
+  it('does not call at all when the deadline has passed', async () => {
+    await expect(getJsonSecret('pgw', { ttlMs: 0, deadline: deadlineIn(0) })).rejects.toThrow(
+      'no answer within 0 ms',
+    );
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+});
