@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from '../src/alerting/scale';
+import { EXAMPLE_STAGE } from '../src/config/stage';
 import { readScheduledFunctions } from '../src/local/serverlessSchedules';
 import { startScheduler } from '../src/local/scheduler';
 import { type SlackMessage, startSlackSink } from '../src/local/slackSink';
@@ -38,7 +39,7 @@ Options (environment variable in brackets):
                            estats,synthetic,exportAlerting)               [PUSHGATE_FUNCTIONS]
   --speed <n>              run schedules and alert timings n times faster (default 10;
                            1 = real time)                                 [PUSHGATE_SPEED]
-  --devices <n>            synthetic fleet: number of devices (default from serverless.yml)
+  --devices <n>            synthetic fleet: number of devices (default from config/local.yml)
   --ports-per-device <n>   synthetic fleet: ports per device
   --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
   --pushgateway-port <n>   default 9091   (a port in use is replaced by a free one)
@@ -156,8 +157,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  // Which functions, on which schedules: serverless.yml is the one source.
-  const all = readScheduledFunctions(join(root, 'serverless.yml'));
+  // Which functions, on which schedules: serverless.yml and the local stage's file.
+  const all = readScheduledFunctions(
+    join(root, 'serverless.yml'),
+    join(root, 'config', `${EXAMPLE_STAGE}.yml`),
+  );
   const wanted = values.functions
     ? values.functions
         .split(',')

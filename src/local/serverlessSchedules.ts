@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../config/stage';
 import { ConfigurationError } from '../shared/errors';
 import { parseSchedule, type Schedule } from './scheduleExpressions';
 
 /**
- * The scheduled functions exactly as serverless.yml declares them: handler, timeout,
- * schedule expression and what EventBridge would deliver (constant `input`, an
- * `inputTransformer` filled with the tick's time, or the plain "Scheduled Event").
+ * The scheduled functions exactly as serverless.yml declares them for the `local` stage:
+ * handler, timeout, schedule expression and what EventBridge would deliver (constant `input`,
+ * an `inputTransformer` filled with the tick's time, or the plain "Scheduled Event"). Events
+ * that serverless.yml takes from the stage's file (`${file(infra/serverless/schedules.js)…}`)
+ * come from `config/local.yml`, through the same conversion.
  */
 export interface ScheduledFunction {
   name: string;
@@ -31,17 +34,33 @@ interface ScheduleEvent {
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
 }
 
-export function readScheduledFunctions(serverlessYmlPath: string): ScheduledFunction[] {
+export function readScheduledFunctions(
+  serverlessYmlPath: string,
+  stageConfigPath: string,
+): ScheduledFunction[] {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8'), { customTags: CFN_TAGS as never }) as {
     provider?: { timeout?: number };
     functions?: Record<
       string,
-      { handler: string; timeout?: number; events?: Array<{ schedule?: ScheduleEvent | string }> }
+      {
+        handler: string;
+        timeout?: number;
+        events?: Array<{ schedule?: ScheduleEvent | string }> | string;
+      }
     >;
   };
+  let fromStageFile: Record<string, Array<{ schedule?: ScheduleEvent }>> | undefined;
   const out: ScheduledFunction[] = [];
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {
-    for (const entry of fn.events ?? []) {
+    let events = fn.events ?? [];
+    if (typeof events === 'string') {
+      fromStageFile ??= scheduleEvents(
+        loadStageConfig(stageConfigPath, EXAMPLE_STAGE),
+        (fnName, schedule) => `${fnName}-${schedule}`,
+      ) as Record<string, Array<{ schedule?: ScheduleEvent }>>;
+      events = fromStageFile[name] ?? [];
+    }
+    for (const entry of events) {
       const raw = entry.schedule;
       if (raw === undefined) continue;
       const schedule: ScheduleEvent = typeof raw === 'string' ? { rate: raw } : raw;

@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
 import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
+import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
 
 /** What ships in serverless.yml and infra/ must be valid for the tools that read it. */
 const root = join(__dirname, '..', '..');
 
-function serverlessPrint(stage: string): Record<string, unknown> {
-  const result = spawnSync('npx', ['serverless', 'print', '--format', 'json', '--stage', stage], {
+function print(stage: string, args: string[] = []) {
+  return spawnSync('npx', ['serverless', 'print', '--format', 'json', '--stage', stage, ...args], {
     cwd: root,
     encoding: 'utf8',
   });
+}
+
+function serverlessPrint(stage: string, args: string[] = []): Record<string, unknown> {
+  const result = print(stage, args);
   if (result.status !== 0)
     throw new Error(`serverless print failed:\n${result.stdout}${result.stderr}`);
   return JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as Record<string, unknown>;
@@ -31,7 +36,48 @@ interface Config {
 }
 
 describe('deployment configuration', () => {
-  const dev = serverlessPrint('dev') as unknown as Config;
+  // A cloud stage with a schedule file of its own (not the examples).
+  const dev = serverlessPrint('dev', [
+    `--param=stageConfig=${writeStageConfig()}`,
+  ]) as unknown as Config;
+
+  it("takes a stage's schedules and targets from its own file", () => {
+    const input = dev.functions.estats?.events[0]?.schedule?.input as {
+      targets: Array<Record<string, unknown>>;
+    };
+    expect(input.targets).toEqual([
+      { cpCode: REAL_LOOKING_TARGETS.cpCode, delivery: 'STANDARD_TLS' },
+      { url: REAL_LOOKING_TARGETS.url },
+    ]);
+  });
+
+  it('refuses a stage without a file, or whose file still lists the example targets', () => {
+    const missing = print('prod');
+    expect(missing.status).not.toBe(0);
+    expect(`${missing.stdout}${missing.stderr}`).toContain(
+      'stage "prod" has no schedule file: config/prod.yml does not exist. copy config/local.yml to config/prod.yml',
+    );
+    const examples = print('prod', [`--param=stageConfig=${join(root, 'config', 'local.yml')}`]);
+    expect(examples.status).not.toBe(0);
+    expect(`${examples.stdout}${examples.stderr}`).toContain(
+      'still lists example targets (cpCode 424242 (STANDARD_TLS), url https://www.example.com/index.html?lang=en): stage "prod" would call Akamai',
+    );
+  });
+
+  it("validates the file with the functions' own schemas, naming the field", () => {
+    const badTarget = print('prod', [
+      `--param=stageConfig=${writeStageConfig((text) => text.replace('delivery: STANDARD_TLS', 'delivery: FAST'))}`,
+    ]);
+    expect(badTarget.status).not.toBe(0);
+    expect(`${badTarget.stdout}${badTarget.stderr}`).toContain(
+      'estats[0].input: targets[0]: a target needs exactly one of',
+    );
+    const badFleet = print('prod', [
+      `--param=stageConfig=${writeStageConfig((text) => text.replace('deviceCount: 2', 'deviceCount: -1'))}`,
+    ]);
+    expect(badFleet.status).not.toBe(0);
+    expect(`${badFleet.stdout}${badFleet.stderr}`).toContain('synthetic[0].fleet');
+  });
 
   it('schedules eStats every 2 minutes with inputs our schema accepts', () => {
     const estats = dev.functions.estats;

@@ -7,6 +7,7 @@ import type { EstatsSimulator } from '../../src/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
 import { runProcess } from '../helpers/runProcess';
+import { writeStageConfig } from '../helpers/stageConfig';
 
 // The serverless CLI tests share one file: they build into the same .esbuild folder, so they
 // must not run in parallel.
@@ -33,10 +34,22 @@ interface Template {
 /** `serverless package` into a folder of its own: the CloudFormation template it wrote. */
 function packagedTemplate(): Template {
   const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
-  const result = spawnSync('npx', ['serverless', 'package', '--package', out], {
-    cwd: join(__dirname, '..', '..'),
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'npx',
+    [
+      'serverless',
+      'package',
+      '--stage',
+      'dev',
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--package',
+      out,
+    ],
+    {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0)
     throw new Error(`serverless package failed:\n${result.stdout}${result.stderr}`);
   return JSON.parse(

@@ -40,7 +40,11 @@ describe('schedule expressions', () => {
 });
 
 describe('scheduled functions of serverless.yml', () => {
-  const functions = readScheduledFunctions(join(__dirname, '..', '..', '..', 'serverless.yml'));
+  const root = join(__dirname, '..', '..', '..');
+  const functions = readScheduledFunctions(
+    join(root, 'serverless.yml'),
+    join(root, 'config', 'local.yml'),
+  );
 
   it('lists every schedule with its handler and timeout', () => {
     expect(

@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parse } from 'yaml';
+import * as z from 'zod/mini';
+import '../shared/zod';
+import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import { ConfigurationError } from '../shared/errors';
+import { describeIssues } from '../shared/validation';
+import { parseFleet } from '../synthetic/fleetConfig';
+
+/**
+ * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
+ * packages or deploys (infra/serverless/schedules.js) and by `npm start` (the `local` stage).
+ * Each schedule's input is validated with the schema the function itself uses, so a bad
+ * target stops the deploy, naming the field, instead of failing the first run in the cloud.
+ */
+const rate = z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'));
+
+const stageFileSchema = z.strictObject({
+  estats: z._default(
+    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
+    [],
+  ),
+  synthetic: z._default(
+    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), fleet: z.unknown() })),
+    [],
+  ),
+});
+
+export interface StageConfig {
+  /** The file it came from, for messages. */
+  file: string;
+  estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
+  synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
+}
+
+/** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
+export const EXAMPLE_STAGE = 'local';
+
+/**
+ * Read and validate a stage's file. Any stage but `local` must list real targets: the
+ * shipped examples (CP code 424242, URLs on example domains) would call Akamai for someone
+ * else's property, so they stop the deploy with a message saying which file to edit.
+ */
+export function loadStageConfig(file: string, stage: string): StageConfig {
+  const shown = relative(process.cwd(), file) || file;
+  if (!existsSync(file)) {
+    throw new ConfigurationError(`stage "${stage}" has no schedule file: ${shown} does not exist`, {
+      hint: `copy config/${EXAMPLE_STAGE}.yml to ${shown} and list your own CP codes and URLs in it`,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(`${shown} is not valid YAML: ${(error as Error).message}`);
+  }
+  const parsed = stageFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new ConfigurationError(`${shown}: ${describeIssues(parsed.error)}`, {
+      hint: `see config/${EXAMPLE_STAGE}.yml and the README ("Schedules and targets per stage")`,
+    });
+  }
+  const config: StageConfig = {
+    file: shown,
+    estats: parsed.data.estats.map((schedule, i) => ({
+      rate: schedule.rate,
+      enabled: schedule.enabled ?? true,
+      input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
+    })),
+    synthetic: parsed.data.synthetic.map((schedule, i) => {
+      const where = `${shown}: synthetic[${i}].fleet`;
+      parseFleet(schedule.fleet, where);
+      return {
+        rate: schedule.rate,
+        enabled: schedule.enabled ?? true,
+        fleet: schedule.fleet as Record<string, unknown>,
+      };
+    }),
+  };
+  const names = config.estats.map((s) => s.input.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) {
+    throw new ConfigurationError(`${shown}: two eStats schedules are named "${repeated}"`, {
+      hint: 'each schedule needs its own name: it names its health group and its EventBridge rule',
+    });
+  }
+  if (stage !== EXAMPLE_STAGE) {
+    const examples = config.estats.flatMap((s) => s.input.targets.filter(isExampleTarget));
+    if (examples.length > 0) {
+      throw new ConfigurationError(
+        `${shown} still lists example targets (${examples.map(describeTarget).join(', ')}): stage "${stage}" would call Akamai for someone else's property`,
+        { hint: `edit ${shown}: list your own CP codes and URLs` },
+      );
+    }
+  }
+  return config;
+}
+
+/** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */
+function isExampleTarget(target: EstatsSchedule['targets'][number]): boolean {
+  if ('cpCode' in target) return target.cpCode === 424242;
+  const host = new URL(target.url).hostname;
+  return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)example$/.test(host);
+}
+
+/** One serverless.yml `schedule` event: what EventBridge is told to deliver, and when. */
+export interface ScheduleEvent {
+  schedule: {
+    name: string;
+    description: string;
+    rate: string;
+    enabled: boolean;
+    input?: unknown;
+    inputTransformer?: { inputPathsMap: Record<string, string>; inputTemplate: string };
+  };
+}
+
+/** The schedule events of each function, as serverless.yml declares them. */
+export function scheduleEvents(
+  config: StageConfig,
+  ruleName: (fn: string, schedule: string) => string,
+): { estats: ScheduleEvent[]; synthetic: ScheduleEvent[] } {
+  return {
+    estats: config.estats.map(({ rate, enabled, input }) => ({
+      schedule: {
+        name: ruleName('estats', input.name),
+        description: `eStats targets of the ${input.name} schedule (${config.file})`,
+        rate,
+        enabled,
+        input,
+      },
+    })),
+    synthetic: config.synthetic.map(({ rate, enabled, fleet }) => {
+      const name = typeof fleet.name === 'string' ? fleet.name : 'default';
+      return {
+        schedule: {
+          name: ruleName('synthetic', name),
+          description: `Simulated switch fleet ${name} (${config.file})`,
+          rate,
+          enabled,
+          // The tick time (event.time) makes every value reproducible: a retried or duplicated
+          // delivery pushes identical values. The fleet rides along in the same input.
+          inputTransformer: {
+            inputPathsMap: { time: '$.time' },
+            inputTemplate: `{"time": <time>, "fleet": ${JSON.stringify(fleet)}}`,
+          },
+        },
+      };
+    }),
+  };
+}
