@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: speed and memory of the push path and the handlers, as ratios to a baseline
  * measured in the same run (a bare HTTP PUT of the same bytes to the same real Pushgateway;
- * prom-client's Pushgateway as the peer). Writes bench/results.json; docs/performance.md
- * explains the figures. Timings here are measurements, never test thresholds.
+ * prom-client's Pushgateway as the peer; an empty node for cold starts). Writes
+ * bench/results.json; docs/performance.md explains the figures. Timings here are
+ * measurements, never test thresholds.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -20,7 +21,10 @@ import { createLogger } from '../src/shared/logger';
 import { parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics, deviceGroupingKey } from '../src/synthetic/metrics';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
+import { ensureTestCa } from '../src/simulators/tls';
+import { STANDIN_CLIENT, startAkamaiStandin } from '../test/helpers/estatsStack';
 import { RealPushgateway } from '../test/helpers/pushgateway';
+import { STANDIN_AWS, startSecretsManagerStandin } from '../test/helpers/secretsManagerStandin';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');
@@ -111,7 +115,7 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
     const text = await buildOurs(ports).text();
     const registry = buildPromClient(ports);
     if ((await registry.metrics()) !== text)
-      throw new Error(`our writer and prom-client disagree at ${size} series`);
+      throw new Error(`the two registries disagree at ${size} series: not the same workload`);
     // The registry is the third argument: without it prom-client pushes its global registry.
     const peer = new Pushgateway(pushgateway.url, { agent } as never, registry);
     const bytes = Buffer.from(text);
@@ -151,14 +155,14 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
       base,
     );
     add(
-      'build + serialize (ours)',
+      'build + serialize (ours: catalogue families in a fresh prom-client Registry)',
       size,
       await measure(() => buildOurs(ports).text(), runs),
       'ms',
       base,
     );
     add(
-      'build + serialize (prom-client)',
+      'build + serialize (bare prom-client Registry)',
       size,
       await measure(() => buildPromClient(ports).metrics(), runs),
       'ms',
@@ -257,14 +261,33 @@ async function cpuPerSeries(size: number, fn: () => unknown): Promise<number> {
   return (used.user + used.system) / 3 / size;
 }
 
+const HANDLERS = {
+  estats: 'src/handlers/estats.ts',
+  synthetic: 'src/handlers/synthetic.ts',
+  exportAlerting: 'src/handlers/export-alerting.ts',
+};
+
+/** A handler bundled as serverless.yml's esbuild settings do (`external`: left to the runtime). */
+async function bundle(name: keyof typeof HANDLERS, file: string, external: string[] = []) {
+  await build({
+    entryPoints: [join(root, HANDLERS[name])],
+    bundle: true,
+    minify: true,
+    // As serverless.yml's esbuild settings: error names must survive minification, and the
+    // ESM builds of the AWS SDK tree-shake.
+    keepNames: true,
+    mainFields: ['module', 'main'],
+    platform: 'node',
+    target: 'node24',
+    outfile: file,
+    external,
+    logLevel: 'silent',
+  });
+}
+
 async function bundles(): Promise<void> {
   const out = join(root, '.tmp', 'bench');
   mkdirSync(out, { recursive: true });
-  const handlers = {
-    estats: 'src/handlers/estats.ts',
-    synthetic: 'src/handlers/synthetic.ts',
-    exportAlerting: 'src/handlers/export-alerting.ts',
-  };
   const empty = join(out, 'empty.js');
   writeFileSync(empty, '');
   const load = (file: string) => {
@@ -278,19 +301,9 @@ async function bundles(): Promise<void> {
   };
   const baseline = load(empty);
   add('cold start: empty node (baseline)', '-', baseline, 'ms');
-  for (const [name, entry] of Object.entries(handlers)) {
+  for (const name of Object.keys(HANDLERS) as Array<keyof typeof HANDLERS>) {
     const file = join(out, `${name}.js`);
-    await build({
-      entryPoints: [join(root, entry)],
-      bundle: true,
-      minify: true,
-      // As serverless.yml's esbuild settings: error names must survive minification.
-      keepNames: true,
-      platform: 'node',
-      target: 'node24',
-      outfile: file,
-      logLevel: 'silent',
-    });
+    await bundle(name, file);
     add(`bundle size: ${name}`, '-', stats([statSync(file).size / 1024]), 'KB');
     const s = load(file);
     add(
@@ -302,6 +315,124 @@ async function bundles(): Promise<void> {
         max: s.max - baseline.median,
       },
       'ms over empty node',
+    );
+  }
+  const runtimeSdk = join(out, 'estats-runtime-sdk.js');
+  await bundle('estats', runtimeSdk, ['@aws-sdk/*', '@smithy/*']);
+  add(
+    'bundle size: estats, AWS SDK left to the runtime',
+    '-',
+    stats([statSync(runtimeSdk).size / 1024]),
+    'KB',
+  );
+}
+
+/**
+ * A Lambda cold start of the estats function up to its first signed eStats request, with the
+ * secret in hand: a fresh node loads the bundle, the handler reads the EdgeGrid secret from the
+ * Secrets Manager stand-in (the AWS SDK: its load, the credential chain, the call) and signs
+ * and sends the request; the time runs from the spawn to the request's arrival at the HTTPS
+ * Akamai stand-in. The baseline is an empty node sending one HTTPS request there. Variants
+ * split the time: credentials from .edgerc (no SDK at all), and the SDK loaded from
+ * node_modules as the runtime's copy would be, instead of bundled.
+ */
+async function coldStartToFirstRequest(pushgatewayUrl: string): Promise<void> {
+  const out = join(root, '.tmp', 'bench');
+  mkdirSync(out, { recursive: true });
+  const ca = ensureTestCa(join(root, '.tmp', 'test-ca'));
+  process.env.TEST_CA_DIR = ca.dir;
+  const { akamai, edgercPath } = await startAkamaiStandin();
+  const secretsManager = await startSecretsManagerStandin();
+  secretsManager.secrets.set(
+    'bench/akamai',
+    JSON.stringify({
+      host: akamai.host,
+      client_token: STANDIN_CLIENT.clientToken,
+      client_secret: STANDIN_CLIENT.clientSecret,
+      access_token: STANDIN_CLIENT.accessToken,
+    }),
+  );
+  const bundled = join(out, 'estats.js');
+  const runtimeSdk = join(out, 'estats-runtime-sdk.js');
+  await bundle('estats', bundled);
+  await bundle('estats', runtimeSdk, ['@aws-sdk/*', '@smithy/*']);
+  const env = {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: ca.bundlePath,
+    PUSHGATEWAY_URL: pushgatewayUrl,
+    ESTATS_MIN_INTERVAL_MS: '0',
+    LOG_LEVEL: 'error',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+    AWS_REGION: STANDIN_AWS.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const invoke = (file: string) =>
+    `require(${JSON.stringify(file)}).handler({ targets: [{ cpCode: 1 }] }, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000, functionName: 'estats' }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`;
+  const cases: Record<string, { code: string; env: Record<string, string | undefined> }> = {
+    'empty node, one HTTPS request (baseline)': {
+      code: `require('https').request(${JSON.stringify(`${akamai.url}/edge-diagnostics/v1/estats`)}, { method: 'POST' }, (r) => r.resume()).end('{}')`,
+      env: {},
+    },
+    'estats bundle, secret from Secrets Manager (SDK bundled, as deployed)': {
+      code: invoke(bundled),
+      env: { AKAMAI_SECRET_ID: 'bench/akamai' },
+    },
+    'estats bundle, secret from Secrets Manager (SDK from node_modules, as the runtime copy)': {
+      code: invoke(runtimeSdk),
+      env: { AKAMAI_SECRET_ID: 'bench/akamai' },
+    },
+    'estats bundle, credentials from .edgerc (no SDK)': {
+      code: invoke(bundled),
+      env: {
+        AKAMAI_SECRET_ID: undefined,
+        AKAMAI_EDGERC: edgercPath,
+        AKAMAI_EDGERC_SECTION: 'standin',
+      },
+    },
+  };
+  const samples = new Map<string, number[]>(Object.keys(cases).map((name) => [name, []]));
+  try {
+    for (let i = 0; i < 9; i++) {
+      for (const [name, { code, env: extra }] of Object.entries(cases)) {
+        const before = akamai.requests.length;
+        const started = Date.now();
+        const child = spawn(process.execPath, ['-e', code], {
+          env: { ...env, ...extra },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        const first = akamai.requests[before];
+        if (!first || (name.startsWith('estats') && exit !== 0))
+          throw new Error(`cold start case "${name}" did not reach Akamai: ${stderr}`);
+        samples.get(name)?.push(first.at.getTime() - started);
+      }
+    }
+  } finally {
+    await akamai.stop();
+    await secretsManager.stop();
+  }
+  const [baselineName, ...rest] = [...samples.keys()];
+  const baseline = stats(samples.get(baselineName ?? '') ?? []);
+  add(`cold start to the first eStats request: ${baselineName}`, '-', baseline, 'ms');
+  for (const name of rest) {
+    const s = stats(samples.get(name) ?? []);
+    add(`cold start to the first eStats request: ${name}`, '-', s, 'ms', {
+      name: 'empty node',
+      median: baseline.median,
+    });
+    add(
+      `  …over empty node: ${name}`,
+      '-',
+      {
+        median: s.median - baseline.median,
+        min: s.min - baseline.median,
+        max: s.max - baseline.median,
+      },
+      'ms',
     );
   }
 }
@@ -388,6 +519,8 @@ async function main(): Promise<void> {
     await syntheticCollectorCase(pushgateway);
     process.stderr.write('bundles and cold starts…\n');
     await bundles();
+    process.stderr.write('cold start to the first signed eStats request…\n');
+    await coldStartToFirstRequest(pushgateway.url);
     process.stderr.write('first push…\n');
     // A push costs the Pushgateway a check against everything it holds: start from empty.
     await pushgateway.wipe();

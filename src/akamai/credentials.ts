@@ -6,6 +6,7 @@ import { redact } from '../shared/logger';
 import {
   EDGEGRID_FIELDS,
   type EdgeGridSigner,
+  SECRET_EDGEGRID_FIELDS,
   signerFromEdgerc,
   signerFromFields,
 } from './edgegrid';
@@ -43,7 +44,7 @@ export async function loadSigner(
       { hint: `provide all of ${EDGEGRID_FIELDS.join(', ')} (the fields of an .edgerc section)` },
     );
   }
-  for (const field of EDGEGRID_FIELDS) redact(parsed.data[field]);
+  for (const field of SECRET_EDGEGRID_FIELDS) redact(parsed.data[field]);
   return signerFromFields(parsed.data);
 }
 

@@ -8,6 +8,8 @@ import { redact } from '../shared/logger';
 /** The four EdgeGrid fields, named as in `.edgerc` and in our Secrets Manager secret. */
 export const EDGEGRID_FIELDS = ['host', 'client_token', 'client_secret', 'access_token'] as const;
 export type EdgeGridField = (typeof EDGEGRID_FIELDS)[number];
+/** The fields kept out of logs (the host is not a secret, and errors name it). */
+export const SECRET_EDGEGRID_FIELDS = ['client_token', 'client_secret', 'access_token'] as const;
 export type EdgeGridFields = Record<EdgeGridField, string>;
 
 /** A request signed by akamai-edgegrid, to be sent by our own transport. */
@@ -36,6 +38,12 @@ export interface EdgeGridSigner {
  */
 const signers = new Map<string, EdgeGridSigner>();
 const MAX_CACHED_SIGNERS = 4;
+/**
+ * Why a credential set could not be used, by the same key: a section the library parsed but
+ * we refused was still constructed (interceptors added), so it is not constructed again for
+ * every run of a warm container until the file changes.
+ */
+const refusals = new Map<string, unknown>();
 
 /** The signer of credentials read from a secret: the library's four-argument constructor. */
 export function signerFromFields(fields: EdgeGridFields): EdgeGridSigner {
@@ -81,10 +89,9 @@ export function signerFromEdgerc(path: string, section: string): EdgeGridSigner 
         },
       );
     }
+    for (const field of SECRET_EDGEGRID_FIELDS) redact(String(config[field]));
     for (const field of EDGEGRID_FIELDS) {
-      const value = String(config[field]);
-      redact(value);
-      if (/\s/.test(value)) {
+      if (/\s/.test(String(config[field]))) {
         throw new ConfigurationError(
           `EdgeGrid credentials in ${where}: ${field} holds whitespace (an inline "; comment" after an unquoted value leaves it there)`,
           { hint: `put the comment on a line of its own, or quote the value of ${field}` },
@@ -104,6 +111,7 @@ function modifiedMs(path: string): number {
 }
 
 function cached(key: string, create: () => EdgeGrid): EdgeGridSigner {
+  if (refusals.has(key)) throw refusals.get(key);
   const existing = signers.get(key);
   if (existing) {
     // Most recently used last, so the oldest goes first when the map is full.
@@ -111,7 +119,14 @@ function cached(key: string, create: () => EdgeGrid): EdgeGridSigner {
     signers.set(key, existing);
     return existing;
   }
-  const signer = wrap(create());
+  let signer: EdgeGridSigner;
+  try {
+    signer = wrap(create());
+  } catch (error) {
+    if (refusals.size >= MAX_CACHED_SIGNERS) refusals.clear();
+    refusals.set(key, error);
+    throw error;
+  }
   if (signers.size >= MAX_CACHED_SIGNERS) {
     const oldest = signers.keys().next().value;
     if (oldest !== undefined) signers.delete(oldest);

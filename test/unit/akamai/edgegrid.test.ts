@@ -148,6 +148,14 @@ describe('.edgerc through the library, with what its parser returns checked', ()
     );
   });
 
+  it('does not construct a refused section again until its file changes', () => {
+    const path = write('refused', ['[s]', `host = ${fields.host}`]);
+    expect(() => signerFromEdgerc(path, 's')).toThrow('are missing');
+    const after = interceptorCount();
+    expect(() => signerFromEdgerc(path, 's')).toThrow('are missing');
+    expect(interceptorCount()).toBe(after);
+  });
+
   it('refuses a value that kept the space before an inline comment, naming the field', () => {
     expect(() => signerFromEdgerc(good, 'commented')).toThrow(
       'section [commented]: access_token holds whitespace',
