@@ -131,6 +131,27 @@ const runSynthetic = (env: Record<string, string | undefined>) =>
     ),
   );
 
+/** The EdgeGrid secret with a client secret Akamai does not know: every request gets a 401. */
+function storeLeakyAkamaiSecret(): void {
+  secretsManager.secrets.set(
+    'akamai',
+    JSON.stringify({
+      host: akamai.host,
+      client_token: STANDIN_CLIENT.clientToken,
+      client_secret: KNOWN.edgeGridSecret,
+      access_token: STANDIN_CLIENT.accessToken,
+    }),
+  );
+}
+
+/** The estats handler in a process of its own: everything it prints, fd 1 included. */
+const runEstatsProcess = (env: Record<string, string | undefined>) =>
+  runProcess(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/invoke-estats.ts', '{"targets":[{"cpCode":5}]}'],
+    baseEnv(env),
+  );
+
 describe('no credential in any log line, error or generated file', () => {
   it('Akamai refuses the EdgeGrid signature (.edgerc)', async () => {
     const outcome = await runEstats({ AKAMAI_EDGERC_SECTION: 'leaky' });
@@ -167,11 +188,10 @@ describe('no credential in any log line, error or generated file', () => {
   it.each(LIBRARY_LEVELS)(
     'Akamai refuses the signature with akamai-edgegrid logging at %s (whole process scanned)',
     async (level) => {
-      const { code, output } = await runProcess(
-        process.execPath,
-        ['--import', 'tsx', 'test/fixtures/invoke-estats.ts', '{"targets":[{"cpCode":5}]}'],
-        { ...baseEnv({ AKAMAI_EDGERC_SECTION: 'leaky' }), AKAMAI_LOG_LEVEL: level },
-      );
+      const { code, output } = await runEstatsProcess({
+        AKAMAI_EDGERC_SECTION: 'leaky',
+        AKAMAI_LOG_LEVEL: level,
+      });
       expect(code).toBe(1);
       expect(output).toContain('[auth_signature]');
       expectNoSecret(output);
@@ -179,35 +199,18 @@ describe('no credential in any log line, error or generated file', () => {
   );
 
   it('credentials from Secrets Manager with akamai-edgegrid logging at trace (whole process scanned)', async () => {
-    secretsManager.secrets.set(
-      'akamai',
-      JSON.stringify({
-        host: akamai.host,
-        client_token: STANDIN_CLIENT.clientToken,
-        client_secret: KNOWN.edgeGridSecret,
-        access_token: STANDIN_CLIENT.accessToken,
-      }),
-    );
-    const { code, output } = await runProcess(
-      process.execPath,
-      ['--import', 'tsx', 'test/fixtures/invoke-estats.ts', '{"targets":[{"cpCode":5}]}'],
-      { ...baseEnv({ AKAMAI_SECRET_ID: 'akamai' }), AKAMAI_LOG_LEVEL: 'trace' },
-    );
+    storeLeakyAkamaiSecret();
+    const { code, output } = await runEstatsProcess({
+      AKAMAI_SECRET_ID: 'akamai',
+      AKAMAI_LOG_LEVEL: 'trace',
+    });
     expect(code).toBe(1);
     expect(output).toContain('[auth_signature]');
     expectNoSecret(output);
   });
 
   it('Akamai refuses credentials read from Secrets Manager, read again after rotation', async () => {
-    secretsManager.secrets.set(
-      'akamai',
-      JSON.stringify({
-        host: akamai.host,
-        client_token: STANDIN_CLIENT.clientToken,
-        client_secret: KNOWN.edgeGridSecret,
-        access_token: STANDIN_CLIENT.accessToken,
-      }),
-    );
+    storeLeakyAkamaiSecret();
     const outcome = await runEstats({ AKAMAI_SECRET_ID: 'akamai' });
     expect(String(outcome.error)).toContain('[auth_signature]');
     expect(secretsManager.calls.length).toBeGreaterThanOrEqual(2);

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import fc from 'fast-check';
-import {
-  type EdgeGridSigner,
-  signerFromEdgerc,
-  signerFromFields,
-} from '../../../src/akamai/edgegrid';
+import { signerFromEdgerc, signerFromFields } from '../../../src/akamai/edgegrid';
 import { ESTATS_PATH } from '../../../src/akamai/estatsClient';
 import { EdgeGridVerifier } from '../../../src/simulators/akamai/edgegridVerifier';
+import { verifierParts } from '../../helpers/edgegridRequests';
 import { setEnv } from '../../helpers/estatsStack';
 
 /**
@@ -36,16 +33,7 @@ function verifierFor(clients: Array<typeof fields>): EdgeGridVerifier {
   );
 }
 
-function parts(signed: ReturnType<EdgeGridSigner['signJsonPost']>, body: string) {
-  return {
-    method: 'POST',
-    scheme: 'https' as const,
-    host: signed.url.host,
-    pathWithQuery: signed.url.pathname + signed.url.search,
-    body: Buffer.from(body),
-    authorization: signed.headers.Authorization,
-  };
-}
+const parts = verifierParts;
 
 /** Interceptors on the global axios instance: akamai-edgegrid adds one per construction. */
 const interceptorCount = () =>

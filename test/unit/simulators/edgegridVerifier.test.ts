@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EdgeGridSigner, signerFromFields } from '../../../src/akamai/edgegrid';
+import { signerFromFields } from '../../../src/akamai/edgegrid';
 import {
   computeSignature,
   EdgeGridVerifier,
 } from '../../../src/simulators/akamai/edgegridVerifier';
+import { verifierParts } from '../../helpers/edgegridRequests';
 
 /**
  * The stand-in's verifier is only worth something if it computes signatures exactly as
@@ -102,16 +103,7 @@ describe('EdgeGrid verifier', () => {
     ],
   ]);
 
-  function partsOf(signed: ReturnType<EdgeGridSigner['signJsonPost']>, body: string) {
-    return {
-      method: 'POST',
-      scheme: 'https' as const,
-      host: signed.url.host,
-      pathWithQuery: signed.url.pathname + signed.url.search,
-      body: Buffer.from(body),
-      authorization: signed.headers.Authorization,
-    };
-  }
+  const partsOf = verifierParts;
 
   it('accepts what akamai-edgegrid signs, query string included', () => {
     const body = '{"cpCode":1}';
