@@ -58,7 +58,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
   const parsed = stageFileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     throw new ConfigurationError(`${shown}: ${describeIssues(parsed.error)}`, {
-      hint: `see config/${EXAMPLE_STAGE}.yml and the README ("Schedules and targets per stage")`,
+      hint: `see config/${EXAMPLE_STAGE}.yml and the README ("eStats targets")`,
     });
   }
   const config: StageConfig = {
