@@ -21,7 +21,8 @@ import { createLogger } from '../src/shared/logger';
 import { parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics, deviceGroupingKey } from '../src/synthetic/metrics';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
-import { ensureTestCa } from '../src/simulators/tls';
+import { PUSHGATEWAY } from '../dev/debianBinaries';
+import { ensureTestCa } from '../dev/simulators/tls';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../test/helpers/estatsStack';
 import { RealPushgateway } from '../test/helpers/pushgateway';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../test/helpers/secretsManagerStandin';
@@ -534,7 +535,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? ''}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    pushgateway: spawnSync('prometheus-pushgateway', ['--version'], {
+    pushgateway: spawnSync(PUSHGATEWAY.binary, ['--version'], {
       encoding: 'utf8',
     }).stderr.split('\n')[0],
   };

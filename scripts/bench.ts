@@ -1,5 +1,5 @@
 /** `npm run bench`: install the Pushgateway if missing, then run bench/run.ts. */
-import { ensureDebianBinaries, PUSHGATEWAY } from './lib/debianBinaries';
+import { ensureDebianBinaries, PUSHGATEWAY } from '../dev/debianBinaries';
 
 try {
   ensureDebianBinaries([PUSHGATEWAY], (line) => process.stderr.write(`[bench] ${line}\n`));

@@ -5,14 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureTestCa } from '../src/simulators/tls';
+import { ensureTestCa } from '../dev/simulators/tls';
 import {
   AMTOOL,
   ensureDebianBinaries,
   PROMETHEUS,
   PROMTOOL,
   PUSHGATEWAY,
-} from './lib/debianBinaries';
+} from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
 const log = (line: string) => process.stderr.write(`[npm test] ${line}\n`);

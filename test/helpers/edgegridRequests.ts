@@ -1,5 +1,5 @@
 import type { EdgeGridSigner } from '../../src/akamai/edgegrid';
-import type { SignedRequestParts } from '../../src/simulators/akamai/edgegridVerifier';
+import type { SignedRequestParts } from '../../dev/simulators/akamai/edgegridVerifier';
 
 /** A request signed by akamai-edgegrid, as the stand-in's verifier receives it. */
 export function verifierParts(

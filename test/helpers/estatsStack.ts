@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EstatsSimulator, startEstatsSimulator } from '../../src/simulators/akamai/server';
+import { type EstatsSimulator, startEstatsSimulator } from '../../dev/simulators/akamai/server';
 import { testTls } from './testCa';
 
 /** Credentials the Akamai stand-in knows (a fake API client). */

@@ -7,7 +7,8 @@ import {
   startOnFreePort,
   stopProcess,
   waitUntilReady,
-} from '../../src/local/processes';
+} from '../../dev/local/processes';
+import { PROMETHEUS } from '../../dev/debianBinaries';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -49,7 +50,7 @@ export class RealPrometheus {
         '',
       ].join('\n'),
     );
-    const child = spawnBinary('prometheus', 'prometheus', [
+    const child = spawnBinary(PROMETHEUS, [
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,

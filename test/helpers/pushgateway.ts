@@ -7,7 +7,8 @@ import {
   startOnFreePort,
   stopProcess,
   waitUntilReady,
-} from '../../src/local/processes';
+} from '../../dev/local/processes';
+import { PUSHGATEWAY } from '../../dev/debianBinaries';
 
 export interface PushgatewayMetricFamily {
   type: string;
@@ -41,7 +42,7 @@ export class RealPushgateway {
     // restart, so the groups persisted before it come back.
     const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
     const launch = async (port: number) => {
-      const child = spawnBinary('prometheus-pushgateway', 'prometheus-pushgateway', [
+      const child = spawnBinary(PUSHGATEWAY, [
         `--web.listen-address=127.0.0.1:${port}`,
         `--persistence.file=${persistence}`,
         '--web.enable-admin-api',

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { AMTOOL, PROMTOOL } from '../../dev/debianBinaries';
 
-/** Run promtool / amtool (Debian packages prometheus / prometheus-alertmanager). */
+/** Run promtool / amtool (their Debian packages: dev/debianBinaries.ts). */
 export function runTool(
   binary: 'promtool' | 'amtool',
   args: string[],
@@ -11,7 +12,7 @@ export function runTool(
     ...(input === undefined ? {} : { input }),
   });
   if (result.error) {
-    const pkg = binary === 'promtool' ? 'prometheus' : 'prometheus-alertmanager';
+    const pkg = (binary === 'promtool' ? PROMTOOL : AMTOOL).debianPackage;
     throw new Error(
       `cannot run ${binary} (Debian package "${pkg}"; "npm test" installs it): ${result.error.message}`,
     );

@@ -1,6 +1,6 @@
 import { EstatsRunError } from '../../src/collectors/estats';
 import { handler } from '../../src/handlers/estats';
-import type { EstatsSimulator, TargetBehaviour } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator, TargetBehaviour } from '../../dev/simulators/akamai/server';
 import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPushgateway } from '../helpers/pushgateway';

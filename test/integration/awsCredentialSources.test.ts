@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import {
   type AwsCredentialEndpoints,
   startAwsCredentialEndpoints,

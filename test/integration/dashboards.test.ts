@@ -4,7 +4,7 @@ import { allDashboards } from '../../src/dashboards';
 import type { Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
-import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPrometheus } from '../helpers/prometheus';

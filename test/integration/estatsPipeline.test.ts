@@ -1,7 +1,7 @@
 import { resetSecretsForTests } from '../../src/aws/secrets';
 import { EstatsRunError } from '../../src/collectors/estats';
 import { handler } from '../../src/handlers/estats';
-import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, STANDIN_CLIENT, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { promtoolCheckMetrics } from '../helpers/promtool';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../helpers/tools';
-import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
 import { runProcess } from '../helpers/runProcess';

@@ -1,4 +1,4 @@
-import type { EstatsSimulator } from '../../src/simulators/akamai/server';
+import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../helpers/estatsStack';
 import { RealPushgateway } from '../helpers/pushgateway';
 import { runProcess } from '../helpers/runProcess';

@@ -5,7 +5,7 @@ import axios from 'axios';
 import fc from 'fast-check';
 import { signerFromEdgerc, signerFromFields } from '../../../src/akamai/edgegrid';
 import { ESTATS_PATH } from '../../../src/akamai/estatsClient';
-import { EdgeGridVerifier } from '../../../src/simulators/akamai/edgegridVerifier';
+import { EdgeGridVerifier } from '../../../dev/simulators/akamai/edgegridVerifier';
 import { verifierParts } from '../../helpers/edgegridRequests';
 import { setEnv } from '../../helpers/estatsStack';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { parseSchedule } from '../../../src/local/scheduleExpressions';
-import { readScheduledFunctions } from '../../../src/local/serverlessSchedules';
+import { parseSchedule } from '../../../dev/local/scheduleExpressions';
+import { readScheduledFunctions } from '../../../dev/local/serverlessSchedules';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

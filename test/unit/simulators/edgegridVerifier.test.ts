@@ -4,7 +4,7 @@ import { signerFromFields } from '../../../src/akamai/edgegrid';
 import {
   computeSignature,
   EdgeGridVerifier,
-} from '../../../src/simulators/akamai/edgegridVerifier';
+} from '../../../dev/simulators/akamai/edgegridVerifier';
 import { verifierParts } from '../../helpers/edgegridRequests';
 
 /**

@@ -1,4 +1,4 @@
-import { simulateEstatsAnswer } from '../../../src/simulators/akamai/traffic';
+import { simulateEstatsAnswer } from '../../../dev/simulators/akamai/traffic';
 import { estatsResponseSchema } from '../../../src/akamai/estatsSchema';
 
 describe('simulated eStats traffic', () => {

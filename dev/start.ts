@@ -7,22 +7,22 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
-import { accelerateAlerting } from '../src/alerting/scale';
+import { accelerateAlerting } from './local/alertingScale';
 import { EXAMPLE_STAGE } from '../src/config/stage';
-import { readScheduledFunctions } from '../src/local/serverlessSchedules';
-import { startScheduler } from '../src/local/scheduler';
-import { type SlackMessage, startSlackSink } from '../src/local/slackSink';
-import { startLocalStack } from '../src/local/stack';
-import { startEstatsSimulator } from '../src/simulators/akamai/server';
-import { ensureTestCa } from '../src/simulators/tls';
+import { readScheduledFunctions } from './local/serverlessSchedules';
+import { startScheduler } from './local/scheduler';
+import { type SlackMessage, startSlackSink } from './local/slackSink';
+import { startLocalStack } from './local/stack';
+import { startEstatsSimulator } from './simulators/akamai/server';
+import { ensureTestCa } from './simulators/tls';
 import { describeError } from '../src/shared/errors';
 import {
-  AMTOOL,
+  ALERTMANAGER,
   ensureDebianBinaries,
   PROMETHEUS,
   PUSHGATEWAY,
   type DebianBinary,
-} from './lib/debianBinaries';
+} from './debianBinaries';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -103,11 +103,7 @@ const realAkamai = Boolean(process.env.AKAMAI_EDGERC) || existsSync(join(homedir
 
 // NODE_EXTRA_CA_CERTS is read only when Node starts: the simulator's CA needs a fresh process.
 if (!process.env.PUSHGATE_START_CHILD) {
-  const binaries: DebianBinary[] = [
-    PUSHGATEWAY,
-    PROMETHEUS,
-    { ...AMTOOL, binary: 'prometheus-alertmanager' },
-  ];
+  const binaries: DebianBinary[] = [PUSHGATEWAY, PROMETHEUS, ALERTMANAGER];
   try {
     if (!values['external-stack'])
       ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../config/stage';
-import { ConfigurationError } from '../shared/errors';
+import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../../src/config/stage';
+import { ConfigurationError } from '../../src/shared/errors';
 import { parseSchedule, type Schedule } from './scheduleExpressions';
 
 /**

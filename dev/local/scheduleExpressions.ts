@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../shared/errors';
+import { ConfigurationError } from '../../src/shared/errors';
 
 /**
  * EventBridge schedule expressions, as written in serverless.yml: `rate(5 minutes)` and

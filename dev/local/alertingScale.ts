@@ -1,4 +1,4 @@
-import type { AlertingConfig } from './config';
+import type { AlertingConfig } from '../../src/alerting/config';
 
 const UNITS: Record<string, number> = {
   ms: 0.001,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { describeError } from '../shared/errors';
+import { describeError } from '../../src/shared/errors';
 import { localLambdaContext } from './lambdaContext';
 import type { ScheduledFunction } from './serverlessSchedules';
 

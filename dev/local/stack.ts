@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAlertingFiles } from '../alerting';
-import type { AlertingConfig } from '../alerting/config';
+import { buildAlertingFiles } from '../../src/alerting';
+import type { AlertingConfig } from '../../src/alerting/config';
 import { freePort, isPortFree } from './ports';
+import { ALERTMANAGER, type DebianBinary, PROMETHEUS, PUSHGATEWAY } from '../debianBinaries';
 import { spawnBinary, stopProcess, waitUntilReady } from './processes';
 import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
 
@@ -62,8 +63,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     mkdirSync(pushgatewayDir, { recursive: true });
     const persistence = join(pushgatewayDir, 'metrics.db');
     const pushgateway = await binary(
-      'prometheus-pushgateway',
-      'prometheus-pushgateway',
+      PUSHGATEWAY,
       await choosePort(options.ports.pushgateway, 'Pushgateway', options.log),
       (port) => [
         `--web.listen-address=127.0.0.1:${port}`,
@@ -108,8 +108,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     writeFileSync(join(amDir, 'alertmanager.yml'), files['alertmanager.yml'] ?? '');
     writeFileSync(join(amDir, 'templates', 'slack.tmpl'), files['templates/slack.tmpl'] ?? '');
     const alertmanager = await binary(
-      'prometheus-alertmanager',
-      'prometheus-alertmanager',
+      ALERTMANAGER,
       alertmanagerPort,
       (port) => [
         `--config.file=${join(amDir, 'alertmanager.yml')}`,
@@ -144,8 +143,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     );
     const tsdb = join(promDir, 'data');
     const prometheus = await binary(
-      'prometheus',
-      'prometheus',
+      PROMETHEUS,
       prometheusPort,
       (port) => [
         `--config.file=${join(promDir, 'prometheus.yml')}`,
@@ -232,8 +230,7 @@ function flag(
 }
 
 async function binary(
-  name: string,
-  debianPackage: string,
+  tool: DebianBinary,
   port: number,
   args: (port: number) => string[],
   readyPath: string,
@@ -242,8 +239,8 @@ async function binary(
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawnBinary(name, debianPackage, args(port));
-    await waitUntilReady(`${url}${readyPath}`, child, name, () => isOurs(url), 30_000);
+    child = spawnBinary(tool, args(port));
+    await waitUntilReady(`${url}${readyPath}`, child, tool.binary, () => isOurs(url), 30_000);
   };
   await start();
   return {

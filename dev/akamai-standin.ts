@@ -8,8 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEstatsSimulator } from '../src/simulators/akamai/server';
-import { ensureTestCa } from '../src/simulators/tls';
+import { startEstatsSimulator } from './simulators/akamai/server';
+import { ensureTestCa } from './simulators/tls';
 
 const HELP = `Usage: npm run standin:akamai -- [options]
 

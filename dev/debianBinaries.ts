@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
 /**
- * The real Prometheus-stack binaries come from Debian packages. When one is missing we
- * install it (as root, with apt-get) or stop with a message naming the package: a test that
- * needs a real binary is never skipped.
+ * The real Prometheus-stack binaries come from Debian packages; this is the one table of which
+ * binary comes from which package. When one is missing we install it (as root, with apt-get)
+ * or stop with a message naming the package: a test that needs a real binary is never skipped.
  */
 export interface DebianBinary {
   binary: string;
@@ -16,6 +16,10 @@ export const PUSHGATEWAY: DebianBinary = {
 };
 export const PROMTOOL: DebianBinary = { binary: 'promtool', debianPackage: 'prometheus' };
 export const PROMETHEUS: DebianBinary = { binary: 'prometheus', debianPackage: 'prometheus' };
+export const ALERTMANAGER: DebianBinary = {
+  binary: 'prometheus-alertmanager',
+  debianPackage: 'prometheus-alertmanager',
+};
 export const AMTOOL: DebianBinary = { binary: 'amtool', debianPackage: 'prometheus-alertmanager' };
 
 export function isOnPath(binary: string): boolean {
