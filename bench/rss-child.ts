@@ -1,6 +1,6 @@
 import { Pushgateway } from 'prom-client';
 import { PushgatewayClient } from '../src/pushgateway/client';
-import { peakRssBytes } from '../test/helpers/peakRss';
+import { peakRssBytes } from '../dev/peakRss';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 /**

@@ -23,9 +23,9 @@ import { buildDeviceMetrics, deviceGroupingKey } from '../src/synthetic/metrics'
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
 import { PUSHGATEWAY } from '../dev/debianBinaries';
 import { ensureTestCa } from '../dev/simulators/tls';
-import { STANDIN_CLIENT, startAkamaiStandin } from '../test/helpers/estatsStack';
-import { RealPushgateway } from '../test/helpers/pushgateway';
-import { STANDIN_AWS, startSecretsManagerStandin } from '../test/helpers/secretsManagerStandin';
+import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/standin';
+import { RealPushgateway } from '../dev/realPushgateway';
+import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secretsManager';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');

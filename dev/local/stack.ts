@@ -1,11 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
 import type { AlertingConfig } from '../../src/alerting/config';
 import { freePort, isPortFree } from './ports';
-import { ALERTMANAGER, type DebianBinary, PROMETHEUS, PUSHGATEWAY } from '../debianBinaries';
-import { spawnBinary, stopProcess, waitUntilReady } from './processes';
+import {
+  launchAlertmanager,
+  launchPrometheus,
+  launchPushgateway,
+  type RunningBinary,
+} from '../launchers';
 import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
 
 /**
@@ -29,13 +32,7 @@ export interface StackOptions {
   log: (line: string) => void;
 }
 
-export interface RunningBinary {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-  /** Start it again on the same port with the same data (e.g. after a simulated outage). */
-  restart(): Promise<void>;
-}
+export type { RunningBinary };
 
 export interface LocalStack {
   pushgateway: RunningBinary;
@@ -62,21 +59,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const pushgatewayDir = join(options.dataDir, 'pushgateway');
     mkdirSync(pushgatewayDir, { recursive: true });
     const persistence = join(pushgatewayDir, 'metrics.db');
-    const pushgateway = await binary(
-      PUSHGATEWAY,
-      await choosePort(options.ports.pushgateway, 'Pushgateway', options.log),
-      (port) => [
-        `--web.listen-address=127.0.0.1:${port}`,
-        `--persistence.file=${persistence}`,
-        '--persistence.interval=30s',
-        '--web.enable-admin-api',
-        '--log.level=warn',
-      ],
-      '/-/ready',
-      async (url) =>
-        (await flag(`${url}/api/v1/status`, (json) => json.data?.flags?.['persistence.file'])) ===
-        persistence,
-    );
+    const pushgateway = await launchPushgateway({
+      port: await choosePort(options.ports.pushgateway, 'Pushgateway', options.log),
+      persistenceFile: persistence,
+      extraArgs: ['--persistence.interval=30s'],
+    });
     started.push(pushgateway);
 
     const alertmanagerPort = await choosePort(
@@ -107,23 +94,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const { files } = buildAlertingFiles(alerting, { templatesDir: join(amDir, 'templates') });
     writeFileSync(join(amDir, 'alertmanager.yml'), files['alertmanager.yml'] ?? '');
     writeFileSync(join(amDir, 'templates', 'slack.tmpl'), files['templates/slack.tmpl'] ?? '');
-    const alertmanager = await binary(
-      ALERTMANAGER,
-      alertmanagerPort,
-      (port) => [
-        `--config.file=${join(amDir, 'alertmanager.yml')}`,
-        `--storage.path=${join(amDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        // No gossip port: one local instance, and parallel stacks must not collide on 9094.
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      '/-/ready',
-      async (url) =>
-        ((await flag(`${url}/api/v2/status`, (json) => json.config?.original)) ?? '').includes(
-          slackFile,
-        ),
-    );
+    const alertmanager = await launchAlertmanager({
+      port: alertmanagerPort,
+      configFile: join(amDir, 'alertmanager.yml'),
+      storagePath: join(amDir, 'data'),
+      configMarker: slackFile,
+    });
     started.push(alertmanager);
 
     const promDir = join(options.dataDir, 'prometheus');
@@ -141,23 +117,15 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         pushgatewayJob: alerting.collectors.pushgatewayScrapeJob,
       }),
     );
-    const tsdb = join(promDir, 'data');
-    const prometheus = await binary(
-      PROMETHEUS,
-      prometheusPort,
-      (port) => [
-        `--config.file=${join(promDir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${tsdb}`,
-        `--web.listen-address=127.0.0.1:${port}`,
+    const prometheus = await launchPrometheus({
+      port: prometheusPort,
+      configFile: join(promDir, 'prometheus.yml'),
+      tsdbPath: join(promDir, 'data'),
+      extraArgs: [
         `--rules.alert.resend-delay=${options.alertResendDelay}`,
         '--web.enable-lifecycle',
-        '--log.level=warn',
       ],
-      '/-/ready',
-      async (url) =>
-        (await flag(`${url}/api/v1/status/flags`, (json) => json.data?.['storage.tsdb.path'])) ===
-        tsdb,
-    );
+    });
     started.push(prometheus);
     return { pushgateway, prometheus, alertmanager, slackSink, stop: stopAll };
   } catch (error) {
@@ -212,43 +180,4 @@ async function choosePort(
   const port = await freePort();
   log(`port ${preferred} (${what}) is in use; using ${port} instead`);
   return port;
-}
-
-function flag(
-  url: string,
-  pick: (
-    json: Record<string, never> & {
-      data?: Record<string, never> & { flags?: Record<string, string> } & Record<string, string>;
-      config?: { original?: string };
-    },
-  ) => string | undefined,
-): Promise<string | undefined> {
-  return fetch(url)
-    .then((res) => res.json())
-    .then((json) => pick(json as never))
-    .catch(() => undefined);
-}
-
-async function binary(
-  tool: DebianBinary,
-  port: number,
-  args: (port: number) => string[],
-  readyPath: string,
-  isOurs: (url: string) => Promise<boolean>,
-): Promise<RunningBinary> {
-  const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawnBinary(tool, args(port));
-    await waitUntilReady(`${url}${readyPath}`, child, tool.binary, () => isOurs(url), 30_000);
-  };
-  await start();
-  return {
-    url,
-    port,
-    stop: async () => {
-      if (child) await stopProcess(child);
-    },
-    restart: start,
-  };
 }

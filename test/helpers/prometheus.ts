@@ -1,14 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  spawnBinary,
-  startOnFreePort,
-  stopProcess,
-  waitUntilReady,
-} from '../../dev/local/processes';
-import { PROMETHEUS } from '../../dev/debianBinaries';
+import { launchPrometheus, type RunningBinary } from '../../dev/launchers';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -17,27 +10,17 @@ export interface PromSample {
 
 /** The real Prometheus binary, scraping the given Pushgateway with honor_labels: true. */
 export class RealPrometheus {
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {}
+  readonly url: string;
 
-  static start(pushgatewayUrl: string, scrapeInterval = '1s'): Promise<RealPrometheus> {
-    return startOnFreePort(
-      (port) => RealPrometheus.startOn(port, pushgatewayUrl, scrapeInterval),
-      'prometheus',
-    );
+  private constructor(private readonly running: RunningBinary) {
+    this.url = running.url;
   }
 
-  private static async startOn(
-    port: number,
-    pushgatewayUrl: string,
-    scrapeInterval: string,
-  ): Promise<RealPrometheus> {
+  static async start(pushgatewayUrl: string, scrapeInterval = '1s'): Promise<RealPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
-    const config = join(dir, 'prometheus.yml');
+    const configFile = join(dir, 'prometheus.yml');
     writeFileSync(
-      config,
+      configFile,
       [
         'global:',
         `  scrape_interval: ${scrapeInterval}`,
@@ -50,31 +33,11 @@ export class RealPrometheus {
         '',
       ].join('\n'),
     );
-    const child = spawnBinary(PROMETHEUS, [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ]);
-    const url = `http://127.0.0.1:${port}`;
-    const tsdb = join(dir, 'data');
-    await waitUntilReady(
-      `${url}/-/ready`,
-      child,
-      'prometheus',
-      async () => {
-        const flags = (await (await fetch(`${url}/api/v1/status/flags`)).json()) as {
-          data?: Record<string, string>;
-        };
-        return flags.data?.['storage.tsdb.path'] === tsdb;
-      },
-      30_000,
-    );
-    return new RealPrometheus(url, child);
+    return new RealPrometheus(await launchPrometheus({ configFile, tsdbPath: join(dir, 'data') }));
   }
 
   stop(): Promise<void> {
-    return stopProcess(this.child);
+    return this.running.stop();
   }
 
   async query(expr: string): Promise<PromSample[]> {

@@ -1,9 +1,10 @@
 import { EstatsRunError } from '../../src/collectors/estats';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator, TargetBehaviour } from '../../dev/simulators/akamai/server';
-import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * Akamai on a bad day, through the HTTPS stand-in (it checks every EdgeGrid signature) and the

@@ -6,14 +6,14 @@ import {
   type AwsCredentialEndpoints,
   startAwsCredentialEndpoints,
 } from '../helpers/awsCredentialEndpoints';
-import { STANDIN_CLIENT, startAkamaiStandin } from '../helpers/estatsStack';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import { REPO_ROOT, runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
-} from '../helpers/secretsManagerStandin';
+} from '../../dev/simulators/secretsManager';
 
 /**
  * The AWS SDK's credential chain, end to end: the estats handler runs in a process of its own

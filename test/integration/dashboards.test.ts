@@ -5,10 +5,11 @@ import type { Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { captureStdout, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPrometheus } from '../helpers/prometheus';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * Every query of every panel, run against a real Prometheus scraping a real Pushgateway that

@@ -2,15 +2,16 @@ import { resetSecretsForTests } from '../../src/aws/secrets';
 import { EstatsRunError } from '../../src/collectors/estats';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { captureStdout, STANDIN_CLIENT, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { promtoolCheckMetrics } from '../helpers/promtool';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
-} from '../helpers/secretsManagerStandin';
+} from '../../dev/simulators/secretsManager';
 
 /**
  * Schedule tick → eStats handler → HTTPS Akamai stand-in (verifies EdgeGrid signatures) →

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { startAkamaiStandin } from '../helpers/estatsStack';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
 import { writeStageConfig } from '../helpers/stageConfig';
 

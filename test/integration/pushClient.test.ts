@@ -2,7 +2,7 @@ import { Gauge, Pushgateway, Registry } from 'prom-client';
 import { PushgatewayClient } from '../../src/pushgateway/client';
 import { PushError } from '../../src/pushgateway/errors';
 import { promtoolCheckMetrics } from '../helpers/promtool';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /** Our push client against the real prometheus-pushgateway binary. */
 let pushgateway: RealPushgateway;

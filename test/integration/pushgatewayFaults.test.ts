@@ -3,7 +3,7 @@ import { handler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/estatsStack';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * A bad day at the Pushgateway, with the synthetic collector (one group per device) as the

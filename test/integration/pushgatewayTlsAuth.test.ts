@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { PushgatewayClient } from '../../src/pushgateway/client';
 import { PushError } from '../../src/pushgateway/errors';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * The real Pushgateway behind TLS and basic auth (its --web.config.file), with a certificate

@@ -5,16 +5,17 @@ import { resetSecretsForTests } from '../../src/aws/secrets';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as exportHandler } from '../../src/handlers/export-alerting';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
-import { captureStdout, STANDIN_CLIENT, startAkamaiStandin, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
-} from '../helpers/secretsManagerStandin';
+} from '../../dev/simulators/secretsManager';
 
 /**
  * Every error path driven with known credentials, and everything the functions write scanned

@@ -5,7 +5,7 @@ import { captureStdout, withEnv } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPrometheus } from '../helpers/prometheus';
 import { promtoolCheckMetrics } from '../helpers/promtool';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * Synthetic telemetry through the real Pushgateway into a real Prometheus that scrapes it

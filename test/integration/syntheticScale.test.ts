@@ -1,4 +1,4 @@
-import { RealPushgateway } from '../helpers/pushgateway';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
 
 /**

@@ -1,6 +1,6 @@
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { startAkamaiStandin } from '../helpers/estatsStack';
-import { RealPushgateway } from '../helpers/pushgateway';
+import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
 
 /**

@@ -10,7 +10,7 @@ import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
-} from '../../helpers/secretsManagerStandin';
+} from '../../../dev/simulators/secretsManager';
 
 const source = { kind: 'secretsManager', secretId: 'akamai', cacheTtlMs: 60_000 } as const;
 const fields = {

@@ -1,14 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  spawnBinary,
-  startOnFreePort,
-  stopProcess,
-  waitUntilReady,
-} from '../../dev/local/processes';
-import { PUSHGATEWAY } from '../../dev/debianBinaries';
+import { launchPushgateway, type RunningBinary } from './launchers';
 
 export interface PushgatewayMetricFamily {
   type: string;
@@ -21,59 +14,32 @@ export interface PushgatewayGroup {
   families: Map<string, PushgatewayMetricFamily>;
 }
 
-/** The real Pushgateway binary on a free loopback port. */
+/** The real Pushgateway binary on a free loopback port, and what a test asks of it. */
 export class RealPushgateway {
-  private constructor(
-    readonly url: string,
-    readonly port: number,
-    private child: ChildProcess,
-    private readonly launch: (port: number) => Promise<ChildProcess>,
-  ) {}
+  readonly url: string;
+  readonly port: number;
 
-  static start(
+  private constructor(private readonly running: RunningBinary) {
+    this.url = running.url;
+    this.port = running.port;
+  }
+
+  static async start(
     extraArgs: string[] = [],
     access: { scheme?: 'http' | 'https'; authorization?: string } = {},
   ): Promise<RealPushgateway> {
-    const scheme = access.scheme ?? 'http';
-    const headers: Record<string, string> = access.authorization
-      ? { authorization: access.authorization }
-      : {};
-    // A flag value only this instance has: proves the answers come from it. Kept across a
-    // restart, so the groups persisted before it come back.
-    const persistence = join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db');
-    const launch = async (port: number) => {
-      const child = spawnBinary(PUSHGATEWAY, [
-        `--web.listen-address=127.0.0.1:${port}`,
-        `--persistence.file=${persistence}`,
-        '--web.enable-admin-api',
-        '--log.level=warn',
-        ...extraArgs,
-      ]);
-      const url = `${scheme}://127.0.0.1:${port}`;
-      await waitUntilReady(
-        `${url}/-/ready`,
-        child,
-        'prometheus-pushgateway',
-        async () => {
-          const status = (await (await fetch(`${url}/api/v1/status`, { headers })).json()) as {
-            data?: { flags?: Record<string, string> };
-          };
-          return status.data?.flags?.['persistence.file'] === persistence;
-        },
-        15_000,
-        headers,
-      );
-      return child;
-    };
-    return startOnFreePort(
-      async (port) =>
-        new RealPushgateway(`${scheme}://127.0.0.1:${port}`, port, await launch(port), launch),
-      'prometheus-pushgateway',
+    return new RealPushgateway(
+      await launchPushgateway({
+        persistenceFile: join(mkdtempSync(join(tmpdir(), 'pushgateway-')), 'metrics.db'),
+        extraArgs,
+        ...(access.scheme ? { scheme: access.scheme } : {}),
+        ...(access.authorization ? { headers: { authorization: access.authorization } } : {}),
+      }),
     );
   }
 
   stop(): Promise<void> {
-    return stopProcess(this.child);
+    return this.running.stop();
   }
 
   /**
@@ -81,10 +47,10 @@ export class RealPushgateway {
    * for `downMs`, then start it again on the same port with the same persistence file.
    */
   async restart(downMs: number, whileDown: () => void = () => {}): Promise<void> {
-    await stopProcess(this.child);
+    await this.running.stop();
     whileDown();
     await new Promise((resolve) => setTimeout(resolve, downMs));
-    this.child = await this.launch(this.port);
+    await this.running.restart();
   }
 
   /** Delete every group (admin API). */

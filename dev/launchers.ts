@@ -1,0 +1,151 @@
+import { type ChildProcess } from 'node:child_process';
+import { ALERTMANAGER, type DebianBinary, PROMETHEUS, PUSHGATEWAY } from './debianBinaries';
+import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './local/processes';
+
+/**
+ * The one launcher of each real binary, used by `npm start` (dev/local/stack.ts), the tests
+ * and the bench. Each starts on loopback, on the port given or on a free one (trying again
+ * when another process takes it meanwhile), and is ready only when the process answering
+ * proves it is ours: it reports a flag value only this instance was given.
+ */
+export interface RunningBinary {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Start it again on the same port with the same data (e.g. after a simulated outage). */
+  restart(): Promise<void>;
+}
+
+interface LaunchOptions {
+  /** 0 or absent: any free port. */
+  port?: number;
+  args(port: number): string[];
+  /** Asks the instance at `url` something only ours would answer. */
+  isOurs(url: string, headers: Record<string, string>): Promise<boolean>;
+  scheme?: 'http' | 'https';
+  /** Sent with the readiness checks (e.g. basic auth of a web.config.file). */
+  headers?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+async function launch(tool: DebianBinary, options: LaunchOptions): Promise<RunningBinary> {
+  const scheme = options.scheme ?? 'http';
+  const headers = options.headers ?? {};
+  const startOn = async (port: number): Promise<RunningBinary> => {
+    const url = `${scheme}://127.0.0.1:${port}`;
+    let child: ChildProcess;
+    const start = async () => {
+      child = spawnBinary(tool, options.args(port));
+      await waitUntilReady(
+        `${url}/-/ready`,
+        child,
+        tool.binary,
+        () => options.isOurs(url, headers),
+        options.readyTimeoutMs ?? 30_000,
+        headers,
+      );
+    };
+    await start();
+    return { url, port, stop: () => stopProcess(child), restart: start };
+  };
+  return options.port ? startOn(options.port) : startOnFreePort(startOn, tool.binary);
+}
+
+/** Reads one value of a JSON status endpoint; undefined when it does not answer. */
+async function statusValue(
+  url: string,
+  headers: Record<string, string>,
+  pick: (json: never) => unknown,
+): Promise<unknown> {
+  try {
+    return pick((await (await fetch(url, { headers })).json()) as never);
+  } catch {
+    return undefined;
+  }
+}
+
+export function launchPushgateway(options: {
+  port?: number;
+  /** Also what proves the instance is ours; kept across a restart, so its groups come back. */
+  persistenceFile: string;
+  extraArgs?: string[];
+  scheme?: 'http' | 'https';
+  headers?: Record<string, string>;
+}): Promise<RunningBinary> {
+  return launch(PUSHGATEWAY, {
+    ...options,
+    args: (port) => [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--persistence.file=${options.persistenceFile}`,
+      '--web.enable-admin-api',
+      '--log.level=warn',
+      ...(options.extraArgs ?? []),
+    ],
+    isOurs: async (url, headers) =>
+      (await statusValue(
+        `${url}/api/v1/status`,
+        headers,
+        (json: { data?: { flags?: Record<string, string> } }) =>
+          json.data?.flags?.['persistence.file'],
+      )) === options.persistenceFile,
+  });
+}
+
+export function launchPrometheus(options: {
+  port?: number;
+  configFile: string;
+  /** Also what proves the instance is ours. */
+  tsdbPath: string;
+  extraArgs?: string[];
+}): Promise<RunningBinary> {
+  return launch(PROMETHEUS, {
+    ...options,
+    args: (port) => [
+      `--config.file=${options.configFile}`,
+      `--storage.tsdb.path=${options.tsdbPath}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+      ...(options.extraArgs ?? []),
+    ],
+    isOurs: async (url, headers) =>
+      (await statusValue(
+        `${url}/api/v1/status/flags`,
+        headers,
+        (json: { data?: Record<string, string> }) => json.data?.['storage.tsdb.path'],
+      )) === options.tsdbPath,
+  });
+}
+
+export function launchAlertmanager(options: {
+  port?: number;
+  configFile: string;
+  storagePath: string;
+  /**
+   * A string of the configuration only this instance has (e.g. a file path in it): what
+   * proves the instance is ours. Alertmanager reports no flags, only its configuration,
+   * re-serialized.
+   */
+  configMarker: string;
+  extraArgs?: string[];
+}): Promise<RunningBinary> {
+  return launch(ALERTMANAGER, {
+    ...options,
+    args: (port) => [
+      `--config.file=${options.configFile}`,
+      `--storage.path=${options.storagePath}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // No gossip port: one instance, and parallel stacks must not collide on 9094.
+      '--cluster.listen-address=',
+      '--log.level=warn',
+      ...(options.extraArgs ?? []),
+    ],
+    isOurs: async (url, headers) =>
+      String(
+        await statusValue(
+          `${url}/api/v2/status`,
+          headers,
+          (json: { config?: { original?: string } }) => json.config?.original,
+        ),
+      ).includes(options.configMarker),
+  });
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testTls } from '../tls';
+import { type EstatsSimulator, startEstatsSimulator } from './server';
+
+/** Credentials the Akamai stand-in knows (a fake API client). */
+export const STANDIN_CLIENT = {
+  clientToken: 'akab-standin-client-token-0001',
+  accessToken: 'akab-standin-access-token-0001',
+  clientSecret: 'U3RhbmRpbkNsaWVudFNlY3JldDAwMDAwMDAwMDAwMDA=',
+};
+
+/** Start the HTTPS eStats stand-in and write an .edgerc pointing at it. */
+export async function startAkamaiStandin(
+  options: { rateLimitPerMinute?: number; now?: () => number } = {},
+): Promise<{
+  akamai: EstatsSimulator;
+  edgercPath: string;
+}> {
+  const akamai = await startEstatsSimulator({
+    tls: testTls(),
+    clients: new Map([
+      [
+        STANDIN_CLIENT.clientToken,
+        { clientSecret: STANDIN_CLIENT.clientSecret, accessToken: STANDIN_CLIENT.accessToken },
+      ],
+    ]),
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const edgercPath = join(mkdtempSync(join(tmpdir(), 'edgerc-')), '.edgerc');
+  writeFileSync(
+    edgercPath,
+    [
+      '[standin]',
+      `client_secret = ${STANDIN_CLIENT.clientSecret}`,
+      `host = ${akamai.host}`,
+      `access_token = ${STANDIN_CLIENT.accessToken}`,
+      `client_token = ${STANDIN_CLIENT.clientToken}`,
+      '',
+      '[wrong-secret]',
+      'client_secret = V3JvbmdXcm9uZ1dyb25nV3JvbmdXcm9uZ1dyb25nMDA=',
+      `host = ${akamai.host}`,
+      `access_token = ${STANDIN_CLIENT.accessToken}`,
+      `client_token = ${STANDIN_CLIENT.clientToken}`,
+      '',
+      '[incomplete]',
+      `host = ${akamai.host}`,
+      `client_token = ${STANDIN_CLIENT.clientToken}`,
+      '',
+    ].join('\n'),
+  );
+  return { akamai, edgercPath };
+}
