@@ -39,4 +39,14 @@ export class EstatsError extends CollectorError {
     this.reason = details.reason;
     this.status = details.status;
   }
+
+  /** This error with a note added to its message: a new error (errors are built complete). */
+  withNote(note: string): EstatsError {
+    return new EstatsError(`${this.message}${note}`, {
+      reason: this.reason,
+      status: this.status,
+      cause: this.cause,
+      hint: this.hint,
+    });
+  }
 }

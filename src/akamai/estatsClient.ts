@@ -1,9 +1,10 @@
-import { type BackoffPolicy, backoffDelayMs, parseRetryAfterMs } from '../shared/backoff';
+import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import type { Deadline } from '../shared/deadline';
 import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
+import { retryWithinDeadline } from '../shared/retry';
 import { describeIssues } from '../shared/validation';
 import type { EdgeGridSigner } from './edgegrid';
-import { EstatsError } from './errors';
+import { EstatsError, type FailureReason } from './errors';
 import { type EstatsResponse, estatsResponseSchema } from './estatsSchema';
 import { classifyErrorAnswer } from './problems';
 import { describeTarget, type EstatsTarget, estatsRequestBody } from './targets';
@@ -55,73 +56,84 @@ export async function fetchEstats(
     : {};
   const started = performance.now();
 
-  for (let attempt = 1; ; attempt++) {
-    const timeoutMs = Math.min(options.requestTimeoutMs, request.deadline.remainingMs());
-    if (timeoutMs < 1_000) {
-      throw new EstatsError(
-        `eStats for ${label}: no time left in this invocation for the request`,
-        {
-          reason: 'deadline',
-          hint: 'raise the function timeout or configure fewer targets per schedule',
-        },
-      );
-    }
-    // Sign every attempt anew: the signature carries a timestamp and a single-use nonce.
-    const signed = request.signer.signJsonPost(ESTATS_PATH, body, query);
-    let failure: EstatsError;
-    let retryAfterMs: number | undefined;
-    try {
-      const answer = await httpRequest({
-        method: 'POST',
-        url: signed.url,
-        headers: signed.headers,
-        body,
-        timeoutMs,
-        maxResponseBytes: options.maxResponseBytes,
-      });
-      if (answer.status === 200) {
+  const { value: answer, attempts } = await retryWithinDeadline<
+    { response: EstatsResponse; rateLimitRemaining: number | undefined },
+    EstatsError
+  >({
+    policy: options.retry,
+    deadline: request.deadline,
+    attemptTimeoutMs: options.requestTimeoutMs,
+    // eStats answers in a few seconds at best: less than this left is not worth a request.
+    minAttemptMs: 1_000,
+    ...(options.random ? { random: options.random } : {}),
+    noTimeLeft: () =>
+      new EstatsError(`eStats for ${label}: no time left in this invocation for the request`, {
+        reason: 'deadline',
+        hint: 'raise the function timeout or configure fewer targets per schedule',
+      }),
+    withNote: (error, note) => error.withNote(note),
+    attempt: async (_attempt, timeoutMs) => {
+      // Sign every attempt anew: the signature carries a timestamp and a single-use nonce.
+      const signed = request.signer.signJsonPost(ESTATS_PATH, body, query);
+      let answer: Awaited<ReturnType<typeof httpRequest>>;
+      try {
+        answer = await httpRequest({
+          method: 'POST',
+          url: signed.url,
+          headers: signed.headers,
+          body,
+          timeoutMs,
+          maxResponseBytes: options.maxResponseBytes,
+        });
+      } catch (error) {
+        if (!(error instanceof HttpTransportError)) throw error;
         return {
-          response: parseAnswer(answer.body, label),
-          attempts: attempt,
-          durationSeconds: (performance.now() - started) / 1000,
-          rateLimitRemaining: toInteger(headerValue(answer.headers, 'x-ratelimit-remaining')),
+          ok: false,
+          retryable: RETRYABLE_REASONS.has(error.code),
+          error: new EstatsError(`eStats for ${label}: ${error.message}`, {
+            reason: error.code,
+            cause: error,
+            hint:
+              error.code === 'too_large'
+                ? 'the answer is far larger than any real eStats answer; is the host right?'
+                : 'check network access to the EdgeGrid host (VPC egress, proxy, DNS)',
+          }),
         };
       }
-      failure = classifyErrorAnswer(answer.status, answer.body, label);
-      retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
-    } catch (error) {
-      if (error instanceof EstatsError) throw error;
-      if (!(error instanceof HttpTransportError)) throw error;
-      failure = new EstatsError(`eStats for ${label}: ${error.message}`, {
-        reason: error.code,
-        cause: error,
-        hint:
-          error.code === 'too_large'
-            ? 'the answer is far larger than any real eStats answer; is the host right?'
-            : 'check network access to the EdgeGrid host (VPC egress, proxy, DNS)',
-      });
-    }
-
-    const retryable =
-      failure.reason === 'rate_limited' ||
-      failure.reason === 'server_error' ||
-      failure.reason === 'timeout' ||
-      failure.reason === 'network';
-    if (!retryable || attempt >= options.retry.maxAttempts) {
-      if (attempt > 1) failure.message += ` (after ${attempt} attempts)`;
-      throw failure;
-    }
-    const delayMs = Math.max(
-      retryAfterMs ?? 0,
-      backoffDelayMs(options.retry, attempt, options.random),
-    );
-    if (delayMs + 1_000 >= request.deadline.remainingMs()) {
-      failure.message += ` (not retried: waiting ${Math.ceil(delayMs / 1000)} s would pass the function's deadline)`;
-      throw failure;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  }
+      if (answer.status === 200) {
+        return {
+          ok: true,
+          value: {
+            response: parseAnswer(answer.body, label),
+            rateLimitRemaining: toInteger(headerValue(answer.headers, 'x-ratelimit-remaining')),
+          },
+        };
+      }
+      const failure = classifyErrorAnswer(answer.status, answer.body, label);
+      const retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
+      return {
+        ok: false,
+        error: failure,
+        retryable: RETRYABLE_REASONS.has(failure.reason),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+    },
+  });
+  return {
+    response: answer.response,
+    attempts,
+    durationSeconds: (performance.now() - started) / 1000,
+    rateLimitRemaining: answer.rateLimitRemaining,
+  };
 }
+
+/** Failures that a later attempt may not meet: throttling, Akamai's 5xx, the network. */
+const RETRYABLE_REASONS: ReadonlySet<FailureReason> = new Set([
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'network',
+]);
 
 function parseAnswer(body: string, label: string): EstatsResponse {
   let json: unknown;

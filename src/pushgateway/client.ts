@@ -1,8 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { type BackoffPolicy, backoffDelayMs, parseRetryAfterMs } from '../shared/backoff';
+import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import { type Deadline, NO_DEADLINE } from '../shared/deadline';
 import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
+import { retryWithinDeadline } from '../shared/retry';
 import { PushError } from './errors';
 import { describeGroup, type GroupingKey, groupingPath } from './grouping';
 
@@ -152,71 +153,75 @@ export class PushgatewayClient {
       }
     }
 
-    const { retry } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      const timeoutMs = Math.min(this.options.requestTimeoutMs, deadline.remainingMs());
-      if (timeoutMs <= 0) {
-        throw new PushError(`${method} ${group}: no time left in this invocation`, {
+    const { value: response, attempts } = await retryWithinDeadline<
+      { status: number; body: string },
+      PushError
+    >({
+      policy: this.options.retry,
+      deadline,
+      attemptTimeoutMs: this.options.requestTimeoutMs,
+      // A push answers in milliseconds; less than this left is not worth starting one.
+      minAttemptMs: 50,
+      random: this.options.random,
+      noTimeLeft: () =>
+        new PushError(`${method} ${group}: no time left in this invocation`, {
           group,
           retryable: true,
           hint: 'raise the function timeout, or push fewer groups per run',
-        });
-      }
-      let failure: PushError;
-      let retryAfterMs: number | undefined;
-      try {
-        const response = await httpRequest({
-          method,
-          url,
-          headers,
-          body,
-          timeoutMs,
-          // A group list can be large; a push answer is a line of text at most.
-          maxResponseBytes: method === 'GET' ? 256 * 1024 * 1024 : 64 * 1024,
-        });
-        if (response.status >= 200 && response.status < 300) {
+        }),
+      withNote: (error, note) => error.withNote(note),
+      deadlineNote: (_delayMs, attempt) =>
+        `gave up after ${attempt} attempts: not enough time left to retry`,
+      attempt: async (_attempt, timeoutMs) => {
+        let answer: Awaited<ReturnType<typeof httpRequest>>;
+        try {
+          answer = await httpRequest({
+            method,
+            url,
+            headers,
+            body,
+            timeoutMs,
+            // A group list can be large; a push answer is a line of text at most.
+            maxResponseBytes: method === 'GET' ? 256 * 1024 * 1024 : 64 * 1024,
+          });
+        } catch (error) {
+          if (!(error instanceof HttpTransportError)) throw error;
           return {
-            result: {
-              group,
-              attempts: attempt,
-              bytesSent: body === undefined ? 0 : Buffer.byteLength(body),
-            },
-            body: response.body,
+            ok: false,
+            retryable: true,
+            error: new PushError(
+              `${method} ${group} to ${this.options.url.origin}: ${error.message}`,
+              {
+                group,
+                retryable: true,
+                cause: error,
+                hint:
+                  error.code === 'timeout'
+                    ? 'the Pushgateway is slow or unreachable; check its load and the network path'
+                    : 'check that the Pushgateway is running and PUSHGATEWAY_URL is right',
+              },
+            ),
           };
         }
-        failure = this.statusError(method, group, response.status, response.body);
-        retryAfterMs = parseRetryAfterMs(headerValue(response.headers, 'retry-after'));
-      } catch (error) {
-        if (!(error instanceof HttpTransportError)) throw error;
-        failure = new PushError(
-          `${method} ${group} to ${this.options.url.origin}: ${error.message}`,
-          {
-            group,
-            retryable: true,
-            cause: error,
-            hint:
-              error.code === 'timeout'
-                ? 'the Pushgateway is slow or unreachable; check its load and the network path'
-                : 'check that the Pushgateway is running and PUSHGATEWAY_URL is right',
-          },
-        );
-      }
-
-      if (!failure.retryable || attempt >= retry.maxAttempts) {
-        if (attempt > 1) failure.message += ` (after ${attempt} attempts)`;
-        throw failure;
-      }
-      const delayMs = Math.max(
-        retryAfterMs ?? 0,
-        backoffDelayMs(retry, attempt, this.options.random),
-      );
-      // Leave room for the next attempt itself: a retry that cannot finish is pointless.
-      if (delayMs + 50 >= deadline.remainingMs()) {
-        failure.message += ` (gave up after ${attempt} attempts: not enough time left to retry)`;
-        throw failure;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
+        if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer };
+        const failure = this.statusError(method, group, answer.status, answer.body);
+        const retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
+        return {
+          ok: false,
+          error: failure,
+          retryable: failure.retryable,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        };
+      },
+    });
+    return {
+      result: {
+        group,
+        attempts,
+        bytesSent: body === undefined ? 0 : Buffer.byteLength(body),
+      },
+      body: response.body,
+    };
   }
 
   private statusError(method: string, group: string, status: number, body: string): PushError {

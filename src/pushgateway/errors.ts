@@ -16,4 +16,15 @@ export class PushError extends CollectorError {
     this.status = details.status;
     this.retryable = details.retryable;
   }
+
+  /** This error with a note added to its message: a new error (errors are built complete). */
+  withNote(note: string): PushError {
+    return new PushError(`${this.message}${note}`, {
+      group: this.group,
+      status: this.status,
+      retryable: this.retryable,
+      cause: this.cause,
+      hint: this.hint,
+    });
+  }
 }
