@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
 import type { AlertingConfig } from '../../src/alerting/config';
+import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 import { freePort, isPortFree } from './ports';
 import {
   launchAlertmanager,
@@ -108,12 +109,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const prometheusPort = await choosePort(options.ports.prometheus, 'Prometheus', options.log);
     writeFileSync(
       join(promDir, 'prometheus.yml'),
-      prometheusConfig({
-        pushgateway: pushgateway.url,
-        alertmanager: alertmanager.url,
-        prometheusPort,
+      renderPrometheusConfig({
+        header: 'The npm start stack (dev/local/stack.ts).',
         scrapeInterval: options.scrapeInterval,
         evaluationInterval: options.evaluationInterval,
+        ruleFiles: ['rules.yml'],
+        alertmanager: new URL(alertmanager.url).host,
+        pushgateways: [new URL(pushgateway.url).host],
+        self: `127.0.0.1:${prometheusPort}`,
         pushgatewayJob: alerting.collectors.pushgatewayScrapeJob,
       }),
     );
@@ -137,37 +140,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 function writeSecret(path: string, value: string): void {
   writeFileSync(path, value, { mode: 0o600 });
   chmodSync(path, 0o600);
-}
-
-export function prometheusConfig(c: {
-  pushgateway: string;
-  alertmanager: string;
-  prometheusPort: number;
-  scrapeInterval: string;
-  evaluationInterval: string;
-  pushgatewayJob: string;
-}): string {
-  return [
-    'global:',
-    `  scrape_interval: ${c.scrapeInterval}`,
-    `  evaluation_interval: ${c.evaluationInterval}`,
-    'rule_files:',
-    '  - rules.yml',
-    'alerting:',
-    '  alertmanagers:',
-    '    - static_configs:',
-    `        - targets: ['${new URL(c.alertmanager).host}']`,
-    'scrape_configs:',
-    `  - job_name: ${c.pushgatewayJob}`,
-    '    # Keep the job/instance/grouping labels the collectors pushed.',
-    '    honor_labels: true',
-    '    static_configs:',
-    `      - targets: ['${new URL(c.pushgateway).host}']`,
-    '  - job_name: prometheus',
-    '    static_configs:',
-    `      - targets: ['127.0.0.1:${c.prometheusPort}']`,
-    '',
-  ].join('\n');
 }
 
 async function choosePort(

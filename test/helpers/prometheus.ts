@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchPrometheus, type RunningBinary } from '../../dev/launchers';
+import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -21,17 +22,11 @@ export class RealPrometheus {
     const configFile = join(dir, 'prometheus.yml');
     writeFileSync(
       configFile,
-      [
-        'global:',
-        `  scrape_interval: ${scrapeInterval}`,
-        `  evaluation_interval: ${scrapeInterval}`,
-        'scrape_configs:',
-        '  - job_name: pushgateway',
-        '    honor_labels: true',
-        '    static_configs:',
-        `      - targets: ['${new URL(pushgatewayUrl).host}']`,
-        '',
-      ].join('\n'),
+      renderPrometheusConfig({
+        header: 'A test Prometheus (test/helpers/prometheus.ts).',
+        scrapeInterval,
+        pushgateways: [new URL(pushgatewayUrl).host],
+      }),
     );
     return new RealPrometheus(await launchPrometheus({ configFile, tsdbPath: join(dir, 'data') }));
   }

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
+import { SHIPPED_PROMETHEUS_CONFIGS } from '../../src/alerting/prometheusConfig';
 import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
@@ -111,6 +113,19 @@ describe('deployment configuration', () => {
     );
     const local = serverlessPrint('local') as unknown as Config;
     expect(local.functions.estats?.environment?.AKAMAI_SECRET_ID).toBeUndefined();
+  });
+
+  it('ships the Prometheus configurations its one source renders (npm run prometheus:config)', () => {
+    for (const [path, text] of Object.entries(SHIPPED_PROMETHEUS_CONFIGS)) {
+      expect([path, readFileSync(join(root, path), 'utf8')]).toEqual([path, text]);
+    }
+    // The compose copy names rule files that exist only in the container: syntax check only.
+    const compose = spawnSync(
+      'promtool',
+      ['check', 'config', '--syntax-only', join(root, 'infra/compose/prometheus.yml')],
+      { encoding: 'utf8' },
+    );
+    expect(`${compose.stdout}${compose.stderr}`).toContain('SUCCESS');
   });
 
   it('ships a Prometheus config that promtool accepts', () => {

@@ -1,0 +1,13 @@
+/**
+ * `npm run prometheus:config`: write the committed Prometheus configurations
+ * (infra/prometheus/prometheus.yml, infra/compose/prometheus.yml) from their one source,
+ * src/alerting/prometheusConfig.ts. A test fails when the committed files differ.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHIPPED_PROMETHEUS_CONFIGS } from '../src/alerting/prometheusConfig';
+
+for (const [path, text] of Object.entries(SHIPPED_PROMETHEUS_CONFIGS)) {
+  writeFileSync(join(__dirname, '..', path), text);
+  process.stdout.write(`wrote ${path}\n`);
+}

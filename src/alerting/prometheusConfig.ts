@@ -1,0 +1,74 @@
+import { stringify } from 'yaml';
+import { DEFAULT_ALERTING_CONFIG } from './config';
+
+/**
+ * The one source of every Prometheus configuration the project writes: the shipped example
+ * (infra/prometheus/prometheus.yml), the compose file's (infra/compose/prometheus.yml), the
+ * `npm start` stack's and the tests'. What they must agree on is said once, here: the
+ * Pushgateway is scraped with `honor_labels: true`, under the scrape job the alert rules name.
+ */
+export interface PrometheusConfigOptions {
+  /** A comment for the top of the file. */
+  header: string;
+  scrapeInterval: string;
+  evaluationInterval?: string;
+  /** `host:port` of the Pushgateway(s). */
+  pushgateways: string[];
+  /** `host:port` of Alertmanager, when alerts are sent. */
+  alertmanager?: string;
+  ruleFiles?: string[];
+  /** `host:port` of Prometheus itself, to scrape its own metrics. */
+  self?: string;
+  /** The Pushgateway's scrape job: the alert rules' `up{job=…}` names it. */
+  pushgatewayJob?: string;
+}
+
+const HONOR_LABELS_NOTE =
+  'honor_labels: true keeps the job and grouping labels (cp_code, url, device, …) the collectors\npushed; without it they become exported_job etc., and dashboards and alerts group wrongly.';
+
+export function renderPrometheusConfig(options: PrometheusConfigOptions): string {
+  const config = {
+    global: {
+      scrape_interval: options.scrapeInterval,
+      evaluation_interval: options.evaluationInterval ?? options.scrapeInterval,
+    },
+    ...(options.ruleFiles ? { rule_files: options.ruleFiles } : {}),
+    ...(options.alertmanager
+      ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] } }
+      : {}),
+    scrape_configs: [
+      {
+        job_name: options.pushgatewayJob ?? DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
+        honor_labels: true,
+        static_configs: [{ targets: options.pushgateways }],
+      },
+      ...(options.self
+        ? [{ job_name: 'prometheus', static_configs: [{ targets: [options.self] }] }]
+        : []),
+    ],
+  };
+  const header = `${options.header}\n${HONOR_LABELS_NOTE}`
+    .split('\n')
+    .map((line) => `# ${line}`.trimEnd())
+    .join('\n');
+  return `${header}\n${stringify(config)}`;
+}
+
+/** The committed configurations, by path from the repository root (drift-checked in CI). */
+export const SHIPPED_PROMETHEUS_CONFIGS: Record<string, string> = {
+  'infra/prometheus/prometheus.yml': renderPrometheusConfig({
+    header:
+      'Prometheus scrape configuration for the Pushgateway this collector pushes to.\nRendered by `npm run prometheus:config` from src/alerting/prometheusConfig.ts; do not edit.',
+    scrapeInterval: '30s',
+    pushgateways: ['127.0.0.1:9091'],
+  }),
+  'infra/compose/prometheus.yml': renderPrometheusConfig({
+    header:
+      'Prometheus configuration for infra/docker-compose.yml (service names as hosts).\nRendered by `npm run prometheus:config` from src/alerting/prometheusConfig.ts; do not edit.',
+    scrapeInterval: '15s',
+    ruleFiles: ['/etc/prometheus/rules.yml'],
+    alertmanager: 'alertmanager:9093',
+    pushgateways: ['pushgateway:9091'],
+    self: 'localhost:9090',
+  }),
+};
