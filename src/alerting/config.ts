@@ -33,7 +33,7 @@ export interface AlertingConfig {
     targetFailing: { for: string; severity: Severity };
   };
   collectors: {
-    /** Schedule interval of each collector job, in seconds. */
+    /** Schedule interval of each collector job, in seconds (config/local.yml's; a test ties them). */
     intervals: Record<string, number>;
     /** Alert when a group was not pushed for this many intervals. */
     staleAfterIntervals: number;
