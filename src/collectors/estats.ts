@@ -12,7 +12,12 @@ import { JOB } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
-import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
+import {
+  CollectorError,
+  DeadlineExceededError,
+  describeError,
+  RunReportedError,
+} from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { pushRunHealth } from './health';
 
@@ -262,7 +267,7 @@ function toEstatsError(error: unknown): EstatsError {
 }
 
 /** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
-export class EstatsRunError extends CollectorError {
+export class EstatsRunError extends RunReportedError {
   readonly summary: EstatsRunSummary;
 
   constructor(summary: EstatsRunSummary) {

@@ -4,7 +4,7 @@ import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
-import { CollectorError, describeError } from '../shared/errors';
+import { CollectorError, describeError, RunReportedError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics, deviceGroupingKey } from '../synthetic/metrics';
@@ -181,7 +181,7 @@ async function deleteRemovedDevices(
   return removed;
 }
 
-export class SyntheticRunError extends CollectorError {
+export class SyntheticRunError extends RunReportedError {
   readonly summary: SyntheticRunSummary;
 
   constructor(summary: SyntheticRunSummary) {

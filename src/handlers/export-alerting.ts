@@ -4,64 +4,63 @@ import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { buildAlertingFiles } from '../alerting';
 import { exportToS3, type ExportResult } from '../alerting/export';
 import { sha256 } from '../alerting/render';
-import { readEnum, readOptionalString, readString } from '../config/env';
+import { type Env, readOptionalString, readString } from '../config/env';
 import { ConfigurationError, describeError } from '../shared/errors';
 import { httpRequest } from '../shared/http';
-import { createLogger, type LogLevel } from '../shared/logger';
+import { lambdaHandler } from './lambdaHandler';
 
 /**
  * Companion function: render the alert rules, the Alertmanager config and its templates from
  * the typed definitions, validate them, and write them to S3 (only what changed). Runs on a
  * schedule and, as a CloudFormation custom resource, on every deploy.
  */
-export async function handler(event: unknown, context: Context): Promise<ExportResult> {
-  const env = process.env;
-  const logger = createLogger({
-    level: readEnum<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
-    fields: { function: 'exportAlerting', requestId: context.awsRequestId },
-  });
-  const customResource = isCustomResourceEvent(event) ? event : undefined;
-  try {
-    if (customResource?.RequestType === 'Delete') {
-      // Leave the exported files in place: Prometheus may still read them.
-      await answerCloudFormation(customResource, 'SUCCESS', 'nothing to do on delete', context);
-      return { written: [], unchanged: [], hashes: {} };
+export const handler = lambdaHandler(
+  'exportAlerting',
+  'alerting export',
+  async (event, { env, logger, context }): Promise<ExportResult> => {
+    const customResource = isCustomResourceEvent(event) ? event : undefined;
+    try {
+      if (customResource?.RequestType === 'Delete') {
+        // Leave the exported files in place: Prometheus may still read them.
+        await answerCloudFormation(customResource, 'SUCCESS', 'nothing to do on delete', context);
+        return { written: [], unchanged: [], hashes: {} };
+      }
+      const { files } = buildAlertingFiles(undefined, {
+        templatesDir: readString(env, 'ALERTING_TEMPLATES_DIR', '/etc/alertmanager/templates'),
+      });
+      const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
+      const result = outDir
+        ? writeToDirectory(files, outDir)
+        : await exportToS3(files, s3Target(env));
+      logger.info('alerting exported', {
+        destination: outDir ?? `s3://${env.ALERTING_BUCKET}/${env.ALERTING_PREFIX ?? 'alerting/'}`,
+        written: result.written,
+        unchanged: result.unchanged,
+        bundleSha256: sha256(JSON.stringify(result.hashes)),
+      });
+      if (customResource)
+        await answerCloudFormation(
+          customResource,
+          'SUCCESS',
+          `written: ${result.written.join(', ') || 'none'}`,
+          context,
+        );
+      return result;
+    } catch (error) {
+      // CloudFormation waits for an answer on every outcome (or hangs the deploy for an hour).
+      if (customResource)
+        await answerCloudFormation(
+          customResource,
+          'FAILED',
+          describeError(error).slice(0, 500),
+          context,
+        );
+      throw error;
     }
-    const { files } = buildAlertingFiles(undefined, {
-      templatesDir: readString(env, 'ALERTING_TEMPLATES_DIR', '/etc/alertmanager/templates'),
-    });
-    const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
-    const result = outDir
-      ? writeToDirectory(files, outDir)
-      : await exportToS3(files, s3Target(env));
-    logger.info('alerting exported', {
-      destination: outDir ?? `s3://${env.ALERTING_BUCKET}/${env.ALERTING_PREFIX ?? 'alerting/'}`,
-      written: result.written,
-      unchanged: result.unchanged,
-      bundleSha256: sha256(JSON.stringify(result.hashes)),
-    });
-    if (customResource)
-      await answerCloudFormation(
-        customResource,
-        'SUCCESS',
-        `written: ${result.written.join(', ') || 'none'}`,
-        context,
-      );
-    return result;
-  } catch (error) {
-    logger.error('alerting export failed', { error: describeError(error) });
-    if (customResource)
-      await answerCloudFormation(
-        customResource,
-        'FAILED',
-        describeError(error).slice(0, 500),
-        context,
-      );
-    throw error;
-  }
-}
+  },
+);
 
-function s3Target(env: NodeJS.ProcessEnv): { bucket: string; prefix: string } {
+function s3Target(env: Env): { bucket: string; prefix: string } {
   const bucket = readOptionalString(env, 'ALERTING_BUCKET');
   if (!bucket) {
     throw new ConfigurationError('ALERTING_BUCKET is not set', {

@@ -29,6 +29,17 @@ export class DeadlineExceededError extends CollectorError {
   }
 }
 
+/**
+ * A run that failed in part and has already said so in its summary log line (which targets or
+ * groups, and why): the handler rethrows it without logging it again.
+ */
+export class RunReportedError extends CollectorError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options);
+    this.name = 'RunReportedError';
+  }
+}
+
 /** Describe any thrown value in one line, for logs and aggregated errors. */
 export function describeError(error: unknown): string {
   if (error instanceof CollectorError && error.hint) return `${error.message} (${error.hint})`;

@@ -1,7 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
-import { pushgatewayFromEnv } from '../../../src/config/pushgateway';
+import { pushgatewaySettingsFromEnv } from '../../../src/config/pushgateway';
+import { connectPushgateway } from '../../../src/pushgateway/connect';
 import { NO_DEADLINE } from '../../../src/shared/deadline';
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -12,7 +13,7 @@ beforeEach(() => {
 
 /** The auth the client would send, read back through its private options. */
 async function authOf(env: Record<string, string>) {
-  const client = await pushgatewayFromEnv(env, NO_DEADLINE);
+  const client = await connectPushgateway(pushgatewaySettingsFromEnv(env), NO_DEADLINE);
   return (client as unknown as { options: { auth: unknown } }).options.auth;
 }
 
@@ -53,7 +54,16 @@ describe('Pushgateway settings from the environment', () => {
     ],
     [{ PUSHGATEWAY_URL: 'http://u:p@x' }, 'PUSHGATEWAY_URL must not hold credentials'],
     [{ PUSHGATEWAY_TIMEOUT_MS: 'soon' }, 'PUSHGATEWAY_TIMEOUT_MS="soon" must be an integer'],
-  ])('refuses %j, naming the variable', async (env, message) => {
-    await expect(pushgatewayFromEnv(env, NO_DEADLINE)).rejects.toThrow(message);
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => pushgatewaySettingsFromEnv(env)).toThrow(message);
+  });
+
+  it('reads no secret while reading the settings (that is for connectPushgateway)', () => {
+    expect(pushgatewaySettingsFromEnv({ PUSHGATEWAY_AUTH_SECRET_ID: 'pgw' }).auth).toEqual({
+      kind: 'secret',
+      secretId: 'pgw',
+      cacheTtlMs: 300_000,
+    });
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 });

@@ -1,0 +1,49 @@
+import type { Context } from 'aws-lambda';
+import { type Env, readEnum, readInteger } from '../config/env';
+import {
+  type Deadline,
+  DEFAULT_SAFETY_MARGIN_MS,
+  deadlineFromLambdaContext,
+} from '../shared/deadline';
+import { describeError, RunReportedError } from '../shared/errors';
+import { createLogger, type Logger, type LogLevel } from '../shared/logger';
+
+/** What every function's body gets: its configuration, logger and time budget. */
+export interface Invocation {
+  env: Env;
+  logger: Logger;
+  /** The function's remaining time minus DEADLINE_SAFETY_MARGIN_MS. */
+  deadline: Deadline;
+  context: Context;
+}
+
+/**
+ * The one prologue and epilogue of every function: a JSON logger carrying the function's name
+ * and request id (LOG_LEVEL), the invocation's deadline (DEADLINE_SAFETY_MARGIN_MS), and one
+ * error line, `<what> failed`, for a failure the body has not reported in its own summary.
+ * The error is rethrown, so Lambda's retries and the on-failure destination see it.
+ */
+export function lambdaHandler<R>(
+  name: string,
+  what: string,
+  body: (event: unknown, invocation: Invocation) => Promise<R>,
+): (event: unknown, context: Context) => Promise<R> {
+  return async (event, context) => {
+    const env = process.env;
+    const logger = createLogger({
+      level: readEnum<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+      fields: { function: name, requestId: context.awsRequestId },
+    });
+    try {
+      const deadline = deadlineFromLambdaContext(
+        context,
+        readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 }),
+      );
+      return await body(event, { env, logger, deadline, context });
+    } catch (error) {
+      if (!(error instanceof RunReportedError))
+        logger.error(`${what} failed`, { error: describeError(error) });
+      throw error;
+    }
+  };
+}
