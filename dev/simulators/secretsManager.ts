@@ -22,6 +22,8 @@ export interface SecretsManagerStandin {
   keys: Map<string, string>;
   /** Answer the next `count` calls with ThrottlingException. */
   throttleNext(count: number): void;
+  /** Never answer the next `count` calls (a network path that swallows requests). */
+  stallNext(count: number): void;
   /** Answer the next call with this error instead (e.g. AccessDeniedException, 400). */
   failNext(type: string, status: number, message: string): void;
   stop(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
   const secrets = new Map<string, string>();
   const calls: SecretsManagerStandin['calls'] = [];
   let throttle = 0;
+  let stall = 0;
   let scripted: { type: string; status: number; message: string } | undefined;
   const keys = new Map([[STANDIN_AWS.accessKeyId, STANDIN_AWS.secretAccessKey]]);
   const signerFor = (accessKeyId: string, secretAccessKey: string) =>
@@ -135,6 +138,11 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
         scripted = undefined;
         return fail(status, type, message, secretId);
       }
+      if (stall > 0) {
+        stall--;
+        calls.push({ secretId, status: 0, accessKeyId });
+        return; // no answer at all
+      }
       if (throttle > 0) {
         throttle--;
         return fail(400, 'ThrottlingException', 'Rate exceeded', secretId);
@@ -172,6 +180,9 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
     secrets,
     calls,
     keys,
+    stallNext: (count) => {
+      stall = count;
+    },
     throttleNext: (count) => {
       throttle = count;
     },

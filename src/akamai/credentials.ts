@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { getJsonSecret, invalidateSecret, SecretError } from '../aws/secrets';
+import { SecretError } from '../aws/errors';
+import { getJsonSecret, invalidateSecret } from '../aws/secrets';
 import type { Deadline } from '../shared/deadline';
 import { redact } from '../shared/logger';
 import {

@@ -1,6 +1,7 @@
+import { HttpTransportError } from '../shared/errors';
 import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import type { Deadline } from '../shared/deadline';
-import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
+import { headerValue, httpRequest } from '../shared/http';
 import { retryWithinDeadline } from '../shared/retry';
 import { describeIssues } from '../shared/validation';
 import type { EdgeGridSigner } from './edgegrid';

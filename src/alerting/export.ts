@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CollectorError } from '../shared/errors';
 import { sha256 } from './render';
+import { ExportError } from './errors';
 
 /** Object metadata holding the content hash: unchanged files are not rewritten. */
 export const HASH_METADATA_KEY = 'content-sha256';
@@ -15,13 +15,6 @@ export interface ExportResult {
   written: string[];
   unchanged: string[];
   hashes: Record<string, string>;
-}
-
-export class ExportError extends CollectorError {
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(message, options);
-    this.name = 'ExportError';
-  }
 }
 
 let client: S3Client | undefined;

@@ -1,15 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError } from '../shared/errors';
+import { SecretError, SecretReadTimeoutError } from './errors';
 import { redact } from '../shared/logger';
-
-/** A secret that could not be read or is not what we expect. Never retried by the collector. */
-export class SecretError extends CollectorError {
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(message, options);
-    this.name = 'SecretError';
-  }
-}
 
 /** One GetSecretValue call (the SDK's own retries included) never takes longer than this. */
 const SECRET_READ_TIMEOUT_MS = 10_000;
@@ -80,7 +73,7 @@ export async function getJsonSecret(
 
 async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {
   const budgetMs = Math.min(SECRET_READ_TIMEOUT_MS, deadline.remainingMs());
-  if (budgetMs <= 0) throw new SecretReadTimeout(0);
+  if (budgetMs <= 0) throw new SecretReadTimeoutError(0);
   // Loaded at the first read, not with the bundle: only functions with a secret configured pay
   // for the SDK. A plain require: a dynamic import() stays an ESM import in our CommonJS output
   // and costs more at a cold start.
@@ -95,7 +88,7 @@ async function readSecretString(secretId: string, deadline: Deadline): Promise<s
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new SecretReadTimeout(budgetMs));
+      reject(new SecretReadTimeoutError(budgetMs));
     }, budgetMs);
   });
   try {
@@ -108,15 +101,6 @@ async function readSecretString(secretId: string, deadline: Deadline): Promise<s
     return answer.SecretString;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-class SecretReadTimeout extends CollectorError {
-  constructor(budgetMs: number) {
-    super(`no answer within ${budgetMs} ms (the time this invocation had left for it)`, {
-      hint: 'check network access to Secrets Manager (VPC endpoint or NAT); raise the function timeout if it is short',
-    });
-    this.name = 'SecretReadTimeout';
   }
 }
 
@@ -139,7 +123,7 @@ interface SdkErrorMetadata {
 
 function awsErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error instanceof SecretReadTimeout) return error.message;
+  if (error instanceof SecretReadTimeoutError) return error.message;
   const metadata = (error as SdkErrorMetadata).$metadata;
   const details = [
     metadata?.requestId ? `request id ${metadata.requestId}` : '',

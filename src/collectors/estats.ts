@@ -12,12 +12,8 @@ import { JOB } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
-import {
-  CollectorError,
-  DeadlineExceededError,
-  describeError,
-  RunReportedError,
-} from '../shared/errors';
+import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
+import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
 import { pushRunHealth } from './health';
 
@@ -28,24 +24,6 @@ export interface EstatsCollectorDeps {
   /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
   minRequestIntervalMs: number;
   logger: Logger;
-}
-
-export interface TargetFailure {
-  target: string;
-  group: string;
-  reason: FailureReason;
-  message: string;
-}
-
-export interface EstatsRunSummary {
-  schedule: string;
-  targets: number;
-  ok: number;
-  failed: TargetFailure[];
-  seriesPushed: number;
-  durationSeconds: number;
-  /** Set when the collector's own health group could not be pushed. */
-  healthPushError?: string;
 }
 
 const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
@@ -264,23 +242,4 @@ function toEstatsError(error: unknown): EstatsError {
   if (error instanceof CollectorError)
     return new EstatsError(describeError(error), { reason: 'credentials', cause: error });
   return new EstatsError(describeError(error), { reason: 'internal', cause: error });
-}
-
-/** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
-export class EstatsRunError extends RunReportedError {
-  readonly summary: EstatsRunSummary;
-
-  constructor(summary: EstatsRunSummary) {
-    const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
-    if (summary.healthPushError)
-      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
-    super(
-      `eStats run "${summary.schedule}": ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
-      {
-        hint: 'the other targets were pushed; see the log lines of each failed target',
-      },
-    );
-    this.name = 'EstatsRunError';
-    this.summary = summary;
-  }
 }

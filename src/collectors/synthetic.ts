@@ -4,7 +4,8 @@ import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
-import { CollectorError, describeError, RunReportedError } from '../shared/errors';
+import { CollectorError, describeError } from '../shared/errors';
+import type { SyntheticRunSummary } from './summaries';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics, deviceGroupingKey } from '../synthetic/metrics';
@@ -14,19 +15,6 @@ import { pushRunHealth } from './health';
 export interface SyntheticCollectorDeps {
   pushgateway: PushgatewayClient;
   logger: Logger;
-}
-
-export interface SyntheticRunSummary {
-  fleet: string;
-  tickTime: string;
-  devices: number;
-  ports: number;
-  seriesPushed: number;
-  failedDevices: Array<{ device: string; message: string }>;
-  removedDevices: string[];
-  removalError?: string;
-  healthPushError?: string;
-  durationSeconds: number;
 }
 
 /**
@@ -179,23 +167,4 @@ async function deleteRemovedDevices(
       `could not delete ${failures.length} removed device group(s): ${failures.join('; ')}`,
     );
   return removed;
-}
-
-export class SyntheticRunError extends RunReportedError {
-  readonly summary: SyntheticRunSummary;
-
-  constructor(summary: SyntheticRunSummary) {
-    const problems = summary.failedDevices.map((f) => `${f.device}: ${f.message}`);
-    if (summary.removalError) problems.push(`removed devices not deleted: ${summary.removalError}`);
-    if (summary.healthPushError)
-      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
-    super(
-      `synthetic run of fleet "${summary.fleet}" at ${summary.tickTime}: ${problems.join('; ')}`,
-      {
-        hint: 'each device group is pushed whole or not at all; a retry of the same tick pushes identical values',
-      },
-    );
-    this.name = 'SyntheticRunError';
-    this.summary = summary;
-  }
 }

@@ -1,4 +1,6 @@
-import { collectEstats, EstatsRunError, type EstatsRunSummary } from '../collectors/estats';
+import { EstatsRunError } from '../collectors/errors';
+import { collectEstats } from '../collectors/estats';
+import type { EstatsRunSummary } from '../collectors/summaries';
 import { estatsSettingsFromEnv, resolveEstatsSchedule } from '../config/estats';
 import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
 import { connectPushgateway } from '../pushgateway/connect';

@@ -1,8 +1,6 @@
-import {
-  collectSynthetic,
-  SyntheticRunError,
-  type SyntheticRunSummary,
-} from '../collectors/synthetic';
+import { SyntheticRunError } from '../collectors/errors';
+import type { SyntheticRunSummary } from '../collectors/summaries';
+import { collectSynthetic } from '../collectors/synthetic';
 import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
 import { resolveFleet, resolveTickSeconds } from '../config/synthetic';
 import { connectPushgateway } from '../pushgateway/connect';

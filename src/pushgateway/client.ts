@@ -1,8 +1,9 @@
+import { HttpTransportError } from '../shared/errors';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import { type Deadline, NO_DEADLINE } from '../shared/deadline';
-import { HttpTransportError, headerValue, httpRequest } from '../shared/http';
+import { headerValue, httpRequest } from '../shared/http';
 import { retryWithinDeadline } from '../shared/retry';
 import { PushError } from './errors';
 import { describeGroup, type GroupingKey, groupingPath } from './grouping';

@@ -40,6 +40,17 @@ export class RunReportedError extends CollectorError {
   }
 }
 
+/** A request that got no HTTP answer: refused, reset, timed out, or the answer was too large. */
+export class HttpTransportError extends CollectorError {
+  readonly code: 'timeout' | 'network' | 'too_large';
+
+  constructor(message: string, code: HttpTransportError['code'], options?: { cause?: unknown }) {
+    super(message, options ?? {});
+    this.name = 'HttpTransportError';
+    this.code = code;
+  }
+}
+
 /** Describe any thrown value in one line, for logs and aggregated errors. */
 export function describeError(error: unknown): string {
   if (error instanceof CollectorError && error.hint) return `${error.message} (${error.hint})`;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { HttpTransportError } from './errors';
 
 /**
  * The one place that talks HTTP. Built on node:http rather than fetch: Node 20's first fetch
@@ -20,17 +21,6 @@ export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
-}
-
-/** A request that got no HTTP answer: refused, reset, timed out, or the answer was too large. */
-export class HttpTransportError extends Error {
-  readonly code: 'timeout' | 'network' | 'too_large';
-
-  constructor(message: string, code: HttpTransportError['code'], options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HttpTransportError';
-    this.code = code;
-  }
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;

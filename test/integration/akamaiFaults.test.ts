@@ -1,4 +1,4 @@
-import { EstatsRunError } from '../../src/collectors/estats';
+import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator, TargetBehaviour } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/estatsStack';

@@ -1,5 +1,5 @@
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import { EstatsRunError } from '../../src/collectors/estats';
+import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/estatsStack';

@@ -1,4 +1,5 @@
-import { resetRemovalChecksForTests, SyntheticRunError } from '../../src/collectors/synthetic';
+import { resetRemovalChecksForTests } from '../../src/collectors/synthetic';
+import { SyntheticRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/estatsStack';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';

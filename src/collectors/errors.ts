@@ -1,0 +1,40 @@
+import { RunReportedError } from '../shared/errors';
+import type { EstatsRunSummary, SyntheticRunSummary } from './summaries';
+
+/** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
+export class EstatsRunError extends RunReportedError {
+  readonly summary: EstatsRunSummary;
+
+  constructor(summary: EstatsRunSummary) {
+    const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
+    if (summary.healthPushError)
+      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    super(
+      `eStats run "${summary.schedule}": ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
+      {
+        hint: 'the other targets were pushed; see the log lines of each failed target',
+      },
+    );
+    this.name = 'EstatsRunError';
+    this.summary = summary;
+  }
+}
+
+export class SyntheticRunError extends RunReportedError {
+  readonly summary: SyntheticRunSummary;
+
+  constructor(summary: SyntheticRunSummary) {
+    const problems = summary.failedDevices.map((f) => `${f.device}: ${f.message}`);
+    if (summary.removalError) problems.push(`removed devices not deleted: ${summary.removalError}`);
+    if (summary.healthPushError)
+      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    super(
+      `synthetic run of fleet "${summary.fleet}" at ${summary.tickTime}: ${problems.join('; ')}`,
+      {
+        hint: 'each device group is pushed whole or not at all; a retry of the same tick pushes identical values',
+      },
+    );
+    this.name = 'SyntheticRunError';
+    this.summary = summary;
+  }
+}
