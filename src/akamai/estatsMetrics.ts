@@ -2,31 +2,15 @@ import {
   DIRECTIONS,
   type Direction,
   ESTATS,
-  JOB,
-  LABEL,
   STATUS_CLASSES,
   type StatusClass,
 } from '../metrics/catalogue';
 import { PushMetrics } from '../metrics/registry';
-import type { GroupingKey } from '../pushgateway/grouping';
 import type { FailureReason } from './errors';
 import type { EdgeIpInfo, EstatsResponse, EstatsResult, StatusCodeShare } from './estatsSchema';
-import type { EstatsTarget } from './targets';
 
 /** Label values coming from Akamai are capped so one odd answer cannot bloat the series. */
 const MAX_LABEL_VALUE_LENGTH = 128;
-
-/**
- * The Pushgateway group of one target: `{job="akamai_estats", cp_code|url, [delivery],
- * [error_type]}`. URLs hold `/`, so the push client sends them base64-encoded.
- */
-export function estatsGroupingKey(target: EstatsTarget): GroupingKey {
-  const labels: Record<string, string> =
-    'cpCode' in target ? { [LABEL.cpCode]: String(target.cpCode) } : { [LABEL.url]: target.url };
-  if (target.delivery) labels[LABEL.delivery] = target.delivery;
-  if (target.errorType) labels[LABEL.errorType] = target.errorType;
-  return { job: JOB.estats, labels };
-}
 
 interface DirectionView {
   hits: number | null | undefined;

@@ -1,4 +1,4 @@
-import { assertLabelName, assertMetricName } from '../pushgateway/names';
+import { assertLabelName, assertMetricName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
 import { type AlertingRule, type RecordingRule, SEVERITIES, type Severity } from './types';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isValidLabelName, isValidMetricName } from '../pushgateway/names';
+import { isValidLabelName, isValidMetricName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
 import { isValidDuration } from './builders';
 import { analysePromql } from './promql';

@@ -2,12 +2,9 @@ import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/crede
 import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
-import {
-  buildEstatsFailureMetrics,
-  buildEstatsMetrics,
-  estatsGroupingKey,
-} from '../akamai/estatsMetrics';
-import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
+import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
+import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
+import { describeTarget, type EstatsSchedule } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
@@ -68,11 +65,12 @@ export async function collectEstats(
 
   for (const target of schedule.targets) {
     const label = describeTarget(target);
-    const group = describeGroup(estatsGroupingKey(target));
+    const key = estatsGroupingKey(target);
+    const group = describeGroup(key);
     const fail = async (error: EstatsError, recordInGroup: boolean) => {
       failed.push({ target: label, group, reason: error.reason, message: describeError(error) });
       logger.error('eStats target failed', { target: label, group, reason: error.reason, error });
-      if (recordInGroup) await recordFailure(target, error.reason, deps, deadline);
+      if (recordInGroup) await recordFailure(key, label, error.reason, deps, deadline);
     };
 
     if (credentialsError || !signer) {
@@ -166,7 +164,7 @@ export async function collectEstats(
       continue;
     }
     try {
-      await pushgateway.put(estatsGroupingKey(target), body, deadline);
+      await pushgateway.put(key, body, deadline);
     } catch (error) {
       // The Pushgateway is what failed; a failure marker would most likely fail the same way.
       const hint = error instanceof CollectorError ? error.hint : undefined;
@@ -215,20 +213,17 @@ export async function collectEstats(
 }
 
 async function recordFailure(
-  target: EstatsTarget,
+  key: GroupingKey,
+  target: string,
   reason: FailureReason,
   deps: EstatsCollectorDeps,
   deadline: Deadline,
 ): Promise<void> {
   try {
-    await deps.pushgateway.put(
-      estatsGroupingKey(target),
-      await buildEstatsFailureMetrics(reason).text(),
-      deadline,
-    );
+    await deps.pushgateway.put(key, await buildEstatsFailureMetrics(reason).text(), deadline);
   } catch (error) {
     deps.logger.error('cannot record the target failure in the Pushgateway', {
-      target: describeTarget(target),
+      target,
       error,
     });
   }

@@ -1,4 +1,5 @@
-import { COLLECTOR, LABEL } from '../metrics/catalogue';
+import { COLLECTOR } from '../metrics/catalogue';
+import { runHealthGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
 import type { PushgatewayClient } from '../pushgateway/client';
 import type { Deadline } from '../shared/deadline';
@@ -35,7 +36,7 @@ export async function pushRunHealth(
   targets.set({ state: 'ok' }, outcome.okTargets);
   targets.set({ state: 'failed' }, outcome.failedTargets);
   await pushgateway.post(
-    { job: outcome.job, labels: { [LABEL.schedule]: outcome.schedule } },
+    runHealthGroupingKey(outcome.job, outcome.schedule),
     await metrics.text(),
     deadline,
   );

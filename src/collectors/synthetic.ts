@@ -8,7 +8,8 @@ import { CollectorError, describeError } from '../shared/errors';
 import type { SyntheticRunSummary } from './summaries';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
-import { buildDeviceMetrics, deviceGroupingKey } from '../synthetic/metrics';
+import { buildDeviceMetrics } from '../synthetic/metrics';
+import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { pushRunHealth } from './health';
 
@@ -152,14 +153,13 @@ async function deleteRemovedDevices(
       (device): device is string =>
         device !== undefined && device !== '' && !configured.has(device),
     );
-  const results = await mapSettled(removed, plan.fleet.pushConcurrency, (device) =>
-    pushgateway.delete(deviceGroupingKey(plan.fleet.name, device), deadline),
+  const keys = removed.map((device) => deviceGroupingKey(plan.fleet.name, device));
+  const results = await mapSettled(keys, plan.fleet.pushConcurrency, (key) =>
+    pushgateway.delete(key, deadline),
   );
   const failures = results.flatMap((r, i) =>
     r.status === 'rejected'
-      ? [
-          `${describeGroup(deviceGroupingKey(plan.fleet.name, removed[i] ?? ''))}: ${describeError(r.reason)}`,
-        ]
+      ? [`${describeGroup(keys[i] ?? { job: '' })}: ${describeError(r.reason)}`]
       : [],
   );
   if (failures.length > 0)

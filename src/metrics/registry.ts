@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { assertLabelName, assertMetricName } from '../pushgateway/names';
+import { assertLabelName, assertMetricName } from './names';
 import type { MetricDefinition } from './catalogue';
 
 /** Label values of one series. */

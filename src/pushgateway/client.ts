@@ -6,7 +6,8 @@ import { type Deadline, NO_DEADLINE } from '../shared/deadline';
 import { headerValue, httpRequest } from '../shared/http';
 import { retryWithinDeadline } from '../shared/retry';
 import { PushError } from './errors';
-import { describeGroup, type GroupingKey, groupingPath } from './grouping';
+import type { GroupingKey } from '../metrics/groups';
+import { describeGroup, groupingPath } from './grouping';
 
 const gzipAsync = promisify(gzip);
 

@@ -1,14 +1,6 @@
+import type { GroupingKey } from '../metrics/groups';
 import { ConfigurationError } from '../shared/errors';
-import { assertLabelName } from './names';
-
-/**
- * A Pushgateway group: the job plus further grouping labels. Label order is kept as given,
- * it is the order of the URL path segments.
- */
-export interface GroupingKey {
-  job: string;
-  labels?: Readonly<Record<string, string>>;
-}
+import { assertLabelName } from '../metrics/names';
 
 /**
  * Build `/metrics/job/<job>{/<label>/<value>}` the way the Pushgateway parses it:

@@ -1,11 +1,6 @@
-import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { SYNTHETIC } from '../metrics/catalogue';
 import { PushMetrics } from '../metrics/registry';
-import type { GroupingKey } from '../pushgateway/grouping';
 import type { DeviceSample } from './model';
-
-export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
-  return { job: JOB.synthetic, labels: { [LABEL.fleet]: fleet, [LABEL.device]: device } };
-}
 
 /** One device's sample as the metric families of its group. */
 export function buildDeviceMetrics(sample: DeviceSample): PushMetrics {

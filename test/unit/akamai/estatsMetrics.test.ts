@@ -1,8 +1,5 @@
-import {
-  buildEstatsFailureMetrics,
-  buildEstatsMetrics,
-  estatsGroupingKey,
-} from '../../../src/akamai/estatsMetrics';
+import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../../../src/akamai/estatsMetrics';
+import { estatsGroupingKey } from '../../../src/metrics/groups';
 import { estatsResponseSchema } from '../../../src/akamai/estatsSchema';
 import type { PushMetrics } from '../../../src/metrics/registry';
 import sample from '../../fixtures/estats-sample.json';

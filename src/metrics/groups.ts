@@ -1,0 +1,34 @@
+import type { EstatsTarget } from '../akamai/targets';
+import { JOB, LABEL } from './catalogue';
+
+/**
+ * A group of series pushed together: the job plus further grouping labels, which every series
+ * of the group carries. Label order is kept as given: it is the order of the Pushgateway's URL
+ * path segments.
+ */
+export interface GroupingKey {
+  job: string;
+  labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The group of one eStats target: `{job="akamai_estats", cp_code|url, [delivery],
+ * [error_type]}`. URLs hold `/`, so the push client sends them base64-encoded.
+ */
+export function estatsGroupingKey(target: EstatsTarget): GroupingKey {
+  const labels: Record<string, string> =
+    'cpCode' in target ? { [LABEL.cpCode]: String(target.cpCode) } : { [LABEL.url]: target.url };
+  if (target.delivery) labels[LABEL.delivery] = target.delivery;
+  if (target.errorType) labels[LABEL.errorType] = target.errorType;
+  return { job: JOB.estats, labels };
+}
+
+/** The group of one simulated device: `{job="synthetic_telemetry", fleet, device}`. */
+export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
+  return { job: JOB.synthetic, labels: { [LABEL.fleet]: fleet, [LABEL.device]: device } };
+}
+
+/** A collector's report on its own runs: `{job=<collector job>, schedule=<name>}`. */
+export function runHealthGroupingKey(job: string, schedule: string): GroupingKey {
+  return { job, labels: { [LABEL.schedule]: schedule } };
+}
