@@ -1,18 +1,18 @@
 import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/credentials';
 import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
-import { type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
+import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
 import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
-import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
-import { describeTarget, type EstatsSchedule } from '../akamai/targets';
+import { estatsGroupingKey } from '../metrics/groups';
+import type { PushMetrics } from '../metrics/registry';
+import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
-import { describeGroup } from '../pushgateway/grouping';
 import { type Deadline, sleepWithin } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
-import { pushRunHealth } from './health';
+import { finishRun, runGroups } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
@@ -30,9 +30,9 @@ const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
 ]);
 
 /**
- * One eStats run: for each target in turn, call eStats (paced), map the answer and PUT it to
- * the target's own group. A failing target gets its failure recorded in its group and never
- * blocks or erases another target. The run's own health goes last.
+ * One eStats run: each target in turn through the group runner (collectors/runner.ts): call
+ * eStats (paced), map the answer, PUT it to the target's own group. A failing target gets its
+ * failure recorded in its group and never blocks or erases another. The run's health goes last.
  */
 export async function collectEstats(
   schedule: EstatsSchedule,
@@ -41,192 +41,210 @@ export async function collectEstats(
 ): Promise<EstatsRunSummary> {
   const started = performance.now();
   const { logger, pushgateway } = deps;
+  const source = await EstatsSource.open(schedule, deps, deadline);
   const failed: TargetFailure[] = [];
   let ok = 0;
   let seriesPushed = 0;
 
-  let signer: EdgeGridSigner | undefined;
-  let credentialsError: EstatsError | undefined;
-  let credentialsRefreshed = false;
-  try {
-    signer = await loadSigner(deps.credentialSource, deadline);
-  } catch (error) {
-    credentialsError = new EstatsError(describeError(error), {
-      reason: 'credentials',
-      cause: error,
-    });
-    logger.error('cannot load EdgeGrid credentials', { error });
-  }
-
-  let lastRequestStart = Number.NEGATIVE_INFINITY;
-  // Once Akamai refused fresh credentials, every further call would fail the same way and
-  // only burn rate limit.
-  let authFailure: EstatsError | undefined;
-
-  for (const target of schedule.targets) {
-    const label = describeTarget(target);
-    const key = estatsGroupingKey(target);
-    const group = describeGroup(key);
-    const fail = async (error: EstatsError, recordInGroup: boolean) => {
-      failed.push({ target: label, group, reason: error.reason, message: describeError(error) });
-      logger.error('eStats target failed', { target: label, group, reason: error.reason, error });
-      if (recordInGroup) await recordFailure(key, label, error.reason, deps, deadline);
-    };
-
-    if (credentialsError || !signer) {
-      await fail(
-        credentialsError ?? new EstatsError('no credentials', { reason: 'credentials' }),
-        true,
-      );
-      continue;
-    }
-    if (authFailure) {
-      await fail(
-        new EstatsError(`not requested: ${authFailure.message}`, {
-          reason: authFailure.reason,
-          hint: authFailure.hint,
-        }),
-        true,
-      );
-      continue;
-    }
-
-    let answer: Awaited<ReturnType<typeof fetchEstats>>;
-    try {
-      await sleepWithin(
-        lastRequestStart + deps.minRequestIntervalMs - performance.now(),
-        deadline,
-        `eStats pacing before ${label}`,
-      );
-      lastRequestStart = performance.now();
-      try {
-        answer = await fetchEstats(target, {
-          signer,
-          accountSwitchKey: schedule.accountSwitchKey,
-          deadline,
-          options: deps.clientOptions,
+  await runGroups({
+    items: schedule.targets,
+    keyOf: estatsGroupingKey,
+    // One at a time: the source paces its requests to Akamai's rate limit.
+    concurrency: 1,
+    produce: (target) => source.metricsOf(target),
+    failureSeries: (error) => buildEstatsFailureMetrics(toEstatsError(error).reason),
+    sink: pushgateway,
+    deadline,
+    logger,
+    onResult: (result) => {
+      const target = describeTarget(result.item);
+      if (result.ok) {
+        ok++;
+        seriesPushed += result.series;
+        logger.debug('eStats target pushed', {
+          target,
+          group: result.group,
+          series: result.series,
+          ...source.answerOf(result.item),
         });
-      } catch (error) {
-        // Cached secret may have been rotated: read it again once and retry this target.
-        if (
-          error instanceof EstatsError &&
-          AUTH_REASONS.has(error.reason) &&
-          !credentialsRefreshed &&
-          deps.credentialSource.kind === 'secretsManager'
-        ) {
-          credentialsRefreshed = true;
-          logger.warn('eStats refused the credentials; reading the secret again', {
-            target: label,
-            reason: error.reason,
-          });
-          forgetSigner(deps.credentialSource);
-          signer = await loadSigner(deps.credentialSource, deadline);
-          await sleepWithin(
-            lastRequestStart + deps.minRequestIntervalMs - performance.now(),
-            deadline,
-            `eStats pacing before ${label}`,
-          );
-          lastRequestStart = performance.now();
-          answer = await fetchEstats(target, {
-            signer,
-            accountSwitchKey: schedule.accountSwitchKey,
-            deadline,
-            options: deps.clientOptions,
-          });
-        } else {
-          throw error;
-        }
+        return;
       }
-    } catch (error) {
-      const estatsError = toEstatsError(error);
-      if (AUTH_REASONS.has(estatsError.reason)) authFailure = estatsError;
-      await fail(estatsError, true);
-      continue;
-    }
-
-    let body: string;
-    let series: number;
-    try {
-      const metrics = buildEstatsMetrics(answer.response, {
-        topEdgeIps: schedule.topEdgeIps,
-        requestDurationSeconds: answer.durationSeconds,
+      const error =
+        result.stage === 'deliver' ? pushFailure(result.error) : toEstatsError(result.error);
+      failed.push({
+        target,
+        group: result.group,
+        reason: error.reason,
+        message: describeError(error),
       });
-      body = await metrics.text();
-      series = metrics.seriesCount;
-    } catch (error) {
-      await fail(
-        new EstatsError(`eStats for ${label}: cannot build metrics: ${describeError(error)}`, {
-          reason: 'internal',
-          cause: error,
-        }),
-        true,
-      );
-      continue;
-    }
-    try {
-      await pushgateway.put(key, body, deadline);
-    } catch (error) {
-      // The Pushgateway is what failed; a failure marker would most likely fail the same way.
-      const hint = error instanceof CollectorError ? error.hint : undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      await fail(new EstatsError(message, { reason: 'push_failed', cause: error, hint }), false);
-      continue;
-    }
-    ok++;
-    seriesPushed += series;
-    logger.debug('eStats target pushed', {
-      target: label,
-      group,
-      series,
-      attempts: answer.attempts,
-      rateLimitRemaining: answer.rateLimitRemaining,
-    });
-  }
+      logger.error('eStats target failed', {
+        target,
+        group: result.group,
+        reason: error.reason,
+        error,
+      });
+    },
+  });
 
   const durationSeconds = Math.round(performance.now() - started) / 1000;
-  const summary: EstatsRunSummary = {
+  const healthPushError = await finishRun(
+    pushgateway,
+    {
+      job: JOB.estats,
+      schedule: schedule.name,
+      durationSeconds,
+      okTargets: ok,
+      failedTargets: failed.length,
+      endedAt: new Date(),
+    },
+    deadline,
+    logger,
+  );
+  return {
     schedule: schedule.name,
     targets: schedule.targets.length,
     ok,
     failed,
     seriesPushed,
     durationSeconds,
+    ...(healthPushError ? { healthPushError } : {}),
   };
-  try {
-    await pushRunHealth(
-      pushgateway,
-      {
-        job: JOB.estats,
-        schedule: schedule.name,
-        durationSeconds,
-        okTargets: ok,
-        failedTargets: failed.length,
-        endedAt: new Date(),
-      },
-      deadline,
-    );
-  } catch (error) {
-    summary.healthPushError = describeError(error);
-    logger.error('cannot push the collector health group', { error });
-  }
-  return summary;
 }
 
-async function recordFailure(
-  key: GroupingKey,
-  target: string,
-  reason: FailureReason,
-  deps: EstatsCollectorDeps,
-  deadline: Deadline,
-): Promise<void> {
-  try {
-    await deps.pushgateway.put(key, await buildEstatsFailureMetrics(reason).text(), deadline);
-  } catch (error) {
-    deps.logger.error('cannot record the target failure in the Pushgateway', {
-      target,
-      error,
+/**
+ * The eStats side of a run: the credentials, loaded once; requests paced to Akamai's rate
+ * limit; after Akamai refused the credentials, a secret read again once (it may have been
+ * rotated), and no further request once fresh credentials were refused too (each would fail
+ * the same way and only burn rate limit).
+ */
+class EstatsSource {
+  private lastRequestStart = Number.NEGATIVE_INFINITY;
+  private refreshed = false;
+  private authFailure: EstatsError | undefined;
+  private readonly answers = new Map<
+    EstatsTarget,
+    { attempts: number; rateLimitRemaining?: number }
+  >();
+
+  private constructor(
+    private readonly schedule: EstatsSchedule,
+    private readonly deps: EstatsCollectorDeps,
+    private readonly deadline: Deadline,
+    private signer: EdgeGridSigner | EstatsError,
+  ) {}
+
+  static async open(
+    schedule: EstatsSchedule,
+    deps: EstatsCollectorDeps,
+    deadline: Deadline,
+  ): Promise<EstatsSource> {
+    try {
+      return new EstatsSource(
+        schedule,
+        deps,
+        deadline,
+        await loadSigner(deps.credentialSource, deadline),
+      );
+    } catch (error) {
+      deps.logger.error('cannot load EdgeGrid credentials', { error });
+      const failure = new EstatsError(describeError(error), {
+        reason: 'credentials',
+        cause: error,
+      });
+      return new EstatsSource(schedule, deps, deadline, failure);
+    }
+  }
+
+  /** What the debug line of a pushed target tells about its request. */
+  answerOf(target: EstatsTarget): { attempts?: number; rateLimitRemaining?: number } {
+    return this.answers.get(target) ?? {};
+  }
+
+  async metricsOf(target: EstatsTarget): Promise<PushMetrics> {
+    const answer = await this.answer(target);
+    this.answers.set(target, {
+      attempts: answer.attempts,
+      ...(answer.rateLimitRemaining === undefined
+        ? {}
+        : { rateLimitRemaining: answer.rateLimitRemaining }),
+    });
+    try {
+      return buildEstatsMetrics(answer.response, {
+        topEdgeIps: this.schedule.topEdgeIps,
+        requestDurationSeconds: answer.durationSeconds,
+      });
+    } catch (error) {
+      throw new EstatsError(
+        `eStats for ${describeTarget(target)}: cannot build metrics: ${describeError(error)}`,
+        { reason: 'internal', cause: error },
+      );
+    }
+  }
+
+  private async answer(target: EstatsTarget): Promise<EstatsAnswer> {
+    if (this.signer instanceof EstatsError) throw this.signer;
+    if (this.authFailure) {
+      throw new EstatsError(`not requested: ${this.authFailure.message}`, {
+        reason: this.authFailure.reason,
+        hint: this.authFailure.hint,
+      });
+    }
+    try {
+      try {
+        return await this.request(target, this.signer);
+      } catch (error) {
+        if (!this.mayReadAgain(error)) throw error;
+        this.refreshed = true;
+        this.deps.logger.warn('eStats refused the credentials; reading the secret again', {
+          target: describeTarget(target),
+          reason: error.reason,
+        });
+        forgetSigner(this.deps.credentialSource);
+        this.signer = await loadSigner(this.deps.credentialSource, this.deadline);
+        return await this.request(target, this.signer);
+      }
+    } catch (error) {
+      const failure = toEstatsError(error);
+      if (AUTH_REASONS.has(failure.reason)) this.authFailure = failure;
+      throw failure;
+    }
+  }
+
+  /** A cached secret may have been rotated: read it again, once per run. */
+  private mayReadAgain(error: unknown): error is EstatsError {
+    return (
+      error instanceof EstatsError &&
+      AUTH_REASONS.has(error.reason) &&
+      !this.refreshed &&
+      this.deps.credentialSource.kind === 'secretsManager'
+    );
+  }
+
+  /** One paced eStats request. */
+  private async request(target: EstatsTarget, signer: EdgeGridSigner): Promise<EstatsAnswer> {
+    const label = describeTarget(target);
+    await sleepWithin(
+      this.lastRequestStart + this.deps.minRequestIntervalMs - performance.now(),
+      this.deadline,
+      `eStats pacing before ${label}`,
+    );
+    this.lastRequestStart = performance.now();
+    return fetchEstats(target, {
+      signer,
+      accountSwitchKey: this.schedule.accountSwitchKey,
+      deadline: this.deadline,
+      options: this.deps.clientOptions,
     });
   }
+}
+
+/** The Pushgateway is what failed: its message and hint, as the target's failure. */
+function pushFailure(error: unknown): EstatsError {
+  return new EstatsError(error instanceof Error ? error.message : String(error), {
+    reason: 'push_failed',
+    cause: error,
+    hint: error instanceof CollectorError ? error.hint : undefined,
+  });
 }
 
 function toEstatsError(error: unknown): EstatsError {

@@ -19,7 +19,7 @@ export interface RunOutcome {
  * failed ones, so "time since last success" alerts work.
  */
 export async function pushRunHealth(
-  pushgateway: PushgatewayClient,
+  pushgateway: Pick<PushgatewayClient, 'post'>,
   outcome: RunOutcome,
   deadline: Deadline,
   addCollectorMetrics: (metrics: PushMetrics) => void = () => {},

@@ -11,7 +11,7 @@ import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
-import { pushRunHealth } from './health';
+import { finishRun, runGroups } from './runner';
 
 export interface SyntheticCollectorDeps {
   pushgateway: PushgatewayClient;
@@ -36,29 +36,30 @@ export async function collectSynthetic(
   const settings = modelSettings(plan);
   let seriesPushed = 0;
 
-  const results = await mapSettled(plan.devices, plan.fleet.pushConcurrency, async (device) => {
-    // Sample and serialise inside the worker: only `pushConcurrency` bodies live at once.
-    const metrics = buildDeviceMetrics(sampleDevice(device, tickSeconds, settings));
-    await pushgateway.put(deviceGroupingKey(fleet, device.name), await metrics.text(), deadline);
-    seriesPushed += metrics.seriesCount;
+  const failedDevices: SyntheticRunSummary['failedDevices'] = [];
+  await runGroups({
+    items: plan.devices,
+    keyOf: (device) => deviceGroupingKey(fleet, device.name),
+    concurrency: plan.fleet.pushConcurrency,
+    // Sampled and serialised in the worker: only `pushConcurrency` bodies live at once.
+    produce: async (device) => buildDeviceMetrics(sampleDevice(device, tickSeconds, settings)),
+    sink: pushgateway,
+    deadline,
+    logger,
+    onResult: (result) => {
+      if (result.ok) {
+        seriesPushed += result.series;
+        return;
+      }
+      const failure = { device: result.item.name, message: describeError(result.error) };
+      failedDevices.push(failure);
+      logger.error('synthetic device push failed', {
+        fleet,
+        device: failure.device,
+        error: failure.message,
+      });
+    },
   });
-  const failedDevices = results.flatMap((result, index) =>
-    result.status === 'rejected'
-      ? [
-          {
-            device: plan.devices[index]?.name ?? String(index),
-            message: describeError(result.reason),
-          },
-        ]
-      : [],
-  );
-  for (const failure of failedDevices) {
-    logger.error('synthetic device push failed', {
-      fleet,
-      device: failure.device,
-      error: failure.message,
-    });
-  }
 
   const summary: SyntheticRunSummary = {
     fleet,
@@ -91,27 +92,24 @@ export async function collectSynthetic(
 
   summary.durationSeconds = Math.round(performance.now() - started) / 1000;
   const failed = failedDevices.length + (summary.removalError ? 1 : 0);
-  try {
-    await pushRunHealth(
-      pushgateway,
-      {
-        job: JOB.synthetic,
-        schedule: fleet,
-        durationSeconds: summary.durationSeconds,
-        okTargets: plan.devices.length - failedDevices.length,
-        failedTargets: failed,
-        endedAt: new Date(),
-      },
-      deadline,
-      (metrics) => {
-        metrics.family(SYNTHETIC.fleetDevices).set(summary.devices);
-        metrics.family(SYNTHETIC.fleetPorts).set(summary.ports);
-      },
-    );
-  } catch (error) {
-    summary.healthPushError = describeError(error);
-    logger.error('cannot push the collector health group', { error });
-  }
+  const healthPushError = await finishRun(
+    pushgateway,
+    {
+      job: JOB.synthetic,
+      schedule: fleet,
+      durationSeconds: summary.durationSeconds,
+      okTargets: plan.devices.length - failedDevices.length,
+      failedTargets: failed,
+      endedAt: new Date(),
+    },
+    deadline,
+    logger,
+    (metrics) => {
+      metrics.family(SYNTHETIC.fleetDevices).set(summary.devices);
+      metrics.family(SYNTHETIC.fleetPorts).set(summary.ports);
+    },
+  );
+  if (healthPushError) summary.healthPushError = healthPushError;
   return summary;
 }
 

@@ -1,0 +1,127 @@
+import type { GroupingKey } from '../metrics/groups';
+import type { PushMetrics } from '../metrics/registry';
+import type { PushgatewayClient } from '../pushgateway/client';
+import { describeGroup } from '../pushgateway/grouping';
+import { mapSettled } from '../shared/concurrency';
+import type { Deadline } from '../shared/deadline';
+import { describeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { pushRunHealth, type RunOutcome } from './health';
+
+/** Where a group's series go. */
+export type Sink = Pick<PushgatewayClient, 'put' | 'post'>;
+
+export type GroupResult<T> =
+  | { item: T; key: GroupingKey; group: string; ok: true; series: number }
+  | {
+      item: T;
+      key: GroupingKey;
+      group: string;
+      ok: false;
+      /** `produce`: the source failed (recorded in the group); `deliver`: the sink did. */
+      stage: 'produce' | 'deliver';
+      error: unknown;
+    };
+
+export interface GroupRun<T> {
+  items: readonly T[];
+  keyOf(item: T): GroupingKey;
+  /** Groups produced and delivered at once; eStats paces its source and takes them one by one. */
+  concurrency: number;
+  /** The group's series: complete, or a thrown error. */
+  produce(item: T, key: GroupingKey): Promise<PushMetrics>;
+  /**
+   * What the group holds instead when `produce` failed (eStats: `up` 0 and the reason), so its
+   * last good values do not linger where alerts read them as current. Absent: left as it was.
+   */
+  failureSeries?(error: unknown, item: T): PushMetrics;
+  /** Called as each group finishes, e.g. to log it while the run goes on. */
+  onResult?(result: GroupResult<T>): void;
+  sink: Sink;
+  deadline: Deadline;
+  logger: Logger;
+}
+
+/**
+ * The one per-group pipeline of every collector: produce a group's series → deliver them whole
+ * (PUT: the group is replaced, never half-written) → on a failure of the source, record it in
+ * the group. A group never blocks or erases another. When the sink itself fails, nothing is
+ * recorded: a failure marker would most likely fail the same way.
+ */
+export async function runGroups<T>(run: GroupRun<T>): Promise<Array<GroupResult<T>>> {
+  const settled = await mapSettled(run.items, run.concurrency, async (item) => {
+    const result = await runGroup(run, item);
+    run.onResult?.(result);
+    return result;
+  });
+  return settled.map((result, i): GroupResult<T> => {
+    if (result.status === 'fulfilled') return result.value;
+    // Only a bug gets here (produce and deliver failures are results): still one group's.
+    const item = run.items[i] as T;
+    const key = run.keyOf(item);
+    return {
+      item,
+      key,
+      group: describeGroup(key),
+      ok: false,
+      stage: 'produce',
+      error: result.reason,
+    };
+  });
+}
+
+async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
+  const key = run.keyOf(item);
+  const group = describeGroup(key);
+  let metrics: PushMetrics;
+  try {
+    metrics = await run.produce(item, key);
+  } catch (error) {
+    if (run.failureSeries) await record(run, item, key, group, error);
+    return { item, key, group, ok: false, stage: 'produce', error };
+  }
+  try {
+    await run.sink.put(key, await metrics.text(), run.deadline);
+  } catch (error) {
+    return { item, key, group, ok: false, stage: 'deliver', error };
+  }
+  return { item, key, group, ok: true, series: metrics.seriesCount };
+}
+
+async function record<T>(
+  run: GroupRun<T>,
+  item: T,
+  key: GroupingKey,
+  group: string,
+  error: unknown,
+): Promise<void> {
+  try {
+    const series = run.failureSeries?.(error, item);
+    if (series) await run.sink.put(key, await series.text(), run.deadline);
+  } catch (recordError) {
+    run.logger.error('cannot record the target failure in the Pushgateway', {
+      group,
+      error: describeError(recordError),
+    });
+  }
+}
+
+/**
+ * The run's report on itself (collectors/health.ts), last: returns why it could not be pushed,
+ * if it could not, so the run fails and says so.
+ */
+export async function finishRun(
+  sink: Sink,
+  outcome: RunOutcome,
+  deadline: Deadline,
+  logger: Logger,
+  addCollectorMetrics?: (metrics: PushMetrics) => void,
+): Promise<string | undefined> {
+  try {
+    await pushRunHealth(sink, outcome, deadline, addCollectorMetrics);
+    return undefined;
+  } catch (error) {
+    logger.error('cannot push the collector health group', { error });
+    return describeError(error);
+  }
+}

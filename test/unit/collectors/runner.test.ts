@@ -1,0 +1,140 @@
+import { finishRun, runGroups, type Sink } from '../../../src/collectors/runner';
+import { ESTATS } from '../../../src/metrics/catalogue';
+import type { GroupingKey } from '../../../src/metrics/groups';
+import { PushMetrics } from '../../../src/metrics/registry';
+import { NO_DEADLINE } from '../../../src/shared/deadline';
+import { createLogger } from '../../../src/shared/logger';
+
+/** A sink that records what it was given, failing for the groups told to. */
+function fakeSink(failFor: string[] = []) {
+  const puts: Array<{ group: string; body: string }> = [];
+  const posts: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const sink: Sink = {
+    put: async (key: GroupingKey, body: string) => {
+      const group = key.labels?.name ?? '';
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      if (failFor.includes(group)) throw new Error(`sink refused ${group}`);
+      puts.push({ group, body });
+      return { group, attempts: 1, bytesSent: body.length };
+    },
+    post: async (key: GroupingKey, body: string) => {
+      posts.push(body);
+      return { group: key.job, attempts: 1, bytesSent: body.length };
+    },
+  };
+  return { sink, puts, posts, maxInFlight: () => maxInFlight };
+}
+
+const up = (value: number) => {
+  const metrics = new PushMetrics();
+  metrics.family(ESTATS.up).set(value);
+  return metrics;
+};
+const lines: string[] = [];
+const logger = createLogger({ write: (line) => lines.push(line) });
+const keyOf = (name: string): GroupingKey => ({ job: 'j', labels: { name } });
+
+describe('the group runner every collector shares', () => {
+  it('isolates groups: a failing source is recorded in its own group, the others land', async () => {
+    const { sink, puts } = fakeSink();
+    const results = await runGroups({
+      items: ['a', 'b', 'c'],
+      keyOf,
+      concurrency: 1,
+      produce: async (name) => {
+        if (name === 'b') throw new Error('source broke');
+        return up(1);
+      },
+      failureSeries: () => up(0),
+      sink,
+      deadline: NO_DEADLINE,
+      logger,
+    });
+    expect(results.map((r) => [r.item, r.ok])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ]);
+    expect(puts.map((p) => [p.group, /^akamai_estats_up 1$/m.test(p.body)])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ]);
+  });
+
+  it('records nothing when the sink itself failed, and says which stage failed', async () => {
+    const { sink, puts } = fakeSink(['b']);
+    const results = await runGroups({
+      items: ['a', 'b'],
+      keyOf,
+      concurrency: 2,
+      produce: async () => up(1),
+      failureSeries: () => up(0),
+      sink,
+      deadline: NO_DEADLINE,
+      logger,
+    });
+    const failed = results.find((r) => !r.ok);
+    expect(failed && !failed.ok ? [failed.item, failed.stage] : []).toEqual(['b', 'deliver']);
+    expect(puts.map((p) => p.group)).toEqual(['a']);
+  });
+
+  it('leaves the group as it was when the collector records no failure series', async () => {
+    const { sink, puts } = fakeSink();
+    await runGroups({
+      items: ['a'],
+      keyOf,
+      concurrency: 1,
+      produce: async () => {
+        throw new Error('no sample');
+      },
+      sink,
+      deadline: NO_DEADLINE,
+      logger,
+    });
+    expect(puts).toEqual([]);
+  });
+
+  it('keeps at most `concurrency` groups in flight and reports each as it finishes', async () => {
+    const { sink, maxInFlight } = fakeSink();
+    const seen: string[] = [];
+    await runGroups({
+      items: ['a', 'b', 'c', 'd', 'e'],
+      keyOf,
+      concurrency: 2,
+      produce: async () => up(1),
+      sink,
+      deadline: NO_DEADLINE,
+      logger,
+      onResult: (result) => seen.push(result.item),
+    });
+    expect(maxInFlight()).toBe(2);
+    expect([...seen].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it("pushes the run's health last, and returns why it could not", async () => {
+    const { sink, posts } = fakeSink();
+    const outcome = {
+      job: 'j',
+      schedule: 's',
+      durationSeconds: 1,
+      okTargets: 2,
+      failedTargets: 0,
+      endedAt: new Date(0),
+    };
+    expect(await finishRun(sink, outcome, NO_DEADLINE, logger)).toBeUndefined();
+    expect(posts[0]).toContain('collector_run_success 1');
+    const broken: Sink = {
+      ...sink,
+      post: async () => {
+        throw new Error('pushgateway down');
+      },
+    };
+    expect(await finishRun(broken, outcome, NO_DEADLINE, logger)).toBe('pushgateway down');
+  });
+});
