@@ -48,7 +48,7 @@ export async function collectEstats(
 
   await runGroups({
     items: schedule.targets,
-    keyOf: estatsGroupingKey,
+    keyOf: (target) => estatsGroupingKey(target),
     // One at a time: the source paces its requests to Akamai's rate limit.
     concurrency: 1,
     produce: (target) => source.metricsOf(target),

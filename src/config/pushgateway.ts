@@ -1,19 +1,10 @@
 import { authFromFields } from '../pushgateway/auth';
-import {
-  DEFAULT_PUSH_RETRY,
-  DEFAULT_PUSH_TIMEOUT_MS,
-  type PushgatewayClientOptions,
-  type PushgatewayAuth,
-} from '../pushgateway/client';
+import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS } from '../pushgateway/client';
+import type { PushgatewaySettings } from '../pushgateway/connect';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrl } from './env';
 
 export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
-
-/** The push client as the environment describes it, before any secret is read. */
-export interface PushgatewaySettings extends Omit<PushgatewayClientOptions, 'auth'> {
-  auth: PushgatewayAuth | { kind: 'secret'; secretId: string; cacheTtlMs: number };
-}
 
 /**
  * Read once, no I/O: credentials are either in the environment (locally) or named by

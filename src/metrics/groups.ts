@@ -1,4 +1,3 @@
-import type { EstatsTarget } from '../akamai/targets';
 import { JOB, LABEL } from './catalogue';
 
 /**
@@ -15,7 +14,9 @@ export interface GroupingKey {
  * The group of one eStats target: `{job="akamai_estats", cp_code|url, [delivery],
  * [error_type]}`. URLs hold `/`, so the push client sends them base64-encoded.
  */
-export function estatsGroupingKey(target: EstatsTarget): GroupingKey {
+export function estatsGroupingKey(
+  target: ({ cpCode: number } | { url: string }) & { delivery?: string; errorType?: string },
+): GroupingKey {
   const labels: Record<string, string> =
     'cpCode' in target ? { [LABEL.cpCode]: String(target.cpCode) } : { [LABEL.url]: target.url };
   if (target.delivery) labels[LABEL.delivery] = target.delivery;

@@ -1,8 +1,12 @@
 import { getJsonSecret } from '../aws/secrets';
-import type { PushgatewaySettings } from '../config/pushgateway';
 import type { Deadline } from '../shared/deadline';
 import { authFromFields } from './auth';
-import { PushgatewayClient } from './client';
+import { type PushgatewayAuth, PushgatewayClient, type PushgatewayClientOptions } from './client';
+
+/** The push client as configuration describes it, before any secret is read. */
+export interface PushgatewaySettings extends Omit<PushgatewayClientOptions, 'auth'> {
+  auth: PushgatewayAuth | { kind: 'secret'; secretId: string; cacheTtlMs: number };
+}
 
 /** The push client of the settings, its credentials read from Secrets Manager when named there. */
 export async function connectPushgateway(
