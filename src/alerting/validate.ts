@@ -191,14 +191,42 @@ export function validateAlertmanager(config: AlertmanagerConfig, rules: RuleFile
     }
   }
 
+  const alertNames = new Set(
+    rules.groups.flatMap((g) => g.rules).flatMap((r) => (isAlertingRule(r) ? [r.alert] : [])),
+  );
   config.inhibit_rules.forEach((rule, i) => {
     if (rule.equal.length === 0)
       problems.push(`inhibit rule ${i}: has no "equal" labels, it would mute unrelated alerts`);
-    for (const matcher of [...rule.source_matchers, ...rule.target_matchers])
-      if (!parseMatcher(matcher))
-        problems.push(`inhibit rule ${i}: matcher ${JSON.stringify(matcher)} is invalid`);
+    for (const text of [...rule.source_matchers, ...rule.target_matchers]) {
+      const matcher = parseMatcher(text);
+      if (!matcher) {
+        problems.push(`inhibit rule ${i}: matcher ${JSON.stringify(text)} is invalid`);
+      } else if (matcher.name === 'alertname' && (matcher.op === '=' || matcher.op === '=~')) {
+        for (const name of unknownAlertNames(matcher.op, matcher.value, alertNames))
+          problems.push(`inhibit rule ${i}: no alert is named ${JSON.stringify(name)}`);
+      }
+    }
   });
   return problems;
+}
+
+/**
+ * The alert names an `alertname` matcher expects that no rule defines: for `=`, the name; for
+ * `=~`, each literal alternative (`A|B`) that does not exist, or the whole pattern when it
+ * matches no alert at all. An inhibit rule or a dashboard annotation naming a renamed or
+ * removed alert would otherwise stay silent for ever.
+ */
+export function unknownAlertNames(
+  op: '=' | '=~',
+  value: string,
+  alertNames: ReadonlySet<string>,
+): string[] {
+  if (op === '=') return alertNames.has(value) ? [] : [value];
+  const pattern = new RegExp(`^(?:${value})$`);
+  if (![...alertNames].some((name) => pattern.test(name))) return [value];
+  return value
+    .split('|')
+    .filter((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) && !alertNames.has(part));
 }
 
 interface Matcher {

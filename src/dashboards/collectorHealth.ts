@@ -1,3 +1,4 @@
+import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
 import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -13,7 +14,9 @@ import type { Dashboard } from './model';
 
 const JOBS = `${LABEL.job}=~"${JOB.estats}|${JOB.synthetic}"`;
 
-export function collectorHealthDashboard(pushgatewayScrapeJob = 'pushgateway'): Dashboard {
+export function collectorHealthDashboard(
+  pushgatewayScrapeJob = DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
+): Dashboard {
   return dashboard({
     uid: 'pushgate-collector-health',
     title: 'Collector health',

@@ -2,14 +2,40 @@ import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
 import type { Dashboard } from './model';
+import { shippedRules } from '../alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { unknownAlertNames } from '../alerting/validate';
+import { ConfigurationError } from '../shared/errors';
 
-/** File name (in dashboards/) → dashboard. */
+/** File name (in dashboards/) → dashboard; an annotation naming no shipped alert fails the build. */
 export function allDashboards(): Record<string, Dashboard> {
-  return {
+  const dashboards = {
     'cdn-status-codes.json': cdnStatusCodesDashboard(),
     'device-telemetry.json': deviceTelemetryDashboard(),
     'collector-health.json': collectorHealthDashboard(),
   };
+  const alertNames = new Set(
+    shippedRules(DEFAULT_ALERTING_CONFIG)
+      .groups.flatMap((g) => g.rules)
+      .flatMap((r) => ('alert' in r ? [r.alert] : [])),
+  );
+  for (const [file, dashboard] of Object.entries(dashboards)) {
+    for (const annotation of dashboard.annotations.list as Array<{
+      name?: string;
+      expr?: string;
+    }>) {
+      const pattern = /alertname=~"([^"]*)"/.exec(annotation.expr ?? '')?.[1];
+      if (pattern === undefined) continue;
+      const unknown = unknownAlertNames('=~', pattern, alertNames);
+      if (unknown.length > 0) {
+        throw new ConfigurationError(
+          `dashboard ${file}: annotation "${annotation.name}" names no shipped alert: ${unknown.join(', ')}`,
+          { hint: 'rename it after the alert in src/alerting/rules, or remove it' },
+        );
+      }
+    }
+  }
+  return dashboards;
 }
 
 export function renderDashboard(d: Dashboard): string {

@@ -4,7 +4,12 @@ import { alertRule, type AlertDefinition } from '../../../src/alerting/builders'
 import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
 import { alertmanagerConfig } from '../../../src/alerting/routes';
 import type { AlertmanagerConfig, RuleFile } from '../../../src/alerting/types';
-import { matchRoute, validateAlertmanager, validateRules } from '../../../src/alerting/validate';
+import {
+  matchRoute,
+  unknownAlertNames,
+  validateAlertmanager,
+  validateRules,
+} from '../../../src/alerting/validate';
 
 const BASE = DEFAULT_ALERTING_CONFIG.runbookBaseUrl;
 const known = knownSeries();
@@ -112,6 +117,27 @@ describe('Alertmanager validation', () => {
     expect(validateAlertmanager(config, rules)).toContain(
       'inhibit rule 3: has no "equal" labels, it would mute unrelated alerts',
     );
+  });
+
+  it('refuses an inhibit rule or annotation naming an alert that does not exist', () => {
+    const config = amConfig();
+    config.inhibit_rules.push({
+      source_matchers: ['alertname="PushgatewayDown"'],
+      target_matchers: [
+        'alertname=~"CollectorGroupStale|CollectorGroupGone"',
+        'alertname=~"Nothing.*"',
+      ],
+      equal: ['job'],
+    });
+    const problems = validateAlertmanager(config, rules);
+    expect(problems).toContain('inhibit rule 3: no alert is named "CollectorGroupGone"');
+    expect(problems).toContain('inhibit rule 3: no alert is named "Nothing.*"');
+    expect(problems.filter((p) => p.includes('PushgatewayDown'))).toEqual([]);
+    // The same check guards the dashboards' alert annotations (src/dashboards/index.ts).
+    const names = new Set(['AkamaiTrafficVanished', 'SyntheticPortLinkDown']);
+    expect(unknownAlertNames('=~', 'Akamai.*', names)).toEqual([]);
+    expect(unknownAlertNames('=~', 'Synthetic.*|AkamaiGone', names)).toEqual(['AkamaiGone']);
+    expect(unknownAlertNames('=', 'SyntheticPortLinkDown', names)).toEqual([]);
   });
 
   it('refuses a severity that reaches no receiver', () => {
