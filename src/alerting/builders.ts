@@ -1,6 +1,12 @@
 import { assertLabelName, assertMetricName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
-import { type AlertingRule, type RecordingRule, SEVERITIES, type Severity } from './types';
+import {
+  type AlertingRule,
+  type RecordingRule,
+  type RuleGroup,
+  SEVERITIES,
+  type Severity,
+} from './types';
 
 /** Prometheus durations: units in decreasing order, each at most once (e.g. 1h30m, 90s). */
 const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
@@ -85,6 +91,24 @@ export function alertRule(definition: AlertDefinition, runbookBaseUrl: string): 
       description: definition.description,
       runbook_url: `${runbookBaseUrl}${page}.md#${anchor}`,
     },
+  };
+}
+
+/** The alerts of one rule group, owned by one team (its alerts route to the team's channel). */
+export interface AlertGroupDefinition {
+  name: string;
+  team: string;
+  alerts: Array<Omit<AlertDefinition, 'team'>>;
+}
+
+/**
+ * The one transform from typed definitions to a rule group: every alert gets its team, the
+ * product label and its `runbook_url`, and is checked as it is built (alertRule).
+ */
+export function alertGroup(group: AlertGroupDefinition, runbookBaseUrl: string): RuleGroup {
+  return {
+    name: group.name,
+    rules: group.alerts.map((alert) => alertRule({ ...alert, team: group.team }, runbookBaseUrl)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { COLLECTOR, ESTATS, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { alertGroup } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
 import { renderAlertmanager, renderRules } from './render';
 import { alertmanagerConfig, SLACK_TEMPLATE, SLACK_TEMPLATE_FILE } from './routes';
@@ -24,7 +25,11 @@ export interface AlertingFiles {
 }
 
 export function shippedRules(config: AlertingConfig): RuleFile {
-  return { groups: [estatsRules(config), collectorRules(config), syntheticRules(config)] };
+  return {
+    groups: [estatsRules(config), collectorRules(config), syntheticRules(config)].map((group) =>
+      alertGroup(group, config.runbookBaseUrl),
+    ),
+  };
 }
 
 /** Every metric and label our collectors push, plus what Prometheus and the Pushgateway add. */

@@ -1,8 +1,7 @@
 import { LABEL } from '../../metrics/catalogue';
-import { alertRule } from '../builders';
+import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
 import { quote } from '../promql';
-import type { RuleGroup } from '../types';
 
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
 export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds', 'up'] as const;
@@ -10,8 +9,8 @@ export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds'
 /** A readable grouping key from the labels a group may carry. */
 const GROUP_TEXT = `{{ $labels.job }}{{ with $labels.schedule }} schedule={{ . }}{{ end }}{{ with $labels.cp_code }} cp_code={{ . }}{{ end }}{{ with $labels.url }} url={{ . }}{{ end }}{{ with $labels.fleet }} fleet={{ . }}{{ end }}{{ with $labels.device }} device={{ . }}{{ end }}`;
 
-export function collectorRules(config: AlertingConfig): RuleGroup {
-  const { collectors, runbookBaseUrl } = config;
+export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
+  const { collectors } = config;
   const staleClauses = Object.entries(collectors.intervals).map(
     ([job, seconds]) =>
       `time() - push_time_seconds{${LABEL.job}=${quote(job)}} > ${seconds * collectors.staleAfterIntervals}`,
@@ -19,51 +18,40 @@ export function collectorRules(config: AlertingConfig): RuleGroup {
   const jobs = Object.keys(collectors.intervals).join('|');
   return {
     name: 'collectors',
-    rules: [
-      alertRule(
-        {
-          alert: 'CollectorGroupStale',
-          expr:
-            staleClauses.length === 1
-              ? (staleClauses[0] as string)
-              : `(\n  ${staleClauses.join('\n  or\n  ')}\n)`,
-          for: '1m',
-          severity: collectors.staleSeverity,
-          team: 'observability',
-          summary:
-            'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',
-          description: `The group ${GROUP_TEXT} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
-          runbook: 'collectors#collectorgroupstale',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'CollectorPushFailing',
-          expr: `push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}}`,
-          for: collectors.pushFailingFor,
-          severity: collectors.pushFailingSeverity,
-          team: 'observability',
-          summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
-          description: `The last push to the group ${GROUP_TEXT} failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.`,
-          runbook: 'collectors#collectorpushfailing',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'PushgatewayDown',
-          expr: `up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}} == 0`,
-          for: collectors.pushgatewayDownFor,
-          severity: 'critical',
-          team: 'observability',
-          summary: 'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}',
-          description:
-            'Every pushed metric is invisible while the Pushgateway is down, and collectors cannot push to it.',
-          runbook: 'collectors#pushgatewaydown',
-        },
-        runbookBaseUrl,
-      ),
+    team: 'observability',
+    alerts: [
+      {
+        alert: 'CollectorGroupStale',
+        expr:
+          staleClauses.length === 1
+            ? (staleClauses[0] as string)
+            : `(\n  ${staleClauses.join('\n  or\n  ')}\n)`,
+        for: '1m',
+        severity: collectors.staleSeverity,
+        summary:
+          'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',
+        description: `The group ${GROUP_TEXT} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
+        runbook: 'collectors#collectorgroupstale',
+      },
+      {
+        alert: 'CollectorPushFailing',
+        expr: `push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}}`,
+        for: collectors.pushFailingFor,
+        severity: collectors.pushFailingSeverity,
+        summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
+        description: `The last push to the group ${GROUP_TEXT} failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.`,
+        runbook: 'collectors#collectorpushfailing',
+      },
+      {
+        alert: 'PushgatewayDown',
+        expr: `up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}} == 0`,
+        for: collectors.pushgatewayDownFor,
+        severity: 'critical',
+        summary: 'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}',
+        description:
+          'Every pushed metric is invisible while the Pushgateway is down, and collectors cannot push to it.',
+        runbook: 'collectors#pushgatewaydown',
+      },
     ],
   };
 }

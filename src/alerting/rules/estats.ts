@@ -1,8 +1,7 @@
 import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
-import { alertRule } from '../builders';
+import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig, TargetOverride } from '../config';
 import { exactRegex, quote } from '../promql';
-import type { RuleGroup } from '../types';
 
 /** Labels that identify one eStats target (its Pushgateway group). */
 export const TARGET_LABELS = [
@@ -50,80 +49,61 @@ export function thresholdExpr(
   return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
 }
 
-export function estatsRules(config: AlertingConfig): RuleGroup {
-  const { estats, runbookBaseUrl } = config;
+export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
+  const { estats } = config;
   const job = `${LABEL.job}=${quote(JOB.estats)}`;
   const enoughHits = (direction: string) =>
     `and ${ON_TARGET} ${ESTATS.hits.name}{${job},${LABEL.direction}=${quote(direction)}} >= ${estats.minHits}`;
   return {
     name: 'akamai-estats',
-    rules: [
-      alertRule(
-        {
-          alert: 'AkamaiEdge5xxRatioHigh',
-          expr: `${thresholdExpr(ESTATS.statusClassRatio.name, `${job},${LABEL.direction}="edge",${LABEL.statusClass}="5xx"`, estats.edge5xxRatio.above, estats.edge5xxRatio.overrides)}\n${enoughHits('edge')}`,
-          for: estats.edge5xxRatio.for,
-          severity: estats.edge5xxRatio.severity,
-          team: 'cdn',
-          summary: `Edge 5xx ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
-          description: `{{ $value | humanizePercentage }} of the hits Akamai served for ${TARGET_TEXT} were 5xx in the last eStats samples (threshold ${estats.edge5xxRatio.above * 100}% unless overridden).`,
-          runbook: 'estats#akamaiedge5xxratiohigh',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'AkamaiEdgeFailureRatioHigh',
-          expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="edge"`, estats.edgeFailureRatio.above, estats.edgeFailureRatio.overrides)}\n${enoughHits('edge')}`,
-          for: estats.edgeFailureRatio.for,
-          severity: estats.edgeFailureRatio.severity,
-          team: 'cdn',
-          summary: `Edge failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
-          description: `Akamai reports {{ $value | humanizePercentage }} of edge hits for ${TARGET_TEXT} as failures (4xx and 5xx).`,
-          runbook: 'estats#akamaiedgefailureratiohigh',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'AkamaiOriginFailureRatioHigh',
-          expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="origin"`, estats.originFailureRatio.above, estats.originFailureRatio.overrides)}\n${enoughHits('origin')}`,
-          for: estats.originFailureRatio.for,
-          severity: estats.originFailureRatio.severity,
-          team: 'cdn',
-          summary: `Origin failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
-          description: `{{ $value | humanizePercentage }} of the requests Akamai forwarded to the origin of ${TARGET_TEXT} failed.`,
-          runbook: 'estats#akamaioriginfailureratiohigh',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'AkamaiTrafficVanished',
-          expr: `${ESTATS.hits.name}{${job},${LABEL.direction}="edge"} == 0\nand ${ON_TARGET} max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}]) > ${estats.trafficVanished.hadHitsOver}`,
-          for: estats.trafficVanished.for,
-          severity: estats.trafficVanished.severity,
-          team: 'cdn',
-          summary: `No edge traffic for ${TARGET_TEXT}`,
-          description: `eStats shows no hits for ${TARGET_TEXT}, which had more than ${estats.trafficVanished.hadHitsOver} hits per sample in the last ${estats.trafficVanished.lookback}: DNS, property activation or a client-side outage?`,
-          runbook: 'estats#akamaitrafficvanished',
-        },
-        runbookBaseUrl,
-      ),
-      alertRule(
-        {
-          alert: 'AkamaiEstatsTargetFailing',
-          // The failure info carries the reason label; joined on the target's up == 0.
-          expr: `${ESTATS.failureInfo.name}{${job}}\nand ${ON_TARGET} ${ESTATS.up.name}{${job}} == 0`,
-          for: estats.targetFailing.for,
-          severity: estats.targetFailing.severity,
-          team: 'cdn',
-          summary: `eStats cannot be read for ${TARGET_TEXT} ({{ $labels.reason }})`,
-          description: `The collector's eStats requests for ${TARGET_TEXT} fail with reason "{{ $labels.reason }}"; its status-code alerts are blind meanwhile.`,
-          runbook: 'estats#akamaiestatstargetfailing',
-        },
-        runbookBaseUrl,
-      ),
+    team: 'cdn',
+    alerts: [
+      {
+        alert: 'AkamaiEdge5xxRatioHigh',
+        expr: `${thresholdExpr(ESTATS.statusClassRatio.name, `${job},${LABEL.direction}="edge",${LABEL.statusClass}="5xx"`, estats.edge5xxRatio.above, estats.edge5xxRatio.overrides)}\n${enoughHits('edge')}`,
+        for: estats.edge5xxRatio.for,
+        severity: estats.edge5xxRatio.severity,
+        summary: `Edge 5xx ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+        description: `{{ $value | humanizePercentage }} of the hits Akamai served for ${TARGET_TEXT} were 5xx in the last eStats samples (threshold ${estats.edge5xxRatio.above * 100}% unless overridden).`,
+        runbook: 'estats#akamaiedge5xxratiohigh',
+      },
+      {
+        alert: 'AkamaiEdgeFailureRatioHigh',
+        expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="edge"`, estats.edgeFailureRatio.above, estats.edgeFailureRatio.overrides)}\n${enoughHits('edge')}`,
+        for: estats.edgeFailureRatio.for,
+        severity: estats.edgeFailureRatio.severity,
+        summary: `Edge failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+        description: `Akamai reports {{ $value | humanizePercentage }} of edge hits for ${TARGET_TEXT} as failures (4xx and 5xx).`,
+        runbook: 'estats#akamaiedgefailureratiohigh',
+      },
+      {
+        alert: 'AkamaiOriginFailureRatioHigh',
+        expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="origin"`, estats.originFailureRatio.above, estats.originFailureRatio.overrides)}\n${enoughHits('origin')}`,
+        for: estats.originFailureRatio.for,
+        severity: estats.originFailureRatio.severity,
+        summary: `Origin failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
+        description: `{{ $value | humanizePercentage }} of the requests Akamai forwarded to the origin of ${TARGET_TEXT} failed.`,
+        runbook: 'estats#akamaioriginfailureratiohigh',
+      },
+      {
+        alert: 'AkamaiTrafficVanished',
+        expr: `${ESTATS.hits.name}{${job},${LABEL.direction}="edge"} == 0\nand ${ON_TARGET} max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}]) > ${estats.trafficVanished.hadHitsOver}`,
+        for: estats.trafficVanished.for,
+        severity: estats.trafficVanished.severity,
+        summary: `No edge traffic for ${TARGET_TEXT}`,
+        description: `eStats shows no hits for ${TARGET_TEXT}, which had more than ${estats.trafficVanished.hadHitsOver} hits per sample in the last ${estats.trafficVanished.lookback}: DNS, property activation or a client-side outage?`,
+        runbook: 'estats#akamaitrafficvanished',
+      },
+      {
+        alert: 'AkamaiEstatsTargetFailing',
+        // The failure info carries the reason label; joined on the target's up == 0.
+        expr: `${ESTATS.failureInfo.name}{${job}}\nand ${ON_TARGET} ${ESTATS.up.name}{${job}} == 0`,
+        for: estats.targetFailing.for,
+        severity: estats.targetFailing.severity,
+        summary: `eStats cannot be read for ${TARGET_TEXT} ({{ $labels.reason }})`,
+        description: `The collector's eStats requests for ${TARGET_TEXT} fail with reason "{{ $labels.reason }}"; its status-code alerts are blind meanwhile.`,
+        runbook: 'estats#akamaiestatstargetfailing',
+      },
     ],
   };
 }
