@@ -1,20 +1,9 @@
 import type { AlertingConfig } from '../../src/alerting/config';
+import { parseDuration } from '../../src/alerting/duration';
 
-const UNITS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86_400,
-  w: 604_800,
-  y: 31_536_000,
-};
-
+/** Seconds of a duration of the alerting config (validated when the files are built). */
 export function durationSeconds(duration: string): number {
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
-    total += Number(amount) * (UNITS[unit as string] as number);
-  return total;
+  return parseDuration(duration) ?? 0;
 }
 
 function scaled(duration: string, factor: number, minSeconds: number): string {

@@ -1,5 +1,6 @@
 import { assertLabelName, assertMetricName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
+import { isValidDuration } from './duration';
 import {
   type AlertingRule,
   type RecordingRule,
@@ -8,13 +9,7 @@ import {
   type Severity,
 } from './types';
 
-/** Prometheus durations: units in decreasing order, each at most once (e.g. 1h30m, 90s). */
-const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
-
-export function isValidDuration(value: string): boolean {
-  return value !== '' && DURATION.test(value) && value !== '0';
-}
 
 export function assertDuration(value: string, where: string): void {
   if (!isValidDuration(value)) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidLabelName, isValidMetricName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
-import { isValidDuration } from './builders';
+import { isValidDuration } from './duration';
 import { analysePromql } from './promql';
 import {
   type AlertmanagerConfig,
