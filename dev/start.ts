@@ -2,7 +2,7 @@
  * `npm start`: the whole pipeline on one machine, no cloud account needed. See --help.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -203,11 +203,7 @@ async function main(): Promise<void> {
   });
   cleanups.push(() => stack.stop());
 
-  process.env.PUSHGATEWAY_URL = stack.pushgateway.url;
-  process.env.LOG_LEVEL ??= 'error';
-  process.env.ALERTING_OUT_DIR = join(dataDir, 'alerting-export');
-  delete process.env.AKAMAI_SECRET_ID;
-  const akamaiNote = await setUpAkamai(
+  const akamai = await setUpAkamai(
     wanted,
     functions,
     dataDir,
@@ -222,15 +218,36 @@ async function main(): Promise<void> {
   say(
     `Slack          ${process.env.SLACK_WEBHOOK_URL ? 'your SLACK_WEBHOOK_URL' : `printed below (local sink ${stack.slackSink?.url})`}`,
   );
-  if (wanted.includes('estats')) say(`eStats         ${akamaiNote}`);
+  if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
   say(
     `Schedules      ${[...new Set(functions.map((f) => `${f.name} ${f.schedule.expression}`))].join(', ')}${speed > 1 ? `, ${speed}× faster (alert timings too)` : ''}`,
   );
   say(`Data           ${dataDir}`);
   say('Ctrl-C stops everything.\n');
 
-  const scheduler = startScheduler({ root, functions, speed, report: say });
+  const env = functionEnv(dataDir, { PUSHGATEWAY_URL: stack.pushgateway.url, ...akamai.env });
+  const scheduler = startScheduler({ root, functions, speed, env, report: say });
   cleanups.push(() => scheduler.stop());
+}
+
+/**
+ * What the functions run with: this process's environment (the user's PUSHGATEWAY_*, AKAMAI_*
+ * and LOG_LEVEL settings) with the local stack's parts in place. Passed to each run, never
+ * written into this process's environment.
+ */
+function functionEnv(
+  dataDir: string,
+  local: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    ALERTING_OUT_DIR: join(dataDir, 'alerting-export'),
+    // No AWS here: credentials come from .edgerc (the user's or the simulator's).
+    AKAMAI_SECRET_ID: undefined,
+    PUSHGATEWAY_AUTH_SECRET_ID: undefined,
+    ...local,
+  };
 }
 
 /** Real Akamai when credentials exist, else the simulator (with incidents); says which. */
@@ -241,9 +258,10 @@ async function setUpAkamai(
   akamaiPort: number,
   speed: number,
   cleanups: Array<() => Promise<void> | void>,
-): Promise<string> {
-  let akamaiNote = `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`;
-  if (!realAkamai && wanted.includes('estats')) {
+): Promise<{ note: string; env: Record<string, string> }> {
+  if (realAkamai || !wanted.includes('estats'))
+    return { note: `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`, env: {} };
+  {
     const ca = ensureTestCa(join(dataDir, 'ca'));
     const client = {
       clientToken: 'akab-local-client',
@@ -264,17 +282,18 @@ async function setUpAkamai(
       startEstatsSimulator(options),
     );
     cleanups.push(() => simulator.stop());
-    process.env.AKAMAI_HOST = simulator.host;
-    process.env.AKAMAI_CLIENT_TOKEN = client.clientToken;
-    process.env.AKAMAI_CLIENT_SECRET = client.clientSecret;
-    process.env.AKAMAI_ACCESS_TOKEN = client.accessToken;
-    process.env.AKAMAI_EDGERC = join(dataDir, 'no-edgerc');
-    process.env.AKAMAI_EDGERC_SECTION = 'default';
-    akamaiNote = `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`;
+    // The simulator's API client, as an .edgerc section like any other.
+    const edgerc = join(dataDir, 'simulator.edgerc');
+    writeFileSync(
+      edgerc,
+      `[simulator]\nhost = ${simulator.host}\nclient_token = ${client.clientToken}\nclient_secret = ${client.clientSecret}\naccess_token = ${client.accessToken}\n`,
+    );
     cleanups.push(scheduleIncidents(simulator, functions, speed));
+    return {
+      note: `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`,
+      env: { AKAMAI_EDGERC: edgerc, AKAMAI_EDGERC_SECTION: 'simulator' },
+    };
   }
-
-  return akamaiNote;
 }
 
 /** The compose file's collectors container: the stack runs elsewhere, we only collect. */
@@ -288,9 +307,6 @@ async function runAgainstExternalStack(
   cleanups: Array<() => Promise<void> | void>,
 ): Promise<void> {
   if (!process.env.PUSHGATEWAY_URL) fail('--external-stack needs PUSHGATEWAY_URL');
-  process.env.LOG_LEVEL ??= 'error';
-  process.env.ALERTING_OUT_DIR = join(dataDir, 'alerting-export');
-  delete process.env.AKAMAI_SECRET_ID;
   if (!process.env.SLACK_WEBHOOK_URL) {
     const sink = await startSlackSink({
       port: sinkPort || 9095,
@@ -300,10 +316,11 @@ async function runAgainstExternalStack(
     cleanups.push(() => sink.stop());
     say(`Slack sink     ${sink.url}`);
   }
-  const akamaiNote = await setUpAkamai(wanted, functions, dataDir, akamaiPort, speed, cleanups);
+  const akamai = await setUpAkamai(wanted, functions, dataDir, akamaiPort, speed, cleanups);
   say(`Pushgateway    ${process.env.PUSHGATEWAY_URL}`);
-  if (wanted.includes('estats')) say(`eStats         ${akamaiNote}`);
-  const scheduler = startScheduler({ root, functions, speed, report: say });
+  if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
+  const env = functionEnv(dataDir, akamai.env);
+  const scheduler = startScheduler({ root, functions, speed, env, report: say });
   cleanups.push(() => scheduler.stop());
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Context } from 'aws-lambda';
+import type { Env } from '../../src/config/env';
+import type { LambdaHandler } from '../../src/handlers/lambdaHandler';
 import { describeError } from '../../src/shared/errors';
 import { localLambdaContext } from './lambdaContext';
 import type { ScheduledFunction } from './serverlessSchedules';
@@ -14,11 +15,13 @@ export interface SchedulerOptions {
   root: string;
   functions: ScheduledFunction[];
   speed: number;
+  /** The configuration the functions run with (what Lambda would have in its environment). */
+  env: Env;
   /** One line per run. */
   report: (line: string) => void;
 }
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Handler = LambdaHandler<unknown>;
 
 export function startScheduler(options: SchedulerOptions): { stop(): void } {
   const startReal = Date.now();
@@ -30,11 +33,14 @@ export function startScheduler(options: SchedulerOptions): { stop(): void } {
   for (const fn of options.functions) {
     const [modulePath, exportName = 'handler'] = splitHandler(fn.handler);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const handler = (require(join(options.root, modulePath)) as Record<string, Handler>)[
+    const exported = (require(join(options.root, modulePath)) as Record<string, Handler>)[
       exportName
     ];
-    if (typeof handler !== 'function')
-      throw new Error(`${fn.handler}: no exported function "${exportName}"`);
+    if (typeof exported?.withEnv !== 'function')
+      throw new Error(
+        `${fn.handler}: no exported handler "${exportName}" (src/handlers/lambdaHandler.ts)`,
+      );
+    const handler = exported.withEnv(options.env);
     let running = false;
 
     const runOnce = async () => {

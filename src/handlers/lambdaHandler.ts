@@ -17,19 +17,26 @@ export interface Invocation {
   context: Context;
 }
 
+/** A Lambda handler that can also be run with a configuration of its own (`npm start`). */
+export interface LambdaHandler<R> {
+  (event: unknown, context: Context): Promise<R>;
+  /** The same function reading `env` instead of the process environment. */
+  withEnv(env: Env): (event: unknown, context: Context) => Promise<R>;
+}
+
 /**
  * The one prologue and epilogue of every function: a JSON logger carrying the function's name
  * and request id (LOG_LEVEL), the invocation's deadline (DEADLINE_SAFETY_MARGIN_MS), and one
  * error line, `<what> failed`, for a failure the body has not reported in its own summary.
- * The error is rethrown, so Lambda's retries and the on-failure destination see it.
+ * The error is rethrown, so Lambda's retries and the on-failure destination see it. The
+ * environment is read here and nowhere else in src/.
  */
 export function lambdaHandler<R>(
   name: string,
   what: string,
   body: (event: unknown, invocation: Invocation) => Promise<R>,
-): (event: unknown, context: Context) => Promise<R> {
-  return async (event, context) => {
-    const env = process.env;
+): LambdaHandler<R> {
+  const withEnv = (env: Env) => async (event: unknown, context: Context) => {
     const logger = createLogger({
       level: readEnum<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
       fields: { function: name, requestId: context.awsRequestId },
@@ -46,4 +53,5 @@ export function lambdaHandler<R>(
       throw error;
     }
   };
+  return Object.assign(withEnv(process.env), { withEnv });
 }
