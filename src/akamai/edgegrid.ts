@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import EdgeGrid from 'akamai-edgegrid';
+import { MAX_CACHED_EDGEGRID_SIGNERS } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { redact } from '../shared/logger';
 
@@ -37,7 +38,6 @@ export interface EdgeGridSigner {
  * bounded so a container that sees many rotations does not grow without end.
  */
 const signers = new Map<string, EdgeGridSigner>();
-const MAX_CACHED_SIGNERS = 4;
 /**
  * Why a credential set could not be used, by the same key: a section the library parsed but
  * we refused was still constructed (interceptors added), so it is not constructed again for
@@ -123,11 +123,11 @@ function cached(key: string, create: () => EdgeGrid): EdgeGridSigner {
   try {
     signer = wrap(create());
   } catch (error) {
-    if (refusals.size >= MAX_CACHED_SIGNERS) refusals.clear();
+    if (refusals.size >= MAX_CACHED_EDGEGRID_SIGNERS) refusals.clear();
     refusals.set(key, error);
     throw error;
   }
-  if (signers.size >= MAX_CACHED_SIGNERS) {
+  if (signers.size >= MAX_CACHED_EDGEGRID_SIGNERS) {
     const oldest = signers.keys().next().value;
     if (oldest !== undefined) signers.delete(oldest);
   }

@@ -1,4 +1,10 @@
 import { HttpTransportError } from '../shared/errors';
+import {
+  DEFAULT_ESTATS_RETRY,
+  DEFAULT_ESTATS_TIMEOUT_MS,
+  MAX_ESTATS_ANSWER_BYTES,
+  MIN_ESTATS_ATTEMPT_MS,
+} from '../constants';
 import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import type { Deadline } from '../shared/deadline';
 import { headerValue, httpRequest } from '../shared/http';
@@ -22,9 +28,9 @@ export interface EstatsClientOptions {
 }
 
 export const DEFAULT_ESTATS_CLIENT_OPTIONS: EstatsClientOptions = {
-  requestTimeoutMs: 30_000,
-  retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 },
-  maxResponseBytes: 2 * 1024 * 1024,
+  requestTimeoutMs: DEFAULT_ESTATS_TIMEOUT_MS,
+  retry: DEFAULT_ESTATS_RETRY,
+  maxResponseBytes: MAX_ESTATS_ANSWER_BYTES,
 };
 
 export interface EstatsAnswer {
@@ -64,8 +70,7 @@ export async function fetchEstats(
     policy: options.retry,
     deadline: request.deadline,
     attemptTimeoutMs: options.requestTimeoutMs,
-    // eStats answers in a few seconds at best: less than this left is not worth a request.
-    minAttemptMs: 1_000,
+    minAttemptMs: MIN_ESTATS_ATTEMPT_MS,
     ...(options.random ? { random: options.random } : {}),
     noTimeLeft: () =>
       new EstatsError(`eStats for ${label}: no time left in this invocation for the request`, {

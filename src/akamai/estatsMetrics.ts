@@ -5,12 +5,10 @@ import {
   STATUS_CLASSES,
   type StatusClass,
 } from '../metrics/catalogue';
+import { MAX_AKAMAI_LABEL_VALUE_LENGTH } from '../constants';
 import { PushMetrics } from '../metrics/registry';
 import type { FailureReason } from './errors';
 import type { EdgeIpInfo, EstatsResponse, EstatsResult, StatusCodeShare } from './estatsSchema';
-
-/** Label values coming from Akamai are capped so one odd answer cannot bloat the series. */
-const MAX_LABEL_VALUE_LENGTH = 128;
 
 interface DirectionView {
   hits: number | null | undefined;
@@ -180,7 +178,9 @@ function topErrorEdgeIps(
 }
 
 function cap(value: string): string {
-  return value.length > MAX_LABEL_VALUE_LENGTH ? value.slice(0, MAX_LABEL_VALUE_LENGTH) : value;
+  return value.length > MAX_AKAMAI_LABEL_VALUE_LENGTH
+    ? value.slice(0, MAX_AKAMAI_LABEL_VALUE_LENGTH)
+    : value;
 }
 
 function clampRatio(value: number): number {

@@ -1,11 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../shared/deadline';
+import { SECRET_READ_TIMEOUT_MS } from '../constants';
 import { CollectorError } from '../shared/errors';
 import { SecretError, SecretReadTimeoutError } from './errors';
 import { redact } from '../shared/logger';
-
-/** One GetSecretValue call (the SDK's own retries included) never takes longer than this. */
-const SECRET_READ_TIMEOUT_MS = 10_000;
 
 interface CacheEntry {
   value: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REMOVED_DEVICES_RECHECK_MS } from '../constants';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
@@ -120,12 +121,13 @@ export async function collectSynthetic(
  * list changed, or after an hour: that covers a container still running an older configuration
  * during a deploy and pushing a device the new one already deleted.
  */
-const REMOVAL_RECHECK_MS = 60 * 60 * 1000;
 const lastRemovalCheck = new Map<string, { devicesKey: string; at: number }>();
 
 function removalCheckDue(fleet: string, devicesKey: string): boolean {
   const last = lastRemovalCheck.get(fleet);
-  return !last || last.devicesKey !== devicesKey || Date.now() - last.at >= REMOVAL_RECHECK_MS;
+  return (
+    !last || last.devicesKey !== devicesKey || Date.now() - last.at >= REMOVED_DEVICES_RECHECK_MS
+  );
 }
 
 /** For tests: forget when removed devices were last looked for. */

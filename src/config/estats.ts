@@ -1,6 +1,7 @@
 import type { CredentialSource } from '../akamai/credentials';
 import { DEFAULT_ESTATS_CLIENT_OPTIONS, type EstatsClientOptions } from '../akamai/estatsClient';
 import { type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import { DEFAULT_ESTATS_MIN_INTERVAL_MS, DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalString, readString } from './env';
 
@@ -16,7 +17,10 @@ export function estatsSettingsFromEnv(env: Env): EstatsSettings {
     ? {
         kind: 'secretsManager',
         secretId,
-        cacheTtlMs: readInteger(env, 'SECRET_CACHE_TTL_SECONDS', 300, { min: 0 }) * 1000,
+        cacheTtlMs:
+          readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
+            min: 0,
+          }) * 1000,
       }
     : {
         kind: 'edgerc',
@@ -43,11 +47,15 @@ export function estatsSettingsFromEnv(env: Env): EstatsSettings {
         ),
       },
     },
-    // 40 requests/minute is Akamai's "medium" tier for eStats: one request every 1.5 s.
-    minRequestIntervalMs: readInteger(env, 'ESTATS_MIN_INTERVAL_MS', 1_500, {
-      min: 0,
-      max: 60_000,
-    }),
+    minRequestIntervalMs: readInteger(
+      env,
+      'ESTATS_MIN_INTERVAL_MS',
+      DEFAULT_ESTATS_MIN_INTERVAL_MS,
+      {
+        min: 0,
+        max: 60_000,
+      },
+    ),
   };
 }
 

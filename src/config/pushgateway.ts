@@ -1,10 +1,13 @@
 import { authFromFields } from '../pushgateway/auth';
-import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS } from '../pushgateway/client';
+import {
+  DEFAULT_PUSH_RETRY,
+  DEFAULT_PUSH_TIMEOUT_MS,
+  DEFAULT_PUSHGATEWAY_URL,
+  DEFAULT_SECRET_CACHE_TTL_SECONDS,
+} from '../constants';
 import type { PushgatewaySettings } from '../pushgateway/connect';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrl } from './env';
-
-export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
 
 /**
  * Read once, no I/O: credentials are either in the environment (locally) or named by
@@ -24,7 +27,10 @@ export function pushgatewaySettingsFromEnv(env: Env): PushgatewaySettings {
       ? {
           kind: 'secret',
           secretId,
-          cacheTtlMs: readInteger(env, 'SECRET_CACHE_TTL_SECONDS', 300, { min: 0 }) * 1000,
+          cacheTtlMs:
+            readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
+              min: 0,
+            }) * 1000,
         }
       : authFromFields(
           {

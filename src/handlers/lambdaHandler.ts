@@ -1,10 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { type Env, readEnum, readInteger } from '../config/env';
-import {
-  type Deadline,
-  DEFAULT_SAFETY_MARGIN_MS,
-  deadlineFromLambdaContext,
-} from '../shared/deadline';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../constants';
+import { type Deadline, deadlineFromLambdaContext } from '../shared/deadline';
 import { describeError, RunReportedError } from '../shared/errors';
 import { createLogger, type Logger, type LogLevel } from '../shared/logger';
 

@@ -1,6 +1,7 @@
 import { HttpTransportError } from '../shared/errors';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS, MIN_PUSH_ATTEMPT_MS } from '../constants';
 import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
 import { type Deadline, NO_DEADLINE } from '../shared/deadline';
 import { headerValue, httpRequest } from '../shared/http';
@@ -36,12 +37,6 @@ export interface PushgatewayClientOptions {
   random?: () => number;
 }
 
-export const DEFAULT_PUSH_RETRY: BackoffPolicy = {
-  maxAttempts: 4,
-  baseDelayMs: 200,
-  maxDelayMs: 5_000,
-};
-export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
 const NEVER_GZIP = Number.POSITIVE_INFINITY;
 
 export interface PushResult {
@@ -162,8 +157,7 @@ export class PushgatewayClient {
       policy: this.options.retry,
       deadline,
       attemptTimeoutMs: this.options.requestTimeoutMs,
-      // A push answers in milliseconds; less than this left is not worth starting one.
-      minAttemptMs: 50,
+      minAttemptMs: MIN_PUSH_ATTEMPT_MS,
       random: this.options.random,
       noTimeLeft: () =>
         new PushError(`${method} ${group}: no time left in this invocation`, {

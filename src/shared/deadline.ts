@@ -1,3 +1,4 @@
+import { DEFAULT_SAFETY_MARGIN_MS } from '../constants';
 import { DeadlineExceededError } from './errors';
 
 /**
@@ -8,9 +9,6 @@ export interface Deadline {
   /** Milliseconds left before the safety margin is reached (never negative). */
   remainingMs(): number;
 }
-
-/** Time kept in reserve to log, push failure markers and return before Lambda kills us. */
-export const DEFAULT_SAFETY_MARGIN_MS = 3_000;
 
 export function deadlineFromLambdaContext(
   context: { getRemainingTimeInMillis(): number },

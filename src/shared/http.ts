@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../constants';
 import { HttpTransportError } from './errors';
 
 /**
@@ -22,8 +23,6 @@ export interface HttpResponse {
   headers: http.IncomingHttpHeaders;
   body: string;
 }
-
-const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 // Keep-alive agents, shared across warm invocations: a run pushes many groups to one host.
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });

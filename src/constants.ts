@@ -1,0 +1,58 @@
+import type { BackoffPolicy } from './shared/backoff';
+
+/**
+ * The product's limits and defaults, each said once. An environment variable that overrides
+ * one is named beside it (README, "Configuration reference").
+ */
+
+/** Time kept before the Lambda timeout to log, record failures and return (DEADLINE_SAFETY_MARGIN_MS). */
+export const DEFAULT_SAFETY_MARGIN_MS = 3_000;
+
+/** Largest HTTP answer read by default: protects a 256 MB Lambda from a runaway body. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** Where the collectors push without PUSHGATEWAY_URL. */
+export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
+/** Timeout of one push attempt (PUSHGATEWAY_TIMEOUT_MS). */
+export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
+/** Push retries on network errors, 5xx and 429 (PUSHGATEWAY_MAX_ATTEMPTS sets the attempts). */
+export const DEFAULT_PUSH_RETRY: BackoffPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+};
+/** A push answers in milliseconds: with less time left than this, none is started. */
+export const MIN_PUSH_ATTEMPT_MS = 50;
+
+/** Timeout of one eStats request: it answers synchronously in a few seconds (ESTATS_REQUEST_TIMEOUT_MS). */
+export const DEFAULT_ESTATS_TIMEOUT_MS = 30_000;
+/** eStats retries on 5xx, 429 and network errors (ESTATS_MAX_ATTEMPTS sets the attempts). */
+export const DEFAULT_ESTATS_RETRY: BackoffPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 10_000,
+};
+/** Largest eStats answer read: a real one is a few KB. */
+export const MAX_ESTATS_ANSWER_BYTES = 2 * 1024 * 1024;
+/** eStats answers in a few seconds at best: with less time left than this, none is requested. */
+export const MIN_ESTATS_ATTEMPT_MS = 1_000;
+/**
+ * Spacing of eStats requests (ESTATS_MIN_INTERVAL_MS): Akamai's "medium" tier allows 40
+ * requests a minute per API client, one every 1.5 s.
+ */
+export const DEFAULT_ESTATS_MIN_INTERVAL_MS = 1_500;
+/** Label values that come from Akamai (edge IPs, error codes) are cut to this length. */
+export const MAX_AKAMAI_LABEL_VALUE_LENGTH = 128;
+
+/** How long a warm container reuses a secret (SECRET_CACHE_TTL_SECONDS). */
+export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
+/** One Secrets Manager read, the SDK's retries included, never takes longer than this. */
+export const SECRET_READ_TIMEOUT_MS = 10_000;
+/** akamai-edgegrid instances kept per container (each added global axios interceptors). */
+export const MAX_CACHED_EDGEGRID_SIGNERS = 4;
+
+/**
+ * How often a warm synthetic container lists the Pushgateway's groups to delete those of
+ * removed devices, when its device list did not change (listing is the heaviest call).
+ */
+export const REMOVED_DEVICES_RECHECK_MS = 60 * 60 * 1000;
