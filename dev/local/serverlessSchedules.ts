@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../../src/config/stage';
+import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { ConfigurationError } from '../../src/shared/errors';
 import { parseSchedule, type Schedule } from './scheduleExpressions';
 

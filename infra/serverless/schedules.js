@@ -1,6 +1,6 @@
 // The schedule events of the collectors, from the stage's own file: config/<stage>.yml, or the
 // file of the `stageConfig` param. Validated here, at package time, with the schemas the
-// functions use (src/config/stage.ts, loaded through tsx), so a bad target or a stage still
+// functions use (src/deploy/stage.ts, loaded through tsx), so a bad target or a stage still
 // holding the example targets stops `serverless package` / `deploy` with the field named.
 const { join, resolve } = require('node:path');
 
@@ -10,7 +10,7 @@ module.exports = async ({ resolveVariable }) => {
   const given = await resolveVariable('param:stageConfig');
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
   const { require: tsxRequire } = require('tsx/cjs/api');
-  const { loadStageConfig, scheduleEvents } = tsxRequire('../../src/config/stage.ts', __filename);
+  const { loadStageConfig, scheduleEvents } = tsxRequire('../../src/deploy/stage.ts', __filename);
   try {
     return scheduleEvents(
       loadStageConfig(file, stage),

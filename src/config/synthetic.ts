@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../shared/errors';
 import { type FleetPlan, parseFleet } from '../synthetic/fleetConfig';
 import { type Env, readOptionalString } from './env';
@@ -8,14 +7,19 @@ import { type Env, readOptionalString } from './env';
  * JSON file SYNTHETIC_FLEET_FILE, else the JSON in SYNTHETIC_FLEET, else the default fleet
  * (2 switches × 4 ports of 10G).
  */
-export function resolveFleet(event: unknown, env: Env): FleetPlan {
+export function resolveFleet(
+  event: unknown,
+  env: Env,
+  /** Reads SYNTHETIC_FLEET_FILE: the handler passes the file system; configuration does no I/O. */
+  readFile: (path: string) => string,
+): FleetPlan {
   const fromEvent = isRecord(event) ? event.fleet : undefined;
   if (fromEvent !== undefined) return parseFleet(fromEvent, 'fleet in the event');
   const file = readOptionalString(env, 'SYNTHETIC_FLEET_FILE');
   if (file !== undefined) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFile(file);
     } catch (error) {
       throw new ConfigurationError(
         `SYNTHETIC_FLEET_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SyntheticRunError } from '../collectors/errors';
 import type { SyntheticRunSummary } from '../collectors/summaries';
 import { collectSynthetic } from '../collectors/synthetic';
@@ -14,7 +15,7 @@ export const handler = lambdaHandler(
   'synthetic',
   'synthetic run',
   async (event, { env, logger, deadline }): Promise<SyntheticRunSummary> => {
-    const plan = resolveFleet(event, env);
+    const plan = resolveFleet(event, env, (path) => readFileSync(path, 'utf8'));
     const tick = resolveTickSeconds(event);
     if (!tick.fromEvent)
       logger.warn('the event has no "time"; using the current time as the tick', {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseSchedule } from '../../../dev/local/scheduleExpressions';
 import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
-import { loadStageConfig } from '../../../src/config/stage';
+import { loadStageConfig } from '../../../src/deploy/stage';
 import { JOB } from '../../../src/metrics/catalogue';
 
 /**

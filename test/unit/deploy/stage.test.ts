@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadStageConfig, scheduleEvents } from '../../../src/config/stage';
+import { loadStageConfig, scheduleEvents } from '../../../src/deploy/stage';
 
 const dir = mkdtempSync(join(tmpdir(), 'stage-unit-'));
 const file = (name: string, text: string) => {
