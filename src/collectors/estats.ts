@@ -7,21 +7,32 @@ import { estatsGroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
-import type { PushgatewayClient } from '../pushgateway/client';
 import { type Deadline, sleepWithin } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
-import { finishRun, runGroups } from './runner';
+import { finishRun, runGroups, type Sink } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
-  pushgateway: PushgatewayClient;
+  pushgateway: Sink;
   clientOptions: EstatsClientOptions;
   /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
   minRequestIntervalMs: number;
   logger: Logger;
+  /** Seams for the orchestration tests; the real ones by default. */
+  requestEstats?: typeof fetchEstats;
+  credentials?: { load(deadline: Deadline): Promise<EdgeGridSigner>; forget(): void };
+  clock?: PacingClock;
 }
+
+/** What pacing asks of time: now, and a wait bounded by the deadline. */
+export interface PacingClock {
+  now(): number;
+  sleep(ms: number, deadline: Deadline, what: string): Promise<void>;
+}
+
+const REAL_CLOCK: PacingClock = { now: () => performance.now(), sleep: sleepWithin };
 
 const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
   'auth_signature',
@@ -139,12 +150,7 @@ class EstatsSource {
     deadline: Deadline,
   ): Promise<EstatsSource> {
     try {
-      return new EstatsSource(
-        schedule,
-        deps,
-        deadline,
-        await loadSigner(deps.credentialSource, deadline),
-      );
+      return new EstatsSource(schedule, deps, deadline, await credentialsOf(deps).load(deadline));
     } catch (error) {
       deps.logger.error('cannot load EdgeGrid credentials', { error });
       const failure = new EstatsError(describeError(error), {
@@ -199,8 +205,9 @@ class EstatsSource {
           target: describeTarget(target),
           reason: error.reason,
         });
-        forgetSigner(this.deps.credentialSource);
-        this.signer = await loadSigner(this.deps.credentialSource, this.deadline);
+        const credentials = credentialsOf(this.deps);
+        credentials.forget();
+        this.signer = await credentials.load(this.deadline);
         return await this.request(target, this.signer);
       }
     } catch (error) {
@@ -223,19 +230,29 @@ class EstatsSource {
   /** One paced eStats request. */
   private async request(target: EstatsTarget, signer: EdgeGridSigner): Promise<EstatsAnswer> {
     const label = describeTarget(target);
-    await sleepWithin(
-      this.lastRequestStart + this.deps.minRequestIntervalMs - performance.now(),
+    const clock = this.deps.clock ?? REAL_CLOCK;
+    await clock.sleep(
+      this.lastRequestStart + this.deps.minRequestIntervalMs - clock.now(),
       this.deadline,
       `eStats pacing before ${label}`,
     );
-    this.lastRequestStart = performance.now();
-    return fetchEstats(target, {
+    this.lastRequestStart = clock.now();
+    return (this.deps.requestEstats ?? fetchEstats)(target, {
       signer,
       accountSwitchKey: this.schedule.accountSwitchKey,
       deadline: this.deadline,
       options: this.deps.clientOptions,
     });
   }
+}
+
+function credentialsOf(deps: EstatsCollectorDeps): NonNullable<EstatsCollectorDeps['credentials']> {
+  return (
+    deps.credentials ?? {
+      load: (deadline) => loadSigner(deps.credentialSource, deadline),
+      forget: () => forgetSigner(deps.credentialSource),
+    }
+  );
 }
 
 /** The Pushgateway is what failed: its message and hint, as the target's failure. */
