@@ -1,9 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { sha256 } from './render';
+import { createHash } from 'node:crypto';
 import { ExportError } from './errors';
 
 /** Object metadata holding the content hash: unchanged files are not rewritten. */
 export const HASH_METADATA_KEY = 'content-sha256';
+
+/** The content hash kept with each exported file, to skip unchanged ones. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 export interface ExportTarget {
   bucket: string;

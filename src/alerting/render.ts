@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { AlertmanagerConfig, RuleFile } from './types';
 
@@ -18,8 +17,4 @@ export function renderRules(rules: RuleFile): string {
 
 export function renderAlertmanager(config: AlertmanagerConfig): string {
   return toYaml(config);
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,18 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { buildAlertingFiles } from '../alerting';
-import { exportToS3, type ExportResult } from '../alerting/export';
-import { sha256 } from '../alerting/render';
+import { exportToS3, type ExportResult, sha256 } from '../alerting/export';
+import { RENDERED_ALERTING_FILES } from '../alerting/rendered.gen';
 import { type Env, readOptionalString, readString } from '../config/env';
 import { ConfigurationError, describeError } from '../shared/errors';
 import { httpRequest } from '../shared/http';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
- * Companion function: render the alert rules, the Alertmanager config and its templates from
- * the typed definitions, validate them, and write them to S3 (only what changed). Runs on a
- * schedule and, as a CloudFormation custom resource, on every deploy.
+ * Companion function: write the alert rules, the Alertmanager config and its templates to S3
+ * (only what changed). They were rendered from the typed definitions and validated at build
+ * time; the function ships them. Runs on a schedule and, as a CloudFormation custom resource,
+ * on every deploy.
  */
 export const handler = lambdaHandler(
   'exportAlerting',
@@ -25,9 +25,8 @@ export const handler = lambdaHandler(
         await answerCloudFormation(customResource, 'SUCCESS', 'nothing to do on delete', context);
         return { written: [], unchanged: [], hashes: {} };
       }
-      const { files } = buildAlertingFiles(undefined, {
-        templatesDir: readString(env, 'ALERTING_TEMPLATES_DIR', '/etc/alertmanager/templates'),
-      });
+      // Rendered and validated at build time (npm run alerting:export, drift-checked in CI).
+      const files = RENDERED_ALERTING_FILES;
       const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
       const result = outDir
         ? writeToDirectory(files, outDir)

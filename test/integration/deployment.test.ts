@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { join } from 'node:path';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
 import { SHIPPED_PROMETHEUS_CONFIGS } from '../../src/alerting/prometheusConfig';
@@ -113,6 +114,24 @@ describe('deployment configuration', () => {
     );
     const local = serverlessPrint('local') as unknown as Config;
     expect(local.functions.estats?.environment?.AKAMAI_SECRET_ID).toBeUndefined();
+  });
+
+  it('ships the alerting files in the export bundle, not the YAML writer or the PromQL parser', async () => {
+    const result = await build({
+      entryPoints: [join(root, 'src/handlers/export-alerting.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('src/alerting/rendered.gen.ts');
+    expect(
+      inputs.filter((i) => /node_modules\/(yaml|@lezer|@prometheus-io|zod)\//.test(i)),
+    ).toEqual([]);
   });
 
   it('ships the Prometheus configurations its one source renders (npm run prometheus:config)', () => {
