@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { shippedRules } from '../../src/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { analysePromql } from '../../src/alerting/promql';
 import { allDashboards } from '../../src/dashboards';
 import type { Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
@@ -49,7 +52,8 @@ beforeAll(async () => {
             name: 'dash',
             targets: [
               { cpCode: 424242, delivery: 'STANDARD_TLS' },
-              { url: 'https://www.example.com/a?b=1' },
+              // error_type: an optional grouping label the alert rules group by.
+              { url: 'https://www.example.com/a?b=1', errorType: 'EDGE_ERRORS' },
             ],
           },
           lambdaContext(),
@@ -62,12 +66,52 @@ beforeAll(async () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  // A target whose request fails, so the failure-only series exist too (up 0, failure_info),
+  // with the optional grouping label error_type.
+  await withEnv({ ...env, AKAMAI_EDGERC_SECTION: 'wrong-secret' }, () =>
+    captureStdout(() =>
+      estatsHandler(
+        { name: 'refused', targets: [{ cpCode: 777, errorType: 'EDGE_ERRORS' }] },
+        lambdaContext(),
+      ),
+    ),
+  );
   await prometheus.waitFor('synthetic_port_link_up');
+  await prometheus.waitFor('akamai_estats_failure_info');
 }, 120_000);
 afterAll(async () => {
   await prometheus?.stop();
   await pushgateway?.stop();
   await akamai?.stop();
+});
+
+/**
+ * pint's `promql/series` check, with our tools: every metric an alert's expression selects has
+ * series here, and every label it names is on one of them. A typo or a renamed label would
+ * leave an alert that can never fire; the catalogue check at build time cannot see a label
+ * that exists but not on that metric.
+ */
+it('every metric and label the shipped alert rules use exists here after a run of each collector', async () => {
+  const alerts = shippedRules(DEFAULT_ALERTING_CONFIG)
+    .groups.flatMap((g) => g.rules)
+    .filter((r) => 'alert' in r);
+  expect(alerts.length).toBeGreaterThan(10);
+  const missing: string[] = [];
+  for (const rule of alerts) {
+    const { metricNames, labelNames } = analysePromql(rule.expr);
+    const series: Array<Record<string, string>> = [];
+    for (const metric of metricNames) {
+      const found = await prometheus.query(metric);
+      if (found.length === 0)
+        missing.push(`${'alert' in rule ? rule.alert : ''}: no series of ${metric}`);
+      series.push(...found.map((s) => s.metric));
+    }
+    for (const label of labelNames) {
+      if (!series.some((s) => label in s))
+        missing.push(`${'alert' in rule ? rule.alert : ''}: no series carries the label ${label}`);
+    }
+  }
+  expect(missing).toEqual([]);
 });
 
 /** Grafana's substitutions for "All" and its built-in intervals. */
