@@ -72,9 +72,10 @@ describe('JSON secrets through the AWS SDK', () => {
 
   it('ends a call that does not answer within the deadline', async () => {
     secretsManager.on(GetSecretValueCommand).callsFake(() => new Promise(() => {}));
-    const error = (await getJsonSecret('pgw', { ttlMs: 0, deadline: deadlineIn(100) }).catch(
-      (e: unknown) => e,
-    )) as Error & { hint?: string };
+    const error = (await getJsonSecret('pgw', {
+      ttlMs: 0,
+      deadline: { remainingMs: () => 100 },
+    }).catch((e: unknown) => e)) as Error & { hint?: string };
     expect(error.message).toBe(
       'cannot read secret "pgw": no answer within 100 ms (the time this invocation had left for it)',
     );
