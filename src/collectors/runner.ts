@@ -56,10 +56,11 @@ export async function runGroups<T>(run: GroupRun<T>): Promise<Array<GroupResult<
   });
   return settled.map((result, i): GroupResult<T> => {
     if (result.status === 'fulfilled') return result.value;
-    // Only a bug gets here (produce and deliver failures are results): still one group's.
+    // Only a bug gets here (produce and deliver failures are results): still one group's
+    // failure, reported like the others so the run's summary counts it.
     const item = run.items[i] as T;
-    const key = run.keyOf(item);
-    return {
+    const key = keyOrPlaceholder(run, item, i);
+    const failure: GroupResult<T> = {
       item,
       key,
       group: describeGroup(key),
@@ -67,7 +68,18 @@ export async function runGroups<T>(run: GroupRun<T>): Promise<Array<GroupResult<
       stage: 'produce',
       error: result.reason,
     };
+    run.onResult?.(failure);
+    return failure;
   });
+}
+
+/** The item's key, or a placeholder naming its position when computing the key is what failed. */
+function keyOrPlaceholder<T>(run: GroupRun<T>, item: T, index: number): GroupingKey {
+  try {
+    return run.keyOf(item);
+  } catch {
+    return { job: 'unknown', labels: { item: String(index + 1) } };
+  }
 }
 
 async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {

@@ -138,3 +138,29 @@ describe('the group runner every collector shares', () => {
     expect(await finishRun(broken, outcome, NO_DEADLINE, logger)).toBe('pushgateway down');
   });
 });
+
+it('still reports a group whose handling failed unexpectedly, so the run counts it', async () => {
+  const { sink } = fakeSink();
+  const reported: Array<[string, boolean]> = [];
+  const results = await runGroups({
+    items: ['a', 'b'],
+    keyOf: (name) => {
+      if (name === 'b') throw new Error('no key for b');
+      return keyOf(name);
+    },
+    concurrency: 1,
+    produce: async () => up(1),
+    sink,
+    deadline: NO_DEADLINE,
+    logger,
+    onResult: (result) => reported.push([result.item, result.ok]),
+  });
+  expect(results.map((r) => [r.item, r.ok])).toEqual([
+    ['a', true],
+    ['b', false],
+  ]);
+  expect(reported).toEqual([
+    ['a', true],
+    ['b', false],
+  ]);
+});
