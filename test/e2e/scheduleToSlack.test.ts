@@ -10,7 +10,7 @@ import { type LocalStack, startLocalStack } from '../../dev/local/stack';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { modelSettings, sampleDevice } from '../../src/synthetic/model';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 

@@ -1,7 +1,7 @@
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator, TargetBehaviour } from '../../dev/simulators/akamai/server';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPushgateway } from '../../dev/realPushgateway';

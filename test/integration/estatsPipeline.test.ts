@@ -2,7 +2,7 @@ import { resetSecretsForTests } from '../../src/aws/secrets';
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { promtoolCheckMetrics } from '../helpers/promtool';

@@ -1,7 +1,7 @@
 import { resetRemovalChecksForTests } from '../../src/collectors/synthetic';
 import { SyntheticRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/synthetic';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPushgateway } from '../../dev/realPushgateway';

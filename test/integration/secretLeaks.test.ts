@@ -5,7 +5,7 @@ import { resetSecretsForTests } from '../../src/aws/secrets';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as exportHandler } from '../../src/handlers/export-alerting';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';

@@ -1,7 +1,7 @@
 import { handler } from '../../src/handlers/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { meanUtilisation } from '../../src/synthetic/model';
-import { captureStdout, withEnv } from '../helpers/estatsStack';
+import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPrometheus } from '../helpers/prometheus';
 import { promtoolCheckMetrics } from '../helpers/promtool';

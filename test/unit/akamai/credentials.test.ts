@@ -5,7 +5,7 @@ import { forgetSigner, loadSigner } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { deadlineIn, NO_DEADLINE } from '../../../src/shared/deadline';
 import { scrubSecrets } from '../../../src/shared/logger';
-import { setEnv } from '../../helpers/estatsStack';
+import { setEnv } from '../../helpers/env';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,

@@ -7,7 +7,7 @@ import { signerFromEdgerc, signerFromFields } from '../../../src/akamai/edgegrid
 import { ESTATS_PATH } from '../../../src/akamai/estatsClient';
 import { EdgeGridVerifier } from '../../../dev/simulators/akamai/edgegridVerifier';
 import { verifierParts } from '../../helpers/edgegridRequests';
-import { setEnv } from '../../helpers/estatsStack';
+import { setEnv } from '../../helpers/env';
 
 /**
  * eStats requests are signed by akamai-edgegrid's public API (`new EdgeGrid(...)`, `auth()`).

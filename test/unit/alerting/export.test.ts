@@ -4,7 +4,7 @@ import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetS3ForTests, sha256 } from '../../../src/alerting/export';
 import { handler } from '../../../src/handlers/export-alerting';
-import { captureStdout, withEnv } from '../../helpers/estatsStack';
+import { captureStdout, withEnv } from '../../helpers/env';
 import { lambdaContext } from '../../helpers/lambdaContext';
 
 const s3 = mockClient(S3Client);
