@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from './local/alertingScale';
-import { EXAMPLE_STAGE } from '../src/deploy/stage';
+import { EXAMPLE_STAGE, loadStageConfig } from '../src/deploy/stage';
 import { readScheduledFunctions } from './local/serverlessSchedules';
 import { startScheduler } from './local/scheduler';
 import { type SlackMessage, startSlackSink } from './local/slackSink';
@@ -188,6 +188,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     dataDir,
     alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
+    slos: loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE).slos,
     ports: {
       pushgateway: port('pushgateway-port'),
       prometheus: port('prometheus-port'),

@@ -36,6 +36,11 @@ export function accelerateAlerting(config: AlertingConfig, factor: number): Aler
   c.synthetic.bufferFor = s(c.synthetic.bufferFor);
   c.synthetic.noTrafficFor = s(c.synthetic.noTrafficFor);
   c.synthetic.rebootWindow = s(c.synthetic.rebootWindow);
+  // SLO windows stay as they are: a burn-rate threshold is the SLO window over them.
+  c.slo.page.for = s(c.slo.page.for);
+  c.slo.ticket.for = s(c.slo.ticket.for);
+  c.slo.evaluationInterval = s(c.slo.evaluationInterval);
+  c.slo.budgetInterval = s(c.slo.budgetInterval);
   c.routing.groupWait = s(c.routing.groupWait);
   c.routing.groupInterval = s(c.routing.groupInterval);
   c.routing.repeatInterval = s(c.routing.repeatInterval);

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
+import type { Slo } from '../../src/alerting/slo';
 import type { AlertingConfig } from '../../src/alerting/config';
 import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 import { freePort, isPortFree } from './ports';
@@ -21,6 +22,8 @@ import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
 export interface StackOptions {
   dataDir: string;
   alerting: AlertingConfig;
+  /** The stage's SLOs: their recording rules and burn-rate alerts join the shipped rules. */
+  slos: readonly Slo[];
   /** Preferred ports; a port in use is replaced by a free one (and said so). 0 = any. */
   ports: { pushgateway: number; prometheus: number; alertmanager: number; slackSink: number };
   scrapeInterval: string;
@@ -92,7 +95,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           : options.alerting.routing.oncallWebhookUrl,
       },
     };
-    const { files } = buildAlertingFiles(alerting, { templatesDir: join(amDir, 'templates') });
+    const { files } = buildAlertingFiles(alerting, {
+      templatesDir: join(amDir, 'templates'),
+      slos: options.slos,
+    });
     writeFileSync(join(amDir, 'alertmanager.yml'), files['alertmanager.yml'] ?? '');
     writeFileSync(join(amDir, 'templates', 'slack.tmpl'), files['templates/slack.tmpl'] ?? '');
     const alertmanager = await launchAlertmanager({

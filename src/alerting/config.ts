@@ -20,6 +20,25 @@ export interface TargetOverride {
   above: number;
 }
 
+/**
+ * One pair of windows of a multi-window burn-rate alert (Google SRE workbook, ch. 5): it fires
+ * when both windows burn the error budget faster than `budgetConsumed` of the SLO window's
+ * budget in the long window. For a 30-day SLO: 2 % in 1 h is a burn rate of 14.4.
+ */
+export interface BurnWindow {
+  long: string;
+  short: string;
+  /** Share of the whole budget spent in the long window (0-1). */
+  budgetConsumed: number;
+}
+
+export interface BurnRateAlert {
+  severity: Severity;
+  for: string;
+  /** Either pair fires the alert. */
+  windows: BurnWindow[];
+}
+
 export interface AlertingConfig {
   /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
   runbookBaseUrl: string;
@@ -43,6 +62,15 @@ export interface AlertingConfig {
     /** Prometheus' scrape job name for the Pushgateway. */
     pushgatewayScrapeJob: string;
     pushgatewayDownFor: string;
+  };
+  /** Burn-rate alerts of the SLOs a stage file declares (src/alerting/slo.ts). */
+  slo: {
+    page: BurnRateAlert;
+    ticket: BurnRateAlert;
+    /** How often the SLIs, burn rates and alerts are evaluated (their rule group's interval). */
+    evaluationInterval: string;
+    /** …and the whole-window ratio and budget left: a 30-day sum is the costly query. */
+    budgetInterval: string;
   };
   synthetic: {
     linkDownFor: string;
@@ -86,6 +114,29 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
     pushFailingSeverity: 'warning',
     pushgatewayScrapeJob: 'pushgateway',
     pushgatewayDownFor: '2m',
+  },
+  slo: {
+    evaluationInterval: '1m',
+    budgetInterval: '5m',
+    // The workbook's policy: for a 30-day SLO, burn rates 14.4 and 6 page, 3 and 1 open a
+    // ticket. Said as budget spent, so a 28-day SLO gets the same policy (13.44, 5.6, …).
+    page: {
+      severity: 'critical',
+      // eStats samples every 2 minutes: one more sample must agree before anyone is woken.
+      for: '2m',
+      windows: [
+        { long: '1h', short: '5m', budgetConsumed: 0.02 },
+        { long: '6h', short: '30m', budgetConsumed: 0.05 },
+      ],
+    },
+    ticket: {
+      severity: 'warning',
+      for: '15m',
+      windows: [
+        { long: '1d', short: '2h', budgetConsumed: 0.1 },
+        { long: '3d', short: '6h', budgetConsumed: 0.1 },
+      ],
+    },
   },
   synthetic: {
     linkDownFor: '1m',

@@ -5,7 +5,9 @@ import { renderAlertmanager, renderRules } from './render';
 import { alertmanagerConfig, SLACK_TEMPLATE, SLACK_TEMPLATE_FILE } from './routes';
 import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
 import { estatsRules } from './rules/estats';
+import { SLO_LABEL, sloAlerts, sloGroups } from './rules/slo';
 import { syntheticRules } from './rules/synthetic';
+import type { Slo } from './slo';
 import type { AlertmanagerConfig, RuleFile } from './types';
 import { validateAlerting } from './validate';
 
@@ -15,6 +17,8 @@ export interface AlertingOutputOptions {
   templatesDir?: string;
   /** Check runbook_url pages and anchors against this folder (docs/runbooks). */
   runbooksDir?: string;
+  /** The stage's SLOs (config/<stage>.yml `slos:`): their recording rules and burn-rate alerts. */
+  slos?: readonly Slo[];
 }
 
 export interface AlertingFiles {
@@ -24,12 +28,14 @@ export interface AlertingFiles {
   alertmanager: AlertmanagerConfig;
 }
 
-export function shippedRules(config: AlertingConfig): RuleFile {
-  return {
-    groups: [estatsRules(config), collectorRules(config), syntheticRules(config)].map((group) =>
-      alertGroup(group, config.runbookBaseUrl),
-    ),
-  };
+/** Every rule group: the alerts, and the SLOs' recording rules and burn-rate alerts if any. */
+export function shippedRules(config: AlertingConfig, slos: readonly Slo[] = []): RuleFile {
+  const groups = [estatsRules(config), collectorRules(config), syntheticRules(config)].map(
+    (group) => alertGroup(group, config.runbookBaseUrl),
+  );
+  if (slos.length === 0) return { groups };
+  const alerts = alertGroup(sloAlerts(config, slos), config.runbookBaseUrl).rules;
+  return { groups: [...groups, ...sloGroups(config, slos, alerts)] };
 }
 
 /** Every metric and label our collectors push, plus what Prometheus and the Pushgateway add. */
@@ -42,6 +48,7 @@ export function knownSeries(): { metrics: Set<string>; labels: Set<string> } {
   const metrics = new Set<string>([...definitions.map((d) => d.name), ...BUILTIN_METRICS]);
   const labels = new Set<string>([
     ...Object.values(LABEL),
+    ...Object.values(SLO_LABEL),
     'instance',
     ...definitions.flatMap((d) => d.labels),
   ]);
@@ -53,10 +60,14 @@ export function buildAlertingFiles(
   config: AlertingConfig = DEFAULT_ALERTING_CONFIG,
   options: AlertingOutputOptions = {},
 ): AlertingFiles {
-  const rules = shippedRules(config);
+  const slos = options.slos ?? [];
+  const rules = shippedRules(config, slos);
   const alertmanager = alertmanagerConfig(
     config,
     options.templatesDir ?? '/etc/alertmanager/templates',
+    {
+      slos: slos.length > 0,
+    },
   );
   const known = knownSeries();
   validateAlerting(rules, alertmanager, {

@@ -1,6 +1,8 @@
 import { LABEL } from '../metrics/catalogue';
 import { PRODUCT_LABEL } from './builders';
 import type { AlertingConfig } from './config';
+import { TARGET_LABELS } from './rules/estats';
+import { SLO_ALERTS, SLO_LABEL } from './rules/slo';
 import type { AlertmanagerConfig, Receiver } from './types';
 
 export const SLACK_TEMPLATE_FILE = 'slack.tmpl';
@@ -29,6 +31,7 @@ function slackReceiver(name: string, channel: string, config: AlertingConfig): R
 export function alertmanagerConfig(
   config: AlertingConfig,
   templatesDir: string,
+  generated: { slos: boolean } = { slos: false },
 ): AlertmanagerConfig {
   const { routing } = config;
   const teamRoutes = Object.entries(routing.channels.teams).map(([team]) => ({
@@ -95,6 +98,16 @@ export function alertmanagerConfig(
         ],
         equal: [LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
       },
+      ...(generated.slos
+        ? [
+            {
+              // The page says it all: the slow burn of the same SLO and target is noise then.
+              source_matchers: [`alertname="${SLO_ALERTS.page}"`],
+              target_matchers: [`alertname="${SLO_ALERTS.ticket}"`],
+              equal: [SLO_LABEL.slo, ...TARGET_LABELS, LABEL.direction],
+            },
+          ]
+        : []),
       {
         // A down link explains the missing traffic.
         source_matchers: ['alertname="SyntheticPortLinkDown"'],

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import { parseSlos, type Slo } from '../alerting/slo';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { parseFleet } from '../synthetic/fleetConfig';
@@ -25,6 +26,8 @@ const stageFileSchema = z.strictObject({
     z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), fleet: z.unknown() })),
     [],
   ),
+  /** Validated against the eStats schedules above (src/alerting/slo.ts). */
+  slos: z.optional(z.unknown()),
 });
 
 export interface StageConfig {
@@ -32,6 +35,8 @@ export interface StageConfig {
   file: string;
   estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
   synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
+  /** SLOs of eStats targets: recording rules and burn-rate alerts (npm run alerting:export). */
+  slos: Slo[];
 }
 
 /** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
@@ -61,13 +66,19 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       hint: `see config/${EXAMPLE_STAGE}.yml and the README ("eStats targets")`,
     });
   }
+  const estats = parsed.data.estats.map((schedule, i) => ({
+    rate: schedule.rate,
+    enabled: schedule.enabled ?? true,
+    input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
+  }));
   const config: StageConfig = {
     file: shown,
-    estats: parsed.data.estats.map((schedule, i) => ({
-      rate: schedule.rate,
-      enabled: schedule.enabled ?? true,
-      input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
-    })),
+    estats,
+    slos: parseSlos(
+      parsed.data.slos,
+      estats.map((s) => s.input),
+      shown,
+    ),
     synthetic: parsed.data.synthetic.map((schedule, i) => {
       const where = `${shown}: synthetic[${i}].fleet`;
       parseFleet(schedule.fleet, where);

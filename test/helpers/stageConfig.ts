@@ -12,8 +12,8 @@ export const REAL_LOOKING_TARGETS = { cpCode: 987654, url: 'https://shop.acme.te
  */
 export function writeStageConfig(edit: (text: string) => string = (text) => text): string {
   const text = readFileSync(join(REPO_ROOT, 'config', 'local.yml'), 'utf8')
-    .replace('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
-    .replace('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url);
+    .replaceAll('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
+    .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url);
   const file = join(mkdtempSync(join(tmpdir(), 'stage-config-')), 'stage.yml');
   writeFileSync(file, edit(text));
   return file;

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { buildAlertingFiles } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { isAlertingRule } from '../../src/alerting/types';
+import { inputSeries, promtoolTest } from '../helpers/promtool';
 import { runTool } from '../helpers/tools';
 
 /**
@@ -313,22 +313,6 @@ const CASES: AlertCase[] = [
     },
   },
 ];
-
-function promtoolTest(
-  rulesYaml: string,
-  tests: unknown[],
-): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'rules-test-'));
-  writeFileSync(join(dir, 'rules.yml'), rulesYaml);
-  writeFileSync(
-    join(dir, 'tests.yml'),
-    stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }),
-  );
-  return runTool('promtool', ['test', 'rules', join(dir, 'tests.yml')]);
-}
-
-const inputSeries = (series: Record<string, string>) =>
-  Object.entries(series).map(([s, values]) => ({ series: s, values }));
 
 describe('shipped alert rules', () => {
   it('pass promtool check rules', () => {

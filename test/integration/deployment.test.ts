@@ -8,6 +8,12 @@ import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
 
+/** What serverless.yml's custom.alertingFiles hands infra/serverless/esbuild-plugins.js. */
+interface AlertingTarget {
+  stage: string;
+  stageConfig?: string;
+}
+
 /** What ships in serverless.yml and infra/ must be valid for the tools that read it. */
 const root = join(__dirname, '..', '..');
 
@@ -132,6 +138,45 @@ describe('deployment configuration', () => {
     expect(
       inputs.filter((i) => /node_modules\/(yaml|@lezer|@prometheus-io|zod)\//.test(i)),
     ).toEqual([]);
+  });
+
+  it("bundles the packaged stage's own alerting files: its SLOs, validated at package time", async () => {
+    // serverless-esbuild hands the plugins file the resolved serverless.yml: the same values.
+    const { alertingFiles } = (dev as unknown as { custom: { alertingFiles: AlertingTarget } })
+      .custom;
+    expect(alertingFiles.stage).toBe('dev');
+    // Bundled in a plain node process, as serverless-esbuild runs it (tsx loads the TS).
+    const bundle = (target: AlertingTarget) => {
+      const script = `
+        const { build } = require('esbuild');
+        const plugins = require('./infra/serverless/esbuild-plugins.js');
+        build({
+          entryPoints: ['src/handlers/export-alerting.ts'], bundle: true, platform: 'node',
+          write: false, logLevel: 'silent',
+          plugins: plugins({ service: { custom: { alertingFiles: ${JSON.stringify(target)} } } }),
+        }).then((r) => process.stdout.write(r.outputFiles[0].text), (e) => {
+          process.stderr.write(e.message); process.exit(1);
+        });`;
+      return spawnSync(process.execPath, ['-e', script], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    };
+    const renamed = writeStageConfig((text) =>
+      text.replace('name: edge-availability', 'name: checkout-edge'),
+    );
+    const built = bundle({ stage: 'dev', stageConfig: renamed });
+    expect(built.stderr).toBe('');
+    expect(built.stdout).toContain('slo: checkout-edge');
+    expect(built.stdout).not.toContain('slo: edge-availability');
+    const wrong = writeStageConfig((text) => text.replace('objective: 0.995', 'objective: 99.5'));
+    const refused = bundle({ stage: 'dev', stageConfig: wrong });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('alerting files of stage "dev": ');
+    expect(refused.stderr).toContain(
+      'stage.yml: slos[0].objective: must be a ratio strictly between 0 and 1',
+    );
   });
 
   it('ships the Prometheus configurations its one source renders (npm run prometheus:config)', () => {

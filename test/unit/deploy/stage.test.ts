@@ -62,4 +62,18 @@ describe('a stage file (config/<stage>.yml)', () => {
       'two eStats schedules are named "a"',
     );
   });
+
+  it('reads its SLOs, checked against its own eStats schedules', () => {
+    const slos = (target: string) =>
+      `estats:\n${estats('        - cpCode: 1\n')}\nslos:\n  - name: edge\n    objective: 0.999\n    targets:\n      - ${target}\n`;
+    expect(loadStageConfig(file('slo.yml', slos('cpCode: 1')), 'prod').slos).toEqual([
+      expect.objectContaining({
+        name: 'edge',
+        targets: [{ subject: { cpCode: 1 }, objective: 0.999 }],
+      }),
+    ]);
+    expect(() => loadStageConfig(file('slo-bad.yml', slos('cpCode: 2')), 'prod')).toThrow(
+      'slo-bad.yml: slos[0] (edge).targets[0]: cpCode 2 is in no eStats schedule',
+    );
+  });
 });
