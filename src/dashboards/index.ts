@@ -1,9 +1,11 @@
+import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
 import type { Dashboard } from './model';
 import { shippedRules } from '../alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { SLO_ALERTS } from '../alerting/rules/slo';
 import { unknownAlertNames } from '../alerting/validate';
 import { ConfigurationError } from '../shared/errors';
 
@@ -11,14 +13,17 @@ import { ConfigurationError } from '../shared/errors';
 export function allDashboards(): Record<string, Dashboard> {
   const dashboards = {
     'cdn-status-codes.json': cdnStatusCodesDashboard(),
+    'cdn-slos.json': cdnSlosDashboard(),
     'device-telemetry.json': deviceTelemetryDashboard(),
     'collector-health.json': collectorHealthDashboard(),
   };
-  const alertNames = new Set(
-    shippedRules(DEFAULT_ALERTING_CONFIG)
+  // The SLO alerts exist in every stage that declares an SLO.
+  const alertNames = new Set([
+    ...shippedRules(DEFAULT_ALERTING_CONFIG)
       .groups.flatMap((g) => g.rules)
       .flatMap((r) => ('alert' in r ? [r.alert] : [])),
-  );
+    ...Object.values(SLO_ALERTS),
+  ]);
   for (const [file, dashboard] of Object.entries(dashboards)) {
     for (const annotation of dashboard.annotations.list as Array<{
       name?: string;

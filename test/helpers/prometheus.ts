@@ -17,15 +17,22 @@ export class RealPrometheus {
     this.url = running.url;
   }
 
-  static async start(pushgatewayUrl: string, scrapeInterval = '1s'): Promise<RealPrometheus> {
+  /** `rulesYaml`: a rule file to load (evaluated at the scrape interval unless a group says). */
+  static async start(
+    pushgatewayUrl: string,
+    scrapeInterval = '1s',
+    rulesYaml?: string,
+  ): Promise<RealPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
     const configFile = join(dir, 'prometheus.yml');
+    if (rulesYaml !== undefined) writeFileSync(join(dir, 'rules.yml'), rulesYaml);
     writeFileSync(
       configFile,
       renderPrometheusConfig({
         header: 'A test Prometheus (test/helpers/prometheus.ts).',
         scrapeInterval,
         pushgateways: [new URL(pushgatewayUrl).host],
+        ...(rulesYaml !== undefined ? { ruleFiles: [join(dir, 'rules.yml')] } : {}),
       }),
     );
     return new RealPrometheus(await launchPrometheus({ configFile, tsdbPath: join(dir, 'data') }));

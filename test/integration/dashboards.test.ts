@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { shippedRules } from '../../src/alerting';
+import { parseEstatsSchedule } from '../../src/akamai/targets';
+import { renderRules } from '../../src/alerting/render';
+import { SLO_SERIES } from '../../src/alerting/rules/slo';
+import { parseSlos } from '../../src/alerting/slo';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { analysePromql } from '../../src/alerting/promql';
 import { allDashboards } from '../../src/dashboards';
@@ -23,9 +27,35 @@ let pushgateway: RealPushgateway;
 let prometheus: RealPrometheus;
 let akamai: EstatsSimulator;
 
+const TARGETS = [
+  { cpCode: 424242, delivery: 'STANDARD_TLS' as const },
+  // error_type: an optional grouping label the alert rules group by.
+  { url: 'https://www.example.com/a?b=1', errorType: 'EDGE_ERRORS' as const },
+];
+/** An SLO per direction and window, over the targets below, evaluated every second. */
+const SLOS = parseSlos(
+  [
+    { name: 'edge', objective: 0.995, window: '30d', schedule: 'dash' },
+    {
+      name: 'origin',
+      direction: 'origin',
+      objective: 0.99,
+      window: '28d',
+      targets: [{ cpCode: 424242 }],
+    },
+  ],
+  [parseEstatsSchedule({ name: 'dash', targets: TARGETS })],
+  'test',
+);
+const ALERTING = {
+  ...DEFAULT_ALERTING_CONFIG,
+  slo: { ...DEFAULT_ALERTING_CONFIG.slo, evaluationInterval: '1s', budgetInterval: '1s' },
+};
+const RULES = shippedRules(ALERTING, SLOS);
+
 beforeAll(async () => {
   pushgateway = await RealPushgateway.start();
-  prometheus = await RealPrometheus.start(pushgateway.url, '1s');
+  prometheus = await RealPrometheus.start(pushgateway.url, '1s', renderRules(RULES));
   const standin = await startAkamaiStandin();
   akamai = standin.akamai;
   const env = {
@@ -47,17 +77,7 @@ beforeAll(async () => {
   for (let i = 0; i < 8; i++) {
     await withEnv(env, () =>
       captureStdout(async () => {
-        await estatsHandler(
-          {
-            name: 'dash',
-            targets: [
-              { cpCode: 424242, delivery: 'STANDARD_TLS' },
-              // error_type: an optional grouping label the alert rules group by.
-              { url: 'https://www.example.com/a?b=1', errorType: 'EDGE_ERRORS' },
-            ],
-          },
-          lambdaContext(),
-        );
+        await estatsHandler({ name: 'dash', targets: TARGETS }, lambdaContext());
         await syntheticHandler(
           { time: new Date().toISOString(), fleet },
           lambdaContext(30_000, 'synthetic'),
@@ -78,6 +98,7 @@ beforeAll(async () => {
   );
   await prometheus.waitFor('synthetic_port_link_up');
   await prometheus.waitFor('akamai_estats_failure_info');
+  await prometheus.waitFor(SLO_SERIES.errorBudgetRemaining);
 }, 120_000);
 afterAll(async () => {
   await prometheus?.stop();
@@ -86,29 +107,29 @@ afterAll(async () => {
 });
 
 /**
- * pint's `promql/series` check, with our tools: every metric an alert's expression selects has
+ * pint's `promql/series` check, with our tools: every metric a rule's expression selects has
  * series here, and every label it names is on one of them. A typo or a renamed label would
  * leave an alert that can never fire; the catalogue check at build time cannot see a label
- * that exists but not on that metric.
+ * that exists but not on that metric. The SLO rules are loaded and evaluated here, so the
+ * series the burn-rate alerts read are checked the same way.
  */
-it('every metric and label the shipped alert rules use exists here after a run of each collector', async () => {
-  const alerts = shippedRules(DEFAULT_ALERTING_CONFIG)
-    .groups.flatMap((g) => g.rules)
-    .filter((r) => 'alert' in r);
-  expect(alerts.length).toBeGreaterThan(10);
+it('every metric and label the shipped rules use exists here after a run of each collector', async () => {
+  const rules = RULES.groups.flatMap((g) => g.rules);
+  expect(rules.filter((r) => 'alert' in r).length).toBeGreaterThan(10);
+  expect(rules.filter((r) => 'record' in r).length).toBeGreaterThan(10);
   const missing: string[] = [];
-  for (const rule of alerts) {
+  for (const rule of rules) {
+    const name = 'alert' in rule ? rule.alert : rule.record;
     const { metricNames, labelNames } = analysePromql(rule.expr);
     const series: Array<Record<string, string>> = [];
     for (const metric of metricNames) {
       const found = await prometheus.query(metric);
-      if (found.length === 0)
-        missing.push(`${'alert' in rule ? rule.alert : ''}: no series of ${metric}`);
+      if (found.length === 0) missing.push(`${name}: no series of ${metric}`);
       series.push(...found.map((s) => s.metric));
     }
     for (const label of labelNames) {
       if (!series.some((s) => label in s))
-        missing.push(`${'alert' in rule ? rule.alert : ''}: no series carries the label ${label}`);
+        missing.push(`${name}: no series carries the label ${label}`);
     }
   }
   expect(missing).toEqual([]);
@@ -139,7 +160,7 @@ describe('dashboard queries against real data', () => {
   it.each(variables.map((v) => [v.name, v.query.query] as const))(
     'variable %s (%s) has values',
     async (_name, query) => {
-      const [, metric, label] = query.match(/^label_values\((\w+), (\w+)\)$/) ?? [];
+      const [, metric, label] = query.match(/^label_values\(([\w:]+), (\w+)\)$/) ?? [];
       const res = await fetch(
         `${prometheus.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric ?? '')}`,
       );
