@@ -24,6 +24,8 @@ export interface StackOptions {
   alerting: AlertingConfig;
   /** The stage's SLOs: their recording rules and burn-rate alerts join the shipped rules. */
   slos: readonly Slo[];
+  /** Grafana for the Slack messages' dashboard links (none runs in this stack). */
+  grafanaUrl?: string;
   /** Preferred ports; a port in use is replaced by a free one (and said so). 0 = any. */
   ports: { pushgateway: number; prometheus: number; alertmanager: number; slackSink: number };
   scrapeInterval: string;
@@ -75,6 +77,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       'Alertmanager',
       options.log,
     );
+    const prometheusPort = await choosePort(options.ports.prometheus, 'Prometheus', options.log);
     const amDir = join(options.dataDir, 'alertmanager');
     const secretsDir = join(amDir, 'secrets');
     mkdirSync(join(amDir, 'templates'), { recursive: true });
@@ -98,6 +101,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const { files } = buildAlertingFiles(alerting, {
       templatesDir: join(amDir, 'templates'),
       slos: options.slos,
+      // The Slack messages link this stack's own Prometheus and Alertmanager.
+      links: {
+        prometheus: `http://127.0.0.1:${prometheusPort}`,
+        alertmanager: `http://127.0.0.1:${alertmanagerPort}`,
+        ...(options.grafanaUrl ? { grafana: options.grafanaUrl } : {}),
+      },
     });
     writeFileSync(join(amDir, 'alertmanager.yml'), files['alertmanager.yml'] ?? '');
     writeFileSync(join(amDir, 'templates', 'slack.tmpl'), files['templates/slack.tmpl'] ?? '');
@@ -112,7 +121,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const promDir = join(options.dataDir, 'prometheus');
     mkdirSync(promDir, { recursive: true });
     writeFileSync(join(promDir, 'rules.yml'), files['rules.yml'] ?? '');
-    const prometheusPort = await choosePort(options.ports.prometheus, 'Prometheus', options.log);
     writeFileSync(
       join(promDir, 'prometheus.yml'),
       renderPrometheusConfig({

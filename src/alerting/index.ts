@@ -2,7 +2,9 @@ import { COLLECTOR, ESTATS, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import { alertGroup } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
 import { renderAlertmanager, renderRules } from './render';
-import { alertmanagerConfig, SLACK_TEMPLATE, SLACK_TEMPLATE_FILE } from './routes';
+import { alertPanels } from '../dashboards/alertPanels';
+import { alertmanagerConfig } from './routes';
+import { type AlertLinks, SLACK_TEMPLATE_FILE, slackTemplate } from './slackTemplate';
 import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
 import { estatsRules } from './rules/estats';
 import { SLO_LABEL, sloAlerts, sloGroups } from './rules/slo';
@@ -19,6 +21,8 @@ export interface AlertingOutputOptions {
   runbooksDir?: string;
   /** The stage's SLOs (config/<stage>.yml `slos:`): their recording rules and burn-rate alerts. */
   slos?: readonly Slo[];
+  /** Base URLs for the Slack messages' links (config/<stage>.yml `links:`). */
+  links?: AlertLinks;
 }
 
 export interface AlertingFiles {
@@ -29,6 +33,10 @@ export interface AlertingFiles {
 }
 
 /** Every rule group: the alerts, and the SLOs' recording rules and burn-rate alerts if any. */
+function alertNames(rules: RuleFile): string[] {
+  return rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
+}
+
 export function shippedRules(config: AlertingConfig, slos: readonly Slo[] = []): RuleFile {
   const groups = [estatsRules(config), collectorRules(config), syntheticRules(config)].map(
     (group) => alertGroup(group, config.runbookBaseUrl),
@@ -80,7 +88,10 @@ export function buildAlertingFiles(
     files: {
       'rules.yml': renderRules(rules),
       'alertmanager.yml': renderAlertmanager(alertmanager),
-      [`templates/${SLACK_TEMPLATE_FILE}`]: SLACK_TEMPLATE,
+      [`templates/${SLACK_TEMPLATE_FILE}`]: slackTemplate(
+        options.links ?? {},
+        alertPanels(alertNames(rules)),
+      ),
     },
     rules,
     alertmanager,

@@ -5,8 +5,6 @@ import { TARGET_LABELS } from './rules/estats';
 import { SLO_ALERTS, SLO_LABEL } from './rules/slo';
 import type { AlertmanagerConfig, Receiver } from './types';
 
-export const SLACK_TEMPLATE_FILE = 'slack.tmpl';
-
 function slackReceiver(name: string, channel: string, config: AlertingConfig): Receiver {
   return {
     name,
@@ -134,23 +132,3 @@ export function alertmanagerConfig(
     templates: [`${templatesDir.replace(/\/+$/, '')}/*.tmpl`],
   };
 }
-
-/** Go templates for the Slack messages: what fired, where, how bad, and the runbook. */
-export const SLACK_TEMPLATE = `{{ define "pushgate.slack.title" -}}
-[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.severity }} ({{ . }}){{ end }}
-{{- end }}
-
-{{ define "pushgate.slack.text" -}}
-{{ range .Alerts -}}
-*{{ if eq .Status "firing" }}Firing{{ else }}Resolved{{ end }}:* {{ .Annotations.summary }}
-{{ .Annotations.description }}
-{{- if .Labels.cp_code }}
-• CP code: {{ .Labels.cp_code }}{{ end }}
-{{- if .Labels.url }}
-• URL: {{ .Labels.url }}{{ end }}
-{{- if .Labels.device }}
-• Device: {{ .Labels.device }}{{ with .Labels.port }} port {{ . }}{{ end }}{{ end }}
-• Runbook: {{ .Annotations.runbook_url }}
-{{ end -}}
-{{- end }}
-`;

@@ -2,17 +2,18 @@ import { type AlertingFiles, type AlertingOutputOptions, buildAlertingFiles } fr
 import { loadStageConfig } from './stage';
 
 /**
- * The alerting files of one stage: the shipped definitions plus the SLOs of its stage file.
+ * The alerting files of one stage: the shipped definitions plus the SLOs and the link bases
+ * of its stage file.
  * Build-time only: `npm run alerting:export` writes them, and `serverless package` bundles
  * them into the exportAlerting function (infra/serverless/esbuild-plugins.js).
  */
 export function stageAlertingFiles(
   stageFile: string,
   stage: string,
-  options: Omit<AlertingOutputOptions, 'slos'> = {},
+  options: Omit<AlertingOutputOptions, 'slos' | 'links'> = {},
 ): AlertingFiles {
-  const { slos } = loadStageConfig(stageFile, stage);
-  return buildAlertingFiles(undefined, { ...options, slos });
+  const { slos, links } = loadStageConfig(stageFile, stage);
+  return buildAlertingFiles(undefined, { ...options, slos, links });
 }
 
 /** The rendered files as the module the exportAlerting function imports (rendered.gen.ts). */

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import type { AlertLinks } from '../alerting/slackTemplate';
 import { parseSlos, type Slo } from '../alerting/slo';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
@@ -17,6 +18,12 @@ import { parseFleet } from '../synthetic/fleetConfig';
  */
 const rate = z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'));
 
+const baseUrl = z.string().check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an absolute http:// or https:// URL, e.g. https://grafana.example.net',
+  }),
+);
+
 const stageFileSchema = z.strictObject({
   estats: z._default(
     z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
@@ -28,6 +35,15 @@ const stageFileSchema = z.strictObject({
   ),
   /** Validated against the eStats schedules above (src/alerting/slo.ts). */
   slos: z.optional(z.unknown()),
+  /** Base URLs of the links in Slack messages; a link whose base is missing is left out. */
+  links: z._default(
+    z.strictObject({
+      grafana: z.optional(baseUrl),
+      prometheus: z.optional(baseUrl),
+      alertmanager: z.optional(baseUrl),
+    }),
+    {},
+  ),
 });
 
 export interface StageConfig {
@@ -37,6 +53,8 @@ export interface StageConfig {
   synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
   /** SLOs of eStats targets: recording rules and burn-rate alerts (npm run alerting:export). */
   slos: Slo[];
+  /** Base URLs of Grafana, Prometheus and Alertmanager, for the links in Slack messages. */
+  links: AlertLinks;
 }
 
 /** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
@@ -74,6 +92,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
   const config: StageConfig = {
     file: shown,
     estats,
+    links: parsed.data.links,
     slos: parseSlos(
       parsed.data.slos,
       estats.map((s) => s.input),

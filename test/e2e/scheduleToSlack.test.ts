@@ -1,7 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { githubAnchor } from '../../src/alerting/validate';
+import { allDashboards } from '../../src/dashboards';
 import { accelerateAlerting } from '../../dev/local/alertingScale';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
@@ -13,6 +15,7 @@ import { modelSettings, sampleDevice } from '../../src/synthetic/model';
 import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
+import { REPO_ROOT } from '../helpers/runProcess';
 
 /**
  * The whole chain with real parts: schedule tick → handler → (HTTPS Akamai stand-in) → real
@@ -21,6 +24,7 @@ import { lambdaContext } from '../helpers/lambdaContext';
  * evaluates every second: the waits below are for those intervals, not fixed sleeps.
  */
 const SPEED = 60;
+const GRAFANA = 'http://grafana.invalid:3000';
 let stack: LocalStack;
 let akamai: EstatsSimulator;
 let edgercPath: string;
@@ -32,6 +36,8 @@ beforeAll(async () => {
     alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, SPEED),
     // SLO windows are hours long: no SLO alert could fire in this test's minutes.
     slos: [],
+    // No Grafana runs here: its links are checked against the dashboards' JSON instead.
+    grafanaUrl: GRAFANA,
     ports: { pushgateway: 0, prometheus: 0, alertmanager: 0, slackSink: 0 },
     scrapeInterval: '1s',
     evaluationInterval: '1s',
@@ -104,6 +110,82 @@ async function tickUntil(
 const about = (alert: string, status: 'FIRING' | 'RESOLVED', text: string) => (m: SlackMessage) =>
   m.title.startsWith(`[${status}`) && m.title.includes(alert) && m.text.includes(text);
 
+/** The `• Name: <url|text>` links of a Slack message. */
+function linksOf(message: SlackMessage): Record<string, string> {
+  return Object.fromEntries(
+    [...message.text.matchAll(/^• (Dashboard|Graph|Silence): <([^|>]+)\|[^>]*>$/gm)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]),
+  );
+}
+
+/**
+ * The deep links of a firing alert's message lead where they say: the Prometheus graph URL
+ * answers and its expression returns this alert's series; the silence's filter, given to
+ * Alertmanager, matches exactly this alert; the runbook heading exists; the dashboard link
+ * names an existing panel, the alert's labels as variables and a range around its start.
+ */
+async function expectLinksResolve(
+  message: SlackMessage,
+  alertname: string,
+  labels: Record<string, string>,
+): Promise<void> {
+  const links = linksOf(message);
+  expect(Object.keys(links).sort()).toEqual(['Dashboard', 'Graph', 'Silence']);
+
+  const graph = new URL(links.Graph as string);
+  expect(graph.origin).toBe(new URL(stack.prometheus.url).origin);
+  expect((await fetch(graph)).status).toBe(200);
+  const expr = graph.searchParams.get('g0.expr') ?? '';
+  const query = await fetch(
+    `${stack.prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`,
+  );
+  const series = (
+    (await query.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }
+  ).data.result;
+  expect(series.map((s) => s.metric)).toContainEqual(expect.objectContaining(labels));
+
+  const silence = links.Silence as string;
+  expect(silence.startsWith(`${stack.alertmanager.url}/#/silences/new?filter=`)).toBe(true);
+  expect((await fetch(stack.alertmanager.url)).status).toBe(200);
+  const filter = decodeURIComponent(silence.slice(silence.indexOf('filter=') + 'filter='.length));
+  const matchers = [...filter.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(
+    (m) => `${m[1]}="${m[2]}"`,
+  );
+  const params = matchers.map((m) => `filter=${encodeURIComponent(m)}`).join('&');
+  const matched = (await (
+    await fetch(`${stack.alertmanager.url}/api/v2/alerts?${params}`)
+  ).json()) as Array<{ labels: Record<string, string> }>;
+  expect(matched.map((a) => a.labels)).toEqual([expect.objectContaining({ alertname, ...labels })]);
+
+  const runbook = /• Runbook: (\S+)#(\S+)/.exec(message.text);
+  const page = readFileSync(
+    join(REPO_ROOT, 'docs', 'runbooks', basename(runbook?.[1] ?? '')),
+    'utf8',
+  );
+  const headings = page
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .map((l) => githubAnchor(l.replace(/^#+\s*/, '')));
+  expect(headings).toContain(runbook?.[2]);
+
+  const dashboard = new URL(links.Dashboard as string);
+  expect(dashboard.origin).toBe(new URL(GRAFANA).origin);
+  const uid = /^\/d\/([^/]+)\/$/.exec(dashboard.pathname)?.[1];
+  const json = Object.values(allDashboards()).find((d) => d.uid === uid);
+  const panel = json?.panels.find((p) => p.id === Number(dashboard.searchParams.get('viewPanel')));
+  expect(panel?.title).toBeDefined();
+  for (const [label, value] of Object.entries(labels)) {
+    expect(json?.templating.list.map((v) => v.name)).toContain(label);
+    expect(dashboard.searchParams.get(`var-${label}`)).toBe(value);
+  }
+  const from = Number(dashboard.searchParams.get('from'));
+  expect(from).toBeGreaterThan(Date.now() - 2 * 3600_000);
+  expect(from).toBeLessThan(Date.now() - 3600_000 + 5 * 60_000);
+  expect(dashboard.searchParams.get('to')).toBe('now');
+}
+
 describe('end to end: schedule tick to Slack', () => {
   it('an eStats 5xx spike for one CP code fires AkamaiEdge5xxRatioHigh in Slack, and its end resolves it', async () => {
     akamai.setBehaviour({ cpCode: 424242 }, { kind: 'incident', edge5xxRatio: 0.4 });
@@ -117,6 +199,7 @@ describe('end to end: schedule tick to Slack', () => {
       'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/estats.md#akamaiedge5xxratiohigh',
     );
     expect(firing.text).not.toContain('CP code: 111');
+    await expectLinksResolve(firing, 'AkamaiEdge5xxRatioHigh', { cp_code: '424242' });
     // Critical: the on-call webhook hears it too.
     expect(
       stack.slackSink?.messages.some(

@@ -8,9 +8,11 @@ import { runTool } from '../helpers/tools';
 
 /** The rendered Alertmanager config, checked and routed by the real amtool. */
 const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
-const { files } = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, {
+const options = {
   templatesDir: join(dir, 'templates'),
-});
+  links: { prometheus: 'https://prom.example.net', alertmanager: 'https://am.example.net' },
+};
+const { files } = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, options);
 mkdirSync(join(dir, 'templates'));
 for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
 const config = join(dir, 'alertmanager.yml');
@@ -37,6 +39,21 @@ describe('Alertmanager configuration', () => {
     const result = runTool('amtool', ['check-config', config]);
     expect(result.output).toMatch(/- 1 templates\s+SUCCESS/);
     expect(result.status).toBe(0);
+  });
+
+  it("renders its Slack text with amtool's example alerts, links included", () => {
+    const result = runTool('amtool', [
+      'template',
+      'render',
+      `--template.glob=${join(dir, 'templates', '*.tmpl')}`,
+      '--template.text={{ template "pushgate.slack.text" . }}',
+    ]);
+    expect(result.status).toBe(0);
+    // amtool's example alert: its every label, quoted and URL-encoded, in the silence filter.
+    expect(result.stdout).toContain(
+      '• Silence: <https://am.example.net/#/silences/new?filter=%7Bbaz%3D%22qux%22%2Ccommonlabelkey1%3D%22commonlabelvalue1%22%2Ccommonlabelkey2%3D%22commonlabelvalue2%22%2Cfoo%3D%22bar%22%7D|',
+    );
+    expect(result.stdout).toContain('• Graph: <');
   });
 
   it.each([
@@ -75,9 +92,7 @@ describe('Alertmanager configuration', () => {
 
 describe('rendering', () => {
   it('is byte-identical for the same input', () => {
-    const again = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, {
-      templatesDir: join(dir, 'templates'),
-    }).files;
+    const again = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, options).files;
     expect(again).toEqual(files);
   });
 

@@ -1,0 +1,69 @@
+import { SLO_ALERTS } from '../alerting/rules/slo';
+import { ConfigurationError } from '../shared/errors';
+import { cdnSlosDashboard } from './cdnSlos';
+import { cdnStatusCodesDashboard } from './cdnStatusCodes';
+import { collectorHealthDashboard } from './collectorHealth';
+import { deviceTelemetryDashboard } from './deviceTelemetry';
+import type { Dashboard } from './model';
+
+/** Where a responder looks first: a dashboard panel, filtered by the alert's labels. */
+export interface AlertPanel {
+  uid: string;
+  panelId: number;
+  title: string;
+  /** Dashboard variables set from the alert's label of the same name, when it has one. */
+  variables: string[];
+}
+
+const CDN = { dashboard: cdnStatusCodesDashboard, variables: ['cp_code', 'url', 'delivery'] };
+const SLO = { dashboard: cdnSlosDashboard, variables: ['slo', 'cp_code', 'url'] };
+const DEVICES = { dashboard: deviceTelemetryDashboard, variables: ['fleet', 'device', 'port'] };
+const HEALTH = { dashboard: collectorHealthDashboard, variables: [] };
+
+/** Each alert's panel, by title: a renamed or removed panel fails the build, not the link. */
+const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; panel: string }> = {
+  AkamaiEdge5xxRatioHigh: { ...CDN, panel: 'Edge status-class mix' },
+  AkamaiEdgeFailureRatioHigh: { ...CDN, panel: 'Failure ratio' },
+  AkamaiOriginFailureRatioHigh: { ...CDN, panel: 'Origin status-class mix' },
+  AkamaiTrafficVanished: { ...CDN, panel: 'Hits per sample' },
+  AkamaiEstatsTargetFailing: { ...CDN, panel: 'Targets reporting' },
+  [SLO_ALERTS.page]: { ...SLO, panel: 'Burn rate: page windows (1 h, 6 h)' },
+  [SLO_ALERTS.ticket]: { ...SLO, panel: 'Burn rate: ticket windows (1 d, 3 d)' },
+  CollectorGroupStale: { ...HEALTH, panel: 'Age of the last push per group' },
+  CollectorPushFailing: { ...HEALTH, panel: 'Push failing (1 = last push refused)' },
+  PushgatewayDown: { ...HEALTH, panel: 'Pushgateway up' },
+  SyntheticPortLinkDown: { ...DEVICES, panel: 'Link state' },
+  SyntheticPortBufferNearCapacity: { ...DEVICES, panel: 'Buffer fill' },
+  SyntheticPortNoTraffic: { ...DEVICES, panel: 'Packets per second' },
+  SyntheticDeviceRebooted: { ...DEVICES, panel: 'Uptime' },
+};
+
+/** The panel of each named alert; an alert without one, or a panel that is gone, throws. */
+export function alertPanels(alerts: readonly string[]): Record<string, AlertPanel> {
+  const dashboards = new Map<() => Dashboard, Dashboard>();
+  return Object.fromEntries(
+    alerts.map((alert) => {
+      const entry = PANELS[alert];
+      if (!entry) {
+        throw new ConfigurationError(`alert ${alert} has no dashboard panel for its Slack link`, {
+          hint: 'add it to src/dashboards/alertPanels.ts',
+        });
+      }
+      const dashboard = dashboards.get(entry.dashboard) ?? entry.dashboard();
+      dashboards.set(entry.dashboard, dashboard);
+      const panel = dashboard.panels.find((p) => p.title === entry.panel);
+      const known = new Set(dashboard.templating.list.map((v) => v.name));
+      const unknown = entry.variables.filter((v) => !known.has(v));
+      if (!panel || unknown.length > 0) {
+        throw new ConfigurationError(
+          `alert ${alert}: dashboard ${dashboard.uid} has ${panel ? `no variable ${unknown.join(', ')}` : `no panel "${entry.panel}"`}`,
+          { hint: 'fix src/dashboards/alertPanels.ts' },
+        );
+      }
+      return [
+        alert,
+        { uid: dashboard.uid, panelId: panel.id, title: panel.title, variables: entry.variables },
+      ];
+    }),
+  );
+}
