@@ -4,7 +4,7 @@ import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
-import type { Dashboard } from './model';
+import { type Dashboard, panelsOf } from './model';
 
 /** Where a responder looks first: a dashboard panel, filtered by the alert's labels. */
 export interface AlertPanel {
@@ -51,10 +51,10 @@ export function alertPanels(alerts: readonly string[]): Record<string, AlertPane
       }
       const dashboard = dashboards.get(entry.dashboard) ?? entry.dashboard();
       dashboards.set(entry.dashboard, dashboard);
-      const panel = dashboard.panels.find((p) => p.title === entry.panel);
-      const known = new Set(dashboard.templating.list.map((v) => v.name));
+      const panel = panelsOf(dashboard).find((p) => p.title === entry.panel);
+      const known = new Set((dashboard.templating?.list ?? []).map((v) => v.name));
       const unknown = entry.variables.filter((v) => !known.has(v));
-      if (!panel || unknown.length > 0) {
+      if (!panel?.id || !dashboard.uid || unknown.length > 0) {
         throw new ConfigurationError(
           `alert ${alert}: dashboard ${dashboard.uid} has ${panel ? `no variable ${unknown.join(', ')}` : `no panel "${entry.panel}"`}`,
           { hint: 'fix src/dashboards/alertPanels.ts' },
@@ -62,7 +62,12 @@ export function alertPanels(alerts: readonly string[]): Record<string, AlertPane
       }
       return [
         alert,
-        { uid: dashboard.uid, panelId: panel.id, title: panel.title, variables: entry.variables },
+        {
+          uid: dashboard.uid,
+          panelId: panel.id,
+          title: entry.panel,
+          variables: entry.variables,
+        },
       ];
     }),
   );

@@ -8,7 +8,6 @@ import {
   table,
   target,
   timeseries,
-  withIds,
 } from './common';
 import type { Dashboard } from './model';
 
@@ -34,119 +33,130 @@ export function cdnStatusCodesDashboard(): Dashboard {
       labelVariable('delivery', 'Delivery', ESTATS.up.name, LABEL.delivery),
     ],
     annotations: [alertAnnotation('Akamai.*')],
-    panels: withIds([
-      stat(
-        'Targets reporting',
-        { x: 0, y: 0, w: 6, h: 4 },
-        [target(`sum(${ESTATS.up.name}{${SELECTOR}})`)],
-        'none',
-        [
-          { color: 'red', value: null },
-          { color: 'green', value: 1 },
-        ],
-        'Targets whose last eStats request succeeded.',
-      ),
-      stat(
-        'Worst edge 5xx ratio',
-        { x: 6, y: 0, w: 6, h: 4 },
-        [
-          target(
-            `max(${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+    rows: [
+      {
+        title: 'Now',
+        panels: [
+          stat(
+            'Targets reporting',
+            { w: 6, h: 4 },
+            [target(`sum(${ESTATS.up.name}{${SELECTOR}})`)],
+            'none',
+            [
+              { color: 'red', value: null },
+              { color: 'green', value: 1 },
+            ],
+            'Targets whose last eStats request succeeded.',
+          ),
+          stat(
+            'Worst edge 5xx ratio',
+            { w: 6, h: 4 },
+            [
+              target(
+                `max(${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+              ),
+            ],
+            'percentunit',
+            [
+              { color: 'green', value: null },
+              { color: 'orange', value: 0.01 },
+              { color: 'red', value: 0.05 },
+            ],
+          ),
+          stat(
+            'Edge hits in the last sample',
+            { w: 6, h: 4 },
+            [target(`sum(${ESTATS.hits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`)],
+            'short',
+            [{ color: 'blue', value: null }],
+          ),
+          stat(
+            'Sample age',
+            { w: 6, h: 4 },
+            [target(`time() - max(${ESTATS.sampleTimestamp.name}{${SELECTOR}})`)],
+            's',
+            [
+              { color: 'green', value: null },
+              { color: 'orange', value: 360 },
+              { color: 'red', value: 900 },
+            ],
+            'Seconds since Akamai completed the newest sample.',
           ),
         ],
-        'percentunit',
-        [
-          { color: 'green', value: null },
-          { color: 'orange', value: 0.01 },
-          { color: 'red', value: 0.05 },
+      },
+      {
+        title: 'Status-code mix',
+        panels: [
+          timeseries('Edge status-class mix', { w: 12, h: 9 }, [ratio('edge')], 'percentunit', {
+            stacked: true,
+            max: 1,
+            description: 'Share of edge hits per status class (the EstatsMon view).',
+          }),
+          timeseries('Origin status-class mix', { w: 12, h: 9 }, [ratio('origin')], 'percentunit', {
+            stacked: true,
+            max: 1,
+          }),
         ],
-      ),
-      stat(
-        'Edge hits in the last sample',
-        { x: 12, y: 0, w: 6, h: 4 },
-        [target(`sum(${ESTATS.hits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`)],
-        'short',
-        [{ color: 'blue', value: null }],
-      ),
-      stat(
-        'Sample age',
-        { x: 18, y: 0, w: 6, h: 4 },
-        [target(`time() - max(${ESTATS.sampleTimestamp.name}{${SELECTOR}})`)],
-        's',
-        [
-          { color: 'green', value: null },
-          { color: 'orange', value: 360 },
-          { color: 'red', value: 900 },
-        ],
-        'Seconds since Akamai completed the newest sample.',
-      ),
-      timeseries(
-        'Edge status-class mix',
-        { x: 0, y: 4, w: 12, h: 9 },
-        [ratio('edge')],
-        'percentunit',
-        {
-          stacked: true,
-          max: 1,
-          description: 'Share of edge hits per status class (the EstatsMon view).',
-        },
-      ),
-      timeseries(
-        'Origin status-class mix',
-        { x: 12, y: 4, w: 12, h: 9 },
-        [ratio('origin')],
-        'percentunit',
-        { stacked: true, max: 1 },
-      ),
-      timeseries(
-        'Failure ratio',
-        { x: 0, y: 13, w: 12, h: 8 },
-        [target(`${ESTATS.failureRatio.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`)],
-        'percentunit',
-        { max: 1 },
-      ),
-      timeseries(
-        'Hits per sample',
-        { x: 12, y: 13, w: 12, h: 8 },
-        [
-          target(`${ESTATS.hits.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`),
-          target(
-            `${ESTATS.errors.name}{${SELECTOR}}`,
-            `${TARGET_LEGEND} {{direction}} errors`,
-            'B',
+      },
+      {
+        title: 'Failures and volume',
+        panels: [
+          timeseries(
+            'Failure ratio',
+            { w: 12, h: 8 },
+            [target(`${ESTATS.failureRatio.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`)],
+            'percentunit',
+            { max: 1 },
+          ),
+          timeseries(
+            'Hits per sample',
+            { w: 12, h: 8 },
+            [
+              target(`${ESTATS.hits.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`),
+              target(
+                `${ESTATS.errors.name}{${SELECTOR}}`,
+                `${TARGET_LEGEND} {{direction}} errors`,
+                'B',
+              ),
+            ],
+            'short',
+          ),
+          timeseries(
+            'Edge hits per status code',
+            { w: 24, h: 8 },
+            [
+              target(
+                `sum by (${LABEL.statusCode}) (${ESTATS.statusHits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`,
+                '{{status_code}}',
+              ),
+            ],
+            'short',
+            { stacked: true },
           ),
         ],
-        'short',
-      ),
-      timeseries(
-        'Edge hits per status code',
-        { x: 0, y: 21, w: 24, h: 8 },
-        [
-          target(
-            `sum by (${LABEL.statusCode}) (${ESTATS.statusHits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`,
-            '{{status_code}}',
+      },
+      {
+        title: 'Worst targets now',
+        panels: [
+          table(
+            'Worst targets now (edge 5xx ratio)',
+            { w: 12, h: 9 },
+            [
+              instantTable(
+                `topk(10, ${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+              ),
+            ],
+            'percentunit',
+          ),
+          table(
+            'Top error edge IPs',
+            { w: 12, h: 9 },
+            [instantTable(`topk(20, ${ESTATS.topErrorEdgeIpHits.name}{${SELECTOR}})`)],
+            'short',
+            'Edge servers with the most error hits in the last sample (top N per target and direction).',
           ),
         ],
-        'short',
-        { stacked: true },
-      ),
-      table(
-        'Worst targets now (edge 5xx ratio)',
-        { x: 0, y: 29, w: 12, h: 9 },
-        [
-          instantTable(
-            `topk(10, ${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
-          ),
-        ],
-        'percentunit',
-      ),
-      table(
-        'Top error edge IPs',
-        { x: 12, y: 29, w: 12, h: 9 },
-        [instantTable(`topk(20, ${ESTATS.topErrorEdgeIpHits.name}{${SELECTOR}})`)],
-        'short',
-        'Edge servers with the most error hits in the last sample (top N per target and direction).',
-      ),
-    ]),
+      },
+    ],
   });
 }

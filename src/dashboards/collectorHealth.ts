@@ -8,7 +8,6 @@ import {
   table,
   target,
   timeseries,
-  withIds,
 } from './common';
 import type { Dashboard } from './model';
 
@@ -25,84 +24,99 @@ export function collectorHealthDashboard(
     tags: ['collectors'],
     variables: [],
     annotations: [alertAnnotation('Collector.*|Pushgateway.*|AkamaiEstatsTargetFailing')],
-    panels: withIds([
-      stat(
-        'Pushgateway up',
-        { x: 0, y: 0, w: 6, h: 4 },
-        [target(`up{${LABEL.job}="${pushgatewayScrapeJob}"}`, '{{instance}}')],
-        'none',
-        [
-          { color: 'red', value: null },
-          { color: 'green', value: 1 },
-        ],
-      ),
-      stat(
-        'Last run successful',
-        { x: 6, y: 0, w: 6, h: 4 },
-        [target(`${COLLECTOR.runSuccess.name}{${JOBS}}`, '{{job}} {{schedule}}')],
-        'none',
-        [
-          { color: 'red', value: null },
-          { color: 'green', value: 1 },
-        ],
-      ),
-      stat(
-        'Targets failing',
-        { x: 12, y: 0, w: 6, h: 4 },
-        [
-          target(
-            `sum by (${LABEL.job}) (${COLLECTOR.targets.name}{${JOBS}, ${LABEL.state}="failed"})`,
-            '{{job}}',
+    rows: [
+      {
+        title: 'Now',
+        panels: [
+          stat(
+            'Pushgateway up',
+            { w: 6, h: 4 },
+            [target(`up{${LABEL.job}="${pushgatewayScrapeJob}"}`, '{{instance}}')],
+            'none',
+            [
+              { color: 'red', value: null },
+              { color: 'green', value: 1 },
+            ],
+          ),
+          stat(
+            'Last run successful',
+            { w: 6, h: 4 },
+            [target(`${COLLECTOR.runSuccess.name}{${JOBS}}`, '{{job}} {{schedule}}')],
+            'none',
+            [
+              { color: 'red', value: null },
+              { color: 'green', value: 1 },
+            ],
+          ),
+          stat(
+            'Targets failing',
+            { w: 6, h: 4 },
+            [
+              target(
+                `sum by (${LABEL.job}) (${COLLECTOR.targets.name}{${JOBS}, ${LABEL.state}="failed"})`,
+                '{{job}}',
+              ),
+            ],
+            'none',
+            [
+              { color: 'green', value: null },
+              { color: 'red', value: 1 },
+            ],
+          ),
+          stat(
+            'Since last full success',
+            { w: 6, h: 4 },
+            [
+              target(
+                `time() - ${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`,
+                '{{job}} {{schedule}}',
+              ),
+            ],
+            's',
+            [
+              { color: 'green', value: null },
+              { color: 'orange', value: 600 },
+              { color: 'red', value: 1800 },
+            ],
           ),
         ],
-        'none',
-        [
-          { color: 'green', value: null },
-          { color: 'red', value: 1 },
-        ],
-      ),
-      stat(
-        'Since last full success',
-        { x: 18, y: 0, w: 6, h: 4 },
-        [
-          target(
-            `time() - ${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`,
-            '{{job}} {{schedule}}',
+      },
+      {
+        title: 'Freshness',
+        panels: [
+          table(
+            'Age of the last push per group',
+            { w: 12, h: 10 },
+            [instantTable(`sort_desc(time() - push_time_seconds{${JOBS}})`)],
+            's',
+            'Seconds since each Pushgateway group was last pushed; alert CollectorGroupStale fires after 3 schedule intervals.',
+          ),
+          table(
+            'Push failing (1 = last push refused)',
+            { w: 12, h: 10 },
+            [instantTable(`push_failure_time_seconds{${JOBS}} > bool push_time_seconds{${JOBS}}`)],
+            'bool',
           ),
         ],
-        's',
-        [
-          { color: 'green', value: null },
-          { color: 'orange', value: 600 },
-          { color: 'red', value: 1800 },
+      },
+      {
+        title: 'Runs',
+        panels: [
+          timeseries(
+            'Collector run duration',
+            { w: 12, h: 8 },
+            [target(`${COLLECTOR.runDuration.name}{${JOBS}}`, '{{job}} {{schedule}}')],
+            's',
+          ),
+          timeseries(
+            'Targets per outcome',
+            { w: 12, h: 8 },
+            [target(`${COLLECTOR.targets.name}{${JOBS}}`, '{{job}} {{schedule}} {{state}}')],
+            'short',
+            { stacked: true },
+          ),
         ],
-      ),
-      table(
-        'Age of the last push per group',
-        { x: 0, y: 4, w: 12, h: 10 },
-        [instantTable(`sort_desc(time() - push_time_seconds{${JOBS}})`)],
-        's',
-        'Seconds since each Pushgateway group was last pushed; alert CollectorGroupStale fires after 3 schedule intervals.',
-      ),
-      table(
-        'Push failing (1 = last push refused)',
-        { x: 12, y: 4, w: 12, h: 10 },
-        [instantTable(`push_failure_time_seconds{${JOBS}} > bool push_time_seconds{${JOBS}}`)],
-        'bool',
-      ),
-      timeseries(
-        'Collector run duration',
-        { x: 0, y: 14, w: 12, h: 8 },
-        [target(`${COLLECTOR.runDuration.name}{${JOBS}}`, '{{job}} {{schedule}}')],
-        's',
-      ),
-      timeseries(
-        'Targets per outcome',
-        { x: 12, y: 14, w: 12, h: 8 },
-        [target(`${COLLECTOR.targets.name}{${JOBS}}`, '{{job}} {{schedule}} {{state}}')],
-        'short',
-        { stacked: true },
-      ),
-    ]),
+      },
+    ],
   });
 }

@@ -1,23 +1,39 @@
-import {
-  DATASOURCE,
-  type Dashboard,
-  type GridPos,
-  type Panel,
-  type Target,
-  type Variable,
-} from './model';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as grafana from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import type { Dashboard } from './model';
 
+/**
+ * Our panel and dashboard conventions, on grafana-foundation-sdk's builders (pinned to the
+ * Grafana the compose file runs): the datasource is always the `${datasource}` variable (no
+ * hard-coded ids, so a hand import works on any Grafana); every panel has a unit; panels are
+ * placed by the SDK's layout, row by row, from their width and height alone.
+ */
 export const PRODUCT_TAG = 'pushgate-collector';
+export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
-export function datasourceVariable(): Variable {
-  return {
-    name: 'datasource',
-    label: 'Data source',
-    type: 'datasource',
-    query: 'prometheus',
-    current: {},
-    hide: 0,
-  };
+/** Width (of 24 columns) and height of a panel; the SDK places it in its row. */
+export interface Size {
+  w: number;
+  h: number;
+}
+
+export function target(expr: string, legendFormat?: string, refId = 'A'): DataqueryBuilder {
+  const query = new DataqueryBuilder().expr(expr).refId(refId).datasource(DATASOURCE);
+  return legendFormat ? query.legendFormat(legendFormat) : query;
+}
+
+export function instantTable(expr: string, refId = 'A'): DataqueryBuilder {
+  return new DataqueryBuilder()
+    .expr(expr)
+    .refId(refId)
+    .instant()
+    .format('table' as never)
+    .datasource(DATASOURCE);
 }
 
 /** A multi-value variable from label_values(metric, label); "All" matches empty values too. */
@@ -26,195 +42,187 @@ export function labelVariable(
   label: string,
   metric: string,
   labelName: string,
-): Variable {
-  return {
-    name,
-    label,
-    type: 'query',
-    datasource: DATASOURCE,
-    query: { query: `label_values(${metric}, ${labelName})`, refId: `${name}-values` },
-    multi: true,
-    includeAll: true,
-    allValue: '.*',
-    current: { selected: true, text: ['All'], value: ['$__all'] },
-    refresh: 2,
-    sort: 1,
-    hide: 0,
-  };
+): grafana.QueryVariableBuilder {
+  return new grafana.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(DATASOURCE)
+    .query(`label_values(${metric}, ${labelName})`)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: ['All'], value: ['$__all'] })
+    .refresh(grafana.VariableRefresh.OnTimeRangeChanged)
+    .sort(grafana.VariableSort.AlphabeticalAsc);
 }
 
-export function target(expr: string, legendFormat?: string, refId = 'A'): Target {
-  return { refId, expr, ...(legendFormat ? { legendFormat } : {}), datasource: DATASOURCE };
-}
-
-export function instantTable(expr: string, refId = 'A'): Target {
-  return { refId, expr, instant: true, range: false, format: 'table', datasource: DATASOURCE };
-}
+const thresholds = (steps: grafana.Threshold[]) =>
+  new grafana.ThresholdsConfigBuilder().mode(grafana.ThresholdsMode.Absolute).steps(steps);
 
 export function timeseries(
   title: string,
-  gridPos: GridPos,
-  targets: Target[],
+  size: Size,
+  targets: DataqueryBuilder[],
   unit: string,
   options: { stacked?: boolean; description?: string; max?: number } = {},
-): Omit<Panel, 'id'> {
-  return {
-    type: 'timeseries',
-    title,
-    ...(options.description ? { description: options.description } : {}),
-    gridPos,
-    datasource: DATASOURCE,
-    targets,
-    fieldConfig: {
-      defaults: {
-        unit,
-        min: 0,
-        ...(options.max !== undefined ? { max: options.max } : {}),
-        custom: {
-          drawStyle: 'line',
-          lineWidth: 1,
-          fillOpacity: options.stacked ? 60 : 10,
-          stacking: { mode: options.stacked ? 'normal' : 'none', group: 'A' },
-          showPoints: 'never',
-        },
-      },
-      overrides: [],
-    },
-    options: {
-      legend: { displayMode: 'table', placement: 'right', calcs: ['lastNotNull', 'max'] },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
-  };
+): TimeseriesPanel {
+  const panel = new TimeseriesPanel()
+    .title(title)
+    .span(size.w)
+    .height(size.h)
+    .datasource(DATASOURCE)
+    .targets(targets)
+    .unit(unit)
+    .min(0)
+    .drawStyle(common.GraphDrawStyle.Line)
+    .lineWidth(1)
+    .fillOpacity(options.stacked ? 60 : 10)
+    .stacking(
+      new common.StackingConfigBuilder()
+        .mode(options.stacked ? common.StackingMode.Normal : common.StackingMode.None)
+        .group('A'),
+    )
+    .showPoints(common.VisibilityMode.Never)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .showLegend(true)
+        .calcs(['lastNotNull', 'max']),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
+  if (options.max !== undefined) panel.max(options.max);
+  if (options.description) panel.description(options.description);
+  return panel;
 }
 
 export function stat(
   title: string,
-  gridPos: GridPos,
-  targets: Target[],
+  size: Size,
+  targets: DataqueryBuilder[],
   unit: string,
-  thresholds: Array<{ color: string; value: number | null }>,
+  steps: grafana.Threshold[],
   description?: string,
-): Omit<Panel, 'id'> {
-  return {
-    type: 'stat',
-    title,
-    ...(description ? { description } : {}),
-    gridPos,
-    datasource: DATASOURCE,
-    targets,
-    fieldConfig: {
-      defaults: { unit, thresholds: { mode: 'absolute', steps: thresholds } },
-      overrides: [],
-    },
-    options: {
-      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-      colorMode: 'background',
-      graphMode: 'none',
-      textMode: 'value_and_name',
-    },
-  };
+): StatPanel {
+  const panel = new StatPanel()
+    .title(title)
+    .span(size.w)
+    .height(size.h)
+    .datasource(DATASOURCE)
+    .targets(targets)
+    .unit(unit)
+    .thresholds(thresholds(steps))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None)
+    .textMode(common.BigValueTextMode.ValueAndName);
+  return description ? panel.description(description) : panel;
 }
 
 export function table(
   title: string,
-  gridPos: GridPos,
-  targets: Target[],
+  size: Size,
+  targets: DataqueryBuilder[],
   unit: string,
   description?: string,
-): Omit<Panel, 'id'> {
-  return {
-    type: 'table',
-    title,
-    ...(description ? { description } : {}),
-    gridPos,
-    datasource: DATASOURCE,
-    targets,
-    fieldConfig: { defaults: { unit }, overrides: [] },
-    options: { showHeader: true, sortBy: [{ displayName: 'Value', desc: true }] },
-  };
+): TablePanel {
+  const panel = new TablePanel()
+    .title(title)
+    .span(size.w)
+    .height(size.h)
+    .datasource(DATASOURCE)
+    .targets(targets)
+    .unit(unit)
+    .showHeader(true)
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName('Value').desc(true)]);
+  return description ? panel.description(description) : panel;
 }
 
 export function stateTimeline(
   title: string,
-  gridPos: GridPos,
-  targets: Target[],
+  size: Size,
+  targets: DataqueryBuilder[],
   mappings: Array<{ value: string; text: string; color: string }>,
-): Omit<Panel, 'id'> {
-  return {
-    type: 'state-timeline',
-    title,
-    gridPos,
-    datasource: DATASOURCE,
-    targets,
-    fieldConfig: {
-      defaults: {
-        unit: 'none',
-        mappings: [
-          {
-            type: 'value',
-            options: Object.fromEntries(
-              mappings.map((m, i) => [m.value, { text: m.text, color: m.color, index: i }]),
-            ),
-          },
-        ],
-        color: { mode: 'thresholds' },
+): StateTimelinePanel {
+  return new StateTimelinePanel()
+    .title(title)
+    .span(size.w)
+    .height(size.h)
+    .datasource(DATASOURCE)
+    .targets(targets)
+    .unit('none')
+    .mappings([
+      {
+        type: grafana.MappingType.ValueToText,
+        options: Object.fromEntries(
+          mappings.map((m, i) => [m.value, { text: m.text, color: m.color, index: i }]),
+        ),
       },
-      overrides: [],
-    },
-    options: { showValue: 'never', mergeValues: true, rowHeight: 0.9 },
-  };
-}
-
-/** Assign ids in order; the layout is explicit in each panel's gridPos. */
-export function withIds(panels: Array<Omit<Panel, 'id'>>): Panel[] {
-  return panels.map((panel, i) => ({ id: i + 1, ...panel }) as Panel);
+    ])
+    .colorScheme(new grafana.FieldColorBuilder().mode(grafana.FieldColorModeId.Thresholds))
+    .showValue(common.VisibilityMode.Never)
+    .mergeValues(true)
+    .rowHeight(0.9);
 }
 
 /** Alert annotations from Prometheus' ALERTS series, for alerts whose name matches. */
-export function alertAnnotation(alertRegex: string) {
-  return {
-    name: 'Alerts',
-    datasource: DATASOURCE,
-    enable: true,
-    iconColor: 'red',
-    expr: `ALERTS{alertstate="firing", alertname=~"${alertRegex}"}`,
-    step: '60s',
-    titleFormat: '{{ alertname }}',
-    textFormat: '{{ severity }}',
-    useValueForTime: false,
-  };
+export function alertAnnotation(alertRegex: string): grafana.AnnotationQueryBuilder {
+  return new grafana.AnnotationQueryBuilder()
+    .name('Alerts')
+    .datasource(DATASOURCE)
+    .enable(true)
+    .iconColor('red')
+    .expr(`ALERTS{alertstate="firing", alertname=~"${alertRegex}"}`);
 }
 
-export function dashboard(
-  spec: Pick<Dashboard, 'uid' | 'title' | 'description' | 'tags' | 'panels'> & {
-    variables: Variable[];
-    annotations?: unknown[];
-  },
-): Dashboard {
-  return {
-    uid: spec.uid,
-    title: spec.title,
-    description: spec.description,
-    tags: [PRODUCT_TAG, ...spec.tags],
-    timezone: 'browser',
-    editable: true,
-    graphTooltip: 1,
-    refresh: '1m',
-    schemaVersion: 39,
-    version: 1,
-    time: { from: 'now-6h', to: 'now' },
-    templating: { list: [datasourceVariable(), ...spec.variables] },
-    annotations: { list: spec.annotations ?? [] },
-    links: [
-      {
-        title: 'pushgate-collector',
-        type: 'dashboards',
-        tags: [PRODUCT_TAG],
-        asDropdown: true,
-        includeVars: false,
-        keepTime: true,
-      },
-    ],
-    panels: spec.panels,
-  };
+export interface Row {
+  title: string;
+  panels: Array<TimeseriesPanel | StatPanel | TablePanel | StateTimelinePanel>;
+}
+
+/**
+ * A dashboard of rows. Panel ids are assigned in order (rows included), so a panel keeps its
+ * id as long as nothing is inserted before it: Slack links open panels by id.
+ */
+export function dashboard(spec: {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  variables: grafana.QueryVariableBuilder[];
+  annotations?: grafana.AnnotationQueryBuilder[];
+  rows: Row[];
+}): Dashboard {
+  const builder = new grafana.DashboardBuilder(spec.title)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags([PRODUCT_TAG, ...spec.tags])
+    .timezone('browser')
+    .editable()
+    .tooltip(grafana.DashboardCursorSync.Crosshair)
+    .refresh('1m')
+    .version(1)
+    .time({ from: 'now-6h', to: 'now' })
+    .withVariable(
+      new grafana.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'),
+    )
+    .link(
+      new grafana.DashboardLinkBuilder(PRODUCT_TAG)
+        .type(grafana.DashboardLinkType.Dashboards)
+        .tags([PRODUCT_TAG])
+        .asDropdown(true)
+        .includeVars(false)
+        .keepTime(true),
+    );
+  for (const variable of spec.variables) builder.withVariable(variable);
+  for (const annotation of spec.annotations ?? []) builder.annotation(annotation);
+  let id = 0;
+  for (const row of spec.rows) {
+    builder.withRow(new grafana.RowBuilder(row.title).id(++id));
+    for (const panel of row.panels) builder.withPanel(panel.id(++id));
+  }
+  return builder.build();
 }

@@ -6,7 +6,6 @@ import {
   stateTimeline,
   target,
   timeseries,
-  withIds,
 } from './common';
 import type { Dashboard } from './model';
 
@@ -30,86 +29,124 @@ export function deviceTelemetryDashboard(): Dashboard {
       labelVariable('port', 'Port', SYNTHETIC.linkUp.name, LABEL.port),
     ],
     annotations: [alertAnnotation('Synthetic.*')],
-    panels: withIds([
-      timeseries(
-        'Packets per second',
-        { x: 0, y: 0, w: 12, h: 8 },
-        [
-          rate(SYNTHETIC.receivePackets.name, 'rx'),
-          rate(SYNTHETIC.transmitPackets.name, 'tx', 'B'),
-        ],
-        'pps',
-      ),
-      timeseries(
-        'Bytes per second',
-        { x: 12, y: 0, w: 12, h: 8 },
-        [rate(SYNTHETIC.receiveBytes.name, 'rx'), rate(SYNTHETIC.transmitBytes.name, 'tx', 'B')],
-        'Bps',
-      ),
-      timeseries(
-        'Line-rate utilisation (tx)',
-        { x: 0, y: 8, w: 12, h: 8 },
-        [
-          target(
-            `rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])\n/ ${ON_PORT} ${SYNTHETIC.portSpeed.name}{${SELECTOR}}`,
-            LEGEND,
+    rows: [
+      {
+        title: 'Traffic',
+        panels: [
+          timeseries(
+            'Packets per second',
+            { w: 12, h: 8 },
+            [
+              rate(SYNTHETIC.receivePackets.name, 'rx'),
+              rate(SYNTHETIC.transmitPackets.name, 'tx', 'B'),
+            ],
+            'pps',
+          ),
+          timeseries(
+            'Bytes per second',
+            { w: 12, h: 8 },
+            [
+              rate(SYNTHETIC.receiveBytes.name, 'rx'),
+              rate(SYNTHETIC.transmitBytes.name, 'tx', 'B'),
+            ],
+            'Bps',
           ),
         ],
-        'percentunit',
-        { max: 1 },
-      ),
-      timeseries(
-        'Buffer fill',
-        { x: 12, y: 8, w: 12, h: 8 },
-        [
-          target(
-            `${SYNTHETIC.bufferBytes.name}{${SELECTOR}}\n/ ${ON_PORT} ${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`,
-            LEGEND,
+      },
+      {
+        title: 'Utilisation and buffers',
+        panels: [
+          timeseries(
+            'Line-rate utilisation (tx)',
+            { w: 12, h: 8 },
+            [
+              target(
+                `rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])\n/ ${ON_PORT} ${SYNTHETIC.portSpeed.name}{${SELECTOR}}`,
+                LEGEND,
+              ),
+            ],
+            'percentunit',
+            { max: 1 },
+          ),
+          timeseries(
+            'Buffer fill',
+            { w: 12, h: 8 },
+            [
+              target(
+                `${SYNTHETIC.bufferBytes.name}{${SELECTOR}}\n/ ${ON_PORT} ${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`,
+                LEGEND,
+              ),
+            ],
+            'percentunit',
+            { max: 1 },
           ),
         ],
-        'percentunit',
-        { max: 1 },
-      ),
-      stateTimeline(
-        'Link state',
-        { x: 0, y: 16, w: 24, h: 8 },
-        [target(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`, LEGEND)],
-        [
-          { value: '1', text: 'up', color: 'green' },
-          { value: '0', text: 'down', color: 'red' },
-        ],
-      ),
-      timeseries(
-        'Errors per second',
-        { x: 0, y: 24, w: 12, h: 8 },
-        [rate(SYNTHETIC.receiveErrors.name, 'rx'), rate(SYNTHETIC.transmitErrors.name, 'tx', 'B')],
-        'pps',
-      ),
-      timeseries(
-        'Drops per second',
-        { x: 12, y: 24, w: 12, h: 8 },
-        [rate(SYNTHETIC.receiveDrops.name, 'rx'), rate(SYNTHETIC.transmitDrops.name, 'tx', 'B')],
-        'pps',
-      ),
-      timeseries(
-        'Uptime',
-        { x: 0, y: 32, w: 12, h: 8 },
-        [target(`time() - ${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`, '{{device}}')],
-        's',
-        { description: 'Drops to zero when a device reboots (its counters restart too).' },
-      ),
-      timeseries(
-        'Reboots and link flaps (last hour)',
-        { x: 12, y: 32, w: 12, h: 8 },
-        [
-          target(
-            `changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`,
-            '{{device}} reboots',
+      },
+      {
+        title: 'Links',
+        panels: [
+          stateTimeline(
+            'Link state',
+            { w: 24, h: 8 },
+            [target(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`, LEGEND)],
+            [
+              { value: '1', text: 'up', color: 'green' },
+              { value: '0', text: 'down', color: 'red' },
+            ],
           ),
-          target(`increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`, `${LEGEND} flaps`, 'B'),
         ],
-        'short',
-      ),
-    ]),
+      },
+      {
+        title: 'Errors and drops',
+        panels: [
+          timeseries(
+            'Errors per second',
+            { w: 12, h: 8 },
+            [
+              rate(SYNTHETIC.receiveErrors.name, 'rx'),
+              rate(SYNTHETIC.transmitErrors.name, 'tx', 'B'),
+            ],
+            'pps',
+          ),
+          timeseries(
+            'Drops per second',
+            { w: 12, h: 8 },
+            [
+              rate(SYNTHETIC.receiveDrops.name, 'rx'),
+              rate(SYNTHETIC.transmitDrops.name, 'tx', 'B'),
+            ],
+            'pps',
+          ),
+        ],
+      },
+      {
+        title: 'Lifecycle',
+        panels: [
+          timeseries(
+            'Uptime',
+            { w: 12, h: 8 },
+            [target(`time() - ${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`, '{{device}}')],
+            's',
+            { description: 'Drops to zero when a device reboots (its counters restart too).' },
+          ),
+          timeseries(
+            'Reboots and link flaps (last hour)',
+            { w: 12, h: 8 },
+            [
+              target(
+                `changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`,
+                '{{device}} reboots',
+              ),
+              target(
+                `increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`,
+                `${LEGEND} flaps`,
+                'B',
+              ),
+            ],
+            'short',
+          ),
+        ],
+      },
+    ],
   });
 }

@@ -25,7 +25,7 @@ export function allDashboards(): Record<string, Dashboard> {
     ...Object.values(SLO_ALERTS),
   ]);
   for (const [file, dashboard] of Object.entries(dashboards)) {
-    for (const annotation of dashboard.annotations.list as Array<{
+    for (const annotation of (dashboard.annotations?.list ?? []) as Array<{
       name?: string;
       expr?: string;
     }>) {

@@ -174,10 +174,12 @@ async function expectLinksResolve(
   expect(dashboard.origin).toBe(new URL(GRAFANA).origin);
   const uid = /^\/d\/([^/]+)\/$/.exec(dashboard.pathname)?.[1];
   const json = Object.values(allDashboards()).find((d) => d.uid === uid);
-  const panel = json?.panels.find((p) => p.id === Number(dashboard.searchParams.get('viewPanel')));
+  const panel = (json?.panels ?? []).find(
+    (p) => p.id === Number(dashboard.searchParams.get('viewPanel')),
+  );
   expect(panel?.title).toBeDefined();
   for (const [label, value] of Object.entries(labels)) {
-    expect(json?.templating.list.map((v) => v.name)).toContain(label);
+    expect((json?.templating?.list ?? []).map((v) => v.name)).toContain(label);
     expect(dashboard.searchParams.get(`var-${label}`)).toBe(value);
   }
   const from = Number(dashboard.searchParams.get('from'));

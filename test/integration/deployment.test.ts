@@ -136,7 +136,7 @@ describe('deployment configuration', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('src/alerting/rendered.gen.ts');
     expect(
-      inputs.filter((i) => /node_modules\/(yaml|@lezer|@prometheus-io|zod)\//.test(i)),
+      inputs.filter((i) => /node_modules\/(yaml|@lezer|@prometheus-io|zod|@grafana)\//.test(i)),
     ).toEqual([]);
   });
 

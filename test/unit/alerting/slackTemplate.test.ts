@@ -4,6 +4,14 @@ import { alertPanels } from '../../../src/dashboards/alertPanels';
 const panels = alertPanels(['AkamaiEdge5xxRatioHigh', 'CollectorGroupStale']);
 
 describe('Slack message links', () => {
+  it('find their panels in the dashboards', () => {
+    expect(panels.AkamaiEdge5xxRatioHigh).toMatchObject({
+      uid: 'pushgate-cdn-status',
+      title: 'Edge status-class mix',
+      panelId: expect.any(Number),
+    });
+  });
+
   it('are left out when their base is not configured', () => {
     const text = slackTemplate({}, panels);
     expect(text).toContain('• Runbook: {{ .Annotations.runbook_url }}');
@@ -18,10 +26,10 @@ describe('Slack message links', () => {
   it("link each alert's own panel, with the variables its labels set", () => {
     const text = slackTemplate({ grafana: 'https://grafana.example.net' }, panels);
     expect(text).toContain(
-      '{{ if eq .Labels.alertname "AkamaiEdge5xxRatioHigh" }}\n• Dashboard: <https://grafana.example.net/d/pushgate-cdn-status/?viewPanel=5{{ with .Labels.cp_code }}&var-cp_code={{ . | urlquery }}{{ end }}',
+      `{{ if eq .Labels.alertname "AkamaiEdge5xxRatioHigh" }}\n• Dashboard: <https://grafana.example.net/d/pushgate-cdn-status/?viewPanel=${panels.AkamaiEdge5xxRatioHigh?.panelId}{{ with .Labels.cp_code }}&var-cp_code={{ . | urlquery }}{{ end }}`,
     );
     expect(text).toContain(
-      '{{ if eq .Labels.alertname "CollectorGroupStale" }}\n• Dashboard: <https://grafana.example.net/d/pushgate-collector-health/?viewPanel=5&from=',
+      `{{ if eq .Labels.alertname "CollectorGroupStale" }}\n• Dashboard: <https://grafana.example.net/d/pushgate-collector-health/?viewPanel=${panels.CollectorGroupStale?.panelId}&from=`,
     );
   });
 
