@@ -32,11 +32,11 @@ export interface AlertingFiles {
   alertmanager: AlertmanagerConfig;
 }
 
-/** Every rule group: the alerts, and the SLOs' recording rules and burn-rate alerts if any. */
 function alertNames(rules: RuleFile): string[] {
   return rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
 }
 
+/** Every rule group: the alerts, and the SLOs' recording rules and burn-rate alerts if any. */
 export function shippedRules(config: AlertingConfig, slos: readonly Slo[] = []): RuleFile {
   const groups = [estatsRules(config), collectorRules(config), syntheticRules(config)].map(
     (group) => alertGroup(group, config.runbookBaseUrl),
@@ -73,9 +73,7 @@ export function buildAlertingFiles(
   const alertmanager = alertmanagerConfig(
     config,
     options.templatesDir ?? '/etc/alertmanager/templates',
-    {
-      slos: slos.length > 0,
-    },
+    { slos: slos.length > 0 },
   );
   const known = knownSeries();
   validateAlerting(rules, alertmanager, {

@@ -55,6 +55,33 @@ export function labelVariable(
     .sort(grafana.VariableSort.AlphabeticalAsc);
 }
 
+/** What every builder of ours shares: its methods return the builder itself. */
+interface PanelBasics<T> {
+  title(title: string): T;
+  span(w: number): T;
+  height(h: number): T;
+  datasource(datasource: grafana.DataSourceRef): T;
+  targets(targets: DataqueryBuilder[]): T;
+  unit(unit: string): T;
+}
+
+/** Our conventions for any panel: its title, size, the datasource variable, its queries, a unit. */
+function panelBasics<T extends PanelBasics<T>>(
+  panel: T,
+  title: string,
+  size: Size,
+  targets: DataqueryBuilder[],
+  unit: string,
+): T {
+  return panel
+    .title(title)
+    .span(size.w)
+    .height(size.h)
+    .datasource(DATASOURCE)
+    .targets(targets)
+    .unit(unit);
+}
+
 const thresholds = (steps: grafana.Threshold[]) =>
   new grafana.ThresholdsConfigBuilder().mode(grafana.ThresholdsMode.Absolute).steps(steps);
 
@@ -65,13 +92,7 @@ export function timeseries(
   unit: string,
   options: { stacked?: boolean; description?: string; max?: number } = {},
 ): TimeseriesPanel {
-  const panel = new TimeseriesPanel()
-    .title(title)
-    .span(size.w)
-    .height(size.h)
-    .datasource(DATASOURCE)
-    .targets(targets)
-    .unit(unit)
+  const panel = panelBasics(new TimeseriesPanel(), title, size, targets, unit)
     .min(0)
     .drawStyle(common.GraphDrawStyle.Line)
     .lineWidth(1)
@@ -107,13 +128,7 @@ export function stat(
   steps: grafana.Threshold[],
   description?: string,
 ): StatPanel {
-  const panel = new StatPanel()
-    .title(title)
-    .span(size.w)
-    .height(size.h)
-    .datasource(DATASOURCE)
-    .targets(targets)
-    .unit(unit)
+  const panel = panelBasics(new StatPanel(), title, size, targets, unit)
     .thresholds(thresholds(steps))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .colorMode(common.BigValueColorMode.Background)
@@ -129,13 +144,7 @@ export function table(
   unit: string,
   description?: string,
 ): TablePanel {
-  const panel = new TablePanel()
-    .title(title)
-    .span(size.w)
-    .height(size.h)
-    .datasource(DATASOURCE)
-    .targets(targets)
-    .unit(unit)
+  const panel = panelBasics(new TablePanel(), title, size, targets, unit)
     .showHeader(true)
     .sortBy([new common.TableSortByFieldStateBuilder().displayName('Value').desc(true)]);
   return description ? panel.description(description) : panel;
@@ -147,13 +156,7 @@ export function stateTimeline(
   targets: DataqueryBuilder[],
   mappings: Array<{ value: string; text: string; color: string }>,
 ): StateTimelinePanel {
-  return new StateTimelinePanel()
-    .title(title)
-    .span(size.w)
-    .height(size.h)
-    .datasource(DATASOURCE)
-    .targets(targets)
-    .unit('none')
+  return panelBasics(new StateTimelinePanel(), title, size, targets, 'none')
     .mappings([
       {
         type: grafana.MappingType.ValueToText,
