@@ -52,7 +52,7 @@ export const SECRET_READ_TIMEOUT_MS = 10_000;
 export const MAX_CACHED_EDGEGRID_SIGNERS = 4;
 
 /**
- * How often a warm synthetic container lists the Pushgateway's groups to delete those of
- * removed devices, when its device list did not change (listing is the heaviest call).
+ * How often a warm collector container lists the Pushgateway's groups to delete those of
+ * removed targets or devices, when its list did not change (listing is the heaviest call).
  */
-export const REMOVED_DEVICES_RECHECK_MS = 60 * 60 * 1000;
+export const REMOVED_GROUPS_RECHECK_MS = 60 * 60 * 1000;

@@ -1,17 +1,14 @@
-import { createHash } from 'node:crypto';
-import { REMOVED_DEVICES_RECHECK_MS } from '../constants';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import type { PushgatewayClient } from '../pushgateway/client';
-import { describeGroup } from '../pushgateway/grouping';
-import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
-import { CollectorError, describeError } from '../shared/errors';
+import { describeError } from '../shared/errors';
 import type { SyntheticRunSummary } from './summaries';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
+import { deleteRemovedGroups, removalChecked, removalCheckDue } from './removal';
 import { finishRun, runGroups } from './runner';
 
 export interface SyntheticCollectorDeps {
@@ -73,13 +70,23 @@ export async function collectSynthetic(
     durationSeconds: 0,
   };
 
-  const devicesKey = createHash('sha256')
-    .update(plan.devices.map((d) => d.name).join('\n'))
-    .digest('hex');
-  if (removalCheckDue(fleet, devicesKey)) {
+  const keys = plan.devices.map((d) => deviceGroupingKey(fleet, d.name));
+  if (removalCheckDue(`fleet ${fleet}`, keys)) {
     try {
-      summary.removedDevices = await deleteRemovedDevices(plan, pushgateway, deadline);
-      lastRemovalCheck.set(fleet, { devicesKey, at: Date.now() });
+      // Every group of this fleet whose device is not configured.
+      const configured = new Set(plan.devices.map((d) => d.name));
+      const deleted = await deleteRemovedGroups(
+        pushgateway,
+        ({ labels }) =>
+          labels.job === JOB.synthetic &&
+          labels[LABEL.fleet] === fleet &&
+          Boolean(labels[LABEL.device]) &&
+          !configured.has(labels[LABEL.device] as string),
+        plan.fleet.pushConcurrency,
+        deadline,
+      );
+      summary.removedDevices = deleted.map((key) => key.labels?.[LABEL.device] ?? '');
+      removalChecked(`fleet ${fleet}`, keys);
       if (summary.removedDevices.length > 0)
         logger.info('deleted groups of removed devices', {
           fleet,
@@ -112,59 +119,4 @@ export async function collectSynthetic(
   );
   if (healthPushError) summary.healthPushError = healthPushError;
   return summary;
-}
-
-/**
- * When this container last looked for groups of removed devices, per fleet. Listing groups is
- * the Pushgateway's heaviest call (everything it holds, as JSON), and a device can only go away
- * when the configuration changes. So a warm container lists again only when its fleet's device
- * list changed, or after an hour: that covers a container still running an older configuration
- * during a deploy and pushing a device the new one already deleted.
- */
-const lastRemovalCheck = new Map<string, { devicesKey: string; at: number }>();
-
-function removalCheckDue(fleet: string, devicesKey: string): boolean {
-  const last = lastRemovalCheck.get(fleet);
-  return (
-    !last || last.devicesKey !== devicesKey || Date.now() - last.at >= REMOVED_DEVICES_RECHECK_MS
-  );
-}
-
-/** For tests: forget when removed devices were last looked for. */
-export function resetRemovalChecksForTests(): void {
-  lastRemovalCheck.clear();
-}
-
-/**
- * The Pushgateway never forgets a group: a device taken out of the configuration would keep
- * its last values forever. Delete every group of this fleet whose device is not configured.
- */
-async function deleteRemovedDevices(
-  plan: FleetPlan,
-  pushgateway: PushgatewayClient,
-  deadline: Deadline,
-): Promise<string[]> {
-  const configured = new Set(plan.devices.map((d) => d.name));
-  const groups = await pushgateway.listGroups(deadline);
-  const removed = groups
-    .filter((labels) => labels.job === JOB.synthetic && labels[LABEL.fleet] === plan.fleet.name)
-    .map((labels) => labels[LABEL.device])
-    .filter(
-      (device): device is string =>
-        device !== undefined && device !== '' && !configured.has(device),
-    );
-  const keys = removed.map((device) => deviceGroupingKey(plan.fleet.name, device));
-  const results = await mapSettled(keys, plan.fleet.pushConcurrency, (key) =>
-    pushgateway.delete(key, deadline),
-  );
-  const failures = results.flatMap((r, i) =>
-    r.status === 'rejected'
-      ? [`${describeGroup(keys[i] ?? { job: '' })}: ${describeError(r.reason)}`]
-      : [],
-  );
-  if (failures.length > 0)
-    throw new CollectorError(
-      `could not delete ${failures.length} removed device group(s): ${failures.join('; ')}`,
-    );
-  return removed;
 }

@@ -84,10 +84,10 @@ export class PushgatewayClient {
   }
 
   /**
-   * The grouping labels of every group the Pushgateway holds (its `/api/v1/metrics`), e.g. to
-   * find and delete the groups of devices that left the configuration.
+   * Every group the Pushgateway holds (its `/api/v1/metrics`): grouping labels, and the
+   * series of each metric, e.g. to find the groups of removed targets and who owns them.
    */
-  async listGroups(deadline: Deadline = NO_DEADLINE): Promise<Array<Record<string, string>>> {
+  async listGroups(deadline: Deadline = NO_DEADLINE): Promise<PushgatewayGroup[]> {
     const { body } = await this.request(
       'GET',
       '/api/v1/metrics',
@@ -110,11 +110,12 @@ export class PushgatewayClient {
     }
     const data = (parsed as { data?: unknown }).data;
     if (!Array.isArray(data)) return [];
-    return data
-      .map((entry) => (entry as { labels?: unknown }).labels)
-      .filter(
-        (labels): labels is Record<string, string> => typeof labels === 'object' && labels !== null,
-      );
+    return data.flatMap((entry): PushgatewayGroup[] => {
+      if (typeof entry !== 'object' || entry === null) return [];
+      const { labels, ...families } = entry as Record<string, unknown>;
+      if (typeof labels !== 'object' || labels === null) return [];
+      return [{ labels: labels as Record<string, string>, series: seriesOf(families) }];
+    });
   }
 
   private async send(
@@ -254,4 +255,25 @@ export class PushgatewayClient {
         return {};
     }
   }
+}
+
+/** One group as the Pushgateway lists it. */
+export interface PushgatewayGroup {
+  /** Its grouping labels, job included. */
+  labels: Record<string, string>;
+  /** The label sets of each metric's series (values as the Pushgateway prints them). */
+  series: Record<string, Array<{ labels: Record<string, string>; value: string }>>;
+}
+
+function seriesOf(families: Record<string, unknown>): PushgatewayGroup['series'] {
+  const series: PushgatewayGroup['series'] = {};
+  for (const [name, family] of Object.entries(families)) {
+    const metrics = (family as { metrics?: unknown } | null)?.metrics;
+    if (Array.isArray(metrics))
+      series[name] = metrics.filter(
+        (m): m is { labels: Record<string, string>; value: string } =>
+          typeof m === 'object' && m !== null && typeof m.labels === 'object',
+      );
+  }
+  return series;
 }

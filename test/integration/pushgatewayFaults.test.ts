@@ -1,4 +1,4 @@
-import { resetRemovalChecksForTests } from '../../src/collectors/synthetic';
+import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import { SyntheticRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/env';
