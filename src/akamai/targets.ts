@@ -15,6 +15,8 @@ const absoluteHttpUrl = z.string().check(
 const targetOptions = {
   delivery: z.optional(z.enum(DELIVERY_TYPES)),
   errorType: z.optional(z.enum(ERROR_TYPES)),
+  /** Set when packaging: the other schedules of the stage that collect the same group. */
+  sharedWith: z.optional(z.array(z.string())),
 };
 
 /** One eStats target: a CP code or a URL (never both), with optional filters. */
@@ -39,6 +41,11 @@ export const estatsScheduleSchema = z.strictObject({
     'default',
   ),
   accountSwitchKey: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * Set when packaging: the stage that deployed this schedule. With it, the schedule marks its
+   * groups as its own and deletes those of targets it dropped; without it, it deletes nothing.
+   */
+  stage: z.optional(z.string().check(z.minLength(1))),
   /** How many top error edge IPs to keep per direction (bounds label cardinality). */
   topEdgeIps: z._default(z.int().check(z.minimum(0), z.maximum(50)), 5),
   targets: z.array(targetSchema).check(z.minLength(1, 'list at least one target')),

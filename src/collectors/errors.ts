@@ -7,6 +7,8 @@ export class EstatsRunError extends RunReportedError {
 
   constructor(summary: EstatsRunSummary) {
     const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
+    if (summary.removalError)
+      problems.push(`groups of removed targets not deleted: ${summary.removalError}`);
     if (summary.healthPushError)
       problems.push(`collector health group not pushed: ${summary.healthPushError}`);
     super(

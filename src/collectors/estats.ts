@@ -5,17 +5,20 @@ import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../aka
 import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
 import { estatsGroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
+import type { PushgatewayClient } from '../pushgateway/client';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
 import { type Deadline, sleepWithin } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
+import { deleteDroppedTargets, markOwner } from './estatsOwnership';
 import { finishRun, runGroups, type Sink } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
-  pushgateway: Sink;
+  /** Where the groups go, and where those of removed targets are found and deleted. */
+  pushgateway: Sink & Pick<PushgatewayClient, 'listGroups' | 'delete'>;
   clientOptions: EstatsClientOptions;
   /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
   minRequestIntervalMs: number;
@@ -62,8 +65,9 @@ export async function collectEstats(
     keyOf: (target) => estatsGroupingKey(target),
     // One at a time: the source paces its requests to Akamai's rate limit.
     concurrency: 1,
-    produce: (target) => source.metricsOf(target),
-    failureSeries: (error) => buildEstatsFailureMetrics(toEstatsError(error).reason),
+    produce: async (target) => markOwner(await source.metricsOf(target), schedule, target),
+    failureSeries: (error, target) =>
+      markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
     sink: pushgateway,
     deadline,
     logger,
@@ -97,6 +101,17 @@ export async function collectEstats(
     },
   });
 
+  let removedTargets: string[] = [];
+  let removalError: string | undefined;
+  try {
+    removedTargets = await deleteDroppedTargets(schedule, pushgateway, deadline);
+    if (removedTargets.length > 0)
+      logger.info('deleted the groups of removed targets', { groups: removedTargets });
+  } catch (error) {
+    removalError = describeError(error);
+    logger.error('cannot delete the groups of removed targets', { error });
+  }
+
   const durationSeconds = Math.round(performance.now() - started) / 1000;
   const healthPushError = await finishRun(
     pushgateway,
@@ -105,7 +120,7 @@ export async function collectEstats(
       schedule: schedule.name,
       durationSeconds,
       okTargets: ok,
-      failedTargets: failed.length,
+      failedTargets: failed.length + (removalError ? 1 : 0),
       endedAt: new Date(),
     },
     deadline,
@@ -118,6 +133,8 @@ export async function collectEstats(
     failed,
     seriesPushed,
     durationSeconds,
+    removedTargets,
+    ...(removalError ? { removalError } : {}),
     ...(healthPushError ? { healthPushError } : {}),
   };
 }

@@ -15,6 +15,9 @@ export interface EstatsRunSummary {
   failed: TargetFailure[];
   seriesPushed: number;
   durationSeconds: number;
+  /** Groups of targets this schedule dropped, deleted in this run. */
+  removedTargets: string[];
+  removalError?: string;
   /** Set when the collector's own health group could not be pushed. */
   healthPushError?: string;
 }

@@ -47,6 +47,8 @@ const stageFileSchema = z.strictObject({
 });
 
 export interface StageConfig {
+  /** The stage's name: its eStats schedules mark their groups with it. */
+  stage: string;
   /** The file it came from, for messages. */
   file: string;
   estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
@@ -90,6 +92,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
   }));
   const config: StageConfig = {
+    stage,
     file: shown,
     estats,
     links: parsed.data.links,
@@ -134,6 +137,27 @@ function isExampleTarget(target: EstatsSchedule['targets'][number]): boolean {
   return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)example$/.test(host);
 }
 
+/**
+ * What a schedule needs to own its groups (collectors/estatsOwnership.ts): the stage, and for
+ * each target the other schedules of the stage that collect the same group.
+ */
+function withOwnership(input: EstatsSchedule, config: StageConfig): EstatsSchedule {
+  const collectors = new Map<string, string[]>();
+  for (const { input: other } of config.estats)
+    for (const target of other.targets) {
+      const id = describeTarget(target);
+      collectors.set(id, [...(collectors.get(id) ?? []), other.name]);
+    }
+  return {
+    ...input,
+    stage: config.stage,
+    targets: input.targets.map(({ sharedWith: _given, ...target }) => {
+      const others = (collectors.get(describeTarget(target)) ?? []).filter((n) => n !== input.name);
+      return others.length > 0 ? { ...target, sharedWith: others } : target;
+    }),
+  };
+}
+
 /** One serverless.yml `schedule` event: what EventBridge is told to deliver, and when. */
 export interface ScheduleEvent {
   schedule: {
@@ -158,7 +182,7 @@ export function scheduleEvents(
         description: `eStats targets of the ${input.name} schedule (${config.file})`,
         rate,
         enabled,
-        input,
+        input: withOwnership(input, config),
       },
     })),
     synthetic: config.synthetic.map(({ rate, enabled, fleet }) => {

@@ -24,7 +24,8 @@ export const handler = lambdaHandler(
       failed: failed.length,
       failedTargets: failed.map((f) => `${f.target} [${f.reason}]`),
     });
-    if (failed.length > 0 || summary.healthPushError) throw new EstatsRunError(summary);
+    if (failed.length > 0 || summary.removalError || summary.healthPushError)
+      throw new EstatsRunError(summary);
     return summary;
   },
 );

@@ -38,6 +38,8 @@ export const LABEL = {
   device: 'device',
   port: 'port',
   portType: 'port_type',
+  stage: 'stage',
+  schedules: 'schedules',
 } as const;
 
 export const JOB = {
@@ -101,6 +103,12 @@ export const ESTATS = {
     help: 'Error hits of the edge servers with the most errors in the sample (capped to the top N per direction).',
     type: 'gauge',
     labels: [LABEL.direction, LABEL.edgeIp, LABEL.statusCode, LABEL.errorCode, LABEL.countryCode],
+  }),
+  groupInfo: define({
+    name: 'akamai_estats_group_info',
+    help: 'Always 1; the stage and the eStats schedules (comma-separated) that collect this target. A schedule deletes the group of a target it dropped only when it was the only one.',
+    type: 'gauge',
+    labels: [LABEL.stage, LABEL.schedules],
   }),
   sampleTimestamp: define({
     name: 'akamai_estats_sample_timestamp_seconds',

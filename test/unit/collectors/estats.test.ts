@@ -8,7 +8,6 @@ import {
   type EstatsCollectorDeps,
   type PacingClock,
 } from '../../../src/collectors/estats';
-import type { Sink } from '../../../src/collectors/runner';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { type Deadline, deadlineIn, NO_DEADLINE, sleepWithin } from '../../../src/shared/deadline';
 import { createLogger } from '../../../src/shared/logger';
@@ -27,12 +26,19 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
   const sleeps: number[] = [];
   const credentials = { loads: 0, forgets: 0 };
   let now = 0;
-  const sink: Sink = {
+  const sink: EstatsCollectorDeps['pushgateway'] = {
     put: async (key: GroupingKey, body: string) => {
       groups.set(key.labels?.cp_code ?? '', body);
       return { group: '', attempts: 1, bytesSent: body.length };
     },
     post: async () => ({ group: '', attempts: 1, bytesSent: 0 }),
+    // These schedules have no stage: they own no group and never list or delete.
+    listGroups: async () => {
+      throw new Error('a schedule without a stage must not list groups');
+    },
+    delete: async () => {
+      throw new Error('a schedule without a stage must not delete groups');
+    },
   };
   const clock: PacingClock = {
     now: () => now,
