@@ -1,4 +1,4 @@
-import { COLLECTOR, ESTATS, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { COLLECTOR, ESTATS, JANITOR, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import { alertGroup } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
 import { renderAlertmanager, renderRules } from './render';
@@ -52,6 +52,7 @@ export function knownSeries(): { metrics: Set<string>; labels: Set<string> } {
     ...Object.values(ESTATS),
     ...Object.values(COLLECTOR),
     ...Object.values(SYNTHETIC),
+    ...Object.values(JANITOR),
   ];
   const metrics = new Set<string>([...definitions.map((d) => d.name), ...BUILTIN_METRICS]);
   const labels = new Set<string>([

@@ -1,5 +1,5 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
-import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import { COLLECTOR, JANITOR, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
   dashboard,
@@ -11,6 +11,7 @@ import {
 } from './common';
 import type { Dashboard } from './model';
 
+const JANITOR_JOB = `${LABEL.job}="${JOB.janitor}"`;
 const JOBS = `${LABEL.job}=~"${JOB.estats}|${JOB.synthetic}"`;
 
 export function collectorHealthDashboard(
@@ -114,6 +115,43 @@ export function collectorHealthDashboard(
             [target(`${COLLECTOR.targets.name}{${JOBS}}`, '{{job}} {{schedule}} {{state}}')],
             'short',
             { stacked: true },
+          ),
+        ],
+      },
+      {
+        title: 'Janitor',
+        panels: [
+          timeseries(
+            'Groups deleted by the janitor',
+            { w: 12, h: 8 },
+            [
+              target(
+                `${JANITOR.deletedGroups.name}{${JANITOR_JOB}}`,
+                '{{stage}} {{collector_job}} deleted',
+              ),
+              target(
+                `${JANITOR.expiredGroups.name}{${JANITOR_JOB}}`,
+                '{{stage}} {{collector_job}} expired',
+                'B',
+              ),
+            ],
+            'short',
+            {
+              description:
+                'Groups past their TTL found by the last janitor run, and deleted by it (at most maxDeletesPerRun; none in a dry run).',
+            },
+          ),
+          stat(
+            'Since the last janitor run',
+            { w: 12, h: 8 },
+            [target(`time() - ${JANITOR.lastRunTimestamp.name}{${JANITOR_JOB}}`, '{{stage}}')],
+            's',
+            [
+              { color: 'green', value: null },
+              { color: 'orange', value: 2 * 3600 },
+              { color: 'red', value: 6 * 3600 },
+            ],
+            'The janitor runs hourly by default.',
           ),
         ],
       },

@@ -6,6 +6,8 @@ import '../shared/zod';
 import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
 import type { AlertLinks } from '../alerting/slackTemplate';
 import { parseSlos, type Slo } from '../alerting/slo';
+import { type JanitorPolicy, OWNED_JOBS, parseJanitorPolicy } from '../janitor/policy';
+import { JOB } from '../metrics/catalogue';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { parseFleet } from '../synthetic/fleetConfig';
@@ -35,6 +37,17 @@ const stageFileSchema = z.strictObject({
   ),
   /** Validated against the eStats schedules above (src/alerting/slo.ts). */
   slos: z.optional(z.unknown()),
+  /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
+  janitor: z._default(
+    z.strictObject({
+      rate: z._default(rate, 'rate(1 hour)'),
+      enabled: z.optional(z.boolean()),
+      dryRun: z.optional(z.boolean()),
+      maxDeletesPerRun: z.optional(z.unknown()),
+      ttl: z.optional(z.record(z.string(), z.unknown())),
+    }),
+    { rate: 'rate(1 hour)' },
+  ),
   /** Base URLs of the links in Slack messages; a link whose base is missing is left out. */
   links: z._default(
     z.strictObject({
@@ -57,6 +70,8 @@ export interface StageConfig {
   slos: Slo[];
   /** Base URLs of Grafana, Prometheus and Alertmanager, for the links in Slack messages. */
   links: AlertLinks;
+  /** The janitor's schedule, and its input: TTLs per job and the schedules it must keep. */
+  janitor: { rate: string; enabled: boolean; policy: JanitorPolicy };
 }
 
 /** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
@@ -91,7 +106,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     enabled: schedule.enabled ?? true,
     input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
   }));
-  const config: StageConfig = {
+  const schedules: Omit<StageConfig, 'janitor'> = {
     stage,
     file: shown,
     estats,
@@ -111,6 +126,10 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       };
     }),
   };
+  const config: StageConfig = {
+    ...schedules,
+    janitor: janitorOf(parsed.data.janitor, schedules, shown),
+  };
   const names = config.estats.map((s) => s.input.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) {
@@ -128,6 +147,38 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     }
   }
   return config;
+}
+
+/** A day: long after a stale group's alert fired and was seen. */
+const DEFAULT_TTL = '24h';
+
+/**
+ * The janitor of this stage: on by default, hourly, a TTL of a day for every job of this
+ * product; it keeps the run-health groups of the schedules deployed here.
+ */
+function janitorOf(
+  section: z.infer<typeof stageFileSchema>['janitor'],
+  config: Omit<StageConfig, 'janitor'>,
+  shown: string,
+): StageConfig['janitor'] {
+  const policy = parseJanitorPolicy(
+    {
+      stage: config.stage,
+      ...(section.dryRun !== undefined ? { dryRun: section.dryRun } : {}),
+      ...(section.maxDeletesPerRun !== undefined
+        ? { maxDeletesPerRun: section.maxDeletesPerRun }
+        : {}),
+      ttl: { ...Object.fromEntries(OWNED_JOBS.map((job) => [job, DEFAULT_TTL])), ...section.ttl },
+      deployedSchedules: {
+        [JOB.estats]: config.estats.map((s) => s.input.name),
+        [JOB.synthetic]: config.synthetic.map((s) =>
+          typeof s.fleet.name === 'string' ? s.fleet.name : 'default',
+        ),
+      },
+    },
+    `${shown}: janitor`,
+  );
+  return { rate: section.rate, enabled: section.enabled ?? true, policy };
 }
 
 /** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */
@@ -174,8 +225,19 @@ export interface ScheduleEvent {
 export function scheduleEvents(
   config: StageConfig,
   ruleName: (fn: string, schedule: string) => string,
-): { estats: ScheduleEvent[]; synthetic: ScheduleEvent[] } {
+): { estats: ScheduleEvent[]; synthetic: ScheduleEvent[]; janitor: ScheduleEvent[] } {
   return {
+    janitor: [
+      {
+        schedule: {
+          name: ruleName('janitor', 'hourly'),
+          description: `Deletes this product's Pushgateway groups not pushed for longer than their TTL (${config.file})`,
+          rate: config.janitor.rate,
+          enabled: config.janitor.enabled,
+          input: config.janitor.policy,
+        },
+      },
+    ],
     estats: config.estats.map(({ rate, enabled, input }) => ({
       schedule: {
         name: ruleName('estats', input.name),

@@ -40,11 +40,14 @@ export const LABEL = {
   portType: 'port_type',
   stage: 'stage',
   schedules: 'schedules',
+  /** The job whose groups a janitor series counts (`job` itself names the janitor's group). */
+  collectorJob: 'collector_job',
 } as const;
 
 export const JOB = {
   estats: 'akamai_estats',
   synthetic: 'synthetic_telemetry',
+  janitor: 'pushgate_janitor',
 } as const;
 
 /** `direction` label values: client↔edge, or edge→origin forward requests. */
@@ -266,6 +269,31 @@ export const SYNTHETIC = {
   fleetPorts: define({
     name: 'synthetic_fleet_ports',
     help: 'Ports in the simulated fleet.',
+    type: 'gauge',
+    labels: [],
+  }),
+} as const;
+
+/**
+ * The janitor's report on its last run, in its own group `{job="pushgate_janitor", stage}`:
+ * what it found expired and what it deleted, per job it looks after (`collector_job`).
+ */
+export const JANITOR = {
+  expiredGroups: define({
+    name: 'janitor_expired_groups',
+    help: 'Groups of this job older than its TTL found in the last janitor run (deleted or not).',
+    type: 'gauge',
+    labels: [LABEL.collectorJob],
+  }),
+  deletedGroups: define({
+    name: 'janitor_deleted_groups',
+    help: 'Groups of this job the last janitor run deleted (0 in a dry run).',
+    type: 'gauge',
+    labels: [LABEL.collectorJob],
+  }),
+  lastRunTimestamp: define({
+    name: 'janitor_last_run_timestamp_seconds',
+    help: 'Unix time at which the last janitor run ended.',
     type: 'gauge',
     labels: [],
   }),

@@ -230,6 +230,35 @@ const CASES: AlertCase[] = [
     },
   },
   {
+    alert: 'PushgatewayGroupsExpired',
+    firing: {
+      series: {
+        'janitor_deleted_groups{job="pushgate_janitor",stage="prod",collector_job="akamai_estats"}':
+          '0 3x5',
+      },
+      evalTime: '3m',
+      labels: {
+        job: 'pushgate_janitor',
+        stage: 'prod',
+        collector_job: 'akamai_estats',
+        severity: 'info',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'The janitor deleted 3 expired group(s) of akamai_estats',
+      description:
+        'Groups of akamai_estats (stage prod) were not pushed for longer than their TTL and were deleted: a target, device or schedule was removed without its groups being cleaned up, or a collector stopped long ago. The janitor log lists each group.',
+    },
+    // The next run found nothing more to delete.
+    quiet: {
+      series: {
+        'janitor_deleted_groups{job="pushgate_janitor",stage="prod",collector_job="akamai_estats"}':
+          '3 0x5',
+      },
+      evalTime: '3m',
+    },
+  },
+  {
     alert: 'SyntheticPortLinkDown',
     firing: {
       series: { [`synthetic_port_link_up{${PORT}}`]: '1 0x5' },

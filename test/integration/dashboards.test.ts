@@ -10,6 +10,7 @@ import { analysePromql } from '../../src/alerting/promql';
 import { allDashboards } from '../../src/dashboards';
 import { panelsOf, queriesOf, type Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
+import { handler as janitorHandler } from '../../src/handlers/janitor';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
@@ -97,7 +98,21 @@ beforeAll(async () => {
     ),
   );
   await prometheus.waitFor('synthetic_port_link_up');
+  // The janitor's report (nothing is a day old here: it deletes nothing).
+  await withEnv(env, () =>
+    captureStdout(() =>
+      janitorHandler(
+        {
+          stage: 'dash',
+          ttl: { akamai_estats: '24h', synthetic_telemetry: '24h' },
+          deployedSchedules: { akamai_estats: ['dash'] },
+        },
+        lambdaContext(30_000, 'janitor'),
+      ),
+    ),
+  );
   await prometheus.waitFor('akamai_estats_failure_info');
+  await prometheus.waitFor('janitor_deleted_groups');
   await prometheus.waitFor(SLO_SERIES.errorBudgetRemaining);
 }, 120_000);
 afterAll(async () => {

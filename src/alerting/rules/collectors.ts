@@ -1,4 +1,4 @@
-import { LABEL } from '../../metrics/catalogue';
+import { JANITOR, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
 import { quote } from '../promql';
@@ -41,6 +41,15 @@ export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
         summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
         description: `The last push to the group ${GROUP_TEXT} failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.`,
         runbook: 'collectors#collectorpushfailing',
+      },
+      {
+        alert: 'PushgatewayGroupsExpired',
+        expr: `${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}} > 0`,
+        severity: 'info',
+        summary: 'The janitor deleted {{ $value }} expired group(s) of {{ $labels.collector_job }}',
+        description:
+          'Groups of {{ $labels.collector_job }} (stage {{ $labels.stage }}) were not pushed for longer than their TTL and were deleted: a target, device or schedule was removed without its groups being cleaned up, or a collector stopped long ago. The janitor log lists each group.',
+        runbook: 'collectors#pushgatewaygroupsexpired',
       },
       {
         alert: 'PushgatewayDown',
