@@ -273,4 +273,38 @@ describe('end to end: schedule tick to Slack', () => {
       'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/collectors.md#collectorgroupstale',
     );
   }, 200_000);
+
+  it('a target removed from a schedule loses its group, and no stale alert fires for it', async () => {
+    const run = (input: unknown) =>
+      withEnv(env(), () => captureStdout(() => estatsHandler(input, lambdaContext(20_000))));
+    // Deployed with a stage (as packaging does): 501 is removed on the next deploy; 502 is
+    // another schedule's target that simply stops being pushed (the control: it goes stale).
+    await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }, { cpCode: 501 }] });
+    await run({ name: 'other', stage: 'e2e', targets: [{ cpCode: 502 }] });
+    await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }] });
+    const groups = await (await fetch(`${stack.pushgateway.url}/api/v1/metrics`)).json();
+    const cpCodes = (groups as { data: Array<{ labels: Record<string, string> }> }).data
+      .map((g) => g.labels.cp_code)
+      .filter(Boolean);
+    expect(cpCodes).toContain('500');
+    expect(cpCodes).not.toContain('501');
+
+    const staleFor = async (cpCode: string) => {
+      const query = `ALERTS{alertname="CollectorGroupStale",alertstate="firing",cp_code="${cpCode}"}`;
+      const res = await fetch(
+        `${stack.prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`,
+      );
+      return ((await res.json()) as { data: { result: unknown[] } }).data.result.length > 0;
+    };
+    // Keep 500 fresh; wait until the control's stale alert fires.
+    await tickUntil(
+      async () => {
+        await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }] });
+      },
+      (m) => m.title.includes('CollectorGroupStale') && m.text.includes('cp_code=502'),
+    );
+    expect(await staleFor('502')).toBe(true);
+    expect(await staleFor('501')).toBe(false);
+    expect(await staleFor('500')).toBe(false);
+  }, 200_000);
 });
