@@ -178,10 +178,17 @@ it('serverless invoke local runs exportAlerting, writing files promtool and amto
 
 it('packages a template whose functions run the Node major the tests run on, with least privilege', () => {
   const template = packagedTemplate();
-  const runtimes = Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Lambda::Function')
-    .map((r) => r.Properties.Runtime);
-  expect(runtimes).toEqual(['nodejs24.x', 'nodejs24.x', 'nodejs24.x']);
+  const runtimes = Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => [id, r.Properties.Runtime]),
+  );
+  expect(runtimes).toEqual({
+    EstatsLambdaFunction: 'nodejs24.x',
+    SyntheticLambdaFunction: 'nodejs24.x',
+    JanitorLambdaFunction: 'nodejs24.x',
+    ExportAlertingLambdaFunction: 'nodejs24.x',
+  });
   expect(process.versions.node.split('.')[0]).toBe('24');
 
   // Least privilege: no wildcard actions, no "*" resources.
