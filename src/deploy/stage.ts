@@ -149,6 +149,11 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
   return config;
 }
 
+/** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
+function fleetName(fleet: Record<string, unknown>): string {
+  return typeof fleet.name === 'string' ? fleet.name : 'default';
+}
+
 /** A day: long after a stale group's alert fired and was seen. */
 const DEFAULT_TTL = '24h';
 
@@ -171,9 +176,7 @@ function janitorOf(
       ttl: { ...Object.fromEntries(OWNED_JOBS.map((job) => [job, DEFAULT_TTL])), ...section.ttl },
       deployedSchedules: {
         [JOB.estats]: config.estats.map((s) => s.input.name),
-        [JOB.synthetic]: config.synthetic.map((s) =>
-          typeof s.fleet.name === 'string' ? s.fleet.name : 'default',
-        ),
+        [JOB.synthetic]: config.synthetic.map((s) => fleetName(s.fleet)),
       },
     },
     `${shown}: janitor`,
@@ -230,7 +233,7 @@ export function scheduleEvents(
     janitor: [
       {
         schedule: {
-          name: ruleName('janitor', 'hourly'),
+          name: ruleName('janitor', 'ttl'),
           description: `Deletes this product's Pushgateway groups not pushed for longer than their TTL (${config.file})`,
           rate: config.janitor.rate,
           enabled: config.janitor.enabled,
@@ -248,7 +251,7 @@ export function scheduleEvents(
       },
     })),
     synthetic: config.synthetic.map(({ rate, enabled, fleet }) => {
-      const name = typeof fleet.name === 'string' ? fleet.name : 'default';
+      const name = fleetName(fleet);
       return {
         schedule: {
           name: ruleName('synthetic', name),

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStageConfig } from '../../../src/deploy/stage';
+import { expiredGroups } from '../../../src/janitor/janitor';
+import { parseJanitorPolicy } from '../../../src/janitor/policy';
+import type { PushgatewayGroup } from '../../../src/pushgateway/client';
+
+const stageFile = (janitor: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'janitor-unit-')), 'prod.yml');
+  writeFileSync(
+    file,
+    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\nsynthetic:\n  - rate: rate(1 minute)\n    fleet: { name: lab, deviceCount: 1 }\n${janitor}`,
+  );
+  return file;
+};
+
+describe('the janitor policy of a stage file', () => {
+  it('defaults to hourly, 24 h per job, keeping the deployed schedules', () => {
+    expect(loadStageConfig(stageFile(''), 'prod').janitor).toEqual({
+      rate: 'rate(1 hour)',
+      enabled: true,
+      policy: {
+        stage: 'prod',
+        dryRun: false,
+        maxDeletesPerRun: 100,
+        ttl: { akamai_estats: '24h', synthetic_telemetry: '24h' },
+        deployedSchedules: { akamai_estats: ['main'], synthetic_telemetry: ['lab'] },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'a TTL that is no duration',
+      'janitor:\n  ttl: { akamai_estats: one day }\n',
+      'ttl.akamai_estats',
+    ],
+    ['a TTL of another job', 'janitor:\n  ttl: { node_exporter: 1h }\n', 'ttl'],
+    ['a bound of 0', 'janitor:\n  maxDeletesPerRun: 0\n', 'maxDeletesPerRun'],
+    ['an unknown key', 'janitor:\n  ttls: {}\n', 'ttls'],
+  ])('refuses %s, naming the field', (_case, section, field) => {
+    expect(() => loadStageConfig(stageFile(section), 'prod')).toThrow(field);
+  });
+});
+
+describe('expired groups', () => {
+  const policy = parseJanitorPolicy({
+    stage: 'prod',
+    ttl: { akamai_estats: '1h' },
+    deployedSchedules: { akamai_estats: ['main'] },
+  });
+  const group = (
+    labels: Record<string, string>,
+    pushedAgo: number | undefined,
+  ): PushgatewayGroup => ({
+    labels,
+    series:
+      pushedAgo === undefined
+        ? {}
+        : { push_time_seconds: [{ labels: {}, value: String(10_000 - pushedAgo) }] },
+  });
+
+  it('are the owned jobs’ groups past their TTL, oldest first, except a deployed schedule’s run health', () => {
+    const expired = expiredGroups(
+      [
+        group({ job: 'akamai_estats', cp_code: '1' }, 4000),
+        group({ job: 'akamai_estats', cp_code: '2' }, 9000),
+        group({ job: 'akamai_estats', cp_code: '3' }, 60),
+        group({ job: 'akamai_estats', schedule: 'main' }, 9000),
+        group({ job: 'akamai_estats', schedule: 'gone' }, 9000),
+        // No TTL for this job here, another job, an unreadable push time: left alone.
+        group({ job: 'synthetic_telemetry', fleet: 'lab', device: 'd' }, 9000),
+        group({ job: 'node', instance: 'x' }, 9000),
+        group({ job: 'akamai_estats', cp_code: '4' }, undefined),
+      ],
+      policy,
+      10_000,
+    );
+    expect(expired.map((e) => [e.group, e.ageSeconds])).toEqual([
+      ['{job="akamai_estats",cp_code="2"}', 9000],
+      ['{job="akamai_estats",schedule="gone"}', 9000],
+      ['{job="akamai_estats",cp_code="1"}', 4000],
+    ]);
+  });
+});
