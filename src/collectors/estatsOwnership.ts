@@ -5,13 +5,10 @@ import type { PushMetrics } from '../metrics/registry';
 import type { PushgatewayClient, PushgatewayGroup } from '../pushgateway/client';
 import { describeGroup } from '../pushgateway/grouping';
 import type { Deadline } from '../shared/deadline';
-import {
-  deleteRemovedGroups,
-  groupIdentity,
-  keyOfListed,
-  removalChecked,
-  removalCheckDue,
-} from './removal';
+import { deleteRemovedGroups, groupIdentity, keyOfListed } from './removal';
+
+/** Deletions at once: a schedule drops few targets per deploy. */
+const DELETE_CONCURRENCY = 4;
 
 /**
  * Which eStats groups a schedule owns. Every group it pushes carries
@@ -55,24 +52,25 @@ export async function deleteDroppedTargets(
 ): Promise<string[]> {
   const { stage } = schedule;
   if (!stage) return [];
-  const owner = `estats ${stage}/${schedule.name}`;
   const current: GroupingKey[] = schedule.targets.map((t) => estatsGroupingKey(t));
-  if (!removalCheckDue(owner, current)) return [];
   const collected = new Set(current.map(groupIdentity));
   const deleted = await deleteRemovedGroups(
-    pushgateway,
-    (group) => {
-      if (group.labels.job !== JOB.estats) return false;
-      const marker = ownerOf(group);
-      return (
-        marker.stage === stage &&
-        marker.schedules === schedule.name &&
-        !collected.has(groupIdentity(keyOfListed(group)))
-      );
+    {
+      owner: `estats ${stage}/${schedule.name}`,
+      current,
+      isRemoved: (group) => {
+        if (group.labels.job !== JOB.estats) return false;
+        const marker = ownerOf(group);
+        return (
+          marker.stage === stage &&
+          marker.schedules === schedule.name &&
+          !collected.has(groupIdentity(keyOfListed(group)))
+        );
+      },
+      concurrency: DELETE_CONCURRENCY,
     },
-    4,
+    pushgateway,
     deadline,
   );
-  removalChecked(owner, current);
   return deleted.map(describeGroup);
 }

@@ -20,14 +20,9 @@ import { CollectorError, describeError } from '../shared/errors';
 const lastCheck = new Map<string, { listKey: string; at: number }>();
 
 /** Whether `owner` (a fleet, a schedule) should look for removed groups now. */
-export function removalCheckDue(owner: string, current: readonly GroupingKey[]): boolean {
-  const listKey = keyOfList(current);
+function removalCheckDue(owner: string, listKey: string): boolean {
   const last = lastCheck.get(owner);
   return !last || last.listKey !== listKey || Date.now() - last.at >= REMOVED_GROUPS_RECHECK_MS;
-}
-
-export function removalChecked(owner: string, current: readonly GroupingKey[]): void {
-  lastCheck.set(owner, { listKey: keyOfList(current), at: Date.now() });
 }
 
 /** For tests: forget when removed groups were last looked for. */
@@ -51,16 +46,30 @@ export function keyOfListed(group: PushgatewayGroup): GroupingKey {
   return { job, labels };
 }
 
+export interface Removal {
+  /** Who looks: a fleet, a schedule. */
+  owner: string;
+  /** The groups it has now: when they change, it looks at once. */
+  current: readonly GroupingKey[];
+  /** A listed group this owner had and no longer has. */
+  isRemoved(group: PushgatewayGroup): boolean;
+  /** Deletions at once. */
+  concurrency: number;
+}
+
 /**
- * List the groups, pick the ones `isRemoved` says this owner no longer has, delete them
- * (several at once). Returns what was deleted; throws naming every group it could not delete.
+ * When due (the owner's groups changed, or an hour passed): list the groups, pick the ones
+ * `isRemoved` says this owner no longer has, delete them (several at once). Returns what was
+ * deleted; throws naming every group it could not delete, and looks again on the next run.
  */
 export async function deleteRemovedGroups(
+  removal: Removal,
   pushgateway: Pick<PushgatewayClient, 'listGroups' | 'delete'>,
-  isRemoved: (group: PushgatewayGroup) => boolean,
-  concurrency: number,
   deadline: Deadline,
 ): Promise<GroupingKey[]> {
+  const { owner, isRemoved, concurrency } = removal;
+  const listKey = keyOfList(removal.current);
+  if (!removalCheckDue(owner, listKey)) return [];
   const groups = await pushgateway.listGroups(deadline);
   const keys = groups.filter(isRemoved).map(keyOfListed);
   const results = await mapSettled(keys, concurrency, (key) => pushgateway.delete(key, deadline));
@@ -73,5 +82,6 @@ export async function deleteRemovedGroups(
     throw new CollectorError(
       `could not delete ${failures.length} removed group(s): ${failures.join('; ')}`,
     );
+  lastCheck.set(owner, { listKey, at: Date.now() });
   return keys;
 }

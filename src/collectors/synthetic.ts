@@ -8,7 +8,7 @@ import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
-import { deleteRemovedGroups, removalChecked, removalCheckDue } from './removal';
+import { deleteRemovedGroups } from './removal';
 import { finishRun, runGroups } from './runner';
 
 export interface SyntheticCollectorDeps {
@@ -70,32 +70,32 @@ export async function collectSynthetic(
     durationSeconds: 0,
   };
 
-  const keys = plan.devices.map((d) => deviceGroupingKey(fleet, d.name));
-  if (removalCheckDue(`fleet ${fleet}`, keys)) {
-    try {
-      // Every group of this fleet whose device is not configured.
-      const configured = new Set(plan.devices.map((d) => d.name));
-      const deleted = await deleteRemovedGroups(
-        pushgateway,
-        ({ labels }) =>
+  try {
+    // Every group of this fleet whose device is not configured.
+    const configured = new Set(plan.devices.map((d) => d.name));
+    const deleted = await deleteRemovedGroups(
+      {
+        owner: `fleet ${fleet}`,
+        current: plan.devices.map((d) => deviceGroupingKey(fleet, d.name)),
+        isRemoved: ({ labels }) =>
           labels.job === JOB.synthetic &&
           labels[LABEL.fleet] === fleet &&
           Boolean(labels[LABEL.device]) &&
           !configured.has(labels[LABEL.device] as string),
-        plan.fleet.pushConcurrency,
-        deadline,
-      );
-      summary.removedDevices = deleted.map((key) => key.labels?.[LABEL.device] ?? '');
-      removalChecked(`fleet ${fleet}`, keys);
-      if (summary.removedDevices.length > 0)
-        logger.info('deleted groups of removed devices', {
-          fleet,
-          devices: summary.removedDevices,
-        });
-    } catch (error) {
-      summary.removalError = describeError(error);
-      logger.error('cannot delete the groups of removed devices', { fleet, error });
-    }
+        concurrency: plan.fleet.pushConcurrency,
+      },
+      pushgateway,
+      deadline,
+    );
+    summary.removedDevices = deleted.map((key) => key.labels?.[LABEL.device] ?? '');
+    if (summary.removedDevices.length > 0)
+      logger.info('deleted groups of removed devices', {
+        fleet,
+        devices: summary.removedDevices,
+      });
+  } catch (error) {
+    summary.removalError = describeError(error);
+    logger.error('cannot delete the groups of removed devices', { fleet, error });
   }
 
   summary.durationSeconds = Math.round(performance.now() - started) / 1000;
