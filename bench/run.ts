@@ -22,6 +22,8 @@ import { parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { deviceGroupingKey } from '../src/metrics/groups';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
+import { runJanitor } from '../src/janitor/janitor';
+import { parseJanitorPolicy } from '../src/janitor/policy';
 import { PUSHGATEWAY } from '../dev/debianBinaries';
 import { ensureTestCa } from '../dev/simulators/tls';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/standin';
@@ -210,7 +212,7 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
  * device check, health group) against bare PUTs of the same device bodies at the same
  * concurrency: what a scheduled run costs over the wire's own time.
  */
-async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<void> {
+async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<number> {
   // The Pushgateway checks every push against everything it holds (O(all series) per push),
   // so the groups of the push cases are removed first and the fleet stays moderate.
   await pushgateway.wipe();
@@ -251,6 +253,31 @@ async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<voi
     }),
     'ms',
     { name: 'bare PUTs', median: bare.median },
+  );
+  return series;
+}
+
+/**
+ * A janitor run (list every group, find the expired ones, push its report) against the
+ * Pushgateway holding the synthetic fleet, against a bare GET of the same group list: what
+ * the janitor, and each removal check of a collector, adds to reading the list.
+ */
+async function janitorCase(pushgateway: RealPushgateway, series: number): Promise<void> {
+  const list = `${pushgateway.url}/api/v1/metrics`;
+  const bare = await measure(async () => (await fetch(list)).text());
+  add('bare GET of the group list (baseline)', series, bare, 'ms');
+  const client = new PushgatewayClient({ url: new URL(pushgateway.url) });
+  const logger = createLogger({ write: () => {} });
+  const policy = parseJanitorPolicy({
+    stage: 'bench',
+    ttl: { akamai_estats: '24h', synthetic_telemetry: '24h' },
+  });
+  add(
+    'janitor run (list, parse, expire, report; nothing expired)',
+    series,
+    await measure(() => runJanitor(policy, client, NO_DEADLINE, logger)),
+    'ms',
+    { name: 'bare GET', median: bare.median },
   );
 }
 
@@ -518,7 +545,9 @@ async function main(): Promise<void> {
     process.stderr.write('push cases…\n');
     await pushCases(pushgateway);
     process.stderr.write('synthetic collector end to end…\n');
-    await syntheticCollectorCase(pushgateway);
+    const fleetSeries = await syntheticCollectorCase(pushgateway);
+    process.stderr.write('janitor…\n');
+    await janitorCase(pushgateway, fleetSeries);
     process.stderr.write('bundles and cold starts…\n');
     await bundles();
     process.stderr.write('cold start to the first signed eStats request…\n');
