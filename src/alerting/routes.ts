@@ -113,10 +113,16 @@ export function alertmanagerConfig(
         equal: [LABEL.fleet, LABEL.device, LABEL.port],
       },
       {
-        // With the Pushgateway down, every group looks stale and every push fails.
-        source_matchers: ['alertname="PushgatewayDown"'],
+        // With every Pushgateway down, every group looks stale and every push fails.
+        source_matchers: ['alertname="PushgatewaysAllDown"'],
         target_matchers: ['alertname=~"CollectorGroupStale|CollectorPushFailing"'],
         equal: Object.keys(PRODUCT_LABEL),
+      },
+      {
+        // All down says it: each one's own alert is noise then.
+        source_matchers: ['alertname="PushgatewaysAllDown"'],
+        target_matchers: ['alertname="PushgatewayDown"'],
+        equal: [LABEL.job],
       },
     ],
     time_intervals: [

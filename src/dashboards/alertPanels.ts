@@ -32,6 +32,7 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   CollectorGroupStale: { ...HEALTH, panel: 'Age of the last push per group' },
   CollectorPushFailing: { ...HEALTH, panel: 'Push failing (1 = last push refused)' },
   PushgatewayDown: { ...HEALTH, panel: 'Pushgateway up' },
+  PushgatewaysAllDown: { ...HEALTH, panel: 'Pushgateway up' },
   PushgatewayGroupsExpired: { ...HEALTH, panel: 'Groups deleted by the janitor' },
   SyntheticPortLinkDown: { ...DEVICES, panel: 'Link state' },
   SyntheticPortBufferNearCapacity: { ...DEVICES, panel: 'Buffer fill' },

@@ -210,22 +210,48 @@ const CASES: AlertCase[] = [
   },
   {
     alert: 'PushgatewayDown',
+    // One of two Pushgateways down: a warning.
     firing: {
-      series: { 'up{job="pushgateway",instance="127.0.0.1:9091"}': '1 0x10' },
+      series: {
+        'up{job="pushgateway",instance="pgw-a:9091"}': '1 0x10',
+        'up{job="pushgateway",instance="pgw-b:9091"}': '1x10',
+      },
       evalTime: '5m',
       labels: {
         job: 'pushgateway',
-        instance: '127.0.0.1:9091',
-        severity: 'critical',
+        instance: 'pgw-a:9091',
+        severity: 'warning',
         team: 'observability',
         ...common,
       },
-      summary: 'Prometheus cannot scrape the Pushgateway 127.0.0.1:9091',
+      summary: 'Prometheus cannot scrape the Pushgateway pgw-a:9091',
       description:
-        'Every pushed metric is invisible while the Pushgateway is down, and collectors cannot push to it.',
+        'Prometheus cannot scrape the Pushgateway pgw-a:9091, and collectors cannot push to it. With several Pushgateways the others still serve every group; with one, PushgatewaysAllDown fires too.',
     },
     quiet: {
       series: { 'up{job="pushgateway",instance="127.0.0.1:9091"}': '1x10' },
+      evalTime: '5m',
+    },
+  },
+  {
+    alert: 'PushgatewaysAllDown',
+    firing: {
+      series: {
+        'up{job="pushgateway",instance="pgw-a:9091"}': '1 0x10',
+        'up{job="pushgateway",instance="pgw-b:9091"}': '1 0x10',
+      },
+      evalTime: '5m',
+      labels: { job: 'pushgateway', severity: 'critical', team: 'observability', ...common },
+      summary: 'Prometheus cannot scrape any Pushgateway',
+      description:
+        'Every pushed metric is invisible while no Pushgateway can be scraped, and collectors cannot push anywhere: their data of this time is lost.',
+    },
+    // One of two down is not all down.
+    quiet: {
+      series: {
+        'up{job="pushgateway",instance="pgw-a:9091"}': '1 0x10',
+        'up{job="pushgateway",instance="pgw-b:9091"}': '1x10',
+      },
       evalTime: '5m',
     },
   },

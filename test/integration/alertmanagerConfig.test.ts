@@ -68,8 +68,12 @@ describe('Alertmanager configuration', () => {
     ],
     [{ alertname: 'SyntheticDeviceRebooted', severity: 'info', team: 'network' }, ['slack-info']],
     [
-      { alertname: 'PushgatewayDown', severity: 'critical', team: 'observability' },
+      { alertname: 'PushgatewaysAllDown', severity: 'critical', team: 'observability' },
       ['oncall-webhook', 'slack-critical'],
+    ],
+    [
+      { alertname: 'PushgatewayDown', severity: 'warning', team: 'observability' },
+      ['slack-default'],
     ],
     [
       { alertname: 'CollectorGroupStale', severity: 'warning', team: 'observability' },

@@ -55,11 +55,22 @@ export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
         alert: 'PushgatewayDown',
         expr: `up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}} == 0`,
         for: collectors.pushgatewayDownFor,
-        severity: 'critical',
+        // With several Pushgateways the others still hold every group; all down is critical.
+        severity: 'warning',
         summary: 'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}',
         description:
-          'Every pushed metric is invisible while the Pushgateway is down, and collectors cannot push to it.',
+          'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}, and collectors cannot push to it. With several Pushgateways the others still serve every group; with one, PushgatewaysAllDown fires too.',
         runbook: 'collectors#pushgatewaydown',
+      },
+      {
+        alert: 'PushgatewaysAllDown',
+        expr: `max by (${LABEL.job}) (up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}}) == 0`,
+        for: collectors.pushgatewayDownFor,
+        severity: 'critical',
+        summary: 'Prometheus cannot scrape any Pushgateway',
+        description:
+          'Every pushed metric is invisible while no Pushgateway can be scraped, and collectors cannot push anywhere: their data of this time is lost.',
+        runbook: 'collectors#pushgatewaysalldown',
       },
     ],
   };
