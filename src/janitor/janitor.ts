@@ -85,10 +85,9 @@ export async function runJanitor(
   pushgateway: Pick<PushgatewayClient, 'listGroups' | 'delete' | 'put'>,
   deadline: Deadline,
   logger: Logger,
-  nowSeconds: () => number = () => Date.now() / 1000,
 ): Promise<JanitorSummary> {
   const groups = await pushgateway.listGroups(deadline);
-  const expired = expiredGroups(groups, policy, nowSeconds());
+  const expired = expiredGroups(groups, policy, Date.now() / 1000);
   const batch = expired.slice(0, policy.maxDeletesPerRun);
   const summary: JanitorSummary = {
     stage: policy.stage,
@@ -101,19 +100,17 @@ export async function runJanitor(
   };
   const deletedByJob = new Map<string, number>();
   for (const entry of batch) {
+    const described = { group: entry.group, ageSeconds: entry.ageSeconds };
     if (policy.dryRun) {
-      logger.info('would delete an expired group (dry run)', {
-        group: entry.group,
-        ageSeconds: entry.ageSeconds,
-      });
-      summary.deleted.push({ group: entry.group, ageSeconds: entry.ageSeconds });
+      logger.info('would delete an expired group (dry run)', described);
+      summary.deleted.push(described);
       continue;
     }
     try {
       await pushgateway.delete(entry.key, deadline);
-      summary.deleted.push({ group: entry.group, ageSeconds: entry.ageSeconds });
+      summary.deleted.push(described);
       deletedByJob.set(entry.job, (deletedByJob.get(entry.job) ?? 0) + 1);
-      logger.info('deleted an expired group', { group: entry.group, ageSeconds: entry.ageSeconds });
+      logger.info('deleted an expired group', described);
     } catch (error) {
       summary.failed.push({ group: entry.group, message: describeError(error) });
       logger.error('cannot delete an expired group', { group: entry.group, error });
@@ -128,7 +125,7 @@ export async function runJanitor(
         .family(JANITOR.deletedGroups)
         .set({ [LABEL.collectorJob]: job }, deletedByJob.get(job) ?? 0);
     }
-    metrics.family(JANITOR.lastRunTimestamp).set(nowSeconds());
+    metrics.family(JANITOR.lastRunTimestamp).set(Date.now() / 1000);
     await pushgateway.put(
       { job: JOB.janitor, labels: { [LABEL.stage]: policy.stage } },
       await metrics.text(),
