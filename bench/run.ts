@@ -22,6 +22,7 @@ import { parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { deviceGroupingKey } from '../src/metrics/groups';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
+import { PushgatewaySet } from '../src/pushgateway/pushgatewaySet';
 import { runJanitor } from '../src/janitor/janitor';
 import { parseJanitorPolicy } from '../src/janitor/policy';
 import { PUSHGATEWAY } from '../dev/debianBinaries';
@@ -246,7 +247,7 @@ async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<num
       const summary = await collectSynthetic(
         plan,
         tick,
-        { pushgateway: pushgatewayClient, logger },
+        { pushgateway: PushgatewaySet.of(pushgatewayClient), logger },
         NO_DEADLINE,
       );
       if (summary.failedDevices.length > 0) throw new Error('synthetic bench run failed');
@@ -275,7 +276,7 @@ async function janitorCase(pushgateway: RealPushgateway, series: number): Promis
   add(
     'janitor run (list, parse, expire, report; nothing expired)',
     series,
-    await measure(() => runJanitor(policy, client, NO_DEADLINE, logger)),
+    await measure(() => runJanitor(policy, PushgatewaySet.of(client), NO_DEADLINE, logger)),
     'ms',
     { name: 'bare GET', median: bare.median },
   );

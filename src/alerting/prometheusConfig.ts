@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { DEFAULT_ALERTING_CONFIG } from './config';
+import { PUSHGATEWAY_INSTANCE } from './promql';
 
 /**
  * The one source of every Prometheus configuration the project writes: the shipped example
@@ -23,8 +24,16 @@ export interface PrometheusConfigOptions {
   pushgatewayJob?: string;
 }
 
-const HONOR_LABELS_NOTE =
-  'honor_labels: true keeps the job and grouping labels (cp_code, url, device, …) the collectors\npushed; without it they become exported_job etc., and dashboards and alerts group wrongly.';
+const HONOR_LABELS_NOTE = [
+  'honor_labels: true keeps the job and grouping labels (cp_code, url, device, …) the collectors',
+  'pushed; without it they become exported_job etc., and dashboards and alerts group wrongly.',
+  'The relabelling gives pushed series the instance of the Pushgateway they were scraped from (the',
+  'Pushgateway exposes them with an empty one): with several Pushgateways every group exists on',
+  'each, and the rules and dashboards keep the copy of the one that took the last push.',
+].join('\n');
+
+/** A target label that lives only until metric relabelling copies it into `instance`. */
+const ADDRESS_LABEL = 'pushgateway_address';
 
 export function renderPrometheusConfig(options: PrometheusConfigOptions): string {
   const config = {
@@ -41,6 +50,17 @@ export function renderPrometheusConfig(options: PrometheusConfigOptions): string
         job_name: options.pushgatewayJob ?? DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
         honor_labels: true,
         static_configs: [{ targets: options.pushgateways }],
+        relabel_configs: [{ source_labels: ['__address__'], target_label: ADDRESS_LABEL }],
+        metric_relabel_configs: [
+          {
+            // Pushed series only: their instance is empty; the Pushgateway's own series keep theirs.
+            source_labels: [PUSHGATEWAY_INSTANCE, ADDRESS_LABEL],
+            regex: ';(.+)',
+            target_label: PUSHGATEWAY_INSTANCE,
+            replacement: '$1',
+          },
+          { action: 'labeldrop', regex: ADDRESS_LABEL },
+        ],
       },
       ...(options.self
         ? [{ job_name: 'prometheus', static_configs: [{ targets: [options.self] }] }]

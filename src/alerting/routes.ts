@@ -115,7 +115,9 @@ export function alertmanagerConfig(
       {
         // With every Pushgateway down, every group looks stale and every push fails.
         source_matchers: ['alertname="PushgatewaysAllDown"'],
-        target_matchers: ['alertname=~"CollectorGroupStale|CollectorPushFailing"'],
+        target_matchers: [
+          'alertname=~"CollectorGroupStale|CollectorPushFailing|CollectorPushgatewayMissedGroups"',
+        ],
         equal: Object.keys(PRODUCT_LABEL),
       },
       {

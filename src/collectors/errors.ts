@@ -9,6 +9,7 @@ export class EstatsRunError extends RunReportedError {
     const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
     if (summary.removalError)
       problems.push(`groups of removed targets not deleted: ${summary.removalError}`);
+    if (summary.deliveryError) problems.push(summary.deliveryError);
     if (summary.healthPushError)
       problems.push(`collector health group not pushed: ${summary.healthPushError}`);
     super(
@@ -28,6 +29,7 @@ export class SyntheticRunError extends RunReportedError {
   constructor(summary: SyntheticRunSummary) {
     const problems = summary.failedDevices.map((f) => `${f.device}: ${f.message}`);
     if (summary.removalError) problems.push(`removed devices not deleted: ${summary.removalError}`);
+    if (summary.deliveryError) problems.push(summary.deliveryError);
     if (summary.healthPushError)
       problems.push(`collector health group not pushed: ${summary.healthPushError}`);
     super(

@@ -5,7 +5,6 @@ import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../aka
 import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
 import { estatsGroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { PushgatewayClient } from '../pushgateway/client';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
 import { type Deadline, sleepWithin } from '../shared/deadline';
@@ -13,12 +12,12 @@ import { CollectorError, DeadlineExceededError, describeError } from '../shared/
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
 import { deleteDroppedTargets, markOwner } from './estatsOwnership';
-import { finishRun, runGroups, type Sink } from './runner';
+import { finishRun, runGroups, type RunPushgateways } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
   /** Where the groups go, and where those of removed targets are found and deleted. */
-  pushgateway: Sink & Pick<PushgatewayClient, 'listGroups' | 'delete'>;
+  pushgateway: RunPushgateways;
   clientOptions: EstatsClientOptions;
   /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
   minRequestIntervalMs: number;
@@ -113,7 +112,7 @@ export async function collectEstats(
   }
 
   const durationSeconds = Math.round(performance.now() - started) / 1000;
-  const healthPushError = await finishRun(
+  const delivery = await finishRun(
     pushgateway,
     {
       job: JOB.estats,
@@ -135,7 +134,7 @@ export async function collectEstats(
     durationSeconds,
     removedTargets,
     ...(removalError ? { removalError } : {}),
-    ...(healthPushError ? { healthPushError } : {}),
+    ...delivery,
   };
 }
 

@@ -2,7 +2,8 @@ import type { EstatsSchedule, EstatsTarget } from '../akamai/targets';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
 import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { PushgatewayClient, PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import { describeGroup } from '../pushgateway/grouping';
 import type { Deadline } from '../shared/deadline';
 import { deleteRemovedGroups, groupIdentity, keyOfListed } from './removal';
@@ -47,7 +48,7 @@ function ownerOf(group: PushgatewayGroup): { stage?: string; schedules?: string 
  */
 export async function deleteDroppedTargets(
   schedule: EstatsSchedule,
-  pushgateway: Pick<PushgatewayClient, 'listGroups' | 'delete'>,
+  pushgateways: Pick<PushgatewaySet, 'members'>,
   deadline: Deadline,
 ): Promise<string[]> {
   const { stage } = schedule;
@@ -69,7 +70,7 @@ export async function deleteDroppedTargets(
       },
       concurrency: DELETE_CONCURRENCY,
     },
-    pushgateway,
+    pushgateways,
     deadline,
   );
   return deleted.map(describeGroup);

@@ -1,7 +1,7 @@
-import { COLLECTOR } from '../metrics/catalogue';
+import { COLLECTOR, LABEL } from '../metrics/catalogue';
 import { runHealthGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
-import type { PushgatewayClient } from '../pushgateway/client';
+import type { DeliveryReport, PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import type { Deadline } from '../shared/deadline';
 
 export interface RunOutcome {
@@ -11,6 +11,8 @@ export interface RunOutcome {
   okTargets: number;
   failedTargets: number;
   endedAt: Date;
+  /** What each Pushgateway missed, and whether the quorum took every group. */
+  delivery: DeliveryReport;
 }
 
 /**
@@ -19,14 +21,14 @@ export interface RunOutcome {
  * failed ones, so "time since last success" alerts work.
  */
 export async function pushRunHealth(
-  pushgateway: Pick<PushgatewayClient, 'post'>,
+  pushgateway: Pick<PushgatewaySet, 'post'>,
   outcome: RunOutcome,
   deadline: Deadline,
   addCollectorMetrics: (metrics: PushMetrics) => void = () => {},
 ): Promise<void> {
   const metrics = new PushMetrics();
   addCollectorMetrics(metrics);
-  const success = outcome.failedTargets === 0;
+  const success = outcome.failedTargets === 0 && outcome.delivery.delivered;
   const endedAtSeconds = outcome.endedAt.getTime() / 1000;
   metrics.family(COLLECTOR.runDuration).set(outcome.durationSeconds);
   metrics.family(COLLECTOR.runSuccess).set(success ? 1 : 0);
@@ -35,6 +37,9 @@ export async function pushRunHealth(
   const targets = metrics.family(COLLECTOR.targets);
   targets.set({ state: 'ok' }, outcome.okTargets);
   targets.set({ state: 'failed' }, outcome.failedTargets);
+  const missed = metrics.family(COLLECTOR.pushgatewayMissedGroups);
+  for (const { pushgateway: name, missedGroups } of outcome.delivery.pushgateways)
+    missed.set({ [LABEL.pushgateway]: name }, missedGroups);
   await pushgateway.post(
     runHealthGroupingKey(outcome.job, outcome.schedule),
     await metrics.text(),

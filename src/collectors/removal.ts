@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { REMOVED_GROUPS_RECHECK_MS } from '../constants';
 import type { GroupingKey } from '../metrics/groups';
-import type { PushgatewayClient, PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewayApi, PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
@@ -58,30 +59,52 @@ export interface Removal {
 }
 
 /**
- * When due (the owner's groups changed, or an hour passed): list the groups, pick the ones
- * `isRemoved` says this owner no longer has, delete them (several at once). Returns what was
- * deleted; throws naming every group it could not delete, and looks again on the next run.
+ * When due (the owner's groups changed, or an hour passed): on each Pushgateway, list the
+ * groups, pick the ones `isRemoved` says this owner no longer has, delete them (several at
+ * once). Returns what was deleted (each group once, wherever it was); throws naming every
+ * Pushgateway it could not list and every group it could not delete, and looks again on the
+ * next run: a Pushgateway that was down is cleaned then.
  */
 export async function deleteRemovedGroups(
   removal: Removal,
-  pushgateway: Pick<PushgatewayClient, 'listGroups' | 'delete'>,
+  pushgateways: Pick<PushgatewaySet, 'members'>,
   deadline: Deadline,
 ): Promise<GroupingKey[]> {
-  const { owner, isRemoved, concurrency } = removal;
   const listKey = keyOfList(removal.current);
-  if (!removalCheckDue(owner, listKey)) return [];
+  if (!removalCheckDue(removal.owner, listKey)) return [];
+  const several = pushgateways.members.length > 1;
+  const deleted = new Map<string, GroupingKey>();
+  const failures: string[] = [];
+  for (const { name, client } of pushgateways.members) {
+    const where = several ? ` on ${name}` : '';
+    try {
+      const outcome = await deleteOn(client, removal, deadline);
+      for (const key of outcome.deleted) deleted.set(groupIdentity(key), key);
+      failures.push(...outcome.failures.map((failure) => `${failure}${where}`));
+    } catch (error) {
+      failures.push(`cannot list the groups${where}: ${describeError(error)}`);
+    }
+  }
+  if (failures.length > 0)
+    throw new CollectorError(`could not delete every removed group: ${failures.join('; ')}`);
+  lastCheck.set(removal.owner, { listKey, at: Date.now() });
+  return [...deleted.values()];
+}
+
+async function deleteOn(
+  pushgateway: Pick<PushgatewayApi, 'listGroups' | 'delete'>,
+  { isRemoved, concurrency }: Removal,
+  deadline: Deadline,
+): Promise<{ deleted: GroupingKey[]; failures: string[] }> {
   const groups = await pushgateway.listGroups(deadline);
   const keys = groups.filter(isRemoved).map(keyOfListed);
   const results = await mapSettled(keys, concurrency, (key) => pushgateway.delete(key, deadline));
-  const failures = results.flatMap((r, i) =>
-    r.status === 'rejected'
-      ? [`${describeGroup(keys[i] ?? { job: '' })}: ${describeError(r.reason)}`]
-      : [],
-  );
-  if (failures.length > 0)
-    throw new CollectorError(
-      `could not delete ${failures.length} removed group(s): ${failures.join('; ')}`,
-    );
-  lastCheck.set(owner, { listKey, at: Date.now() });
-  return keys;
+  return {
+    deleted: keys.filter((_key, i) => results[i]?.status === 'fulfilled'),
+    failures: results.flatMap((r, i) =>
+      r.status === 'rejected'
+        ? [`${describeGroup(keys[i] ?? { job: '' })}: ${describeError(r.reason)}`]
+        : [],
+    ),
+  };
 }

@@ -1,6 +1,6 @@
 import type { GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { PushgatewayClient } from '../pushgateway/client';
+import type { MemberDelivery, PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
@@ -9,7 +9,10 @@ import type { Logger } from '../shared/logger';
 import { pushRunHealth, type RunOutcome } from './health';
 
 /** Where a group's series go. */
-export type Sink = Pick<PushgatewayClient, 'put' | 'post'>;
+export type Sink = Pick<PushgatewaySet, 'put' | 'post'>;
+
+/** What a collector run asks of its Pushgateways: pushes, each one's groups, the delivery. */
+export type RunPushgateways = Pick<PushgatewaySet, 'put' | 'post' | 'members' | 'delivery'>;
 
 export type GroupResult<T> =
   | { item: T; key: GroupingKey; group: string; ok: true; series: number }
@@ -118,22 +121,51 @@ async function record<T>(
   }
 }
 
+/** How the run's groups reached the Pushgateways, as its summary reports it. */
+export interface RunDelivery {
+  /** With several Pushgateways: what each one missed. */
+  pushgateways?: MemberDelivery[];
+  /** Set when fewer Pushgateways than the quorum took every group. */
+  deliveryError?: string;
+  /** Set when the collector's own health group could not be pushed. */
+  healthPushError?: string;
+}
+
 /**
- * The run's report on itself (collectors/health.ts), last: returns why it could not be pushed,
- * if it could not, so the run fails and says so.
+ * The run's end: what each Pushgateway missed, then the run's report on itself
+ * (collectors/health.ts) with it, pushed last. Says why the run cannot count as delivered,
+ * if it cannot, so the run fails and says so.
  */
 export async function finishRun(
-  sink: Sink,
-  outcome: RunOutcome,
+  pushgateways: Pick<PushgatewaySet, 'post' | 'delivery'>,
+  outcome: Omit<RunOutcome, 'delivery'>,
   deadline: Deadline,
   logger: Logger,
   addCollectorMetrics?: (metrics: PushMetrics) => void,
-): Promise<string | undefined> {
+): Promise<RunDelivery> {
+  const delivery = pushgateways.delivery();
+  const result: RunDelivery = {};
+  if (delivery.pushgateways.length > 1) {
+    result.pushgateways = delivery.pushgateways;
+    const missing = delivery.pushgateways.filter((p) => p.missedGroups > 0);
+    if (missing.length > 0) {
+      const described = missing.map(
+        (p) => `${p.pushgateway} missed ${p.missedGroups} (${p.error})`,
+      );
+      if (delivery.delivered)
+        logger.warn('some Pushgateways missed groups; the quorum took them all', {
+          quorum: delivery.quorum,
+          missed: described,
+        });
+      else
+        result.deliveryError = `fewer than the quorum of ${delivery.quorum} Pushgateways took every group: ${described.join('; ')}`;
+    }
+  }
   try {
-    await pushRunHealth(sink, outcome, deadline, addCollectorMetrics);
-    return undefined;
+    await pushRunHealth(pushgateways, { ...outcome, delivery }, deadline, addCollectorMetrics);
   } catch (error) {
     logger.error('cannot push the collector health group', { error });
-    return describeError(error);
+    result.healthPushError = describeError(error);
   }
+  return result;
 }

@@ -1,4 +1,5 @@
 import type { FailureReason } from '../akamai/errors';
+import type { RunDelivery } from './runner';
 
 /** What one run did, as its summary log line and its error report it. */
 export interface TargetFailure {
@@ -8,7 +9,7 @@ export interface TargetFailure {
   message: string;
 }
 
-export interface EstatsRunSummary {
+export interface EstatsRunSummary extends RunDelivery {
   schedule: string;
   targets: number;
   ok: number;
@@ -18,11 +19,9 @@ export interface EstatsRunSummary {
   /** Groups of targets this schedule dropped, deleted in this run. */
   removedTargets: string[];
   removalError?: string;
-  /** Set when the collector's own health group could not be pushed. */
-  healthPushError?: string;
 }
 
-export interface SyntheticRunSummary {
+export interface SyntheticRunSummary extends RunDelivery {
   fleet: string;
   tickTime: string;
   devices: number;
@@ -31,6 +30,5 @@ export interface SyntheticRunSummary {
   failedDevices: Array<{ device: string; message: string }>;
   removedDevices: string[];
   removalError?: string;
-  healthPushError?: string;
   durationSeconds: number;
 }

@@ -1,5 +1,4 @@
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
-import type { PushgatewayClient } from '../pushgateway/client';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
 import type { SyntheticRunSummary } from './summaries';
@@ -9,10 +8,10 @@ import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { deleteRemovedGroups } from './removal';
-import { finishRun, runGroups } from './runner';
+import { finishRun, runGroups, type RunPushgateways } from './runner';
 
 export interface SyntheticCollectorDeps {
-  pushgateway: PushgatewayClient;
+  pushgateway: RunPushgateways;
   logger: Logger;
 }
 
@@ -100,7 +99,7 @@ export async function collectSynthetic(
 
   summary.durationSeconds = Math.round(performance.now() - started) / 1000;
   const failed = failedDevices.length + (summary.removalError ? 1 : 0);
-  const healthPushError = await finishRun(
+  const delivery = await finishRun(
     pushgateway,
     {
       job: JOB.synthetic,
@@ -117,6 +116,5 @@ export async function collectSynthetic(
       metrics.family(SYNTHETIC.fleetPorts).set(summary.ports);
     },
   );
-  if (healthPushError) summary.healthPushError = healthPushError;
-  return summary;
+  return { ...summary, ...delivery };
 }

@@ -46,8 +46,24 @@ export function readOptionalInteger(
     : readInteger(env, name, 0, bounds);
 }
 
-export function readUrl(env: Env, name: string, fallback: string): URL {
-  const raw = readString(env, name, fallback);
+/** Several URLs, separated by commas or spaces (e.g. PUSHGATEWAY_URL="http://a:9091,http://b:9091"). */
+export function readUrlList(env: Env, name: string, fallback: string): URL[] {
+  const raws = readString(env, name, fallback)
+    .split(/[\s,]+/)
+    .filter((raw) => raw !== '');
+  const urls = raws.map((raw) => parseHttpUrl(raw, name));
+  const seen = new Set<string>();
+  for (const url of urls) {
+    if (seen.has(url.href))
+      throw new ConfigurationError(`environment variable ${name} lists ${url.href} twice`, {
+        hint: 'each Pushgateway once: a duplicate would count twice towards the quorum',
+      });
+    seen.add(url.href);
+  }
+  return urls;
+}
+
+function parseHttpUrl(raw: string, name: string): URL {
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
     throw new ConfigurationError(
       `environment variable ${name}=${JSON.stringify(raw)} must be an absolute http:// or https:// URL`,

@@ -7,22 +7,25 @@ import {
 } from '../constants';
 import type { PushgatewaySettings } from '../pushgateway/connect';
 import { ConfigurationError } from '../shared/errors';
-import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrl } from './env';
+import { type Env, readInteger, readOptionalInteger, readOptionalString, readUrlList } from './env';
 
 /**
- * Read once, no I/O: credentials are either in the environment (locally) or named by
- * PUSHGATEWAY_AUTH_SECRET_ID (Secrets Manager, in the cloud), read by connectPushgateway.
+ * Read once, no I/O. PUSHGATEWAY_URL may list several Pushgateways; they share one set of
+ * credentials: in the environment (locally), or named by PUSHGATEWAY_AUTH_SECRET_ID (Secrets
+ * Manager, in the cloud) and read by connectPushgateway.
  */
 export function pushgatewaySettingsFromEnv(env: Env): PushgatewaySettings {
-  const url = readUrl(env, 'PUSHGATEWAY_URL', DEFAULT_PUSHGATEWAY_URL);
-  if (url.username || url.password) {
+  const urls = readUrlList(env, 'PUSHGATEWAY_URL', DEFAULT_PUSHGATEWAY_URL);
+  if (urls.some((url) => url.username || url.password)) {
     throw new ConfigurationError('PUSHGATEWAY_URL must not hold credentials', {
       hint: 'use PUSHGATEWAY_USERNAME / PUSHGATEWAY_PASSWORD or PUSHGATEWAY_AUTH_SECRET_ID, so they stay out of logs',
     });
   }
   const secretId = readOptionalString(env, 'PUSHGATEWAY_AUTH_SECRET_ID');
   return {
-    url,
+    urls,
+    // How many Pushgateways must take every group for a run to count as delivered.
+    quorum: readInteger(env, 'PUSHGATEWAY_QUORUM', 1, { min: 1, max: urls.length }),
     auth: secretId
       ? {
           kind: 'secret',

@@ -31,6 +31,7 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   [SLO_ALERTS.ticket]: { ...SLO, panel: 'Burn rate: ticket windows (1 d, 3 d)' },
   CollectorGroupStale: { ...HEALTH, panel: 'Age of the last push per group' },
   CollectorPushFailing: { ...HEALTH, panel: 'Push failing (1 = last push refused)' },
+  CollectorPushgatewayMissedGroups: { ...HEALTH, panel: 'Groups each Pushgateway missed' },
   PushgatewayDown: { ...HEALTH, panel: 'Pushgateway up' },
   PushgatewaysAllDown: { ...HEALTH, panel: 'Pushgateway up' },
   PushgatewayGroupsExpired: { ...HEALTH, panel: 'Groups deleted by the janitor' },

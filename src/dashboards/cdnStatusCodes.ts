@@ -1,3 +1,4 @@
+import { fresh } from '../alerting/rules/estats';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -18,7 +19,7 @@ const TARGET_LEGEND = '{{cp_code}}{{url}} {{delivery}}';
 export function cdnStatusCodesDashboard(): Dashboard {
   const ratio = (direction: string) =>
     target(
-      `${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="${direction}"}`,
+      fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="${direction}"}`),
       `${TARGET_LEGEND} {{status_class}}`,
     );
   return dashboard({
@@ -40,7 +41,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
           stat(
             'Targets reporting',
             { w: 6, h: 4 },
-            [target(`sum(${ESTATS.up.name}{${SELECTOR}})`)],
+            [target(`sum(${fresh(`${ESTATS.up.name}{${SELECTOR}}`)})`)],
             'none',
             [
               { color: 'red', value: null },
@@ -53,7 +54,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 6, h: 4 },
             [
               target(
-                `max(${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+                `max(${fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"}`)})`,
               ),
             ],
             'percentunit',
@@ -66,14 +67,18 @@ export function cdnStatusCodesDashboard(): Dashboard {
           stat(
             'Edge hits in the last sample',
             { w: 6, h: 4 },
-            [target(`sum(${ESTATS.hits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`)],
+            [
+              target(
+                `sum(${fresh(`${ESTATS.hits.name}{${SELECTOR}, ${LABEL.direction}="edge"}`)})`,
+              ),
+            ],
             'short',
             [{ color: 'blue', value: null }],
           ),
           stat(
             'Sample age',
             { w: 6, h: 4 },
-            [target(`time() - max(${ESTATS.sampleTimestamp.name}{${SELECTOR}})`)],
+            [target(`time() - max(${fresh(`${ESTATS.sampleTimestamp.name}{${SELECTOR}}`)})`)],
             's',
             [
               { color: 'green', value: null },
@@ -104,7 +109,12 @@ export function cdnStatusCodesDashboard(): Dashboard {
           timeseries(
             'Failure ratio',
             { w: 12, h: 8 },
-            [target(`${ESTATS.failureRatio.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`)],
+            [
+              target(
+                fresh(`${ESTATS.failureRatio.name}{${SELECTOR}}`),
+                `${TARGET_LEGEND} {{direction}}`,
+              ),
+            ],
             'percentunit',
             { max: 1 },
           ),
@@ -112,9 +122,9 @@ export function cdnStatusCodesDashboard(): Dashboard {
             'Hits per sample',
             { w: 12, h: 8 },
             [
-              target(`${ESTATS.hits.name}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`),
+              target(fresh(`${ESTATS.hits.name}{${SELECTOR}}`), `${TARGET_LEGEND} {{direction}}`),
               target(
-                `${ESTATS.errors.name}{${SELECTOR}}`,
+                fresh(`${ESTATS.errors.name}{${SELECTOR}}`),
                 `${TARGET_LEGEND} {{direction}} errors`,
                 'B',
               ),
@@ -126,7 +136,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 24, h: 8 },
             [
               target(
-                `sum by (${LABEL.statusCode}) (${ESTATS.statusHits.name}{${SELECTOR}, ${LABEL.direction}="edge"})`,
+                `sum by (${LABEL.statusCode}) (${fresh(`${ESTATS.statusHits.name}{${SELECTOR}, ${LABEL.direction}="edge"}`)})`,
                 '{{status_code}}',
               ),
             ],
@@ -143,7 +153,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 12, h: 9 },
             [
               instantTable(
-                `topk(10, ${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+                `topk(10, ${fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"}`)})`,
               ),
             ],
             'percentunit',
@@ -151,7 +161,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
           table(
             'Top error edge IPs',
             { w: 12, h: 9 },
-            [instantTable(`topk(20, ${ESTATS.topErrorEdgeIpHits.name}{${SELECTOR}})`)],
+            [instantTable(`topk(20, ${fresh(`${ESTATS.topErrorEdgeIpHits.name}{${SELECTOR}}`)})`)],
             'short',
             'Edge servers with the most error hits in the last sample (top N per target and direction).',
           ),

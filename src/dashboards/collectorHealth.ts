@@ -1,4 +1,5 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { freshest, PUSHGATEWAY_INSTANCE } from '../alerting/promql';
 import { COLLECTOR, JANITOR, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -12,7 +13,11 @@ import {
 import type { Dashboard } from './model';
 
 const JANITOR_JOB = `${LABEL.job}="${JOB.janitor}"`;
-const JOBS = `${LABEL.job}=~"${JOB.estats}|${JOB.synthetic}"`;
+const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic];
+const JOBS = `${LABEL.job}=~"${COLLECTOR_JOBS.join('|')}"`;
+/** A collector's report on itself, from the Pushgateway that took its last push. */
+const health = (series: string): string => freshest(series, COLLECTOR_JOBS);
+const janitor = (series: string): string => freshest(series, JOB.janitor);
 
 export function collectorHealthDashboard(
   pushgatewayScrapeJob = DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
@@ -42,7 +47,7 @@ export function collectorHealthDashboard(
           stat(
             'Last run successful',
             { w: 6, h: 4 },
-            [target(`${COLLECTOR.runSuccess.name}{${JOBS}}`, '{{job}} {{schedule}}')],
+            [target(health(`${COLLECTOR.runSuccess.name}{${JOBS}}`), '{{job}} {{schedule}}')],
             'none',
             [
               { color: 'red', value: null },
@@ -54,7 +59,7 @@ export function collectorHealthDashboard(
             { w: 6, h: 4 },
             [
               target(
-                `sum by (${LABEL.job}) (${COLLECTOR.targets.name}{${JOBS}, ${LABEL.state}="failed"})`,
+                `sum by (${LABEL.job}) (${health(`${COLLECTOR.targets.name}{${JOBS}, ${LABEL.state}="failed"}`)})`,
                 '{{job}}',
               ),
             ],
@@ -69,7 +74,7 @@ export function collectorHealthDashboard(
             { w: 6, h: 4 },
             [
               target(
-                `time() - ${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`,
+                `time() - ${health(`${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`)}`,
                 '{{job}} {{schedule}}',
               ),
             ],
@@ -88,9 +93,13 @@ export function collectorHealthDashboard(
           table(
             'Age of the last push per group',
             { w: 12, h: 10 },
-            [instantTable(`sort_desc(time() - push_time_seconds{${JOBS}})`)],
+            [
+              instantTable(
+                `sort_desc(time() - max without(${PUSHGATEWAY_INSTANCE}) (push_time_seconds{${JOBS}}))`,
+              ),
+            ],
             's',
-            'Seconds since each Pushgateway group was last pushed; alert CollectorGroupStale fires after 3 schedule intervals.',
+            'Seconds since each Pushgateway group was last pushed (to any Pushgateway); alert CollectorGroupStale fires after 3 schedule intervals.',
           ),
           table(
             'Push failing (1 = last push refused)',
@@ -106,15 +115,35 @@ export function collectorHealthDashboard(
           timeseries(
             'Collector run duration',
             { w: 12, h: 8 },
-            [target(`${COLLECTOR.runDuration.name}{${JOBS}}`, '{{job}} {{schedule}}')],
+            [target(health(`${COLLECTOR.runDuration.name}{${JOBS}}`), '{{job}} {{schedule}}')],
             's',
           ),
           timeseries(
             'Targets per outcome',
             { w: 12, h: 8 },
-            [target(`${COLLECTOR.targets.name}{${JOBS}}`, '{{job}} {{schedule}} {{state}}')],
+            [
+              target(
+                health(`${COLLECTOR.targets.name}{${JOBS}}`),
+                '{{job}} {{schedule}} {{state}}',
+              ),
+            ],
             'short',
             { stacked: true },
+          ),
+          timeseries(
+            'Groups each Pushgateway missed',
+            { w: 24, h: 8 },
+            [
+              target(
+                health(`${COLLECTOR.pushgatewayMissedGroups.name}{${JOBS}}`),
+                '{{job}} {{schedule}} → {{pushgateway}}',
+              ),
+            ],
+            'short',
+            {
+              description:
+                "Groups of each collector's last run that a Pushgateway did not take (PUSHGATEWAY_URL may list several). Above 0 while the quorum took them all: alert CollectorPushgatewayMissedGroups.",
+            },
           ),
         ],
       },
@@ -126,11 +155,11 @@ export function collectorHealthDashboard(
             { w: 12, h: 8 },
             [
               target(
-                `${JANITOR.deletedGroups.name}{${JANITOR_JOB}}`,
+                janitor(`${JANITOR.deletedGroups.name}{${JANITOR_JOB}}`),
                 '{{stage}} {{collector_job}} deleted',
               ),
               target(
-                `${JANITOR.expiredGroups.name}{${JANITOR_JOB}}`,
+                janitor(`${JANITOR.expiredGroups.name}{${JANITOR_JOB}}`),
                 '{{stage}} {{collector_job}} expired',
                 'B',
               ),
@@ -144,7 +173,12 @@ export function collectorHealthDashboard(
           stat(
             'Since the last janitor run',
             { w: 12, h: 8 },
-            [target(`time() - ${JANITOR.lastRunTimestamp.name}{${JANITOR_JOB}}`, '{{stage}}')],
+            [
+              target(
+                `time() - ${janitor(`${JANITOR.lastRunTimestamp.name}{${JANITOR_JOB}}`)}`,
+                '{{stage}}',
+              ),
+            ],
             's',
             [
               { color: 'green', value: null },

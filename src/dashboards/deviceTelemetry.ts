@@ -1,3 +1,4 @@
+import { fresh } from '../alerting/rules/synthetic';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -16,7 +17,7 @@ const LEGEND = '{{device}} {{port}}';
 
 export function deviceTelemetryDashboard(): Dashboard {
   const rate = (metric: string, legend: string, refId = 'A') =>
-    target(`rate(${metric}{${SELECTOR}}[$__rate_interval])`, `${LEGEND} ${legend}`, refId);
+    target(fresh(`rate(${metric}{${SELECTOR}}[$__rate_interval])`), `${LEGEND} ${legend}`, refId);
   return dashboard({
     uid: 'pushgate-devices',
     title: 'Device telemetry',
@@ -61,7 +62,7 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])\n/ ${ON_PORT} ${SYNTHETIC.portSpeed.name}{${SELECTOR}}`,
+                `${fresh(`rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.portSpeed.name}{${SELECTOR}}`)}`,
                 LEGEND,
               ),
             ],
@@ -73,7 +74,7 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `${SYNTHETIC.bufferBytes.name}{${SELECTOR}}\n/ ${ON_PORT} ${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`,
+                `${fresh(`${SYNTHETIC.bufferBytes.name}{${SELECTOR}}`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`)}`,
                 LEGEND,
               ),
             ],
@@ -88,7 +89,7 @@ export function deviceTelemetryDashboard(): Dashboard {
           stateTimeline(
             'Link state',
             { w: 24, h: 8 },
-            [target(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`, LEGEND)],
+            [target(fresh(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`), LEGEND)],
             [
               { value: '1', text: 'up', color: 'green' },
               { value: '0', text: 'down', color: 'red' },
@@ -125,7 +126,12 @@ export function deviceTelemetryDashboard(): Dashboard {
           timeseries(
             'Uptime',
             { w: 12, h: 8 },
-            [target(`time() - ${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`, '{{device}}')],
+            [
+              target(
+                `time() - ${fresh(`${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`)}`,
+                '{{device}}',
+              ),
+            ],
             's',
             { description: 'Drops to zero when a device reboots (its counters restart too).' },
           ),
@@ -134,11 +140,11 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`,
+                fresh(`changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`),
                 '{{device}} reboots',
               ),
               target(
-                `increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`,
+                fresh(`increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`),
                 `${LEGEND} flaps`,
                 'B',
               ),

@@ -24,7 +24,8 @@ export const handler = lambdaHandler(
       failed: failed.length,
       groups: deleted.map((d) => d.group),
     });
-    if (failed.length > 0 || summary.healthPushError) throw new JanitorRunError(summary);
+    if (failed.length > 0 || summary.unlisted || summary.healthPushError)
+      throw new JanitorRunError(summary);
     return summary;
   },
 );

@@ -1,12 +1,19 @@
 import { RunReportedError } from '../shared/errors';
 import type { JanitorSummary } from './janitor';
 
-/** A janitor run that could not delete every expired group, or report on itself. */
+/** A janitor run that could not read every Pushgateway, delete every expired group, or report on itself. */
 export class JanitorRunError extends RunReportedError {
   readonly summary: JanitorSummary;
 
   constructor(summary: JanitorSummary) {
-    const problems = summary.failed.map((f) => `${f.group}: ${f.message}`);
+    const problems = [
+      ...(summary.unlisted ?? []).map(
+        (u) => `group list of ${u.pushgateway} not read: ${u.message}`,
+      ),
+      ...summary.failed.map(
+        (f) => `${f.group}${f.pushgateway ? ` on ${f.pushgateway}` : ''}: ${f.message}`,
+      ),
+    ];
     if (summary.healthPushError)
       problems.push(`janitor report not pushed: ${summary.healthPushError}`);
     super(

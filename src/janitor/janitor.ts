@@ -1,9 +1,10 @@
 import { parseDuration } from '../alerting/duration';
-import { keyOfListed } from '../collectors/removal';
-import { JANITOR, JOB, LABEL } from '../metrics/catalogue';
-import type { GroupingKey } from '../metrics/groups';
+import { groupIdentity, keyOfListed } from '../collectors/removal';
+import { JANITOR, LABEL } from '../metrics/catalogue';
+import { type GroupingKey, janitorGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
-import type { PushgatewayClient, PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewayGroup } from '../pushgateway/client';
+import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import { describeGroup } from '../pushgateway/grouping';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
@@ -65,69 +66,96 @@ function isDeployedRunHealth(group: PushgatewayGroup, policy: JanitorPolicy): bo
 export interface JanitorSummary {
   stage: string;
   dryRun: boolean;
+  /** Groups listed, summed over the Pushgateways. */
   groupsListed: number;
+  /** Expired groups (each once, however many Pushgateways hold it). */
   expired: number;
   /** Deleted in this run (or, in a dry run, what would have been). */
-  deleted: Array<{ group: string; ageSeconds: number }>;
+  deleted: Array<{ group: string; ageSeconds: number; pushgateway?: string }>;
   /** Expired, but past this run's bound: the next run takes them. */
   deferred: number;
-  failed: Array<{ group: string; message: string }>;
+  failed: Array<{ group: string; message: string; pushgateway?: string }>;
+  /** With several Pushgateways: those whose group list could not be read (nothing deleted there). */
+  unlisted?: Array<{ pushgateway: string; message: string }>;
   healthPushError?: string;
 }
 
 /**
- * One janitor run: list every group (nothing is deleted unless the whole list was read), find
- * the expired ones, delete at most `maxDeletesPerRun` of them, oldest first, then push its own
- * report. A dry run lists what it would delete and deletes nothing.
+ * One janitor run, on each Pushgateway in turn: list every group (nothing is deleted on a
+ * Pushgateway unless its whole list was read), find the expired ones, delete at most
+ * `maxDeletesPerRun` of them, oldest first; then push its own report to all. A dry run lists
+ * what it would delete and deletes nothing. Throws when no list could be read at all.
  */
 export async function runJanitor(
   policy: JanitorPolicy,
-  pushgateway: Pick<PushgatewayClient, 'listGroups' | 'delete' | 'put'>,
+  pushgateways: Pick<PushgatewaySet, 'members' | 'put'>,
   deadline: Deadline,
   logger: Logger,
 ): Promise<JanitorSummary> {
-  const groups = await pushgateway.listGroups(deadline);
-  const expired = expiredGroups(groups, policy, Date.now() / 1000);
-  const batch = expired.slice(0, policy.maxDeletesPerRun);
+  const several = pushgateways.members.length > 1;
   const summary: JanitorSummary = {
     stage: policy.stage,
     dryRun: policy.dryRun,
-    groupsListed: groups.length,
-    expired: expired.length,
+    groupsListed: 0,
+    expired: 0,
     deleted: [],
-    deferred: expired.length - batch.length,
+    deferred: 0,
     failed: [],
   };
-  const deletedByJob = new Map<string, number>();
-  for (const entry of batch) {
-    const described = { group: entry.group, ageSeconds: entry.ageSeconds };
-    if (policy.dryRun) {
-      logger.info('would delete an expired group (dry run)', described);
-      summary.deleted.push(described);
+  const expiredByJob = new Map<string, Set<string>>();
+  const deletedByJob = new Map<string, Set<string>>();
+  const unlisted: Array<{ pushgateway: string; message: string; error: unknown }> = [];
+  for (const { name, client } of pushgateways.members) {
+    let groups: PushgatewayGroup[];
+    try {
+      groups = await client.listGroups(deadline);
+    } catch (error) {
+      unlisted.push({ pushgateway: name, message: describeError(error), error });
+      logger.error('cannot list the groups of a Pushgateway; nothing deleted there', {
+        pushgateway: name,
+        error,
+      });
       continue;
     }
-    try {
-      await pushgateway.delete(entry.key, deadline);
-      summary.deleted.push(described);
-      deletedByJob.set(entry.job, (deletedByJob.get(entry.job) ?? 0) + 1);
-      logger.info('deleted an expired group', described);
-    } catch (error) {
-      summary.failed.push({ group: entry.group, message: describeError(error) });
-      logger.error('cannot delete an expired group', { group: entry.group, error });
+    const where = several ? { pushgateway: name } : {};
+    const expired = expiredGroups(groups, policy, Date.now() / 1000);
+    const batch = expired.slice(0, policy.maxDeletesPerRun);
+    summary.groupsListed += groups.length;
+    summary.deferred += expired.length - batch.length;
+    for (const entry of expired) addTo(expiredByJob, entry.job, groupIdentity(entry.key));
+    for (const entry of batch) {
+      const described = { group: entry.group, ageSeconds: entry.ageSeconds, ...where };
+      if (policy.dryRun) {
+        logger.info('would delete an expired group (dry run)', described);
+        summary.deleted.push(described);
+        continue;
+      }
+      try {
+        await client.delete(entry.key, deadline);
+        summary.deleted.push(described);
+        addTo(deletedByJob, entry.job, groupIdentity(entry.key));
+        logger.info('deleted an expired group', described);
+      } catch (error) {
+        summary.failed.push({ group: entry.group, message: describeError(error), ...where });
+        logger.error('cannot delete an expired group', { group: entry.group, ...where, error });
+      }
     }
   }
+  // Nothing read anywhere: a failed run, as with one Pushgateway (nothing to report on).
+  if (unlisted.length === pushgateways.members.length) throw unlisted[0]?.error;
+  if (unlisted.length > 0)
+    summary.unlisted = unlisted.map(({ pushgateway, message }) => ({ pushgateway, message }));
+  summary.expired = [...expiredByJob.values()].reduce((sum, groups) => sum + groups.size, 0);
   try {
     const metrics = new PushMetrics();
     for (const job of Object.keys(policy.ttl)) {
-      const found = expired.filter((e) => e.job === job).length;
-      metrics.family(JANITOR.expiredGroups).set({ [LABEL.collectorJob]: job }, found);
-      metrics
-        .family(JANITOR.deletedGroups)
-        .set({ [LABEL.collectorJob]: job }, deletedByJob.get(job) ?? 0);
+      const labels = { [LABEL.collectorJob]: job };
+      metrics.family(JANITOR.expiredGroups).set(labels, expiredByJob.get(job)?.size ?? 0);
+      metrics.family(JANITOR.deletedGroups).set(labels, deletedByJob.get(job)?.size ?? 0);
     }
     metrics.family(JANITOR.lastRunTimestamp).set(Date.now() / 1000);
-    await pushgateway.put(
-      { job: JOB.janitor, labels: { [LABEL.stage]: policy.stage } },
+    await pushgateways.put(
+      janitorGroupingKey(policy.stage),
       await metrics.text(),
       deadline,
     );
@@ -136,4 +164,10 @@ export async function runJanitor(
     logger.error('cannot push the janitor report', { error });
   }
   return summary;
+}
+
+function addTo(map: Map<string, Set<string>>, job: string, identity: string): void {
+  const set = map.get(job) ?? new Set<string>();
+  set.add(identity);
+  map.set(job, set);
 }

@@ -40,6 +40,8 @@ export const LABEL = {
   portType: 'port_type',
   stage: 'stage',
   schedules: 'schedules',
+  /** A Pushgateway the collector pushed to (its URL): not the one Prometheus scraped. */
+  pushgateway: 'pushgateway',
   /** The job whose groups a janitor series counts (`job` itself names the janitor's group). */
   collectorJob: 'collector_job',
 } as const;
@@ -161,6 +163,12 @@ export const COLLECTOR = {
     help: 'Targets handled in the last collector run, by outcome (ok, failed).',
     type: 'gauge',
     labels: [LABEL.state],
+  }),
+  pushgatewayMissedGroups: define({
+    name: 'collector_pushgateway_missed_groups',
+    help: 'Groups of the last collector run that this Pushgateway did not take (0: it holds them all).',
+    type: 'gauge',
+    labels: [LABEL.pushgateway],
   }),
 } as const;
 

@@ -11,6 +11,22 @@ export interface GroupingKey {
 }
 
 /**
+ * Every label any of our grouping keys (below) uses.
+ * Rules and dashboards match a series to its group's push time on these.
+ */
+export const GROUPING_LABELS = [
+  LABEL.job,
+  LABEL.cpCode,
+  LABEL.url,
+  LABEL.delivery,
+  LABEL.errorType,
+  LABEL.fleet,
+  LABEL.device,
+  LABEL.schedule,
+  LABEL.stage,
+] as const;
+
+/**
  * The group of one eStats target: `{job="akamai_estats", cp_code|url, [delivery],
  * [error_type]}`. URLs hold `/`, so the push client sends them base64-encoded.
  */
@@ -27,6 +43,11 @@ export function estatsGroupingKey(
 /** The group of one simulated device: `{job="synthetic_telemetry", fleet, device}`. */
 export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
   return { job: JOB.synthetic, labels: { [LABEL.fleet]: fleet, [LABEL.device]: device } };
+}
+
+/** The janitor's report on its runs in one stage: `{job="pushgate_janitor", stage}`. */
+export function janitorGroupingKey(stage: string): GroupingKey {
+  return { job: JOB.janitor, labels: { [LABEL.stage]: stage } };
 }
 
 /** A collector's report on its own runs: `{job=<collector job>, schedule=<name>}`. */

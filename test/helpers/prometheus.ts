@@ -9,7 +9,7 @@ export interface PromSample {
   value: [number, string];
 }
 
-/** The real Prometheus binary, scraping the given Pushgateway with honor_labels: true. */
+/** The real Prometheus binary, scraping the given Pushgateway(s) with our scrape configuration. */
 export class RealPrometheus {
   readonly url: string;
 
@@ -19,7 +19,7 @@ export class RealPrometheus {
 
   /** `rulesYaml`: a rule file to load (evaluated at the scrape interval unless a group says). */
   static async start(
-    pushgatewayUrl: string,
+    pushgatewayUrl: string | readonly string[],
     scrapeInterval = '1s',
     rulesYaml?: string,
   ): Promise<RealPrometheus> {
@@ -31,7 +31,9 @@ export class RealPrometheus {
       renderPrometheusConfig({
         header: 'A test Prometheus (test/helpers/prometheus.ts).',
         scrapeInterval,
-        pushgateways: [new URL(pushgatewayUrl).host],
+        pushgateways: (typeof pushgatewayUrl === 'string' ? [pushgatewayUrl] : pushgatewayUrl).map(
+          (url) => new URL(url).host,
+        ),
         ...(rulesYaml !== undefined ? { ruleFiles: [join(dir, 'rules.yml')] } : {}),
       }),
     );

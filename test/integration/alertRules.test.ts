@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { isAlertingRule } from '../../src/alerting/types';
-import { inputSeries, promtoolTest } from '../helpers/promtool';
+import { inputSeries, promtoolTest, scrapedFrom } from '../helpers/promtool';
 import { runTool } from '../helpers/tools';
 
 /**
@@ -196,7 +196,7 @@ const CASES: AlertCase[] = [
       },
       summary: 'Pushes to group synthetic_telemetry are refused by the Pushgateway',
       description:
-        'The last push to the group synthetic_telemetry fleet=default device=switch-01 failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.',
+        'The last push to the group synthetic_telemetry fleet=default device=switch-01 failed after its last success on at least one Pushgateway: it refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored there.',
     },
     quiet: {
       series: {
@@ -204,6 +204,38 @@ const CASES: AlertCase[] = [
           '0x20',
         'push_time_seconds{job="synthetic_telemetry",fleet="default",device="switch-01",instance=""}':
           '50x20',
+      },
+      evalTime: '10m',
+    },
+  },
+  {
+    alert: 'CollectorPushgatewayMissedGroups',
+    // The collector's report: pg-b took none of the last runs' 12 groups.
+    firing: {
+      series: {
+        'collector_pushgateway_missed_groups{job="synthetic_telemetry",schedule="default",pushgateway="http://pg-a:9091"}':
+          '0x10',
+        'collector_pushgateway_missed_groups{job="synthetic_telemetry",schedule="default",pushgateway="http://pg-b:9091"}':
+          '12x10',
+      },
+      evalTime: '10m',
+      labels: {
+        job: 'synthetic_telemetry',
+        schedule: 'default',
+        pushgateway: 'http://pg-b:9091',
+        severity: 'warning',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'synthetic_telemetry default could not push 12 group(s) to http://pg-b:9091',
+      description:
+        'The last run of synthetic_telemetry default could not push 12 of its groups to the Pushgateway http://pg-b:9091; the other Pushgateways took them (the quorum was met, or the run would have failed). That Pushgateway serves older values of those groups meanwhile, and if it is the last one up, they are stale.',
+    },
+    // One run missed, the next one healed it.
+    quiet: {
+      series: {
+        'collector_pushgateway_missed_groups{job="synthetic_telemetry",schedule="default",pushgateway="http://pg-b:9091"}':
+          '0 12 0x8',
       },
       evalTime: '10m',
     },
@@ -382,14 +414,25 @@ describe('shipped alert rules', () => {
     expect(CASES.map((c) => c.alert).sort()).toEqual(alerts.map((a) => a.alert).sort());
   });
 
-  it.each(CASES.map((c) => [c.alert, c] as const))(
-    '%s fires on its history, with its labels and annotations, and stays quiet on the other',
-    (alert, c) => {
+  // The same history on one Pushgateway, and on two: the same alerts, each once.
+  const PUSHGATEWAYS = {
+    'one Pushgateway': ['pg-a:9091'],
+    'two Pushgateways': ['pg-a:9091', 'pg-b:9091'],
+  };
+  it.each(
+    CASES.flatMap((c) =>
+      Object.entries(PUSHGATEWAYS).map(
+        ([count, instances]) => [c.alert, count, instances, c] as const,
+      ),
+    ),
+  )(
+    '%s fires on its history, with its labels and annotations, and stays quiet on the other (%s)',
+    (alert, _count, instances, c) => {
       const result = promtoolTest(files['rules.yml'] ?? '', [
         {
           name: `${alert} fires`,
           interval: '1m',
-          input_series: inputSeries(c.firing.series),
+          input_series: inputSeries(scrapedFrom(instances, c.firing.series)),
           alert_rule_test: [
             {
               eval_time: c.firing.evalTime,
@@ -410,7 +453,7 @@ describe('shipped alert rules', () => {
         {
           name: `${alert} stays quiet`,
           interval: '1m',
-          input_series: inputSeries(c.quiet.series),
+          input_series: inputSeries(scrapedFrom(instances, c.quiet.series)),
           alert_rule_test: [{ eval_time: c.quiet.evalTime, alertname: alert, exp_alerts: [] }],
         },
       ]);
@@ -431,7 +474,9 @@ describe('shipped alert rules', () => {
       {
         name: 'the noisy CP code is held to its own threshold, the others to the default',
         interval: '1m',
-        input_series: inputSeries({ ...history('424242', 0.2), ...history('111', 0.2) }),
+        input_series: inputSeries(
+          scrapedFrom(['pg-a:9091'], { ...history('424242', 0.2), ...history('111', 0.2) }),
+        ),
         alert_rule_test: [
           {
             eval_time: '10m',
@@ -459,6 +504,78 @@ describe('shipped alert rules', () => {
         ],
       },
     ]);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+});
+
+/**
+ * Two Pushgateways that disagree: one missed the last pushes (the collectors could not reach
+ * it) and still serves older values. Each group is read from the one that took its last push.
+ */
+describe('with two Pushgateways that disagree', () => {
+  const A = 'instance="pg-a:9091"';
+  const B = 'instance="pg-b:9091"';
+  const ratio = (instance: string) =>
+    `akamai_estats_status_class_ratio{${CP},direction="edge",status_class="5xx",${instance}}`;
+  const hits = (instance: string) => `akamai_estats_hits{${CP},direction="edge",${instance}}`;
+  const pushTime = (instance: string) => `push_time_seconds{${CP},${instance}}`;
+  // pg-a takes a push every minute; pg-b took none since t=0.
+  const diverged = (fresh: number, old: number) => ({
+    [ratio(A)]: `${fresh}x15`,
+    [hits(A)]: '2400x15',
+    [pushTime(A)]: '0+60x15',
+    [ratio(B)]: `${old}x15`,
+    [hits(B)]: '2400x15',
+    [pushTime(B)]: '0x15',
+  });
+  // promtool passes only when the alert is not firing at 12m.
+  const noneFiring = (alertname: string, series: Record<string, string>) =>
+    promtoolTest(files['rules.yml'] ?? '', [
+      {
+        interval: '1m',
+        input_series: inputSeries(series),
+        promql_expr_test: [
+          {
+            expr: `count(ALERTS{alertname="${alertname}", alertstate="firing"})`,
+            eval_time: '12m',
+            exp_samples: [],
+          },
+        ],
+      },
+    ]);
+
+  it('reads the fresh copy: an old high ratio on the one that missed pushes fires nothing', () => {
+    const result = noneFiring('AkamaiEdge5xxRatioHigh', diverged(0.01, 0.5));
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  it('and a fresh high ratio fires once, though the other holds an old low one', () => {
+    const result = promtoolTest(files['rules.yml'] ?? '', [
+      {
+        interval: '1m',
+        input_series: inputSeries(diverged(0.5, 0.01)),
+        promql_expr_test: [
+          {
+            expr: 'ALERTS{alertname="AkamaiEdge5xxRatioHigh", alertstate="firing"}',
+            eval_time: '12m',
+            exp_samples: [
+              {
+                labels: `ALERTS{alertname="AkamaiEdge5xxRatioHigh",alertstate="firing",${CP},direction="edge",status_class="5xx",severity="critical",team="cdn",product="pushgate-collector"}`,
+                value: 1,
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  it('a group stale on one Pushgateway only is not stale', () => {
+    const result = noneFiring('CollectorGroupStale', diverged(0.01, 0.01));
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });

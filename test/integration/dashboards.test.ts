@@ -16,16 +16,19 @@ import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPrometheus } from '../helpers/prometheus';
+import { type PromSample, RealPrometheus } from '../helpers/prometheus';
 import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**
  * Every query of every panel, run against a real Prometheus scraping a real Pushgateway that
  * holds what our real collectors pushed: each must return data. A metric or label nobody
- * pushes returns nothing, and fails here.
+ * pushes returns nothing, and fails here. The collectors push to two Pushgateways, and a
+ * second Prometheus scrapes both: every panel must answer there as it does with one.
  */
 let pushgateway: RealPushgateway;
+let secondPushgateway: RealPushgateway;
 let prometheus: RealPrometheus;
+let prometheusOfBoth: RealPrometheus;
 let akamai: EstatsSimulator;
 
 const TARGETS = [
@@ -56,11 +59,17 @@ const RULES = shippedRules(ALERTING, SLOS);
 
 beforeAll(async () => {
   pushgateway = await RealPushgateway.start();
+  secondPushgateway = await RealPushgateway.start();
   prometheus = await RealPrometheus.start(pushgateway.url, '1s', renderRules(RULES));
+  prometheusOfBoth = await RealPrometheus.start(
+    [pushgateway.url, secondPushgateway.url],
+    '1s',
+    renderRules(RULES),
+  );
   const standin = await startAkamaiStandin();
   akamai = standin.akamai;
   const env = {
-    PUSHGATEWAY_URL: pushgateway.url,
+    PUSHGATEWAY_URL: `${pushgateway.url},${secondPushgateway.url}`,
     AKAMAI_EDGERC: standin.edgercPath,
     AKAMAI_EDGERC_SECTION: 'standin',
     AKAMAI_SECRET_ID: undefined,
@@ -114,10 +123,15 @@ beforeAll(async () => {
   await prometheus.waitFor('akamai_estats_failure_info');
   await prometheus.waitFor('janitor_deleted_groups');
   await prometheus.waitFor(SLO_SERIES.errorBudgetRemaining);
+  await prometheusOfBoth.waitFor(SLO_SERIES.errorBudgetRemaining);
+  // Both have scraped the last push from every Pushgateway.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
 }, 120_000);
 afterAll(async () => {
   await prometheus?.stop();
+  await prometheusOfBoth?.stop();
   await pushgateway?.stop();
+  await secondPushgateway?.stop();
   await akamai?.stop();
 });
 
@@ -172,6 +186,27 @@ describe('dashboard queries against real data', () => {
       (v): v is Variable & { query: string } => v.type === 'query' && typeof v.query === 'string',
     ),
   );
+  /** Panels about the Pushgateways themselves: they show each one, so two show two. */
+  const PER_PUSHGATEWAY = ['Pushgateway up', 'Push failing (1 = last push refused)'];
+  /** Values that depend on when each Prometheus evaluated (time(), rates, rule windows). */
+  const timeDependent = /time\(\)|rate\(|increase\(|changes\(|cdn_slo:/;
+  const summary = (samples: PromSample[]) =>
+    samples
+      .map((s) => ({
+        labels: JSON.stringify(Object.entries(s.metric).sort()),
+        value: Number(s.value[1]),
+      }))
+      .sort((a, b) => a.labels.localeCompare(b.labels));
+  it.each(
+    cases.filter(([name]) => !PER_PUSHGATEWAY.some((title) => name.includes(`› ${title} ›`))),
+  )('%s answers the same with two Pushgateways', async (_name, expr) => {
+    const one = summary(await prometheus.query(substitute(expr)));
+    const two = summary(await prometheusOfBoth.query(substitute(expr)));
+    expect(two.map((s) => s.labels)).toEqual(one.map((s) => s.labels));
+    if (!timeDependent.test(expr))
+      two.forEach((s, i) => expect(s.value).toBeCloseTo(one[i]?.value ?? Number.NaN, 6));
+  });
+
   it('has query variables to check', () => {
     expect(variables.length).toBeGreaterThan(5);
   });

@@ -1,7 +1,7 @@
-import { JANITOR, JOB, LABEL } from '../../metrics/catalogue';
+import { COLLECTOR, JANITOR, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { quote } from '../promql';
+import { freshest, PUSHGATEWAY_INSTANCE, quote } from '../promql';
 
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
 export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds', 'up'] as const;
@@ -13,7 +13,8 @@ export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
   const { collectors } = config;
   const staleClauses = Object.entries(collectors.intervals).map(
     ([job, seconds]) =>
-      `time() - push_time_seconds{${LABEL.job}=${quote(job)}} > ${seconds * collectors.staleAfterIntervals}`,
+      // The latest push on any Pushgateway: stale only when stale on every one.
+      `time() - max without(${PUSHGATEWAY_INSTANCE}) (push_time_seconds{${LABEL.job}=${quote(job)}}) > ${seconds * collectors.staleAfterIntervals}`,
   );
   const jobs = Object.keys(collectors.intervals).join('|');
   return {
@@ -35,16 +36,28 @@ export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'CollectorPushFailing',
-        expr: `push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}}`,
+        // Compared on each Pushgateway, then one alert per group however many refuse it.
+        expr: `max without(${PUSHGATEWAY_INSTANCE}) (push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}})`,
         for: collectors.pushFailingFor,
         severity: collectors.pushFailingSeverity,
         summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
-        description: `The last push to the group ${GROUP_TEXT} failed after its last success: the Pushgateway refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored.`,
+        description: `The last push to the group ${GROUP_TEXT} failed after its last success on at least one Pushgateway: it refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored there.`,
         runbook: 'collectors#collectorpushfailing',
       },
       {
+        alert: 'CollectorPushgatewayMissedGroups',
+        expr: `${freshest(`${COLLECTOR.pushgatewayMissedGroups.name}{${LABEL.job}=~${quote(jobs)}}`, Object.keys(collectors.intervals))} > 0`,
+        for: collectors.pushFailingFor,
+        severity: 'warning',
+        summary:
+          '{{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} group(s) to {{ $labels.pushgateway }}',
+        description:
+          'The last run of {{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} of its groups to the Pushgateway {{ $labels.pushgateway }}; the other Pushgateways took them (the quorum was met, or the run would have failed). That Pushgateway serves older values of those groups meanwhile, and if it is the last one up, they are stale.',
+        runbook: 'collectors#collectorpushgatewaymissedgroups',
+      },
+      {
         alert: 'PushgatewayGroupsExpired',
-        expr: `${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}} > 0`,
+        expr: `${freshest(`${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}}`, JOB.janitor)} > 0`,
         severity: 'info',
         summary: 'The janitor deleted {{ $value }} expired group(s) of {{ $labels.collector_job }}',
         description:

@@ -1,7 +1,7 @@
 import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig, TargetOverride } from '../config';
-import { exactRegex, quote } from '../promql';
+import { exactRegex, freshest, quote } from '../promql';
 
 /** Labels that identify one eStats target (its Pushgateway group). */
 export const TARGET_LABELS = [
@@ -12,6 +12,8 @@ export const TARGET_LABELS = [
   LABEL.errorType,
 ] as const;
 const ON_TARGET = `on(${TARGET_LABELS.join(', ')})`;
+/** An eStats series as the freshest Pushgateway holds it (promql.ts). */
+export const fresh = (series: string): string => freshest(series, JOB.estats);
 /** How an alert's text names its target: CP code or URL, and the delivery type. */
 export const TARGET_TEXT =
   '{{ if $labels.cp_code }}CP code {{ $labels.cp_code }}{{ else }}{{ $labels.url }}{{ end }}{{ if $labels.delivery }} ({{ $labels.delivery }}){{ end }}';
@@ -33,12 +35,12 @@ export function thresholdExpr(
     if (override.cpCode !== undefined) {
       cpCodes.push(String(override.cpCode));
       clauses.push(
-        `${metric}{${matchers},${LABEL.cpCode}=${quote(String(override.cpCode))}} > ${override.above}`,
+        `${fresh(`${metric}{${matchers},${LABEL.cpCode}=${quote(String(override.cpCode))}}`)} > ${override.above}`,
       );
     } else if (override.url !== undefined) {
       urls.push(override.url);
       clauses.push(
-        `${metric}{${matchers},${LABEL.url}=${quote(override.url)}} > ${override.above}`,
+        `${fresh(`${metric}{${matchers},${LABEL.url}=${quote(override.url)}}`)} > ${override.above}`,
       );
     }
   }
@@ -46,7 +48,7 @@ export function thresholdExpr(
     ...(cpCodes.length ? [`${LABEL.cpCode}!~${exactRegex(cpCodes)}`] : []),
     ...(urls.length ? [`${LABEL.url}!~${exactRegex(urls)}`] : []),
   ];
-  clauses.push(`${metric}{${[matchers, ...exclusions].join(',')}} > ${above}`);
+  clauses.push(`${fresh(`${metric}{${[matchers, ...exclusions].join(',')}}`)} > ${above}`);
   return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
 }
 
@@ -54,7 +56,7 @@ export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
   const { estats } = config;
   const job = `${LABEL.job}=${quote(JOB.estats)}`;
   const enoughHits = (direction: string) =>
-    `and ${ON_TARGET} ${ESTATS.hits.name}{${job},${LABEL.direction}=${quote(direction)}} >= ${estats.minHits}`;
+    `and ${ON_TARGET} ${fresh(`${ESTATS.hits.name}{${job},${LABEL.direction}=${quote(direction)}}`)} >= ${estats.minHits}`;
   return {
     name: 'akamai-estats',
     team: 'cdn',
@@ -88,7 +90,7 @@ export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'AkamaiTrafficVanished',
-        expr: `${ESTATS.hits.name}{${job},${LABEL.direction}="edge"} == 0\nand ${ON_TARGET} max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}]) > ${estats.trafficVanished.hadHitsOver}`,
+        expr: `${fresh(`${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}`)} == 0\nand ${ON_TARGET} ${fresh(`max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}])`)} > ${estats.trafficVanished.hadHitsOver}`,
         for: estats.trafficVanished.for,
         severity: estats.trafficVanished.severity,
         summary: `No edge traffic for ${TARGET_TEXT}`,
@@ -98,7 +100,7 @@ export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
       {
         alert: 'AkamaiEstatsTargetFailing',
         // The failure info carries the reason label; joined on the target's up == 0.
-        expr: `${ESTATS.failureInfo.name}{${job}}\nand ${ON_TARGET} ${ESTATS.up.name}{${job}} == 0`,
+        expr: `${fresh(`${ESTATS.failureInfo.name}{${job}}`)}\nand ${ON_TARGET} ${fresh(`${ESTATS.up.name}{${job}}`)} == 0`,
         for: estats.targetFailing.for,
         severity: estats.targetFailing.severity,
         summary: `eStats cannot be read for ${TARGET_TEXT} ({{ $labels.reason }})`,

@@ -6,7 +6,7 @@ import { parseDuration } from '../duration';
 import { exactRegex, quote } from '../promql';
 import type { Slo, SloSubject, SloWindow } from '../slo';
 import type { RuleGroup } from '../types';
-import { TARGET_LABELS, TARGET_TEXT } from './estats';
+import { fresh, TARGET_LABELS, TARGET_TEXT } from './estats';
 
 /**
  * SLOs → recording rules and multi-window multi-burn-rate alerts (Sloth's and Pyrra's model,
@@ -55,7 +55,7 @@ function sampleRules(slo: Slo): RuleGroup['rules'] {
   const selectors = subjectMatchers(slo.targets.map((t) => t.subject));
   const select = (metric: string, extra = '') =>
     selectors
-      .map((matcher) => `sum ${BY_TARGET} (${metric}{${base},${matcher}${extra}})`)
+      .map((matcher) => `sum ${BY_TARGET} (${fresh(`${metric}{${base},${matcher}${extra}}`)})`)
       .join('\nor\n');
   const hits = select(ESTATS.hits.name);
   const bad = select(ESTATS.statusHits.name, `,${LABEL.statusClass}="5xx"`);

@@ -1,9 +1,11 @@
 import { JOB, LABEL, SYNTHETIC } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { quote } from '../promql';
+import { freshest, quote } from '../promql';
 
 const ON_PORT = `on(${LABEL.job}, ${LABEL.fleet}, ${LABEL.device}, ${LABEL.port})`;
+/** A synthetic series as the freshest Pushgateway holds it (promql.ts). */
+export const fresh = (series: string): string => freshest(series, JOB.synthetic);
 
 export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
   const { synthetic } = config;
@@ -14,7 +16,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
     alerts: [
       {
         alert: 'SyntheticPortLinkDown',
-        expr: `${SYNTHETIC.linkUp.name}{${job}} == 0`,
+        expr: `${fresh(`${SYNTHETIC.linkUp.name}{${job}}`)} == 0`,
         for: synthetic.linkDownFor,
         severity: synthetic.linkDownSeverity,
         summary: 'Link down on {{ $labels.device }} port {{ $labels.port }}',
@@ -24,7 +26,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticPortBufferNearCapacity',
-        expr: `${SYNTHETIC.bufferBytes.name}{${job}}\n/ ${ON_PORT} ${SYNTHETIC.bufferCapacityBytes.name}{${job}} > ${synthetic.bufferFillAbove}`,
+        expr: `${fresh(`${SYNTHETIC.bufferBytes.name}{${job}}`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.bufferCapacityBytes.name}{${job}}`)} > ${synthetic.bufferFillAbove}`,
         for: synthetic.bufferFor,
         severity: 'warning',
         summary:
@@ -35,7 +37,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticPortNoTraffic',
-        expr: `${SYNTHETIC.linkUp.name}{${job}} == 1\nand ${ON_PORT} rate(${SYNTHETIC.receivePackets.name}{${job}}[5m]) == 0\nand ${ON_PORT} rate(${SYNTHETIC.transmitPackets.name}{${job}}[5m]) == 0`,
+        expr: `${fresh(`${SYNTHETIC.linkUp.name}{${job}}`)} == 1\nand ${ON_PORT} ${fresh(`rate(${SYNTHETIC.receivePackets.name}{${job}}[5m])`)} == 0\nand ${ON_PORT} ${fresh(`rate(${SYNTHETIC.transmitPackets.name}{${job}}[5m])`)} == 0`,
         for: synthetic.noTrafficFor,
         severity: 'warning',
         summary: 'Link up but no traffic on {{ $labels.device }} port {{ $labels.port }}',
@@ -45,7 +47,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticDeviceRebooted',
-        expr: `changes(${SYNTHETIC.bootTime.name}{${job}}[${synthetic.rebootWindow}]) > 0`,
+        expr: `${fresh(`changes(${SYNTHETIC.bootTime.name}{${job}}[${synthetic.rebootWindow}])`)} > 0`,
         severity: 'info',
         summary: '{{ $labels.device }} rebooted',
         description: `The boot time of {{ $labels.device }} (fleet {{ $labels.fleet }}) changed in the last ${synthetic.rebootWindow}: it rebooted and its counters restarted from zero.`,

@@ -8,6 +8,7 @@ import {
   type EstatsCollectorDeps,
   type PacingClock,
 } from '../../../src/collectors/estats';
+import { type PushgatewayApi, PushgatewaySet } from '../../../src/pushgateway/pushgatewaySet';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { type Deadline, deadlineIn, NO_DEADLINE, sleepWithin } from '../../../src/shared/deadline';
 import { createLogger } from '../../../src/shared/logger';
@@ -26,7 +27,7 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
   const sleeps: number[] = [];
   const credentials = { loads: 0, forgets: 0 };
   let now = 0;
-  const sink: EstatsCollectorDeps['pushgateway'] = {
+  const sink: PushgatewayApi = {
     put: async (key: GroupingKey, body: string) => {
       groups.set(key.labels?.cp_code ?? '', body);
       return { group: '', attempts: 1, bytesSent: body.length };
@@ -55,7 +56,7 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
     credentialSource: options.secret
       ? { kind: 'secretsManager', secretId: 's', cacheTtlMs: 0 }
       : { kind: 'edgerc', path: '/nowhere', section: 'x' },
-    pushgateway: sink,
+    pushgateway: PushgatewaySet.of(sink),
     clientOptions: {
       requestTimeoutMs: 1,
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },

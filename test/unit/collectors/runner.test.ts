@@ -119,6 +119,11 @@ describe('the group runner every collector shares', () => {
 
   it("pushes the run's health last, and returns why it could not", async () => {
     const { sink, posts } = fakeSink();
+    const delivered = {
+      quorum: 1,
+      delivered: true,
+      pushgateways: [{ pushgateway: 'http://pg:9091', missedGroups: 0 }],
+    };
     const outcome = {
       job: 'j',
       schedule: 's',
@@ -127,15 +132,21 @@ describe('the group runner every collector shares', () => {
       failedTargets: 0,
       endedAt: new Date(0),
     };
-    expect(await finishRun(sink, outcome, NO_DEADLINE, logger)).toBeUndefined();
+    const one = { ...sink, members: [], delivery: () => delivered };
+    expect(await finishRun(one, outcome, NO_DEADLINE, logger)).toEqual({});
     expect(posts[0]).toContain('collector_run_success 1');
-    const broken: Sink = {
-      ...sink,
+    expect(posts[0]).toContain(
+      'collector_pushgateway_missed_groups{pushgateway="http://pg:9091"} 0',
+    );
+    const broken = {
+      ...one,
       post: async () => {
         throw new Error('pushgateway down');
       },
     };
-    expect(await finishRun(broken, outcome, NO_DEADLINE, logger)).toBe('pushgateway down');
+    expect(await finishRun(broken, outcome, NO_DEADLINE, logger)).toEqual({
+      healthPushError: 'pushgateway down',
+    });
   });
 });
 
