@@ -18,7 +18,7 @@ import { groupingPath } from '../src/pushgateway/grouping';
 import { mapSettled } from '../src/shared/concurrency';
 import { NO_DEADLINE } from '../src/shared/deadline';
 import { createLogger } from '../src/shared/logger';
-import { parseFleet } from '../src/synthetic/fleetConfig';
+import { type FleetPlan, parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { deviceGroupingKey } from '../src/metrics/groups';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
@@ -28,6 +28,7 @@ import { parseJanitorPolicy } from '../src/janitor/policy';
 import { PUSHGATEWAY } from '../dev/debianBinaries';
 import { ensureTestCa } from '../dev/simulators/tls';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/standin';
+import { freePort } from '../dev/local/ports';
 import { RealPushgateway } from '../dev/realPushgateway';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secretsManager';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
@@ -213,7 +214,7 @@ async function pushCases(pushgateway: RealPushgateway): Promise<void> {
  * device check, health group) against bare PUTs of the same device bodies at the same
  * concurrency: what a scheduled run costs over the wire's own time.
  */
-async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<number> {
+async function syntheticCollectorCase(pushgateway: RealPushgateway) {
   // The Pushgateway checks every push against everything it holds (O(all series) per push),
   // so the groups of the push cases are removed first and the fleet stays moderate.
   await pushgateway.wipe();
@@ -238,24 +239,59 @@ async function syntheticCollectorCase(pushgateway: RealPushgateway): Promise<num
     mapSettled(bodies, concurrency, (body) => barePut(body.path, body.bytes)),
   );
   add(`bare PUTs of the device groups, ${concurrency} at once (baseline)`, series, bare, 'ms');
-  const pushgatewayClient = new PushgatewayClient({ url: new URL(pushgateway.url) });
-  const logger = createLogger({ write: () => {} });
-  add(
-    'synthetic collector run end to end (50 devices × 24 ports)',
-    series,
-    await measure(async () => {
-      const summary = await collectSynthetic(
-        plan,
-        tick,
-        { pushgateway: PushgatewaySet.of(pushgatewayClient), logger },
-        NO_DEADLINE,
-      );
-      if (summary.failedDevices.length > 0) throw new Error('synthetic bench run failed');
-    }),
-    'ms',
-    { name: 'bare PUTs', median: bare.median },
+  const one = await measure(() => syntheticRun(plan, tick, [pushgateway.url]));
+  add('synthetic collector run end to end (50 devices × 24 ports)', series, one, 'ms', {
+    name: 'bare PUTs',
+    median: bare.median,
+  });
+  return { plan, tick, series, oneMedian: one.median };
+}
+
+/** One synthetic run of `plan` to these Pushgateways (quorum 1); throws unless delivered. */
+async function syntheticRun(plan: FleetPlan, tick: number, urls: string[]): Promise<void> {
+  const pushgateways = new PushgatewaySet(
+    urls.map((url) => ({
+      name: url,
+      client: new PushgatewayClient({ url: new URL(url) }),
+    })),
   );
-  return series;
+  const summary = await collectSynthetic(
+    plan,
+    tick,
+    { pushgateway: pushgateways, logger: createLogger({ write: () => {} }) },
+    NO_DEADLINE,
+  );
+  if (summary.failedDevices.length > 0 || summary.deliveryError)
+    throw new Error('synthetic bench run failed');
+}
+
+/**
+ * The same synthetic run to two Pushgateways (each holding the fleet), and to two of which one
+ * is down (nothing listens on its port), against the run to one: what the fan-out costs, and
+ * what a lost Pushgateway costs once the run stops trying it.
+ */
+async function severalPushgatewaysCase(
+  fleet: Awaited<ReturnType<typeof syntheticCollectorCase>>,
+  first: RealPushgateway,
+  second: RealPushgateway,
+): Promise<void> {
+  const { plan, tick, series, oneMedian } = fleet;
+  const baseline = { name: 'one Pushgateway', median: oneMedian };
+  add(
+    'synthetic run to two Pushgateways',
+    series,
+    await measure(() => syntheticRun(plan, tick, [first.url, second.url])),
+    'ms',
+    baseline,
+  );
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  add(
+    'synthetic run to two Pushgateways, one down',
+    series,
+    await measure(() => syntheticRun(plan, tick, [first.url, closed])),
+    'ms',
+    baseline,
+  );
 }
 
 /**
@@ -546,9 +582,16 @@ async function main(): Promise<void> {
     process.stderr.write('push cases…\n');
     await pushCases(pushgateway);
     process.stderr.write('synthetic collector end to end…\n');
-    const fleetSeries = await syntheticCollectorCase(pushgateway);
+    const fleet = await syntheticCollectorCase(pushgateway);
+    process.stderr.write('several Pushgateways…\n');
+    const second = await RealPushgateway.start();
+    try {
+      await severalPushgatewaysCase(fleet, pushgateway, second);
+    } finally {
+      await second.stop();
+    }
     process.stderr.write('janitor…\n');
-    await janitorCase(pushgateway, fleetSeries);
+    await janitorCase(pushgateway, fleet.series);
     process.stderr.write('bundles and cold starts…\n');
     await bundles();
     process.stderr.write('cold start to the first signed eStats request…\n');

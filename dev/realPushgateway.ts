@@ -42,6 +42,11 @@ export class RealPushgateway {
     return this.running.stop();
   }
 
+  /** Start a stopped Pushgateway again, on its port, with its persistence file. */
+  startAgain(): Promise<void> {
+    return this.running.restart();
+  }
+
   /**
    * Stop the process (SIGTERM: it writes its persistence file), call `whileDown`, stay down
    * for `downMs`, then start it again on the same port with the same persistence file.

@@ -42,7 +42,11 @@ Options (environment variable in brackets):
   --devices <n>            synthetic fleet: number of devices (default from config/local.yml)
   --ports-per-device <n>   synthetic fleet: ports per device
   --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
-  --pushgateway-port <n>   default 9091   (a port in use is replaced by a free one)
+  --pushgateways <n>       run n Pushgateways (default 1, at most 5): every group goes to
+                           each, Prometheus scrapes them all; stop one to see the rules
+                           and dashboards carry on (README, "Several Pushgateways")
+  --pushgateway-port <n>   default 9091, the next ones on the ports after it
+                           (a port in use is replaced by a free one)
   --prometheus-port <n>    default 9090
   --alertmanager-port <n>  default 9093
   --slack-sink-port <n>    default 9095
@@ -71,6 +75,7 @@ const { values } = parseArgs({
     devices: { type: 'string' },
     'ports-per-device': { type: 'string' },
     'link-flaps-per-day': { type: 'string' },
+    pushgateways: { type: 'string', default: '1' },
     'pushgateway-port': { type: 'string', default: '9091' },
     'prometheus-port': { type: 'string', default: '9090' },
     'alertmanager-port': { type: 'string', default: '9093' },
@@ -195,6 +200,7 @@ async function main(): Promise<void> {
       alertmanager: port('alertmanager-port'),
       slackSink: port('slack-sink-port'),
     },
+    pushgateways: Math.trunc(number('pushgateways', values.pushgateways, 1, 5) ?? 1),
     scrapeInterval: speed >= 10 ? '2s' : '10s',
     evaluationInterval: speed >= 10 ? '2s' : '10s',
     alertResendDelay: '10s',
@@ -214,7 +220,10 @@ async function main(): Promise<void> {
   );
   say('');
   say(`Prometheus     ${stack.prometheus.url}   (alerts: ${stack.prometheus.url}/alerts)`);
-  say(`Pushgateway    ${stack.pushgateway.url}`);
+  for (const [i, pushgateway] of stack.pushgateways.entries())
+    say(
+      `Pushgateway    ${pushgateway.url}${stack.pushgateways.length > 1 ? `   (${i + 1} of ${stack.pushgateways.length})` : ''}`,
+    );
   say(`Alertmanager   ${stack.alertmanager.url}`);
   say(
     `Slack          ${process.env.SLACK_WEBHOOK_URL ? 'your SLACK_WEBHOOK_URL' : `printed below (local sink ${stack.slackSink?.url})`}`,
@@ -226,7 +235,10 @@ async function main(): Promise<void> {
   say(`Data           ${dataDir}`);
   say('Ctrl-C stops everything.\n');
 
-  const env = functionEnv(dataDir, { PUSHGATEWAY_URL: stack.pushgateway.url, ...akamai.env });
+  const env = functionEnv(dataDir, {
+    PUSHGATEWAY_URL: stack.pushgateways.map((p) => p.url).join(','),
+    ...akamai.env,
+  });
   const scheduler = startScheduler({ root, functions, speed, env, report: say });
   cleanups.push(() => scheduler.stop());
 }

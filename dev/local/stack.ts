@@ -14,8 +14,8 @@ import {
 import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
 
 /**
- * The monitoring half of the product on one machine: the real Pushgateway, Prometheus
- * (scraping the Pushgateway with honor_labels and itself, loading the rendered rules, sending
+ * The monitoring half of the product on one machine: the real Pushgateway (or several),
+ * Prometheus (scraping them with our scrape configuration, and itself, loading the rendered rules, sending
  * to Alertmanager) and Alertmanager (rendered routes), plus a Slack sink when no real webhook
  * is given. Used by `npm start` and by the end-to-end test.
  */
@@ -28,6 +28,8 @@ export interface StackOptions {
   grafanaUrl?: string;
   /** Preferred ports; a port in use is replaced by a free one (and said so). 0 = any. */
   ports: { pushgateway: number; prometheus: number; alertmanager: number; slackSink: number };
+  /** How many Pushgateways (default 1); the others take the ports after the first one's. */
+  pushgateways?: number;
   scrapeInterval: string;
   evaluationInterval: string;
   /** How often Prometheus re-sends firing alerts to Alertmanager. */
@@ -41,7 +43,10 @@ export interface StackOptions {
 export type { RunningBinary };
 
 export interface LocalStack {
+  /** The first Pushgateway. */
   pushgateway: RunningBinary;
+  /** Every Pushgateway, the first one first. */
+  pushgateways: RunningBinary[];
   prometheus: RunningBinary;
   alertmanager: RunningBinary;
   slackSink: SlackSink | undefined;
@@ -62,15 +67,22 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         });
     if (slackSink) started.push(slackSink);
 
-    const pushgatewayDir = join(options.dataDir, 'pushgateway');
-    mkdirSync(pushgatewayDir, { recursive: true });
-    const persistence = join(pushgatewayDir, 'metrics.db');
-    const pushgateway = await launchPushgateway({
-      port: await choosePort(options.ports.pushgateway, 'Pushgateway', options.log),
-      persistenceFile: persistence,
-      extraArgs: ['--persistence.interval=30s'],
-    });
-    started.push(pushgateway);
+    const pushgateways: RunningBinary[] = [];
+    for (let i = 0; i < (options.pushgateways ?? 1); i++) {
+      const pushgatewayDir = join(
+        options.dataDir,
+        i === 0 ? 'pushgateway' : `pushgateway-${i + 1}`,
+      );
+      mkdirSync(pushgatewayDir, { recursive: true });
+      const preferred = options.ports.pushgateway === 0 ? 0 : options.ports.pushgateway + i;
+      const pushgateway = await launchPushgateway({
+        port: await choosePort(preferred, `Pushgateway ${i + 1}`, options.log),
+        persistenceFile: join(pushgatewayDir, 'metrics.db'),
+        extraArgs: ['--persistence.interval=30s'],
+      });
+      started.push(pushgateway);
+      pushgateways.push(pushgateway);
+    }
 
     const alertmanagerPort = await choosePort(
       options.ports.alertmanager,
@@ -129,7 +141,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         evaluationInterval: options.evaluationInterval,
         ruleFiles: ['rules.yml'],
         alertmanager: new URL(alertmanager.url).host,
-        pushgateways: [new URL(pushgateway.url).host],
+        pushgateways: pushgateways.map((p) => new URL(p.url).host),
         self: `127.0.0.1:${prometheusPort}`,
         pushgatewayJob: alerting.collectors.pushgatewayScrapeJob,
       }),
@@ -144,7 +156,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ],
     });
     started.push(prometheus);
-    return { pushgateway, prometheus, alertmanager, slackSink, stop: stopAll };
+    const [pushgateway] = pushgateways as [RunningBinary];
+    return { pushgateway, pushgateways, prometheus, alertmanager, slackSink, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

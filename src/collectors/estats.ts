@@ -102,10 +102,22 @@ export async function collectEstats(
 
   let removedTargets: string[] = [];
   let removalError: string | undefined;
+  let removalDeferredOn: string[] = [];
   try {
-    removedTargets = await deleteDroppedTargets(schedule, pushgateway, deadline);
+    ({ deleted: removedTargets, deferredOn: removalDeferredOn } = await deleteDroppedTargets(
+      schedule,
+      pushgateway,
+      deadline,
+    ));
     if (removedTargets.length > 0)
       logger.info('deleted the groups of removed targets', { groups: removedTargets });
+    if (removalDeferredOn.length > 0)
+      logger.warn(
+        'cannot look for groups of removed targets on some Pushgateways; the next run does',
+        {
+          pushgateways: removalDeferredOn,
+        },
+      );
   } catch (error) {
     removalError = describeError(error);
     logger.error('cannot delete the groups of removed targets', { error });
@@ -133,6 +145,7 @@ export async function collectEstats(
     seriesPushed,
     durationSeconds,
     removedTargets,
+    ...(removalDeferredOn.length > 0 ? { removalDeferredOn } : {}),
     ...(removalError ? { removalError } : {}),
     ...delivery,
   };

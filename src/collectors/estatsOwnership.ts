@@ -44,18 +44,19 @@ function ownerOf(group: PushgatewayGroup): { stage?: string; schedules?: string 
 
 /**
  * Delete the groups this schedule alone owned and no longer collects: when its target list
- * changed, or hourly (collectors/removal.ts). Returns the groups deleted, described.
+ * changed, or hourly (collectors/removal.ts). Returns the groups deleted, described, and the
+ * Pushgateways left for a later run.
  */
 export async function deleteDroppedTargets(
   schedule: EstatsSchedule,
   pushgateways: Pick<PushgatewaySet, 'members'>,
   deadline: Deadline,
-): Promise<string[]> {
+): Promise<{ deleted: string[]; deferredOn: string[] }> {
   const { stage } = schedule;
-  if (!stage) return [];
+  if (!stage) return { deleted: [], deferredOn: [] };
   const current: GroupingKey[] = schedule.targets.map((t) => estatsGroupingKey(t));
   const collected = new Set(current.map(groupIdentity));
-  const deleted = await deleteRemovedGroups(
+  const { deleted, deferredOn } = await deleteRemovedGroups(
     {
       owner: `estats ${stage}/${schedule.name}`,
       current,
@@ -73,5 +74,5 @@ export async function deleteDroppedTargets(
     pushgateways,
     deadline,
   );
-  return deleted.map(describeGroup);
+  return { deleted: deleted.map(describeGroup), deferredOn };
 }

@@ -58,37 +58,55 @@ export interface Removal {
   concurrency: number;
 }
 
+/** What a removal check did. */
+export interface RemovalOutcome {
+  /** Each group deleted, once, wherever it was. */
+  deleted: GroupingKey[];
+  /**
+   * Pushgateways whose groups could not be listed while another's could: unreachable, most
+   * likely (the run's delivery report shows it too). Their removed groups wait for a later run.
+   */
+  deferredOn: string[];
+}
+
 /**
  * When due (the owner's groups changed, or an hour passed): on each Pushgateway, list the
  * groups, pick the ones `isRemoved` says this owner no longer has, delete them (several at
- * once). Returns what was deleted (each group once, wherever it was); throws naming every
- * Pushgateway it could not list and every group it could not delete, and looks again on the
- * next run: a Pushgateway that was down is cleaned then.
+ * once). A Pushgateway that cannot be listed is left for a later run, which looks again until
+ * every one was cleaned; throws when no Pushgateway could be listed, or a deletion failed,
+ * naming each.
  */
 export async function deleteRemovedGroups(
   removal: Removal,
   pushgateways: Pick<PushgatewaySet, 'members'>,
   deadline: Deadline,
-): Promise<GroupingKey[]> {
+): Promise<RemovalOutcome> {
   const listKey = keyOfList(removal.current);
-  if (!removalCheckDue(removal.owner, listKey)) return [];
+  if (!removalCheckDue(removal.owner, listKey)) return { deleted: [], deferredOn: [] };
   const several = pushgateways.members.length > 1;
   const deleted = new Map<string, GroupingKey>();
   const failures: string[] = [];
+  const unlisted: Array<{ name: string; message: string }> = [];
   for (const { name, client } of pushgateways.members) {
     const where = several ? ` on ${name}` : '';
+    let outcome: Awaited<ReturnType<typeof deleteOn>>;
     try {
-      const outcome = await deleteOn(client, removal, deadline);
-      for (const key of outcome.deleted) deleted.set(groupIdentity(key), key);
-      failures.push(...outcome.failures.map((failure) => `${failure}${where}`));
+      outcome = await deleteOn(client, removal, deadline);
     } catch (error) {
-      failures.push(`cannot list the groups${where}: ${describeError(error)}`);
+      unlisted.push({ name, message: `cannot list the groups${where}: ${describeError(error)}` });
+      continue;
     }
+    for (const key of outcome.deleted) deleted.set(groupIdentity(key), key);
+    failures.push(...outcome.failures.map((failure) => `${failure}${where}`));
   }
-  if (failures.length > 0)
-    throw new CollectorError(`could not delete every removed group: ${failures.join('; ')}`);
-  lastCheck.set(removal.owner, { listKey, at: Date.now() });
-  return [...deleted.values()];
+  const nothingListed = unlisted.length === pushgateways.members.length;
+  if (failures.length > 0 || nothingListed)
+    throw new CollectorError(
+      `could not delete every removed group: ${[...unlisted.map((u) => u.message), ...failures].join('; ')}`,
+    );
+  const deferredOn = unlisted.map((u) => u.name);
+  if (deferredOn.length === 0) lastCheck.set(removal.owner, { listKey, at: Date.now() });
+  return { deleted: [...deleted.values()], deferredOn };
 }
 
 async function deleteOn(

@@ -18,6 +18,8 @@ export interface EstatsRunSummary extends RunDelivery {
   durationSeconds: number;
   /** Groups of targets this schedule dropped, deleted in this run. */
   removedTargets: string[];
+  /** Pushgateways that could not be searched for removed groups: the next run does. */
+  removalDeferredOn?: string[];
   removalError?: string;
 }
 
@@ -29,6 +31,8 @@ export interface SyntheticRunSummary extends RunDelivery {
   seriesPushed: number;
   failedDevices: Array<{ device: string; message: string }>;
   removedDevices: string[];
+  /** Pushgateways that could not be searched for removed groups: the next run does. */
+  removalDeferredOn?: string[];
   removalError?: string;
   durationSeconds: number;
 }

@@ -72,7 +72,7 @@ export async function collectSynthetic(
   try {
     // Every group of this fleet whose device is not configured.
     const configured = new Set(plan.devices.map((d) => d.name));
-    const deleted = await deleteRemovedGroups(
+    const { deleted, deferredOn } = await deleteRemovedGroups(
       {
         owner: `fleet ${fleet}`,
         current: plan.devices.map((d) => deviceGroupingKey(fleet, d.name)),
@@ -92,6 +92,16 @@ export async function collectSynthetic(
         fleet,
         devices: summary.removedDevices,
       });
+    if (deferredOn.length > 0) {
+      summary.removalDeferredOn = deferredOn;
+      logger.warn(
+        'cannot look for groups of removed devices on some Pushgateways; the next run does',
+        {
+          fleet,
+          pushgateways: deferredOn,
+        },
+      );
+    }
   } catch (error) {
     summary.removalError = describeError(error);
     logger.error('cannot delete the groups of removed devices', { fleet, error });

@@ -154,11 +154,7 @@ export async function runJanitor(
       metrics.family(JANITOR.deletedGroups).set(labels, deletedByJob.get(job)?.size ?? 0);
     }
     metrics.family(JANITOR.lastRunTimestamp).set(Date.now() / 1000);
-    await pushgateways.put(
-      janitorGroupingKey(policy.stage),
-      await metrics.text(),
-      deadline,
-    );
+    await pushgateways.put(janitorGroupingKey(policy.stage), await metrics.text(), deadline);
   } catch (error) {
     summary.healthPushError = describeError(error);
     logger.error('cannot push the janitor report', { error });

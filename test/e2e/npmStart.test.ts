@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * `npm start` as a user runs it: the stack comes up, the simulator's incident reaches the
- * terminal as a Slack alert, and Ctrl-C leaves no process behind.
+ * `npm start` as a user runs it, with two Pushgateways: the stack comes up, both hold every
+ * group, the simulator's incident reaches the terminal as a Slack alert (once), and Ctrl-C
+ * leaves no process behind.
  */
 it('npm start shows alerts within minutes and Ctrl-C stops every process it started', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
@@ -30,6 +31,8 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
       '60',
       '--functions',
       'estats,synthetic',
+      '--pushgateways',
+      '2',
       '--data-dir',
       dataDir,
       ...ports,
@@ -61,6 +64,21 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   expect(output).toContain('SIMULATED eStats data');
   expect(output).toMatch(/estats +2\/2 targets, \d+ series pushed/);
   expect(output).toMatch(awaited);
+
+  // Both Pushgateways hold the same groups.
+  const pushgateways = [
+    ...output.matchAll(/Pushgateway +(http:\/\/127\.0\.0\.1:\d+) +\(\d of 2\)/g),
+  ].map((m) => m[1] as string);
+  expect(pushgateways).toHaveLength(2);
+  const groupsOf = async (url: string) => {
+    const { data } = (await (await fetch(`${url}/api/v1/metrics`)).json()) as {
+      data: Array<{ labels: Record<string, string> }>;
+    };
+    return data.map((g) => JSON.stringify(Object.entries(g.labels).sort())).sort();
+  };
+  const [first, second] = await Promise.all(pushgateways.map(groupsOf));
+  expect(first?.length).toBeGreaterThan(5);
+  expect(second).toEqual(first);
 
   // Ctrl-C, as a terminal sends it: to the whole process group.
   process.kill(-(child.pid as number), 'SIGINT');
