@@ -1,5 +1,20 @@
 import { RunReportedError } from '../shared/errors';
+import type { RunDelivery } from './runner';
 import type { EstatsRunSummary, SyntheticRunSummary } from './summaries';
+
+/**
+ * Whether a run left something undone: a target or device, a deletion, the quorum, its own
+ * health group. The handler then throws, so Lambda's retry and on-failure destination see it.
+ */
+export function runFailed(
+  failures: number,
+  summary: RunDelivery & { removalError?: string },
+): boolean {
+  return (
+    failures > 0 ||
+    Boolean(summary.removalError || summary.deliveryError || summary.healthPushError)
+  );
+}
 
 /** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
 export class EstatsRunError extends RunReportedError {

@@ -158,7 +158,7 @@ export async function finishRun(
           missed: described,
         });
       else
-        result.deliveryError = `fewer than the quorum of ${delivery.quorum} Pushgateways took every group: ${described.join('; ')}`;
+        result.deliveryError = `${delivery.pushgateways.length - missing.length} of ${delivery.pushgateways.length} Pushgateways took every group, fewer than the quorum of ${delivery.quorum}: ${described.join('; ')}`;
     }
   }
   try {

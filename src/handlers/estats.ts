@@ -1,4 +1,4 @@
-import { EstatsRunError } from '../collectors/errors';
+import { EstatsRunError, runFailed } from '../collectors/errors';
 import { collectEstats } from '../collectors/estats';
 import type { EstatsRunSummary } from '../collectors/summaries';
 import { estatsSettingsFromEnv, resolveEstatsSchedule } from '../config/estats';
@@ -24,8 +24,7 @@ export const handler = lambdaHandler(
       failed: failed.length,
       failedTargets: failed.map((f) => `${f.target} [${f.reason}]`),
     });
-    if (failed.length > 0 || summary.removalError || summary.healthPushError)
-      throw new EstatsRunError(summary);
+    if (runFailed(failed.length, summary)) throw new EstatsRunError(summary);
     return summary;
   },
 );

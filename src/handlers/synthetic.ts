@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SyntheticRunError } from '../collectors/errors';
+import { runFailed, SyntheticRunError } from '../collectors/errors';
 import type { SyntheticRunSummary } from '../collectors/summaries';
 import { collectSynthetic } from '../collectors/synthetic';
 import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
@@ -25,8 +25,7 @@ export const handler = lambdaHandler(
     const summary = await collectSynthetic(plan, tick.seconds, { pushgateway, logger }, deadline);
     const { failedDevices, ...counts } = summary;
     logger.info('synthetic run finished', { ...counts, failedDevices: failedDevices.length });
-    if (failedDevices.length > 0 || summary.removalError || summary.healthPushError)
-      throw new SyntheticRunError(summary);
+    if (runFailed(failedDevices.length, summary)) throw new SyntheticRunError(summary);
     return summary;
   },
 );

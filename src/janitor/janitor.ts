@@ -4,7 +4,7 @@ import { JANITOR, LABEL } from '../metrics/catalogue';
 import { type GroupingKey, janitorGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
 import type { PushgatewayGroup } from '../pushgateway/client';
-import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
+import type { PushgatewayApi, PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import { describeGroup } from '../pushgateway/grouping';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
@@ -117,29 +117,21 @@ export async function runJanitor(
       });
       continue;
     }
-    const where = several ? { pushgateway: name } : {};
-    const expired = expiredGroups(groups, policy, Date.now() / 1000);
-    const batch = expired.slice(0, policy.maxDeletesPerRun);
+    const outcome = await expireOn(
+      client,
+      groups,
+      policy,
+      deadline,
+      logger,
+      several ? name : undefined,
+    );
     summary.groupsListed += groups.length;
-    summary.deferred += expired.length - batch.length;
-    for (const entry of expired) addTo(expiredByJob, entry.job, groupIdentity(entry.key));
-    for (const entry of batch) {
-      const described = { group: entry.group, ageSeconds: entry.ageSeconds, ...where };
-      if (policy.dryRun) {
-        logger.info('would delete an expired group (dry run)', described);
-        summary.deleted.push(described);
-        continue;
-      }
-      try {
-        await client.delete(entry.key, deadline);
-        summary.deleted.push(described);
-        addTo(deletedByJob, entry.job, groupIdentity(entry.key));
-        logger.info('deleted an expired group', described);
-      } catch (error) {
-        summary.failed.push({ group: entry.group, message: describeError(error), ...where });
-        logger.error('cannot delete an expired group', { group: entry.group, ...where, error });
-      }
-    }
+    summary.deferred += outcome.deferred;
+    summary.deleted.push(...outcome.deleted);
+    summary.failed.push(...outcome.failed);
+    for (const entry of outcome.expired) addTo(expiredByJob, entry.job, groupIdentity(entry.key));
+    for (const entry of outcome.deletedGroups)
+      addTo(deletedByJob, entry.job, groupIdentity(entry.key));
   }
   // Nothing read anywhere: a failed run, as with one Pushgateway (nothing to report on).
   if (unlisted.length === pushgateways.members.length) throw unlisted[0]?.error;
@@ -160,6 +152,51 @@ export async function runJanitor(
     logger.error('cannot push the janitor report', { error });
   }
   return summary;
+}
+
+/** One Pushgateway's share of a run: its expired groups, at most the bound deleted. */
+async function expireOn(
+  client: Pick<PushgatewayApi, 'delete'>,
+  groups: readonly PushgatewayGroup[],
+  policy: JanitorPolicy,
+  deadline: Deadline,
+  logger: Logger,
+  /** Named in the summary and logs when there are several. */
+  pushgateway: string | undefined,
+): Promise<
+  Pick<JanitorSummary, 'deleted' | 'failed' | 'deferred'> & {
+    expired: ExpiredGroup[];
+    deletedGroups: ExpiredGroup[];
+  }
+> {
+  const where = pushgateway ? { pushgateway } : {};
+  const expired = expiredGroups(groups, policy, Date.now() / 1000);
+  const batch = expired.slice(0, policy.maxDeletesPerRun);
+  const outcome = {
+    expired,
+    deferred: expired.length - batch.length,
+    deleted: [] as JanitorSummary['deleted'],
+    failed: [] as JanitorSummary['failed'],
+    deletedGroups: [] as ExpiredGroup[],
+  };
+  for (const entry of batch) {
+    const described = { group: entry.group, ageSeconds: entry.ageSeconds, ...where };
+    if (policy.dryRun) {
+      logger.info('would delete an expired group (dry run)', described);
+      outcome.deleted.push(described);
+      continue;
+    }
+    try {
+      await client.delete(entry.key, deadline);
+      outcome.deleted.push(described);
+      outcome.deletedGroups.push(entry);
+      logger.info('deleted an expired group', described);
+    } catch (error) {
+      outcome.failed.push({ group: entry.group, message: describeError(error), ...where });
+      logger.error('cannot delete an expired group', { group: entry.group, ...where, error });
+    }
+  }
+  return outcome;
 }
 
 function addTo(map: Map<string, Set<string>>, job: string, identity: string): void {

@@ -1,3 +1,4 @@
+import { runFailed } from '../../../src/collectors/errors';
 import { finishRun, runGroups, type Sink } from '../../../src/collectors/runner';
 import { ESTATS } from '../../../src/metrics/catalogue';
 import type { GroupingKey } from '../../../src/metrics/groups';
@@ -132,7 +133,7 @@ describe('the group runner every collector shares', () => {
       failedTargets: 0,
       endedAt: new Date(0),
     };
-    const one = { ...sink, members: [], delivery: () => delivered };
+    const one = { ...sink, delivery: () => delivered };
     expect(await finishRun(one, outcome, NO_DEADLINE, logger)).toEqual({});
     expect(posts[0]).toContain('collector_run_success 1');
     expect(posts[0]).toContain(
@@ -147,6 +148,39 @@ describe('the group runner every collector shares', () => {
     expect(await finishRun(broken, outcome, NO_DEADLINE, logger)).toEqual({
       healthPushError: 'pushgateway down',
     });
+  });
+
+  it('fails a run no Pushgateway took whole, though each group landed somewhere', async () => {
+    const { sink, posts } = fakeSink();
+    const split = {
+      quorum: 1,
+      delivered: false,
+      pushgateways: [
+        { pushgateway: 'http://a', missedGroups: 1, error: 'HTTP 400 on g1' },
+        { pushgateway: 'http://b', missedGroups: 1, error: 'HTTP 400 on g2' },
+      ],
+    };
+    const delivery = await finishRun(
+      { ...sink, delivery: () => split },
+      {
+        job: 'j',
+        schedule: 's',
+        durationSeconds: 1,
+        okTargets: 2,
+        failedTargets: 0,
+        endedAt: new Date(0),
+      },
+      NO_DEADLINE,
+      logger,
+    );
+    expect(delivery).toEqual({
+      pushgateways: split.pushgateways,
+      deliveryError:
+        '0 of 2 Pushgateways took every group, fewer than the quorum of 1: http://a missed 1 (HTTP 400 on g1); http://b missed 1 (HTTP 400 on g2)',
+    });
+    expect(runFailed(0, delivery)).toBe(true);
+    expect(posts[0]).toContain('collector_run_success 0');
+    expect(posts[0]).toContain('collector_pushgateway_missed_groups{pushgateway="http://b"} 1');
   });
 });
 
