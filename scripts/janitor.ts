@@ -18,7 +18,8 @@ stage deploys. Never touches another job's groups.
 Options:
   --dry-run          list what would be deleted, delete nothing
   --stage NAME       whose policy: config/NAME.yml (default local)
-  --pushgateway URL  default: PUSHGATEWAY_URL, or http://127.0.0.1:9091
+  --pushgateway URL  default: PUSHGATEWAY_URL, or http://127.0.0.1:9091; several URLs
+                     separated by commas clean each of those Pushgateways
   -h, --help         show this help
 `;
 
