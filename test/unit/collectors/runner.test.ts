@@ -118,20 +118,22 @@ describe('the group runner every collector shares', () => {
     expect([...seen].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  /** A run of two targets, both fine. */
+  const outcome = {
+    job: 'j',
+    schedule: 's',
+    durationSeconds: 1,
+    okTargets: 2,
+    failedTargets: 0,
+    endedAt: new Date(0),
+  };
+
   it("pushes the run's health last, and returns why it could not", async () => {
     const { sink, posts } = fakeSink();
     const delivered = {
       quorum: 1,
       delivered: true,
       pushgateways: [{ pushgateway: 'http://pg:9091', missedGroups: 0 }],
-    };
-    const outcome = {
-      job: 'j',
-      schedule: 's',
-      durationSeconds: 1,
-      okTargets: 2,
-      failedTargets: 0,
-      endedAt: new Date(0),
     };
     const one = { ...sink, delivery: () => delivered };
     expect(await finishRun(one, outcome, NO_DEADLINE, logger)).toEqual({});
@@ -162,14 +164,7 @@ describe('the group runner every collector shares', () => {
     };
     const delivery = await finishRun(
       { ...sink, delivery: () => split },
-      {
-        job: 'j',
-        schedule: 's',
-        durationSeconds: 1,
-        okTargets: 2,
-        failedTargets: 0,
-        endedAt: new Date(0),
-      },
+      outcome,
       NO_DEADLINE,
       logger,
     );
