@@ -51,6 +51,11 @@ export class PushMetrics {
     return this.series;
   }
 
+  /** The catalogue definitions of the families set so far, by name. */
+  definition(name: string): MetricDefinition | undefined {
+    return this.writers.get(name)?.definition;
+  }
+
   /** The body to push: `registry.metrics()`, families in the order of their first sample. */
   text(): Promise<string> {
     return this.registry.metrics();

@@ -18,10 +18,29 @@ export class RealPrometheus {
   }
 
   /** `rulesYaml`: a rule file to load (evaluated at the scrape interval unless a group says). */
-  static async start(
+  static start(
     pushgatewayUrl: string | readonly string[],
     scrapeInterval = '1s',
     rulesYaml?: string,
+  ): Promise<RealPrometheus> {
+    return RealPrometheus.launch(
+      typeof pushgatewayUrl === 'string' ? [pushgatewayUrl] : pushgatewayUrl,
+      scrapeInterval,
+      rulesYaml,
+      [],
+    );
+  }
+
+  /** A Prometheus that scrapes nothing and takes remote writes at `${url}/api/v1/write`. */
+  static startRemoteWriteReceiver(rulesYaml?: string): Promise<RealPrometheus> {
+    return RealPrometheus.launch([], '1s', rulesYaml, ['--web.enable-remote-write-receiver']);
+  }
+
+  private static async launch(
+    pushgatewayUrls: readonly string[],
+    scrapeInterval: string,
+    rulesYaml: string | undefined,
+    extraArgs: string[],
   ): Promise<RealPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
     const configFile = join(dir, 'prometheus.yml');
@@ -31,13 +50,13 @@ export class RealPrometheus {
       renderPrometheusConfig({
         header: 'A test Prometheus (test/helpers/prometheus.ts).',
         scrapeInterval,
-        pushgateways: (typeof pushgatewayUrl === 'string' ? [pushgatewayUrl] : pushgatewayUrl).map(
-          (url) => new URL(url).host,
-        ),
+        pushgateways: pushgatewayUrls.map((url) => new URL(url).host),
         ...(rulesYaml !== undefined ? { ruleFiles: [join(dir, 'rules.yml')] } : {}),
       }),
     );
-    return new RealPrometheus(await launchPrometheus({ configFile, tsdbPath: join(dir, 'data') }));
+    return new RealPrometheus(
+      await launchPrometheus({ configFile, tsdbPath: join(dir, 'data'), extraArgs }),
+    );
   }
 
   stop(): Promise<void> {
