@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { verifySigV4 } from './sigv4';
 
 /**
  * A local stand-in for AWS Secrets Manager's GetSecretValue, for the AWS SDK's client (pointed
- * here with AWS_ENDPOINT_URL_SECRETS_MANAGER). Like the service it checks the SigV4 signature,
- * recomputed with @smithy/signature-v4 from the secret key of the access key id the request
- * names, over the headers the client says it signed; the JSON 1.1 protocol headers and the
+ * here with AWS_ENDPOINT_URL_SECRETS_MANAGER). Like the service it checks the SigV4 signature
+ * (./sigv4.ts); the JSON 1.1 protocol headers and the
  * body shape; and answers in the service's format, errors included (`__type` +
  * `x-amzn-errortype`). Each call records the access key id that signed it, so a test can tell
  * which credential source the SDK used.
@@ -42,17 +40,6 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
   let stall = 0;
   let scripted: { type: string; status: number; message: string } | undefined;
   const keys = new Map([[STANDIN_AWS.accessKeyId, STANDIN_AWS.secretAccessKey]]);
-  const signerFor = (accessKeyId: string, secretAccessKey: string) =>
-    new SignatureV4({
-      credentials: { accessKeyId, secretAccessKey },
-      region: STANDIN_AWS.region,
-      service: 'secretsmanager',
-      sha256: Sha256,
-      // Verify exactly the headers the client signed; the service does not require a payload
-      // hash header (only S3 does), so the signer must not add one.
-      applyChecksum: false,
-    });
-
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -68,61 +55,13 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
         });
         res.end(JSON.stringify({ __type: type, message }));
       };
-      const auth = req.headers.authorization ?? '';
-      const match = auth.match(
-        /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/,
-      );
-      if (!match)
-        return fail(
-          400,
-          'IncompleteSignatureException',
-          'Authorization header missing or malformed',
-        );
-      const [, keyId = '', , region, service, signedHeaders = '', signature] = match;
-      accessKeyId = keyId;
-      const secretAccessKey = keys.get(keyId);
-      if (secretAccessKey === undefined)
-        return fail(
-          400,
-          'UnrecognizedClientException',
-          'The security token included in the request is invalid.',
-        );
-      if (region !== STANDIN_AWS.region || service !== 'secretsmanager')
-        return fail(
-          400,
-          'InvalidSignatureException',
-          'Credential should be scoped to a valid region and service.',
-        );
-      const headers: Record<string, string> = {};
-      for (const name of signedHeaders.split(';')) headers[name] = String(req.headers[name] ?? '');
-      const amzDate = String(req.headers['x-amz-date'] ?? '');
-      const date = new Date(
-        amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
-      );
-      const expected = await signerFor(keyId, secretAccessKey).sign(
-        {
-          method: req.method ?? 'POST',
-          protocol: 'http:',
-          hostname: String(req.headers.host).split(':')[0] ?? '',
-          port: Number(String(req.headers.host).split(':')[1]),
-          path: req.url ?? '/',
-          headers,
-          body,
-          query: {},
-        },
-        {
-          signingDate: date,
-          unsignableHeaders: new Set(),
-          signableHeaders: new Set(Object.keys(headers)),
-        },
-      );
-      const expectedSignature = String(expected.headers.authorization ?? '').split('Signature=')[1];
-      if (expectedSignature !== signature)
-        return fail(
-          400,
-          'InvalidSignatureException',
-          'The request signature we calculated does not match the signature you provided.',
-        );
+      const check = await verifySigV4(req, body, {
+        keys,
+        region: STANDIN_AWS.region,
+        service: 'secretsmanager',
+      });
+      accessKeyId = check.accessKeyId;
+      if (!check.ok) return fail(400, check.type, check.message);
       if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
         return fail(400, 'UnknownOperationException', 'only GetSecretValue is served here');
       if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1'))
