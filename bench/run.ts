@@ -23,6 +23,7 @@ import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { deviceGroupingKey } from '../src/metrics/groups';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
 import { PushgatewaySet } from '../src/pushgateway/pushgatewaySet';
+import { Deliveries } from '../src/sinks/deliveries';
 import { runJanitor } from '../src/janitor/janitor';
 import { parseJanitorPolicy } from '../src/janitor/policy';
 import { PUSHGATEWAY } from '../dev/debianBinaries';
@@ -258,7 +259,7 @@ async function syntheticRun(plan: FleetPlan, tick: number, urls: string[]): Prom
   const summary = await collectSynthetic(
     plan,
     tick,
-    { pushgateway: pushgateways, logger: createLogger({ write: () => {} }) },
+    { sinks: Deliveries.toPushgateways(pushgateways), logger: createLogger({ write: () => {} }) },
     NO_DEADLINE,
   );
   if (summary.failedDevices.length > 0 || summary.deliveryError)

@@ -60,7 +60,10 @@ export function buildEstatsMetrics(
   response: EstatsResponse,
   options: { topEdgeIps: number; requestDurationSeconds: number },
 ): PushMetrics {
-  const metrics = new PushMetrics();
+  const completed = response.completedTime ?? response.createdTime;
+  const completedMs = completed ? Date.parse(completed) : Number.NaN;
+  // Stamped with Akamai's sample time where a sink can take it (remote write, Graphite).
+  const metrics = new PushMetrics(Number.isFinite(completedMs) ? completedMs : undefined);
   const up = metrics.family(ESTATS.up);
   const hits = metrics.family(ESTATS.hits);
   const errors = metrics.family(ESTATS.errors);
@@ -73,8 +76,7 @@ export function buildEstatsMetrics(
 
   up.set(1);
   requestDuration.set(options.requestDurationSeconds);
-  const completed = response.completedTime ?? response.createdTime;
-  if (completed) sampleTime.set(Date.parse(completed) / 1000);
+  if (completed) sampleTime.set(completedMs / 1000);
 
   const result = response.result ?? {};
   for (const direction of DIRECTIONS) {

@@ -12,12 +12,12 @@ import { CollectorError, DeadlineExceededError, describeError } from '../shared/
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
 import { deleteDroppedTargets, markOwner } from './estatsOwnership';
-import { finishRun, runGroups, type RunPushgateways } from './runner';
+import { finishRun, runGroups, type RunSinks } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
   /** Where the groups go, and where those of removed targets are found and deleted. */
-  pushgateway: RunPushgateways;
+  sinks: RunSinks;
   clientOptions: EstatsClientOptions;
   /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
   minRequestIntervalMs: number;
@@ -53,7 +53,7 @@ export async function collectEstats(
   deadline: Deadline,
 ): Promise<EstatsRunSummary> {
   const started = performance.now();
-  const { logger, pushgateway } = deps;
+  const { logger, sinks } = deps;
   const source = await EstatsSource.open(schedule, deps, deadline);
   const failed: TargetFailure[] = [];
   let ok = 0;
@@ -67,7 +67,7 @@ export async function collectEstats(
     produce: async (target) => markOwner(await source.metricsOf(target), schedule, target),
     failureSeries: (error, target) =>
       markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
-    sink: pushgateway,
+    sink: sinks,
     deadline,
     logger,
     onResult: (result) => {
@@ -106,7 +106,7 @@ export async function collectEstats(
   try {
     ({ deleted: removedTargets, deferredOn: removalDeferredOn } = await deleteDroppedTargets(
       schedule,
-      pushgateway,
+      sinks,
       deadline,
     ));
     if (removedTargets.length > 0)
@@ -125,7 +125,7 @@ export async function collectEstats(
 
   const durationSeconds = Math.round(performance.now() - started) / 1000;
   const delivery = await finishRun(
-    pushgateway,
+    sinks,
     {
       job: JOB.estats,
       schedule: schedule.name,

@@ -1,7 +1,7 @@
 import { COLLECTOR, LABEL } from '../metrics/catalogue';
 import { runHealthGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
-import type { DeliveryReport, PushgatewaySet } from '../pushgateway/pushgatewaySet';
+import type { Deliveries, DeliveriesReport } from '../sinks/deliveries';
 import type { Deadline } from '../shared/deadline';
 
 export interface RunOutcome {
@@ -11,24 +11,25 @@ export interface RunOutcome {
   okTargets: number;
   failedTargets: number;
   endedAt: Date;
-  /** What each Pushgateway missed, and whether the quorum took every group. */
-  delivery: DeliveryReport;
+  /** What each sink (and each Pushgateway) missed, and whether the quorum took every group. */
+  report: DeliveriesReport;
 }
 
 /**
- * Push the collector's report on itself to `{job=<job>, schedule=<name>}`. POST, not PUT:
+ * Deliver the collector's report on itself to `{job=<job>, schedule=<name>}`. Merged (POST), not replaced:
  * `collector_last_success_timestamp_seconds` is only sent by successful runs and must survive
  * failed ones, so "time since last success" alerts work.
  */
 export async function pushRunHealth(
-  pushgateway: Pick<PushgatewaySet, 'post'>,
+  deliveries: Pick<Deliveries, 'post'>,
   outcome: RunOutcome,
   deadline: Deadline,
   addCollectorMetrics: (metrics: PushMetrics) => void = () => {},
 ): Promise<void> {
   const metrics = new PushMetrics();
   addCollectorMetrics(metrics);
-  const success = outcome.failedTargets === 0 && outcome.delivery.delivered;
+  const pushgateways = outcome.report.pushgateways;
+  const success = outcome.failedTargets === 0 && (pushgateways?.delivered ?? true);
   const endedAtSeconds = outcome.endedAt.getTime() / 1000;
   metrics.family(COLLECTOR.runDuration).set(outcome.durationSeconds);
   metrics.family(COLLECTOR.runSuccess).set(success ? 1 : 0);
@@ -37,12 +38,11 @@ export async function pushRunHealth(
   const targets = metrics.family(COLLECTOR.targets);
   targets.set({ state: 'ok' }, outcome.okTargets);
   targets.set({ state: 'failed' }, outcome.failedTargets);
+  const failedBySink = metrics.family(COLLECTOR.sinkFailedGroups);
+  for (const { sink, failedGroups } of outcome.report.sinks)
+    failedBySink.set({ [LABEL.sink]: sink }, failedGroups);
   const missed = metrics.family(COLLECTOR.pushgatewayMissedGroups);
-  for (const { pushgateway: name, missedGroups } of outcome.delivery.pushgateways)
+  for (const { pushgateway: name, missedGroups } of pushgateways?.pushgateways ?? [])
     missed.set({ [LABEL.pushgateway]: name }, missedGroups);
-  await pushgateway.post(
-    runHealthGroupingKey(outcome.job, outcome.schedule),
-    await metrics.text(),
-    deadline,
-  );
+  await deliveries.post(runHealthGroupingKey(outcome.job, outcome.schedule), metrics, deadline);
 }

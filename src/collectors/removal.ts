@@ -81,6 +81,8 @@ export async function deleteRemovedGroups(
   pushgateways: Pick<PushgatewaySet, 'members'>,
   deadline: Deadline,
 ): Promise<RemovalOutcome> {
+  // No Pushgateway among the sinks: nothing keeps a group, nothing to delete.
+  if (pushgateways.members.length === 0) return { deleted: [], deferredOn: [] };
   const listKey = keyOfList(removal.current);
   if (!removalCheckDue(removal.owner, listKey)) return { deleted: [], deferredOn: [] };
   const several = pushgateways.members.length > 1;

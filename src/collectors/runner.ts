@@ -1,6 +1,7 @@
 import type { GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { MemberDelivery, PushgatewaySet } from '../pushgateway/pushgatewaySet';
+import type { MemberDelivery } from '../pushgateway/pushgatewaySet';
+import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
@@ -9,10 +10,10 @@ import type { Logger } from '../shared/logger';
 import { pushRunHealth, type RunOutcome } from './health';
 
 /** Where a group's series go. */
-export type Sink = Pick<PushgatewaySet, 'put' | 'post'>;
+export type Sink = Pick<Deliveries, 'put' | 'post'>;
 
-/** What a collector run asks of its Pushgateways: pushes, each one's groups, the delivery. */
-export type RunPushgateways = Pick<PushgatewaySet, 'put' | 'post' | 'members' | 'delivery'>;
+/** What a collector run asks of its sinks: deliveries, the Pushgateways' groups, the report. */
+export type RunSinks = Pick<Deliveries, 'put' | 'post' | 'members' | 'report'>;
 
 export type GroupResult<T> =
   | { item: T; key: GroupingKey; group: string; ok: true; series: number }
@@ -96,7 +97,7 @@ async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
     return { item, key, group, ok: false, stage: 'produce', error };
   }
   try {
-    await run.sink.put(key, await metrics.text(), run.deadline);
+    await run.sink.put(key, metrics, run.deadline);
   } catch (error) {
     return { item, key, group, ok: false, stage: 'deliver', error };
   }
@@ -112,7 +113,7 @@ async function record<T>(
 ): Promise<void> {
   try {
     const series = run.failureSeries?.(error, item);
-    if (series) await run.sink.put(key, await series.text(), run.deadline);
+    if (series) await run.sink.put(key, series, run.deadline);
   } catch (recordError) {
     run.logger.error('cannot record the target failure in the Pushgateway', {
       group,
@@ -121,8 +122,10 @@ async function record<T>(
   }
 }
 
-/** How the run's groups reached the Pushgateways, as its summary reports it. */
+/** How the run's groups reached the sinks, as its summary reports it. */
 export interface RunDelivery {
+  /** With several sinks: what each one failed to take. */
+  sinks?: SinkDelivery[];
   /** With several Pushgateways: what each one missed. */
   pushgateways?: MemberDelivery[];
   /** Set when fewer Pushgateways than the quorum took every group. */
@@ -132,20 +135,22 @@ export interface RunDelivery {
 }
 
 /**
- * The run's end: what each Pushgateway missed, then the run's report on itself
- * (collectors/health.ts) with it, pushed last. Says why the run cannot count as delivered,
+ * The run's end: what each sink and each Pushgateway missed, then the run's report on itself
+ * (collectors/health.ts) with it, delivered last. Says why the run cannot count as delivered,
  * if it cannot, so the run fails and says so.
  */
 export async function finishRun(
-  pushgateways: Pick<PushgatewaySet, 'post' | 'delivery'>,
-  outcome: Omit<RunOutcome, 'delivery'>,
+  deliveries: Pick<Deliveries, 'post' | 'report'>,
+  outcome: Omit<RunOutcome, 'report'>,
   deadline: Deadline,
   logger: Logger,
   addCollectorMetrics?: (metrics: PushMetrics) => void,
 ): Promise<RunDelivery> {
-  const delivery = pushgateways.delivery();
+  const report = deliveries.report();
   const result: RunDelivery = {};
-  if (delivery.pushgateways.length > 1) {
+  if (report.sinks.length > 1) result.sinks = report.sinks;
+  const delivery = report.pushgateways;
+  if (delivery && delivery.pushgateways.length > 1) {
     result.pushgateways = delivery.pushgateways;
     const missing = delivery.pushgateways.filter((p) => p.missedGroups > 0);
     if (missing.length > 0) {
@@ -162,7 +167,7 @@ export async function finishRun(
     }
   }
   try {
-    await pushRunHealth(pushgateways, { ...outcome, delivery }, deadline, addCollectorMetrics);
+    await pushRunHealth(deliveries, { ...outcome, report }, deadline, addCollectorMetrics);
   } catch (error) {
     logger.error('cannot push the collector health group', { error });
     result.healthPushError = describeError(error);

@@ -8,10 +8,10 @@ import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { deleteRemovedGroups } from './removal';
-import { finishRun, runGroups, type RunPushgateways } from './runner';
+import { finishRun, runGroups, type RunSinks } from './runner';
 
 export interface SyntheticCollectorDeps {
-  pushgateway: RunPushgateways;
+  sinks: RunSinks;
   logger: Logger;
 }
 
@@ -28,7 +28,7 @@ export async function collectSynthetic(
   deadline: Deadline,
 ): Promise<SyntheticRunSummary> {
   const started = performance.now();
-  const { pushgateway, logger } = deps;
+  const { sinks, logger } = deps;
   const fleet = plan.fleet.name;
   const settings = modelSettings(plan);
   let seriesPushed = 0;
@@ -40,7 +40,7 @@ export async function collectSynthetic(
     concurrency: plan.fleet.pushConcurrency,
     // Sampled and serialised in the worker: only `pushConcurrency` bodies live at once.
     produce: async (device) => buildDeviceMetrics(sampleDevice(device, tickSeconds, settings)),
-    sink: pushgateway,
+    sink: sinks,
     deadline,
     logger,
     onResult: (result) => {
@@ -83,7 +83,7 @@ export async function collectSynthetic(
           !configured.has(labels[LABEL.device] as string),
         concurrency: plan.fleet.pushConcurrency,
       },
-      pushgateway,
+      sinks,
       deadline,
     );
     summary.removedDevices = deleted.map((key) => key.labels?.[LABEL.device] ?? '');
@@ -110,7 +110,7 @@ export async function collectSynthetic(
   summary.durationSeconds = Math.round(performance.now() - started) / 1000;
   const failed = failedDevices.length + (summary.removalError ? 1 : 0);
   const delivery = await finishRun(
-    pushgateway,
+    sinks,
     {
       job: JOB.synthetic,
       schedule: fleet,

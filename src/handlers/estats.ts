@@ -2,8 +2,7 @@ import { EstatsRunError, runFailed } from '../collectors/errors';
 import { collectEstats } from '../collectors/estats';
 import type { EstatsRunSummary } from '../collectors/summaries';
 import { estatsSettingsFromEnv, resolveEstatsSchedule } from '../config/estats';
-import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
-import { connectPushgateway } from '../pushgateway/connect';
+import { connectSinks } from '../sinks/connect';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
@@ -16,8 +15,8 @@ export const handler = lambdaHandler(
   async (event, { env, logger, deadline }): Promise<EstatsRunSummary> => {
     const schedule = resolveEstatsSchedule(event, env);
     const settings = estatsSettingsFromEnv(env);
-    const pushgateway = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
-    const summary = await collectEstats(schedule, { ...settings, pushgateway, logger }, deadline);
+    const sinks = await connectSinks(env, deadline);
+    const summary = await collectEstats(schedule, { ...settings, sinks, logger }, deadline);
     const { failed, ...counts } = summary;
     logger.info('eStats run finished', {
       ...counts,

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { runFailed, SyntheticRunError } from '../collectors/errors';
 import type { SyntheticRunSummary } from '../collectors/summaries';
 import { collectSynthetic } from '../collectors/synthetic';
-import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
 import { resolveFleet, resolveTickSeconds } from '../config/synthetic';
-import { connectPushgateway } from '../pushgateway/connect';
+import { connectSinks } from '../sinks/connect';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
@@ -21,8 +20,8 @@ export const handler = lambdaHandler(
       logger.warn('the event has no "time"; using the current time as the tick', {
         tickTime: new Date(tick.seconds * 1000).toISOString(),
       });
-    const pushgateway = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
-    const summary = await collectSynthetic(plan, tick.seconds, { pushgateway, logger }, deadline);
+    const sinks = await connectSinks(env, deadline);
+    const summary = await collectSynthetic(plan, tick.seconds, { sinks, logger }, deadline);
     const { failedDevices, ...counts } = summary;
     logger.info('synthetic run finished', { ...counts, failedDevices: failedDevices.length });
     if (runFailed(failedDevices.length, summary)) throw new SyntheticRunError(summary);

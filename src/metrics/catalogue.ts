@@ -40,6 +40,8 @@ export const LABEL = {
   portType: 'port_type',
   stage: 'stage',
   schedules: 'schedules',
+  /** Where a collector delivers: pushgateway, remote-write. */
+  sink: 'sink',
   /** A Pushgateway the collector pushed to (its URL): not the one Prometheus scraped. */
   pushgateway: 'pushgateway',
   /** The job whose groups a janitor series counts (`job` itself names the janitor's group). */
@@ -163,6 +165,12 @@ export const COLLECTOR = {
     help: 'Targets handled in the last collector run, by outcome (ok, failed).',
     type: 'gauge',
     labels: [LABEL.state],
+  }),
+  sinkFailedGroups: define({
+    name: 'collector_sink_failed_groups',
+    help: 'Groups of the last collector run that this sink did not take (0: it took them all).',
+    type: 'gauge',
+    labels: [LABEL.sink],
   }),
   pushgatewayMissedGroups: define({
     name: 'collector_pushgateway_missed_groups',

@@ -25,8 +25,18 @@ export interface FamilyWriter<L extends string> {
  */
 export class PushMetrics {
   readonly registry = new Registry();
+  /**
+   * When the values were sampled (Unix ms): eStats' sample time, a synthetic tick. Sinks that
+   * take timestamps (remote write, Graphite) stamp the series with it; the Pushgateway cannot.
+   * Absent: the time of delivery.
+   */
+  readonly sampledAtMs: number | undefined;
   private readonly writers = new Map<string, CatalogueFamily>();
   private series = 0;
+
+  constructor(sampledAtMs?: number) {
+    this.sampledAtMs = sampledAtMs;
+  }
 
   /** The writer of a catalogue family; its names are checked (and named if bad) first. */
   family<L extends string>(definition: MetricDefinition<L>): FamilyWriter<L> {

@@ -4,7 +4,7 @@ import type { DeviceSample } from './model';
 
 /** One device's sample as the metric families of its group. */
 export function buildDeviceMetrics(sample: DeviceSample): PushMetrics {
-  const metrics = new PushMetrics();
+  const metrics = new PushMetrics(sample.tickSeconds * 1000);
   const info = metrics.family(SYNTHETIC.portInfo);
   const speed = metrics.family(SYNTHETIC.portSpeed);
   const linkUp = metrics.family(SYNTHETIC.linkUp);

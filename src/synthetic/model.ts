@@ -76,6 +76,8 @@ export interface PortSample {
 
 export interface DeviceSample {
   device: SimulatedDevice;
+  /** The tick it was sampled at (Unix seconds): its values' timestamp. */
+  tickSeconds: number;
   bootTimeSeconds: number;
   ports: PortSample[];
 }
@@ -267,6 +269,7 @@ export function sampleDevice(
   const boot = bootTime(settings.seed, device.name, t, settings);
   return {
     device,
+    tickSeconds,
     bootTimeSeconds: boot + EPOCH_SECONDS,
     ports: device.ports.map((port) =>
       samplePort(settings.seed, device.name, port, boot, t, settings),

@@ -8,6 +8,7 @@ import {
   type EstatsCollectorDeps,
   type PacingClock,
 } from '../../../src/collectors/estats';
+import { Deliveries } from '../../../src/sinks/deliveries';
 import { type PushgatewayApi, PushgatewaySet } from '../../../src/pushgateway/pushgatewaySet';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { type Deadline, deadlineIn, NO_DEADLINE, sleepWithin } from '../../../src/shared/deadline';
@@ -56,7 +57,7 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
     credentialSource: options.secret
       ? { kind: 'secretsManager', secretId: 's', cacheTtlMs: 0 }
       : { kind: 'edgerc', path: '/nowhere', section: 'x' },
-    pushgateway: PushgatewaySet.of(sink),
+    sinks: Deliveries.toPushgateways(PushgatewaySet.of(sink)),
     clientOptions: {
       requestTimeoutMs: 1,
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },

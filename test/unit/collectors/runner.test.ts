@@ -13,19 +13,17 @@ function fakeSink(failFor: string[] = []) {
   let inFlight = 0;
   let maxInFlight = 0;
   const sink: Sink = {
-    put: async (key: GroupingKey, body: string) => {
+    put: async (key: GroupingKey, metrics: PushMetrics) => {
       const group = key.labels?.name ?? '';
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight--;
       if (failFor.includes(group)) throw new Error(`sink refused ${group}`);
-      puts.push({ group, body });
-      return { group, attempts: 1, bytesSent: body.length };
+      puts.push({ group, body: await metrics.text() });
     },
-    post: async (key: GroupingKey, body: string) => {
-      posts.push(body);
-      return { group: key.job, attempts: 1, bytesSent: body.length };
+    post: async (_key: GroupingKey, metrics: PushMetrics) => {
+      posts.push(await metrics.text());
     },
   };
   return { sink, puts, posts, maxInFlight: () => maxInFlight };
@@ -131,11 +129,14 @@ describe('the group runner every collector shares', () => {
   it("pushes the run's health last, and returns why it could not", async () => {
     const { sink, posts } = fakeSink();
     const delivered = {
-      quorum: 1,
-      delivered: true,
-      pushgateways: [{ pushgateway: 'http://pg:9091', missedGroups: 0 }],
+      sinks: [{ sink: 'pushgateway' as const, failedGroups: 0 }],
+      pushgateways: {
+        quorum: 1,
+        delivered: true,
+        pushgateways: [{ pushgateway: 'http://pg:9091', missedGroups: 0 }],
+      },
     };
-    const one = { ...sink, delivery: () => delivered };
+    const one = { ...sink, report: () => delivered };
     expect(await finishRun(one, outcome, NO_DEADLINE, logger)).toEqual({});
     expect(posts[0]).toContain('collector_run_success 1');
     expect(posts[0]).toContain(
@@ -162,8 +163,12 @@ describe('the group runner every collector shares', () => {
         { pushgateway: 'http://b', missedGroups: 1, error: 'HTTP 400 on g2' },
       ],
     };
+    const report = {
+      sinks: [{ sink: 'pushgateway' as const, failedGroups: 0 }],
+      pushgateways: split,
+    };
     const delivery = await finishRun(
-      { ...sink, delivery: () => split },
+      { ...sink, report: () => report },
       outcome,
       NO_DEADLINE,
       logger,

@@ -1,0 +1,61 @@
+import { DEFAULT_PUSH_RETRY } from '../constants';
+import { authFromFields } from '../pushgateway/auth';
+import type { RemoteWriteClientOptions } from '../remoteWrite/client';
+import { sigv4Signer } from '../remoteWrite/sigv4';
+import { ConfigurationError } from '../shared/errors';
+import { type Env, readInteger, readOptionalString, readUrlList } from './env';
+
+/** Where remote write goes without REMOTE_WRITE_MAX_BYTES: 1 MiB, within every hosted receiver's limit. */
+export const DEFAULT_REMOTE_WRITE_MAX_BYTES = 1024 * 1024;
+
+/** The remote-write client as the environment describes it (no I/O). */
+export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions {
+  const url = readOptionalString(env, 'REMOTE_WRITE_URL');
+  if (!url)
+    throw new ConfigurationError('SINKS names remote-write, but REMOTE_WRITE_URL is not set', {
+      hint: "set REMOTE_WRITE_URL to the receiver's write endpoint, e.g. http://mimir:8080/api/v1/push",
+    });
+  const [parsed] = readUrlList(env, 'REMOTE_WRITE_URL', url);
+  if (!parsed || parsed.username || parsed.password)
+    throw new ConfigurationError('REMOTE_WRITE_URL must be one URL without credentials', {
+      hint: 'use REMOTE_WRITE_USERNAME / REMOTE_WRITE_PASSWORD or REMOTE_WRITE_BEARER_TOKEN',
+    });
+  const region = readOptionalString(env, 'REMOTE_WRITE_SIGV4_REGION');
+  const auth = authFromFields(
+    {
+      username: readOptionalString(env, 'REMOTE_WRITE_USERNAME'),
+      password: readOptionalString(env, 'REMOTE_WRITE_PASSWORD'),
+      bearerToken: readOptionalString(env, 'REMOTE_WRITE_BEARER_TOKEN'),
+    },
+    undefined,
+    { service: 'remote write', envPrefix: 'REMOTE_WRITE' },
+  );
+  if (region && auth.kind !== 'none')
+    throw new ConfigurationError(
+      'REMOTE_WRITE_SIGV4_REGION and REMOTE_WRITE_USERNAME/PASSWORD or _BEARER_TOKEN are both set',
+      { hint: 'Amazon Managed Service for Prometheus takes SigV4 only: unset the others' },
+    );
+  const tenant = readOptionalString(env, 'REMOTE_WRITE_TENANT');
+  return {
+    url: parsed,
+    auth,
+    ...(tenant ? { tenant } : {}),
+    ...(region ? { sign: sigv4Signer(region) } : {}),
+    maxRequestBytes: readInteger(env, 'REMOTE_WRITE_MAX_BYTES', DEFAULT_REMOTE_WRITE_MAX_BYTES, {
+      min: 4096,
+      max: 64 * 1024 * 1024,
+    }),
+    concurrency: readInteger(env, 'REMOTE_WRITE_CONCURRENCY', 4, { min: 1, max: 32 }),
+    requestTimeoutMs: readInteger(env, 'REMOTE_WRITE_TIMEOUT_MS', 10_000, {
+      min: 100,
+      max: 300_000,
+    }),
+    retry: {
+      ...DEFAULT_PUSH_RETRY,
+      maxAttempts: readInteger(env, 'REMOTE_WRITE_MAX_ATTEMPTS', DEFAULT_PUSH_RETRY.maxAttempts, {
+        min: 1,
+        max: 10,
+      }),
+    },
+  };
+}
