@@ -5,9 +5,16 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const provider = {
     NODE_OPTIONS: '--enable-source-maps',
+    SINKS: await resolveVariable('param:sinks'),
     PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
     LOG_LEVEL: 'info',
   };
+  const remoteWrite = {
+    REMOTE_WRITE_URL: await resolveVariable('param:remoteWriteUrl'),
+    REMOTE_WRITE_TENANT: await resolveVariable('param:remoteWriteTenant'),
+    REMOTE_WRITE_SIGV4_REGION: await resolveVariable('param:remoteWriteSigv4Region'),
+  };
+  for (const [name, value] of Object.entries(remoteWrite)) if (value) provider[name] = value;
   if (stage === 'local') {
     // serverless invoke local: write the files to a local folder instead of S3.
     const outDir = require('node:path').join(process.cwd(), '.tmp', 'alerting-export');

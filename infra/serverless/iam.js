@@ -1,5 +1,5 @@
 // Least-privilege statements: read exactly the secrets configured, write the alerting export
-// prefix, nothing else. (The
+// prefix, remote-write to the one AMP workspace configured, nothing else. (The
 // framework itself adds logs:* on the function's own log groups and sqs:SendMessage on the
 // on-failure queue.) Secrets Manager ARNs end in a random 6-character suffix: `-??????`.
 module.exports = async ({ resolveVariable }) => {
@@ -23,6 +23,15 @@ module.exports = async ({ resolveVariable }) => {
       Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
     },
   ];
+  // Remote write to Amazon Managed Service for Prometheus: that workspace only.
+  if (await resolveVariable('param:remoteWriteSigv4Region')) {
+    const workspace = await resolveVariable('param:ampWorkspaceArn');
+    if (!workspace)
+      throw new Error(
+        'remoteWriteSigv4Region is set but ampWorkspaceArn is not: the functions need the workspace they may write to (--param="ampWorkspaceArn=arn:aws:aps:<region>:<account>:workspace/ws-…")',
+      );
+    statements.push({ Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: workspace });
+  }
   if (secrets.length > 0) {
     statements.push({
       Effect: 'Allow',

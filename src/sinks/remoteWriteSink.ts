@@ -1,10 +1,11 @@
 import type { RemoteWriteClient } from '../remoteWrite/client';
-import { groupSeries } from '../remoteWrite/samples';
+import { groupSeries, pushTimeSeries } from '../remoteWrite/samples';
 import type { MetricsSink } from './types';
 
 /**
  * Prometheus remote write: the group's series with its job and grouping labels, stamped with
- * the time they were sampled (eStats' sample time, the synthetic tick), else now.
+ * the time they were sampled (eStats' sample time, the synthetic tick), else now; and the
+ * group's `push_time_seconds`, now, as the Pushgateway would add it.
  */
 export function remoteWriteSink(
   client: Pick<RemoteWriteClient, 'write'>,
@@ -13,7 +14,9 @@ export function remoteWriteSink(
   return {
     name: 'remote-write',
     async write({ key, metrics }, deadline) {
-      const data = await groupSeries(metrics, key, metrics.sampledAtMs ?? now());
+      const at = now();
+      const data = await groupSeries(metrics, key, metrics.sampledAtMs ?? at);
+      data.series.push(pushTimeSeries(key, at));
       await client.write(data, deadline);
     },
   };

@@ -114,6 +114,38 @@ describe('deployment configuration', () => {
     expect(parseFleet(event.fleet).devices).toHaveLength(2);
   });
 
+  it('delivers to the sinks of the stage params: the Pushgateway by default, remote write to AMP with its own IAM grant', () => {
+    expect(dev.provider.environment.SINKS).toBe('pushgateway');
+    expect(dev.provider.environment.REMOTE_WRITE_URL).toBeUndefined();
+    const workspace = 'arn:aws:aps:eu-central-1:123456789012:workspace/ws-1';
+    const amp = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=sinks=pushgateway,remote-write',
+      '--param=remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+      '--param=remoteWriteSigv4Region=eu-central-1',
+      `--param=ampWorkspaceArn=${workspace}`,
+    ]) as unknown as Config & {
+      provider: { iam: { role: { statements: Array<{ Action: string[]; Resource: unknown }> } } };
+    };
+    expect(amp.provider.environment).toMatchObject({
+      SINKS: 'pushgateway,remote-write',
+      REMOTE_WRITE_SIGV4_REGION: 'eu-central-1',
+    });
+    expect(amp.provider.iam.role.statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['aps:RemoteWrite'],
+      Resource: workspace,
+    });
+    const noWorkspace = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=remoteWriteSigv4Region=eu-central-1',
+    ]);
+    expect(noWorkspace.status).not.toBe(0);
+    expect(`${noWorkspace.stdout}${noWorkspace.stderr}`).toContain(
+      'remoteWriteSigv4Region is set but ampWorkspaceArn is not',
+    );
+  });
+
   it('reads Akamai credentials from Secrets Manager in the cloud, from .edgerc on the local stage', () => {
     expect(dev.functions.estats?.environment?.AKAMAI_SECRET_ID).toBe(
       'pushgate-collector/akamai-edgegrid',

@@ -1,3 +1,6 @@
+import { shippedRules } from '../../src/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { renderRules } from '../../src/alerting/render';
 import { EstatsRunError } from '../../src/collectors/errors';
 import type { EstatsRunSummary, SyntheticRunSummary } from '../../src/collectors/summaries';
 import { handler as estatsHandler } from '../../src/handlers/estats';
@@ -22,7 +25,10 @@ let edgercPath: string;
 
 beforeAll(async () => {
   pushgateway = await RealPushgateway.start();
-  receiver = await RealPrometheus.startRemoteWriteReceiver();
+  // The shipped rules, evaluated every second on what is written to it.
+  receiver = await RealPrometheus.startRemoteWriteReceiver(
+    renderRules(shippedRules(DEFAULT_ALERTING_CONFIG)),
+  );
   ({ akamai, edgercPath } = await startAkamaiStandin());
 });
 afterAll(async () => {
@@ -142,4 +148,27 @@ it('never lets a sink that is down stop the other, and says which failed', async
     pushgateway: '0',
     'remote-write': '2',
   });
+});
+
+it('feeds the shipped alert rules unchanged: an incident written by remote write raises its alert', async () => {
+  akamai.setBehaviour({ cpCode: 555 }, { kind: 'incident', edge5xxRatio: 0.5 });
+  const { error } = await estats(env('remote-write'), [555, 556]);
+  expect(error).toBeUndefined();
+  const alertsOf = async () => {
+    const res = await fetch(
+      `${receiver.url}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname=~"AkamaiEdge5xxRatioHigh|CollectorGroupStale"}')}`,
+    );
+    const json = (await res.json()) as {
+      data: { result: Array<{ metric: Record<string, string> }> };
+    };
+    return json.data.result.map((r) => `${r.metric.alertname} ${r.metric.cp_code ?? ''}`);
+  };
+  let alerts = await alertsOf();
+  for (let i = 0; i < 40 && alerts.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    alerts = await alertsOf();
+  }
+  // Pending: its `for` has not passed yet. Once, for the CP code of the incident only, and
+  // no group looks stale.
+  expect(alerts).toEqual(['AkamaiEdge5xxRatioHigh 555']);
 });
