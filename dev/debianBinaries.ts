@@ -21,6 +21,10 @@ export const ALERTMANAGER: DebianBinary = {
   debianPackage: 'prometheus-alertmanager',
 };
 export const AMTOOL: DebianBinary = { binary: 'amtool', debianPackage: 'prometheus-alertmanager' };
+export const VICTORIA_METRICS: DebianBinary = {
+  binary: 'victoria-metrics',
+  debianPackage: 'victoria-metrics',
+};
 
 export function isOnPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;

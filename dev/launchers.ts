@@ -1,5 +1,11 @@
 import { type ChildProcess } from 'node:child_process';
-import { ALERTMANAGER, type DebianBinary, PROMETHEUS, PUSHGATEWAY } from './debianBinaries';
+import {
+  ALERTMANAGER,
+  type DebianBinary,
+  PROMETHEUS,
+  PUSHGATEWAY,
+  VICTORIA_METRICS,
+} from './debianBinaries';
 import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './local/processes';
 
 /**
@@ -113,6 +119,32 @@ export function launchPrometheus(options: {
         headers,
         (json: { data?: Record<string, string> }) => json.data?.['storage.tsdb.path'],
       )) === options.tsdbPath,
+  });
+}
+
+/** Single-node VictoriaMetrics: remote write at `/api/v1/write`, Prometheus' query API. */
+export function launchVictoriaMetrics(options: {
+  port?: number;
+  /** Also what proves the instance is ours. */
+  storagePath: string;
+}): Promise<RunningBinary> {
+  return launch(VICTORIA_METRICS, {
+    ...options,
+    args: (port) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${options.storagePath}`,
+      // By default queries leave out the last 30 s (samples still arriving); tests read at once.
+      '-search.latencyOffset=0s',
+      '-loggerLevel=ERROR',
+    ],
+    isOurs: async (url, headers) => {
+      try {
+        const flags = await (await fetch(`${url}/flags`, { headers })).text();
+        return flags.includes(`-storageDataPath="${options.storagePath}"`);
+      } catch {
+        return false;
+      }
+    },
   });
 }
 

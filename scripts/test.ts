@@ -12,6 +12,7 @@ import {
   PROMETHEUS,
   PROMTOOL,
   PUSHGATEWAY,
+  VICTORIA_METRICS,
 } from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
@@ -28,7 +29,7 @@ if (process.versions.node.split('.')[0] !== '24') {
 }
 
 try {
-  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL], log);
+  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL, VICTORIA_METRICS], log);
 } catch (error) {
   log((error as Error).message);
   process.exit(1);
