@@ -21,6 +21,14 @@ export const ALERTMANAGER: DebianBinary = {
   debianPackage: 'prometheus-alertmanager',
 };
 export const AMTOOL: DebianBinary = { binary: 'amtool', debianPackage: 'prometheus-alertmanager' };
+export const GRAPHITE_CARBON: DebianBinary = {
+  binary: 'carbon-cache',
+  debianPackage: 'graphite-carbon',
+};
+export const WHISPER_FETCH: DebianBinary = {
+  binary: 'whisper-fetch',
+  debianPackage: 'python3-whisper',
+};
 export const VICTORIA_METRICS: DebianBinary = {
   binary: 'victoria-metrics',
   debianPackage: 'victoria-metrics',

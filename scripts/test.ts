@@ -12,7 +12,9 @@ import {
   PROMETHEUS,
   PROMTOOL,
   PUSHGATEWAY,
+  GRAPHITE_CARBON,
   VICTORIA_METRICS,
+  WHISPER_FETCH,
 } from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
@@ -29,7 +31,10 @@ if (process.versions.node.split('.')[0] !== '24') {
 }
 
 try {
-  ensureDebianBinaries([PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL, VICTORIA_METRICS], log);
+  ensureDebianBinaries(
+    [PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL, VICTORIA_METRICS, GRAPHITE_CARBON, WHISPER_FETCH],
+    log,
+  );
 } catch (error) {
   log((error as Error).message);
   process.exit(1);

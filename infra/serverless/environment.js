@@ -9,12 +9,13 @@ module.exports = async ({ resolveVariable }) => {
     PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
     LOG_LEVEL: 'info',
   };
-  const remoteWrite = {
+  const sinkSettings = {
     REMOTE_WRITE_URL: await resolveVariable('param:remoteWriteUrl'),
     REMOTE_WRITE_TENANT: await resolveVariable('param:remoteWriteTenant'),
     REMOTE_WRITE_SIGV4_REGION: await resolveVariable('param:remoteWriteSigv4Region'),
+    GRAPHITE_HOST: await resolveVariable('param:graphiteHost'),
   };
-  for (const [name, value] of Object.entries(remoteWrite)) if (value) provider[name] = value;
+  for (const [name, value] of Object.entries(sinkSettings)) if (value) provider[name] = value;
   if (stage === 'local') {
     // serverless invoke local: write the files to a local folder instead of S3.
     const outDir = require('node:path').join(process.cwd(), '.tmp', 'alerting-export');

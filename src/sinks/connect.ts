@@ -1,5 +1,7 @@
 import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
+import { carbonOptionsFromEnv } from '../config/graphite';
 import { remoteWriteOptionsFromEnv } from '../config/remoteWrite';
+import { CarbonClient } from '../graphite/client';
 import type { Env } from '../config/env';
 import { connectPushgateway } from '../pushgateway/connect';
 import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
@@ -7,6 +9,7 @@ import { RemoteWriteClient } from '../remoteWrite/client';
 import type { Deadline } from '../shared/deadline';
 import { ConfigurationError } from '../shared/errors';
 import { Deliveries } from './deliveries';
+import { graphiteSink } from './graphiteSink';
 import { pushgatewaySink } from './pushgatewaySink';
 import { remoteWriteSink } from './remoteWriteSink';
 import { type MetricsSink, SINK_NAMES, type SinkName } from './types';
@@ -32,8 +35,10 @@ export async function connectSinks(env: Env, deadline: Deadline): Promise<Delive
     if (name === 'pushgateway') {
       pushgateways = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
       sinks.push(pushgatewaySink(pushgateways));
-    } else {
+    } else if (name === 'remote-write') {
       sinks.push(remoteWriteSink(new RemoteWriteClient(remoteWriteOptionsFromEnv(env))));
+    } else {
+      sinks.push(graphiteSink(new CarbonClient(carbonOptionsFromEnv(env))));
     }
   }
   return new Deliveries(sinks, pushgateways);

@@ -3,7 +3,7 @@ import type { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
 
 /** Where the collectors' groups can go (SINKS). */
-export const SINK_NAMES = ['pushgateway', 'remote-write'] as const;
+export const SINK_NAMES = ['pushgateway', 'remote-write', 'graphite'] as const;
 export type SinkName = (typeof SINK_NAMES)[number];
 
 /** One group on its way out. */

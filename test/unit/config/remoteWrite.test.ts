@@ -35,7 +35,7 @@ describe('sinks and remote write from the environment', () => {
   });
 
   it.each([
-    [{ SINKS: 'graphite,kafka' }, 'SINKS="graphite,kafka" names unknown sink(s) graphite, kafka'],
+    [{ SINKS: 'graphite,kafka' }, 'SINKS="graphite,kafka" names unknown sink(s) kafka'],
     [{}, 'SINKS names remote-write, but REMOTE_WRITE_URL is not set'],
     [
       { REMOTE_WRITE_URL: 'http://u:p@x/api/v1/write' },

@@ -1,0 +1,21 @@
+import type { CarbonClient } from '../graphite/client';
+import { plaintextLines } from '../graphite/lines';
+import { groupSeries } from '../remoteWrite/samples';
+import type { MetricsSink } from './types';
+
+/**
+ * Graphite (Carbon's plaintext protocol, tagged series): the group's series with the same
+ * labels as remote write gives them, as tags, stamped with the time they were sampled.
+ */
+export function graphiteSink(
+  client: Pick<CarbonClient, 'send'>,
+  now: () => number = Date.now,
+): MetricsSink {
+  return {
+    name: 'graphite',
+    async write({ key, metrics }, deadline) {
+      const { series } = await groupSeries(metrics, key, metrics.sampledAtMs ?? now());
+      await client.send(plaintextLines(series), deadline);
+    },
+  };
+}
