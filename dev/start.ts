@@ -42,6 +42,9 @@ Options (environment variable in brackets):
   --devices <n>            synthetic fleet: number of devices (default from config/local.yml)
   --ports-per-device <n>   synthetic fleet: ports per device
   --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
+  --sinks <list>           where the functions deliver: pushgateway (default), remote-write
+  (or --sink)              (into this Prometheus, its remote-write receiver on), or both
+                                                                          [SINKS]
   --pushgateways <n>       run n Pushgateways (default 1, at most 5): every group goes to
                            each, Prometheus scrapes them all; stop one to see the rules
                            and dashboards carry on (README, "Several Pushgateways")
@@ -75,6 +78,8 @@ const { values } = parseArgs({
     devices: { type: 'string' },
     'ports-per-device': { type: 'string' },
     'link-flaps-per-day': { type: 'string' },
+    sinks: { type: 'string' },
+    sink: { type: 'string' },
     pushgateways: { type: 'string', default: '1' },
     'pushgateway-port': { type: 'string', default: '9091' },
     'prometheus-port': { type: 'string', default: '9090' },
@@ -190,6 +195,7 @@ async function main(): Promise<void> {
     );
     return;
   }
+  const sinks = parseSinks(values.sinks ?? values.sink ?? process.env.SINKS ?? 'pushgateway');
   const stack = await startLocalStack({
     dataDir,
     alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
@@ -201,6 +207,7 @@ async function main(): Promise<void> {
       slackSink: port('slack-sink-port'),
     },
     pushgateways: Math.trunc(number('pushgateways', values.pushgateways, 1, 5) ?? 1),
+    remoteWriteReceiver: sinks.includes('remote-write'),
     scrapeInterval: speed >= 10 ? '2s' : '10s',
     evaluationInterval: speed >= 10 ? '2s' : '10s',
     alertResendDelay: '10s',
@@ -235,8 +242,12 @@ async function main(): Promise<void> {
   say(`Data           ${dataDir}`);
   say('Ctrl-C stops everything.\n');
 
+  if (sinks.includes('remote-write'))
+    say(`Remote write   ${stack.prometheus.url}/api/v1/write   (SINKS=${sinks.join(',')})`);
   const env = functionEnv(dataDir, {
+    SINKS: sinks.join(','),
     PUSHGATEWAY_URL: stack.pushgateways.map((p) => p.url).join(','),
+    REMOTE_WRITE_URL: `${stack.prometheus.url}/api/v1/write`,
     ...akamai.env,
   });
   const scheduler = startScheduler({ root, functions, speed, env, report: say });
@@ -398,4 +409,13 @@ function printSlack(message: SlackMessage): void {
   ];
   for (const line of message.text.split('\n').filter(Boolean)) lines.push(`               ${line}`);
   say(lines.join('\n'));
+}
+
+/** --sinks: the local stack can be a Pushgateway sink, a remote-write receiver, or both. */
+function parseSinks(raw: string | undefined): string[] {
+  const sinks = [...new Set((raw ?? '').split(/[\s,]+/).filter(Boolean))];
+  const unknown = sinks.filter((s) => s !== 'pushgateway' && s !== 'remote-write');
+  if (sinks.length === 0 || unknown.length > 0)
+    fail(`--sinks takes pushgateway and/or remote-write, got ${JSON.stringify(raw)}`);
+  return sinks;
 }

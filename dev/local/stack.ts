@@ -30,6 +30,8 @@ export interface StackOptions {
   ports: { pushgateway: number; prometheus: number; alertmanager: number; slackSink: number };
   /** How many Pushgateways (default 1); the others take the ports after the first one's. */
   pushgateways?: number;
+  /** Let Prometheus take remote writes at /api/v1/write (SINKS with remote-write). */
+  remoteWriteReceiver?: boolean;
   scrapeInterval: string;
   evaluationInterval: string;
   /** How often Prometheus re-sends firing alerts to Alertmanager. */
@@ -153,6 +155,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       extraArgs: [
         `--rules.alert.resend-delay=${options.alertResendDelay}`,
         '--web.enable-lifecycle',
+        ...(options.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
       ],
     });
     started.push(prometheus);

@@ -87,3 +87,61 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
   expect(leftovers).toBe('');
 }, 200_000);
+
+/**
+ * `npm start -- --sink remote-write`: the functions write into this Prometheus through its
+ * remote-write receiver instead of pushing; the same rules raise the same alert.
+ */
+it('npm start -- --sink remote-write raises the same alert from remote-written data', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-rw-'));
+  const child = spawn(
+    'npm',
+    [
+      'start',
+      '--',
+      '--speed',
+      '60',
+      '--functions',
+      'estats',
+      '--sink',
+      'remote-write',
+      '--data-dir',
+      dataDir,
+      ...['pushgateway', 'prometheus', 'alertmanager', 'slack-sink', 'akamai'].flatMap((p) => [
+        `--${p}-port`,
+        '0',
+      ]),
+    ],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, SLACK_WEBHOOK_URL: '', AKAMAI_EDGERC: '', HOME: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const awaited = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh/;
+  const end = Date.now() + 150_000;
+  while (!awaited.test(output) && Date.now() < end && child.exitCode === null)
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(output).toMatch(
+    /Remote write +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write +\(SINKS=remote-write\)/,
+  );
+  expect(output).toMatch(awaited);
+  // Nothing was pushed to the Pushgateway.
+  const pushgatewayUrl = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+  const { data } = (await (await fetch(`${pushgatewayUrl}/api/v1/metrics`)).json()) as {
+    data: unknown[];
+  };
+  expect(data).toEqual([]);
+  process.kill(-(child.pid as number), 'SIGINT');
+  await exited;
+  expect(output).toContain('stopped; nothing left running.');
+}, 200_000);
