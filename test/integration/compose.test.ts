@@ -40,11 +40,22 @@ describe('docker-compose.yml', () => {
       'grafana',
       'prometheus',
       'pushgateway',
+      'victoriametrics',
     ]);
     for (const [name, service] of Object.entries(compose.services))
       expect([name, service.image]).toEqual([name, expect.stringMatching(/:[\w.-]+$/)]);
     for (const service of Object.values(compose.services))
       for (const dep of service.depends_on ?? []) expect(compose.services).toHaveProperty(dep);
+  });
+
+  it('adds a remote-write store in its own profile, which the collectors write to when SINKS says', () => {
+    const store = compose.services.victoriametrics as { profiles?: string[] } | undefined;
+    expect(store?.profiles).toEqual(['remote-write']);
+    const collectors = compose.services.collectors as { environment?: Record<string, string> };
+    expect(collectors.environment).toMatchObject({
+      SINKS: '${SINKS:-pushgateway}',
+      REMOTE_WRITE_URL: `http://victoriametrics:${compose.services.victoriametrics?.ports?.[0]?.split(':')[1]}/api/v1/write`,
+    });
   });
 
   it('mounts only files and folders that exist', () => {
