@@ -32,6 +32,7 @@ import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/sta
 import { freePort } from '../dev/local/ports';
 import { RealPushgateway } from '../dev/realPushgateway';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secretsManager';
+import { measureScale, median, scaleChartSvg } from './scale';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');
@@ -319,6 +320,31 @@ async function janitorCase(pushgateway: RealPushgateway, series: number): Promis
   );
 }
 
+/**
+ * A synthetic run against fleet size, for the Pushgateway and for remote write into
+ * Prometheus and VictoriaMetrics (bench/scale.ts), each as a ratio to the Pushgateway at the
+ * same size; drawn into docs/bench-scale.svg.
+ */
+async function scaleCase(): Promise<void> {
+  const sizes = (process.env.BENCH_SCALE_DEVICES ?? '10,50,200,500').split(',').map(Number);
+  const points = await measureScale(sizes, Number(process.env.BENCH_SCALE_RUNS ?? 3), (line) =>
+    process.stderr.write(`  ${line}\n`),
+  );
+  for (const point of points) {
+    const pushgateway = points.find((p) => p.sink === 'Pushgateway' && p.devices === point.devices);
+    add(
+      `synthetic run, ${point.devices} devices × 24 ports: ${point.sink}`,
+      point.series,
+      stats(point.samplesMs),
+      'ms',
+      point.sink === 'Pushgateway' || !pushgateway
+        ? undefined
+        : { name: 'Pushgateway', median: median(pushgateway.samplesMs) },
+    );
+  }
+  writeFileSync(join(root, 'docs', 'bench-scale.svg'), await scaleChartSvg(points));
+}
+
 /** Client CPU (user + system) per series of `fn`, mean of 3 runs after one warm-up. */
 async function cpuPerSeries(size: number, fn: () => unknown): Promise<number> {
   await fn();
@@ -603,6 +629,8 @@ async function main(): Promise<void> {
     await firstPush(pushgateway.url);
     process.stderr.write('peak RSS…\n');
     await peakRss(pushgateway.url);
+    process.stderr.write('sinks against fleet size…\n');
+    await scaleCase();
   } finally {
     await pushgateway.stop();
   }

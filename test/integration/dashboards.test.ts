@@ -16,7 +16,7 @@ import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { type PromSample, RealPrometheus } from '../helpers/prometheus';
+import { type PromSample, RealPrometheus } from '../../dev/realPrometheus';
 import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**

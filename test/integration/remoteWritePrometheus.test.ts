@@ -10,7 +10,7 @@ import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../../src/synthetic/metrics';
 import { modelSettings, sampleDevice } from '../../src/synthetic/model';
 import sample from '../fixtures/estats-sample.json';
-import { RealPrometheus } from '../helpers/prometheus';
+import { RealPrometheus } from '../../dev/realPrometheus';
 
 /**
  * Our remote-write client into the real Prometheus (`--web.enable-remote-write-receiver`),

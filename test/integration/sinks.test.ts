@@ -11,7 +11,7 @@ import { freePort } from '../../dev/local/ports';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPrometheus } from '../helpers/prometheus';
+import { RealPrometheus } from '../../dev/realPrometheus';
 
 /**
  * The collectors' sinks (SINKS), through the real handlers: remote write into the real

@@ -3,7 +3,7 @@ import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { meanUtilisation } from '../../src/synthetic/model';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPrometheus } from '../helpers/prometheus';
+import { RealPrometheus } from '../../dev/realPrometheus';
 import { promtoolCheckMetrics } from '../helpers/promtool';
 import { RealPushgateway } from '../../dev/realPushgateway';
 

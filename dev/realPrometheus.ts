@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchPrometheus, type RunningBinary } from '../../dev/launchers';
-import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
+import { launchPrometheus, type RunningBinary } from './launchers';
+import { renderPrometheusConfig } from '../src/alerting/prometheusConfig';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -48,7 +48,7 @@ export class RealPrometheus {
     writeFileSync(
       configFile,
       renderPrometheusConfig({
-        header: 'A test Prometheus (test/helpers/prometheus.ts).',
+        header: 'A Prometheus of the tests and benchmarks (dev/realPrometheus.ts).',
         scrapeInterval,
         pushgateways: pushgatewayUrls.map((url) => new URL(url).host),
         ...(rulesYaml !== undefined ? { ruleFiles: [join(dir, 'rules.yml')] } : {}),
