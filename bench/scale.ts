@@ -157,8 +157,14 @@ export async function scaleChartSvg(points: readonly ScalePoint[]): Promise<stri
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'devices', type: 'quantitative', title: 'devices (× 24 ports)' },
-      y: { field: 'seconds', type: 'quantitative', title: 'run time (s)' },
-      color: { field: 'sink', type: 'nominal', title: 'sink' },
+      // Log scale: the Pushgateway's time grows with the square of the fleet, remote write's linearly.
+      y: {
+        field: 'seconds',
+        type: 'quantitative',
+        title: 'run time (s, log scale)',
+        scale: { type: 'log' },
+      },
+      color: { field: 'sink', type: 'nominal', title: 'sink', legend: { labelLimit: 400 } },
     },
   }).spec;
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });

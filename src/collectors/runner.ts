@@ -1,6 +1,6 @@
 import type { GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { MemberDelivery } from '../pushgateway/pushgatewaySet';
+import type { DeliveryReport, MemberDelivery } from '../pushgateway/pushgatewaySet';
 import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
 import { describeGroup } from '../pushgateway/grouping';
 import { mapSettled } from '../shared/concurrency';
@@ -147,25 +147,10 @@ export async function finishRun(
   addCollectorMetrics?: (metrics: PushMetrics) => void,
 ): Promise<RunDelivery> {
   const report = deliveries.report();
-  const result: RunDelivery = {};
-  if (report.sinks.length > 1) result.sinks = report.sinks;
-  const delivery = report.pushgateways;
-  if (delivery && delivery.pushgateways.length > 1) {
-    result.pushgateways = delivery.pushgateways;
-    const missing = delivery.pushgateways.filter((p) => p.missedGroups > 0);
-    if (missing.length > 0) {
-      const described = missing.map(
-        (p) => `${p.pushgateway} missed ${p.missedGroups} (${p.error})`,
-      );
-      if (delivery.delivered)
-        logger.warn('some Pushgateways missed groups; the quorum took them all', {
-          quorum: delivery.quorum,
-          missed: described,
-        });
-      else
-        result.deliveryError = `${delivery.pushgateways.length - missing.length} of ${delivery.pushgateways.length} Pushgateways took every group, fewer than the quorum of ${delivery.quorum}: ${described.join('; ')}`;
-    }
-  }
+  const result: RunDelivery = {
+    ...(report.sinks.length > 1 ? { sinks: report.sinks } : {}),
+    ...(report.pushgateways ? quorumOutcome(report.pushgateways, logger) : {}),
+  };
   try {
     await pushRunHealth(deliveries, { ...outcome, report }, deadline, addCollectorMetrics);
   } catch (error) {
@@ -173,4 +158,27 @@ export async function finishRun(
     result.healthPushError = describeError(error);
   }
   return result;
+}
+
+/** With several Pushgateways: what each missed, and an error when the quorum did not hold. */
+function quorumOutcome(
+  delivery: DeliveryReport,
+  logger: Logger,
+): Pick<RunDelivery, 'pushgateways' | 'deliveryError'> {
+  if (delivery.pushgateways.length <= 1) return {};
+  const missing = delivery.pushgateways.filter((p) => p.missedGroups > 0);
+  const described = missing.map((p) => `${p.pushgateway} missed ${p.missedGroups} (${p.error})`);
+  if (missing.length > 0 && delivery.delivered)
+    logger.warn('some Pushgateways missed groups; the quorum took them all', {
+      quorum: delivery.quorum,
+      missed: described,
+    });
+  return {
+    pushgateways: delivery.pushgateways,
+    ...(delivery.delivered
+      ? {}
+      : {
+          deliveryError: `${delivery.pushgateways.length - missing.length} of ${delivery.pushgateways.length} Pushgateways took every group, fewer than the quorum of ${delivery.quorum}: ${described.join('; ')}`,
+        }),
+  };
 }
