@@ -1,4 +1,5 @@
 import { HttpTransportError } from '../shared/errors';
+import { authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS, MIN_PUSH_ATTEMPT_MS } from '../constants';
@@ -15,10 +16,7 @@ const gzipAsync = promisify(gzip);
 /** Text exposition format 0.0.4: the one the Pushgateway parses (it refuses OpenMetrics). */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-export type PushgatewayAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
+export type PushgatewayAuth = HttpAuth;
 
 export interface PushgatewayClientOptions {
   /** Base URL, e.g. `http://pushgateway:9091` (a path prefix is kept). */
@@ -138,7 +136,7 @@ export class PushgatewayClient {
     deadline: Deadline,
   ): Promise<{ result: PushResult; body: string }> {
     const url = new URL(this.options.url.pathname.replace(/\/+$/, '') + path, this.options.url);
-    const headers: Record<string, string> = { ...this.authHeaders() };
+    const headers: Record<string, string> = { ...authorizationHeaders(this.options.auth) };
     // The text as is: node:http encodes it straight onto the socket, so a large group is not
     // held twice (string and bytes) for the whole push and its retries.
     let body: string | Buffer | undefined = text;
@@ -240,20 +238,6 @@ export class PushgatewayClient {
       retryable,
       hint,
     });
-  }
-
-  private authHeaders(): Record<string, string> {
-    const { auth } = this.options;
-    switch (auth.kind) {
-      case 'basic':
-        return {
-          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-        };
-      case 'bearer':
-        return { authorization: `Bearer ${auth.token}` };
-      default:
-        return {};
-    }
   }
 }
 

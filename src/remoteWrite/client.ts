@@ -4,6 +4,7 @@ import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { describeError, HttpTransportError } from '../shared/errors';
 import { headerValue, httpRequest } from '../shared/http';
+import { authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
 import { retryWithinDeadline } from '../shared/retry';
 import { RemoteWriteError } from './errors';
 import {
@@ -16,15 +17,10 @@ import {
   writeRequestBody,
 } from './writeRequest';
 
-export type RemoteWriteAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
-
 export interface RemoteWriteClientOptions {
   /** The receiver's write endpoint, e.g. `http://mimir:8080/api/v1/push`. */
   url: URL;
-  auth?: RemoteWriteAuth;
+  auth?: HttpAuth;
   /** Sent as `X-Scope-OrgID` (Mimir, Cortex, Loki-style multi-tenancy). */
   tenant?: string;
   /**
@@ -110,7 +106,10 @@ export class RemoteWriteClient {
   /** One POST with its retries; returns the bytes sent. */
   private async post(body: Buffer, deadline: Deadline): Promise<number> {
     const { url } = this.options;
-    const headers: Record<string, string> = { ...PROTOCOL_HEADERS, ...this.authHeaders() };
+    const headers: Record<string, string> = {
+      ...PROTOCOL_HEADERS,
+      ...authorizationHeaders(this.options.auth ?? { kind: 'none' }),
+    };
     if (this.options.tenant) headers['x-scope-orgid'] = this.options.tenant;
     await retryWithinDeadline<number, RemoteWriteError>({
       policy: this.options.retry,
@@ -179,20 +178,6 @@ export class RemoteWriteClient {
       `remote write to ${this.name}: answered HTTP ${status}: ${reason}`,
       { status, retryable, ...(hint ? { hint } : {}) },
     );
-  }
-
-  private authHeaders(): Record<string, string> {
-    const auth = this.options.auth ?? { kind: 'none' };
-    switch (auth.kind) {
-      case 'basic':
-        return {
-          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-        };
-      case 'bearer':
-        return { authorization: `Bearer ${auth.token}` };
-      default:
-        return {};
-    }
   }
 }
 

@@ -3,40 +3,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The incident's alert as the terminal shows it (the incident fires several: this one is awaited). */
+const AWAITED = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh/;
+
 /**
- * `npm start` as a user runs it, with two Pushgateways: the stack comes up, both hold every
- * group, the simulator's incident reaches the terminal as a Slack alert (once), and Ctrl-C
- * leaves no process behind.
+ * `npm start -- <args>` as a user runs it, in its own process group, every port free, its data
+ * in a fresh folder; returns once the awaited alert was printed (or 150 s passed, or it exited).
  */
-it('npm start shows alerts within minutes and Ctrl-C stops every process it started', async () => {
+async function npmStartUntilAlert(args: string[]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
-  const ports = [
-    '--pushgateway-port',
-    '0',
-    '--prometheus-port',
-    '0',
-    '--alertmanager-port',
-    '0',
-    '--slack-sink-port',
-    '0',
-    '--akamai-port',
-    '0',
-  ];
+  const ports = ['pushgateway', 'prometheus', 'alertmanager', 'slack-sink', 'akamai'].flatMap(
+    (name) => [`--${name}-port`, '0'],
+  );
   const child = spawn(
     'npm',
-    [
-      'start',
-      '--',
-      '--speed',
-      '60',
-      '--functions',
-      'estats,synthetic',
-      '--pushgateways',
-      '2',
-      '--data-dir',
-      dataDir,
-      ...ports,
-    ],
+    ['start', '--', '--speed', '60', ...args, '--data-dir', dataDir, ...ports],
     {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, SLACK_WEBHOOK_URL: '', AKAMAI_EDGERC: '', HOME: dataDir },
@@ -52,39 +33,53 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
     output += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
   const end = Date.now() + 150_000;
-  // The incident fires more than one alert; which reaches Slack first is a race: wait for the
-  // one asserted below.
-  const awaited = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh/;
-  while (!awaited.test(output) && Date.now() < end && child.exitCode === null) {
+  while (!AWAITED.test(output) && Date.now() < end && child.exitCode === null)
     await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return {
+    dataDir,
+    output: () => output,
+    /** Ctrl-C, as a terminal sends it: to the whole process group. */
+    interrupt: async () => {
+      process.kill(-(child.pid as number), 'SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** The groups a Pushgateway holds, each as its sorted labels. */
+async function groupsOf(url: string): Promise<string[]> {
+  const { data } = (await (await fetch(`${url}/api/v1/metrics`)).json()) as {
+    data: Array<{ labels: Record<string, string> }>;
+  };
+  return data.map((g) => JSON.stringify(Object.entries(g.labels).sort())).sort();
+}
+
+/**
+ * `npm start` with two Pushgateways: the stack comes up, both hold every group, the
+ * simulator's incident reaches the terminal as a Slack alert (once), and Ctrl-C leaves no
+ * process behind.
+ */
+it('npm start shows alerts within minutes and Ctrl-C stops every process it started', async () => {
+  const run = await npmStartUntilAlert(['--functions', 'estats,synthetic', '--pushgateways', '2']);
+  const output = run.output();
   expect(output).toContain('Prometheus     http://127.0.0.1:');
   expect(output).toContain('SIMULATED eStats data');
   expect(output).toMatch(/estats +2\/2 targets, \d+ series pushed/);
-  expect(output).toMatch(awaited);
+  expect(output).toMatch(AWAITED);
 
   // Both Pushgateways hold the same groups.
   const pushgateways = [
     ...output.matchAll(/Pushgateway +(http:\/\/127\.0\.0\.1:\d+) +\(\d of 2\)/g),
   ].map((m) => m[1] as string);
   expect(pushgateways).toHaveLength(2);
-  const groupsOf = async (url: string) => {
-    const { data } = (await (await fetch(`${url}/api/v1/metrics`)).json()) as {
-      data: Array<{ labels: Record<string, string> }>;
-    };
-    return data.map((g) => JSON.stringify(Object.entries(g.labels).sort())).sort();
-  };
   const [first, second] = await Promise.all(pushgateways.map(groupsOf));
   expect(first?.length).toBeGreaterThan(5);
   expect(second).toEqual(first);
 
-  // Ctrl-C, as a terminal sends it: to the whole process group.
-  process.kill(-(child.pid as number), 'SIGINT');
-  await exited;
-  expect(output).toContain('stopped; nothing left running.');
-  const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
+  await run.interrupt();
+  expect(run.output()).toContain('stopped; nothing left running.');
+  const leftovers = spawnSync('pgrep', ['-f', run.dataDir], { encoding: 'utf8' }).stdout.trim();
   expect(leftovers).toBe('');
 }, 200_000);
 
@@ -93,55 +88,15 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
  * remote-write receiver instead of pushing; the same rules raise the same alert.
  */
 it('npm start -- --sink remote-write raises the same alert from remote-written data', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-rw-'));
-  const child = spawn(
-    'npm',
-    [
-      'start',
-      '--',
-      '--speed',
-      '60',
-      '--functions',
-      'estats',
-      '--sink',
-      'remote-write',
-      '--data-dir',
-      dataDir,
-      ...['pushgateway', 'prometheus', 'alertmanager', 'slack-sink', 'akamai'].flatMap((p) => [
-        `--${p}-port`,
-        '0',
-      ]),
-    ],
-    {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, SLACK_WEBHOOK_URL: '', AKAMAI_EDGERC: '', HOME: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const awaited = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh/;
-  const end = Date.now() + 150_000;
-  while (!awaited.test(output) && Date.now() < end && child.exitCode === null)
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  const run = await npmStartUntilAlert(['--functions', 'estats', '--sink', 'remote-write']);
+  const output = run.output();
   expect(output).toMatch(
     /Remote write +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write +\(SINKS=remote-write\)/,
   );
-  expect(output).toMatch(awaited);
+  expect(output).toMatch(AWAITED);
   // Nothing was pushed to the Pushgateway.
-  const pushgatewayUrl = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-  const { data } = (await (await fetch(`${pushgatewayUrl}/api/v1/metrics`)).json()) as {
-    data: unknown[];
-  };
-  expect(data).toEqual([]);
-  process.kill(-(child.pid as number), 'SIGINT');
-  await exited;
-  expect(output).toContain('stopped; nothing left running.');
+  const pushgateway = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+  expect(await groupsOf(pushgateway)).toEqual([]);
+  await run.interrupt();
+  expect(run.output()).toContain('stopped; nothing left running.');
 }, 200_000);
