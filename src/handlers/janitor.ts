@@ -3,6 +3,7 @@ import { JanitorRunError } from '../janitor/errors';
 import { type JanitorSummary, runJanitor } from '../janitor/janitor';
 import { parseJanitorPolicy } from '../janitor/policy';
 import { connectPushgateway } from '../pushgateway/connect';
+import { sinkNamesFromEnv } from '../config/sinks';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
@@ -13,8 +14,14 @@ import { lambdaHandler } from './lambdaHandler';
 export const handler = lambdaHandler(
   'janitor',
   'janitor run',
-  async (event, { env, logger, deadline }): Promise<JanitorSummary> => {
+  async (event, { env, logger, deadline }): Promise<JanitorSummary | { skipped: string }> => {
     const policy = parseJanitorPolicy(event);
+    // Only the Pushgateway keeps groups: with other sinks alone there is nothing to clean.
+    if (!sinkNamesFromEnv(env).includes('pushgateway')) {
+      const skipped = `SINKS=${env.SINKS} has no Pushgateway: nothing to clean`;
+      logger.info('janitor run skipped', { reason: skipped });
+      return { skipped };
+    }
     const pushgateway = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
     const summary = await runJanitor(policy, pushgateway, deadline, logger);
     const { deleted, failed, ...counts } = summary;

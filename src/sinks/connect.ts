@@ -1,31 +1,22 @@
-import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
-import { carbonOptionsFromEnv } from '../config/graphite';
-import { remoteWriteOptionsFromEnv } from '../config/remoteWrite';
-import { CarbonClient } from '../graphite/client';
 import type { Env } from '../config/env';
+import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
+import { sinkNamesFromEnv } from '../config/sinks';
 import { connectPushgateway } from '../pushgateway/connect';
 import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
-import { RemoteWriteClient } from '../remoteWrite/client';
 import type { Deadline } from '../shared/deadline';
-import { ConfigurationError } from '../shared/errors';
 import { Deliveries } from './deliveries';
-import { graphiteSink } from './graphiteSink';
 import { pushgatewaySink } from './pushgatewaySink';
-import { remoteWriteSink } from './remoteWriteSink';
-import { type MetricsSink, SINK_NAMES, type SinkName } from './types';
+import type { MetricsSink } from './types';
 
-/** SINKS: where the groups go; several at once (e.g. while moving from one to another). */
-export function sinkNamesFromEnv(env: Env): SinkName[] {
-  const raw = (env.SINKS ?? '').trim() || 'pushgateway';
-  const names = raw.split(/[\s,]+/).filter(Boolean);
-  const unknown = names.filter((n) => !(SINK_NAMES as readonly string[]).includes(n));
-  if (unknown.length > 0)
-    throw new ConfigurationError(
-      `environment variable SINKS=${JSON.stringify(raw)} names unknown sink(s) ${unknown.join(', ')}`,
-      { hint: `choose from ${SINK_NAMES.join(', ')}` },
-    );
-  return [...new Set(names)] as SinkName[];
-}
+/*
+ * The other sinks are loaded when SINKS names them, not with the bundle: a Pushgateway-only
+ * stage does not evaluate protobufjs, snappyjs or the Graphite client at a cold start. Plain
+ * requires: esbuild keeps them lazy (a dynamic import() would stay ESM in our CommonJS output).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const remoteWrite = () => require('./remoteWriteSink') as typeof import('./remoteWriteSink');
+const graphite = () => require('./graphiteSink') as typeof import('./graphiteSink');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The sinks of the environment, connected (a Pushgateway secret is read here). */
 export async function connectSinks(env: Env, deadline: Deadline): Promise<Deliveries> {
@@ -36,9 +27,9 @@ export async function connectSinks(env: Env, deadline: Deadline): Promise<Delive
       pushgateways = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
       sinks.push(pushgatewaySink(pushgateways));
     } else if (name === 'remote-write') {
-      sinks.push(remoteWriteSink(new RemoteWriteClient(remoteWriteOptionsFromEnv(env))));
+      sinks.push(remoteWrite().remoteWriteSinkFromEnv(env));
     } else {
-      sinks.push(graphiteSink(new CarbonClient(carbonOptionsFromEnv(env))));
+      sinks.push(graphite().graphiteSinkFromEnv(env));
     }
   }
   return new Deliveries(sinks, pushgateways);

@@ -1,4 +1,6 @@
-import type { CarbonClient } from '../graphite/client';
+import type { Env } from '../config/env';
+import { carbonOptionsFromEnv } from '../config/graphite';
+import { CarbonClient } from '../graphite/client';
 import { plaintextLines } from '../graphite/lines';
 import { groupSeries } from '../remoteWrite/samples';
 import type { MetricsSink } from './types';
@@ -18,4 +20,9 @@ export function graphiteSink(
       await client.send(plaintextLines(series), deadline);
     },
   };
+}
+
+/** The Graphite sink the environment describes (GRAPHITE_*). */
+export function graphiteSinkFromEnv(env: Env): MetricsSink {
+  return graphiteSink(new CarbonClient(carbonOptionsFromEnv(env)));
 }

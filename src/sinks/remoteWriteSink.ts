@@ -1,4 +1,6 @@
-import type { RemoteWriteClient } from '../remoteWrite/client';
+import type { Env } from '../config/env';
+import { remoteWriteOptionsFromEnv } from '../config/remoteWrite';
+import { RemoteWriteClient } from '../remoteWrite/client';
 import { groupSeries, pushTimeSeries } from '../remoteWrite/samples';
 import type { MetricsSink } from './types';
 
@@ -20,4 +22,9 @@ export function remoteWriteSink(
       await client.write(data, deadline);
     },
   };
+}
+
+/** The remote-write sink the environment describes (REMOTE_WRITE_*). */
+export function remoteWriteSinkFromEnv(env: Env): MetricsSink {
+  return remoteWriteSink(new RemoteWriteClient(remoteWriteOptionsFromEnv(env)));
 }

@@ -49,7 +49,7 @@ async function janitor(input: unknown): Promise<JanitorSummary> {
     () => captureStdout(() => handler(input, lambdaContext(60_000, 'janitor'))),
   );
   if (error || !result) throw error;
-  return result;
+  return result as JanitorSummary;
 }
 
 async function groupPaths(): Promise<string[]> {
@@ -135,3 +135,15 @@ it('runs from the command line: npm run janitor -- --dry-run', () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toContain('janitor dry run finished');
 });
+
+it('cleans nothing, and fails nothing, when SINKS has no Pushgateway', async () => {
+  await oldAndFresh();
+  const before = await groupPaths();
+  const { result, error } = await withEnv(
+    { PUSHGATEWAY_URL: pushgateway.url, SINKS: 'remote-write', LOG_LEVEL: 'error' },
+    () => captureStdout(() => handler(janitorInput(TTL_2S), lambdaContext(60_000, 'janitor'))),
+  );
+  expect(error).toBeUndefined();
+  expect(result).toEqual({ skipped: 'SINKS=remote-write has no Pushgateway: nothing to clean' });
+  expect(await groupPaths()).toEqual(before);
+}, 30_000);

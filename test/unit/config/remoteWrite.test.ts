@@ -1,5 +1,5 @@
 import { remoteWriteOptionsFromEnv } from '../../../src/config/remoteWrite';
-import { sinkNamesFromEnv } from '../../../src/sinks/connect';
+import { sinkNamesFromEnv } from '../../../src/config/sinks';
 
 describe('sinks and remote write from the environment', () => {
   it('defaults to the Pushgateway, and takes several sinks', () => {

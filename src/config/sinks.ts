@@ -1,0 +1,16 @@
+import { ConfigurationError } from '../shared/errors';
+import { SINK_NAMES, type SinkName } from '../sinks/types';
+import type { Env } from './env';
+
+/** SINKS: where the groups go; several at once (e.g. while moving from one to another). */
+export function sinkNamesFromEnv(env: Env): SinkName[] {
+  const raw = (env.SINKS ?? '').trim() || 'pushgateway';
+  const names = raw.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((n) => !(SINK_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new ConfigurationError(
+      `environment variable SINKS=${JSON.stringify(raw)} names unknown sink(s) ${unknown.join(', ')}`,
+      { hint: `choose from ${SINK_NAMES.join(', ')}` },
+    );
+  return [...new Set(names)] as SinkName[];
+}
