@@ -23,6 +23,8 @@ module.exports = async ({ resolveVariable }) => {
   }
   const pushgatewayAuthSecret = await resolveVariable('param:pushgatewayAuthSecretName');
   if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
+  const remoteWriteAuthSecret = await resolveVariable('param:remoteWriteAuthSecretName');
+  if (remoteWriteAuthSecret) provider.REMOTE_WRITE_AUTH_SECRET_ID = remoteWriteAuthSecret;
   return {
     provider,
     estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },

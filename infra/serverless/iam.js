@@ -6,6 +6,7 @@ module.exports = async ({ resolveVariable }) => {
   const secrets = [
     await resolveVariable('param:akamaiSecretName'),
     await resolveVariable('param:pushgatewayAuthSecretName'),
+    await resolveVariable('param:remoteWriteAuthSecretName'),
   ].filter((name) => typeof name === 'string' && name !== '');
   const prefix = await resolveVariable('param:alertingPrefix');
   const statements = [

@@ -1,15 +1,24 @@
-import { DEFAULT_PUSH_RETRY } from '../constants';
+import { DEFAULT_PUSH_RETRY, DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
 import { authFromFields } from '../pushgateway/auth';
 import type { RemoteWriteClientOptions } from '../remoteWrite/client';
 import { sigv4Signer } from '../remoteWrite/sigv4';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalString, readUrlList } from './env';
 
+/** How auth errors name remote write and its variables. */
+export const REMOTE_WRITE_AUTH = { service: 'remote write', envPrefix: 'REMOTE_WRITE' };
+
 /** Where remote write goes without REMOTE_WRITE_MAX_BYTES: 1 MiB, within every hosted receiver's limit. */
 export const DEFAULT_REMOTE_WRITE_MAX_BYTES = 1024 * 1024;
 
-/** The remote-write client as the environment describes it (no I/O). */
-export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions {
+/**
+ * The remote-write client as the environment describes it (no I/O). Credentials are in the
+ * environment, or in the Secrets Manager secret REMOTE_WRITE_AUTH_SECRET_ID names (read by
+ * sinks/remoteWriteSink.ts), or SigV4's (REMOTE_WRITE_SIGV4_REGION).
+ */
+export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions & {
+  authSecret?: { secretId: string; cacheTtlMs: number };
+} {
   const url = readOptionalString(env, 'REMOTE_WRITE_URL');
   if (!url)
     throw new ConfigurationError('SINKS names remote-write, but REMOTE_WRITE_URL is not set', {
@@ -28,17 +37,36 @@ export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions {
       bearerToken: readOptionalString(env, 'REMOTE_WRITE_BEARER_TOKEN'),
     },
     undefined,
-    { service: 'remote write', envPrefix: 'REMOTE_WRITE' },
+    REMOTE_WRITE_AUTH,
   );
-  if (region && auth.kind !== 'none')
+  const secretId = readOptionalString(env, 'REMOTE_WRITE_AUTH_SECRET_ID');
+  const ways = [
+    region && 'REMOTE_WRITE_SIGV4_REGION',
+    secretId && 'REMOTE_WRITE_AUTH_SECRET_ID',
+    auth.kind !== 'none' && 'REMOTE_WRITE_USERNAME/PASSWORD or _BEARER_TOKEN',
+  ].filter(Boolean);
+  if (ways.length > 1)
     throw new ConfigurationError(
-      'REMOTE_WRITE_SIGV4_REGION and REMOTE_WRITE_USERNAME/PASSWORD or _BEARER_TOKEN are both set',
-      { hint: 'Amazon Managed Service for Prometheus takes SigV4 only: unset the others' },
+      `remote write: ${ways.join(' and ')} are ${ways.length === 2 ? 'both' : 'all'} set; choose one`,
+      {
+        hint: 'Amazon Managed Service for Prometheus takes SigV4 only; elsewhere, credentials in the environment or in a secret',
+      },
     );
   const tenant = readOptionalString(env, 'REMOTE_WRITE_TENANT');
   return {
     url: parsed,
     auth,
+    ...(secretId
+      ? {
+          authSecret: {
+            secretId,
+            cacheTtlMs:
+              readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
+                min: 0,
+              }) * 1000,
+          },
+        }
+      : {}),
     ...(tenant ? { tenant } : {}),
     ...(region ? { sign: sigv4Signer(region) } : {}),
     maxRequestBytes: readInteger(env, 'REMOTE_WRITE_MAX_BYTES', DEFAULT_REMOTE_WRITE_MAX_BYTES, {

@@ -18,7 +18,7 @@ const remoteWrite = () => require('./remoteWriteSink') as typeof import('./remot
 const graphite = () => require('./graphiteSink') as typeof import('./graphiteSink');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The sinks of the environment, connected (a Pushgateway secret is read here). */
+/** The sinks of the environment, connected (their secrets are read here). */
 export async function connectSinks(env: Env, deadline: Deadline): Promise<Deliveries> {
   const sinks: MetricsSink[] = [];
   let pushgateways: PushgatewaySet | undefined;
@@ -27,7 +27,7 @@ export async function connectSinks(env: Env, deadline: Deadline): Promise<Delive
       pushgateways = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
       sinks.push(pushgatewaySink(pushgateways));
     } else if (name === 'remote-write') {
-      sinks.push(remoteWrite().remoteWriteSinkFromEnv(env));
+      sinks.push(await remoteWrite().remoteWriteSinkFromEnv(env, deadline));
     } else {
       sinks.push(graphite().graphiteSinkFromEnv(env));
     }

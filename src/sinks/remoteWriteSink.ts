@@ -1,5 +1,8 @@
 import type { Env } from '../config/env';
-import { remoteWriteOptionsFromEnv } from '../config/remoteWrite';
+import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from '../config/remoteWrite';
+import { getJsonSecret } from '../aws/secrets';
+import { authFromFields } from '../pushgateway/auth';
+import type { Deadline } from '../shared/deadline';
 import { RemoteWriteClient } from '../remoteWrite/client';
 import { groupSeries, pushTimeSeries } from '../remoteWrite/samples';
 import type { MetricsSink } from './types';
@@ -24,7 +27,14 @@ export function remoteWriteSink(
   };
 }
 
-/** The remote-write sink the environment describes (REMOTE_WRITE_*). */
-export function remoteWriteSinkFromEnv(env: Env): MetricsSink {
-  return remoteWriteSink(new RemoteWriteClient(remoteWriteOptionsFromEnv(env)));
+/** The remote-write sink the environment describes (REMOTE_WRITE_*), its secret read. */
+export async function remoteWriteSinkFromEnv(env: Env, deadline: Deadline): Promise<MetricsSink> {
+  const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
+  if (!authSecret) return remoteWriteSink(new RemoteWriteClient(options));
+  const fields = await getJsonSecret(authSecret.secretId, {
+    ttlMs: authSecret.cacheTtlMs,
+    deadline,
+  });
+  const auth = authFromFields(fields, authSecret.secretId, REMOTE_WRITE_AUTH);
+  return remoteWriteSink(new RemoteWriteClient({ ...options, auth }));
 }

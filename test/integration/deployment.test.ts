@@ -146,6 +146,26 @@ describe('deployment configuration', () => {
     );
   });
 
+  it("lets the functions read the remote-write receiver's secret, and only that one more", () => {
+    const withSecret = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=sinks=remote-write',
+      '--param=remoteWriteUrl=https://mimir.example.net/api/v1/push',
+      '--param=remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
+    ]) as unknown as Config & {
+      provider: { iam: { role: { statements: Array<{ Action: string[]; Resource: unknown }> } } };
+    };
+    expect(withSecret.provider.environment.REMOTE_WRITE_AUTH_SECRET_ID).toBe(
+      'pushgate-collector/remote-write-auth',
+    );
+    const reads = withSecret.provider.iam.role.statements.find((s) =>
+      s.Action.includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(reads?.Resource)).toContain(
+      'secret:pushgate-collector/remote-write-auth-??????',
+    );
+  });
+
   it('reads Akamai credentials from Secrets Manager in the cloud, from .edgerc on the local stage', () => {
     expect(dev.functions.estats?.environment?.AKAMAI_SECRET_ID).toBe(
       'pushgate-collector/akamai-edgegrid',

@@ -6,7 +6,11 @@ import {
   type RemoteWriteStandinOptions,
   startRemoteWriteStandin,
 } from '../../dev/simulators/remoteWrite';
-import { STANDIN_AWS } from '../../dev/simulators/secretsManager';
+import { STANDIN_AWS, startSecretsManagerStandin } from '../../dev/simulators/secretsManager';
+import { resetSecretsForTests } from '../../src/aws/secrets';
+import { remoteWriteSinkFromEnv } from '../../src/sinks/remoteWriteSink';
+import { PushMetrics } from '../../src/metrics/registry';
+import { ESTATS } from '../../src/metrics/catalogue';
 import { RemoteWriteClient, type RemoteWriteClientOptions } from '../../src/remoteWrite/client';
 import { RemoteWriteError } from '../../src/remoteWrite/errors';
 import { sigv4Signer } from '../../src/remoteWrite/sigv4';
@@ -139,4 +143,34 @@ it('does not retry a 400, and says why', async () => {
     'not retried: under the remote-write spec a 4xx refuses the data itself, and the same data would be refused again',
   );
   expect(receiver.accepted).toEqual([]);
+});
+
+it('reads its credentials from the Secrets Manager secret REMOTE_WRITE_AUTH_SECRET_ID names', async () => {
+  const secretsManager = await startSecretsManagerStandin();
+  try {
+    secretsManager.secrets.set(
+      'rw-auth',
+      JSON.stringify({ username: 'collector', password: 'from-the-secret' }),
+    );
+    const receiver = await standin({
+      authorization: `Basic ${Buffer.from('collector:from-the-secret').toString('base64')}`,
+    });
+    resetSecretsForTests();
+    const metrics = new PushMetrics(1_763_900_000_000);
+    metrics.family(ESTATS.up).set(1);
+    await withEnv(
+      { ...AWS_ENV, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint },
+      async () => {
+        const sink = await remoteWriteSinkFromEnv(
+          { REMOTE_WRITE_URL: receiver.url, REMOTE_WRITE_AUTH_SECRET_ID: 'rw-auth' },
+          NO_DEADLINE,
+        );
+        await sink.write({ key: { job: 'j' }, metrics, mode: 'replace' }, NO_DEADLINE);
+      },
+    );
+    expect(secretsManager.calls.map((c) => [c.secretId, c.status])).toEqual([['rw-auth', 200]]);
+    expect(receiver.requests).toEqual([{ status: 200, series: 2 }]);
+  } finally {
+    await secretsManager.stop();
+  }
 });

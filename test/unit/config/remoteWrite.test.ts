@@ -51,7 +51,7 @@ describe('sinks and remote write from the environment', () => {
         REMOTE_WRITE_SIGV4_REGION: 'eu-central-1',
         REMOTE_WRITE_BEARER_TOKEN: 't',
       },
-      'REMOTE_WRITE_SIGV4_REGION and REMOTE_WRITE_USERNAME/PASSWORD or _BEARER_TOKEN are both set',
+      'remote write: REMOTE_WRITE_SIGV4_REGION and REMOTE_WRITE_USERNAME/PASSWORD or _BEARER_TOKEN are both set; choose one',
     ],
     [
       { REMOTE_WRITE_URL: 'http://x', REMOTE_WRITE_MAX_BYTES: '10' },
