@@ -92,7 +92,7 @@ export class RemoteWriteClient {
         {
           retryable: failures.some((f) => f instanceof RemoteWriteError && f.retryable),
           cause: first,
-          hint: 'the other requests landed; see the log for each failure',
+          hint: 'the other requests of this write landed; the next run writes the group again',
         },
       );
     }
