@@ -91,7 +91,7 @@ export class Deliveries {
       `${describeGroup(group.key)} not delivered to ${failures
         .map((f) => `${f.sink}: ${describeError(f.error)}`)
         .join('; ')}`,
-      { hint: 'the other sinks took it; each sink is retried on the next run' },
+      { hint: 'the other sinks took it; the next run delivers every group to every sink again' },
     );
   }
 }
