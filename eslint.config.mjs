@@ -31,6 +31,8 @@ export default tseslint.config(
       'jest/no-disabled-tests': 'error',
       'jest/no-focused-tests': 'error',
       'jest/no-conditional-expect': 'off',
+      // Helpers named expect… assert (e.g. expectPasses: promtool's verdict).
+      'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expect*'] }],
     },
   },
   {

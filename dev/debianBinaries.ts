@@ -33,6 +33,8 @@ export const VICTORIA_METRICS: DebianBinary = {
   binary: 'victoria-metrics',
   debianPackage: 'victoria-metrics',
 };
+/** VictoriaMetrics' rule evaluator: Prometheus-format rule files against its query API. */
+export const VMALERT: DebianBinary = { binary: 'vmalert', debianPackage: 'victoria-metrics' };
 
 export function isOnPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;

@@ -5,6 +5,7 @@ import {
   PROMETHEUS,
   PUSHGATEWAY,
   VICTORIA_METRICS,
+  VMALERT,
 } from './debianBinaries';
 import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './local/processes';
 
@@ -141,6 +142,41 @@ export function launchVictoriaMetrics(options: {
       try {
         const flags = await (await fetch(`${url}/flags`, { headers })).text();
         return flags.includes(`-storageDataPath="${options.storagePath}"`);
+      } catch {
+        return false;
+      }
+    },
+  });
+}
+
+/**
+ * vmalert: evaluates a Prometheus rule file against VictoriaMetrics' query API, writes the
+ * results of recording rules (and alert states) back to it, and sends alerts to Alertmanager.
+ */
+export function launchVmalert(options: {
+  port?: number;
+  /** Also what proves the instance is ours. */
+  ruleFile: string;
+  /** VictoriaMetrics: queried, and written to. */
+  victoriaMetricsUrl: string;
+  alertmanagerUrl: string;
+  evaluationInterval: string;
+}): Promise<RunningBinary> {
+  return launch(VMALERT, {
+    ...options,
+    args: (port) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-rule=${options.ruleFile}`,
+      `-datasource.url=${options.victoriaMetricsUrl}`,
+      `-remoteWrite.url=${options.victoriaMetricsUrl}`,
+      `-notifier.url=${options.alertmanagerUrl}`,
+      `-evaluationInterval=${options.evaluationInterval}`,
+      '-loggerLevel=ERROR',
+    ],
+    isOurs: async (url, headers) => {
+      try {
+        const flags = await (await fetch(`${url}/flags`, { headers })).text();
+        return flags.includes(`-rule="${options.ruleFile}"`);
       } catch {
         return false;
       }

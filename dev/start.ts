@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from './local/alertingScale';
-import { EXAMPLE_STAGE, loadStageConfig } from '../src/deploy/stage';
+import type { SinkName } from '../src/sinks/types';
+import { EXAMPLE_STAGE, enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
 import { readScheduledFunctions } from './local/serverlessSchedules';
 import { startScheduler } from './local/scheduler';
 import { type SlackMessage, startSlackSink } from './local/slackSink';
@@ -196,10 +197,13 @@ async function main(): Promise<void> {
     return;
   }
   const sinks = parseSinks(values.sinks ?? values.sink ?? process.env.SINKS ?? 'pushgateway');
+  const stage = loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE);
   const stack = await startLocalStack({
     dataDir,
     alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
-    slos: loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE).slos,
+    slos: stage.slos,
+    // The rules watch staleness the way these sinks allow (src/alerting/scope.ts).
+    scope: { sinks, schedules: enabledScheduleNames(stage) },
     ports: {
       pushgateway: port('pushgateway-port'),
       prometheus: port('prometheus-port'),
@@ -412,10 +416,10 @@ function printSlack(message: SlackMessage): void {
 }
 
 /** --sinks: the local stack can be a Pushgateway sink, a remote-write receiver, or both. */
-function parseSinks(raw: string | undefined): string[] {
+function parseSinks(raw: string | undefined): SinkName[] {
   const sinks = [...new Set((raw ?? '').split(/[\s,]+/).filter(Boolean))];
   const unknown = sinks.filter((s) => s !== 'pushgateway' && s !== 'remote-write');
   if (sinks.length === 0 || unknown.length > 0)
     fail(`--sinks takes pushgateway and/or remote-write, got ${JSON.stringify(raw)}`);
-  return sinks;
+  return sinks as SinkName[];
 }

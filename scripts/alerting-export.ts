@@ -10,9 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderedModule, stageAlertingFiles } from '../src/deploy/alertingFiles';
 import { EXAMPLE_STAGE } from '../src/deploy/stage';
+import { parseSinkNames } from '../src/config/sinks';
 import { ConfigurationError, describeError } from '../src/shared/errors';
 
-const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--templates-dir PATH] [--check]
+const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--sinks LIST] [--templates-dir PATH] [--check]
 
 Renders Prometheus alert rules and Alertmanager routes from src/alerting, and the SLOs of a
 stage file (config/<stage>.yml, "slos:"), into DIR:
@@ -20,8 +21,13 @@ stage file (config/<stage>.yml, "slos:"), into DIR:
 
 Options:
   --out DIR             where to write (default infra/alerting)
-  --stage NAME          whose SLOs: config/NAME.yml (default local; infra/alerting is local's)
-  --stage-config FILE   read the SLOs from FILE instead of config/<stage>.yml
+  --stage NAME          whose SLOs and schedules: config/NAME.yml (default local; infra/alerting
+                        is local's)
+  --stage-config FILE   read them from FILE instead of config/<stage>.yml
+  --sinks LIST          the stage's SINKS (default pushgateway). With remote-write, staleness
+                        is read from sample times and from the stage's schedules
+                        (CollectorSuccessStale, CollectorSilent, AkamaiEstatsSampleStale)
+                        instead of the Pushgateway's push times (CollectorGroupStale)
   --templates-dir PATH  where Alertmanager will find the templates (default /etc/alertmanager/templates)
   --check               do not write; exit 1 if DIR differs from what would be written
   -h, --help            show this help
@@ -33,6 +39,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(root, 'infra', 'alerting') },
     stage: { type: 'string', default: EXAMPLE_STAGE },
     'stage-config': { type: 'string' },
+    sinks: { type: 'string', default: 'pushgateway' },
     'templates-dir': { type: 'string', default: '/etc/alertmanager/templates' },
     check: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -48,13 +55,17 @@ try {
   const { files } = stageAlertingFiles(stageFile, values.stage, {
     templatesDir: values['templates-dir'],
     runbooksDir: join(root, 'docs', 'runbooks'),
+    sinks: parseSinkNames(values.sinks, '--sinks'),
   });
   const out = resolve(values.out);
   // infra/alerting and the module the exportAlerting bundle carries are the local stage's.
   const shipped = out === resolve(root, 'infra', 'alerting');
-  if (shipped && (values.stage !== EXAMPLE_STAGE || values['stage-config'])) {
+  if (
+    shipped &&
+    (values.stage !== EXAMPLE_STAGE || values['stage-config'] || values.sinks !== 'pushgateway')
+  ) {
     throw new ConfigurationError(
-      `infra/alerting holds the ${EXAMPLE_STAGE} stage's files: write stage "${values.stage}" elsewhere`,
+      `infra/alerting holds the ${EXAMPLE_STAGE} stage's files for the Pushgateway: write stage "${values.stage}" with sinks ${values.sinks} elsewhere`,
       {
         hint: 'add --out DIR; "serverless package --stage NAME" renders that stage\'s files itself',
       },

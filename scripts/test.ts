@@ -14,6 +14,7 @@ import {
   PUSHGATEWAY,
   GRAPHITE_CARBON,
   VICTORIA_METRICS,
+  VMALERT,
   WHISPER_FETCH,
 } from '../dev/debianBinaries';
 
@@ -32,7 +33,16 @@ if (process.versions.node.split('.')[0] !== '24') {
 
 try {
   ensureDebianBinaries(
-    [PUSHGATEWAY, PROMTOOL, PROMETHEUS, AMTOOL, VICTORIA_METRICS, GRAPHITE_CARBON, WHISPER_FETCH],
+    [
+      PUSHGATEWAY,
+      PROMTOOL,
+      PROMETHEUS,
+      AMTOOL,
+      VICTORIA_METRICS,
+      VMALERT,
+      GRAPHITE_CARBON,
+      WHISPER_FETCH,
+    ],
     log,
   );
 } catch (error) {

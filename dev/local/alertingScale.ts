@@ -31,6 +31,8 @@ export function accelerateAlerting(config: AlertingConfig, factor: number): Aler
     ]),
   );
   c.collectors.pushFailingFor = s(c.collectors.pushFailingFor);
+  c.collectors.successLookback = s(c.collectors.successLookback);
+  c.collectors.silentFor = s(c.collectors.silentFor);
   c.collectors.pushgatewayDownFor = s(c.collectors.pushgatewayDownFor);
   c.synthetic.linkDownFor = s(c.synthetic.linkDownFor);
   c.synthetic.bufferFor = s(c.synthetic.bufferFor);

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
 import type { Slo } from '../../src/alerting/slo';
+import type { RuleScope } from '../../src/alerting/scope';
 import type { AlertingConfig } from '../../src/alerting/config';
 import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 import { freePort, isPortFree } from './ports';
@@ -24,6 +25,8 @@ export interface StackOptions {
   alerting: AlertingConfig;
   /** The stage's SLOs: their recording rules and burn-rate alerts join the shipped rules. */
   slos: readonly Slo[];
+  /** The sinks and schedules the rules are built for (default: the Pushgateway). */
+  scope?: RuleScope;
   /** Grafana for the Slack messages' dashboard links (none runs in this stack). */
   grafanaUrl?: string;
   /** Preferred ports; a port in use is replaced by a free one (and said so). 0 = any. */
@@ -115,6 +118,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const { files } = buildAlertingFiles(alerting, {
       templatesDir: join(amDir, 'templates'),
       slos: options.slos,
+      ...(options.scope ? { scope: options.scope } : {}),
       // The Slack messages link this stack's own Prometheus and Alertmanager.
       links: {
         prometheus: `http://127.0.0.1:${prometheusPort}`,

@@ -2,14 +2,15 @@
 //
 // The exportAlerting function ships the alerting files rendered at build time
 // (src/alerting/rendered.gen.ts). The committed copy is the `local` stage's; a stage with its
-// own SLOs (config/<stage>.yml, or the stageConfig param) needs its own rules. This plugin
+// own SLOs and schedules (config/<stage>.yml, or the stageConfig param), or its own sinks
+// (the sinks param: staleness is read differently without a Pushgateway), needs its own rules. This plugin
 // renders that stage's files while bundling and hands them to the bundle in place of the
 // committed module, validated exactly as `npm run alerting:export` validates them.
 const { join, resolve } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
 
-/** @param {{ stage: string, stageConfig?: string }} target */
+/** @param {{ stage: string, stageConfig?: string, sinks?: string }} target */
 function stageAlertingPlugin(target) {
   return {
     name: 'stage-alerting-files',
@@ -24,12 +25,14 @@ function stageAlertingPlugin(target) {
           '../../src/deploy/alertingFiles.ts',
           __filename,
         );
+        const { parseSinkNames } = tsxRequire('../../src/config/sinks.ts', __filename);
         const file = target.stageConfig
           ? resolve(target.stageConfig)
           : join(ROOT, 'config', `${target.stage}.yml`);
         try {
           const { files } = stageAlertingFiles(file, target.stage, {
             runbooksDir: join(ROOT, 'docs', 'runbooks'),
+            sinks: parseSinkNames(target.sinks, 'param sinks'),
           });
           return { contents: renderedModule(files), loader: 'ts' };
         } catch (error) {
@@ -43,7 +46,7 @@ function stageAlertingPlugin(target) {
 
 /** serverless-esbuild calls this with the serverless instance (variables resolved). */
 module.exports = (serverless) => {
-  const { stage, stageConfig } = serverless.service.custom.alertingFiles;
-  return [stageAlertingPlugin({ stage, ...(stageConfig ? { stageConfig } : {}) })];
+  const { stage, stageConfig, sinks } = serverless.service.custom.alertingFiles;
+  return [stageAlertingPlugin({ stage, sinks, ...(stageConfig ? { stageConfig } : {}) })];
 };
 module.exports.stageAlertingPlugin = stageAlertingPlugin;

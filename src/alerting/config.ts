@@ -54,9 +54,16 @@ export interface AlertingConfig {
   collectors: {
     /** Schedule interval of each collector job, in seconds (config/local.yml's; a test ties them). */
     intervals: Record<string, number>;
-    /** Alert when a group was not pushed for this many intervals. */
+    /** Alert when a group was not pushed (or a schedule did not succeed) for this many intervals. */
     staleAfterIntervals: number;
     staleSeverity: Severity;
+    /**
+     * Sinks other than the Pushgateway (rules/sampleStaleness.ts): how far back the newest
+     * success and sample are looked for. A schedule with no success in it is CollectorSilent.
+     */
+    successLookback: string;
+    /** …and how long that silence lasts before CollectorSilent fires: a new schedule's first run. */
+    silentFor: string;
     pushFailingFor: string;
     pushFailingSeverity: Severity;
     /** Prometheus' scrape job name for the Pushgateway. */
@@ -110,6 +117,8 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
     intervals: { akamai_estats: 120, synthetic_telemetry: 60 },
     staleAfterIntervals: 3,
     staleSeverity: 'warning',
+    successLookback: '1d',
+    silentFor: '10m',
     pushFailingFor: '5m',
     pushFailingSeverity: 'warning',
     pushgatewayScrapeJob: 'pushgateway',

@@ -13,3 +13,21 @@ export function parseDuration(value: string): number | undefined {
 export function isValidDuration(value: string): boolean {
   return parseDuration(value) !== undefined;
 }
+
+/** A whole number of seconds as a Prometheus duration, largest units first (90060 → 1d1h1m). */
+export function formatDuration(seconds: number): string {
+  let rest = Math.round(seconds);
+  if (rest <= 0) return '0s';
+  let text = '';
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    const count = Math.floor(rest / size);
+    if (count > 0) text += `${count}${unit}`;
+    rest -= count * size;
+  }
+  return text;
+}

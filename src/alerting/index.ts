@@ -9,6 +9,7 @@ import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
 import { estatsRules } from './rules/estats';
 import { SLO_LABEL, sloAlerts, sloGroups } from './rules/slo';
 import { syntheticRules } from './rules/synthetic';
+import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
 import type { AlertmanagerConfig, RuleFile } from './types';
 import { validateAlerting } from './validate';
@@ -23,6 +24,8 @@ export interface AlertingOutputOptions {
   slos?: readonly Slo[];
   /** Base URLs for the Slack messages' links (config/<stage>.yml `links:`). */
   links?: AlertLinks;
+  /** The stage's sinks and schedules (default: the Pushgateway alone, scope.ts). */
+  scope?: RuleScope;
 }
 
 export interface AlertingFiles {
@@ -32,15 +35,25 @@ export interface AlertingFiles {
   alertmanager: AlertmanagerConfig;
 }
 
-function alertNames(rules: RuleFile): string[] {
+export function alertNames(rules: RuleFile): string[] {
   return rules.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
 }
 
-/** Every rule group: the alerts, and the SLOs' recording rules and burn-rate alerts if any. */
-export function shippedRules(config: AlertingConfig, slos: readonly Slo[] = []): RuleFile {
-  const groups = [estatsRules(config), collectorRules(config), syntheticRules(config)].map(
-    (group) => alertGroup(group, config.runbookBaseUrl),
-  );
+/**
+ * Every rule group: the alerts, in the form the stage's sinks need (scope.ts), and the SLOs'
+ * recording rules and burn-rate alerts if any.
+ */
+export function shippedRules(
+  config: AlertingConfig,
+  slos: readonly Slo[] = [],
+  scope: RuleScope = PUSHGATEWAY_SCOPE,
+): RuleFile {
+  assertScope(scope);
+  const groups = [
+    estatsRules(config, scope),
+    collectorRules(config, scope),
+    syntheticRules(config),
+  ].map((group) => alertGroup(group, config.runbookBaseUrl));
   if (slos.length === 0) return { groups };
   const alerts = alertGroup(sloAlerts(config, slos), config.runbookBaseUrl).rules;
   return { groups: [...groups, ...sloGroups(config, slos, alerts)] };
@@ -70,11 +83,11 @@ export function buildAlertingFiles(
   options: AlertingOutputOptions = {},
 ): AlertingFiles {
   const slos = options.slos ?? [];
-  const rules = shippedRules(config, slos);
+  const rules = shippedRules(config, slos, options.scope);
   const alertmanager = alertmanagerConfig(
     config,
     options.templatesDir ?? '/etc/alertmanager/templates',
-    { slos: slos.length > 0 },
+    new Set(alertNames(rules)),
   );
   const known = knownSeries();
   validateAlerting(rules, alertmanager, {

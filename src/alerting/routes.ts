@@ -3,7 +3,7 @@ import { PRODUCT_LABEL } from './builders';
 import type { AlertingConfig } from './config';
 import { TARGET_LABELS } from './rules/estats';
 import { SLO_ALERTS, SLO_LABEL } from './rules/slo';
-import type { AlertmanagerConfig, Receiver } from './types';
+import type { AlertmanagerConfig, InhibitRule, Receiver } from './types';
 
 function slackReceiver(name: string, channel: string, config: AlertingConfig): Receiver {
   return {
@@ -29,7 +29,8 @@ function slackReceiver(name: string, channel: string, config: AlertingConfig): R
 export function alertmanagerConfig(
   config: AlertingConfig,
   templatesDir: string,
-  generated: { slos: boolean } = { slos: false },
+  /** The alerts of the stage's rules: an inhibit rule is kept only for alerts that exist. */
+  alertNames: ReadonlySet<string>,
 ): AlertmanagerConfig {
   const { routing } = config;
   const teamRoutes = Object.entries(routing.channels.teams).map(([team]) => ({
@@ -87,46 +88,7 @@ export function alertmanagerConfig(
         ],
       },
     ],
-    inhibit_rules: [
-      {
-        // Blind target: its status-code alerts would be about stale or missing data.
-        source_matchers: ['alertname="AkamaiEstatsTargetFailing"'],
-        target_matchers: [
-          'alertname=~"AkamaiEdge5xxRatioHigh|AkamaiEdgeFailureRatioHigh|AkamaiOriginFailureRatioHigh|AkamaiTrafficVanished"',
-        ],
-        equal: [LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
-      },
-      ...(generated.slos
-        ? [
-            {
-              // The page says it all: the slow burn of the same SLO and target is noise then.
-              source_matchers: [`alertname="${SLO_ALERTS.page}"`],
-              target_matchers: [`alertname="${SLO_ALERTS.ticket}"`],
-              equal: [SLO_LABEL.slo, ...TARGET_LABELS, LABEL.direction],
-            },
-          ]
-        : []),
-      {
-        // A down link explains the missing traffic.
-        source_matchers: ['alertname="SyntheticPortLinkDown"'],
-        target_matchers: ['alertname="SyntheticPortNoTraffic"'],
-        equal: [LABEL.fleet, LABEL.device, LABEL.port],
-      },
-      {
-        // With every Pushgateway down, every group looks stale and every push fails.
-        source_matchers: ['alertname="PushgatewaysAllDown"'],
-        target_matchers: [
-          'alertname=~"CollectorGroupStale|CollectorPushFailing|CollectorPushgatewayMissedGroups"',
-        ],
-        equal: Object.keys(PRODUCT_LABEL),
-      },
-      {
-        // All down says it: each one's own alert is noise then.
-        source_matchers: ['alertname="PushgatewaysAllDown"'],
-        target_matchers: ['alertname="PushgatewayDown"'],
-        equal: [LABEL.job],
-      },
-    ],
+    inhibit_rules: inhibitRules(alertNames),
     time_intervals: [
       {
         name: 'outside-business-hours',
@@ -139,4 +101,73 @@ export function alertmanagerConfig(
     ],
     templates: [`${templatesDir.replace(/\/+$/, '')}/*.tmpl`],
   };
+}
+
+interface Inhibition {
+  /** Why the source makes the targets noise. */
+  why: string;
+  source: string;
+  targets: readonly string[];
+  equal: readonly string[];
+}
+
+const INHIBITIONS: readonly Inhibition[] = [
+  {
+    why: 'Blind target: its status-code alerts would be about stale or missing data.',
+    source: 'AkamaiEstatsTargetFailing',
+    targets: [
+      'AkamaiEdge5xxRatioHigh',
+      'AkamaiEdgeFailureRatioHigh',
+      'AkamaiOriginFailureRatioHigh',
+      'AkamaiTrafficVanished',
+      'AkamaiEstatsSampleStale',
+    ],
+    equal: [LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
+  },
+  {
+    why: 'The page says it all: the slow burn of the same SLO and target is noise then.',
+    source: SLO_ALERTS.page,
+    targets: [SLO_ALERTS.ticket],
+    equal: [SLO_LABEL.slo, ...TARGET_LABELS, LABEL.direction],
+  },
+  {
+    why: 'A down link explains the missing traffic.',
+    source: 'SyntheticPortLinkDown',
+    targets: ['SyntheticPortNoTraffic'],
+    equal: [LABEL.fleet, LABEL.device, LABEL.port],
+  },
+  {
+    why: 'With every Pushgateway down, every group looks stale and every push fails.',
+    source: 'PushgatewaysAllDown',
+    targets: [
+      'CollectorGroupStale',
+      'CollectorPushFailing',
+      'CollectorPushgatewayMissedGroups',
+      'CollectorSuccessStale',
+    ],
+    equal: Object.keys(PRODUCT_LABEL),
+  },
+  {
+    why: "All down says it: each one's own alert is noise then.",
+    source: 'PushgatewaysAllDown',
+    targets: ['PushgatewayDown'],
+    equal: [LABEL.job],
+  },
+];
+
+/** The inhibitions whose source alert exists, muting those of their targets that exist. */
+function inhibitRules(alertNames: ReadonlySet<string>): InhibitRule[] {
+  return INHIBITIONS.flatMap(({ source, targets, equal }) => {
+    const present = targets.filter((name) => alertNames.has(name));
+    if (!alertNames.has(source) || present.length === 0) return [];
+    return [
+      {
+        source_matchers: [`alertname="${source}"`],
+        target_matchers: [
+          present.length === 1 ? `alertname="${present[0]}"` : `alertname=~"${present.join('|')}"`,
+        ],
+        equal: [...equal],
+      },
+    ];
+  });
 }

@@ -1,4 +1,6 @@
+import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
 import { fresh } from '../alerting/rules/estats';
+import { newestWithin } from '../alerting/rules/sampleStaleness';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -78,14 +80,18 @@ export function cdnStatusCodesDashboard(): Dashboard {
           stat(
             'Sample age',
             { w: 6, h: 4 },
-            [target(`time() - max(${fresh(`${ESTATS.sampleTimestamp.name}{${SELECTOR}}`)})`)],
+            [
+              target(
+                `time() - max(${newestWithin(`${ESTATS.sampleTimestamp.name}{${SELECTOR}}`, DEFAULT_ALERTING_CONFIG.collectors.successLookback)})`,
+              ),
+            ],
             's',
             [
               { color: 'green', value: null },
               { color: 'orange', value: 360 },
               { color: 'red', value: 900 },
             ],
-            'Seconds since Akamai completed the newest sample.',
+            `Seconds since Akamai completed the newest sample (looked for over the last ${DEFAULT_ALERTING_CONFIG.collectors.successLookback}, so it keeps aging when samples stop arriving by remote write).`,
           ),
         ],
       },

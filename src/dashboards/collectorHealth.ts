@@ -1,5 +1,6 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
 import { freshest, PUSHGATEWAY_INSTANCE } from '../alerting/promql';
+import { newestWithin } from '../alerting/rules/sampleStaleness';
 import { COLLECTOR, JANITOR, JOB, LABEL } from '../metrics/catalogue';
 import {
   alertAnnotation,
@@ -74,7 +75,7 @@ export function collectorHealthDashboard(
             { w: 6, h: 4 },
             [
               target(
-                `time() - ${health(`${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`)}`,
+                `time() - ${newestWithin(`${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`, DEFAULT_ALERTING_CONFIG.collectors.successLookback)}`,
                 '{{job}} {{schedule}}',
               ),
             ],
@@ -84,6 +85,7 @@ export function collectorHealthDashboard(
               { color: 'orange', value: 600 },
               { color: 'red', value: 1800 },
             ],
+            `Seconds since each schedule's last fully successful run (looked for over the last ${DEFAULT_ALERTING_CONFIG.collectors.successLookback}: it keeps aging when remote-written series stop). Alerts CollectorGroupStale, or CollectorSuccessStale and CollectorSilent where the collectors write by remote write.`,
           ),
         ],
       },

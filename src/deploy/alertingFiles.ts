@@ -1,19 +1,28 @@
 import { type AlertingFiles, type AlertingOutputOptions, buildAlertingFiles } from '../alerting';
-import { loadStageConfig } from './stage';
+import type { SinkName } from '../sinks/types';
+import { enabledScheduleNames, loadStageConfig } from './stage';
 
 /**
  * The alerting files of one stage: the shipped definitions plus the SLOs and the link bases
- * of its stage file.
+ * of its stage file, with staleness rules for its sinks and schedules (alerting/scope.ts).
  * Build-time only: `npm run alerting:export` writes them, and `serverless package` bundles
  * them into the exportAlerting function (infra/serverless/esbuild-plugins.js).
  */
 export function stageAlertingFiles(
   stageFile: string,
   stage: string,
-  options: Omit<AlertingOutputOptions, 'slos' | 'links'> = {},
+  options: Omit<AlertingOutputOptions, 'slos' | 'links' | 'scope'> & {
+    sinks?: readonly SinkName[];
+  } = {},
 ): AlertingFiles {
-  const { slos, links } = loadStageConfig(stageFile, stage);
-  return buildAlertingFiles(undefined, { ...options, slos, links });
+  const config = loadStageConfig(stageFile, stage);
+  const { sinks = ['pushgateway'], ...output } = options;
+  return buildAlertingFiles(undefined, {
+    ...output,
+    slos: config.slos,
+    links: config.links,
+    scope: { sinks, schedules: enabledScheduleNames(config) },
+  });
 }
 
 /** The rendered files as the module the exportAlerting function imports (rendered.gen.ts). */

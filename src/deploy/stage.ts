@@ -154,6 +154,14 @@ function fleetName(fleet: Record<string, unknown>): string {
   return typeof fleet.name === 'string' ? fleet.name : 'default';
 }
 
+/** The names of the stage's enabled schedules per job: what its alert rules watch. */
+export function enabledScheduleNames(config: StageConfig): Record<string, string[]> {
+  return {
+    [JOB.estats]: config.estats.filter((s) => s.enabled).map((s) => s.input.name),
+    [JOB.synthetic]: config.synthetic.filter((s) => s.enabled).map((s) => fleetName(s.fleet)),
+  };
+}
+
 /** A day: long after a stale group's alert fired and was seen. */
 const DEFAULT_TTL = '24h';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
@@ -108,5 +108,33 @@ describe('rendering', () => {
     );
     expect(`${result.stdout}${result.stderr}`).toContain('is up to date');
     expect(result.status).toBe(0);
+  });
+
+  it("renders a remote-write stage's files that promtool and amtool accept, and refuses unknown sinks", () => {
+    const out = mkdtempSync(join(tmpdir(), 'alerting-rw-'));
+    const exportFor = (sinks: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/alerting-export.ts',
+          ...['--out', out, '--sinks', sinks, '--templates-dir', join(out, 'templates')],
+        ],
+        { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
+      );
+    const written = exportFor('remote-write');
+    expect(written.stderr).toBe('');
+    expect(written.status).toBe(0);
+    const rules = runTool('promtool', ['check', 'rules', join(out, 'rules.yml')]);
+    expect(rules.output).toContain('SUCCESS');
+    expect(readFileSync(join(out, 'rules.yml'), 'utf8')).toContain('alert: CollectorSilent');
+    const amConfig = runTool('amtool', ['check-config', join(out, 'alertmanager.yml')]);
+    expect(amConfig.output).toContain('SUCCESS');
+    const refused = exportFor('pushgatway');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'alerting export failed: --sinks="pushgatway" names unknown sink(s) pushgatway',
+    );
   });
 });

@@ -12,6 +12,7 @@ import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
 interface AlertingTarget {
   stage: string;
   stageConfig?: string;
+  sinks?: string;
 }
 
 /** What ships in serverless.yml and infra/ must be valid for the tools that read it. */
@@ -197,6 +198,7 @@ describe('deployment configuration', () => {
     const { alertingFiles } = (dev as unknown as { custom: { alertingFiles: AlertingTarget } })
       .custom;
     expect(alertingFiles.stage).toBe('dev');
+    expect(alertingFiles.sinks).toBe('pushgateway');
     // Bundled in a plain node process, as serverless-esbuild runs it (tsx loads the TS).
     const bundle = (target: AlertingTarget) => {
       const script = `
@@ -222,6 +224,12 @@ describe('deployment configuration', () => {
     expect(built.stderr).toBe('');
     expect(built.stdout).toContain('slo: checkout-edge');
     expect(built.stdout).not.toContain('slo: edge-availability');
+    // The stage's sinks choose how staleness is read (src/alerting/scope.ts).
+    expect(built.stdout).toContain('alert: CollectorGroupStale');
+    const remoteWrite = bundle({ stage: 'dev', stageConfig: renamed, sinks: 'remote-write' });
+    expect(remoteWrite.stderr).toBe('');
+    expect(remoteWrite.stdout).toContain('alert: CollectorSilent');
+    expect(remoteWrite.stdout).not.toContain('alert: CollectorGroupStale');
     const wrong = writeStageConfig((text) => text.replace('objective: 0.995', 'objective: 99.5'));
     const refused = bundle({ stage: 'dev', stageConfig: wrong });
     expect(refused.status).toBe(1);

@@ -2,6 +2,8 @@ import { COLLECTOR, JANITOR, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
 import { freshest, PUSHGATEWAY_INSTANCE, quote } from '../promql';
+import { type RuleScope, stalenessOf } from '../scope';
+import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
 export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds', 'up'] as const;
@@ -9,82 +11,102 @@ export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds'
 /** A readable grouping key from the labels a group may carry. */
 const GROUP_TEXT = `{{ $labels.job }}{{ with $labels.schedule }} schedule={{ . }}{{ end }}{{ with $labels.cp_code }} cp_code={{ . }}{{ end }}{{ with $labels.url }} url={{ . }}{{ end }}{{ with $labels.fleet }} fleet={{ . }}{{ end }}{{ with $labels.device }} device={{ . }}{{ end }}`;
 
-export function collectorRules(config: AlertingConfig): AlertGroupDefinition {
+/**
+ * The collectors' own alerts: staleness in the form the stage's sinks allow (scope.ts), and
+ * the Pushgateway's alerts when the stage pushes to one.
+ */
+export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {
+  const staleness =
+    stalenessOf(scope) === 'push-time'
+      ? [groupStaleAlert(config)]
+      : sampleTimeStalenessAlerts(config, scope).collectors;
+  return {
+    name: 'collectors',
+    team: 'observability',
+    alerts: [
+      ...staleness,
+      ...(scope.sinks.includes('pushgateway') ? pushgatewayAlerts(config) : []),
+    ],
+  };
+}
+
+/** A group whose last push, on any Pushgateway, is a few intervals old. */
+function groupStaleAlert(config: AlertingConfig): AlertGroupDefinition['alerts'][number] {
   const { collectors } = config;
   const staleClauses = Object.entries(collectors.intervals).map(
     ([job, seconds]) =>
       // The latest push on any Pushgateway: stale only when stale on every one.
       `time() - max without(${PUSHGATEWAY_INSTANCE}) (push_time_seconds{${LABEL.job}=${quote(job)}}) > ${seconds * collectors.staleAfterIntervals}`,
   );
-  const jobs = Object.keys(collectors.intervals).join('|');
   return {
-    name: 'collectors',
-    team: 'observability',
-    alerts: [
-      {
-        alert: 'CollectorGroupStale',
-        expr:
-          staleClauses.length === 1
-            ? (staleClauses[0] as string)
-            : `(\n  ${staleClauses.join('\n  or\n  ')}\n)`,
-        for: '1m',
-        severity: collectors.staleSeverity,
-        summary:
-          'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',
-        description: `The group ${GROUP_TEXT} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
-        runbook: 'collectors#collectorgroupstale',
-      },
-      {
-        alert: 'CollectorPushFailing',
-        // Compared on each Pushgateway, then one alert per group however many refuse it.
-        expr: `max without(${PUSHGATEWAY_INSTANCE}) (push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}})`,
-        for: collectors.pushFailingFor,
-        severity: collectors.pushFailingSeverity,
-        summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
-        description: `The last push to the group ${GROUP_TEXT} failed after its last success on at least one Pushgateway: it refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored there.`,
-        runbook: 'collectors#collectorpushfailing',
-      },
-      {
-        alert: 'CollectorPushgatewayMissedGroups',
-        expr: `${freshest(`${COLLECTOR.pushgatewayMissedGroups.name}{${LABEL.job}=~${quote(jobs)}}`, Object.keys(collectors.intervals))} > 0`,
-        for: collectors.pushFailingFor,
-        severity: 'warning',
-        summary:
-          '{{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} group(s) to {{ $labels.pushgateway }}',
-        description:
-          'The last run of {{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} of its groups to the Pushgateway {{ $labels.pushgateway }}; the other Pushgateways took them (the quorum was met, or the run would have failed). That Pushgateway serves older values of those groups meanwhile, and if it is the last one up, they are stale.',
-        runbook: 'collectors#collectorpushgatewaymissedgroups',
-      },
-      {
-        alert: 'PushgatewayGroupsExpired',
-        expr: `${freshest(`${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}}`, JOB.janitor)} > 0`,
-        severity: 'info',
-        summary: 'The janitor deleted {{ $value }} expired group(s) of {{ $labels.collector_job }}',
-        description:
-          'Groups of {{ $labels.collector_job }} (stage {{ $labels.stage }}) were not pushed for longer than their TTL and were deleted: a target, device or schedule was removed without its groups being cleaned up, or a collector stopped long ago. The janitor log lists each group.',
-        runbook: 'collectors#pushgatewaygroupsexpired',
-      },
-      {
-        alert: 'PushgatewayDown',
-        expr: `up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}} == 0`,
-        for: collectors.pushgatewayDownFor,
-        // With several Pushgateways the others still hold every group; all down is critical.
-        severity: 'warning',
-        summary: 'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}',
-        description:
-          'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}, and collectors cannot push to it. With several Pushgateways the others still serve every group; with one, PushgatewaysAllDown fires too.',
-        runbook: 'collectors#pushgatewaydown',
-      },
-      {
-        alert: 'PushgatewaysAllDown',
-        expr: `max by (${LABEL.job}) (up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}}) == 0`,
-        for: collectors.pushgatewayDownFor,
-        severity: 'critical',
-        summary: 'Prometheus cannot scrape any Pushgateway',
-        description:
-          'Every pushed metric is invisible while no Pushgateway can be scraped, and collectors cannot push anywhere: their data of this time is lost.',
-        runbook: 'collectors#pushgatewaysalldown',
-      },
-    ],
+    alert: 'CollectorGroupStale',
+    expr:
+      staleClauses.length === 1
+        ? (staleClauses[0] as string)
+        : `(\n  ${staleClauses.join('\n  or\n  ')}\n)`,
+    for: '1m',
+    severity: collectors.staleSeverity,
+    summary: 'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',
+    description: `The group ${GROUP_TEXT} was last pushed {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: the collector stopped running or cannot reach the Pushgateway. Its values are stale.`,
+    runbook: 'collectors#collectorgroupstale',
   };
+}
+
+/** Pushes refused, Pushgateways missed or down, groups the janitor expired. */
+function pushgatewayAlerts(config: AlertingConfig): AlertGroupDefinition['alerts'] {
+  const { collectors } = config;
+  const jobs = Object.keys(collectors.intervals).join('|');
+  return [
+    {
+      alert: 'CollectorPushFailing',
+      // Compared on each Pushgateway, then one alert per group however many refuse it.
+      expr: `max without(${PUSHGATEWAY_INSTANCE}) (push_failure_time_seconds{${LABEL.job}=~${quote(jobs)}} > push_time_seconds{${LABEL.job}=~${quote(jobs)}})`,
+      for: collectors.pushFailingFor,
+      severity: collectors.pushFailingSeverity,
+      summary: 'Pushes to group {{ $labels.job }} are refused by the Pushgateway',
+      description: `The last push to the group ${GROUP_TEXT} failed after its last success on at least one Pushgateway: it refuses the metrics (often inconsistent with another group). Nothing of those pushes was stored there.`,
+      runbook: 'collectors#collectorpushfailing',
+    },
+    {
+      alert: 'CollectorPushgatewayMissedGroups',
+      expr: `${freshest(`${COLLECTOR.pushgatewayMissedGroups.name}{${LABEL.job}=~${quote(jobs)}}`, Object.keys(collectors.intervals))} > 0`,
+      for: collectors.pushFailingFor,
+      severity: 'warning',
+      summary:
+        '{{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} group(s) to {{ $labels.pushgateway }}',
+      description:
+        'The last run of {{ $labels.job }} {{ $labels.schedule }} could not push {{ $value }} of its groups to the Pushgateway {{ $labels.pushgateway }}; the other Pushgateways took them (the quorum was met, or the run would have failed). That Pushgateway serves older values of those groups meanwhile, and if it is the last one up, they are stale.',
+      runbook: 'collectors#collectorpushgatewaymissedgroups',
+    },
+    {
+      alert: 'PushgatewayGroupsExpired',
+      expr: `${freshest(`${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}}`, JOB.janitor)} > 0`,
+      severity: 'info',
+      summary: 'The janitor deleted {{ $value }} expired group(s) of {{ $labels.collector_job }}',
+      description:
+        'Groups of {{ $labels.collector_job }} (stage {{ $labels.stage }}) were not pushed for longer than their TTL and were deleted: a target, device or schedule was removed without its groups being cleaned up, or a collector stopped long ago. The janitor log lists each group.',
+      runbook: 'collectors#pushgatewaygroupsexpired',
+    },
+    {
+      alert: 'PushgatewayDown',
+      expr: `up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}} == 0`,
+      for: collectors.pushgatewayDownFor,
+      // With several Pushgateways the others still hold every group; all down is critical.
+      severity: 'warning',
+      summary: 'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}',
+      description:
+        'Prometheus cannot scrape the Pushgateway {{ $labels.instance }}, and collectors cannot push to it. With several Pushgateways the others still serve every group; with one, PushgatewaysAllDown fires too.',
+      runbook: 'collectors#pushgatewaydown',
+    },
+    {
+      alert: 'PushgatewaysAllDown',
+      expr: `max by (${LABEL.job}) (up{${LABEL.job}=${quote(collectors.pushgatewayScrapeJob)}}) == 0`,
+      for: collectors.pushgatewayDownFor,
+      severity: 'critical',
+      summary: 'Prometheus cannot scrape any Pushgateway',
+      description:
+        'Every pushed metric is invisible while no Pushgateway can be scraped, and collectors cannot push anywhere: their data of this time is lost.',
+      runbook: 'collectors#pushgatewaysalldown',
+    },
+  ];
 }

@@ -2,6 +2,8 @@ import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig, TargetOverride } from '../config';
 import { exactRegex, freshest, quote } from '../promql';
+import { type RuleScope, stalenessOf } from '../scope';
+import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
 /** Labels that identify one eStats target (its Pushgateway group). */
 export const TARGET_LABELS = [
@@ -52,7 +54,7 @@ export function thresholdExpr(
   return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
 }
 
-export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
+export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {
   const { estats } = config;
   const job = `${LABEL.job}=${quote(JOB.estats)}`;
   const enoughHits = (direction: string) =>
@@ -107,6 +109,10 @@ export function estatsRules(config: AlertingConfig): AlertGroupDefinition {
         description: `The collector's eStats requests for ${TARGET_TEXT} fail with reason "{{ $labels.reason }}"; its status-code alerts are blind meanwhile.`,
         runbook: 'estats#akamaiestatstargetfailing',
       },
+      // Where series end when a collector stops, the age of each target's sample.
+      ...(stalenessOf(scope) === 'sample-time'
+        ? sampleTimeStalenessAlerts(config, scope).estats
+        : []),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { isValidDuration, parseDuration } from '../../../src/alerting/duration';
+import { formatDuration, isValidDuration, parseDuration } from '../../../src/alerting/duration';
 
 describe('Prometheus durations (the one parser of alerting and npm start)', () => {
   it.each([
@@ -17,5 +17,18 @@ describe('Prometheus durations (the one parser of alerting and npm start)', () =
   it.each(['', '0', '5', '1m1h', '1.5m', '10 m', 'm'])('refuses %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
     expect(isValidDuration(text)).toBe(false);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [600, '10m'],
+    [87_000, '1d10m'],
+    [90_061, '1d1h1m1s'],
+  ])('writes %d seconds as %s, which reads back the same', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+    expect(parseDuration(text)).toBe(seconds);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildAlertingFiles, knownSeries, shippedRules } from '../../../src/alerting';
+import { alertNames, buildAlertingFiles, knownSeries, shippedRules } from '../../../src/alerting';
 import { alertRule, type AlertDefinition } from '../../../src/alerting/builders';
 import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
 import { alertmanagerConfig } from '../../../src/alerting/routes';
@@ -32,7 +32,12 @@ const good: AlertDefinition = {
 const fileWith = (...overrides: Array<Partial<AlertDefinition>>): RuleFile => ({
   groups: [{ name: 'g', rules: overrides.map((o) => alertRule({ ...good, ...o }, BASE)) }],
 });
-const amConfig = () => alertmanagerConfig(DEFAULT_ALERTING_CONFIG, '/templates');
+const amConfig = () =>
+  alertmanagerConfig(
+    DEFAULT_ALERTING_CONFIG,
+    '/templates',
+    new Set(alertNames(shippedRules(DEFAULT_ALERTING_CONFIG))),
+  );
 
 describe('alert definitions are checked when they are built', () => {
   it.each([

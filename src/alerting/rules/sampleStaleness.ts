@@ -1,0 +1,98 @@
+import { COLLECTOR, ESTATS, JOB, LABEL } from '../../metrics/catalogue';
+import type { AlertDefinition } from '../builders';
+import type { AlertingConfig } from '../config';
+import { formatDuration, parseDuration } from '../duration';
+import { exactRegex, PUSHGATEWAY_INSTANCE, quote } from '../promql';
+import type { RuleScope } from '../scope';
+import { TARGET_LABELS, TARGET_TEXT } from './estats';
+
+type Alert = Omit<AlertDefinition, 'team'>;
+
+/** Seconds after which a job's group or sample counts as stale: a few of its intervals. */
+function staleAfterSeconds(config: AlertingConfig, job: string): number {
+  const interval = config.collectors.intervals[job];
+  if (interval === undefined)
+    throw new Error(`alerting config: collectors.intervals has no interval for job ${job}`);
+  return interval * config.collectors.staleAfterIntervals;
+}
+
+/**
+ * The newest value of `series` within `range`, whichever Pushgateway (if any) held it. Unlike
+ * an instant read, it still answers minutes after a remote-written series ended.
+ */
+export const newestWithin = (series: string, range: string): string =>
+  `max without(${PUSHGATEWAY_INSTANCE}) (max_over_time(${series}[${range}]))`;
+
+const either = (clauses: string[]): string =>
+  clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
+
+/**
+ * Staleness for stores that keep samples only (remote write): a stopped collector's series
+ * just end, so ages are read as the newest value over a lookback, and a schedule silent for
+ * the whole lookback is found by its absence. Every clause names the stage's own schedules:
+ * one removed from the stage file stops being watched when its rules are exported again.
+ *
+ * - CollectorSuccessStale: the newest `collector_last_success_timestamp_seconds` of a schedule
+ *   is older than a few intervals. Its lookback is `successLookback` plus `silentFor`, so it
+ *   keeps firing until CollectorSilent has fired.
+ * - CollectorSilent: no success of a schedule at all within `successLookback`: stopped long
+ *   ago, or never ran (a new schedule has `silentFor` to deliver its first run).
+ * - AkamaiEstatsSampleStale: a target still in the runs (its `akamai_estats_up` arrives) whose newest
+ *   eStats sample is old. A stopped collector is the two alerts above, not one per target.
+ */
+export function sampleTimeStalenessAlerts(
+  config: AlertingConfig,
+  scope: RuleScope,
+): { collectors: Alert[]; estats: Alert[] } {
+  const { collectors } = config;
+  const lookbackSeconds = parseDuration(collectors.successLookback) ?? 0;
+  const silentForSeconds = parseDuration(collectors.silentFor) ?? 0;
+  const staleRange = formatDuration(lookbackSeconds + silentForSeconds);
+  const jobs = Object.entries(scope.schedules).filter(([, names]) => names.length > 0);
+  const lastSuccess = (selector: string) => `${COLLECTOR.lastSuccessTimestamp.name}{${selector}}`;
+
+  const staleClauses = jobs.map(
+    ([job, names]) =>
+      `time() - ${newestWithin(lastSuccess(`${LABEL.job}=${quote(job)},${LABEL.schedule}=~${exactRegex(names)}`), staleRange)} > ${staleAfterSeconds(config, job)}`,
+  );
+  const silentClauses = jobs.flatMap(([job, names]) =>
+    names.map(
+      (name) =>
+        `absent_over_time(${lastSuccess(`${LABEL.job}=${quote(job)},${LABEL.schedule}=${quote(name)}`)}[${collectors.successLookback}])`,
+    ),
+  );
+  const estats = `${LABEL.job}=${quote(JOB.estats)}`;
+  const collectorAlerts: Alert[] = [
+    {
+      alert: 'CollectorSuccessStale',
+      expr: either(staleClauses),
+      for: '1m',
+      severity: collectors.staleSeverity,
+      summary:
+        '{{ $labels.job }} {{ $labels.schedule }} last succeeded {{ $value | humanizeDuration }} ago',
+      description: `The schedule {{ $labels.schedule }} of {{ $labels.job }} last completed a successful run {{ $value | humanizeDuration }} ago, more than ${collectors.staleAfterIntervals} schedule intervals: it stopped running, its runs fail, or they cannot deliver. Its series are stale or missing.`,
+      runbook: 'collectors#collectorsuccessstale',
+    },
+    {
+      alert: 'CollectorSilent',
+      expr: either(silentClauses),
+      for: collectors.silentFor,
+      severity: collectors.staleSeverity,
+      summary: `{{ $labels.job }} {{ $labels.schedule }} has not succeeded in ${collectors.successLookback}`,
+      description: `The schedule {{ $labels.schedule }} of {{ $labels.job }} is deployed in this stage, but no successful run of it arrived in the last ${collectors.successLookback}: it stopped long ago, or it never ran.`,
+      runbook: 'collectors#collectorsilent',
+    },
+  ];
+  if ((scope.schedules[JOB.estats] ?? []).length === 0)
+    return { collectors: collectorAlerts, estats: [] };
+  const sampleStale: Alert = {
+    alert: 'AkamaiEstatsSampleStale',
+    expr: `time() - ${newestWithin(`${ESTATS.sampleTimestamp.name}{${estats}}`, collectors.successLookback)} > ${staleAfterSeconds(config, JOB.estats)}\nand on(${TARGET_LABELS.join(', ')}) max without(${PUSHGATEWAY_INSTANCE}) (${ESTATS.up.name}{${estats}})`,
+    for: '1m',
+    severity: collectors.staleSeverity,
+    summary: `The newest eStats sample of ${TARGET_TEXT} is {{ $value | humanizeDuration }} old`,
+    description: `The collector still delivers ${TARGET_TEXT}, but the newest eStats sample Akamai completed for it is {{ $value | humanizeDuration }} old, more than ${collectors.staleAfterIntervals} schedule intervals: its requests fail (then AkamaiEstatsTargetFailing says why) or Akamai serves an old sample. Its status-code alerts read old data.`,
+    runbook: 'estats#akamaiestatssamplestale',
+  };
+  return { collectors: collectorAlerts, estats: [sampleStale] };
+}
