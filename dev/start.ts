@@ -44,7 +44,8 @@ Options (environment variable in brackets):
   --ports-per-device <n>   synthetic fleet: ports per device
   --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
   --sinks <list>           where the functions deliver: pushgateway (default), remote-write
-  (or --sink)              (into this Prometheus, its remote-write receiver on), or both
+  (or --sink)              (into this Prometheus, its remote-write receiver on), or both;
+                           the alert rules watch staleness as those sinks need
                                                                           [SINKS]
   --pushgateways <n>       run n Pushgateways (default 1, at most 5): every group goes to
                            each, Prometheus scrapes them all; stop one to see the rules
