@@ -71,6 +71,19 @@ async function statusValue(
   }
 }
 
+/** Whether a VictoriaMetrics component's `/flags` page lists this flag and value. */
+async function flagsInclude(
+  url: string,
+  headers: Record<string, string>,
+  flag: string,
+): Promise<boolean> {
+  try {
+    return (await (await fetch(`${url}/flags`, { headers })).text()).includes(flag);
+  } catch {
+    return false;
+  }
+}
+
 export function launchPushgateway(options: {
   port?: number;
   /** Also what proves the instance is ours; kept across a restart, so its groups come back. */
@@ -138,14 +151,8 @@ export function launchVictoriaMetrics(options: {
       '-search.latencyOffset=0s',
       '-loggerLevel=ERROR',
     ],
-    isOurs: async (url, headers) => {
-      try {
-        const flags = await (await fetch(`${url}/flags`, { headers })).text();
-        return flags.includes(`-storageDataPath="${options.storagePath}"`);
-      } catch {
-        return false;
-      }
-    },
+    isOurs: (url, headers) =>
+      flagsInclude(url, headers, `-storageDataPath="${options.storagePath}"`),
   });
 }
 
@@ -173,14 +180,7 @@ export function launchVmalert(options: {
       `-evaluationInterval=${options.evaluationInterval}`,
       '-loggerLevel=ERROR',
     ],
-    isOurs: async (url, headers) => {
-      try {
-        const flags = await (await fetch(`${url}/flags`, { headers })).text();
-        return flags.includes(`-rule="${options.ruleFile}"`);
-      } catch {
-        return false;
-      }
-    },
+    isOurs: (url, headers) => flagsInclude(url, headers, `-rule="${options.ruleFile}"`),
   });
 }
 

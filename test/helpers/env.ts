@@ -42,3 +42,19 @@ export async function captureStdout<T>(
     process.stdout.write = original;
   }
 }
+
+/** The environment of collectors that remote-write to `receiverUrl`, reading the Akamai stand-in. */
+export function remoteWriteEnv(
+  receiverUrl: string,
+  edgercPath: string,
+): Record<string, string | undefined> {
+  return {
+    SINKS: 'remote-write',
+    REMOTE_WRITE_URL: `${receiverUrl}/api/v1/write`,
+    AKAMAI_EDGERC: edgercPath,
+    AKAMAI_EDGERC_SECTION: 'standin',
+    AKAMAI_SECRET_ID: undefined,
+    ESTATS_MIN_INTERVAL_MS: '0',
+    LOG_LEVEL: 'error',
+  };
+}

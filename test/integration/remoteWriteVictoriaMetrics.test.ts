@@ -6,7 +6,7 @@ import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { launchVictoriaMetrics, type RunningBinary } from '../../dev/launchers';
-import { captureStdout, withEnv } from '../helpers/env';
+import { captureStdout, remoteWriteEnv, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -29,15 +29,7 @@ afterAll(async () => {
   await akamai?.stop();
 });
 
-const env = () => ({
-  SINKS: 'remote-write',
-  REMOTE_WRITE_URL: `${victoria.url}/api/v1/write`,
-  AKAMAI_EDGERC: edgercPath,
-  AKAMAI_EDGERC_SECTION: 'standin',
-  AKAMAI_SECRET_ID: undefined,
-  ESTATS_MIN_INTERVAL_MS: '0',
-  LOG_LEVEL: 'error',
-});
+const env = () => remoteWriteEnv(victoria.url, edgercPath);
 
 type Series = { metric: Record<string, string>; values: Array<[number, string]> };
 

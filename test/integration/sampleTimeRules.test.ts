@@ -42,6 +42,15 @@ function expectPasses(result: { status: number | null; output: string }): void {
   expect(result.status).toBe(0);
 }
 
+/** promtool passes these alert tests of `rules` on `history` (a sample a minute). */
+function expectAlerts(rules: string, history: Record<string, string>, tests: unknown[]): void {
+  expectPasses(
+    promtoolTest(rules, [
+      { interval: '1m', input_series: inputSeries(history), alert_rule_test: tests },
+    ]),
+  );
+}
+
 /** CollectorSuccessStale of the synthetic fleet, its last success `age` old. */
 const staleFleet = (age: string) => ({
   exp_labels: {
@@ -96,24 +105,16 @@ describe('staleness rules for remote write (promtool)', () => {
       ...allRunning(400),
       [lastSuccess('synthetic_telemetry', 'default')]: succeedsFor(10),
     };
-    expectPasses(
-      promtoolTest(RULES, [
-        {
-          interval: '1m',
-          input_series: inputSeries(history),
-          alert_rule_test: [
-            // 2 minutes old: within 3 intervals of a minute.
-            at('12m', 'CollectorSuccessStale', []),
-            // Older than 3 minutes since 13m, for 1m.
-            at('15m', 'CollectorSuccessStale', [staleFleet('5m 0s')]),
-            // The series ended 20 minutes ago: an instant read finds nothing any more.
-            at('30m', 'CollectorSuccessStale', [staleFleet('20m 0s')]),
-            at('6h', 'CollectorSuccessStale', [staleFleet('5h 50m 0s')]),
-            at('6h', 'CollectorSilent', []),
-          ],
-        },
-      ]),
-    );
+    expectAlerts(RULES, history, [
+      // 2 minutes old: within 3 intervals of a minute.
+      at('12m', 'CollectorSuccessStale', []),
+      // Older than 3 minutes since 13m, for 1m.
+      at('15m', 'CollectorSuccessStale', [staleFleet('5m 0s')]),
+      // The series ended 20 minutes ago: an instant read finds nothing any more.
+      at('30m', 'CollectorSuccessStale', [staleFleet('20m 0s')]),
+      at('6h', 'CollectorSuccessStale', [staleFleet('5h 50m 0s')]),
+      at('6h', 'CollectorSilent', []),
+    ]);
   });
 
   it('hands over to CollectorSilent after the lookback without a gap; a new schedule gets silentFor to run', () => {
@@ -122,30 +123,22 @@ describe('staleness rules for remote write (promtool)', () => {
       [lastSuccess('akamai_estats', 'default')]: succeedsFor(1500),
       [lastSuccess('synthetic_telemetry', 'default')]: succeedsFor(10),
     };
-    expectPasses(
-      promtoolTest(RULES, [
-        {
-          interval: '1m',
-          input_series: inputSeries(history),
-          alert_rule_test: [
-            // The new schedule is pending for its first silentFor (10m)…
-            at('9m', 'CollectorSilent', []),
-            // …and fires once it passed without a success.
-            at('11m', 'CollectorSilent', [silent('akamai_estats', 'edge')]),
-            // The stopped fleet (last success at 10m) is stale while that success is within
-            // successLookback + silentFor (1d10m)…
-            at('1d20m', 'CollectorSuccessStale', [staleFleet('1d 0h 10m 0s')]),
-            at('1d20m', 'CollectorSilent', [silent('akamai_estats', 'edge')]),
-            // …and silent from the next step on: one of the two fires at every step.
-            at('1d21m', 'CollectorSuccessStale', []),
-            at('1d21m', 'CollectorSilent', [
-              silent('akamai_estats', 'edge'),
-              silent('synthetic_telemetry', 'default'),
-            ]),
-          ],
-        },
+    expectAlerts(RULES, history, [
+      // The new schedule is pending for its first silentFor (10m)…
+      at('9m', 'CollectorSilent', []),
+      // …and fires once it passed without a success.
+      at('11m', 'CollectorSilent', [silent('akamai_estats', 'edge')]),
+      // The stopped fleet (last success at 10m) is stale while that success is within
+      // successLookback + silentFor (1d10m)…
+      at('1d20m', 'CollectorSuccessStale', [staleFleet('1d 0h 10m 0s')]),
+      at('1d20m', 'CollectorSilent', [silent('akamai_estats', 'edge')]),
+      // …and silent from the next step on: one of the two fires at every step.
+      at('1d21m', 'CollectorSuccessStale', []),
+      at('1d21m', 'CollectorSilent', [
+        silent('akamai_estats', 'edge'),
+        silent('synthetic_telemetry', 'default'),
       ]),
-    );
+    ]);
   });
 
   it('watches only the schedules of the stage: a removed one falls silent unnoticed', () => {
@@ -154,18 +147,10 @@ describe('staleness rules for remote write (promtool)', () => {
       // Removed from the stage file: its rules no longer name it.
       [lastSuccess('akamai_estats', 'retired')]: succeedsFor(10),
     };
-    expectPasses(
-      promtoolTest(RULES, [
-        {
-          interval: '1m',
-          input_series: inputSeries(history),
-          alert_rule_test: [
-            at('40m', 'CollectorSuccessStale', []),
-            at('40m', 'CollectorSilent', []),
-          ],
-        },
-      ]),
-    );
+    expectAlerts(RULES, history, [
+      at('40m', 'CollectorSuccessStale', []),
+      at('40m', 'CollectorSilent', []),
+    ]);
   });
 
   it('the Pushgateway form misses the same stop: why remote write has its own rules', () => {
@@ -233,20 +218,12 @@ describe('AkamaiEstatsSampleStale (promtool)', () => {
       [sampleTime('4')]: '0+60x10',
       [up('4')]: '1x10',
     };
-    expectPasses(
-      promtoolTest(RULES, [
-        {
-          interval: '1m',
-          input_series: inputSeries(history),
-          alert_rule_test: [
-            at('30m', 'AkamaiEstatsSampleStale', [
-              staleTarget('2', '30m 0s'),
-              staleTarget('3', '20m 0s'),
-            ]),
-          ],
-        },
+    expectAlerts(RULES, history, [
+      at('30m', 'AkamaiEstatsSampleStale', [
+        staleTarget('2', '30m 0s'),
+        staleTarget('3', '20m 0s'),
       ]),
-    );
+    ]);
   });
 
   it('is muted by AkamaiEstatsTargetFailing of the same target', () => {

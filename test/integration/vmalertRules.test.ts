@@ -14,7 +14,7 @@ import {
   launchVmalert,
   type RunningBinary,
 } from '../../dev/launchers';
-import { captureStdout, withEnv } from '../helpers/env';
+import { captureStdout, remoteWriteEnv, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -53,23 +53,13 @@ async function alertsInAlertmanager(url: string): Promise<AmAlert[]> {
 
 it('fires the incident alert from what remote write stored, and the run keeps its schedule from looking silent', async () => {
   akamai.setBehaviour({ cpCode: 555 }, { kind: 'incident', edge5xxRatio: 0.5 });
-  const { error } = await withEnv(
-    {
-      SINKS: 'remote-write',
-      REMOTE_WRITE_URL: `${victoria.url}/api/v1/write`,
-      AKAMAI_EDGERC: edgercPath,
-      AKAMAI_EDGERC_SECTION: 'standin',
-      AKAMAI_SECRET_ID: undefined,
-      ESTATS_MIN_INTERVAL_MS: '0',
-      LOG_LEVEL: 'error',
-    },
-    () =>
-      captureStdout(() =>
-        estatsHandler(
-          { name: 'vm-rules', targets: [{ cpCode: 555 }, { cpCode: 556 }] },
-          lambdaContext(),
-        ),
+  const { error } = await withEnv(remoteWriteEnv(victoria.url, edgercPath), () =>
+    captureStdout(() =>
+      estatsHandler(
+        { name: 'vm-rules', targets: [{ cpCode: 555 }, { cpCode: 556 }] },
+        lambdaContext(),
       ),
+    ),
   );
   expect(error).toBeUndefined();
   await fetch(`${victoria.url}/internal/force_flush`);
