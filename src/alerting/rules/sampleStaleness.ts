@@ -1,5 +1,6 @@
 import { COLLECTOR, ESTATS, JOB, LABEL } from '../../metrics/catalogue';
-import type { AlertDefinition } from '../builders';
+import { ConfigurationError } from '../../shared/errors';
+import { type AlertDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { formatDuration, parseDuration } from '../duration';
 import { exactRegex, PUSHGATEWAY_INSTANCE, quote } from '../promql';
@@ -12,7 +13,10 @@ type Alert = Omit<AlertDefinition, 'team'>;
 function staleAfterSeconds(config: AlertingConfig, job: string): number {
   const interval = config.collectors.intervals[job];
   if (interval === undefined)
-    throw new Error(`alerting config: collectors.intervals has no interval for job ${job}`);
+    throw new ConfigurationError(
+      `alerting config: collectors.intervals has no interval for job ${job}`,
+      { hint: 'add it to src/alerting/config.ts (seconds between its scheduled runs)' },
+    );
   return interval * config.collectors.staleAfterIntervals;
 }
 
@@ -37,14 +41,16 @@ const either = (clauses: string[]): string =>
  *   keeps firing until CollectorSilent has fired.
  * - CollectorSilent: no success of a schedule at all within `successLookback`: stopped long
  *   ago, or never ran (a new schedule has `silentFor` to deliver its first run).
- * - AkamaiEstatsSampleStale: a target still in the runs (its `akamai_estats_up` arrives) whose newest
- *   eStats sample is old. A stopped collector is the two alerts above, not one per target.
+ * - AkamaiEstatsSampleStale: a target still in the runs (its `akamai_estats_up` arrives) whose
+ *   newest eStats sample is old. A stopped collector is the two alerts above, not one per target.
  */
 export function sampleTimeStalenessAlerts(
   config: AlertingConfig,
   scope: RuleScope,
 ): { collectors: Alert[]; estats: Alert[] } {
   const { collectors } = config;
+  assertDuration(collectors.successLookback, 'alerting config collectors.successLookback');
+  assertDuration(collectors.silentFor, 'alerting config collectors.silentFor');
   const lookbackSeconds = parseDuration(collectors.successLookback) ?? 0;
   const silentForSeconds = parseDuration(collectors.silentFor) ?? 0;
   const staleRange = formatDuration(lookbackSeconds + silentForSeconds);
