@@ -66,6 +66,11 @@ export function exactRegex(values: readonly string[]): string {
   return JSON.stringify(alternatives.join('|'));
 }
 
+/** Clauses joined by `or`, one per line (one clause alone as it is). */
+export function anyOf(clauses: readonly string[]): string {
+  return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
+}
+
 /** A PromQL string literal. */
 export function quote(value: string): string {
   return JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { COLLECTOR, JANITOR, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { freshest, PUSHGATEWAY_INSTANCE, quote } from '../promql';
+import { anyOf, freshest, PUSHGATEWAY_INSTANCE, quote } from '../promql';
 import { type RuleScope, stalenessOf } from '../scope';
 import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
@@ -40,10 +40,7 @@ function groupStaleAlert(config: AlertingConfig): AlertGroupDefinition['alerts']
   );
   return {
     alert: 'CollectorGroupStale',
-    expr:
-      staleClauses.length === 1
-        ? (staleClauses[0] as string)
-        : `(\n  ${staleClauses.join('\n  or\n  ')}\n)`,
+    expr: anyOf(staleClauses),
     for: '1m',
     severity: collectors.staleSeverity,
     summary: 'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',

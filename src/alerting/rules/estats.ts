@@ -1,7 +1,7 @@
 import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig, TargetOverride } from '../config';
-import { exactRegex, freshest, quote } from '../promql';
+import { anyOf, exactRegex, freshest, quote } from '../promql';
 import { type RuleScope, stalenessOf } from '../scope';
 import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
@@ -51,7 +51,7 @@ export function thresholdExpr(
     ...(urls.length ? [`${LABEL.url}!~${exactRegex(urls)}`] : []),
   ];
   clauses.push(`${fresh(`${metric}{${[matchers, ...exclusions].join(',')}}`)} > ${above}`);
-  return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
+  return anyOf(clauses);
 }
 
 export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {

@@ -3,7 +3,7 @@ import { ConfigurationError } from '../../shared/errors';
 import { type AlertDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { formatDuration, parseDuration } from '../duration';
-import { exactRegex, PUSHGATEWAY_INSTANCE, quote } from '../promql';
+import { anyOf, exactRegex, PUSHGATEWAY_INSTANCE, quote } from '../promql';
 import type { RuleScope } from '../scope';
 import { TARGET_LABELS, TARGET_TEXT } from './estats';
 
@@ -26,9 +26,6 @@ function staleAfterSeconds(config: AlertingConfig, job: string): number {
  */
 export const newestWithin = (series: string, range: string): string =>
   `max without(${PUSHGATEWAY_INSTANCE}) (max_over_time(${series}[${range}]))`;
-
-const either = (clauses: string[]): string =>
-  clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
 
 /**
  * Staleness for stores that keep samples only (remote write): a stopped collector's series
@@ -71,7 +68,7 @@ export function sampleTimeStalenessAlerts(
   const collectorAlerts: Alert[] = [
     {
       alert: 'CollectorSuccessStale',
-      expr: either(staleClauses),
+      expr: anyOf(staleClauses),
       for: '1m',
       severity: collectors.staleSeverity,
       summary:
@@ -81,7 +78,7 @@ export function sampleTimeStalenessAlerts(
     },
     {
       alert: 'CollectorSilent',
-      expr: either(silentClauses),
+      expr: anyOf(silentClauses),
       for: collectors.silentFor,
       severity: collectors.staleSeverity,
       summary: `{{ $labels.job }} {{ $labels.schedule }} has not succeeded in ${collectors.successLookback}`,
