@@ -5,10 +5,10 @@ import {
   MAX_ESTATS_ANSWER_BYTES,
   MIN_ESTATS_ATTEMPT_MS,
 } from '../constants';
-import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
+import type { BackoffPolicy } from '../shared/backoff';
 import type { Deadline } from '../shared/deadline';
 import { headerValue, httpRequest } from '../shared/http';
-import { retryWithinDeadline } from '../shared/retry';
+import { refusedAttempt, retryWithinDeadline } from '../shared/retry';
 import { describeIssues } from '../shared/validation';
 import type { EdgeGridSigner } from './edgegrid';
 import { EstatsError, type FailureReason } from './errors';
@@ -116,13 +116,7 @@ export async function fetchEstats(
         };
       }
       const failure = classifyErrorAnswer(answer.status, answer.body, label);
-      const retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
-      return {
-        ok: false,
-        error: failure,
-        retryable: RETRYABLE_REASONS.has(failure.reason),
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      };
+      return refusedAttempt(failure, RETRYABLE_REASONS.has(failure.reason), answer.headers);
     },
   });
   return {

@@ -3,10 +3,10 @@ import { authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS, MIN_PUSH_ATTEMPT_MS } from '../constants';
-import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
+import type { BackoffPolicy } from '../shared/backoff';
 import { type Deadline, NO_DEADLINE } from '../shared/deadline';
-import { headerValue, httpRequest } from '../shared/http';
-import { retryWithinDeadline } from '../shared/retry';
+import { httpRequest } from '../shared/http';
+import { refusedAttempt, retryWithinDeadline } from '../shared/retry';
 import { PushError } from './errors';
 import type { GroupingKey } from '../metrics/groups';
 import { describeGroup, groupingPath } from './grouping';
@@ -200,13 +200,7 @@ export class PushgatewayClient {
         }
         if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer };
         const failure = this.statusError(method, group, answer.status, answer.body);
-        const retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
-        return {
-          ok: false,
-          error: failure,
-          retryable: failure.retryable,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        };
+        return refusedAttempt(failure, failure.retryable, answer.headers);
       },
     });
     return {

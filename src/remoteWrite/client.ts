@@ -1,11 +1,11 @@
 import { MIN_PUSH_ATTEMPT_MS } from '../constants';
-import { type BackoffPolicy, parseRetryAfterMs } from '../shared/backoff';
+import type { BackoffPolicy } from '../shared/backoff';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { describeError, HttpTransportError } from '../shared/errors';
-import { headerValue, httpRequest } from '../shared/http';
+import { httpRequest } from '../shared/http';
 import { authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
-import { retryWithinDeadline } from '../shared/retry';
+import { refusedAttempt, retryWithinDeadline } from '../shared/retry';
 import { RemoteWriteError } from './errors';
 import {
   type EncodedEntry,
@@ -152,13 +152,7 @@ export class RemoteWriteClient {
         }
         if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer.status };
         const failure = this.statusError(answer.status, answer.body);
-        const retryAfterMs = parseRetryAfterMs(headerValue(answer.headers, 'retry-after'));
-        return {
-          ok: false,
-          error: failure,
-          retryable: failure.retryable,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        };
+        return refusedAttempt(failure, failure.retryable, answer.headers);
       },
     });
     return body.length;

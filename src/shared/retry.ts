@@ -1,5 +1,7 @@
-import { type BackoffPolicy, backoffDelayMs } from './backoff';
+import type * as http from 'node:http';
+import { type BackoffPolicy, backoffDelayMs, parseRetryAfterMs } from './backoff';
 import type { Deadline } from './deadline';
+import { headerValue } from './http';
 
 /** What one attempt ended with. */
 export type AttemptResult<T, E extends Error> =
@@ -11,6 +13,16 @@ export type AttemptResult<T, E extends Error> =
       /** The service's own `Retry-After`, when it sent one. */
       retryAfterMs?: number;
     };
+
+/** An attempt the service answered with an error, waiting as its `Retry-After` says, if any. */
+export function refusedAttempt<E extends Error>(
+  error: E,
+  retryable: boolean,
+  headers: http.IncomingHttpHeaders,
+): AttemptResult<never, E> {
+  const retryAfterMs = parseRetryAfterMs(headerValue(headers, 'retry-after'));
+  return { ok: false, error, retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+}
 
 export interface RetryOptions<T, E extends Error> {
   policy: BackoffPolicy;
