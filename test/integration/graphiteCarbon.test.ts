@@ -1,11 +1,11 @@
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler as estatsHandler } from '../../src/handlers/estats';
-import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { freePort } from '../../dev/local/ports';
 import { RealCarbon } from '../../dev/realCarbon';
 import { captureStdout, withEnv } from '../helpers/env';
+import { runSyntheticTick } from '../helpers/handlers';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -79,14 +79,7 @@ it('stores synthetic counters at their tick times', async () => {
   };
   const first = Math.floor(Date.now() / 60_000) * 60 - 180;
   for (const tick of [first, first + 60]) {
-    const { error } = await withEnv(env(), () =>
-      captureStdout(() =>
-        syntheticHandler(
-          { time: new Date(tick * 1000).toISOString(), fleet },
-          lambdaContext(30_000, 'synthetic'),
-        ),
-      ),
-    );
+    const { error } = await runSyntheticTick(env(), fleet, tick);
     expect(error).toBeUndefined();
   }
   const tags = { job: 'synthetic_telemetry', fleet: 'gr', device: 'switch-01', port: 'eth1' };

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handler as estatsHandler } from '../../src/handlers/estats';
-import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { launchVictoriaMetrics, type RunningBinary } from '../../dev/launchers';
 import { captureStdout, remoteWriteEnv, withEnv } from '../helpers/env';
+import { runSyntheticTick } from '../helpers/handlers';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -87,14 +87,7 @@ it('lands synthetic counters at their tick times, increasing from tick to tick',
   const first = Math.floor(Date.now() / 60_000) * 60 - 300;
   const ticks = [first, first + 60, first + 120];
   for (const tick of ticks) {
-    const { error } = await withEnv(env(), () =>
-      captureStdout(() =>
-        syntheticHandler(
-          { time: new Date(tick * 1000).toISOString(), fleet },
-          lambdaContext(30_000, 'synthetic'),
-        ),
-      ),
-    );
+    const { error } = await runSyntheticTick(env(), fleet, tick);
     expect(error).toBeUndefined();
   }
   const counters = await samplesOf(

@@ -2,14 +2,14 @@ import { shippedRules } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { renderRules } from '../../src/alerting/render';
 import { EstatsRunError } from '../../src/collectors/errors';
-import type { EstatsRunSummary, SyntheticRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { handler as estatsHandler } from '../../src/handlers/estats';
-import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { freePort } from '../../dev/local/ports';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
+import { runSyntheticTick } from '../helpers/handlers';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { RealPrometheus } from '../../dev/realPrometheus';
 
@@ -103,18 +103,12 @@ it("remote-writes an eStats run stamped with Akamai's sample time, and its healt
 
 it('remote-writes a synthetic tick at the tick time', async () => {
   const tick = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-  const { error } = await withEnv(env('remote-write'), () =>
-    captureStdout(
-      () =>
-        syntheticHandler(
-          {
-            time: new Date(tick).toISOString(),
-            fleet: { name: 'rw', deviceCount: 2, portsPerDevice: 2 },
-          },
-          lambdaContext(30_000, 'synthetic'),
-        ) as Promise<SyntheticRunSummary>,
-    ),
+  const { error } = await runSyntheticTick(
+    env('remote-write'),
+    { name: 'rw', deviceCount: 2, portsPerDevice: 2 },
+    tick / 1000,
   );
+
   expect(error).toBeUndefined();
   const links = await samplesOf('synthetic_port_link_up{fleet="rw"}');
   expect(links).toHaveLength(4);
