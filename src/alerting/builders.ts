@@ -1,4 +1,5 @@
 import { assertLabelName, assertMetricName } from '../metrics/names';
+import type { RecordedSeries } from '../queries/recorded';
 import { ConfigurationError } from '../shared/errors';
 import { isValidDuration } from './duration';
 import {
@@ -93,17 +94,28 @@ export function alertRule(definition: AlertDefinition, runbookBaseUrl: string): 
 export interface AlertGroupDefinition {
   name: string;
   team: string;
+  /**
+   * Series the alerts (and dashboards) read, recorded first in the group: a group's rules run
+   * in order, so its alerts read what this very evaluation recorded.
+   */
+  recordings?: readonly RecordedSeries[];
   alerts: Array<Omit<AlertDefinition, 'team'>>;
 }
 
 /**
- * The one transform from typed definitions to a rule group: every alert gets its team, the
- * product label and its `runbook_url`, and is checked as it is built (alertRule).
+ * The one transform from typed definitions to a rule group: its recorded series first, then
+ * every alert with its team, the product label and its `runbook_url`, checked as it is built
+ * (alertRule).
  */
 export function alertGroup(group: AlertGroupDefinition, runbookBaseUrl: string): RuleGroup {
   return {
     name: group.name,
-    rules: group.alerts.map((alert) => alertRule({ ...alert, team: group.team }, runbookBaseUrl)),
+    rules: [
+      ...(group.recordings ?? []).map(({ record, expr, labels }) =>
+        recordingRule(record, expr, labels),
+      ),
+      ...group.alerts.map((alert) => alertRule({ ...alert, team: group.team }, runbookBaseUrl)),
+    ],
   };
 }
 

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { DEFAULT_ALERTING_CONFIG } from './config';
-import { PUSHGATEWAY_INSTANCE } from './promql';
+import { PUSHGATEWAY_INSTANCE } from '../queries/freshest';
 
 /**
  * The one source of every Prometheus configuration the project writes: the shipped example

@@ -1,5 +1,3 @@
-import { GROUPING_LABELS } from '../metrics/groups';
-
 type LezerPromql = typeof import('@prometheus-io/lezer-promql', {
   with: { 'resolution-mode': 'import' },
 });
@@ -37,41 +35,4 @@ export function analysePromql(expr: string): PromqlAnalysis {
     }
   } while (cursor.next());
   return { errors, metricNames, labelNames };
-}
-
-/** The label that tells apart the Pushgateways Prometheus scrapes (alerting/prometheusConfig.ts). */
-export const PUSHGATEWAY_INSTANCE = 'instance';
-
-/**
- * `series` as the freshest Pushgateway holds it, without its `instance`. With several
- * Pushgateways every group exists on each: this keeps, per group, the series of the one that
- * took the last push (highest `push_time_seconds`), so a Pushgateway that missed pushes cannot
- * show its older values, no alert fires twice, and an alert's labels stay the same whichever
- * Pushgateway answers. With one Pushgateway it is `series` itself.
- *
- * `series` may be any expression whose result keeps its group's labels (a selector, `rate`,
- * `max_over_time`…), of groups of `jobs`; none of its own labels may be named like a grouping
- * label (metrics/groups.ts).
- */
-export function freshest(series: string, jobs: string | readonly string[]): string {
-  const matcher = typeof jobs === 'string' ? `job=${quote(jobs)}` : `job=~${exactRegex(jobs)}`;
-  const pushTime = `push_time_seconds{${matcher}}`;
-  const latest = `${pushTime} == ignoring(${PUSHGATEWAY_INSTANCE}) group_left max without(${PUSHGATEWAY_INSTANCE}) (${pushTime})`;
-  return `max without(${PUSHGATEWAY_INSTANCE}) (${series} and on(${PUSHGATEWAY_INSTANCE}, ${GROUPING_LABELS.join(', ')}) (${latest}))`;
-}
-
-/** A PromQL string literal holding a regular expression that matches exactly `values`. */
-export function exactRegex(values: readonly string[]): string {
-  const alternatives = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return JSON.stringify(alternatives.join('|'));
-}
-
-/** Clauses joined by `or`, one per line (one clause alone as it is). */
-export function anyOf(clauses: readonly string[]): string {
-  return clauses.length === 1 ? (clauses[0] as string) : `(\n  ${clauses.join('\n  or\n  ')}\n)`;
-}
-
-/** A PromQL string literal. */
-export function quote(value: string): string {
-  return JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 import { LABEL } from '../metrics/catalogue';
 import { PRODUCT_LABEL } from './builders';
 import type { AlertingConfig } from './config';
-import { TARGET_LABELS } from './rules/estats';
+import { TARGET_LABELS } from '../queries/estats';
 import { SLO_ALERTS, SLO_LABEL } from './rules/slo';
 import type { AlertmanagerConfig, InhibitRule, Receiver } from './types';
 

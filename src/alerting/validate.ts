@@ -48,6 +48,10 @@ export function validateRules(file: RuleFile, context: ValidationContext): strin
   const groupNames = new Set<string>();
 
   for (const group of file.groups) {
+    const recordedHere = new Set<string>();
+    const recordedInGroup = new Set(
+      group.rules.flatMap((rule) => (isAlertingRule(rule) ? [] : [rule.record])),
+    );
     if (groupNames.has(group.name)) problems.push(`rule group ${group.name}: duplicate group name`);
     groupNames.add(group.name);
     if (group.interval !== undefined && !isValidDuration(group.interval))
@@ -63,7 +67,9 @@ export function validateRules(file: RuleFile, context: ValidationContext): strin
           problems.push(
             `${where}: metric ${metric} is not pushed by any collector (nor a built-in or recorded series)`,
           );
+        problems.push(...readsRecordedInOrder(where, rule, metric, recordedHere, recordedInGroup));
       }
+      if (!isAlertingRule(rule)) recordedHere.add(rule.record);
       for (const label of analysis.labelNames) {
         if (!context.knownLabels.has(label))
           problems.push(`${where}: label ${label} is not carried by any metric we push`);
@@ -98,6 +104,26 @@ export function validateRules(file: RuleFile, context: ValidationContext): strin
     }
   }
   return problems;
+}
+
+/**
+ * A group's rules run in order, and groups run independently: a rule that reads a series
+ * recorded later in its own group, or an alert that reads one recorded in another group,
+ * reads the last evaluation's value, and fires an evaluation late.
+ */
+function readsRecordedInOrder(
+  where: string,
+  rule: RuleFile['groups'][number]['rules'][number],
+  metric: string,
+  recordedBefore: ReadonlySet<string>,
+  recordedInGroup: ReadonlySet<string>,
+): string[] {
+  if (recordedBefore.has(metric)) return [];
+  if (recordedInGroup.has(metric))
+    return [`${where}: reads ${metric}, which its group records after it: record it first`];
+  return isAlertingRule(rule) && /:/.test(metric)
+    ? [`${where}: reads ${metric}, recorded in another rule group: record it in the alert's group`]
+    : [];
 }
 
 function checkRunbook(where: string, url: string, context: ValidationContext): string[] {

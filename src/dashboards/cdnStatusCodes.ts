@@ -1,7 +1,7 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
-import { fresh } from '../alerting/rules/estats';
-import { newestWithin } from '../alerting/rules/sampleStaleness';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
+import { ESTATS_RECORDED as RECORDED } from '../queries/estats';
+import { newestWithin } from '../queries/freshest';
 import {
   alertAnnotation,
   dashboard,
@@ -21,7 +21,7 @@ const TARGET_LEGEND = '{{cp_code}}{{url}} {{delivery}}';
 export function cdnStatusCodesDashboard(): Dashboard {
   const ratio = (direction: string) =>
     target(
-      fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="${direction}"}`),
+      `${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="${direction}"}`,
       `${TARGET_LEGEND} {{status_class}}`,
     );
   return dashboard({
@@ -43,7 +43,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
           stat(
             'Targets reporting',
             { w: 6, h: 4 },
-            [target(`sum(${fresh(`${ESTATS.up.name}{${SELECTOR}}`)})`)],
+            [target(`sum(${RECORDED.up.record}{${SELECTOR}})`)],
             'none',
             [
               { color: 'red', value: null },
@@ -56,7 +56,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 6, h: 4 },
             [
               target(
-                `max(${fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"}`)})`,
+                `max(${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
               ),
             ],
             'percentunit',
@@ -69,11 +69,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
           stat(
             'Edge hits in the last sample',
             { w: 6, h: 4 },
-            [
-              target(
-                `sum(${fresh(`${ESTATS.hits.name}{${SELECTOR}, ${LABEL.direction}="edge"}`)})`,
-              ),
-            ],
+            [target(`sum(${RECORDED.hits.record}{${SELECTOR}, ${LABEL.direction}="edge"})`)],
             'short',
             [{ color: 'blue', value: null }],
           ),
@@ -117,7 +113,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                fresh(`${ESTATS.failureRatio.name}{${SELECTOR}}`),
+                `${RECORDED.failureRatio.record}{${SELECTOR}}`,
                 `${TARGET_LEGEND} {{direction}}`,
               ),
             ],
@@ -128,9 +124,9 @@ export function cdnStatusCodesDashboard(): Dashboard {
             'Hits per sample',
             { w: 12, h: 8 },
             [
-              target(fresh(`${ESTATS.hits.name}{${SELECTOR}}`), `${TARGET_LEGEND} {{direction}}`),
+              target(`${RECORDED.hits.record}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`),
               target(
-                fresh(`${ESTATS.errors.name}{${SELECTOR}}`),
+                `${RECORDED.errors.record}{${SELECTOR}}`,
                 `${TARGET_LEGEND} {{direction}} errors`,
                 'B',
               ),
@@ -142,7 +138,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 24, h: 8 },
             [
               target(
-                `sum by (${LABEL.statusCode}) (${fresh(`${ESTATS.statusHits.name}{${SELECTOR}, ${LABEL.direction}="edge"}`)})`,
+                `sum by (${LABEL.statusCode}) (${RECORDED.statusHits.record}{${SELECTOR}, ${LABEL.direction}="edge"})`,
                 '{{status_code}}',
               ),
             ],
@@ -159,7 +155,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 12, h: 9 },
             [
               instantTable(
-                `topk(10, ${fresh(`${ESTATS.statusClassRatio.name}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"}`)})`,
+                `topk(10, ${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
               ),
             ],
             'percentunit',
@@ -167,7 +163,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
           table(
             'Top error edge IPs',
             { w: 12, h: 9 },
-            [instantTable(`topk(20, ${fresh(`${ESTATS.topErrorEdgeIpHits.name}{${SELECTOR}}`)})`)],
+            [instantTable(`topk(20, ${RECORDED.topErrorEdgeIpHits.record}{${SELECTOR}})`)],
             'short',
             'Edge servers with the most error hits in the last sample (top N per target and direction).',
           ),

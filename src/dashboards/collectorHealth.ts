@@ -1,7 +1,7 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
-import { freshest, PUSHGATEWAY_INSTANCE } from '../alerting/promql';
-import { newestWithin } from '../alerting/rules/sampleStaleness';
-import { COLLECTOR, JANITOR, JOB, LABEL } from '../metrics/catalogue';
+import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import { JANITOR_RECORDED, RUN_HEALTH_RECORDED as HEALTH } from '../queries/collectors';
+import { newestWithin, PUSHGATEWAY_INSTANCE } from '../queries/freshest';
 import {
   alertAnnotation,
   dashboard,
@@ -16,9 +16,6 @@ import type { Dashboard } from './model';
 const JANITOR_JOB = `${LABEL.job}="${JOB.janitor}"`;
 const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic];
 const JOBS = `${LABEL.job}=~"${COLLECTOR_JOBS.join('|')}"`;
-/** A collector's report on itself, from the Pushgateway that took its last push. */
-const health = (series: string): string => freshest(series, COLLECTOR_JOBS);
-const janitor = (series: string): string => freshest(series, JOB.janitor);
 
 export function collectorHealthDashboard(
   pushgatewayScrapeJob = DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
@@ -48,7 +45,7 @@ export function collectorHealthDashboard(
           stat(
             'Last run successful',
             { w: 6, h: 4 },
-            [target(health(`${COLLECTOR.runSuccess.name}{${JOBS}}`), '{{job}} {{schedule}}')],
+            [target(`${HEALTH.runSuccess.record}{${JOBS}}`, '{{job}} {{schedule}}')],
             'none',
             [
               { color: 'red', value: null },
@@ -60,7 +57,7 @@ export function collectorHealthDashboard(
             { w: 6, h: 4 },
             [
               target(
-                `sum by (${LABEL.job}) (${health(`${COLLECTOR.targets.name}{${JOBS}, ${LABEL.state}="failed"}`)})`,
+                `sum by (${LABEL.job}) (${HEALTH.targets.record}{${JOBS}, ${LABEL.state}="failed"})`,
                 '{{job}}',
               ),
             ],
@@ -117,18 +114,13 @@ export function collectorHealthDashboard(
           timeseries(
             'Collector run duration',
             { w: 12, h: 8 },
-            [target(health(`${COLLECTOR.runDuration.name}{${JOBS}}`), '{{job}} {{schedule}}')],
+            [target(`${HEALTH.runDuration.record}{${JOBS}}`, '{{job}} {{schedule}}')],
             's',
           ),
           timeseries(
             'Targets per outcome',
             { w: 12, h: 8 },
-            [
-              target(
-                health(`${COLLECTOR.targets.name}{${JOBS}}`),
-                '{{job}} {{schedule}} {{state}}',
-              ),
-            ],
+            [target(`${HEALTH.targets.record}{${JOBS}}`, '{{job}} {{schedule}} {{state}}')],
             'short',
             { stacked: true },
           ),
@@ -137,7 +129,7 @@ export function collectorHealthDashboard(
             { w: 24, h: 8 },
             [
               target(
-                health(`${COLLECTOR.pushgatewayMissedGroups.name}{${JOBS}}`),
+                `${HEALTH.pushgatewayMissedGroups.record}{${JOBS}}`,
                 '{{job}} {{schedule}} → {{pushgateway}}',
               ),
             ],
@@ -157,11 +149,11 @@ export function collectorHealthDashboard(
             { w: 12, h: 8 },
             [
               target(
-                janitor(`${JANITOR.deletedGroups.name}{${JANITOR_JOB}}`),
+                `${JANITOR_RECORDED.deletedGroups.record}{${JANITOR_JOB}}`,
                 '{{stage}} {{collector_job}} deleted',
               ),
               target(
-                janitor(`${JANITOR.expiredGroups.name}{${JANITOR_JOB}}`),
+                `${JANITOR_RECORDED.expiredGroups.record}{${JANITOR_JOB}}`,
                 '{{stage}} {{collector_job}} expired',
                 'B',
               ),
@@ -177,7 +169,7 @@ export function collectorHealthDashboard(
             { w: 12, h: 8 },
             [
               target(
-                `time() - ${janitor(`${JANITOR.lastRunTimestamp.name}{${JANITOR_JOB}}`)}`,
+                `time() - ${JANITOR_RECORDED.lastRunTimestamp.record}{${JANITOR_JOB}}`,
                 '{{stage}}',
               ),
             ],

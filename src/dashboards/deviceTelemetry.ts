@@ -1,5 +1,6 @@
-import { fresh } from '../alerting/rules/synthetic';
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import type { RecordedSeries } from '../queries/recorded';
+import { ON_PORT, SYNTHETIC_RECORDED as RECORDED } from '../queries/synthetic';
 import {
   alertAnnotation,
   dashboard,
@@ -12,12 +13,11 @@ import type { Dashboard } from './model';
 
 const SELECTOR = `${LABEL.job}="${JOB.synthetic}", ${LABEL.fleet}=~"$fleet", ${LABEL.device}=~"$device", ${LABEL.port}=~"$port"`;
 const DEVICE_SELECTOR = `${LABEL.job}="${JOB.synthetic}", ${LABEL.fleet}=~"$fleet", ${LABEL.device}=~"$device"`;
-const ON_PORT = `on(${LABEL.job}, ${LABEL.fleet}, ${LABEL.device}, ${LABEL.port})`;
 const LEGEND = '{{device}} {{port}}';
 
 export function deviceTelemetryDashboard(): Dashboard {
-  const rate = (metric: string, legend: string, refId = 'A') =>
-    target(fresh(`rate(${metric}{${SELECTOR}}[$__rate_interval])`), `${LEGEND} ${legend}`, refId);
+  const rate = (series: RecordedSeries, legend: string, refId = 'A') =>
+    target(`${series.record}{${SELECTOR}}`, `${LEGEND} ${legend}`, refId);
   return dashboard({
     uid: 'pushgate-devices',
     title: 'Device telemetry',
@@ -38,18 +38,15 @@ export function deviceTelemetryDashboard(): Dashboard {
             'Packets per second',
             { w: 12, h: 8 },
             [
-              rate(SYNTHETIC.receivePackets.name, 'rx'),
-              rate(SYNTHETIC.transmitPackets.name, 'tx', 'B'),
+              rate(RECORDED.receivePacketsRate, 'rx'),
+              rate(RECORDED.transmitPacketsRate, 'tx', 'B'),
             ],
             'pps',
           ),
           timeseries(
             'Bytes per second',
             { w: 12, h: 8 },
-            [
-              rate(SYNTHETIC.receiveBytes.name, 'rx'),
-              rate(SYNTHETIC.transmitBytes.name, 'tx', 'B'),
-            ],
+            [rate(RECORDED.receiveBytesRate, 'rx'), rate(RECORDED.transmitBytesRate, 'tx', 'B')],
             'Bps',
           ),
         ],
@@ -62,7 +59,7 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `${fresh(`rate(${SYNTHETIC.transmitBytes.name}{${SELECTOR}}[$__rate_interval])`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.portSpeed.name}{${SELECTOR}}`)}`,
+                `${RECORDED.transmitBytesRate.record}{${SELECTOR}}\n/ ${ON_PORT} ${RECORDED.portSpeed.record}{${SELECTOR}}`,
                 LEGEND,
               ),
             ],
@@ -74,7 +71,7 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `${fresh(`${SYNTHETIC.bufferBytes.name}{${SELECTOR}}`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.bufferCapacityBytes.name}{${SELECTOR}}`)}`,
+                `${RECORDED.bufferBytes.record}{${SELECTOR}}\n/ ${ON_PORT} ${RECORDED.bufferCapacityBytes.record}{${SELECTOR}}`,
                 LEGEND,
               ),
             ],
@@ -89,7 +86,7 @@ export function deviceTelemetryDashboard(): Dashboard {
           stateTimeline(
             'Link state',
             { w: 24, h: 8 },
-            [target(fresh(`${SYNTHETIC.linkUp.name}{${SELECTOR}}`), LEGEND)],
+            [target(`${RECORDED.linkUp.record}{${SELECTOR}}`, LEGEND)],
             [
               { value: '1', text: 'up', color: 'green' },
               { value: '0', text: 'down', color: 'red' },
@@ -103,19 +100,13 @@ export function deviceTelemetryDashboard(): Dashboard {
           timeseries(
             'Errors per second',
             { w: 12, h: 8 },
-            [
-              rate(SYNTHETIC.receiveErrors.name, 'rx'),
-              rate(SYNTHETIC.transmitErrors.name, 'tx', 'B'),
-            ],
+            [rate(RECORDED.receiveErrorsRate, 'rx'), rate(RECORDED.transmitErrorsRate, 'tx', 'B')],
             'pps',
           ),
           timeseries(
             'Drops per second',
             { w: 12, h: 8 },
-            [
-              rate(SYNTHETIC.receiveDrops.name, 'rx'),
-              rate(SYNTHETIC.transmitDrops.name, 'tx', 'B'),
-            ],
+            [rate(RECORDED.receiveDropsRate, 'rx'), rate(RECORDED.transmitDropsRate, 'tx', 'B')],
             'pps',
           ),
         ],
@@ -126,12 +117,7 @@ export function deviceTelemetryDashboard(): Dashboard {
           timeseries(
             'Uptime',
             { w: 12, h: 8 },
-            [
-              target(
-                `time() - ${fresh(`${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}`)}`,
-                '{{device}}',
-              ),
-            ],
+            [target(`time() - ${RECORDED.bootTime.record}{${DEVICE_SELECTOR}}`, '{{device}}')],
             's',
             { description: 'Drops to zero when a device reboots (its counters restart too).' },
           ),
@@ -140,14 +126,10 @@ export function deviceTelemetryDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                fresh(`changes(${SYNTHETIC.bootTime.name}{${DEVICE_SELECTOR}}[1h])`),
+                `${RECORDED.rebootsLastHour.record}{${DEVICE_SELECTOR}}`,
                 '{{device}} reboots',
               ),
-              target(
-                fresh(`increase(${SYNTHETIC.linkFlaps.name}{${SELECTOR}}[1h])`),
-                `${LEGEND} flaps`,
-                'B',
-              ),
+              target(`${RECORDED.linkFlapsLastHour.record}{${SELECTOR}}`, `${LEGEND} flaps`, 'B'),
             ],
             'short',
           ),

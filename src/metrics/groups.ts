@@ -11,20 +11,31 @@ export interface GroupingKey {
 }
 
 /**
- * Every label any of our grouping keys (below) uses.
- * Rules and dashboards match a series to its group's push time on these.
+ * The kinds of group we push, each with the labels of its grouping key (job first). With
+ * several Pushgateways every group exists on each; rules and dashboards keep, per group, the
+ * copy of the Pushgateway that took its last push, and match a series to its group's push
+ * time on exactly these labels (queries/freshest.ts).
  */
-export const GROUPING_LABELS = [
-  LABEL.job,
-  LABEL.cpCode,
-  LABEL.url,
-  LABEL.delivery,
-  LABEL.errorType,
-  LABEL.fleet,
-  LABEL.device,
-  LABEL.schedule,
-  LABEL.stage,
-] as const;
+export const GROUP_KINDS = {
+  /** One eStats target: CP code or URL, with the optional delivery and error type. */
+  estatsTarget: {
+    jobs: [JOB.estats],
+    labels: [LABEL.job, LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
+  },
+  /** One simulated device, with all its ports. */
+  device: { jobs: [JOB.synthetic], labels: [LABEL.job, LABEL.fleet, LABEL.device] },
+  /** A collector's report on the runs of one schedule. */
+  runHealth: { jobs: [JOB.estats, JOB.synthetic], labels: [LABEL.job, LABEL.schedule] },
+  /** The janitor's report on one stage. */
+  janitor: { jobs: [JOB.janitor], labels: [LABEL.job, LABEL.stage] },
+} as const satisfies Record<string, { jobs: readonly string[]; labels: readonly string[] }>;
+
+export type GroupKind = (typeof GROUP_KINDS)[keyof typeof GROUP_KINDS];
+
+/** Every label any of our grouping keys uses. */
+export const GROUPING_LABELS: readonly string[] = [
+  ...new Set(Object.values(GROUP_KINDS).flatMap((kind) => kind.labels)),
+];
 
 /**
  * The group of one eStats target: `{job="akamai_estats", cp_code|url, [delivery],

@@ -202,6 +202,8 @@ describe('end to end: schedule tick to Slack', () => {
     );
     expect(firing.text).not.toContain('CP code: 111');
     await expectLinksResolve(firing, 'AkamaiEdge5xxRatioHigh', { cp_code: '424242' });
+    // The alert reads recorded series: a link a responder can read, and Slack shows whole.
+    expect(linksOf(firing).Graph?.length).toBeLessThanOrEqual(600);
     // Critical: the on-call webhook hears it too.
     expect(
       stack.slackSink?.messages.some(

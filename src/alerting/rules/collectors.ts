@@ -1,7 +1,9 @@
-import { COLLECTOR, JANITOR, JOB, LABEL } from '../../metrics/catalogue';
+import { LABEL } from '../../metrics/catalogue';
+import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from '../../queries/collectors';
+import { PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
+import { anyOf, quote } from '../../queries/promql';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { anyOf, freshest, PUSHGATEWAY_INSTANCE, quote } from '../promql';
 import { type RuleScope, stalenessOf } from '../scope';
 import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
@@ -18,13 +20,18 @@ const GROUP_TEXT = `{{ $labels.job }}{{ with $labels.schedule }} schedule={{ . }
 export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {
   const staleness =
     stalenessOf(scope) === 'push-time'
-      ? [groupStaleAlert(config)]
+      ? { recordings: [], alerts: [groupStaleAlert(config)] }
       : sampleTimeStalenessAlerts(config, scope).collectors;
   return {
     name: 'collectors',
     team: 'observability',
+    recordings: [
+      ...Object.values(RUN_HEALTH_RECORDED),
+      ...Object.values(JANITOR_RECORDED),
+      ...staleness.recordings,
+    ],
     alerts: [
-      ...staleness,
+      ...staleness.alerts,
       ...(scope.sinks.includes('pushgateway') ? pushgatewayAlerts(config) : []),
     ],
   };
@@ -66,7 +73,7 @@ function pushgatewayAlerts(config: AlertingConfig): AlertGroupDefinition['alerts
     },
     {
       alert: 'CollectorPushgatewayMissedGroups',
-      expr: `${freshest(`${COLLECTOR.pushgatewayMissedGroups.name}{${LABEL.job}=~${quote(jobs)}}`, Object.keys(collectors.intervals))} > 0`,
+      expr: `${RUN_HEALTH_RECORDED.pushgatewayMissedGroups.record} > 0`,
       for: collectors.pushFailingFor,
       severity: 'warning',
       summary:
@@ -77,7 +84,7 @@ function pushgatewayAlerts(config: AlertingConfig): AlertGroupDefinition['alerts
     },
     {
       alert: 'PushgatewayGroupsExpired',
-      expr: `${freshest(`${JANITOR.deletedGroups.name}{${LABEL.job}=${quote(JOB.janitor)}}`, JOB.janitor)} > 0`,
+      expr: `${JANITOR_RECORDED.deletedGroups.record} > 0`,
       severity: 'info',
       summary: 'The janitor deleted {{ $value }} expired group(s) of {{ $labels.collector_job }}',
       description:

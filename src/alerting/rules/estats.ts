@@ -1,24 +1,12 @@
-import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
+import { LABEL } from '../../metrics/catalogue';
+import { ESTATS_RECORDED, hitsMaxOverTime, ON_TARGET } from '../../queries/estats';
+import { anyOf, exactRegex, quote } from '../../queries/promql';
+import type { RecordedSeries } from '../../queries/recorded';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig, TargetOverride } from '../config';
-import { anyOf, exactRegex, freshest, quote } from '../promql';
 import { type RuleScope, stalenessOf } from '../scope';
 import { sampleTimeStalenessAlerts } from './sampleStaleness';
-
-/** Labels that identify one eStats target (its Pushgateway group). */
-export const TARGET_LABELS = [
-  LABEL.job,
-  LABEL.cpCode,
-  LABEL.url,
-  LABEL.delivery,
-  LABEL.errorType,
-] as const;
-const ON_TARGET = `on(${TARGET_LABELS.join(', ')})`;
-/** An eStats series as the freshest Pushgateway holds it (promql.ts). */
-export const fresh = (series: string): string => freshest(series, JOB.estats);
-/** How an alert's text names its target: CP code or URL, and the delivery type. */
-export const TARGET_TEXT =
-  '{{ if $labels.cp_code }}CP code {{ $labels.cp_code }}{{ else }}{{ $labels.url }}{{ end }}{{ if $labels.delivery }} ({{ $labels.delivery }}){{ end }}';
+import { TARGET_TEXT } from './text';
 
 /**
  * `metric{…} > threshold`, with per-target overrides: each overridden target gets its own
@@ -37,12 +25,12 @@ export function thresholdExpr(
     if (override.cpCode !== undefined) {
       cpCodes.push(String(override.cpCode));
       clauses.push(
-        `${fresh(`${metric}{${matchers},${LABEL.cpCode}=${quote(String(override.cpCode))}}`)} > ${override.above}`,
+        `${metric}{${matchers},${LABEL.cpCode}=${quote(String(override.cpCode))}} > ${override.above}`,
       );
     } else if (override.url !== undefined) {
       urls.push(override.url);
       clauses.push(
-        `${fresh(`${metric}{${matchers},${LABEL.url}=${quote(override.url)}}`)} > ${override.above}`,
+        `${metric}{${matchers},${LABEL.url}=${quote(override.url)}} > ${override.above}`,
       );
     }
   }
@@ -50,22 +38,26 @@ export function thresholdExpr(
     ...(cpCodes.length ? [`${LABEL.cpCode}!~${exactRegex(cpCodes)}`] : []),
     ...(urls.length ? [`${LABEL.url}!~${exactRegex(urls)}`] : []),
   ];
-  clauses.push(`${fresh(`${metric}{${[matchers, ...exclusions].join(',')}}`)} > ${above}`);
+  clauses.push(`${metric}{${[matchers, ...exclusions].join(',')}} > ${above}`);
   return anyOf(clauses);
 }
 
 export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {
   const { estats } = config;
-  const job = `${LABEL.job}=${quote(JOB.estats)}`;
-  const enoughHits = (direction: string) =>
-    `and ${ON_TARGET} ${fresh(`${ESTATS.hits.name}{${job},${LABEL.direction}=${quote(direction)}}`)} >= ${estats.minHits}`;
+  const { hits, statusClassRatio, failureRatio, failureInfo, up } = ESTATS_RECORDED;
+  const direction = (value: string) => `${LABEL.direction}=${quote(value)}`;
+  const enoughHits = (value: string) =>
+    `and ${ON_TARGET} ${hits.record}{${direction(value)}} >= ${estats.minHits}`;
+  const hadHits = hitsMaxOverTime(estats.trafficVanished.lookback);
+  const recordings: RecordedSeries[] = [...Object.values(ESTATS_RECORDED), hadHits];
   return {
     name: 'akamai-estats',
     team: 'cdn',
+    recordings,
     alerts: [
       {
         alert: 'AkamaiEdge5xxRatioHigh',
-        expr: `${thresholdExpr(ESTATS.statusClassRatio.name, `${job},${LABEL.direction}="edge",${LABEL.statusClass}="5xx"`, estats.edge5xxRatio.above, estats.edge5xxRatio.overrides)}\n${enoughHits('edge')}`,
+        expr: `${thresholdExpr(statusClassRatio.record, `${direction('edge')},${LABEL.statusClass}="5xx"`, estats.edge5xxRatio.above, estats.edge5xxRatio.overrides)}\n${enoughHits('edge')}`,
         for: estats.edge5xxRatio.for,
         severity: estats.edge5xxRatio.severity,
         summary: `Edge 5xx ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
@@ -74,7 +66,7 @@ export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGrou
       },
       {
         alert: 'AkamaiEdgeFailureRatioHigh',
-        expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="edge"`, estats.edgeFailureRatio.above, estats.edgeFailureRatio.overrides)}\n${enoughHits('edge')}`,
+        expr: `${thresholdExpr(failureRatio.record, direction('edge'), estats.edgeFailureRatio.above, estats.edgeFailureRatio.overrides)}\n${enoughHits('edge')}`,
         for: estats.edgeFailureRatio.for,
         severity: estats.edgeFailureRatio.severity,
         summary: `Edge failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
@@ -83,7 +75,7 @@ export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGrou
       },
       {
         alert: 'AkamaiOriginFailureRatioHigh',
-        expr: `${thresholdExpr(ESTATS.failureRatio.name, `${job},${LABEL.direction}="origin"`, estats.originFailureRatio.above, estats.originFailureRatio.overrides)}\n${enoughHits('origin')}`,
+        expr: `${thresholdExpr(failureRatio.record, direction('origin'), estats.originFailureRatio.above, estats.originFailureRatio.overrides)}\n${enoughHits('origin')}`,
         for: estats.originFailureRatio.for,
         severity: estats.originFailureRatio.severity,
         summary: `Origin failure ratio {{ $value | humanizePercentage }} for ${TARGET_TEXT}`,
@@ -92,7 +84,7 @@ export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGrou
       },
       {
         alert: 'AkamaiTrafficVanished',
-        expr: `${fresh(`${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}`)} == 0\nand ${ON_TARGET} ${fresh(`max_over_time(${ESTATS.hits.name}{${job},${LABEL.direction}="edge"}[${estats.trafficVanished.lookback}])`)} > ${estats.trafficVanished.hadHitsOver}`,
+        expr: `${hits.record}{${direction('edge')}} == 0\nand ${ON_TARGET} ${hadHits.record}{${direction('edge')}} > ${estats.trafficVanished.hadHitsOver}`,
         for: estats.trafficVanished.for,
         severity: estats.trafficVanished.severity,
         summary: `No edge traffic for ${TARGET_TEXT}`,
@@ -102,7 +94,7 @@ export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGrou
       {
         alert: 'AkamaiEstatsTargetFailing',
         // The failure info carries the reason label; joined on the target's up == 0.
-        expr: `${fresh(`${ESTATS.failureInfo.name}{${job}}`)}\nand ${ON_TARGET} ${fresh(`${ESTATS.up.name}{${job}}`)} == 0`,
+        expr: `${failureInfo.record}\nand ${ON_TARGET} ${up.record} == 0`,
         for: estats.targetFailing.for,
         severity: estats.targetFailing.severity,
         summary: `eStats cannot be read for ${TARGET_TEXT} ({{ $labels.reason }})`,

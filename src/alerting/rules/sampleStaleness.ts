@@ -3,11 +3,18 @@ import { ConfigurationError } from '../../shared/errors';
 import { type AlertDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { formatDuration, parseDuration } from '../duration';
-import { anyOf, exactRegex, PUSHGATEWAY_INSTANCE, quote } from '../promql';
+import { ON_TARGET } from '../../queries/estats';
+import { LEVEL, newestWithin, PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
+import { anyOf, jobMatcher, on, quote } from '../../queries/promql';
+import type { RecordedSeries } from '../../queries/recorded';
 import type { RuleScope } from '../scope';
-import { TARGET_LABELS, TARGET_TEXT } from './estats';
+import { TARGET_TEXT } from './text';
 
 type Alert = Omit<AlertDefinition, 'team'>;
+
+/** One series per schedule the stage deploys, labelled with its job and name. */
+export const DEPLOYED_SCHEDULE = `${LEVEL.runHealth}:collector_deployed:info`;
+const ON_SCHEDULE = on([LABEL.job, LABEL.schedule]);
 
 /** Seconds after which a job's group or sample counts as stale: a few of its intervals. */
 function staleAfterSeconds(config: AlertingConfig, job: string): number {
@@ -21,17 +28,11 @@ function staleAfterSeconds(config: AlertingConfig, job: string): number {
 }
 
 /**
- * The newest value of `series` within `range`, whichever Pushgateway (if any) held it. Unlike
- * an instant read, it still answers minutes after a remote-written series ended.
- */
-export const newestWithin = (series: string, range: string): string =>
-  `max without(${PUSHGATEWAY_INSTANCE}) (max_over_time(${series}[${range}]))`;
-
-/**
  * Staleness for stores that keep samples only (remote write): a stopped collector's series
  * just end, so ages are read as the newest value over a lookback, and a schedule silent for
- * the whole lookback is found by its absence. Every clause names the stage's own schedules:
- * one removed from the stage file stops being watched when its rules are exported again.
+ * the whole lookback is found by its absence. The stage's own schedules are recorded as one
+ * constant series each (DEPLOYED_SCHEDULE): one removed from the stage file stops being
+ * watched when its rules are exported again.
  *
  * - CollectorSuccessStale: the newest `collector_last_success_timestamp_seconds` of a schedule
  *   is older than a few intervals. Its lookback is `successLookback` plus `silentFor`, so it
@@ -44,7 +45,7 @@ export const newestWithin = (series: string, range: string): string =>
 export function sampleTimeStalenessAlerts(
   config: AlertingConfig,
   scope: RuleScope,
-): { collectors: Alert[]; estats: Alert[] } {
+): { collectors: { recordings: RecordedSeries[]; alerts: Alert[] }; estats: Alert[] } {
   const { collectors } = config;
   assertDuration(collectors.successLookback, 'alerting config collectors.successLookback');
   assertDuration(collectors.silentFor, 'alerting config collectors.silentFor');
@@ -52,18 +53,26 @@ export function sampleTimeStalenessAlerts(
   const silentForSeconds = parseDuration(collectors.silentFor) ?? 0;
   const staleRange = formatDuration(lookbackSeconds + silentForSeconds);
   const jobs = Object.entries(scope.schedules).filter(([, names]) => names.length > 0);
-  const lastSuccess = (selector: string) => `${COLLECTOR.lastSuccessTimestamp.name}{${selector}}`;
+  const lastSuccess = COLLECTOR.lastSuccessTimestamp.name;
+  const collectorJobs = jobMatcher(jobs.map(([job]) => job));
 
+  // One constant series per schedule of the stage: what should be delivering.
+  const deployed: RecordedSeries[] = jobs.flatMap(([job, names]) =>
+    names.map((name) => ({
+      record: DEPLOYED_SCHEDULE,
+      expr: 'vector(1)',
+      labels: { [LABEL.job]: job, [LABEL.schedule]: name },
+    })),
+  );
+  const newestSuccess: RecordedSeries = {
+    record: `${LEVEL.runHealth}:${lastSuccess}:max_over_time${staleRange}`,
+    expr: `${newestWithin(`${lastSuccess}{${collectorJobs}}`, staleRange)}\nand ${ON_SCHEDULE} ${DEPLOYED_SCHEDULE}`,
+  };
   const staleClauses = jobs.map(
-    ([job, names]) =>
-      `time() - ${newestWithin(lastSuccess(`${LABEL.job}=${quote(job)},${LABEL.schedule}=~${exactRegex(names)}`), staleRange)} > ${staleAfterSeconds(config, job)}`,
+    ([job]) =>
+      `time() - ${newestSuccess.record}{${LABEL.job}=${quote(job)}} > ${staleAfterSeconds(config, job)}`,
   );
-  const silentClauses = jobs.flatMap(([job, names]) =>
-    names.map(
-      (name) =>
-        `absent_over_time(${lastSuccess(`${LABEL.job}=${quote(job)},${LABEL.schedule}=${quote(name)}`)}[${collectors.successLookback}])`,
-    ),
-  );
+  const silent = `${DEPLOYED_SCHEDULE}\nunless ${ON_SCHEDULE} max_over_time(${lastSuccess}{${collectorJobs}}[${collectors.successLookback}])`;
   const estats = `${LABEL.job}=${quote(JOB.estats)}`;
   const collectorAlerts: Alert[] = [
     {
@@ -78,7 +87,7 @@ export function sampleTimeStalenessAlerts(
     },
     {
       alert: 'CollectorSilent',
-      expr: anyOf(silentClauses),
+      expr: silent,
       for: collectors.silentFor,
       severity: collectors.staleSeverity,
       summary: `{{ $labels.job }} {{ $labels.schedule }} has not succeeded in ${collectors.successLookback}`,
@@ -86,16 +95,17 @@ export function sampleTimeStalenessAlerts(
       runbook: 'collectors#collectorsilent',
     },
   ];
+  const collectorRules = { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
   if ((scope.schedules[JOB.estats] ?? []).length === 0)
-    return { collectors: collectorAlerts, estats: [] };
+    return { collectors: collectorRules, estats: [] };
   const sampleStale: Alert = {
     alert: 'AkamaiEstatsSampleStale',
-    expr: `time() - ${newestWithin(`${ESTATS.sampleTimestamp.name}{${estats}}`, collectors.successLookback)} > ${staleAfterSeconds(config, JOB.estats)}\nand on(${TARGET_LABELS.join(', ')}) max without(${PUSHGATEWAY_INSTANCE}) (${ESTATS.up.name}{${estats}})`,
+    expr: `time() - ${newestWithin(`${ESTATS.sampleTimestamp.name}{${estats}}`, collectors.successLookback)} > ${staleAfterSeconds(config, JOB.estats)}\nand ${ON_TARGET} max without(${PUSHGATEWAY_INSTANCE}) (${ESTATS.up.name}{${estats}})`,
     for: '1m',
     severity: collectors.staleSeverity,
     summary: `The newest eStats sample of ${TARGET_TEXT} is {{ $value | humanizeDuration }} old`,
     description: `The collector still delivers ${TARGET_TEXT}, but the newest eStats sample Akamai completed for it is {{ $value | humanizeDuration }} old, more than ${collectors.staleAfterIntervals} schedule intervals: its requests fail (then AkamaiEstatsTargetFailing says why) or Akamai serves an old sample. Its status-code alerts read old data.`,
     runbook: 'estats#akamaiestatssamplestale',
   };
-  return { collectors: collectorAlerts, estats: [sampleStale] };
+  return { collectors: collectorRules, estats: [sampleStale] };
 }

@@ -1,12 +1,16 @@
 import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
+import { GROUP_KINDS } from '../../metrics/groups';
+import { TARGET_LABELS } from '../../queries/estats';
+import { freshest } from '../../queries/freshest';
+import { anyOf, exactRegex, on, quote } from '../../queries/promql';
+import type { RecordedSeries } from '../../queries/recorded';
 import { ConfigurationError } from '../../shared/errors';
 import { type AlertGroupDefinition, recordingRule } from '../builders';
 import type { AlertingConfig, BurnRateAlert } from '../config';
 import { parseDuration } from '../duration';
-import { exactRegex, quote } from '../promql';
 import type { Slo, SloSubject, SloWindow } from '../slo';
 import type { RuleGroup } from '../types';
-import { fresh, TARGET_LABELS, TARGET_TEXT } from './estats';
+import { TARGET_TEXT } from './text';
 
 /**
  * SLOs → recording rules and multi-window multi-burn-rate alerts (Sloth's and Pyrra's model,
@@ -25,6 +29,11 @@ export const SLO_SERIES = {
   errorRatio: (window: string) => `cdn_slo:error_ratio:${window}`,
   /** Error ratio over the window ÷ the ratio the objective allows: 1 spends the budget exactly. */
   burnRate: (window: string) => `cdn_slo:burn_rate:${window}`,
+  /**
+   * One window pair of a burn-rate alert (`page` or `ticket`, named by its long window): the
+   * long window's burn rate where it and the short window both burn faster than the pair allows.
+   */
+  burningPair: (alert: 'page' | 'ticket', long: string) => `cdn_slo:${alert}_burn_rate:${long}`,
 } as const;
 
 /** An SLI series and its objective meet on these: a CP code or URL of one SLO. */
@@ -53,16 +62,24 @@ function sampleRules(slo: Slo): RuleGroup['rules'] {
   const labels = { [SLO_LABEL.slo]: slo.name, [SLO_LABEL.window]: slo.window };
   const base = `${LABEL.job}=${quote(JOB.estats)},${LABEL.direction}=${quote(slo.direction)}`;
   const selectors = subjectMatchers(slo.targets.map((t) => t.subject));
-  const select = (metric: string, extra = '') =>
-    selectors
-      .map((matcher) => `sum ${BY_TARGET} (${fresh(`${metric}{${base},${matcher}${extra}}`)})`)
-      .join('\nor\n');
+  // Each sample is the freshest copy of its targets' series, kept here rather than read from
+  // the akamai-estats group's records: groups run independently, and a sample read from
+  // another group would enter the windows an evaluation late.
+  const select = (metric: string, extra = '') => {
+    const series = selectors.map((matcher) => `${metric}{${base},${matcher}${extra}}`);
+    const subjects = series.length === 1 ? (series[0] as string) : `(${series.join(' or ')})`;
+    return `sum ${BY_TARGET} (${freshest(subjects, GROUP_KINDS.estatsTarget)})`;
+  };
   const hits = select(ESTATS.hits.name);
   const bad = select(ESTATS.statusHits.name, `,${LABEL.statusClass}="5xx"`);
   return [
     recordingRule(SLO_SERIES.hits, hits, labels),
     // A sample without 5xx has no 5xx series: count it as 0, or the ratio would skip it.
-    recordingRule(SLO_SERIES.badHits, `(\n${bad}\n)\nor\n0 * (\n${hits}\n)`, labels),
+    recordingRule(
+      SLO_SERIES.badHits,
+      `${bad}\nor ${on([...TARGET_LABELS, LABEL.direction])} 0 * ${SLO_SERIES.hits}{${SLO_LABEL.slo}=${quote(slo.name)}}`,
+      labels,
+    ),
   ];
 }
 
@@ -148,17 +165,25 @@ export function sloGroups(
   ];
 }
 
-/** `burn rate over long and over short > threshold`, for each pair and each SLO window in use. */
-function burnExpr(alert: BurnRateAlert, sloWindows: readonly SloWindow[]): string {
-  const clauses = sloWindows.flatMap((sloWindow) =>
-    alert.windows.map((pair) => {
+/**
+ * Per window pair of `alert`: `burn rate over long and over short > threshold`, for each SLO
+ * window in use (its threshold depends on the SLO's window), recorded so the alert reads one
+ * series per pair.
+ */
+function burningPairs(
+  kind: 'page' | 'ticket',
+  alert: BurnRateAlert,
+  sloWindows: readonly SloWindow[],
+): RecordedSeries[] {
+  return alert.windows.map((pair) => {
+    const clauses = sloWindows.map((sloWindow) => {
       const threshold = burnRateThreshold(sloWindow, pair.long, pair.budgetConsumed);
       const series = (window: string) =>
         `${SLO_SERIES.burnRate(window)}{${SLO_LABEL.window}=${quote(sloWindow)}} > ${threshold}`;
       return `(\n  ${series(pair.long)}\n  and\n  ${series(pair.short)}\n)`;
-    }),
-  );
-  return clauses.join('\nor\n');
+    });
+    return { record: SLO_SERIES.burningPair(kind, pair.long), expr: clauses.join('\nor\n') };
+  });
 }
 
 const SLO_TEXT = `SLO {{ $labels.slo }} ({{ $labels.direction }}, {{ $labels.slo_window }})`;
@@ -167,6 +192,11 @@ const SLO_TEXT = `SLO {{ $labels.slo }} ({{ $labels.direction }}, {{ $labels.slo
 export function sloAlerts(config: AlertingConfig, slos: readonly Slo[]): AlertGroupDefinition {
   const sloWindows = [...new Set(slos.map((s) => s.window))].sort();
   for (const alert of [config.slo.page, config.slo.ticket]) {
+    const longs = alert.windows.map((pair) => pair.long);
+    if (new Set(longs).size !== longs.length)
+      throw new ConfigurationError(
+        `slo burn-rate windows ${longs.join(', ')}: each pair of one alert needs its own long window`,
+      );
     for (const pair of alert.windows) {
       const long = parseDuration(pair.long);
       const short = parseDuration(pair.short);
@@ -182,13 +212,17 @@ export function sloAlerts(config: AlertingConfig, slos: readonly Slo[]): AlertGr
   }
   const description = (pace: string) =>
     `The ${`{{ $labels.direction }}`} hits of ${TARGET_TEXT} fail with 5xx {{ $value | printf "%.1f" }} times faster than ${SLO_TEXT} allows (1× spends exactly the error budget over the window): ${pace}.`;
+  const page = burningPairs('page', config.slo.page, sloWindows);
+  const ticket = burningPairs('ticket', config.slo.ticket, sloWindows);
+  const anyPair = (pairs: readonly RecordedSeries[]) => anyOf(pairs.map((pair) => pair.record));
   return {
     name: 'cdn-slo-alerts',
     team: 'cdn',
+    recordings: [...page, ...ticket],
     alerts: [
       {
         alert: SLO_ALERTS.page,
-        expr: burnExpr(config.slo.page, sloWindows),
+        expr: anyPair(page),
         for: config.slo.page.for,
         severity: config.slo.page.severity,
         summary: `${SLO_TEXT} burns its error budget {{ $value | printf "%.1f" }}× too fast for ${TARGET_TEXT}`,
@@ -199,7 +233,7 @@ export function sloAlerts(config: AlertingConfig, slos: readonly Slo[]): AlertGr
       },
       {
         alert: SLO_ALERTS.ticket,
-        expr: burnExpr(config.slo.ticket, sloWindows),
+        expr: anyPair(ticket),
         for: config.slo.ticket.for,
         severity: config.slo.ticket.severity,
         summary: `${SLO_TEXT} spends its error budget {{ $value | printf "%.1f" }}× faster than sustainable for ${TARGET_TEXT}`,

@@ -1,22 +1,21 @@
-import { JOB, LABEL, SYNTHETIC } from '../../metrics/catalogue';
+import { distinctRecords } from '../../queries/recorded';
+import { bootTimeChanges, ON_PORT, SYNTHETIC_RECORDED } from '../../queries/synthetic';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { freshest, quote } from '../promql';
-
-const ON_PORT = `on(${LABEL.job}, ${LABEL.fleet}, ${LABEL.device}, ${LABEL.port})`;
-/** A synthetic series as the freshest Pushgateway holds it (promql.ts). */
-export const fresh = (series: string): string => freshest(series, JOB.synthetic);
 
 export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
   const { synthetic } = config;
-  const job = `${LABEL.job}=${quote(JOB.synthetic)}`;
+  const { linkUp, bufferBytes, bufferCapacityBytes, receivePacketsRate, transmitPacketsRate } =
+    SYNTHETIC_RECORDED;
+  const rebooted = bootTimeChanges(synthetic.rebootWindow);
   return {
     name: 'synthetic-telemetry',
     team: 'network',
+    recordings: distinctRecords([...Object.values(SYNTHETIC_RECORDED), rebooted]),
     alerts: [
       {
         alert: 'SyntheticPortLinkDown',
-        expr: `${fresh(`${SYNTHETIC.linkUp.name}{${job}}`)} == 0`,
+        expr: `${linkUp.record} == 0`,
         for: synthetic.linkDownFor,
         severity: synthetic.linkDownSeverity,
         summary: 'Link down on {{ $labels.device }} port {{ $labels.port }}',
@@ -26,7 +25,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticPortBufferNearCapacity',
-        expr: `${fresh(`${SYNTHETIC.bufferBytes.name}{${job}}`)}\n/ ${ON_PORT} ${fresh(`${SYNTHETIC.bufferCapacityBytes.name}{${job}}`)} > ${synthetic.bufferFillAbove}`,
+        expr: `${bufferBytes.record}\n/ ${ON_PORT} ${bufferCapacityBytes.record} > ${synthetic.bufferFillAbove}`,
         for: synthetic.bufferFor,
         severity: 'warning',
         summary:
@@ -37,7 +36,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticPortNoTraffic',
-        expr: `${fresh(`${SYNTHETIC.linkUp.name}{${job}}`)} == 1\nand ${ON_PORT} ${fresh(`rate(${SYNTHETIC.receivePackets.name}{${job}}[5m])`)} == 0\nand ${ON_PORT} ${fresh(`rate(${SYNTHETIC.transmitPackets.name}{${job}}[5m])`)} == 0`,
+        expr: `${linkUp.record} == 1\nand ${ON_PORT} ${receivePacketsRate.record} == 0\nand ${ON_PORT} ${transmitPacketsRate.record} == 0`,
         for: synthetic.noTrafficFor,
         severity: 'warning',
         summary: 'Link up but no traffic on {{ $labels.device }} port {{ $labels.port }}',
@@ -47,7 +46,7 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
       },
       {
         alert: 'SyntheticDeviceRebooted',
-        expr: `${fresh(`changes(${SYNTHETIC.bootTime.name}{${job}}[${synthetic.rebootWindow}])`)} > 0`,
+        expr: `${rebooted.record} > 0`,
         severity: 'info',
         summary: '{{ $labels.device }} rebooted',
         description: `The boot time of {{ $labels.device }} (fleet {{ $labels.fleet }}) changed in the last ${synthetic.rebootWindow}: it rebooted and its counters restarted from zero.`,

@@ -1,6 +1,7 @@
 import {
   deviceGroupingKey,
   estatsGroupingKey,
+  GROUP_KINDS,
   GROUPING_LABELS,
   janitorGroupingKey,
   runHealthGroupingKey,
@@ -8,7 +9,7 @@ import {
 
 describe('grouping keys', () => {
   // Rules and dashboards tell a group's copies on several Pushgateways apart on these labels
-  // (alerting/promql.ts `freshest`): a grouping label missing here would merge two groups.
+  // (queries/freshest.ts): a grouping label missing here would merge two groups.
   it('use only the labels GROUPING_LABELS lists', () => {
     const keys = [
       estatsGroupingKey({ cpCode: 1, delivery: 'STANDARD_TLS', errorType: 'EDGE_ERRORS' }),
@@ -22,5 +23,22 @@ describe('grouping keys', () => {
       [...used].filter((label) => !(GROUPING_LABELS as readonly string[]).includes(label)),
     ).toEqual([]);
     expect(used.size).toBe(GROUPING_LABELS.length);
+  });
+
+  it.each([
+    [
+      'estatsTarget',
+      estatsGroupingKey({ cpCode: 1, delivery: 'STANDARD_TLS', errorType: 'EDGE_ERRORS' }),
+    ],
+    ['estatsTarget', estatsGroupingKey({ url: 'https://example.com/' })],
+    ['device', deviceGroupingKey('fleet', 'device')],
+    ['runHealth', runHealthGroupingKey('synthetic_telemetry', 'default')],
+    ['janitor', janitorGroupingKey('prod')],
+  ] as const)('of kind %s carry only that kind’s labels and one of its jobs', (kind, key) => {
+    const { jobs, labels } = GROUP_KINDS[kind];
+    expect(jobs).toContain(key.job);
+    expect(
+      Object.keys(key.labels ?? {}).every((l) => (labels as readonly string[]).includes(l)),
+    ).toBe(true);
   });
 });
