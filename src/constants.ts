@@ -1,8 +1,7 @@
-import type { BackoffPolicy } from './shared/backoff';
-
 /**
  * The product's limits and defaults, each said once. An environment variable that overrides
- * one is named beside it (README, "Configuration reference").
+ * one is named beside it (README, "Configuration reference"). Plain values, importing nothing:
+ * the retry policies take the shape of shared/backoff.ts's BackoffPolicy where they are used.
  */
 
 /** Time kept before the Lambda timeout to log, record failures and return (DEADLINE_SAFETY_MARGIN_MS). */
@@ -16,7 +15,7 @@ export const DEFAULT_PUSHGATEWAY_URL = 'http://127.0.0.1:9091';
 /** Timeout of one push attempt (PUSHGATEWAY_TIMEOUT_MS). */
 export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
 /** Push retries on network errors, 5xx and 429 (PUSHGATEWAY_MAX_ATTEMPTS sets the attempts). */
-export const DEFAULT_PUSH_RETRY: BackoffPolicy = {
+export const DEFAULT_PUSH_RETRY = {
   maxAttempts: 4,
   baseDelayMs: 200,
   maxDelayMs: 5_000,
@@ -27,7 +26,7 @@ export const MIN_PUSH_ATTEMPT_MS = 50;
 /** Timeout of one eStats request: it answers synchronously in a few seconds (ESTATS_REQUEST_TIMEOUT_MS). */
 export const DEFAULT_ESTATS_TIMEOUT_MS = 30_000;
 /** eStats retries on 5xx, 429 and network errors (ESTATS_MAX_ATTEMPTS sets the attempts). */
-export const DEFAULT_ESTATS_RETRY: BackoffPolicy = {
+export const DEFAULT_ESTATS_RETRY = {
   maxAttempts: 3,
   baseDelayMs: 1_000,
   maxDelayMs: 10_000,

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAlertingFiles } from '../../src/alerting';
+import { alertingFiles } from '../../src/deploy/alertingFiles';
 import type { Slo } from '../../src/alerting/slo';
 import type { RuleScope } from '../../src/alerting/scope';
 import type { AlertingConfig } from '../../src/alerting/config';
@@ -115,7 +115,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           : options.alerting.routing.oncallWebhookUrl,
       },
     };
-    const { files } = buildAlertingFiles(alerting, {
+    const { files } = alertingFiles(alerting, {
       templatesDir: join(amDir, 'templates'),
       slos: options.slos,
       ...(options.scope ? { scope: options.scope } : {}),

@@ -2,12 +2,17 @@ import { COLLECTOR, ESTATS, JANITOR, LABEL, SYNTHETIC } from '../metrics/catalog
 import { alertGroup } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
 import { renderAlertmanager, renderRules } from './render';
-import { alertPanels } from '../dashboards/alertPanels';
 import { alertmanagerConfig } from './routes';
-import { type AlertLinks, SLACK_TEMPLATE_FILE, slackTemplate } from './slackTemplate';
+import {
+  type AlertLinks,
+  type AlertPanel,
+  SLACK_TEMPLATE_FILE,
+  slackTemplate,
+} from './slackTemplate';
 import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
 import { estatsRules } from './rules/estats';
-import { SLO_LABEL, sloAlerts, sloGroups } from './rules/slo';
+import { SLO_LABEL } from '../queries/slo';
+import { sloAlerts, sloGroups } from './rules/slo';
 import { syntheticRules } from './rules/synthetic';
 import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
@@ -26,6 +31,11 @@ export interface AlertingOutputOptions {
   links?: AlertLinks;
   /** The stage's sinks and schedules (default: the Pushgateway alone, scope.ts). */
   scope?: RuleScope;
+  /**
+   * The dashboard panel of each alert, for the Slack messages' "Dashboard" link (the build
+   * step passes dashboards/alertPanels.ts). Absent: the messages link no dashboard.
+   */
+  panels?: (alerts: readonly string[]) => Record<string, AlertPanel>;
 }
 
 export interface AlertingFiles {
@@ -102,7 +112,7 @@ export function buildAlertingFiles(
       'alertmanager.yml': renderAlertmanager(alertmanager),
       [`templates/${SLACK_TEMPLATE_FILE}`]: slackTemplate(
         options.links ?? {},
-        alertPanels(alertNames(rules)),
+        options.panels?.(alertNames(rules)) ?? {},
       ),
     },
     rules,

@@ -2,7 +2,8 @@ import { LABEL } from '../metrics/catalogue';
 import { PRODUCT_LABEL } from './builders';
 import type { AlertingConfig } from './config';
 import { TARGET_LABELS } from '../queries/estats';
-import { SLO_ALERTS, SLO_LABEL } from './rules/slo';
+import { SLO_LABEL } from '../queries/slo';
+import { SLO_ALERTS } from './rules/slo';
 import type { AlertmanagerConfig, InhibitRule, Receiver } from './types';
 
 function slackReceiver(name: string, channel: string, config: AlertingConfig): Receiver {

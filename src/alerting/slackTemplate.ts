@@ -1,6 +1,16 @@
-import type { AlertPanel } from '../dashboards/alertPanels';
-
 export const SLACK_TEMPLATE_FILE = 'slack.tmpl';
+
+/**
+ * Where a responder looks first: a dashboard panel, filtered by the alert's labels. The build
+ * step hands them in (deploy/alertingFiles.ts, from dashboards/alertPanels.ts).
+ */
+export interface AlertPanel {
+  uid: string;
+  panelId: number;
+  title: string;
+  /** Dashboard variables set from the alert's label of the same name, when it has one. */
+  variables: string[];
+}
 
 /**
  * Base URLs of the tools a responder opens from a Slack message (the stage file's `links:`).

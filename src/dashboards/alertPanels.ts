@@ -1,19 +1,11 @@
 import { SLO_ALERTS } from '../alerting/rules/slo';
+import type { AlertPanel } from '../alerting/slackTemplate';
 import { ConfigurationError } from '../shared/errors';
 import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
 import { type Dashboard, panelsOf } from './model';
-
-/** Where a responder looks first: a dashboard panel, filtered by the alert's labels. */
-export interface AlertPanel {
-  uid: string;
-  panelId: number;
-  title: string;
-  /** Dashboard variables set from the alert's label of the same name, when it has one. */
-  variables: string[];
-}
 
 const CDN = { dashboard: cdnStatusCodesDashboard, variables: ['cp_code', 'url', 'delivery'] };
 const SLO = { dashboard: cdnSlosDashboard, variables: ['slo', 'cp_code', 'url'] };

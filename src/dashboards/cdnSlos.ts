@@ -1,4 +1,5 @@
-import { SLO_ALERTS, SLO_LABEL, SLO_SERIES } from '../alerting/rules/slo';
+import { SLO_ALERTS } from '../alerting/rules/slo';
+import { SLO_LABEL, SLO_SERIES } from '../queries/slo';
 import { SLO_WINDOWS } from '../alerting/slo';
 import { LABEL } from '../metrics/catalogue';
 import {

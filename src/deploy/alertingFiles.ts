@@ -1,4 +1,6 @@
 import { type AlertingFiles, type AlertingOutputOptions, buildAlertingFiles } from '../alerting';
+import type { AlertingConfig } from '../alerting/config';
+import { alertPanels } from '../dashboards/alertPanels';
 import type { SinkName } from '../sinks/types';
 import { enabledScheduleNames, loadStageConfig } from './stage';
 
@@ -17,12 +19,23 @@ export function stageAlertingFiles(
 ): AlertingFiles {
   const config = loadStageConfig(stageFile, stage);
   const { sinks = ['pushgateway'], ...output } = options;
-  return buildAlertingFiles(undefined, {
+  return alertingFiles(undefined, {
     ...output,
     slos: config.slos,
     links: config.links,
     scope: { sinks, schedules: enabledScheduleNames(config) },
   });
+}
+
+/**
+ * The alerting files as they ship: the Slack messages link each alert's dashboard panel. The
+ * build step wires the dashboards in, so the alert definitions know nothing of them.
+ */
+export function alertingFiles(
+  config?: AlertingConfig,
+  options: Omit<AlertingOutputOptions, 'panels'> = {},
+): AlertingFiles {
+  return buildAlertingFiles(config, { ...options, panels: alertPanels });
 }
 
 /** The rendered files as the module the exportAlerting function imports (rendered.gen.ts). */

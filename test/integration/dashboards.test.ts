@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { shippedRules } from '../../src/alerting';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
 import { renderRules } from '../../src/alerting/render';
-import { SLO_SERIES } from '../../src/alerting/rules/slo';
+import { SLO_SERIES } from '../../src/queries/slo';
 import { parseSlos } from '../../src/alerting/slo';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { analysePromql } from '../../src/alerting/promql';

@@ -1,6 +1,7 @@
 import { ESTATS, JOB, LABEL } from '../../metrics/catalogue';
 import { GROUP_KINDS } from '../../metrics/groups';
 import { TARGET_LABELS } from '../../queries/estats';
+import { SLO_LABEL, SLO_SERIES } from '../../queries/slo';
 import { freshest } from '../../queries/freshest';
 import { anyOf, exactRegex, on, quote } from '../../queries/promql';
 import type { RecordedSeries } from '../../queries/recorded';
@@ -18,23 +19,6 @@ import { TARGET_TEXT } from './text';
  * of each eStats sample and the 5xx hits among them. Every window's error ratio is then
  * sum(bad) / sum(all) over the window: hit-weighted, so a quiet hour weighs less than a busy one.
  */
-export const SLO_LABEL = { slo: 'slo', window: 'slo_window' } as const;
-
-export const SLO_SERIES = {
-  hits: 'cdn_slo:hits:sample',
-  badHits: 'cdn_slo:bad_hits:sample',
-  /** Per target: the objective that applies to it (the SLO's, or its override). */
-  objective: 'cdn_slo:objective:ratio',
-  errorBudgetRemaining: 'cdn_slo:error_budget_remaining:ratio',
-  errorRatio: (window: string) => `cdn_slo:error_ratio:${window}`,
-  /** Error ratio over the window ÷ the ratio the objective allows: 1 spends the budget exactly. */
-  burnRate: (window: string) => `cdn_slo:burn_rate:${window}`,
-  /**
-   * One window pair of a burn-rate alert (`page` or `ticket`, named by its long window): the
-   * long window's burn rate where it and the short window both burn faster than the pair allows.
-   */
-  burningPair: (alert: 'page' | 'ticket', long: string) => `cdn_slo:${alert}_burn_rate:${long}`,
-} as const;
 
 /** An SLI series and its objective meet on these: a CP code or URL of one SLO. */
 const ON_SUBJECT = `on(${SLO_LABEL.slo}, ${LABEL.cpCode}, ${LABEL.url})`;

@@ -1,5 +1,7 @@
+import { buildAlertingFiles } from '../../../src/alerting';
 import { slackTemplate } from '../../../src/alerting/slackTemplate';
 import { alertPanels } from '../../../src/dashboards/alertPanels';
+import { alertingFiles } from '../../../src/deploy/alertingFiles';
 
 const panels = alertPanels(['AkamaiEdge5xxRatioHigh', 'CollectorGroupStale']);
 
@@ -31,6 +33,16 @@ describe('Slack message links', () => {
     expect(text).toContain(
       `{{ if eq .Labels.alertname "CollectorGroupStale" }}\n• Dashboard: <https://grafana.example.net/d/pushgate-collector-health/?viewPanel=${panels.CollectorGroupStale?.panelId}&from=`,
     );
+  });
+
+  it('link the dashboards the build step wires in, and none when it wires none', () => {
+    const links = { grafana: 'https://grafana.example.net' };
+    const template = (files: { files: Record<string, string> }) =>
+      files.files['templates/slack.tmpl'] ?? '';
+    expect(template(alertingFiles(undefined, { links }))).toContain(
+      '• Dashboard: <https://grafana.example.net/d/pushgate-cdn-status/',
+    );
+    expect(template(buildAlertingFiles(undefined, { links }))).not.toContain('Dashboard');
   });
 
   it('refuse an alert without a panel', () => {
