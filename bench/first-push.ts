@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { SYNTHETIC } from '../src/metrics/catalogue';
 import { PushMetrics } from '../src/metrics/registry';
-import { PushgatewayClient } from '../src/pushgateway/client';
+import { PushgatewayClient } from '../src/sinks/pushgateway/client';
 
 function smallBatch(): Promise<string> {
   const metrics = new PushMetrics();

@@ -1,5 +1,5 @@
 import { Pushgateway } from 'prom-client';
-import { PushgatewayClient } from '../src/pushgateway/client';
+import { PushgatewayClient } from '../src/sinks/pushgateway/client';
 import { peakRssBytes } from '../dev/peakRss';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { Pushgateway } from 'prom-client';
 import { collectSynthetic } from '../src/collectors/synthetic';
-import { PushgatewayClient } from '../src/pushgateway/client';
-import { groupingPath } from '../src/pushgateway/grouping';
+import { PushgatewayClient } from '../src/sinks/pushgateway/client';
+import { groupingPath } from '../src/sinks/pushgateway/grouping';
 import { mapSettled } from '../src/shared/concurrency';
 import { NO_DEADLINE } from '../src/shared/deadline';
 import { createLogger } from '../src/shared/logger';
@@ -22,7 +22,8 @@ import { type FleetPlan, parseFleet } from '../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../src/synthetic/metrics';
 import { deviceGroupingKey } from '../src/metrics/groups';
 import { modelSettings, sampleDevice } from '../src/synthetic/model';
-import { PushgatewaySet } from '../src/pushgateway/pushgatewaySet';
+import { PushgatewaySet } from '../src/sinks/pushgateway/pushgatewaySet';
+import { pushgatewaySink } from '../src/sinks/pushgateway/sink';
 import { Deliveries } from '../src/sinks/deliveries';
 import { runJanitor } from '../src/janitor/janitor';
 import { parseJanitorPolicy } from '../src/janitor/policy';
@@ -260,7 +261,10 @@ async function syntheticRun(plan: FleetPlan, tick: number, urls: string[]): Prom
   const summary = await collectSynthetic(
     plan,
     tick,
-    { sinks: Deliveries.toPushgateways(pushgateways), logger: createLogger({ write: () => {} }) },
+    {
+      sinks: new Deliveries([pushgatewaySink(pushgateways)]),
+      logger: createLogger({ write: () => {} }),
+    },
     NO_DEADLINE,
   );
   if (summary.failedDevices.length > 0 || summary.deliveryError)
@@ -314,7 +318,14 @@ async function janitorCase(pushgateway: RealPushgateway, series: number): Promis
   add(
     'janitor run (list, parse, expire, report; nothing expired)',
     series,
-    await measure(() => runJanitor(policy, PushgatewaySet.of(client), NO_DEADLINE, logger)),
+    await measure(() =>
+      runJanitor(
+        policy,
+        new Deliveries([pushgatewaySink(PushgatewaySet.of(client))]),
+        NO_DEADLINE,
+        logger,
+      ),
+    ),
     'ms',
     { name: 'bare GET', median: bare.median },
   );

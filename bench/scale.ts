@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { launchVictoriaMetrics } from '../dev/launchers';
 import { RealPushgateway } from '../dev/realPushgateway';
 import { collectSynthetic } from '../src/collectors/synthetic';
-import { PushgatewayClient } from '../src/pushgateway/client';
-import { PushgatewaySet } from '../src/pushgateway/pushgatewaySet';
-import { RemoteWriteClient } from '../src/remoteWrite/client';
-import { DEFAULT_REMOTE_WRITE_MAX_BYTES } from '../src/config/remoteWrite';
+import { PushgatewayClient } from '../src/sinks/pushgateway/client';
+import { PushgatewaySet } from '../src/sinks/pushgateway/pushgatewaySet';
+import { RemoteWriteClient } from '../src/sinks/remoteWrite/client';
+import { DEFAULT_REMOTE_WRITE_MAX_BYTES } from '../src/sinks/remoteWrite/settings';
 import { DEFAULT_PUSH_RETRY } from '../src/constants';
 import { NO_DEADLINE } from '../src/shared/deadline';
 import { createLogger } from '../src/shared/logger';
+import { pushgatewaySink } from '../src/sinks/pushgateway/sink';
 import { Deliveries } from '../src/sinks/deliveries';
-import { remoteWriteSink } from '../src/sinks/remoteWriteSink';
+import { remoteWriteSink } from '../src/sinks/remoteWrite/sink';
 import { parseFleet } from '../src/synthetic/fleetConfig';
 import { RealPrometheus } from '../dev/realPrometheus';
 
@@ -81,15 +82,17 @@ interface Receiver {
 
 const remoteWriteTo = (url: string) =>
   new Deliveries([
-    remoteWriteSink(
-      new RemoteWriteClient({
-        url: new URL(url),
-        maxRequestBytes: DEFAULT_REMOTE_WRITE_MAX_BYTES,
-        concurrency: 4,
-        requestTimeoutMs: 60_000,
-        retry: DEFAULT_PUSH_RETRY,
-      }),
-    ),
+    {
+      sink: remoteWriteSink(
+        new RemoteWriteClient({
+          url: new URL(url),
+          maxRequestBytes: DEFAULT_REMOTE_WRITE_MAX_BYTES,
+          concurrency: 4,
+          requestTimeoutMs: 60_000,
+          retry: DEFAULT_PUSH_RETRY,
+        }),
+      ),
+    },
   ]);
 
 const TARGETS: Array<{ name: string; start(): Promise<Receiver> }> = [
@@ -99,9 +102,11 @@ const TARGETS: Array<{ name: string; start(): Promise<Receiver> }> = [
       const pushgateway = await RealPushgateway.start();
       return {
         deliveries: () =>
-          Deliveries.toPushgateways(
-            PushgatewaySet.of(new PushgatewayClient({ url: new URL(pushgateway.url) })),
-          ),
+          new Deliveries([
+            pushgatewaySink(
+              PushgatewaySet.of(new PushgatewayClient({ url: new URL(pushgateway.url) })),
+            ),
+          ]),
         stop: () => pushgateway.stop(),
       };
     },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from './local/alertingScale';
-import type { SinkName } from '../src/sinks/types';
+import type { SinkName } from '../src/sinks/factories';
 import { EXAMPLE_STAGE, enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
 import { readScheduledFunctions } from './local/serverlessSchedules';
 import { startScheduler } from './local/scheduler';

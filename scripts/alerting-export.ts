@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderedModule, stageAlertingFiles } from '../src/deploy/alertingFiles';
 import { EXAMPLE_STAGE } from '../src/deploy/stage';
-import { parseSinkNames } from '../src/config/sinks';
+import { parseSinkNames } from '../src/sinks/names';
 import { ConfigurationError, describeError } from '../src/shared/errors';
 
 const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--sinks LIST] [--templates-dir PATH] [--check]

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeWriteRequestBody, type TimeSeries } from '../../src/remoteWrite/writeRequest';
+import type { TimeSeries } from '../../src/sinks/series';
+import { decodeWriteRequestBody } from '../../src/sinks/remoteWrite/writeRequest';
 import { verifySigV4 } from './sigv4';
 
 /**

@@ -25,7 +25,7 @@ function stageAlertingPlugin(target) {
           '../../src/deploy/alertingFiles.ts',
           __filename,
         );
-        const { parseSinkNames } = tsxRequire('../../src/config/sinks.ts', __filename);
+        const { parseSinkNames } = tsxRequire('../../src/sinks/names.ts', __filename);
         const file = target.stageConfig
           ? resolve(target.stageConfig)
           : join(ROOT, 'config', `${target.stage}.yml`);

@@ -1,4 +1,4 @@
-import type { SinkName } from '../sinks/types';
+import { SINK_FACTORIES, type SinkName } from '../sinks/factories';
 import { ConfigurationError } from '../shared/errors';
 
 /**
@@ -32,9 +32,14 @@ export const PUSHGATEWAY_SCOPE: RuleScope = { sinks: ['pushgateway'], schedules:
 export type Staleness = 'push-time' | 'sample-time';
 
 export function stalenessOf(scope: RuleScope): Staleness {
-  return scope.sinks.includes('pushgateway') && !scope.sinks.includes('remote-write')
-    ? 'push-time'
-    : 'sample-time';
+  const factories = scope.sinks.map((sink) => SINK_FACTORIES[sink]);
+  const samplesRead = factories.some((f) => f.keeps === 'samples' && f.readByRules);
+  return keepsGroups(scope) && !samplesRead ? 'push-time' : 'sample-time';
+}
+
+/** Whether a sink of the stage keeps groups (a Pushgateway): its own alerts then apply. */
+export function keepsGroups(scope: RuleScope): boolean {
+  return scope.sinks.some((sink) => SINK_FACTORIES[sink].keeps === 'groups');
 }
 
 /** Check a scope before rules are built from it: sample-time rules need the schedules. */

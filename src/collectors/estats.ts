@@ -106,7 +106,7 @@ export async function collectEstats(
   try {
     ({ deleted: removedTargets, deferredOn: removalDeferredOn } = await deleteDroppedTargets(
       schedule,
-      sinks,
+      sinks.groupStores,
       deadline,
     ));
     if (removedTargets.length > 0)

@@ -1,10 +1,8 @@
 import type { EstatsSchedule, EstatsTarget } from '../akamai/targets';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
-import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
+import { describeGroup, estatsGroupingKey, type GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { PushgatewayGroup } from '../pushgateway/client';
-import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
-import { describeGroup } from '../pushgateway/grouping';
+import type { GroupStore, ListedGroup } from '../sinks/types';
 import type { Deadline } from '../shared/deadline';
 import { deleteRemovedGroups, groupIdentity, keyOfListed } from './removal';
 
@@ -37,7 +35,7 @@ export function markOwner(
   return metrics;
 }
 
-function ownerOf(group: PushgatewayGroup): { stage?: string; schedules?: string } {
+function ownerOf(group: ListedGroup): { stage?: string; schedules?: string } {
   const labels = group.series[ESTATS.groupInfo.name]?.[0]?.labels ?? {};
   return { stage: labels[LABEL.stage], schedules: labels[LABEL.schedules] };
 }
@@ -49,7 +47,7 @@ function ownerOf(group: PushgatewayGroup): { stage?: string; schedules?: string 
  */
 export async function deleteDroppedTargets(
   schedule: EstatsSchedule,
-  pushgateways: Pick<PushgatewaySet, 'members'>,
+  stores: readonly GroupStore[],
   deadline: Deadline,
 ): Promise<{ deleted: string[]; deferredOn: string[] }> {
   const { stage } = schedule;
@@ -71,7 +69,7 @@ export async function deleteDroppedTargets(
       },
       concurrency: DELETE_CONCURRENCY,
     },
-    pushgateways,
+    stores,
     deadline,
   );
   return { deleted: deleted.map(describeGroup), deferredOn };

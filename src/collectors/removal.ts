@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { REMOVED_GROUPS_RECHECK_MS } from '../constants';
-import type { GroupingKey } from '../metrics/groups';
-import type { PushgatewayGroup } from '../pushgateway/client';
-import type { PushgatewayApi, PushgatewaySet } from '../pushgateway/pushgatewaySet';
-import { describeGroup } from '../pushgateway/grouping';
+import { describeGroup, type GroupingKey } from '../metrics/groups';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
+import type { GroupStore, ListedGroup } from '../sinks/types';
 
 /**
  * The Pushgateway never forgets a group: a target or device taken out of the configuration
@@ -42,7 +40,7 @@ export function groupIdentity(key: GroupingKey): string {
 }
 
 /** The grouping key of a listed group. */
-export function keyOfListed(group: PushgatewayGroup): GroupingKey {
+export function keyOfListed(group: ListedGroup): GroupingKey {
   const { job = '', ...labels } = group.labels;
   return { job, labels };
 }
@@ -53,7 +51,7 @@ export interface Removal {
   /** The groups it has now: when they change, it looks at once. */
   current: readonly GroupingKey[];
   /** A listed group this owner had and no longer has. */
-  isRemoved(group: PushgatewayGroup): boolean;
+  isRemoved(group: ListedGroup): boolean;
   /** Deletions at once. */
   concurrency: number;
 }
@@ -78,22 +76,23 @@ export interface RemovalOutcome {
  */
 export async function deleteRemovedGroups(
   removal: Removal,
-  pushgateways: Pick<PushgatewaySet, 'members'>,
+  stores: readonly GroupStore[],
   deadline: Deadline,
 ): Promise<RemovalOutcome> {
-  // No Pushgateway among the sinks: nothing keeps a group, nothing to delete.
-  if (pushgateways.members.length === 0) return { deleted: [], deferredOn: [] };
+  // No sink keeps groups (no Pushgateway): nothing to delete.
+  if (stores.length === 0) return { deleted: [], deferredOn: [] };
   const listKey = keyOfList(removal.current);
   if (!removalCheckDue(removal.owner, listKey)) return { deleted: [], deferredOn: [] };
-  const several = pushgateways.members.length > 1;
+  const several = stores.length > 1;
   const deleted = new Map<string, GroupingKey>();
   const failures: string[] = [];
   const unlisted: Array<{ name: string; message: string }> = [];
-  for (const { name, client } of pushgateways.members) {
+  for (const store of stores) {
+    const { name } = store;
     const where = several ? ` on ${name}` : '';
     let outcome: Awaited<ReturnType<typeof deleteOn>>;
     try {
-      outcome = await deleteOn(client, removal, deadline);
+      outcome = await deleteOn(store, removal, deadline);
     } catch (error) {
       unlisted.push({ name, message: `cannot list the groups${where}: ${describeError(error)}` });
       continue;
@@ -101,7 +100,7 @@ export async function deleteRemovedGroups(
     for (const key of outcome.deleted) deleted.set(groupIdentity(key), key);
     failures.push(...outcome.failures.map((failure) => `${failure}${where}`));
   }
-  const nothingListed = unlisted.length === pushgateways.members.length;
+  const nothingListed = unlisted.length === stores.length;
   if (failures.length > 0 || nothingListed)
     throw new CollectorError(
       `could not delete every removed group: ${[...unlisted.map((u) => u.message), ...failures].join('; ')}`,
@@ -112,13 +111,13 @@ export async function deleteRemovedGroups(
 }
 
 async function deleteOn(
-  pushgateway: Pick<PushgatewayApi, 'listGroups' | 'delete'>,
+  store: GroupStore,
   { isRemoved, concurrency }: Removal,
   deadline: Deadline,
 ): Promise<{ deleted: GroupingKey[]; failures: string[] }> {
-  const groups = await pushgateway.listGroups(deadline);
+  const groups = await store.listGroups(deadline);
   const keys = groups.filter(isRemoved).map(keyOfListed);
-  const results = await mapSettled(keys, concurrency, (key) => pushgateway.delete(key, deadline));
+  const results = await mapSettled(keys, concurrency, (key) => store.delete(key, deadline));
   return {
     deleted: keys.filter((_key, i) => results[i]?.status === 'fulfilled'),
     failures: results.flatMap((r, i) =>

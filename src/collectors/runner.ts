@@ -1,8 +1,7 @@
-import type { GroupingKey } from '../metrics/groups';
+import { describeGroup, type GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import type { DeliveryReport, MemberDelivery } from '../pushgateway/pushgatewaySet';
 import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
-import { describeGroup } from '../pushgateway/grouping';
+import type { DeliveryReport, MemberDelivery } from '../sinks/types';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
@@ -12,8 +11,8 @@ import { pushRunHealth, type RunOutcome } from './health';
 /** Where a group's series go. */
 export type Sink = Pick<Deliveries, 'put' | 'post'>;
 
-/** What a collector run asks of its sinks: deliveries, the Pushgateways' groups, the report. */
-export type RunSinks = Pick<Deliveries, 'put' | 'post' | 'members' | 'report'>;
+/** What a collector run asks of its sinks: deliveries, the stores of its groups, the report. */
+export type RunSinks = Pick<Deliveries, 'put' | 'post' | 'groupStores' | 'report'>;
 
 export type GroupResult<T> =
   | { item: T; key: GroupingKey; group: string; ok: true; series: number }

@@ -83,7 +83,7 @@ export async function collectSynthetic(
           !configured.has(labels[LABEL.device] as string),
         concurrency: plan.fleet.pushConcurrency,
       },
-      sinks,
+      sinks.groupStores,
       deadline,
     );
     summary.removedDevices = deleted.map((key) => key.labels?.[LABEL.device] ?? '');

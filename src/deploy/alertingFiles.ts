@@ -1,7 +1,7 @@
 import { type AlertingFiles, type AlertingOutputOptions, buildAlertingFiles } from '../alerting';
 import type { AlertingConfig } from '../alerting/config';
 import { alertPanels } from '../dashboards/alertPanels';
-import type { SinkName } from '../sinks/types';
+import type { SinkName } from '../sinks/factories';
 import { enabledScheduleNames, loadStageConfig } from './stage';
 
 /**

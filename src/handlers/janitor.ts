@@ -1,9 +1,7 @@
-import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
 import { JanitorRunError } from '../janitor/errors';
 import { type JanitorSummary, runJanitor } from '../janitor/janitor';
 import { parseJanitorPolicy } from '../janitor/policy';
-import { connectPushgateway } from '../pushgateway/connect';
-import { sinkNamesFromEnv } from '../config/sinks';
+import { connectGroupStores } from '../sinks/connect';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
@@ -17,13 +15,13 @@ export const handler = lambdaHandler(
   async (event, { env, logger, deadline }): Promise<JanitorSummary | { skipped: string }> => {
     const policy = parseJanitorPolicy(event);
     // Only the Pushgateway keeps groups: with other sinks alone there is nothing to clean.
-    if (!sinkNamesFromEnv(env).includes('pushgateway')) {
+    const stores = await connectGroupStores(env, deadline);
+    if (!stores) {
       const skipped = `SINKS=${env.SINKS} has no Pushgateway: nothing to clean`;
       logger.info('janitor run skipped', { reason: skipped });
       return { skipped };
     }
-    const pushgateway = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
-    const summary = await runJanitor(policy, pushgateway, deadline, logger);
+    const summary = await runJanitor(policy, stores, deadline, logger);
     const { deleted, failed, ...counts } = summary;
     logger.info(policy.dryRun ? 'janitor dry run finished' : 'janitor run finished', {
       ...counts,

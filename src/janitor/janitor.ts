@@ -1,12 +1,11 @@
 import { parseDuration } from '../alerting/duration';
 import { groupIdentity, keyOfListed } from '../collectors/removal';
 import { JANITOR, LABEL } from '../metrics/catalogue';
-import { type GroupingKey, janitorGroupingKey } from '../metrics/groups';
+import { describeGroup, type GroupingKey, janitorGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
-import type { PushgatewayGroup } from '../pushgateway/client';
-import type { PushgatewayApi, PushgatewaySet } from '../pushgateway/pushgatewaySet';
-import { describeGroup } from '../pushgateway/grouping';
 import type { Deadline } from '../shared/deadline';
+import type { Deliveries } from '../sinks/deliveries';
+import type { GroupStore, ListedGroup } from '../sinks/types';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { JanitorPolicy } from './policy';
@@ -24,7 +23,7 @@ export interface ExpiredGroup {
  * group of a schedule still deployed is kept, so its stale alert keeps firing.
  */
 export function expiredGroups(
-  groups: readonly PushgatewayGroup[],
+  groups: readonly ListedGroup[],
   policy: JanitorPolicy,
   nowSeconds: number,
 ): ExpiredGroup[] {
@@ -52,7 +51,7 @@ export function expiredGroups(
     .map(({ exactAge: _exact, ...entry }) => entry);
 }
 
-function isDeployedRunHealth(group: PushgatewayGroup, policy: JanitorPolicy): boolean {
+function isDeployedRunHealth(group: ListedGroup, policy: JanitorPolicy): boolean {
   const names = Object.keys(group.labels);
   const schedule = group.labels[LABEL.schedule];
   const job = group.labels.job as keyof JanitorPolicy['deployedSchedules'];
@@ -88,11 +87,12 @@ export interface JanitorSummary {
  */
 export async function runJanitor(
   policy: JanitorPolicy,
-  pushgateways: Pick<PushgatewaySet, 'members' | 'put'>,
+  sinks: Pick<Deliveries, 'groupStores' | 'put'>,
   deadline: Deadline,
   logger: Logger,
 ): Promise<JanitorSummary> {
-  const several = pushgateways.members.length > 1;
+  const stores = sinks.groupStores;
+  const several = stores.length > 1;
   const summary: JanitorSummary = {
     stage: policy.stage,
     dryRun: policy.dryRun,
@@ -105,10 +105,11 @@ export async function runJanitor(
   const expiredByJob = new Map<string, Set<string>>();
   const deletedByJob = new Map<string, Set<string>>();
   const unlisted: Array<{ pushgateway: string; message: string; error: unknown }> = [];
-  for (const { name, client } of pushgateways.members) {
-    let groups: PushgatewayGroup[];
+  for (const store of stores) {
+    const { name } = store;
+    let groups: ListedGroup[];
     try {
-      groups = await client.listGroups(deadline);
+      groups = await store.listGroups(deadline);
     } catch (error) {
       unlisted.push({ pushgateway: name, message: describeError(error), error });
       logger.error('cannot list the groups of a Pushgateway; nothing deleted there', {
@@ -118,7 +119,7 @@ export async function runJanitor(
       continue;
     }
     const outcome = await expireOn(
-      client,
+      store,
       groups,
       policy,
       deadline,
@@ -134,7 +135,7 @@ export async function runJanitor(
       addTo(deletedByJob, entry.job, groupIdentity(entry.key));
   }
   // Nothing read anywhere: a failed run, as with one Pushgateway (nothing to report on).
-  if (unlisted.length === pushgateways.members.length) throw unlisted[0]?.error;
+  if (unlisted.length === stores.length) throw unlisted[0]?.error;
   if (unlisted.length > 0)
     summary.unlisted = unlisted.map(({ pushgateway, message }) => ({ pushgateway, message }));
   summary.expired = [...expiredByJob.values()].reduce((sum, groups) => sum + groups.size, 0);
@@ -146,7 +147,7 @@ export async function runJanitor(
       metrics.family(JANITOR.deletedGroups).set(labels, deletedByJob.get(job)?.size ?? 0);
     }
     metrics.family(JANITOR.lastRunTimestamp).set(Date.now() / 1000);
-    await pushgateways.put(janitorGroupingKey(policy.stage), await metrics.text(), deadline);
+    await sinks.put(janitorGroupingKey(policy.stage), metrics, deadline);
   } catch (error) {
     summary.healthPushError = describeError(error);
     logger.error('cannot push the janitor report', { error });
@@ -156,8 +157,8 @@ export async function runJanitor(
 
 /** One Pushgateway's share of a run: its expired groups, at most the bound deleted. */
 async function expireOn(
-  client: Pick<PushgatewayApi, 'delete'>,
-  groups: readonly PushgatewayGroup[],
+  store: Pick<GroupStore, 'delete'>,
+  groups: readonly ListedGroup[],
   policy: JanitorPolicy,
   deadline: Deadline,
   logger: Logger,
@@ -187,7 +188,7 @@ async function expireOn(
       continue;
     }
     try {
-      await client.delete(entry.key, deadline);
+      await store.delete(entry.key, deadline);
       outcome.deleted.push(described);
       outcome.deletedGroups.push(entry);
       logger.info('deleted an expired group', described);

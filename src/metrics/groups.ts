@@ -37,6 +37,15 @@ export const GROUPING_LABELS: readonly string[] = [
   ...new Set(Object.values(GROUP_KINDS).flatMap((kind) => kind.labels)),
 ];
 
+/** Human-readable form for logs and errors, e.g. `{job="akamai_estats",cp_code="123"}`. */
+export function describeGroup(key: GroupingKey): string {
+  const parts = [`job=${JSON.stringify(key.job)}`];
+  for (const [name, value] of Object.entries(key.labels ?? {})) {
+    parts.push(`${name}=${JSON.stringify(value)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /**
  * The group of one eStats target: `{job="akamai_estats", cp_code|url, [delivery],
  * [error_type]}`. URLs hold `/`, so the push client sends them base64-encoded.

@@ -1,36 +1,36 @@
 import type { Env } from '../config/env';
-import { pushgatewaySettingsFromEnv } from '../config/pushgateway';
-import { sinkNamesFromEnv } from '../config/sinks';
-import { connectPushgateway } from '../pushgateway/connect';
-import type { PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import type { Deadline } from '../shared/deadline';
 import { Deliveries } from './deliveries';
-import { pushgatewaySink } from './pushgatewaySink';
-import type { MetricsSink } from './types';
+import { SINK_FACTORIES } from './factories';
+import { sinkNamesFromEnv } from './names';
+import type { ConnectedSink } from './types';
 
-/*
- * The other sinks are loaded when SINKS names them, not with the bundle: a Pushgateway-only
- * stage does not evaluate protobufjs, snappyjs or the Graphite client at a cold start. Plain
- * requires: esbuild keeps them lazy (a dynamic import() would stay ESM in our CommonJS output).
- */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const remoteWrite = () => require('./remoteWriteSink') as typeof import('./remoteWriteSink');
-const graphite = () => require('./graphiteSink') as typeof import('./graphiteSink');
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/** The sinks of the environment, connected (their secrets are read here). */
+/** The sinks of the environment (SINKS), connected (their secrets are read here). */
 export async function connectSinks(env: Env, deadline: Deadline): Promise<Deliveries> {
-  const sinks: MetricsSink[] = [];
-  let pushgateways: PushgatewaySet | undefined;
+  return new Deliveries(await connectNamed(env, deadline, () => true));
+}
+
+/**
+ * The sinks of the environment that keep groups (the Pushgateways), for the janitor: none
+ * when SINKS names no such sink, so there is nothing to clean.
+ */
+export async function connectGroupStores(
+  env: Env,
+  deadline: Deadline,
+): Promise<Deliveries | undefined> {
+  const connected = await connectNamed(env, deadline, (keeps) => keeps === 'groups');
+  return connected.length > 0 ? new Deliveries(connected) : undefined;
+}
+
+async function connectNamed(
+  env: Env,
+  deadline: Deadline,
+  wanted: (keeps: 'groups' | 'samples') => boolean,
+): Promise<ConnectedSink[]> {
+  const connected: ConnectedSink[] = [];
   for (const name of sinkNamesFromEnv(env)) {
-    if (name === 'pushgateway') {
-      pushgateways = await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline);
-      sinks.push(pushgatewaySink(pushgateways));
-    } else if (name === 'remote-write') {
-      sinks.push(await remoteWrite().remoteWriteSinkFromEnv(env, deadline));
-    } else {
-      sinks.push(graphite().graphiteSinkFromEnv(env));
-    }
+    const factory = SINK_FACTORIES[name];
+    if (wanted(factory.keeps)) connected.push(await factory.connect(env, deadline));
   }
-  return new Deliveries(sinks, pushgateways);
+  return connected;
 }

@@ -1,15 +1,18 @@
-import type { GroupingKey } from '../metrics/groups';
+import { describeGroup, type GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
-import { describeGroup } from '../pushgateway/grouping';
-import type { DeliveryReport, PushgatewaySet } from '../pushgateway/pushgatewaySet';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
-import { pushgatewaySink } from './pushgatewaySink';
-import type { MetricsSink, OutgoingGroup, SinkName } from './types';
+import type {
+  ConnectedSink,
+  DeliveryReport,
+  GroupStore,
+  MetricsSink,
+  OutgoingGroup,
+} from './types';
 
 /** How one sink fared in this run. */
 export interface SinkDelivery {
-  sink: SinkName;
+  sink: string;
   /** Groups it did not take. */
   failedGroups: number;
   /** The first reason, when it failed any. */
@@ -18,7 +21,7 @@ export interface SinkDelivery {
 
 export interface DeliveriesReport {
   sinks: SinkDelivery[];
-  /** With a Pushgateway sink: what each Pushgateway missed, and the quorum. */
+  /** With a sink of several members (Pushgateways): what each missed, and the quorum. */
   pushgateways?: DeliveryReport;
 }
 
@@ -26,27 +29,20 @@ export interface DeliveriesReport {
  * Where a run's groups go: every sink of the stage (SINKS), each group to all of them at once.
  * One failing sink never stops another: a group counts as delivered when every sink took it,
  * and the error names each sink that did not. With one sink it is that sink, errors unchanged.
- * The Pushgateways, when a sink, are also where the groups of removed targets are deleted.
+ * Sinks that keep groups (the Pushgateways) are also where the groups of removed targets are
+ * deleted: their group stores.
  */
 export class Deliveries {
-  private readonly ledgers: Map<SinkName, { failed: number; error?: string }>;
+  readonly sinks: readonly MetricsSink[];
+  /** Where removed groups are deleted (none when no sink keeps groups). */
+  readonly groupStores: readonly GroupStore[];
+  private readonly ledgers: Map<string, { failed: number; error?: string }>;
 
-  constructor(
-    readonly sinks: readonly MetricsSink[],
-    private readonly pushgatewaySet?: Pick<PushgatewaySet, 'members' | 'delivery'>,
-  ) {
-    if (sinks.length === 0) throw new Error('Deliveries needs at least one sink');
-    this.ledgers = new Map(sinks.map((s) => [s.name, { failed: 0 }]));
-  }
-
-  /** The Pushgateway(s) as the only sink, as SINKS' default gives. */
-  static toPushgateways(pushgateways: PushgatewaySet): Deliveries {
-    return new Deliveries([pushgatewaySink(pushgateways)], pushgateways);
-  }
-
-  /** The Pushgateways to delete removed groups from (none without a Pushgateway sink). */
-  get members(): PushgatewaySet['members'] {
-    return this.pushgatewaySet?.members ?? [];
+  constructor(private readonly connected: readonly ConnectedSink[]) {
+    if (connected.length === 0) throw new Error('Deliveries needs at least one sink');
+    this.sinks = connected.map((c) => c.sink);
+    this.groupStores = connected.flatMap((c) => c.groupStores ?? []);
+    this.ledgers = new Map(this.sinks.map((s) => [s.name, { failed: 0 }]));
   }
 
   /** Replace the group (a target's, a device's). */
@@ -69,15 +65,20 @@ export class Deliveries {
           ...(ledger.error ? { error: ledger.error } : {}),
         };
       }),
-      ...(this.pushgatewaySet ? { pushgateways: this.pushgatewaySet.delivery() } : {}),
+      ...this.memberDelivery(),
     };
+  }
+
+  private memberDelivery(): { pushgateways?: DeliveryReport } {
+    const withMembers = this.connected.find((c) => c.delivery);
+    return withMembers?.delivery ? { pushgateways: withMembers.delivery() } : {};
   }
 
   private async write(group: OutgoingGroup, deadline: Deadline): Promise<void> {
     const settled = await Promise.allSettled(this.sinks.map((s) => s.write(group, deadline)));
     const failures = settled.flatMap((result, i) => {
       if (result.status === 'fulfilled') return [];
-      const sink = this.sinks[i]?.name ?? 'pushgateway';
+      const sink = this.sinks[i]?.name ?? 'unknown';
       const ledger = this.ledgers.get(sink);
       if (ledger) {
         ledger.failed++;

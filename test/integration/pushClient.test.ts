@@ -1,6 +1,6 @@
 import { Gauge, Pushgateway, Registry } from 'prom-client';
-import { PushgatewayClient } from '../../src/pushgateway/client';
-import { PushError } from '../../src/pushgateway/errors';
+import { PushgatewayClient } from '../../src/sinks/pushgateway/client';
+import { PushError } from '../../src/sinks/pushgateway/errors';
 import { promtoolCheckMetrics } from '../helpers/promtool';
 import { RealPushgateway } from '../../dev/realPushgateway';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { PushgatewayClient } from '../../src/pushgateway/client';
-import { PushError } from '../../src/pushgateway/errors';
+import { PushgatewayClient } from '../../src/sinks/pushgateway/client';
+import { PushError } from '../../src/sinks/pushgateway/errors';
 import { RealPushgateway } from '../../dev/realPushgateway';
 
 /**

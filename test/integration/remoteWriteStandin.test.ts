@@ -8,12 +8,15 @@ import {
 } from '../../dev/simulators/remoteWrite';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../../dev/simulators/secretsManager';
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import { remoteWriteSinkFromEnv } from '../../src/sinks/remoteWriteSink';
+import { connectRemoteWriteSink } from '../../src/sinks/remoteWrite/sink';
 import { PushMetrics } from '../../src/metrics/registry';
 import { ESTATS } from '../../src/metrics/catalogue';
-import { RemoteWriteClient, type RemoteWriteClientOptions } from '../../src/remoteWrite/client';
-import { RemoteWriteError } from '../../src/remoteWrite/errors';
-import { sigv4Signer } from '../../src/remoteWrite/sigv4';
+import {
+  RemoteWriteClient,
+  type RemoteWriteClientOptions,
+} from '../../src/sinks/remoteWrite/client';
+import { RemoteWriteError } from '../../src/sinks/remoteWrite/errors';
+import { sigv4Signer } from '../../src/sinks/remoteWrite/sigv4';
 import { NO_DEADLINE } from '../../src/shared/deadline';
 import { withEnv } from '../helpers/env';
 
@@ -161,7 +164,7 @@ it('reads its credentials from the Secrets Manager secret REMOTE_WRITE_AUTH_SECR
     await withEnv(
       { ...AWS_ENV, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint },
       async () => {
-        const sink = await remoteWriteSinkFromEnv(
+        const { sink } = await connectRemoteWriteSink(
           { REMOTE_WRITE_URL: receiver.url, REMOTE_WRITE_AUTH_SECRET_ID: 'rw-auth' },
           NO_DEADLINE,
         );

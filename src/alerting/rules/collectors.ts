@@ -4,7 +4,7 @@ import { PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
 import { anyOf, quote } from '../../queries/promql';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
-import { type RuleScope, stalenessOf } from '../scope';
+import { keepsGroups, type RuleScope, stalenessOf } from '../scope';
 import { sampleTimeStalenessAlerts } from './sampleStaleness';
 
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
@@ -30,10 +30,7 @@ export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertG
       ...Object.values(JANITOR_RECORDED),
       ...staleness.recordings,
     ],
-    alerts: [
-      ...staleness.alerts,
-      ...(scope.sinks.includes('pushgateway') ? pushgatewayAlerts(config) : []),
-    ],
+    alerts: [...staleness.alerts, ...(keepsGroups(scope) ? pushgatewayAlerts(config) : [])],
   };
 }
 

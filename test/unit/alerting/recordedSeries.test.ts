@@ -6,7 +6,7 @@ import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
 import type { RuleFile } from '../../../src/alerting/types';
 import { isAlertingRule } from '../../../src/alerting/types';
 import { validateRules } from '../../../src/alerting/validate';
-import type { SinkName } from '../../../src/sinks/types';
+import type { SinkName } from '../../../src/sinks/factories';
 import { stageAlertingFiles } from '../../../src/deploy/alertingFiles';
 
 const ROOT = join(__dirname, '..', '..', '..');

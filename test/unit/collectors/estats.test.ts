@@ -8,8 +8,9 @@ import {
   type EstatsCollectorDeps,
   type PacingClock,
 } from '../../../src/collectors/estats';
+import { pushgatewaySink } from '../../../src/sinks/pushgateway/sink';
 import { Deliveries } from '../../../src/sinks/deliveries';
-import { type PushgatewayApi, PushgatewaySet } from '../../../src/pushgateway/pushgatewaySet';
+import { type PushgatewayApi, PushgatewaySet } from '../../../src/sinks/pushgateway/pushgatewaySet';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { type Deadline, deadlineIn, NO_DEADLINE, sleepWithin } from '../../../src/shared/deadline';
 import { createLogger } from '../../../src/shared/logger';
@@ -57,7 +58,7 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
     credentialSource: options.secret
       ? { kind: 'secretsManager', secretId: 's', cacheTtlMs: 0 }
       : { kind: 'edgerc', path: '/nowhere', section: 'x' },
-    sinks: Deliveries.toPushgateways(PushgatewaySet.of(sink)),
+    sinks: new Deliveries([pushgatewaySink(PushgatewaySet.of(sink))]),
     clientOptions: {
       requestTimeoutMs: 1,
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },

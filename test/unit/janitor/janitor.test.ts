@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { expiredGroups } from '../../../src/janitor/janitor';
 import { parseJanitorPolicy } from '../../../src/janitor/policy';
-import type { PushgatewayGroup } from '../../../src/pushgateway/client';
+import type { PushgatewayGroup } from '../../../src/sinks/pushgateway/client';
 
 const stageFile = (janitor: string) => {
   const file = join(mkdtempSync(join(tmpdir(), 'janitor-unit-')), 'prod.yml');

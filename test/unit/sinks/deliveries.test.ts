@@ -1,7 +1,8 @@
 import { ESTATS } from '../../../src/metrics/catalogue';
 import { PushMetrics } from '../../../src/metrics/registry';
 import { Deliveries } from '../../../src/sinks/deliveries';
-import type { MetricsSink, OutgoingGroup, SinkName } from '../../../src/sinks/types';
+import type { SinkName } from '../../../src/sinks/factories';
+import type { GroupStore, MetricsSink, OutgoingGroup } from '../../../src/sinks/types';
 import { NO_DEADLINE } from '../../../src/shared/deadline';
 
 function sink(name: SinkName, failing = false) {
@@ -13,7 +14,7 @@ function sink(name: SinkName, failing = false) {
       taken.push(group);
     },
   };
-  return { writer, taken };
+  return { writer: { sink: writer }, taken };
 }
 
 const metrics = () => {
@@ -40,7 +41,7 @@ describe('Deliveries', () => {
         { sink: 'remote-write', failedGroups: 0 },
       ],
     });
-    expect(deliveries.members).toEqual([]);
+    expect(deliveries.groupStores).toEqual([]);
   });
 
   it('lets one failing sink stop nothing, and names it', async () => {
@@ -56,6 +57,25 @@ describe('Deliveries', () => {
       failedGroups: 1,
       error: 'remote-write is down',
     });
+  });
+
+  it("offers the group stores of the sinks that keep groups, and their members' report", async () => {
+    const store: GroupStore = {
+      name: 'http://pg-a',
+      listGroups: async () => [],
+      delete: async () => {},
+    };
+    const members = {
+      quorum: 1,
+      delivered: true,
+      pushgateways: [{ pushgateway: 'http://pg-a', missedGroups: 0 }],
+    };
+    const deliveries = new Deliveries([
+      { ...sink('pushgateway').writer, groupStores: [store], delivery: () => members },
+      sink('remote-write').writer,
+    ]);
+    expect(deliveries.groupStores).toEqual([store]);
+    expect(deliveries.report().pushgateways).toEqual(members);
   });
 
   it('passes the error of a single sink through unchanged', async () => {

@@ -1,0 +1,197 @@
+import { MIN_PUSH_ATTEMPT_MS } from '../../constants';
+import type { BackoffPolicy } from '../../shared/backoff';
+import { mapSettled } from '../../shared/concurrency';
+import type { Deadline } from '../../shared/deadline';
+import { describeError, HttpTransportError } from '../../shared/errors';
+import { httpRequest } from '../../shared/http';
+import { authorizationHeaders, type HttpAuth } from '../../shared/httpAuth';
+import { refusedAttempt, retryWithinDeadline } from '../../shared/retry';
+import { RemoteWriteError } from './errors';
+import {
+  type EncodedEntry,
+  encodeMetadata,
+  encodeSeries,
+  framedSize,
+  writeRequestBody,
+} from './writeRequest';
+import type { MetricMetadata, TimeSeries } from '../series';
+
+export interface RemoteWriteClientOptions {
+  /** The receiver's write endpoint, e.g. `http://mimir:8080/api/v1/push`. */
+  url: URL;
+  auth?: HttpAuth;
+  /** Sent as `X-Scope-OrgID` (Mimir, Cortex, Loki-style multi-tenancy). */
+  tenant?: string;
+  /**
+   * Signs each request (e.g. SigV4 for Amazon Managed Service for Prometheus): given the
+   * request as it will be sent, returns the headers to add.
+   */
+  sign?: (request: {
+    method: 'POST';
+    url: URL;
+    headers: Record<string, string>;
+    body: Buffer;
+  }) => Promise<Record<string, string>>;
+  /** Largest uncompressed WriteRequest of one POST; larger writes are split. */
+  maxRequestBytes: number;
+  /** POSTs of one write in flight at once. */
+  concurrency: number;
+  requestTimeoutMs: number;
+  retry: BackoffPolicy;
+  /** Injected for tests: the jitter source. */
+  random?: () => number;
+}
+
+export interface WriteResult {
+  requests: number;
+  series: number;
+  /** Compressed bytes sent, retries not counted. */
+  bytesSent: number;
+}
+
+/** What a remote-write receiver is told it is talking to (the spec's required headers). */
+const PROTOCOL_HEADERS = {
+  'content-type': 'application/x-protobuf',
+  'content-encoding': 'snappy',
+  'x-prometheus-remote-write-version': '0.1.0',
+  'user-agent': 'pushgate-collector',
+};
+
+/**
+ * A Prometheus remote-write 1.0 client: series and metadata encoded once, cut into requests of
+ * at most `maxRequestBytes`, each POSTed with the spec's headers. 5xx, 429 and network errors
+ * are retried with backoff inside the caller's deadline; any other 4xx is not, as the spec
+ * says: the receiver refused the data, and the same data would be refused again.
+ */
+export class RemoteWriteClient {
+  constructor(private readonly options: RemoteWriteClientOptions) {}
+
+  get name(): string {
+    return `${this.options.url.origin}${this.options.url.pathname}`;
+  }
+
+  async write(
+    data: { series: readonly TimeSeries[]; metadata?: readonly MetricMetadata[] },
+    deadline: Deadline,
+  ): Promise<WriteResult> {
+    const entries = [
+      ...(data.metadata ?? []).map(encodeMetadata),
+      ...data.series.map(encodeSeries),
+    ];
+    const batches = cutIntoBatches(entries, this.options.maxRequestBytes);
+    const results = await mapSettled(batches, this.options.concurrency, (batch) =>
+      this.post(writeRequestBody(batch), deadline),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (failures.length > 0) {
+      const [first] = failures;
+      if (failures.length === 1 && batches.length === 1) throw first;
+      throw new RemoteWriteError(
+        `${failures.length} of ${batches.length} remote-write requests to ${this.name} failed: ${describeError(first)}`,
+        {
+          retryable: failures.some((f) => f instanceof RemoteWriteError && f.retryable),
+          cause: first,
+          hint: 'the other requests of this write landed; the next run writes the group again',
+        },
+      );
+    }
+    return {
+      requests: batches.length,
+      series: data.series.length,
+      bytesSent: results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0),
+    };
+  }
+
+  /** One POST with its retries; returns the bytes sent. */
+  private async post(body: Buffer, deadline: Deadline): Promise<number> {
+    const { url } = this.options;
+    const headers: Record<string, string> = {
+      ...PROTOCOL_HEADERS,
+      ...authorizationHeaders(this.options.auth ?? { kind: 'none' }),
+    };
+    if (this.options.tenant) headers['x-scope-orgid'] = this.options.tenant;
+    await retryWithinDeadline<number, RemoteWriteError>({
+      policy: this.options.retry,
+      deadline,
+      attemptTimeoutMs: this.options.requestTimeoutMs,
+      minAttemptMs: MIN_PUSH_ATTEMPT_MS,
+      ...(this.options.random ? { random: this.options.random } : {}),
+      noTimeLeft: () =>
+        new RemoteWriteError(`remote write to ${this.name}: no time left in this invocation`, {
+          retryable: true,
+          hint: 'raise the function timeout',
+        }),
+      withNote: (error, note) => error.withNote(note),
+      attempt: async (_attempt, timeoutMs) => {
+        // Signed per attempt: a signature carries its time.
+        const signed = this.options.sign
+          ? { ...headers, ...(await this.options.sign({ method: 'POST', url, headers, body })) }
+          : headers;
+        let answer: Awaited<ReturnType<typeof httpRequest>>;
+        try {
+          answer = await httpRequest({
+            method: 'POST',
+            url,
+            headers: signed,
+            body,
+            timeoutMs,
+            maxResponseBytes: 64 * 1024,
+          });
+        } catch (error) {
+          if (!(error instanceof HttpTransportError)) throw error;
+          return {
+            ok: false,
+            retryable: true,
+            error: new RemoteWriteError(`remote write to ${this.name}: ${error.message}`, {
+              retryable: true,
+              cause: error,
+              hint: 'check that the receiver is running and REMOTE_WRITE_URL is right',
+            }),
+          };
+        }
+        if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer.status };
+        const failure = this.statusError(answer.status, answer.body);
+        return refusedAttempt(failure, failure.retryable, answer.headers);
+      },
+    });
+    return body.length;
+  }
+
+  private statusError(status: number, body: string): RemoteWriteError {
+    const reason = body.trim().slice(0, 1000) || '(empty answer)';
+    const retryable = status >= 500 || status === 429;
+    let hint: string | undefined;
+    if (status === 401 || status === 403)
+      hint =
+        'check the remote-write credentials (REMOTE_WRITE_USERNAME/PASSWORD, REMOTE_WRITE_BEARER_TOKEN, the tenant, or the SigV4 role)';
+    else if (!retryable)
+      hint =
+        'not retried: under the remote-write spec a 4xx refuses the data itself, and the same data would be refused again';
+    return new RemoteWriteError(
+      `remote write to ${this.name}: answered HTTP ${status}: ${reason}`,
+      { status, retryable, ...(hint ? { hint } : {}) },
+    );
+  }
+}
+
+/** Entries in order, cut where the next would pass `maxBytes` (an entry larger goes alone). */
+export function cutIntoBatches(
+  entries: readonly EncodedEntry[],
+  maxBytes: number,
+): EncodedEntry[][] {
+  const batches: EncodedEntry[][] = [];
+  let current: EncodedEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const entrySize = framedSize(entry);
+    if (current.length > 0 && size + entrySize > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += entrySize;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,41 @@
+import type { Env } from '../../config/env';
+import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from './settings';
+import { getJsonSecret } from '../../aws/secrets';
+import { authFromFields } from '../../shared/httpAuth';
+import type { Deadline } from '../../shared/deadline';
+import { RemoteWriteClient } from './client';
+import { groupSeries } from '../series';
+import { pushTimeSeries } from './samples';
+import type { ConnectedSink, MetricsSink } from '../types';
+
+/**
+ * Prometheus remote write: the group's series with its job and grouping labels, stamped with
+ * the time they were sampled (eStats' sample time, the synthetic tick), else now; and the
+ * group's `push_time_seconds`, now, as the Pushgateway would add it.
+ */
+export function remoteWriteSink(
+  client: Pick<RemoteWriteClient, 'write'>,
+  now: () => number = Date.now,
+): MetricsSink {
+  return {
+    name: 'remote-write',
+    async write({ key, metrics }, deadline) {
+      const at = now();
+      const data = await groupSeries(metrics, key, metrics.sampledAtMs ?? at);
+      data.series.push(pushTimeSeries(key, at));
+      await client.write(data, deadline);
+    },
+  };
+}
+
+/** The remote-write sink the environment describes (REMOTE_WRITE_*), its secret read. */
+export async function connectRemoteWriteSink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
+  const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
+  if (!authSecret) return { sink: remoteWriteSink(new RemoteWriteClient(options)) };
+  const fields = await getJsonSecret(authSecret.secretId, {
+    ttlMs: authSecret.cacheTtlMs,
+    deadline,
+  });
+  const auth = authFromFields(fields, authSecret.secretId, REMOTE_WRITE_AUTH);
+  return { sink: remoteWriteSink(new RemoteWriteClient({ ...options, auth })) };
+}
