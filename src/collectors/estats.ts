@@ -3,7 +3,7 @@ import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
 import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
-import { estatsGroupingKey } from '../metrics/groups';
+import { describeGroup, estatsGroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { JOB } from '../metrics/catalogue';
@@ -12,7 +12,8 @@ import { CollectorError, DeadlineExceededError, describeError } from '../shared/
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
 import { deleteDroppedTargets, markOwner } from './estatsOwnership';
-import { finishRun, runGroups, type RunSinks } from './runner';
+import { type FailedGroup, runCollector } from './pipeline';
+import type { RunSinks } from './runner';
 
 export interface EstatsCollectorDeps {
   credentialSource: CredentialSource;
@@ -43,111 +44,81 @@ const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
 ]);
 
 /**
- * One eStats run: each target in turn through the group runner (collectors/runner.ts): call
- * eStats (paced), map the answer, PUT it to the target's own group. A failing target gets its
- * failure recorded in its group and never blocks or erases another. The run's health goes last.
+ * One eStats run through the collector pipeline (collectors/pipeline.ts): each target in
+ * turn, its eStats answer (paced) mapped and PUT to its own group. A failing target gets its
+ * failure recorded in its group and never blocks or erases another. Removal deletes the
+ * groups of targets this schedule alone collected and dropped.
  */
 export async function collectEstats(
   schedule: EstatsSchedule,
   deps: EstatsCollectorDeps,
   deadline: Deadline,
 ): Promise<EstatsRunSummary> {
-  const started = performance.now();
   const { logger, sinks } = deps;
   const source = await EstatsSource.open(schedule, deps, deadline);
-  const failed: TargetFailure[] = [];
-  let ok = 0;
-  let seriesPushed = 0;
-
-  await runGroups({
-    items: schedule.targets,
-    keyOf: (target) => estatsGroupingKey(target),
-    // One at a time: the source paces its requests to Akamai's rate limit.
-    concurrency: 1,
-    produce: async (target) => markOwner(await source.metricsOf(target), schedule, target),
-    failureSeries: (error, target) =>
-      markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
-    sink: sinks,
-    deadline,
-    logger,
-    onResult: (result) => {
-      const target = describeTarget(result.item);
-      if (result.ok) {
-        ok++;
-        seriesPushed += result.series;
-        logger.debug('eStats target pushed', {
-          target,
-          group: result.group,
-          series: result.series,
-          ...source.answerOf(result.item),
-        });
-        return;
-      }
-      const error =
-        result.stage === 'deliver' ? pushFailure(result.error) : toEstatsError(result.error);
-      failed.push({
-        target,
-        group: result.group,
-        reason: error.reason,
-        message: describeError(error),
-      });
-      logger.error('eStats target failed', {
-        target,
-        group: result.group,
-        reason: error.reason,
-        error,
-      });
-    },
-  });
-
-  let removedTargets: string[] = [];
-  let removalError: string | undefined;
-  let removalDeferredOn: string[] = [];
-  try {
-    ({ deleted: removedTargets, deferredOn: removalDeferredOn } = await deleteDroppedTargets(
-      schedule,
-      sinks.groupStores,
-      deadline,
-    ));
-    if (removedTargets.length > 0)
-      logger.info('deleted the groups of removed targets', { groups: removedTargets });
-    if (removalDeferredOn.length > 0)
-      logger.warn(
-        'cannot look for groups of removed targets on some Pushgateways; the next run does',
-        {
-          pushgateways: removalDeferredOn,
-        },
-      );
-  } catch (error) {
-    removalError = describeError(error);
-    logger.error('cannot delete the groups of removed targets', { error });
-  }
-
-  const durationSeconds = Math.round(performance.now() - started) / 1000;
-  const delivery = await finishRun(
-    sinks,
+  const run = await runCollector<EstatsTarget, TargetFailure>(
     {
       job: JOB.estats,
       schedule: schedule.name,
-      durationSeconds,
-      okTargets: ok,
-      failedTargets: failed.length + (removalError ? 1 : 0),
-      endedAt: new Date(),
+      items: schedule.targets,
+      keyOf: (target) => estatsGroupingKey(target),
+      // One at a time: the source paces its requests to Akamai's rate limit.
+      concurrency: 1,
+      produce: async (target) => markOwner(await source.metricsOf(target), schedule, target),
+      failureSeries: (error, target) =>
+        markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
+      failureOf: targetFailure,
+      log: (result) => {
+        if (result.ok) {
+          logger.debug('eStats target pushed', {
+            target: describeTarget(result.item),
+            group: result.group,
+            series: result.series,
+            ...source.answerOf(result.item),
+          });
+          return;
+        }
+        const failure = targetFailure(result);
+        logger.error('eStats target failed', {
+          target: failure.target,
+          group: failure.group,
+          reason: failure.reason,
+          error: failureError(result),
+        });
+      },
+      removal: {
+        what: 'targets',
+        logField: 'groups',
+        remove: (stores, removalDeadline) =>
+          deleteDroppedTargets(schedule, stores, removalDeadline),
+        describe: describeGroup,
+      },
     },
+    sinks,
     deadline,
     logger,
   );
+  const { removed, ...outcome } = run;
   return {
     schedule: schedule.name,
     targets: schedule.targets.length,
-    ok,
-    failed,
-    seriesPushed,
-    durationSeconds,
-    removedTargets,
-    ...(removalDeferredOn.length > 0 ? { removalDeferredOn } : {}),
-    ...(removalError ? { removalError } : {}),
-    ...delivery,
+    ...outcome,
+    removedTargets: removed,
+  };
+}
+
+/** Why a target failed: its eStats request, or the sink that refused its group. */
+function failureError(result: FailedGroup<EstatsTarget>): EstatsError {
+  return result.stage === 'deliver' ? pushFailure(result.error) : toEstatsError(result.error);
+}
+
+function targetFailure(result: FailedGroup<EstatsTarget>): TargetFailure {
+  const error = failureError(result);
+  return {
+    target: describeTarget(result.item),
+    group: result.group,
+    reason: error.reason,
+    message: describeError(error),
   };
 }
 

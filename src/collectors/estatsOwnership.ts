@@ -1,10 +1,10 @@
 import type { EstatsSchedule, EstatsTarget } from '../akamai/targets';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
-import { describeGroup, estatsGroupingKey, type GroupingKey } from '../metrics/groups';
+import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
 import type { GroupStore, ListedGroup } from '../sinks/types';
 import type { Deadline } from '../shared/deadline';
-import { deleteRemovedGroups, groupIdentity, keyOfListed } from './removal';
+import { deleteRemovedGroups, groupIdentity, keyOfListed, type RemovalOutcome } from './removal';
 
 /** Deletions at once: a schedule drops few targets per deploy. */
 const DELETE_CONCURRENCY = 4;
@@ -42,19 +42,19 @@ function ownerOf(group: ListedGroup): { stage?: string; schedules?: string } {
 
 /**
  * Delete the groups this schedule alone owned and no longer collects: when its target list
- * changed, or hourly (collectors/removal.ts). Returns the groups deleted, described, and the
- * Pushgateways left for a later run.
+ * changed, or hourly (collectors/removal.ts). Returns the groups deleted, and the group
+ * stores left for a later run.
  */
 export async function deleteDroppedTargets(
   schedule: EstatsSchedule,
   stores: readonly GroupStore[],
   deadline: Deadline,
-): Promise<{ deleted: string[]; deferredOn: string[] }> {
+): Promise<RemovalOutcome> {
   const { stage } = schedule;
   if (!stage) return { deleted: [], deferredOn: [] };
   const current: GroupingKey[] = schedule.targets.map((t) => estatsGroupingKey(t));
   const collected = new Set(current.map(groupIdentity));
-  const { deleted, deferredOn } = await deleteRemovedGroups(
+  return deleteRemovedGroups(
     {
       owner: `estats ${stage}/${schedule.name}`,
       current,
@@ -72,5 +72,4 @@ export async function deleteDroppedTargets(
     stores,
     deadline,
   );
-  return { deleted: deleted.map(describeGroup), deferredOn };
 }

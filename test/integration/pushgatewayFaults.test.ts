@@ -210,7 +210,7 @@ describe('Pushgateway faults', () => {
     const { error, lines } = await run(proxy.url, {}, smaller);
     expect(error).toBeUndefined();
     expect(lists()).toBe(2);
-    expect(lines.join('\n')).toContain('deleted groups of removed devices');
+    expect(lines.join('\n')).toContain('deleted the groups of removed devices');
     expect(await seriesPerDevice()).toEqual({
       'switch-01': SERIES_PER_DEVICE,
       'switch-02': SERIES_PER_DEVICE,
