@@ -1,36 +1,26 @@
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
-import type { EstatsSimulator, TargetBehaviour } from '../../dev/simulators/akamai/server';
+import type { TargetBehaviour } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPushgateway } from '../../dev/realPushgateway';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * Akamai on a bad day, through the HTTPS stand-in (it checks every EdgeGrid signature) and the
  * real Pushgateway: each fault gets its own message and its own `reason` in the target's
  * failure metric, and a transient one is retried and lands the data.
  */
-let pushgateway: RealPushgateway;
-let akamai: EstatsSimulator;
-let edgercPath: string;
+const stack = useEstatsStack();
 
-beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  ({ akamai, edgercPath } = await startAkamaiStandin());
-});
-afterAll(async () => {
-  await pushgateway.stop();
-  await akamai.stop();
-});
 beforeEach(async () => {
-  await pushgateway.wipe();
-  akamai.requests.length = 0;
+  await stack.pushgateway.wipe();
+  stack.akamai.requests.length = 0;
 });
 
 function env(edgerc: string, extra: Record<string, string> = {}) {
   return {
-    PUSHGATEWAY_URL: pushgateway.url,
+    PUSHGATEWAY_URL: stack.pushgateway.url,
     AKAMAI_EDGERC: edgerc,
     AKAMAI_EDGERC_SECTION: 'standin',
     AKAMAI_SECRET_ID: undefined,
@@ -42,18 +32,18 @@ function env(edgerc: string, extra: Record<string, string> = {}) {
   };
 }
 
-const invoke = (cpCode: number, extra: Record<string, string> = {}, edgerc = edgercPath) =>
+const invoke = (cpCode: number, extra: Record<string, string> = {}, edgerc = stack.edgercPath) =>
   withEnv(env(edgerc, extra), () =>
     captureStdout(() => handler({ targets: [{ cpCode }] }, lambdaContext(60_000))),
   );
 
 async function failureReason(cpCode: number): Promise<string | undefined> {
-  const group = await pushgateway.group({ job: 'akamai_estats', cp_code: String(cpCode) });
+  const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: String(cpCode) });
   return group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason;
 }
 
 async function landed(cpCode: number): Promise<boolean> {
-  const group = await pushgateway.group({ job: 'akamai_estats', cp_code: String(cpCode) });
+  const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: String(cpCode) });
   return group?.families.get('akamai_estats_up')?.metrics[0]?.value === '1';
 }
 
@@ -82,7 +72,7 @@ describe('Akamai faults, each with its own message and failure reason', () => {
     ['malformed JSON', { kind: 'body', body: '{"result": {' }, 'malformed_answer', 'not JSON'],
   ])('%s', async (_name, behaviour, reason, said) => {
     const cpCode = 100 + Math.floor(Math.random() * 100_000);
-    akamai.setBehaviour({ cpCode }, behaviour);
+    stack.akamai.setBehaviour({ cpCode }, behaviour);
     try {
       const { error, lines } = await invoke(cpCode, { ESTATS_MAX_ATTEMPTS: '2' });
       expect(error).toBeInstanceOf(EstatsRunError);
@@ -94,9 +84,9 @@ describe('Akamai faults, each with its own message and failure reason', () => {
       expect(await failureReason(cpCode)).toBe(reason);
       // Retryable faults were tried twice, the others once.
       const retryable = ['network', 'rate_limited', 'server_error'].includes(reason);
-      expect(akamai.requests).toHaveLength(retryable ? 2 : 1);
+      expect(stack.akamai.requests).toHaveLength(retryable ? 2 : 1);
     } finally {
-      akamai.setBehaviour({ cpCode }, { kind: 'normal' });
+      stack.akamai.setBehaviour({ cpCode }, { kind: 'normal' });
     }
   });
 
@@ -105,11 +95,11 @@ describe('Akamai faults, each with its own message and failure reason', () => {
     ['429 without Retry-After', { kind: 'status', status: 429 }],
     ['a 5xx', { kind: 'status', status: 503 }],
   ])('retries %s once and lands the data', async (_name, behaviour) => {
-    akamai.queueBehaviour(behaviour);
+    stack.akamai.queueBehaviour(behaviour);
     const { error } = await invoke(7);
     expect(error).toBeUndefined();
     expect(await landed(7)).toBe(true);
-    expect(akamai.requests).toHaveLength(2);
+    expect(stack.akamai.requests).toHaveLength(2);
   });
 
   it('tells a skewed clock apart (400 invalid timestamp) and says to synchronise it', async () => {

@@ -1,19 +1,18 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import {
   type AwsCredentialEndpoints,
   startAwsCredentialEndpoints,
 } from '../helpers/awsCredentialEndpoints';
-import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
-import { RealPushgateway } from '../../dev/realPushgateway';
+import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { REPO_ROOT, runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
 } from '../../dev/simulators/secretsManager';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * The AWS SDK's credential chain, end to end: the estats handler runs in a process of its own
@@ -22,8 +21,8 @@ import {
  * Each source hands out its own access key, and the stand-in records which key signed the
  * call: a run that found its credentials elsewhere fails the test.
  */
-let pushgateway: RealPushgateway;
-let akamai: EstatsSimulator;
+const stack = useEstatsStack();
+
 let secretsManager: SecretsManagerStandin;
 let endpoints: AwsCredentialEndpoints;
 
@@ -41,8 +40,6 @@ const PROCESS_KEYS = {
 };
 
 beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  ({ akamai } = await startAkamaiStandin());
   secretsManager = await startSecretsManagerStandin();
   endpoints = await startAwsCredentialEndpoints();
   for (const keys of [
@@ -57,7 +54,7 @@ beforeAll(async () => {
   secretsManager.secrets.set(
     'akamai',
     JSON.stringify({
-      host: akamai.host,
+      host: stack.akamai.host,
       client_token: STANDIN_CLIENT.clientToken,
       client_secret: STANDIN_CLIENT.clientSecret,
       access_token: STANDIN_CLIENT.accessToken,
@@ -65,8 +62,6 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await pushgateway.stop();
-  await akamai.stop();
   await secretsManager.stop();
   await endpoints.stop();
 });
@@ -117,12 +112,12 @@ async function runEstatsWith(home: string, env: Record<string, string | undefine
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
       AKAMAI_SECRET_ID: 'akamai',
-      PUSHGATEWAY_URL: pushgateway.url,
+      PUSHGATEWAY_URL: stack.pushgateway.url,
       ESTATS_MIN_INTERVAL_MS: '0',
       ...env,
     },
   );
-  const group = await pushgateway.group({ job: 'akamai_estats', cp_code: String(target) });
+  const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: String(target) });
   return { ...result, up: group?.families.get('akamai_estats_up')?.metrics[0]?.value };
 }
 
@@ -229,7 +224,7 @@ describe('AWS credential sources, end to end in a throw-away HOME', () => {
         HOME: home,
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-        PUSHGATEWAY_URL: pushgateway.url,
+        PUSHGATEWAY_URL: stack.pushgateway.url,
         ESTATS_MIN_INTERVAL_MS: '0',
       },
     );

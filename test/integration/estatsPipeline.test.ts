@@ -1,9 +1,8 @@
 import { resetSecretsForTests } from '../../src/aws/secrets';
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
-import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
-import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { promtoolCheckMetrics } from '../helpers/promtool';
 import { RealPushgateway } from '../../dev/realPushgateway';
@@ -12,37 +11,33 @@ import {
   STANDIN_AWS,
   startSecretsManagerStandin,
 } from '../../dev/simulators/secretsManager';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * Schedule tick → eStats handler → HTTPS Akamai stand-in (verifies EdgeGrid signatures) →
  * the real Pushgateway. Asserts the exact series and labels that land.
  */
-let pushgateway: RealPushgateway;
-let akamai: EstatsSimulator;
-let edgercPath: string;
+const stack = useEstatsStack();
+
 let secretsManager: SecretsManagerStandin;
 
 beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  ({ akamai, edgercPath } = await startAkamaiStandin());
   secretsManager = await startSecretsManagerStandin();
 });
 afterAll(async () => {
-  await pushgateway.stop();
-  await akamai.stop();
   await secretsManager.stop();
 });
 beforeEach(async () => {
-  await pushgateway.wipe();
-  akamai.requests.length = 0;
+  await stack.pushgateway.wipe();
+  stack.akamai.requests.length = 0;
 });
 
 const URL_TARGET = 'https://www.example.com/shop/cart/view?id=42&lang=en';
 
 function baseEnv(section = 'standin'): Record<string, string | undefined> {
   return {
-    PUSHGATEWAY_URL: pushgateway.url,
-    AKAMAI_EDGERC: edgercPath,
+    PUSHGATEWAY_URL: stack.pushgateway.url,
+    AKAMAI_EDGERC: stack.edgercPath,
     AKAMAI_EDGERC_SECTION: section,
     AKAMAI_SECRET_ID: undefined,
     ESTATS_MIN_INTERVAL_MS: '0',
@@ -67,7 +62,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ schedule: 'main', targets: 2, ok: 2, failed: [] });
 
-    const cpGroup = await pushgateway.group({
+    const cpGroup = await stack.pushgateway.group({
       job: 'akamai_estats',
       cp_code: '424242',
       delivery: 'STANDARD_TLS',
@@ -107,14 +102,14 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     const classes = cpGroup?.families.get('akamai_estats_status_class_ratio')?.metrics ?? [];
     expect(classes).toHaveLength(10);
 
-    const urlGroup = await pushgateway.group({ job: 'akamai_estats', url: URL_TARGET });
+    const urlGroup = await stack.pushgateway.group({ job: 'akamai_estats', url: URL_TARGET });
     expect(urlGroup?.families.get('akamai_estats_up')?.metrics[0]?.labels).toEqual({
       job: 'akamai_estats',
       url: URL_TARGET,
       instance: '',
     });
 
-    const health = await pushgateway.group({ job: 'akamai_estats', schedule: 'main' });
+    const health = await stack.pushgateway.group({ job: 'akamai_estats', schedule: 'main' });
     expect(health?.families.get('collector_run_success')?.metrics[0]?.value).toBe('1');
     expect(
       Object.fromEntries(
@@ -127,7 +122,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     ).toBeGreaterThan(Date.now() / 1000 - 60);
 
     // What the stand-in received: signed requests in the API's shape.
-    expect(akamai.requests.map((r) => [r.status, r.body])).toEqual([
+    expect(stack.akamai.requests.map((r) => [r.status, r.body])).toEqual([
       [200, { cpCode: 424242, delivery: 'STANDARD_TLS' }],
       [200, { url: URL_TARGET }],
     ]);
@@ -143,16 +138,16 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       failed: 0,
     });
 
-    const check = promtoolCheckMetrics(await pushgateway.scrape());
+    const check = promtoolCheckMetrics(await stack.pushgateway.scrape());
     expect(check).toEqual({ status: 0, output: '' });
   });
 
   it('records a malformed answer for one target, names the field, and lands the others', async () => {
-    akamai.setBehaviour(
+    stack.akamai.setBehaviour(
       { cpCode: 2 },
       { kind: 'body', body: '<html>gateway says hi</html>', contentType: 'text/html' },
     );
-    akamai.setBehaviour(
+    stack.akamai.setBehaviour(
       { cpCode: 3 },
       {
         kind: 'body',
@@ -176,7 +171,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       );
 
       expect(
-        (await pushgateway.group({ job: 'akamai_estats', cp_code: '1' }))?.families.get(
+        (await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '1' }))?.families.get(
           'akamai_estats_up',
         )?.metrics[0]?.value,
       ).toBe('1');
@@ -184,14 +179,14 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
         ['2', 'malformed_answer'],
         ['3', 'invalid_answer'],
       ] as const) {
-        const group = await pushgateway.group({ job: 'akamai_estats', cp_code: cp });
+        const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: cp });
         expect(familyNames(group)).toEqual(['akamai_estats_failure_info', 'akamai_estats_up']);
         expect(group?.families.get('akamai_estats_up')?.metrics[0]?.value).toBe('0');
         expect(group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason).toBe(
           reason,
         );
       }
-      const health = await pushgateway.group({ job: 'akamai_estats', schedule: 'mixed' });
+      const health = await stack.pushgateway.group({ job: 'akamai_estats', schedule: 'mixed' });
       expect(health?.families.get('collector_run_success')?.metrics[0]?.value).toBe('0');
       expect(health?.families.has('collector_last_success_timestamp_seconds')).toBe(false);
 
@@ -203,19 +198,19 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
         ['cpCode 3', 'invalid_answer'],
       ]);
     } finally {
-      akamai.setBehaviour({ cpCode: 2 }, { kind: 'normal' });
-      akamai.setBehaviour({ cpCode: 3 }, { kind: 'normal' });
+      stack.akamai.setBehaviour({ cpCode: 2 }, { kind: 'normal' });
+      stack.akamai.setBehaviour({ cpCode: 3 }, { kind: 'normal' });
     }
   });
 
   it("replaces a failed target's last good data so alerts do not read it as current", async () => {
     await invoke({ targets: [{ cpCode: 9 }] });
     expect(
-      (await pushgateway.group({ job: 'akamai_estats', cp_code: '9' }))?.families.has(
+      (await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '9' }))?.families.has(
         'akamai_estats_hits',
       ),
     ).toBe(true);
-    akamai.queueBehaviour({
+    stack.akamai.queueBehaviour({
       kind: 'status',
       status: 403,
       problem: {
@@ -228,12 +223,12 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     expect((error as Error).message).toContain(
       'cpCode 9 [forbidden]: eStats for cpCode 9: HTTP 403 forbidden: Forbidden: No access to cpCode 9',
     );
-    const group = await pushgateway.group({ job: 'akamai_estats', cp_code: '9' });
+    const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '9' });
     expect(familyNames(group)).toEqual(['akamai_estats_failure_info', 'akamai_estats_up']);
   });
 
   it('honours Retry-After on 429 and then lands the data', async () => {
-    akamai.queueBehaviour({
+    stack.akamai.queueBehaviour({
       kind: 'status',
       status: 429,
       headers: { 'retry-after': '1' },
@@ -244,31 +239,31 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     });
     const { error } = await invoke({ targets: [{ cpCode: 11 }] });
     expect(error).toBeUndefined();
-    expect(akamai.requests.map((r) => r.status)).toEqual([429, 200]);
-    const [first, second] = akamai.requests;
+    expect(stack.akamai.requests.map((r) => r.status)).toEqual([429, 200]);
+    const [first, second] = stack.akamai.requests;
     expect((second?.at.getTime() ?? 0) - (first?.at.getTime() ?? 0)).toBeGreaterThanOrEqual(990);
   });
 
   it('does not wait for a Retry-After that would pass the function deadline', async () => {
-    akamai.queueBehaviour({ kind: 'status', status: 429, headers: { 'retry-after': '120' } });
+    stack.akamai.queueBehaviour({ kind: 'status', status: 429, headers: { 'retry-after': '120' } });
     const { error } = await withEnv(baseEnv(), () =>
       captureStdout(() => handler({ targets: [{ cpCode: 12 }] }, lambdaContext(10_000))),
     );
     expect((error as Error).message).toMatch(
       /cpCode 12 \[rate_limited\].*not retried: waiting 120 s would pass the function's deadline/,
     );
-    expect(akamai.requests).toHaveLength(1);
+    expect(stack.akamai.requests).toHaveLength(1);
   });
 
   it('times out a slow answer within ESTATS_REQUEST_TIMEOUT_MS and says so', async () => {
-    akamai.queueBehaviour({ kind: 'delay', ms: 2_500 });
+    stack.akamai.queueBehaviour({ kind: 'delay', ms: 2_500 });
     const env = { ...baseEnv(), ESTATS_REQUEST_TIMEOUT_MS: '1000', ESTATS_MAX_ATTEMPTS: '1' };
     const { error } = await invoke({ targets: [{ cpCode: 13 }] }, env);
     expect((error as Error).message).toContain(
       'cpCode 13 [timeout]: eStats for cpCode 13: POST https://127.0.0.1:',
     );
     expect((error as Error).message).toContain('no answer within 1000 ms');
-    const group = await pushgateway.group({ job: 'akamai_estats', cp_code: '13' });
+    const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '13' });
     expect(group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason).toBe(
       'timeout',
     );
@@ -284,7 +279,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       'cpCode 21 [auth_signature]: eStats for cpCode 21: HTTP 401 signature rejected: Not authorized: The signature does not match',
     );
     expect(message).toContain('cpCode 22 [auth_signature]: not requested');
-    expect(akamai.requests).toHaveLength(1);
+    expect(stack.akamai.requests).toHaveLength(1);
   });
 
   it('signs the accountSwitchKey as part of the query string', async () => {
@@ -293,7 +288,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       targets: [{ cpCode: 31 }],
     });
     expect(error).toBeUndefined();
-    expect(akamai.requests[0]?.query).toEqual({ accountSwitchKey: '1-ABCDE:1-2RBL' });
+    expect(stack.akamai.requests[0]?.query).toEqual({ accountSwitchKey: '1-ABCDE:1-2RBL' });
   });
 
   it('names the missing .edgerc fields and records every target as failed', async () => {
@@ -301,8 +296,8 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     expect((error as Error).message).toContain(
       'section [incomplete] are missing: client_secret, access_token',
     );
-    expect(akamai.requests).toHaveLength(0);
-    const group = await pushgateway.group({ job: 'akamai_estats', cp_code: '41' });
+    expect(stack.akamai.requests).toHaveLength(0);
+    const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '41' });
     expect(group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason).toBe(
       'credentials',
     );
@@ -351,11 +346,11 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
   });
 
   it('builds a fresh registry per invocation: a warm container leaks no series between runs', async () => {
-    akamai.setBehaviour({ cpCode: 71 }, { kind: 'incident', edge5xxRatio: 0.5 });
+    stack.akamai.setBehaviour({ cpCode: 71 }, { kind: 'incident', edge5xxRatio: 0.5 });
     await invoke({ targets: [{ cpCode: 71 }] });
-    akamai.setBehaviour({ cpCode: 71 }, { kind: 'normal' });
+    stack.akamai.setBehaviour({ cpCode: 71 }, { kind: 'normal' });
     await invoke({ targets: [{ cpCode: 72, errorType: 'EDGE_ERRORS' }] });
-    const group = await pushgateway.group({
+    const group = await stack.pushgateway.group({
       job: 'akamai_estats',
       cp_code: '72',
       error_type: 'EDGE_ERRORS',
@@ -392,7 +387,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       secretsManager.secrets.set(
         'pushgate-collector/akamai-edgegrid',
         JSON.stringify({
-          host: akamai.host,
+          host: stack.akamai.host,
           client_token: STANDIN_CLIENT.clientToken,
           client_secret: STANDIN_CLIENT.clientSecret,
           access_token: STANDIN_CLIENT.accessToken,
@@ -423,7 +418,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       secretsManager.secrets.set(
         'pushgate-collector/akamai-edgegrid',
         JSON.stringify({
-          host: akamai.host,
+          host: stack.akamai.host,
           client_token: STANDIN_CLIENT.clientToken,
           client_secret: 'T2xkT2xkT2xkT2xkT2xkT2xkT2xkT2xkT2xkT2xkMDA=',
           access_token: STANDIN_CLIENT.accessToken,
@@ -433,7 +428,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       secretsManager.secrets.set(
         'pushgate-collector/akamai-edgegrid',
         JSON.stringify({
-          host: akamai.host,
+          host: stack.akamai.host,
           client_token: STANDIN_CLIENT.clientToken,
           client_secret: STANDIN_CLIENT.clientSecret,
           access_token: STANDIN_CLIENT.accessToken,
@@ -455,7 +450,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     it('names the fields a secret lacks', async () => {
       secretsManager.secrets.set(
         'pushgate-collector/akamai-edgegrid',
-        JSON.stringify({ host: akamai.host, client_token: 'x' }),
+        JSON.stringify({ host: stack.akamai.host, client_token: 'x' }),
       );
       const { error } = await invoke({ targets: [{ cpCode: 84 }] }, smEnv());
       expect((error as Error).message).toContain(

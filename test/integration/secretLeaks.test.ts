@@ -6,16 +6,16 @@ import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as exportHandler } from '../../src/handlers/export-alerting';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/env';
-import { STANDIN_CLIENT, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
   STANDIN_AWS,
   startSecretsManagerStandin,
 } from '../../dev/simulators/secretsManager';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * Every error path driven with known credentials, and everything the functions write scanned
@@ -23,6 +23,8 @@ import {
  * files the export writes. Each path is checked to have really failed the way intended, so
  * the scan is never of an empty output.
  */
+const stack = useEstatsStack();
+
 const KNOWN = {
   edgeGridSecret: 'S2VlcE1lT3V0T2ZMb2dzS2VlcE1lT3V0T2ZMb2dzMDA=',
   pushgatewayPassword: 'pgw-password-never-logged-7f3a',
@@ -38,27 +40,20 @@ const SECRETS = [
   Buffer.from(`collector:${KNOWN.pushgatewayPassword}`).toString('base64'),
 ];
 
-let pushgateway: RealPushgateway;
 let proxy: FaultProxy;
-let akamai: Awaited<ReturnType<typeof startAkamaiStandin>>['akamai'];
-let edgercPath: string;
 let secretsManager: SecretsManagerStandin;
 
 beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  proxy = await startFaultProxy(pushgateway.url);
-  ({ akamai, edgercPath } = await startAkamaiStandin());
+  proxy = await startFaultProxy(stack.pushgateway.url);
   secretsManager = await startSecretsManagerStandin();
   // A section whose secret Akamai does not know: every request is refused (401).
   writeFileSync(
-    edgercPath,
-    `${readFileSync(edgercPath, 'utf8')}\n[leaky]\nclient_secret = ${KNOWN.edgeGridSecret}\nhost = ${akamai.host}\naccess_token = ${STANDIN_CLIENT.accessToken}\nclient_token = ${STANDIN_CLIENT.clientToken}\n`,
+    stack.edgercPath,
+    `${readFileSync(stack.edgercPath, 'utf8')}\n[leaky]\nclient_secret = ${KNOWN.edgeGridSecret}\nhost = ${stack.akamai.host}\naccess_token = ${STANDIN_CLIENT.accessToken}\nclient_token = ${STANDIN_CLIENT.clientToken}\n`,
   );
 });
 afterAll(async () => {
   await proxy.stop();
-  await pushgateway.stop();
-  await akamai.stop();
   await secretsManager.stop();
 });
 beforeEach(() => {
@@ -70,13 +65,13 @@ beforeEach(() => {
 
 function baseEnv(extra: Record<string, string | undefined> = {}) {
   return {
-    PUSHGATEWAY_URL: pushgateway.url,
+    PUSHGATEWAY_URL: stack.pushgateway.url,
     PUSHGATEWAY_USERNAME: undefined,
     PUSHGATEWAY_PASSWORD: undefined,
     PUSHGATEWAY_BEARER_TOKEN: undefined,
     PUSHGATEWAY_AUTH_SECRET_ID: undefined,
     PUSHGATEWAY_MAX_ATTEMPTS: '2',
-    AKAMAI_EDGERC: edgercPath,
+    AKAMAI_EDGERC: stack.edgercPath,
     AKAMAI_EDGERC_SECTION: 'standin',
     AKAMAI_SECRET_ID: undefined,
     ESTATS_MIN_INTERVAL_MS: '0',
@@ -137,7 +132,7 @@ function storeLeakyAkamaiSecret(): void {
   secretsManager.secrets.set(
     'akamai',
     JSON.stringify({
-      host: akamai.host,
+      host: stack.akamai.host,
       client_token: STANDIN_CLIENT.clientToken,
       client_secret: KNOWN.edgeGridSecret,
       access_token: STANDIN_CLIENT.accessToken,
@@ -226,7 +221,7 @@ describe('no credential in any log line, error or generated file', () => {
 
     secretsManager.secrets.set(
       'akamai',
-      JSON.stringify({ host: akamai.host, client_secret: KNOWN.edgeGridSecret }),
+      JSON.stringify({ host: stack.akamai.host, client_secret: KNOWN.edgeGridSecret }),
     );
     const incomplete = await runEstats({ AKAMAI_SECRET_ID: 'akamai' });
     expect(String(incomplete.error)).toContain('client_token');

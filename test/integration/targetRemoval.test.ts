@@ -4,29 +4,16 @@ import { join } from 'node:path';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import { loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { handler } from '../../src/handlers/estats';
-import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
-import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * Removed targets leave nothing behind: schedules deployed from a stage file, run against the
  * Akamai stand-in and the real Pushgateway; then the file changes (a redeploy) and the next
  * runs delete the groups of the targets a schedule dropped — and nobody else's.
  */
-let pushgateway: RealPushgateway;
-let akamai: EstatsSimulator;
-let edgercPath: string;
-
-beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  ({ akamai, edgercPath } = await startAkamaiStandin());
-});
-afterAll(async () => {
-  await pushgateway.stop();
-  await akamai.stop();
-});
+const stack = useEstatsStack();
 
 const dir = mkdtempSync(join(tmpdir(), 'removal-'));
 
@@ -49,8 +36,8 @@ function deploy(stage: string, schedules: Record<string, number[]>): Record<stri
 async function run(input: unknown): Promise<void> {
   await withEnv(
     {
-      PUSHGATEWAY_URL: pushgateway.url,
-      AKAMAI_EDGERC: edgercPath,
+      PUSHGATEWAY_URL: stack.pushgateway.url,
+      AKAMAI_EDGERC: stack.edgercPath,
       AKAMAI_EDGERC_SECTION: 'standin',
       AKAMAI_SECRET_ID: undefined,
       ESTATS_MIN_INTERVAL_MS: '0',
@@ -62,7 +49,7 @@ async function run(input: unknown): Promise<void> {
 
 /** The CP codes with a target group in the Pushgateway. */
 async function cpCodeGroups(): Promise<string[]> {
-  return (await pushgateway.groups())
+  return (await stack.pushgateway.groups())
     .filter((g) => g.labels.job === 'akamai_estats' && g.labels.cp_code)
     .map((g) => g.labels.cp_code as string)
     .sort();
@@ -74,14 +61,14 @@ it("deletes the groups a schedule dropped, never another schedule's, stage's or 
   const prod = deploy('prod', { A: [1, 2, 3], B: [2, 4] });
   const staging = deploy('staging', { A: [7] });
   for (const input of [prod.A, prod.B, staging.A]) await run(input);
-  await fetch(`${pushgateway.url}/metrics/job/someone_else/instance/x`, {
+  await fetch(`${stack.pushgateway.url}/metrics/job/someone_else/instance/x`, {
     method: 'PUT',
     body: 'foreign_metric 1\n',
   });
   expect(await cpCodeGroups()).toEqual(['1', '2', '3', '4', '7']);
-  const marker = (await pushgateway.group({ job: 'akamai_estats', cp_code: '2' }))?.families.get(
-    'akamai_estats_group_info',
-  );
+  const marker = (
+    await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '2' })
+  )?.families.get('akamai_estats_group_info');
   expect(marker?.metrics[0]?.labels).toMatchObject({ stage: 'prod', schedules: 'A,B' });
 
   // Redeploy: A drops 1 (its own) and 2 (shared with B).
@@ -89,9 +76,9 @@ it("deletes the groups a schedule dropped, never another schedule's, stage's or 
   await run(redeployed.A);
   expect(await cpCodeGroups()).toEqual(['2', '3', '4', '7']);
   // Run-health groups, staging's group and the foreign job are untouched.
-  expect(await pushgateway.group({ job: 'akamai_estats', schedule: 'A' })).toBeDefined();
-  expect(await pushgateway.group({ job: 'akamai_estats', schedule: 'B' })).toBeDefined();
-  expect(await pushgateway.group({ job: 'someone_else', instance: 'x' })).toBeDefined();
+  expect(await stack.pushgateway.group({ job: 'akamai_estats', schedule: 'A' })).toBeDefined();
+  expect(await stack.pushgateway.group({ job: 'akamai_estats', schedule: 'B' })).toBeDefined();
+  expect(await stack.pushgateway.group({ job: 'someone_else', instance: 'x' })).toBeDefined();
 
   // B now collects 2 alone, marks it so, and deletes it once it drops it too.
   await run(redeployed.B);
@@ -102,10 +89,10 @@ it("deletes the groups a schedule dropped, never another schedule's, stage's or 
 
 it('deletes nothing for a schedule deployed without a stage (hand-written input)', async () => {
   resetRemovalChecksForTests();
-  await pushgateway.wipe();
+  await stack.pushgateway.wipe();
   await run({ name: 'manual', targets: [{ cpCode: 11 }, { cpCode: 12 }] });
   await run({ name: 'manual', targets: [{ cpCode: 12 }] });
   expect(await cpCodeGroups()).toEqual(['11', '12']);
-  const group = await pushgateway.group({ job: 'akamai_estats', cp_code: '12' });
+  const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '12' });
   expect(group?.families.has('akamai_estats_group_info')).toBe(false);
 }, 60_000);

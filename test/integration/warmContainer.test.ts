@@ -1,32 +1,20 @@
-import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
-import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
-import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
+import { useEstatsStack } from '../helpers/estatsStack';
 
 /**
  * A warm Lambda container reused for hundreds of invocations must not grow: same heap after
  * garbage collection (within a small allowance for lazily built caches) and the same number
  * of open handles (sockets, timers). Memory is measured, not time.
  */
-let pushgateway: RealPushgateway;
-let akamai: EstatsSimulator;
-let edgercPath: string;
-beforeAll(async () => {
-  pushgateway = await RealPushgateway.start();
-  ({ akamai, edgercPath } = await startAkamaiStandin());
-});
-afterAll(async () => {
-  await pushgateway?.stop();
-  await akamai?.stop();
-});
+const stack = useEstatsStack();
 
 it('does not grow in memory or handles over 300 warm invocations of both collectors', async () => {
   const { code, stderr } = await runProcess(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', 'test/fixtures/warm-invocations.ts', '300'],
     {
-      PUSHGATEWAY_URL: pushgateway.url,
-      AKAMAI_EDGERC: edgercPath,
+      PUSHGATEWAY_URL: stack.pushgateway.url,
+      AKAMAI_EDGERC: stack.edgercPath,
       AKAMAI_EDGERC_SECTION: 'standin',
       AKAMAI_SECRET_ID: '',
       ESTATS_MIN_INTERVAL_MS: '0',
