@@ -33,6 +33,7 @@ import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/sta
 import { freePort } from '../dev/local/ports';
 import { RealPushgateway } from '../dev/realPushgateway';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secretsManager';
+import { measureRuleCost } from './rules';
 import { measureScale, median, scaleChartSvg } from './scale';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
@@ -356,6 +357,38 @@ async function scaleCase(): Promise<void> {
   writeFileSync(join(root, 'docs', 'bench-scale.svg'), await scaleChartSvg(points));
 }
 
+/**
+ * Rule evaluation in a real Prometheus (bench/rules.ts): each group of the shipped rules, with
+ * their recorded freshest copies, as a ratio to the same group of the rules before them, which
+ * wrote the subquery out in every alert; and the head series both leave.
+ */
+async function rulesCase(): Promise<void> {
+  for (const [devices, targets] of [
+    [50, 20],
+    [100, 50],
+  ] as const) {
+    const [recorded, inline] = await measureRuleCost(devices, targets, (line) =>
+      process.stderr.write(`  ${line}\n`),
+    );
+    if (!recorded || !inline) continue;
+    const size = `${devices}×24 ports, ${targets} targets`;
+    for (const [group, ms] of Object.entries(recorded.groupMs)) {
+      const before = inline.groupMs[group];
+      add(
+        `rule group ${group}, evaluation (recorded series)`,
+        size,
+        stats([ms]),
+        'ms',
+        before === undefined ? undefined : { name: 'inline rules', median: before },
+      );
+    }
+    add('Prometheus head series (recorded series)', size, stats([recorded.headSeries]), 'series', {
+      name: 'inline rules',
+      median: inline.headSeries,
+    });
+  }
+}
+
 /** Client CPU (user + system) per series of `fn`, mean of 3 runs after one warm-up. */
 async function cpuPerSeries(size: number, fn: () => unknown): Promise<number> {
   await fn();
@@ -642,6 +675,8 @@ async function main(): Promise<void> {
     await peakRss(pushgateway.url);
     process.stderr.write('sinks against fleet size…\n');
     await scaleCase();
+    process.stderr.write('rule evaluation, recorded series against inline…\n');
+    await rulesCase();
   } finally {
     await pushgateway.stop();
   }

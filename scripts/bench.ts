@@ -1,8 +1,10 @@
 /** `npm run bench`: install the Pushgateway if missing, then run bench/run.ts. */
-import { ensureDebianBinaries, PUSHGATEWAY } from '../dev/debianBinaries';
+import { ensureDebianBinaries, PROMETHEUS, PUSHGATEWAY } from '../dev/debianBinaries';
 
 try {
-  ensureDebianBinaries([PUSHGATEWAY], (line) => process.stderr.write(`[bench] ${line}\n`));
+  ensureDebianBinaries([PUSHGATEWAY, PROMETHEUS], (line) =>
+    process.stderr.write(`[bench] ${line}\n`),
+  );
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);

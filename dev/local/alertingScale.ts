@@ -22,6 +22,7 @@ export function accelerateAlerting(config: AlertingConfig, factor: number): Aler
   for (const key of ['edge5xxRatio', 'edgeFailureRatio', 'originFailureRatio'] as const)
     c.estats[key].for = s(c.estats[key].for);
   c.estats.trafficVanished.for = s(c.estats.trafficVanished.for);
+  c.dashboardSeriesInterval = s(c.dashboardSeriesInterval);
   c.estats.trafficVanished.lookback = s(c.estats.trafficVanished.lookback);
   c.estats.targetFailing.for = s(c.estats.targetFailing.for);
   c.collectors.intervals = Object.fromEntries(

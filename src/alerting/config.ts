@@ -42,6 +42,11 @@ export interface BurnRateAlert {
 export interface AlertingConfig {
   /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
   runbookBaseUrl: string;
+  /**
+   * How often the series only dashboards read are recorded (rule group `dashboard-series`);
+   * those alerts read are recorded with the alerts, at every evaluation.
+   */
+  dashboardSeriesInterval: string;
   estats: {
     /** Ignore samples with fewer edge hits than this: ratios of tiny samples are noise. */
     minHits: number;
@@ -104,6 +109,8 @@ export interface AlertingConfig {
 export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
   runbookBaseUrl:
     'https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/',
+  // Synthetic devices tick every minute, eStats every 2: a panel gains nothing from more.
+  dashboardSeriesInterval: '1m',
   estats: {
     minHits: 100,
     // eStats samples every 2 minutes: 6m is three consecutive bad samples.

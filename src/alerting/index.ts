@@ -1,5 +1,6 @@
 import { COLLECTOR, ESTATS, JANITOR, LABEL, SYNTHETIC } from '../metrics/catalogue';
-import { alertGroup } from './builders';
+import { DASHBOARD_SERIES } from '../queries/dashboardSeries';
+import { alertGroup, assertDuration, recordingRule } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
 import { renderAlertmanager, renderRules } from './render';
 import { alertmanagerConfig } from './routes';
@@ -16,7 +17,7 @@ import { sloAlerts, sloGroups } from './rules/slo';
 import { syntheticRules } from './rules/synthetic';
 import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
-import type { AlertmanagerConfig, RuleFile } from './types';
+import type { AlertmanagerConfig, RuleFile, RuleGroup } from './types';
 import { validateAlerting } from './validate';
 
 /** Paths under which the generated files are read, for the Alertmanager `templates:` glob. */
@@ -59,14 +60,33 @@ export function shippedRules(
   scope: RuleScope = PUSHGATEWAY_SCOPE,
 ): RuleFile {
   assertScope(scope);
-  const groups = [
+  const alerting = [
     estatsRules(config, scope),
     collectorRules(config, scope),
     syntheticRules(config),
   ].map((group) => alertGroup(group, config.runbookBaseUrl));
+  const groups = [...alerting, dashboardSeriesGroup(config, alerting)];
   if (slos.length === 0) return { groups };
   const alerts = alertGroup(sloAlerts(config, slos), config.runbookBaseUrl).rules;
   return { groups: [...groups, ...sloGroups(config, slos, alerts)] };
+}
+
+/**
+ * The recorded series only dashboards read, recorded less often than the alerts evaluate
+ * (`dashboardSeriesInterval`): a series an alert reads is recorded with it, every evaluation.
+ */
+function dashboardSeriesGroup(config: AlertingConfig, alerting: readonly RuleGroup[]): RuleGroup {
+  const recorded = new Set(
+    alerting.flatMap((g) => g.rules).flatMap((r) => ('record' in r ? [r.record] : [])),
+  );
+  assertDuration(config.dashboardSeriesInterval, 'alerting config dashboardSeriesInterval');
+  return {
+    name: 'dashboard-series',
+    interval: config.dashboardSeriesInterval,
+    rules: DASHBOARD_SERIES.filter((s) => !recorded.has(s.record)).map((s) =>
+      recordingRule(s.record, s.expr),
+    ),
+  };
 }
 
 /** Every metric and label our collectors push, plus what Prometheus and the Pushgateway add. */

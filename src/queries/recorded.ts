@@ -41,8 +41,3 @@ export function freshestCopy(
   const operations = operation ? `freshest_${operation.fn}${operation.range}` : 'freshest';
   return { record: `${LEVEL[kind]}:${name}:${operations}`, expr: freshest(series, group) };
 }
-
-/** Each record once, in the order first given (two windows of the same length are one). */
-export function distinctRecords(series: readonly RecordedSeries[]): RecordedSeries[] {
-  return [...new Map(series.map((s) => [s.record, s])).values()];
-}

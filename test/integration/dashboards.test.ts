@@ -53,6 +53,7 @@ const SLOS = parseSlos(
 );
 const ALERTING = {
   ...DEFAULT_ALERTING_CONFIG,
+  dashboardSeriesInterval: '1s',
   slo: { ...DEFAULT_ALERTING_CONFIG.slo, evaluationInterval: '1s', budgetInterval: '1s' },
 };
 const RULES = shippedRules(ALERTING, SLOS);

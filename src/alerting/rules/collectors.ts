@@ -26,8 +26,9 @@ export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertG
     name: 'collectors',
     team: 'observability',
     recordings: [
-      ...Object.values(RUN_HEALTH_RECORDED),
-      ...Object.values(JANITOR_RECORDED),
+      ...(keepsGroups(scope)
+        ? [RUN_HEALTH_RECORDED.pushgatewayMissedGroups, JANITOR_RECORDED.deletedGroups]
+        : []),
       ...staleness.recordings,
     ],
     alerts: [...staleness.alerts, ...(keepsGroups(scope) ? pushgatewayAlerts(config) : [])],

@@ -49,7 +49,14 @@ export function estatsRules(config: AlertingConfig, scope: RuleScope): AlertGrou
   const enoughHits = (value: string) =>
     `and ${ON_TARGET} ${hits.record}{${direction(value)}} >= ${estats.minHits}`;
   const hadHits = hitsMaxOverTime(estats.trafficVanished.lookback);
-  const recordings: RecordedSeries[] = [...Object.values(ESTATS_RECORDED), hadHits];
+  const recordings: RecordedSeries[] = [
+    statusClassRatio,
+    failureRatio,
+    hits,
+    hadHits,
+    failureInfo,
+    up,
+  ];
   return {
     name: 'akamai-estats',
     team: 'cdn',

@@ -1,4 +1,3 @@
-import { distinctRecords } from '../../queries/recorded';
 import { bootTimeChanges, ON_PORT, SYNTHETIC_RECORDED } from '../../queries/synthetic';
 import type { AlertGroupDefinition } from '../builders';
 import type { AlertingConfig } from '../config';
@@ -11,7 +10,14 @@ export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
   return {
     name: 'synthetic-telemetry',
     team: 'network',
-    recordings: distinctRecords([...Object.values(SYNTHETIC_RECORDED), rebooted]),
+    recordings: [
+      linkUp,
+      bufferBytes,
+      bufferCapacityBytes,
+      receivePacketsRate,
+      transmitPacketsRate,
+      rebooted,
+    ],
     alerts: [
       {
         alert: 'SyntheticPortLinkDown',

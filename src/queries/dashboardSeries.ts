@@ -1,0 +1,15 @@
+import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from './collectors';
+import { ESTATS_RECORDED } from './estats';
+import type { RecordedSeries } from './recorded';
+import { SYNTHETIC_RECORDED } from './synthetic';
+
+/**
+ * Every recorded freshest copy the dashboards read. The rules record each one: with the
+ * alerts that read it, or else in the group of series only dashboards read.
+ */
+export const DASHBOARD_SERIES: readonly RecordedSeries[] = [
+  ...Object.values(ESTATS_RECORDED),
+  ...Object.values(SYNTHETIC_RECORDED),
+  ...Object.values(RUN_HEALTH_RECORDED),
+  ...Object.values(JANITOR_RECORDED),
+];
