@@ -67,7 +67,9 @@ export function validateRules(file: RuleFile, context: ValidationContext): strin
           problems.push(
             `${where}: metric ${metric} is not pushed by any collector (nor a built-in or recorded series)`,
           );
-        problems.push(...readsRecordedInOrder(where, rule, metric, recordedHere, recordedInGroup));
+        problems.push(
+          ...readsRecordedInOrder(where, rule, metric, recorded, recordedHere, recordedInGroup),
+        );
       }
       if (!isAlertingRule(rule)) recordedHere.add(rule.record);
       for (const label of analysis.labelNames) {
@@ -115,13 +117,14 @@ function readsRecordedInOrder(
   where: string,
   rule: RuleFile['groups'][number]['rules'][number],
   metric: string,
+  recordedInFile: ReadonlySet<string>,
   recordedBefore: ReadonlySet<string>,
   recordedInGroup: ReadonlySet<string>,
 ): string[] {
   if (recordedBefore.has(metric)) return [];
   if (recordedInGroup.has(metric))
     return [`${where}: reads ${metric}, which its group records after it: record it first`];
-  return isAlertingRule(rule) && /:/.test(metric)
+  return isAlertingRule(rule) && recordedInFile.has(metric)
     ? [`${where}: reads ${metric}, recorded in another rule group: record it in the alert's group`]
     : [];
 }

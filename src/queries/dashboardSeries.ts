@@ -4,8 +4,9 @@ import type { RecordedSeries } from './recorded';
 import { SYNTHETIC_RECORDED } from './synthetic';
 
 /**
- * Every recorded freshest copy the dashboards read. The rules record each one: with the
- * alerts that read it, or else in the group of series only dashboards read.
+ * Every recorded freshest copy of the catalogue (what the dashboards and alerts read). The
+ * rules record each once: with the alerts that read it, or else in the group of series only
+ * dashboards read.
  */
 export const DASHBOARD_SERIES: readonly RecordedSeries[] = [
   ...Object.values(ESTATS_RECORDED),

@@ -1,5 +1,4 @@
-import { SYNTHETIC } from '../metrics/catalogue';
-import { LABEL } from '../metrics/catalogue';
+import { LABEL, SYNTHETIC } from '../metrics/catalogue';
 import { on } from './promql';
 import { freshestCopy } from './recorded';
 

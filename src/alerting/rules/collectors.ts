@@ -22,16 +22,17 @@ export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertG
     stalenessOf(scope) === 'push-time'
       ? { recordings: [], alerts: [groupStaleAlert(config)] }
       : sampleTimeStalenessAlerts(config, scope).collectors;
+  const pushgateway = keepsGroups(scope);
   return {
     name: 'collectors',
     team: 'observability',
     recordings: [
-      ...(keepsGroups(scope)
+      ...(pushgateway
         ? [RUN_HEALTH_RECORDED.pushgatewayMissedGroups, JANITOR_RECORDED.deletedGroups]
         : []),
       ...staleness.recordings,
     ],
-    alerts: [...staleness.alerts, ...(keepsGroups(scope) ? pushgatewayAlerts(config) : [])],
+    alerts: [...staleness.alerts, ...(pushgateway ? pushgatewayAlerts(config) : [])],
   };
 }
 

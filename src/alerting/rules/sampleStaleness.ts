@@ -95,9 +95,9 @@ export function sampleTimeStalenessAlerts(
       runbook: 'collectors#collectorsilent',
     },
   ];
-  const collectorRules = { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
+  const collectorStaleness = { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
   if ((scope.schedules[JOB.estats] ?? []).length === 0)
-    return { collectors: collectorRules, estats: [] };
+    return { collectors: collectorStaleness, estats: [] };
   const sampleStale: Alert = {
     alert: 'AkamaiEstatsSampleStale',
     expr: `time() - ${newestWithin(`${ESTATS.sampleTimestamp.name}{${estats}}`, collectors.successLookback)} > ${staleAfterSeconds(config, JOB.estats)}\nand ${ON_TARGET} max without(${PUSHGATEWAY_INSTANCE}) (${ESTATS.up.name}{${estats}})`,
@@ -107,5 +107,5 @@ export function sampleTimeStalenessAlerts(
     description: `The collector still delivers ${TARGET_TEXT}, but the newest eStats sample Akamai completed for it is {{ $value | humanizeDuration }} old, more than ${collectors.staleAfterIntervals} schedule intervals: its requests fail (then AkamaiEstatsTargetFailing says why) or Akamai serves an old sample. Its status-code alerts read old data.`,
     runbook: 'estats#akamaiestatssamplestale',
   };
-  return { collectors: collectorRules, estats: [sampleStale] };
+  return { collectors: collectorStaleness, estats: [sampleStale] };
 }
