@@ -36,10 +36,23 @@ export const MAX_ESTATS_ANSWER_BYTES = 2 * 1024 * 1024;
 /** eStats answers in a few seconds at best: with less time left than this, none is requested. */
 export const MIN_ESTATS_ATTEMPT_MS = 1_000;
 /**
- * Spacing of eStats requests (ESTATS_MIN_INTERVAL_MS): Akamai's "medium" tier allows 40
- * requests a minute per API client, one every 1.5 s.
+ * Spacing of eStats requests when Akamai's answers carry no X-RateLimit headers
+ * (ESTATS_MIN_INTERVAL_MS): the "medium" tier's 40 requests a minute, one every 1.5 s.
  */
 export const DEFAULT_ESTATS_MIN_INTERVAL_MS = 1_500;
+/** Error statistics requests a minute per API client: Akamai's "medium" tier. */
+export const DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE = 40;
+/** Share of a client's limit left for its other users (the Akamai CLI, other tools). */
+export const DEFAULT_AKAMAI_RESERVE_SHARE = 0.1;
+/** The window Akamai counts X-RateLimit-Limit over. */
+export const AKAMAI_RATE_WINDOW_MS = 60_000;
+/** eStats requests of one API client in flight at most (ESTATS_MAX_IN_FLIGHT). */
+export const DEFAULT_ESTATS_MAX_IN_FLIGHT = 16;
+/**
+ * What the packaging budget check assumes one eStats answer takes (akamai.answerSeconds in
+ * the stage file): Akamai computes the statistics synchronously, in a few seconds.
+ */
+export const DEFAULT_ESTATS_ANSWER_SECONDS = 3;
 /** Label values that come from Akamai (edge IPs, error codes) are cut to this length. */
 export const MAX_AKAMAI_LABEL_VALUE_LENGTH = 128;
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { ConfigurationError } from '../../src/shared/errors';
-import { parseSchedule, type Schedule } from './scheduleExpressions';
+import { parseSchedule, type Schedule } from '../../src/deploy/scheduleExpressions';
 
 /**
  * The scheduled functions exactly as serverless.yml declares them for the `local` stage:

@@ -23,6 +23,8 @@ export interface SignedRequest {
 export interface EdgeGridSigner {
   /** `https://host`, as the library resolved it. */
   readonly origin: string;
+  /** The `.edgerc` section's `account_key` (Akamai's convention for an accountSwitchKey). */
+  readonly accountKey?: string;
   /**
    * Sign a JSON POST. The query (e.g. `accountSwitchKey`) goes through the library's `qs`
    * option, so it is part of the signed path, never appended afterwards.
@@ -136,9 +138,15 @@ function cached(key: string, create: () => EdgeGrid): EdgeGridSigner {
 }
 
 function wrap(edgeGrid: EdgeGrid): EdgeGridSigner {
-  const config = (edgeGrid as unknown as { config: { host: string } }).config;
+  const config = (edgeGrid as unknown as { config: { host: string; account_key?: unknown } })
+    .config;
+  const accountKey =
+    typeof config.account_key === 'string' && config.account_key !== ''
+      ? config.account_key
+      : undefined;
   return {
     origin: config.host,
+    ...(accountKey ? { accountKey } : {}),
     signJsonPost(path, body, query = {}) {
       edgeGrid.auth({
         path,

@@ -11,6 +11,7 @@ import { headerValue, httpRequest } from '../shared/http';
 import { refusedAttempt, retryWithinDeadline } from '../shared/retry';
 import { describeIssues } from '../shared/validation';
 import type { EdgeGridSigner } from './edgegrid';
+import type { RateBudget } from './rateBudget';
 import { EstatsError, type FailureReason } from './errors';
 import { type EstatsResponse, estatsResponseSchema } from './estatsSchema';
 import { classifyErrorAnswer } from './problems';
@@ -53,6 +54,13 @@ export async function fetchEstats(
     accountSwitchKey?: string;
     deadline: Deadline;
     options?: EstatsClientOptions;
+    /** The API client's rate budget: every attempt waits for it and reports its answer to it. */
+    budget?: Pick<RateBudget, 'acquire' | 'settle'>;
+    /**
+     * Asked once the budget let an attempt go: a reason not to send it after all (the
+     * credentials were refused while it waited), which becomes its failure.
+     */
+    cancelled?: () => EstatsError | undefined;
   },
 ): Promise<EstatsAnswer> {
   const options = request.options ?? DEFAULT_ESTATS_CLIENT_OPTIONS;
@@ -79,19 +87,28 @@ export async function fetchEstats(
       }),
     withNote: (error, note) => error.withNote(note),
     attempt: async (_attempt, timeoutMs) => {
-      // Sign every attempt anew: the signature carries a timestamp and a single-use nonce.
-      const signed = request.signer.signJsonPost(ESTATS_PATH, body, query);
+      const { budget } = request;
+      const permit = await budget?.acquire(request.deadline, label, MIN_ESTATS_ATTEMPT_MS);
+      const cancelled = request.cancelled?.();
+      if (cancelled) {
+        if (permit) budget?.settle(permit);
+        return { ok: false, retryable: false, error: cancelled };
+      }
       let answer: Awaited<ReturnType<typeof httpRequest>>;
       try {
+        // Sign every attempt anew: the signature carries a timestamp and a single-use nonce.
+        const signed = request.signer.signJsonPost(ESTATS_PATH, body, query);
         answer = await httpRequest({
           method: 'POST',
           url: signed.url,
           headers: signed.headers,
           body,
-          timeoutMs,
+          // The wait for the budget came out of this attempt's time.
+          timeoutMs: Math.min(timeoutMs, request.deadline.remainingMs()),
           maxResponseBytes: options.maxResponseBytes,
         });
       } catch (error) {
+        if (permit) budget?.settle(permit);
         if (!(error instanceof HttpTransportError)) throw error;
         return {
           ok: false,
@@ -106,6 +123,7 @@ export async function fetchEstats(
           }),
         };
       }
+      if (permit) budget?.settle(permit, answer);
       if (answer.status === 200) {
         return {
           ok: true,
@@ -116,7 +134,15 @@ export async function fetchEstats(
         };
       }
       const failure = classifyErrorAnswer(answer.status, answer.body, label);
-      return refusedAttempt(failure, RETRYABLE_REASONS.has(failure.reason), answer.headers);
+      const refused = refusedAttempt(
+        failure,
+        RETRYABLE_REASONS.has(failure.reason),
+        answer.headers,
+      );
+      // A 429 is retried when the budget says so, not after a backoff of its own.
+      return budget && failure.reason === 'rate_limited'
+        ? { ...refused, pacedElsewhere: true }
+        : refused;
     },
   });
   return {

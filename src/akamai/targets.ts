@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
+import { akamaiClientSchema } from './clients';
 
 export const DELIVERY_TYPES = ['STANDARD_TLS', 'ENHANCED_TLS'] as const;
 export const ERROR_TYPES = ['EDGE_ERRORS', 'ORIGIN_ERRORS'] as const;
@@ -46,6 +47,16 @@ export const estatsScheduleSchema = z.strictObject({
    * groups as its own and deletes those of targets it dropped; without it, it deletes nothing.
    */
   stage: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * Set when packaging: the API clients the targets are spread over (src/akamai/clients.ts).
+   * Without it, one client from the function's environment.
+   */
+  clients: z.optional(z.array(akamaiClientSchema).check(z.minLength(1))),
+  /**
+   * Set when packaging: the schedule's interval. A delivery older than that (a late retry)
+   * is superseded by the next tick and skipped.
+   */
+  intervalSeconds: z.optional(z.int().check(z.positive())),
   /** How many top error edge IPs to keep per direction (bounds label cardinality). */
   topEdgeIps: z._default(z.int().check(z.minimum(0), z.maximum(50)), 5),
   targets: z.array(targetSchema).check(z.minLength(1, 'list at least one target')),

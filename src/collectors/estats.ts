@@ -1,13 +1,16 @@
+import { type AkamaiClient, DEFAULT_CLIENT } from '../akamai/clients';
 import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/credentials';
 import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
 import { buildEstatsFailureMetrics, buildEstatsMetrics } from '../akamai/estatsMetrics';
+import { type PacingClock, type PacingSettings, RateBudget } from '../akamai/rateBudget';
+import { assignTargets, interleaveByClient } from '../akamai/spread';
 import { describeGroup, estatsGroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
-import { JOB } from '../metrics/catalogue';
-import { type Deadline, sleepWithin } from '../shared/deadline';
+import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import type { Deadline } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
@@ -16,26 +19,21 @@ import { type FailedGroup, runCollector } from './pipeline';
 import type { RunSinks } from './runner';
 
 export interface EstatsCollectorDeps {
-  credentialSource: CredentialSource;
+  /** Where each API client's credentials are (config/estats.ts: its secret, section or env). */
+  credentialSourceOf(client: AkamaiClient): CredentialSource;
   /** Where the groups go, and where those of removed targets are found and deleted. */
   sinks: RunSinks;
   clientOptions: EstatsClientOptions;
-  /** Minimum spacing between two eStats requests (Akamai allows ~40/min per client). */
-  minRequestIntervalMs: number;
+  pacing: PacingSettings;
   logger: Logger;
   /** Seams for the orchestration tests; the real ones by default. */
   requestEstats?: typeof fetchEstats;
-  credentials?: { load(deadline: Deadline): Promise<EdgeGridSigner>; forget(): void };
+  credentials?: (source: CredentialSource) => {
+    load(deadline: Deadline): Promise<EdgeGridSigner>;
+    forget(): void;
+  };
   clock?: PacingClock;
 }
-
-/** What pacing asks of time: now, and a wait bounded by the deadline. */
-export interface PacingClock {
-  now(): number;
-  sleep(ms: number, deadline: Deadline, what: string): Promise<void>;
-}
-
-const REAL_CLOCK: PacingClock = { now: () => performance.now(), sleep: sleepWithin };
 
 const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
   'auth_signature',
@@ -44,10 +42,11 @@ const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
 ]);
 
 /**
- * One eStats run through the collector pipeline (collectors/pipeline.ts): each target in
- * turn, its eStats answer (paced) mapped and PUT to its own group. A failing target gets its
- * failure recorded in its group and never blocks or erases another. Removal deletes the
- * groups of targets this schedule alone collected and dropped.
+ * One eStats run through the collector pipeline (collectors/pipeline.ts): the targets spread
+ * over the schedule's API clients, each target's answer (as fast as its client's rate budget
+ * allows) mapped and PUT to its own group. A failing target gets its failure recorded in its
+ * group and never blocks or erases another. Removal deletes the groups of targets this
+ * schedule alone collected and dropped.
  */
 export async function collectEstats(
   schedule: EstatsSchedule,
@@ -55,16 +54,28 @@ export async function collectEstats(
   deadline: Deadline,
 ): Promise<EstatsRunSummary> {
   const { logger, sinks } = deps;
-  const source = await EstatsSource.open(schedule, deps, deadline);
+  const clients = schedule.clients ?? [DEFAULT_CLIENT];
+  const assigned = assignTargets(schedule.targets, clients);
+  const sources = new Map(
+    await Promise.all(
+      clients.map(
+        async (client) =>
+          [client.name, await EstatsSource.open(client, schedule, deps, deadline)] as const,
+      ),
+    ),
+  );
+  const sourceOf = (target: EstatsTarget): EstatsSource =>
+    sources.get(assigned.get(target)?.name ?? '') as EstatsSource;
   const run = await runCollector<EstatsTarget, TargetFailure>(
     {
       job: JOB.estats,
       schedule: schedule.name,
-      items: schedule.targets,
+      items: interleaveByClient(schedule.targets, assigned),
       keyOf: (target) => estatsGroupingKey(target),
-      // One at a time: the source paces its requests to Akamai's rate limit.
-      concurrency: 1,
-      produce: async (target) => markOwner(await source.metricsOf(target), schedule, target),
+      // Each client's rate budget decides when its requests go; this only bounds the workers.
+      concurrency: clients.length * deps.pacing.maxInFlight,
+      produce: async (target) =>
+        markOwner(await sourceOf(target).metricsOf(target), schedule, target),
       failureSeries: (error, target) =>
         markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
       failureOf: targetFailure,
@@ -74,7 +85,7 @@ export async function collectEstats(
             target: describeTarget(result.item),
             group: result.group,
             series: result.series,
-            ...source.answerOf(result.item),
+            ...sourceOf(result.item).answerOf(result.item),
           });
           return;
         }
@@ -93,12 +104,21 @@ export async function collectEstats(
           deleteDroppedTargets(schedule, stores, removalDeadline),
         describe: describeGroup,
       },
+      addHealthMetrics: (metrics) => {
+        if (schedule.intervalSeconds !== undefined)
+          metrics.family(COLLECTOR.scheduleInterval).set(schedule.intervalSeconds);
+        for (const source of sources.values()) source.addBudgetMetrics(metrics);
+      },
     },
     sinks,
     deadline,
     logger,
   );
   const { removed, ...outcome } = run;
+  for (const source of sources.values()) {
+    const seen = source.budget.seen();
+    logger.info('Akamai rate budget', { client: source.client.name, ...seen });
+  }
   return {
     schedule: schedule.name,
     targets: schedule.targets.length,
@@ -123,42 +143,65 @@ function targetFailure(result: FailedGroup<EstatsTarget>): TargetFailure {
 }
 
 /**
- * The eStats side of a run: the credentials, loaded once; requests paced to Akamai's rate
- * limit; after Akamai refused the credentials, a secret read again once (it may have been
- * rotated), and no further request once fresh credentials were refused too (each would fail
- * the same way and only burn rate limit).
+ * One API client's side of a run: its credentials, loaded once; its requests paced by its
+ * rate budget; after Akamai refused the credentials, a secret read again once (it may have
+ * been rotated), and no further request once fresh credentials were refused too (each would
+ * fail the same way and only burn rate limit).
  */
 class EstatsSource {
-  private lastRequestStart = Number.NEGATIVE_INFINITY;
+  readonly budget: RateBudget;
   private refreshed = false;
+  /** The re-read of a refused secret, and the signer it replaces. */
+  private rereading: Promise<void> | undefined;
+  private rereadFrom: EdgeGridSigner | EstatsError | undefined;
   private authFailure: EstatsError | undefined;
   private readonly answers = new Map<
     EstatsTarget,
     { attempts: number; rateLimitRemaining?: number }
   >();
 
+  private readonly credentialSource: CredentialSource;
+
   private constructor(
+    readonly client: AkamaiClient,
     private readonly schedule: EstatsSchedule,
     private readonly deps: EstatsCollectorDeps,
     private readonly deadline: Deadline,
     private signer: EdgeGridSigner | EstatsError,
-  ) {}
+  ) {
+    this.credentialSource = deps.credentialSourceOf(client);
+    this.budget = new RateBudget({ ...deps.pacing, reserveShare: client.reserve }, deps.clock);
+  }
 
   static async open(
+    client: AkamaiClient,
     schedule: EstatsSchedule,
     deps: EstatsCollectorDeps,
     deadline: Deadline,
   ): Promise<EstatsSource> {
     try {
-      return new EstatsSource(schedule, deps, deadline, await credentialsOf(deps).load(deadline));
+      const credentials = credentialsOf(deps, deps.credentialSourceOf(client));
+      return new EstatsSource(client, schedule, deps, deadline, await credentials.load(deadline));
     } catch (error) {
-      deps.logger.error('cannot load EdgeGrid credentials', { error });
-      const failure = new EstatsError(describeError(error), {
+      deps.logger.error('cannot load EdgeGrid credentials', { client: client.name, error });
+      const failure = new EstatsError(`API client ${client.name}: ${describeError(error)}`, {
         reason: 'credentials',
         cause: error,
       });
-      return new EstatsSource(schedule, deps, deadline, failure);
+      return new EstatsSource(client, schedule, deps, deadline, failure);
     }
+  }
+
+  /** The client's budget as this run saw it, in the run's health group. */
+  addBudgetMetrics(metrics: PushMetrics): void {
+    const seen = this.budget.seen();
+    const labels = { [LABEL.akamaiClient]: this.client.name };
+    if (seen.limit !== undefined) metrics.family(COLLECTOR.akamaiRateLimit).set(labels, seen.limit);
+    if (seen.lowestRemaining !== undefined)
+      metrics.family(COLLECTOR.akamaiRateRemaining).set(labels, seen.lowestRemaining);
+    metrics.family(COLLECTOR.akamaiRateWait).set(labels, seen.waitedSeconds);
+    metrics.family(COLLECTOR.akamaiRequests).set(labels, seen.requests);
+    metrics.family(COLLECTOR.akamaiThrottled).set(labels, seen.throttled);
   }
 
   /** What the debug line of a pushed target tells about its request. */
@@ -189,25 +232,19 @@ class EstatsSource {
 
   private async answer(target: EstatsTarget): Promise<EstatsAnswer> {
     if (this.signer instanceof EstatsError) throw this.signer;
-    if (this.authFailure) {
-      throw new EstatsError(`not requested: ${this.authFailure.message}`, {
-        reason: this.authFailure.reason,
-        hint: this.authFailure.hint,
-      });
-    }
+    const notRequested = this.notRequested();
+    if (notRequested) throw notRequested;
+    const signer = this.signer;
     try {
       try {
-        return await this.request(target, this.signer);
+        return await this.request(target, signer);
       } catch (error) {
-        if (!this.mayReadAgain(error)) throw error;
-        this.refreshed = true;
-        this.deps.logger.warn('eStats refused the credentials; reading the secret again', {
-          target: describeTarget(target),
-          reason: error.reason,
-        });
-        const credentials = credentialsOf(this.deps);
-        credentials.forget();
-        this.signer = await credentials.load(this.deadline);
+        // Requests run side by side: one signed before a re-read retries with its result.
+        if (!(error instanceof EstatsError) || !AUTH_REASONS.has(error.reason)) throw error;
+        if (this.rereading && this.rereadFrom === signer) await this.rereading;
+        else if (this.mayReadAgain(error)) await this.readAgain(target, error);
+        else throw error;
+        if (this.signer instanceof EstatsError) throw this.signer;
         return await this.request(target, this.signer);
       }
     } catch (error) {
@@ -217,40 +254,75 @@ class EstatsSource {
     }
   }
 
+  /** Read the secret again, once per run, shared by every request that was refused. */
+  private readAgain(target: EstatsTarget, error: EstatsError): Promise<void> {
+    this.refreshed = true;
+    this.rereadFrom = this.signer;
+    this.deps.logger.warn('eStats refused the credentials; reading the secret again', {
+      client: this.client.name,
+      target: describeTarget(target),
+      reason: error.reason,
+    });
+    const credentials = credentialsOf(this.deps, this.credentialSource);
+    credentials.forget();
+    this.rereading = credentials.load(this.deadline).then(
+      (signer) => {
+        this.signer = signer;
+      },
+      (failure: unknown) => {
+        this.signer = new EstatsError(`API client ${this.client.name}: ${describeError(failure)}`, {
+          reason: 'credentials',
+          cause: failure,
+        });
+      },
+    );
+    return this.rereading;
+  }
+
+  /** Why no more requests go out: fresh credentials were refused too. */
+  private notRequested(): EstatsError | undefined {
+    const refused = this.authFailure;
+    return refused
+      ? new EstatsError(`not requested: ${refused.message}`, {
+          reason: refused.reason,
+          hint: refused.hint,
+        })
+      : undefined;
+  }
+
   /** A cached secret may have been rotated: read it again, once per run. */
   private mayReadAgain(error: unknown): error is EstatsError {
     return (
       error instanceof EstatsError &&
       AUTH_REASONS.has(error.reason) &&
       !this.refreshed &&
-      this.deps.credentialSource.kind === 'secretsManager'
+      this.credentialSource.kind === 'secretsManager'
     );
   }
 
-  /** One paced eStats request. */
-  private async request(target: EstatsTarget, signer: EdgeGridSigner): Promise<EstatsAnswer> {
-    const label = describeTarget(target);
-    const clock = this.deps.clock ?? REAL_CLOCK;
-    await clock.sleep(
-      this.lastRequestStart + this.deps.minRequestIntervalMs - clock.now(),
-      this.deadline,
-      `eStats pacing before ${label}`,
-    );
-    this.lastRequestStart = clock.now();
+  /** One eStats request, paced by the client's rate budget. */
+  private request(target: EstatsTarget, signer: EdgeGridSigner): Promise<EstatsAnswer> {
+    const accountSwitchKey =
+      this.client.accountSwitchKey ?? this.schedule.accountSwitchKey ?? signer.accountKey;
     return (this.deps.requestEstats ?? fetchEstats)(target, {
       signer,
-      accountSwitchKey: this.schedule.accountSwitchKey,
+      ...(accountSwitchKey ? { accountSwitchKey } : {}),
       deadline: this.deadline,
       options: this.deps.clientOptions,
+      budget: this.budget,
+      cancelled: () => this.notRequested(),
     });
   }
 }
 
-function credentialsOf(deps: EstatsCollectorDeps): NonNullable<EstatsCollectorDeps['credentials']> {
+function credentialsOf(
+  deps: EstatsCollectorDeps,
+  source: CredentialSource,
+): ReturnType<NonNullable<EstatsCollectorDeps['credentials']>> {
   return (
-    deps.credentials ?? {
-      load: (deadline) => loadSigner(deps.credentialSource, deadline),
-      forget: () => forgetSigner(deps.credentialSource),
+    deps.credentials?.(source) ?? {
+      load: (deadline) => loadSigner(source, deadline),
+      forget: () => forgetSigner(source),
     }
   );
 }

@@ -1,34 +1,46 @@
+import type { AkamaiClient } from '../akamai/clients';
 import type { CredentialSource } from '../akamai/credentials';
 import { DEFAULT_ESTATS_CLIENT_OPTIONS, type EstatsClientOptions } from '../akamai/estatsClient';
 import { type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
-import { DEFAULT_ESTATS_MIN_INTERVAL_MS, DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
+import type { PacingSettings } from '../akamai/rateBudget';
+import {
+  AKAMAI_RATE_WINDOW_MS,
+  DEFAULT_ESTATS_MAX_IN_FLIGHT,
+  DEFAULT_ESTATS_MIN_INTERVAL_MS,
+  DEFAULT_SECRET_CACHE_TTL_SECONDS,
+} from '../constants';
 import { ConfigurationError } from '../shared/errors';
+import type { Tick } from '../collectors/lateDelivery';
 import { type Env, readInteger, readOptionalString, readString } from './env';
+import { resolveTickSeconds } from './synthetic';
 
 export interface EstatsSettings {
-  credentialSource: CredentialSource;
+  /** Where an API client's credentials are: its secret, its .edgerc section, or the env's. */
+  credentialSourceOf(client: AkamaiClient): CredentialSource;
   clientOptions: EstatsClientOptions;
-  minRequestIntervalMs: number;
+  pacing: PacingSettings;
 }
 
 export function estatsSettingsFromEnv(env: Env): EstatsSettings {
+  const cacheTtlMs =
+    readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, { min: 0 }) *
+    1000;
+  const edgercPath = readString(env, 'AKAMAI_EDGERC', '~/.edgerc');
   const secretId = readOptionalString(env, 'AKAMAI_SECRET_ID');
-  const credentialSource: CredentialSource = secretId
-    ? {
-        kind: 'secretsManager',
-        secretId,
-        cacheTtlMs:
-          readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
-            min: 0,
-          }) * 1000,
-      }
+  const fromEnv: CredentialSource = secretId
+    ? { kind: 'secretsManager', secretId, cacheTtlMs }
     : {
         kind: 'edgerc',
-        path: readString(env, 'AKAMAI_EDGERC', '~/.edgerc'),
+        path: edgercPath,
         section: readString(env, 'AKAMAI_EDGERC_SECTION', 'default'),
       };
   return {
-    credentialSource,
+    credentialSourceOf: (client) => {
+      if (client.secret) return { kind: 'secretsManager', secretId: client.secret, cacheTtlMs };
+      if (client.edgercSection)
+        return { kind: 'edgerc', path: edgercPath, section: client.edgercSection };
+      return fromEnv;
+    },
     clientOptions: {
       ...DEFAULT_ESTATS_CLIENT_OPTIONS,
       requestTimeoutMs: readInteger(
@@ -47,31 +59,55 @@ export function estatsSettingsFromEnv(env: Env): EstatsSettings {
         ),
       },
     },
-    minRequestIntervalMs: readInteger(
-      env,
-      'ESTATS_MIN_INTERVAL_MS',
-      DEFAULT_ESTATS_MIN_INTERVAL_MS,
-      {
-        min: 0,
-        max: 60_000,
-      },
-    ),
+    pacing: {
+      fallbackIntervalMs: readInteger(
+        env,
+        'ESTATS_MIN_INTERVAL_MS',
+        DEFAULT_ESTATS_MIN_INTERVAL_MS,
+        { min: 0, max: 60_000 },
+      ),
+      maxInFlight: readInteger(env, 'ESTATS_MAX_IN_FLIGHT', DEFAULT_ESTATS_MAX_IN_FLIGHT, {
+        min: 1,
+        max: 64,
+      }),
+      windowMs: AKAMAI_RATE_WINDOW_MS,
+    },
   };
 }
 
+/** What an eStats invocation is asked to do: a schedule, at a tick when the event says. */
+export interface EstatsInvocation {
+  schedule: EstatsSchedule;
+  tick?: Tick;
+}
+
 /**
- * The schedule to run: the event itself when it carries `targets` (serverless.yml schedule
- * `input`), otherwise ESTATS_SCHEDULE (the same JSON in an env variable), e.g. for a plain
- * EventBridge "Scheduled Event" or `serverless invoke local` without `-p`.
+ * The schedule to run. A packaged schedule's event is `{"time": <tick>, "schedule": {…}}`
+ * (serverless.yml inputTransformer); an event that is the schedule itself (it carries
+ * `targets`) is taken as is; otherwise ESTATS_SCHEDULE (the same JSON in an env variable),
+ * e.g. for a plain EventBridge "Scheduled Event" or `serverless invoke local` without `-p`.
  */
-export function resolveEstatsSchedule(event: unknown, env: Env): EstatsSchedule {
-  if (typeof event === 'object' && event !== null && 'targets' in event) {
-    return parseEstatsSchedule(event, 'schedule input (event)');
+export function resolveEstatsInvocation(event: unknown, env: Env): EstatsInvocation {
+  if (isRecord(event) && isRecord(event.schedule)) {
+    const schedule = parseEstatsSchedule(event.schedule, 'schedule input (event.schedule)');
+    const time = resolveTickSeconds(event);
+    return time.fromEvent
+      ? {
+          schedule,
+          tick: {
+            time: new Date(time.seconds * 1000),
+            ...(schedule.intervalSeconds ? { intervalSeconds: schedule.intervalSeconds } : {}),
+          },
+        }
+      : { schedule };
+  }
+  if (isRecord(event) && 'targets' in event) {
+    return { schedule: parseEstatsSchedule(event, 'schedule input (event)') };
   }
   const fromEnv = readOptionalString(env, 'ESTATS_SCHEDULE');
   if (fromEnv === undefined) {
     throw new ConfigurationError(
-      'no eStats targets: the event has no "targets" and ESTATS_SCHEDULE is not set',
+      'no eStats targets: the event has no "schedule" or "targets" and ESTATS_SCHEDULE is not set',
       {
         hint: 'give the schedule an input with "targets" in serverless.yml, or set ESTATS_SCHEDULE to the same JSON',
       },
@@ -83,5 +119,9 @@ export function resolveEstatsSchedule(event: unknown, env: Env): EstatsSchedule 
   } catch (error) {
     throw new ConfigurationError(`ESTATS_SCHEDULE is not valid JSON: ${(error as Error).message}`);
   }
-  return parseEstatsSchedule(parsed, 'ESTATS_SCHEDULE');
+  return { schedule: parseEstatsSchedule(parsed, 'ESTATS_SCHEDULE') };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

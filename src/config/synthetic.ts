@@ -55,6 +55,18 @@ export function resolveTickSeconds(
   return { seconds: Math.floor(ms / 1000), fromEvent: true };
 }
 
+/** The schedule's interval, which packaging puts in the event beside the tick time. */
+export function resolveIntervalSeconds(event: unknown): number | undefined {
+  const value = isRecord(event) ? event.intervalSeconds : undefined;
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw new ConfigurationError(
+      `event.intervalSeconds ${JSON.stringify(value)} must be a positive integer`,
+      { hint: 'packaging sets it from the schedule; leave it out or give whole seconds' },
+    );
+  return value as number;
+}
+
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);

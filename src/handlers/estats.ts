@@ -1,21 +1,36 @@
 import { EstatsRunError, runFailed } from '../collectors/errors';
 import { collectEstats } from '../collectors/estats';
 import type { EstatsRunSummary } from '../collectors/summaries';
-import { estatsSettingsFromEnv, resolveEstatsSchedule } from '../config/estats';
+import {
+  type SkippedDelivery,
+  reportSkippedDelivery,
+  supersededBy,
+} from '../collectors/lateDelivery';
+import { estatsSettingsFromEnv, resolveEstatsInvocation } from '../config/estats';
+import { JOB } from '../metrics/catalogue';
 import { connectSinks } from '../sinks/connect';
 import { lambdaHandler } from './lambdaHandler';
 
 /**
  * Scheduled eStats collector. Thin: read config, run the collector, log one summary line.
- * Throws when any target failed, so Lambda's retry and on-failure destination see it.
+ * Throws when any target failed, so the on-failure destination sees it. A delivery older than
+ * the schedule's interval is skipped (collectors/lateDelivery.ts).
  */
 export const handler = lambdaHandler(
   'estats',
   'eStats run',
-  async (event, { env, logger, deadline }): Promise<EstatsRunSummary> => {
-    const schedule = resolveEstatsSchedule(event, env);
+  async (event, { env, logger, deadline }): Promise<EstatsRunSummary | SkippedDelivery> => {
+    const { schedule, tick } = resolveEstatsInvocation(event, env);
     const settings = estatsSettingsFromEnv(env);
     const sinks = await connectSinks(env, deadline);
+    const ageSeconds = supersededBy(tick);
+    if (tick && ageSeconds !== undefined)
+      return reportSkippedDelivery(
+        { job: JOB.estats, schedule: schedule.name, tick, ageSeconds },
+        sinks,
+        deadline,
+        logger,
+      );
     const summary = await collectEstats(schedule, { ...settings, sinks, logger }, deadline);
     const { failed, ...counts } = summary;
     logger.info('eStats run finished', {

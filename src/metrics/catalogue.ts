@@ -44,6 +44,8 @@ export const LABEL = {
   sink: 'sink',
   /** A Pushgateway the collector pushed to (its URL): not the one Prometheus scraped. */
   pushgateway: 'pushgateway',
+  /** An Akamai API client of the stage (its name in the stage file, `default` without one). */
+  akamaiClient: 'akamai_client',
   /** The job whose groups a janitor series counts (`job` itself names the janitor's group). */
   collectorJob: 'collector_job',
 } as const;
@@ -177,6 +179,48 @@ export const COLLECTOR = {
     help: 'Groups of the last collector run that this Pushgateway did not take (0: it holds them all).',
     type: 'gauge',
     labels: [LABEL.pushgateway],
+  }),
+  scheduleInterval: define({
+    name: 'collector_schedule_interval_seconds',
+    help: "The schedule's interval: a run that takes longer no longer fits it.",
+    type: 'gauge',
+    labels: [],
+  }),
+  lastSkippedEvent: define({
+    name: 'collector_last_skipped_event_timestamp_seconds',
+    help: 'When a delivery older than the schedule interval (a late retry) was skipped, unpushed.',
+    type: 'gauge',
+    labels: [],
+  }),
+  akamaiRateLimit: define({
+    name: 'collector_akamai_rate_limit',
+    help: "X-RateLimit-Limit the API client's last answer carried (requests per minute).",
+    type: 'gauge',
+    labels: [LABEL.akamaiClient],
+  }),
+  akamaiRateRemaining: define({
+    name: 'collector_akamai_rate_limit_remaining_min',
+    help: 'Lowest X-RateLimit-Remaining of the API client seen in the last run.',
+    type: 'gauge',
+    labels: [LABEL.akamaiClient],
+  }),
+  akamaiRateWait: define({
+    name: 'collector_akamai_rate_wait_seconds',
+    help: "Time the last run's requests waited for the API client's rate budget, summed.",
+    type: 'gauge',
+    labels: [LABEL.akamaiClient],
+  }),
+  akamaiRequests: define({
+    name: 'collector_akamai_requests',
+    help: 'eStats requests the last run sent with the API client (retries included).',
+    type: 'gauge',
+    labels: [LABEL.akamaiClient],
+  }),
+  akamaiThrottled: define({
+    name: 'collector_akamai_throttled_requests',
+    help: 'Requests of the last run that Akamai answered 429 (rate limit spent).',
+    type: 'gauge',
+    labels: [LABEL.akamaiClient],
   }),
 } as const;
 

@@ -12,6 +12,8 @@ export type AttemptResult<T, E extends Error> =
       retryable: boolean;
       /** The service's own `Retry-After`, when it sent one. */
       retryAfterMs?: number;
+      /** The next attempt waits for a rate budget before it goes: only Retry-After, no backoff. */
+      pacedElsewhere?: boolean;
     };
 
 /** An attempt the service answered with an error, waiting as its `Retry-After` says, if any. */
@@ -64,10 +66,9 @@ export async function retryWithinDeadline<T, E extends Error>(
         ? options.withNote(result.error, ` (after ${attempt} attempts)`)
         : result.error;
     }
-    const delayMs = Math.max(
-      result.retryAfterMs ?? 0,
-      backoffDelayMs(policy, attempt, options.random),
-    );
+    const delayMs = result.pacedElsewhere
+      ? (result.retryAfterMs ?? 0)
+      : Math.max(result.retryAfterMs ?? 0, backoffDelayMs(policy, attempt, options.random));
     if (delayMs + options.minAttemptMs >= deadline.remainingMs()) {
       const note =
         options.deadlineNote?.(delayMs, attempt) ??

@@ -322,7 +322,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     expect((bad.error as Error).message).toContain('invalid eStats ESTATS_SCHEDULE: targets[0]');
     const none = await invoke(scheduledEvent);
     expect((none.error as Error).message).toContain(
-      'the event has no "targets" and ESTATS_SCHEDULE is not set',
+      'the event has no "schedule" or "targets" and ESTATS_SCHEDULE is not set',
     );
   });
 

@@ -20,6 +20,7 @@ import { lambdaContext } from '../helpers/lambdaContext';
  * other, the run reports what the stopped one missed, the next run heals it, and deletions
  * reach it once it is back.
  */
+const TARGETS = [1, 2, 3, 4, 5, 6];
 let first: RealPushgateway;
 let second: RealPushgateway;
 let akamai: EstatsSimulator;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   first = await RealPushgateway.start();
   second = await RealPushgateway.start();
   ({ akamai, edgercPath } = await startAkamaiStandin());
+  for (const cpCode of TARGETS) akamai.setBehaviour({ cpCode }, { kind: 'delay', ms: 250 });
 });
 afterAll(async () => {
   await first.stop();
@@ -67,8 +69,9 @@ async function run(
       AKAMAI_EDGERC: edgercPath,
       AKAMAI_EDGERC_SECTION: 'standin',
       AKAMAI_SECRET_ID: undefined,
-      // Paced, so the run lasts long enough to stop a Pushgateway in its middle.
-      ESTATS_MIN_INTERVAL_MS: '250',
+      // One request at a time, each answered after 250 ms (beforeAll), so the run lasts long
+      // enough to stop a Pushgateway in its middle.
+      ESTATS_MAX_IN_FLIGHT: '1',
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -76,7 +79,7 @@ async function run(
       captureStdout(async () => {
         const [outcome] = await Promise.all([
           estatsHandler(input, lambdaContext()).then(
-            (result) => ({ result }),
+            (result) => ({ result: result as EstatsRunSummary }),
             (error: unknown) => ({ error }),
           ),
           whileRunning(),
@@ -107,8 +110,6 @@ async function missedGroups(pushgateway: RealPushgateway): Promise<Record<string
 async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
-
-const TARGETS = [1, 2, 3, 4, 5, 6];
 
 it('loses nothing when one stops mid-run, reports what it missed, and the next run heals it', async () => {
   const input = deploy(TARGETS);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseSchedule } from '../../../dev/local/scheduleExpressions';
+import { parseSchedule } from '../../../src/deploy/scheduleExpressions';
 import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { JOB } from '../../../src/metrics/catalogue';

@@ -3,11 +3,8 @@ import { EstatsError, type FailureReason } from '../../../src/akamai/errors';
 import type { EstatsAnswer } from '../../../src/akamai/estatsClient';
 import { estatsResponseSchema } from '../../../src/akamai/estatsSchema';
 import { parseEstatsSchedule } from '../../../src/akamai/targets';
-import {
-  collectEstats,
-  type EstatsCollectorDeps,
-  type PacingClock,
-} from '../../../src/collectors/estats';
+import type { PacingClock } from '../../../src/akamai/rateBudget';
+import { collectEstats, type EstatsCollectorDeps } from '../../../src/collectors/estats';
 import { pushgatewaySink } from '../../../src/sinks/pushgateway/sink';
 import { Deliveries } from '../../../src/sinks/deliveries';
 import { type PushgatewayApi, PushgatewaySet } from '../../../src/sinks/pushgateway/pushgatewaySet';
@@ -26,7 +23,7 @@ type Script = Array<'ok' | FailureReason>;
 function fakes(script: Script, options: { secret?: boolean } = {}) {
   const groups = new Map<string, string>();
   const requested: number[] = [];
-  const sleeps: number[] = [];
+  const starts: number[] = [];
   const credentials = { loads: 0, forgets: 0 };
   let now = 0;
   const sink: PushgatewayApi = {
@@ -49,24 +46,27 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
     sleep: async (ms: number, deadline: Deadline, what: string) => {
       if (ms <= 0) return;
       await sleepWithin(ms > deadline.remainingMs() ? ms : 0, deadline, what);
-      sleeps.push(ms);
-      now += ms;
+      // Sleepers that began at the same virtual time wake at the same virtual time.
+      const wakeAt = now + ms;
+      await new Promise((resolve) => setImmediate(resolve));
+      now = Math.max(now, wakeAt);
     },
   };
   const response = estatsResponseSchema.parse(sample);
   const deps: EstatsCollectorDeps = {
-    credentialSource: options.secret
-      ? { kind: 'secretsManager', secretId: 's', cacheTtlMs: 0 }
-      : { kind: 'edgerc', path: '/nowhere', section: 'x' },
+    credentialSourceOf: () =>
+      options.secret
+        ? { kind: 'secretsManager', secretId: 's', cacheTtlMs: 0 }
+        : { kind: 'edgerc', path: '/nowhere', section: 'x' },
     sinks: new Deliveries([pushgatewaySink(PushgatewaySet.of(sink))]),
     clientOptions: {
       requestTimeoutMs: 1,
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       maxResponseBytes: 1,
     },
-    minRequestIntervalMs: 1_500,
+    pacing: { fallbackIntervalMs: 1_500, windowMs: 60_000, maxInFlight: 4 },
     logger: createLogger({ write: () => {} }),
-    credentials: {
+    credentials: () => ({
       load: async () => {
         credentials.loads++;
         return {} as EdgeGridSigner;
@@ -74,16 +74,27 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
       forget: () => {
         credentials.forgets++;
       },
-    },
+    }),
     clock,
-    requestEstats: async (target): Promise<EstatsAnswer> => {
+    // The transport as fetchEstats drives it: through the client's budget, with answers that
+    // carry no rate-limit headers (so the budget falls back to fixed spacing).
+    requestEstats: async (target, request): Promise<EstatsAnswer> => {
+      const permit = await request.budget?.acquire(request.deadline, 'test', 0);
+      const cancelled = request.cancelled?.();
+      if (cancelled) {
+        if (permit) request.budget?.settle(permit);
+        throw cancelled;
+      }
       requested.push('cpCode' in target ? target.cpCode : 0);
+      starts.push(now);
       const next = script.shift() ?? 'ok';
+      if (permit)
+        request.budget?.settle(permit, { status: next === 'ok' ? 200 : 500, headers: {} });
       if (next !== 'ok') throw new EstatsError(`eStats refused: ${next}`, { reason: next });
       return { response, attempts: 1, durationSeconds: 0.1, rateLimitRemaining: undefined };
     },
   };
-  return { deps, groups, requested, sleeps, credentials };
+  return { deps, groups, requested, starts, credentials };
 }
 
 const schedule = (...cpCodes: number[]) =>
@@ -104,32 +115,35 @@ describe('an eStats run (orchestration, with fakes)', () => {
     expect(summary.ok).toBe(2);
   });
 
-  it('paces requests to the configured interval', async () => {
+  it('paces requests to the configured interval when Akamai sends no rate-limit headers', async () => {
     const f = fakes([]);
     await collectEstats(schedule(1, 2, 3), f.deps, NO_DEADLINE);
     expect(f.requested).toEqual([1, 2, 3]);
-    expect(f.sleeps).toEqual([1_500, 1_500]);
+    expect(f.starts).toEqual([0, 1_500, 3_000]);
   });
 
   it('reads a refused secret again once, and retries the target with it', async () => {
     const f = fakes(['auth_signature', 'ok', 'ok'], { secret: true });
     const summary = await collectEstats(schedule(1, 2), f.deps, NO_DEADLINE);
     expect(f.credentials).toEqual({ loads: 2, forgets: 1 });
-    expect(f.requested).toEqual([1, 1, 2]);
+    // Target 2 went out while the secret was read again; target 1 was retried with it.
+    expect([...f.requested].sort()).toEqual([1, 1, 2]);
     expect(summary.failed).toEqual([]);
   });
 
   it('stops requesting once fresh credentials were refused too, recording why for each target', async () => {
-    const f = fakes(['auth_signature', 'auth_signature'], { secret: true });
-    const summary = await collectEstats(schedule(1, 2, 3), f.deps, NO_DEADLINE);
-    expect(f.requested).toEqual([1, 1]);
-    expect(summary.failed.map((t) => t.reason)).toEqual([
-      'auth_signature',
-      'auth_signature',
-      'auth_signature',
-    ]);
-    expect(summary.failed[1]?.message).toContain('not requested: eStats refused: auth_signature');
-    expect(f.groups.get('3')).toContain('akamai_estats_failure_info{reason="auth_signature"} 1');
+    const f = fakes(Array(10).fill('auth_signature'), { secret: true });
+    const summary = await collectEstats(schedule(1, 2, 3, 4), f.deps, NO_DEADLINE);
+    expect(f.credentials).toEqual({ loads: 2, forgets: 1 });
+    // Target 1 and target 2 (already in flight) once each with the old secret and once more
+    // with the fresh one at most; nothing after a fresh secret was refused.
+    expect(f.requested.length).toBeLessThanOrEqual(4);
+    expect(f.requested).not.toContain(4);
+    expect(summary.failed.map((t) => t.reason)).toEqual(Array(4).fill('auth_signature'));
+    expect(summary.failed.find((t) => t.target === 'cpCode 4')?.message).toContain(
+      'not requested: eStats refused: auth_signature',
+    );
+    expect(f.groups.get('4')).toContain('akamai_estats_failure_info{reason="auth_signature"} 1');
   });
 
   it('does not read an .edgerc again after a refusal (nothing rotates it mid-run)', async () => {

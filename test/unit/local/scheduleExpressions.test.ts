@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseSchedule } from '../../../dev/local/scheduleExpressions';
+import { parseSchedule } from '../../../src/deploy/scheduleExpressions';
 import { readScheduledFunctions } from '../../../dev/local/serverlessSchedules';
 
 const at = (iso: string) => Date.parse(iso);

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../src/shared/errors';
+import { ConfigurationError } from '../shared/errors';
 
 /**
  * EventBridge schedule expressions, as written in serverless.yml: `rate(5 minutes)` and
@@ -128,4 +128,22 @@ function field(
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;
+}
+
+/**
+ * The shortest time between two firings, in seconds: a rate's period, or for a cron the
+ * smallest gap over its firings in a year (a schedule must fit its runs into that gap).
+ */
+export function shortestIntervalSeconds(expression: string): number {
+  const schedule = parseSchedule(expression);
+  const start = Date.UTC(2027, 0, 1);
+  let previous = schedule.next(start);
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 2_000; i++) {
+    const next = schedule.next(previous);
+    if (!Number.isFinite(next) || next - start > 366 * 86_400_000) break;
+    shortest = Math.min(shortest, next - previous);
+    previous = next;
+  }
+  return Number.isFinite(shortest) ? shortest / 1000 : 366 * 86_400;
 }

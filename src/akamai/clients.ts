@@ -1,0 +1,52 @@
+import * as z from 'zod/mini';
+import '../shared/zod';
+import { DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE, DEFAULT_AKAMAI_RESERVE_SHARE } from '../constants';
+
+/**
+ * The Akamai API clients a schedule uses. Each has its own credentials and its own rate
+ * budget (Akamai counts per client), so an estate too large for one client is spread over
+ * several. A client reads a Secrets Manager secret, or an `.edgerc` section, or, with neither,
+ * what the function's environment says (AKAMAI_SECRET_ID, else AKAMAI_EDGERC_SECTION).
+ */
+export const CLIENT_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+
+export const akamaiClientSchema = z.strictObject({
+  name: z.string().check(z.regex(CLIENT_NAME, 'use 1-32 letters, digits, "_", "." or "-"')),
+  /** A Secrets Manager secret holding the client's .edgerc fields. */
+  secret: z.optional(z.string().check(z.minLength(1))),
+  /** A section of the .edgerc file (AKAMAI_EDGERC). */
+  edgercSection: z.optional(z.string().check(z.minLength(1))),
+  /** Partner and multi-account clients; else the .edgerc section's `account_key`. */
+  accountSwitchKey: z.optional(z.string().check(z.minLength(1))),
+  /** Error statistics requests a minute: 40 ("medium" tier), unless Akamai raised it. */
+  rateLimitPerMinute: z._default(
+    z.int().check(z.positive(), z.maximum(10_000)),
+    DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE,
+  ),
+  /** Share of the limit left for other users of the client (the Akamai CLI, other tools). */
+  reserve: z._default(z.number().check(z.gte(0), z.lte(0.9)), DEFAULT_AKAMAI_RESERVE_SHARE),
+});
+
+export type AkamaiClient = z.infer<typeof akamaiClientSchema>;
+
+/** The client of a schedule that names none: credentials from the function's environment. */
+export const DEFAULT_CLIENT: AkamaiClient = {
+  name: 'default',
+  rateLimitPerMinute: DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE,
+  reserve: DEFAULT_AKAMAI_RESERVE_SHARE,
+};
+
+/** Requests a minute the collector may spend of a client: its limit less the reserve. */
+export function usablePerMinute(client: AkamaiClient): number {
+  return Math.max(1, client.rateLimitPerMinute - reservedRequests(client));
+}
+
+/** Requests of the budget left for other users (runtime keeps this much in Remaining). */
+export function reservedRequests(client: AkamaiClient): number {
+  return reserveOf(client.rateLimitPerMinute, client.reserve);
+}
+
+/** The requests a share of a limit keeps: at least one whenever a share is kept. */
+export function reserveOf(limit: number, share: number): number {
+  return Math.ceil(limit * share - 1e-9);
+}
