@@ -2,9 +2,13 @@
 // prefix, remote-write to the one AMP workspace configured, nothing else. (The
 // framework itself adds logs:* on the function's own log groups and sqs:SendMessage on the
 // on-failure queue.) Secrets Manager ARNs end in a random 6-character suffix: `-??????`.
+// The Akamai secrets are those the stage's eStats schedules name (their API clients), and the
+// akamaiSecretName param only while a schedule uses the client of the function's environment.
 module.exports = async ({ resolveVariable }) => {
+  const schedules = await require('./schedules.js')({ resolveVariable });
   const secrets = [
-    await resolveVariable('param:akamaiSecretName'),
+    ...(schedules.usesDefaultClient ? [await resolveVariable('param:akamaiSecretName')] : []),
+    ...schedules.estatsSecrets,
     await resolveVariable('param:pushgatewayAuthSecretName'),
     await resolveVariable('param:remoteWriteAuthSecretName'),
   ].filter((name) => typeof name === 'string' && name !== '');

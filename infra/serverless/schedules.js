@@ -1,21 +1,41 @@
 // The schedule events of the collectors, from the stage's own file: config/<stage>.yml, or the
 // file of the `stageConfig` param. Validated here, at package time, with the schemas the
-// functions use (src/deploy/stage.ts, loaded through tsx), so a bad target or a stage still
-// holding the example targets stops `serverless package` / `deploy` with the field named.
+// functions use (src/deploy/stage.ts, loaded through tsx), so a bad target, a stage still
+// holding the example targets, a stage that cannot fit its Akamai budget, Lambda timeout or
+// EventBridge's limits stops `serverless package` / `deploy` with the schedule named.
+// Also gives each collector's maximumEventAge and the secrets the eStats function reads.
 const { join, resolve } = require('node:path');
+
+let printedBudget = '';
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
   const given = await resolveVariable('param:stageConfig');
+  const timeout = Number(await resolveVariable('param:estatsTimeout'));
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
   const { require: tsxRequire } = require('tsx/cjs/api');
-  const { loadStageConfig, scheduleEvents } = tsxRequire('../../src/deploy/stage.ts', __filename);
+  const stageModule = tsxRequire('../../src/deploy/stage.ts', __filename);
   try {
-    return scheduleEvents(
-      loadStageConfig(file, stage),
+    if (!Number.isInteger(timeout) || timeout < 10 || timeout > 900)
+      throw new Error(
+        `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${timeout}`,
+      );
+    const config = stageModule.loadStageConfig(file, stage);
+    const table = stageModule.checkedEstatsBudget(config, timeout);
+    // Every `${file(schedules.js):…}` reference runs this file: print the table once.
+    if (table !== printedBudget) process.stderr.write(table);
+    printedBudget = table;
+    const events = stageModule.scheduleEvents(
+      config,
       (fn, name) => `${service}-${stage}-${fn}-${name}`,
     );
+    return {
+      ...events,
+      eventAge: stageModule.maximumEventAges(config),
+      estatsSecrets: stageModule.estatsClientSecrets(config),
+      usesDefaultClient: stageModule.usesDefaultClient(config),
+    };
   } catch (error) {
     // serverless prints the error's stack: make it the message and the hint, nothing else.
     const clear = new Error(error.hint ? `${error.message}. ${error.hint}` : error.message);

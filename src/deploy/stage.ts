@@ -3,7 +3,11 @@ import { relative } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import '../shared/zod';
+import { type AkamaiClient, akamaiClientSchema, DEFAULT_CLIENT } from '../akamai/clients';
 import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import { DEFAULT_ESTATS_ANSWER_SECONDS, DEFAULT_SAFETY_MARGIN_MS } from '../constants';
+import { checkEstatsBudget, estatsBudget, formatEstatsBudget } from './estatsBudget';
+import { shortestIntervalSeconds } from './scheduleExpressions';
 import type { AlertLinks } from '../alerting/slackTemplate';
 import { parseSlos, type Slo } from '../alerting/slo';
 import { type JanitorPolicy, OWNED_JOBS, parseJanitorPolicy } from '../janitor/policy';
@@ -26,9 +30,38 @@ const baseUrl = z.string().check(
   }),
 );
 
+/** An API client as the stage file names it: its name is its key under akamai.clients. */
+const stageClientSchema = z.strictObject({
+  secret: z.optional(z.unknown()),
+  edgercSection: z.optional(z.unknown()),
+  accountSwitchKey: z.optional(z.unknown()),
+  rateLimitPerMinute: z.optional(z.unknown()),
+  reserve: z.optional(z.unknown()),
+});
+
 const stageFileSchema = z.strictObject({
+  /** The stage's Akamai API clients, and what the packaging budget check assumes. */
+  akamai: z._default(
+    z.strictObject({
+      answerSeconds: z._default(
+        z.number().check(z.positive(), z.lte(60)),
+        DEFAULT_ESTATS_ANSWER_SECONDS,
+      ),
+      clients: z._default(z.record(z.string(), stageClientSchema), {}),
+    }),
+    { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
+  ),
   estats: z._default(
-    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
+    z.array(
+      z.strictObject({
+        rate,
+        enabled: z.optional(z.boolean()),
+        /** The API client of the schedule's requests, or several to spread its targets over. */
+        client: z.optional(z.string()),
+        clients: z.optional(z.array(z.string()).check(z.minLength(1))),
+        input: z.unknown(),
+      }),
+    ),
     [],
   ),
   synthetic: z._default(
@@ -64,7 +97,10 @@ export interface StageConfig {
   stage: string;
   /** The file it came from, for messages. */
   file: string;
+  /** Each schedule's input carries its API clients (none: the function's environment's). */
   estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
+  /** What one eStats answer is assumed to take, for the packaging budget check. */
+  answerSeconds: number;
   synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
   /** SLOs of eStats targets: recording rules and burn-rate alerts (npm run alerting:export). */
   slos: Slo[];
@@ -101,15 +137,30 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       hint: `see config/${EXAMPLE_STAGE}.yml and the README ("eStats targets")`,
     });
   }
-  const estats = parsed.data.estats.map((schedule, i) => ({
-    rate: schedule.rate,
-    enabled: schedule.enabled ?? true,
-    input: parseEstatsSchedule(schedule.input, `${shown}: estats[${i}].input`),
-  }));
+  const clients = parseClients(parsed.data.akamai.clients, shown);
+  const estats = parsed.data.estats.map((schedule, i) => {
+    const where = `${shown}: estats[${i}]`;
+    const input = parseEstatsSchedule(schedule.input, `${where}.input`);
+    if (input.clients !== undefined)
+      throw new ConfigurationError(`${where}.input.clients: name the clients beside "rate"`, {
+        hint: 'define them under akamai.clients and write "client: NAME" (or "clients: [A, B]") on the schedule',
+      });
+    const named = clientsOf(schedule, clients, where);
+    return {
+      rate: schedule.rate,
+      enabled: schedule.enabled ?? true,
+      input: {
+        ...input,
+        ...(named ? { clients: named } : {}),
+        intervalSeconds: scheduleIntervalSeconds(schedule.rate, where),
+      },
+    };
+  });
   const schedules: Omit<StageConfig, 'janitor'> = {
     stage,
     file: shown,
     estats,
+    answerSeconds: parsed.data.akamai.answerSeconds,
     links: parsed.data.links,
     slos: parseSlos(
       parsed.data.slos,
@@ -138,6 +189,12 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     });
   }
   if (stage !== EXAMPLE_STAGE) {
+    const local = [...clients.values()].filter((client) => client.edgercSection !== undefined);
+    if (local.length > 0)
+      throw new ConfigurationError(
+        `${shown}: API client ${local.map((c) => c.name).join(', ')} reads an .edgerc section, which a deployed function does not have`,
+        { hint: 'give it "secret: <Secrets Manager secret name>" for stage "' + stage + '"' },
+      );
     const examples = config.estats.flatMap((s) => s.input.targets.filter(isExampleTarget));
     if (examples.length > 0) {
       throw new ConfigurationError(
@@ -147,6 +204,70 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     }
   }
   return config;
+}
+
+/** akamai.clients: each validated with the schema the function itself uses. */
+function parseClients(
+  section: Record<string, z.infer<typeof stageClientSchema>>,
+  shown: string,
+): Map<string, AkamaiClient> {
+  const clients = new Map<string, AkamaiClient>();
+  for (const [name, fields] of Object.entries(section)) {
+    const parsed = akamaiClientSchema.safeParse({ name, ...fields });
+    if (!parsed.success)
+      throw new ConfigurationError(
+        `${shown}: akamai.clients.${name}: ${describeIssues(parsed.error)}`,
+        { hint: 'see the README, "eStats targets" (API clients)' },
+      );
+    if (parsed.data.secret !== undefined && parsed.data.edgercSection !== undefined)
+      throw new ConfigurationError(
+        `${shown}: akamai.clients.${name} names both a secret and an .edgerc section`,
+        {
+          hint: 'a deployed function reads "secret" (Secrets Manager); "edgercSection" is for local runs: keep one',
+        },
+      );
+    clients.set(name, parsed.data);
+  }
+  return clients;
+}
+
+/** The clients a schedule names, in the order it names them; none: the environment's. */
+function clientsOf(
+  schedule: { client?: string | undefined; clients?: string[] | undefined },
+  clients: ReadonlyMap<string, AkamaiClient>,
+  where: string,
+): AkamaiClient[] | undefined {
+  if (schedule.client !== undefined && schedule.clients !== undefined)
+    throw new ConfigurationError(`${where}: give "client" or "clients", not both`);
+  const names = schedule.clients ?? (schedule.client !== undefined ? [schedule.client] : undefined);
+  if (names === undefined) {
+    if (clients.size > 0)
+      throw new ConfigurationError(`${where}: name its API client`, {
+        hint: `the stage defines akamai.clients (${[...clients.keys()].join(', ')}): write "client: NAME" on every eStats schedule`,
+      });
+    return undefined;
+  }
+  return names.map((name) => {
+    const client = clients.get(name);
+    if (client === undefined)
+      throw new ConfigurationError(`${where}: no API client "${name}" under akamai.clients`, {
+        hint:
+          clients.size > 0
+            ? `the stage defines ${[...clients.keys()].join(', ')}`
+            : 'define it under akamai.clients (a secret or an .edgerc section)',
+      });
+    return client;
+  });
+}
+
+function scheduleIntervalSeconds(expression: string, where: string): number {
+  try {
+    return shortestIntervalSeconds(expression);
+  } catch (error) {
+    throw new ConfigurationError(`${where}.rate: ${(error as Error).message}`, {
+      hint: 'EventBridge takes rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)',
+    });
+  }
 }
 
 /** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
@@ -232,16 +353,62 @@ export interface ScheduleEvent {
   };
 }
 
-/** The schedule events of each function, as serverless.yml declares them. */
+/** EventBridge's limits on a rule (AWS: EventBridge quotas; osls checks neither in time). */
+export const EVENTBRIDGE_MAX_INPUT_CHARS = 8_192;
+export const EVENTBRIDGE_MAX_RULE_NAME_CHARS = 64;
+
+/** Lambda's bounds on maximumEventAge (seconds). */
+const EVENT_AGE_BOUNDS = { min: 60, max: 21_600 };
+
+/**
+ * The schedule events of each function, as serverless.yml declares them. Every rule is
+ * checked against EventBridge's limits here, naming the schedule of the stage file, instead of
+ * failing late in CloudFormation (input size) or as a schema error about
+ * `functions.estats.events.N` (rule name).
+ */
 export function scheduleEvents(
   config: StageConfig,
   ruleName: (fn: string, schedule: string) => string,
 ): { estats: ScheduleEvent[]; synthetic: ScheduleEvent[]; janitor: ScheduleEvent[] } {
+  const named = (fn: string, schedule: string, what: string) => {
+    const name = ruleName(fn, schedule);
+    if (name.length > EVENTBRIDGE_MAX_RULE_NAME_CHARS) {
+      const room = EVENTBRIDGE_MAX_RULE_NAME_CHARS - (name.length - schedule.length);
+      throw new ConfigurationError(
+        `${config.file}: ${what} "${schedule}" makes the EventBridge rule name ${name} (${name.length} characters; EventBridge allows ${EVENTBRIDGE_MAX_RULE_NAME_CHARS})`,
+        {
+          hint:
+            room > 0
+              ? `rename the schedule in ${config.file} to at most ${room} characters`
+              : 'shorten the service or stage name: the rule name has no room left for the schedule',
+        },
+      );
+    }
+    return name;
+  };
+  const fitting = (template: string, what: string, schedule: string, targets?: number) => {
+    if (template.length > EVENTBRIDGE_MAX_INPUT_CHARS) {
+      const fit =
+        targets !== undefined
+          ? Math.floor((targets * EVENTBRIDGE_MAX_INPUT_CHARS) / template.length)
+          : undefined;
+      throw new ConfigurationError(
+        `${config.file}: ${what} "${schedule}" packages into an EventBridge input of ${template.length} characters; EventBridge allows ${EVENTBRIDGE_MAX_INPUT_CHARS}`,
+        {
+          hint:
+            fit !== undefined
+              ? `split its ${targets} targets over two or more schedules in ${config.file} (about ${fit} of these fit one), each with its own name; CP codes take fewer characters than URLs`
+              : `make the ${what} smaller in ${config.file}`,
+        },
+      );
+    }
+    return template;
+  };
   return {
     janitor: [
       {
         schedule: {
-          name: ruleName('janitor', 'ttl'),
+          name: named('janitor', 'ttl', 'the janitor schedule'),
           description: `Deletes this product's Pushgateway groups not pushed for longer than their TTL (${config.file})`,
           rate: config.janitor.rate,
           enabled: config.janitor.enabled,
@@ -251,29 +418,115 @@ export function scheduleEvents(
     ],
     estats: config.estats.map(({ rate, enabled, input }) => ({
       schedule: {
-        name: ruleName('estats', input.name),
+        name: named('estats', input.name, 'eStats schedule'),
         description: `eStats targets of the ${input.name} schedule (${config.file})`,
         rate,
         enabled,
-        input: withOwnership(input, config),
+        // The tick time rides along, so a delivery older than the interval is known as late
+        // (collectors/lateDelivery.ts).
+        inputTransformer: {
+          inputPathsMap: { time: '$.time' },
+          inputTemplate: fitting(
+            `{"time": <time>, "schedule": ${JSON.stringify(withOwnership(input, config))}}`,
+            'eStats schedule',
+            input.name,
+            input.targets.length,
+          ),
+        },
       },
     })),
     synthetic: config.synthetic.map(({ rate, enabled, fleet }) => {
       const name = fleetName(fleet);
       return {
         schedule: {
-          name: ruleName('synthetic', name),
+          name: named('synthetic', name, 'synthetic fleet'),
           description: `Simulated switch fleet ${name} (${config.file})`,
           rate,
           enabled,
           // The tick time (event.time) makes every value reproducible: a retried or duplicated
-          // delivery pushes identical values. The fleet rides along in the same input.
+          // delivery pushes identical values, and one older than the interval is skipped. The
+          // fleet rides along in the same input.
           inputTransformer: {
             inputPathsMap: { time: '$.time' },
-            inputTemplate: `{"time": <time>, "fleet": ${JSON.stringify(fleet)}}`,
+            inputTemplate: fitting(
+              `{"time": <time>, "intervalSeconds": ${shortestIntervalSeconds(rate)}, "fleet": ${JSON.stringify(fleet)}}`,
+              'synthetic fleet',
+              name,
+            ),
           },
         },
       };
     }),
   };
+}
+
+/** The schedule of an eStats event, as the function will read it (tests, tools). */
+export function estatsScheduleOf(event: {
+  schedule: Pick<ScheduleEvent['schedule'], 'input' | 'inputTransformer'>;
+}): EstatsSchedule {
+  const template = event.schedule.inputTransformer?.inputTemplate;
+  const input: unknown =
+    template !== undefined
+      ? (JSON.parse(template.replace('<time>', '"1970-01-01T00:00:00Z"')) as { schedule: unknown })
+          .schedule
+      : event.schedule.input;
+  return parseEstatsSchedule(input, 'packaged schedule');
+}
+
+/**
+ * maximumEventAge of each collector: no longer than its shortest enabled schedule's interval
+ * (a run is superseded by the next tick), within Lambda's bounds of 60 s to 6 h.
+ */
+export function maximumEventAges(config: StageConfig): { estats: number; synthetic: number } {
+  const shortest = (rates: string[]) =>
+    Math.min(
+      EVENT_AGE_BOUNDS.max,
+      Math.max(EVENT_AGE_BOUNDS.min, Math.min(...rates.map(shortestIntervalSeconds))),
+    );
+  const enabled = <T extends { enabled: boolean; rate: string }>(list: T[]) =>
+    list.filter((s) => s.enabled).map((s) => s.rate);
+  return {
+    estats: shortest(enabled(config.estats)),
+    synthetic: shortest(enabled(config.synthetic)),
+  };
+}
+
+/** The secrets the eStats function reads: those its enabled schedules' clients name. */
+export function estatsClientSecrets(config: StageConfig): string[] {
+  const secrets = config.estats
+    .filter((s) => s.enabled)
+    .flatMap((s) => s.input.clients ?? [])
+    .flatMap((client) => (client.secret !== undefined ? [client.secret] : []));
+  return [...new Set(secrets)].sort();
+}
+
+/** Whether any enabled eStats schedule reads the function's own AKAMAI_SECRET_ID. */
+export function usesDefaultClient(config: StageConfig): boolean {
+  return config.estats.some((s) => s.enabled && s.input.clients === undefined);
+}
+
+/**
+ * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
+ * a ConfigurationError naming each schedule that cannot fit and the ways out.
+ */
+export function checkedEstatsBudget(config: StageConfig, timeoutSeconds: number): string {
+  const limits = {
+    timeoutSeconds,
+    safetyMarginSeconds: DEFAULT_SAFETY_MARGIN_MS / 1000,
+    answerSeconds: config.answerSeconds,
+  };
+  const budget = estatsBudget(
+    config.estats
+      .filter((s) => s.enabled)
+      .map(({ input }) => ({
+        name: input.name,
+        intervalSeconds: input.intervalSeconds ?? 60,
+        targets: input.targets,
+        clients: input.clients ?? [DEFAULT_CLIENT],
+      })),
+    limits,
+  );
+  const table = formatEstatsBudget(budget, limits);
+  checkEstatsBudget(budget, limits, config.file);
+  return table;
 }

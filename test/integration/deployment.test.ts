@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { join } from 'node:path';
-import { parseEstatsSchedule } from '../../src/akamai/targets';
+import { estatsScheduleOf } from '../../src/deploy/stage';
 import { SHIPPED_PROMETHEUS_CONFIGS } from '../../src/alerting/prometheusConfig';
 import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
@@ -39,7 +39,16 @@ interface Config {
       handler: string;
       timeout: number;
       environment?: Record<string, string>;
-      events: Array<{ schedule?: { rate: string[]; input?: unknown } }>;
+      maximumRetryAttempts?: number;
+      maximumEventAge?: number;
+      destinations?: { onFailure?: { type: string } };
+      events: Array<{
+        schedule?: {
+          rate: string[];
+          input?: unknown;
+          inputTransformer?: { inputPathsMap: Record<string, string>; inputTemplate: string };
+        };
+      }>;
     }
   >;
   provider: { environment: Record<string, string> };
@@ -52,10 +61,9 @@ describe('deployment configuration', () => {
   ]) as unknown as Config;
 
   it("takes a stage's schedules and targets from its own file", () => {
-    const input = dev.functions.estats?.events[0]?.schedule?.input as {
-      targets: Array<Record<string, unknown>>;
-    };
-    expect(input.targets).toEqual([
+    const schedule = dev.functions.estats?.events[0]?.schedule;
+    const input = schedule ? estatsScheduleOf({ schedule }) : undefined;
+    expect(input?.targets).toEqual([
       { cpCode: REAL_LOOKING_TARGETS.cpCode, delivery: 'STANDARD_TLS' },
       { url: REAL_LOOKING_TARGETS.url },
     ]);
@@ -96,8 +104,19 @@ describe('deployment configuration', () => {
     expect(schedules.length).toBeGreaterThan(0);
     for (const schedule of schedules) {
       expect(schedule.rate).toEqual(['rate(2 minutes)']);
-      expect(() => parseEstatsSchedule(schedule.input)).not.toThrow();
+      // The tick time rides along beside the schedule, which our schema accepts.
+      expect(schedule.inputTransformer?.inputPathsMap).toEqual({ time: '$.time' });
+      expect(estatsScheduleOf({ schedule }).intervalSeconds).toBe(120);
     }
+  });
+
+  it('does not retry a failed collector run, and drops deliveries older than the interval', () => {
+    // A run is superseded by the next tick: Lambda's default 2 retries would triple a failed
+    // eStats run's Akamai requests, and a late synthetic tick would push older counters.
+    expect(dev.functions.estats).toMatchObject({ maximumRetryAttempts: 0, maximumEventAge: 120 });
+    expect(dev.functions.synthetic).toMatchObject({ maximumRetryAttempts: 0, maximumEventAge: 60 });
+    for (const name of ['estats', 'synthetic', 'janitor', 'exportAlerting'])
+      expect(dev.functions[name]?.destinations?.onFailure?.type).toBe('sqs');
   });
 
   it('runs the synthetic fleet every minute with the tick time and a fleet our schema accepts', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EstatsRunError } from '../../src/collectors/errors';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import type { EstatsRunSummary } from '../../src/collectors/summaries';
-import { loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
+import { loadStageConfig, estatsScheduleOf, scheduleEvents } from '../../src/deploy/stage';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';
 import { JanitorRunError } from '../../src/janitor/errors';
@@ -53,7 +53,7 @@ function deploy(cpCodes: number[]): Record<string, unknown> {
     `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n${cpCodes.map((cp) => `        - cpCode: ${cp}\n`).join('')}`,
   );
   const [event] = scheduleEvents(loadStageConfig(file, 'prod'), (fn, s) => `${fn}-${s}`).estats;
-  return event?.schedule.input as Record<string, unknown>;
+  return event ? { ...estatsScheduleOf(event) } : {};
 }
 
 /** One eStats run against both Pushgateways; `whileRunning` goes on meanwhile. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import { loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
+import { loadStageConfig, estatsScheduleOf, scheduleEvents } from '../../src/deploy/stage';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
@@ -28,9 +28,7 @@ function deploy(stage: string, schedules: Record<string, number[]>): Record<stri
   const file = join(dir, `${stage}.yml`);
   writeFileSync(file, `estats:\n${yaml}`);
   const events = scheduleEvents(loadStageConfig(file, stage), (fn, s) => `${fn}-${s}`).estats;
-  return Object.fromEntries(
-    events.map((e) => [(e.schedule.input as { name: string }).name, e.schedule.input]),
-  );
+  return Object.fromEntries(events.map((e) => [estatsScheduleOf(e).name, estatsScheduleOf(e)]));
 }
 
 async function run(input: unknown): Promise<void> {

@@ -1,7 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadStageConfig, scheduleEvents } from '../../../src/deploy/stage';
+import {
+  checkedEstatsBudget,
+  estatsClientSecrets,
+  estatsScheduleOf,
+  loadStageConfig,
+  maximumEventAges,
+  scheduleEvents,
+} from '../../../src/deploy/stage';
 
 const dir = mkdtempSync(join(tmpdir(), 'stage-unit-'));
 const file = (name: string, text: string) => {
@@ -19,13 +26,15 @@ describe('a stage file (config/<stage>.yml)', () => {
       `estats:\n${estats('        - cpCode: 424242\n')}\nsynthetic:\n  - rate: rate(1 minute)\n    fleet: { name: lab, deviceCount: 1 }\n`,
     );
     const events = scheduleEvents(loadStageConfig(path, 'local'), (fn, s) => `svc-${fn}-${s}`);
-    expect(events.estats[0]?.schedule).toMatchObject({
-      name: 'svc-estats-default',
-      rate: 'rate(2 minutes)',
-      input: { name: 'default', targets: [{ cpCode: 424242 }] },
+    const [event] = events.estats;
+    expect(event?.schedule).toMatchObject({ name: 'svc-estats-default', rate: 'rate(2 minutes)' });
+    expect(event && estatsScheduleOf(event)).toMatchObject({
+      name: 'default',
+      intervalSeconds: 120,
+      targets: [{ cpCode: 424242 }],
     });
     expect(events.synthetic[0]?.schedule.inputTransformer?.inputTemplate).toBe(
-      '{"time": <time>, "fleet": {"name":"lab","deviceCount":1}}',
+      '{"time": <time>, "intervalSeconds": 60, "fleet": {"name":"lab","deviceCount":1}}',
     );
   });
 
@@ -74,6 +83,184 @@ describe('a stage file (config/<stage>.yml)', () => {
     ]);
     expect(() => loadStageConfig(file('slo-bad.yml', slos('cpCode: 2')), 'prod')).toThrow(
       'slo-bad.yml: slos[0] (edge).targets[0]: cpCode 2 is in no eStats schedule',
+    );
+  });
+});
+
+/** A stage of `count` URL or CP-code targets per schedule, on the clients given. */
+function estate(options: {
+  schedules: Array<{
+    name: string;
+    rate?: string;
+    targets: number;
+    urls?: boolean;
+    client?: string;
+  }>;
+  clients?: string;
+}): string {
+  const lines = [options.clients ? `akamai:\n  clients:\n${options.clients}` : '', 'estats:'];
+  let next = 1000;
+  for (const schedule of options.schedules) {
+    lines.push(`  - rate: ${schedule.rate ?? 'rate(5 minutes)'}`);
+    if (schedule.client) lines.push(`    ${schedule.client}`);
+    lines.push('    input:', `      name: ${schedule.name}`, '      targets:');
+    for (let i = 0; i < schedule.targets; i++, next++)
+      lines.push(
+        schedule.urls
+          ? `        - url: https://www.shop-${next}.acme.test/products/catalogue/index.html?lang=en`
+          : `        - cpCode: ${next}`,
+      );
+  }
+  return `${lines.filter((l) => l !== '').join('\n')}\n`;
+}
+
+const TWO_CLIENTS = [
+  '    main:',
+  '      secret: pushgate/akamai-main',
+  '    second:',
+  '      secret: pushgate/akamai-second',
+  '      rateLimitPerMinute: 80',
+].join('\n');
+
+describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge', () => {
+  it('prints the budget table of an estate that fits', () => {
+    const config = loadStageConfig(
+      file('fits.yml', estate({ schedules: [{ name: 'shop', targets: 60 }] })),
+      'prod',
+    );
+    const table = checkedEstatsBudget(config, 110);
+    expect(table).toContain(
+      'client default: 40 req/min, 4 kept for other users; schedules ask 12 req/min (30 %)',
+    );
+    expect(table).toMatch(/shop\s+60\s+300 s\s+12\s+30 %\s+\d+ s\s+yes/);
+  });
+
+  it('refuses schedules that ask more of a client than its limit, with the numbers and the ways out', () => {
+    const config = loadStageConfig(
+      file(
+        'over.yml',
+        estate({
+          schedules: [
+            { name: 'a', rate: 'rate(2 minutes)', targets: 50 },
+            { name: 'b', rate: 'rate(2 minutes)', targets: 40 },
+          ],
+        }),
+      ),
+      'prod',
+    );
+    expect(() => checkedEstatsBudget(config, 900)).toThrow(
+      /API client default: its schedules ask 45 requests a minute \(a 25, b 20\), but it allows 40 a minute, 36 after the 4 kept for other users\. Ways out: spread the schedule over another API client/,
+    );
+  });
+
+  it('refuses a schedule whose worst-case run passes its timeout, then its interval', () => {
+    const slow = loadStageConfig(
+      file(
+        'slow.yml',
+        estate({ schedules: [{ name: 'big', rate: 'rate(10 minutes)', targets: 120 }] }),
+      ),
+      'prod',
+    );
+    expect(() => checkedEstatsBudget(slow, 110)).toThrow(
+      /eStats schedule "big": a run can take up to \d+ s .* but the function times out after 110 s \(107 s after the 3 s kept to report\)\. Ways out: spread its targets over another API client, raise the estatsTimeout param/,
+    );
+    expect(() => checkedEstatsBudget(slow, 900)).not.toThrow();
+    // Answers that take 20 s: thirty requests a minute fit the limit, but not the minute.
+    const overlapping = loadStageConfig(
+      file(
+        'overlap.yml',
+        `akamai:\n  answerSeconds: 20\n${estate({ schedules: [{ name: 'tight', rate: 'rate(1 minute)', targets: 30 }] })}`,
+      ),
+      'prod',
+    );
+    expect(() => checkedEstatsBudget(overlapping, 900)).toThrow(
+      /eStats schedule "tight": a run can take up to \d+ s, longer than its interval of 60 s, so runs would overlap/,
+    );
+  });
+
+  it('spreads a schedule over several clients by their limits, and grants exactly their secrets', () => {
+    const config = loadStageConfig(
+      file(
+        'spread.yml',
+        estate({
+          clients: TWO_CLIENTS,
+          schedules: [
+            {
+              name: 'all',
+              rate: 'rate(2 minutes)',
+              targets: 90,
+              client: 'clients: [main, second]',
+            },
+          ],
+        }),
+      ),
+      'prod',
+    );
+    const table = checkedEstatsBudget(config, 900);
+    // 36 and 72 usable requests a minute: a third of the targets on main, two thirds on second.
+    expect(table).toMatch(/client main:[^\n]*\n[^\n]*\n\s+all\s+30\s/);
+    expect(table).toMatch(/client second:[^\n]*\n[^\n]*\n\s+all\s+60\s/);
+    expect(estatsClientSecrets(config)).toEqual(['pushgate/akamai-main', 'pushgate/akamai-second']);
+    expect(maximumEventAges(config).estats).toBe(120);
+  });
+
+  it('refuses an unknown client, and an .edgerc client on a deployed stage', () => {
+    const unknown = file(
+      'unknown.yml',
+      estate({
+        clients: TWO_CLIENTS,
+        schedules: [{ name: 'x', targets: 1, client: 'client: third' }],
+      }),
+    );
+    expect(() => loadStageConfig(unknown, 'prod')).toThrow(
+      'estats[0]: no API client "third" under akamai.clients',
+    );
+    const local = file(
+      'edgerc.yml',
+      estate({
+        clients: '    laptop:\n      edgercSection: default',
+        schedules: [{ name: 'x', targets: 1, client: 'client: laptop' }],
+      }),
+    );
+    expect(() => loadStageConfig(local, 'prod')).toThrow(
+      'API client laptop reads an .edgerc section',
+    );
+  });
+
+  it('refuses a rule name over 64 characters, naming the schedule and how long it may be', () => {
+    const config = loadStageConfig(
+      file(
+        'long.yml',
+        estate({
+          schedules: [{ name: 'a-schedule-name-that-is-far-too-long-for-eventbridge', targets: 1 }],
+        }),
+      ),
+      'prod',
+    );
+    expect(() => scheduleEvents(config, (fn, s) => `pushgate-collector-prod-${fn}-${s}`)).toThrow(
+      /eStats schedule "a-schedule-name-that-is-far-too-long-for-eventbridge" makes the EventBridge rule name pushgate-collector-prod-estats-a-schedule-name-that-is-far-too-long-for-eventbridge \(83 characters; EventBridge allows 64\)/,
+    );
+    expect(() => scheduleEvents(config, (fn, s) => `pushgate-collector-prod-${fn}-${s}`)).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('to at most 33 characters') }),
+    );
+  });
+
+  it('refuses an EventBridge input over 8,192 characters, saying how many targets fit one', () => {
+    const config = loadStageConfig(
+      file('wide.yml', estate({ schedules: [{ name: 'urls', targets: 120, urls: true }] })),
+      'prod',
+    );
+    let refusal: unknown;
+    try {
+      scheduleEvents(config, (fn, s) => `${fn}-${s}`);
+    } catch (error) {
+      refusal = error;
+    }
+    expect((refusal as Error).message).toMatch(
+      /eStats schedule "urls" packages into an EventBridge input of \d+ characters; EventBridge allows 8192/,
+    );
+    expect((refusal as { hint: string }).hint).toMatch(
+      /split its 120 targets over two or more schedules .* \(about \d+ of these fit one\)/,
     );
   });
 });
