@@ -34,17 +34,34 @@ interface ScheduleEvent {
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
 }
 
+/** A function's timeout: a number, or a `${param:name}` of the local stage's params. */
+function timeoutOf(
+  fn: string,
+  timeout: number | string | undefined,
+  params: Record<string, Record<string, unknown>> | undefined,
+): number | undefined {
+  if (typeof timeout !== 'string') return timeout;
+  const param = /^\$\{param:(\w+)\}$/.exec(timeout)?.[1];
+  const value = param ? (params?.[EXAMPLE_STAGE]?.[param] ?? params?.default?.[param]) : undefined;
+  if (typeof value !== 'number')
+    throw new ConfigurationError(
+      `serverless.yml function ${fn}: timeout ${timeout} is not a number or a param with a number`,
+    );
+  return value;
+}
+
 export function readScheduledFunctions(
   serverlessYmlPath: string,
   stageConfigPath: string,
 ): ScheduledFunction[] {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8'), { customTags: CFN_TAGS as never }) as {
+    params?: Record<string, Record<string, unknown>>;
     provider?: { timeout?: number };
     functions?: Record<
       string,
       {
         handler: string;
-        timeout?: number;
+        timeout?: number | string;
         events?: Array<{ schedule?: ScheduleEvent | string }> | string;
       }
     >;
@@ -72,7 +89,7 @@ export function readScheduledFunctions(
         out.push({
           name,
           handler: fn.handler,
-          timeoutSeconds: fn.timeout ?? doc.provider?.timeout ?? 6,
+          timeoutSeconds: timeoutOf(name, fn.timeout, doc.params) ?? doc.provider?.timeout ?? 6,
           schedule: parseSchedule(rate),
           event: eventBuilder(name, schedule),
         });

@@ -153,7 +153,10 @@ export class RateBudget {
   }
 
   private decide(now: number): Decision {
-    if (this.inFlight >= this.window) return { go: false, untilSettled: true };
+    // Waiting for an answer needs one in flight: otherwise nothing would ever wake the wait.
+    const waitForAnswer: Decision =
+      this.inFlight > 0 ? { go: false, untilSettled: true } : { go: true };
+    if (this.inFlight >= this.window) return waitForAnswer;
     const observation = this.observation;
     if (observation === undefined) {
       if (this.headerless) {
@@ -161,7 +164,7 @@ export class RateBudget {
         return sleepMs > 0 ? { go: false, sleepMs } : { go: true };
       }
       // Nothing known yet: the first request learns the budget, the others wait for it.
-      return this.inFlight === 0 ? { go: true } : { go: false, untilSettled: true };
+      return waitForAnswer;
     }
     // Akamai said when the next request is allowed: that, not our estimate.
     if (observation.throttled && observation.nextAt !== undefined && observation.nextAt > now)
@@ -178,7 +181,7 @@ export class RateBudget {
     // other callers of the client may be spending the same headroom at the same moment.
     const share = this.share();
     if (headroom >= 1 && sentSince < Math.max(1, (seenHeadroom * share) / 3)) return { go: true };
-    if (headroom >= 1) return { go: false, untilSettled: true };
+    if (headroom >= 1) return waitForAnswer;
     // Out of headroom: wait for it to recover, at this run's share of the recovery.
     let sleepMs = Math.ceil((1 - headroom) / (perMs * share));
     if (observation.nextAt !== undefined && observation.remaining === 0)

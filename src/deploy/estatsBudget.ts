@@ -111,7 +111,7 @@ export function checkEstatsBudget(
     const usable = usablePerMinute(client);
     if (perMinute > usable + 1e-9) {
       problems.push(
-        `API client ${client.name}: its schedules ask ${round(perMinute)} requests a minute (${rows.map((r) => `${r.schedule} ${round(r.perMinute)}`).join(', ')}), but it allows ${client.rateLimitPerMinute} a minute, ${usable} after the ${reservedRequests(client)} kept for other users. Ways out: spread the schedule over another API client ("clients: [${client.name}, another]" under akamai.clients), give it a longer interval, or set rateLimitPerMinute once Akamai has raised the client's limit`,
+        `API client ${client.name}: its schedules ask ${round(perMinute)} requests a minute (${rows.map((r) => `${r.schedule} ${round(r.perMinute)}`).join(', ')}), but it allows ${client.rateLimitPerMinute} a minute, ${usable} after the ${reservedRequests(client)} kept for other users. Ways out: spread the schedule over another API client (define it under akamai.clients, then "clients: [${client.name}, other]" on the schedule), give it a longer interval, or set rateLimitPerMinute once Akamai has raised the client's limit`,
       );
     }
   }

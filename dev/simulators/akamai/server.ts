@@ -52,6 +52,8 @@ export interface EstatsSimulatorOptions {
    */
   rateWindowMs?: number;
   now?: () => number;
+  /** Every answer that has data takes this long (Akamai computes them in about a second). */
+  answerDelayMs?: number;
   /** Called after each answer (for a console log of the traffic). */
   onAnswer?: (request: RecordedRequest) => void;
 }
@@ -194,6 +196,10 @@ export async function startEstatsSimulator(
         : { url: estatsBody.url ?? '' },
     );
     const behaviour = queued.shift() ?? behaviours.get(key) ?? { kind: 'normal' };
+    if (options.answerDelayMs) {
+      await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
+      if (res.destroyed) return;
+    }
     switch (behaviour.kind) {
       case 'status':
         return send(

@@ -60,11 +60,16 @@ describe('scheduled functions of serverless.yml', () => {
   it('delivers what EventBridge would: constant input, or the template filled with the tick time', () => {
     const time = new Date('2026-11-20T10:00:00Z');
     expect(functions[0]?.event(time)).toMatchObject({
-      name: 'default',
-      targets: [{ cpCode: 424242 }, { url: expect.any(String) }],
+      time: '2026-11-20T10:00:00Z',
+      schedule: {
+        name: 'default',
+        intervalSeconds: 120,
+        targets: [{ cpCode: 424242 }, { url: expect.any(String) }],
+      },
     });
     expect(functions[1]?.event(time)).toMatchObject({
       time: '2026-11-20T10:00:00Z',
+      intervalSeconds: 60,
       fleet: { name: 'default', deviceCount: 2 },
     });
     expect(functions[2]?.event(time)).toMatchObject({
