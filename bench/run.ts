@@ -33,7 +33,7 @@ import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/sta
 import { freePort } from '../dev/local/ports';
 import { RealPushgateway } from '../dev/realPushgateway';
 import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secretsManager';
-import { estatsScaleChartSvg, measureEstatsScale, TIME_SCALE } from './estatsScale';
+import { type EstatsScalePoint, estatsScaleChartSvg, TIME_SCALE } from './estatsScale';
 import { measureRuleCost } from './rules';
 import { measureScale, median, scaleChartSvg } from './scale';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
@@ -364,11 +364,19 @@ async function scaleCase(): Promise<void> {
  * today's fixed pacing as a ratio to the same floor; drawn into docs/bench-estats.svg.
  */
 async function estatsCase(pushgatewayUrl: string): Promise<void> {
-  const sizes = (process.env.BENCH_ESTATS_TARGETS ?? '10,40,80,200').split(',').map(Number);
-  const clients = (process.env.BENCH_ESTATS_CLIENTS ?? '1,3').split(',').map(Number);
-  const points = await measureEstatsScale(sizes, clients, pushgatewayUrl, (line) =>
-    process.stderr.write(`  ${line}\n`),
+  const ca = ensureTestCa(join(root, '.tmp', 'test-ca'));
+  const child = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(root, 'bench', 'estats-child.ts'), pushgatewayUrl],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.bundlePath, TEST_CA_DIR: ca.dir },
+    },
   );
+  if (child.status !== 0) throw new Error('the eStats bench child failed (its output is above)');
+  const points = JSON.parse(child.stdout) as EstatsScalePoint[];
   for (const point of points) {
     const size = `${point.targets} targets, ${point.clients} client(s)`;
     // Shown at Akamai's minute: the bench runs the same budget TIME_SCALE times faster.

@@ -17,11 +17,10 @@ import { reserveOf } from './clients';
  * - Then requests go out as fast as the budget allows: several at once while the estimated
  *   Remaining (the last answer's, recovered since, less what this run sent after it) is above
  *   the reserve kept for other users, and one per recovered request once it is not.
- * - The number in flight grows by one per answer and halves on a 429 (slow start, as TCP's),
- *   and at most a third of the headroom an answer showed (less what others spend) goes out
- *   before the next answer:
- *   schedules that start at the same moment see each other's spending in Remaining before
- *   they have spent the budget between them.
+ * - At most a third of the headroom an answer showed (of this run's share, when Remaining falls
+ *   faster than its own requests explain) goes out before a later answer: schedules that start
+ *   at the same moment see each other's spending in Remaining before they have spent the
+ *   budget between them. A 429 halves the requests in flight; answers double them again.
  * - An answer without the headers (an older gateway, a proxy) falls back to fixed spacing.
  */
 export interface RateBudgetSettings {
@@ -79,6 +78,14 @@ interface Observation {
 /** How requests are paced: the budget's settings other than each client's reserve. */
 export type PacingSettings = Omit<RateBudgetSettings, 'reserveShare'>;
 
+/**
+ * Of the headroom an answer showed (this run's share of it), at most 1/SPEND_DIVISOR goes out
+ * before a later answer shows more: schedules that start together each see the others'
+ * spending one answer later. 3 keeps three such schedules to a 429 or two (estatsScale.test.ts);
+ * 2 let nine through.
+ */
+const SPEND_DIVISOR = 3;
+
 type Decision = { go: true } | { go: false; sleepMs: number } | { go: false; untilSettled: true };
 
 export class RateBudget {
@@ -86,7 +93,8 @@ export class RateBudget {
   private headerless = false;
   private sequence = 0;
   private inFlight = 0;
-  private window = 1;
+  /** Requests in flight at most now: one until the budget is learned, halved by a 429. */
+  private inFlightCap = 1;
   private lastStart = Number.NEGATIVE_INFINITY;
   private settled: Array<() => void> = [];
   private spentByMe = 0;
@@ -156,7 +164,7 @@ export class RateBudget {
     // Waiting for an answer needs one in flight: otherwise nothing would ever wake the wait.
     const waitForAnswer: Decision =
       this.inFlight > 0 ? { go: false, untilSettled: true } : { go: true };
-    if (this.inFlight >= this.window) return waitForAnswer;
+    if (this.inFlight >= this.inFlightCap) return waitForAnswer;
     const observation = this.observation;
     if (observation === undefined) {
       if (this.headerless) {
@@ -180,7 +188,8 @@ export class RateBudget {
     // Spend at most half of what the last answer showed before the next answer shows more:
     // other callers of the client may be spending the same headroom at the same moment.
     const share = this.share();
-    if (headroom >= 1 && sentSince < Math.max(1, (seenHeadroom * share) / 3)) return { go: true };
+    if (headroom >= 1 && sentSince < Math.max(1, (seenHeadroom * share) / SPEND_DIVISOR))
+      return { go: true };
     if (headroom >= 1) return waitForAnswer;
     // Out of headroom: wait for it to recover, at this run's share of the recovery.
     let sleepMs = Math.ceil((1 - headroom) / (perMs * share));
@@ -200,16 +209,20 @@ export class RateBudget {
     const throttled = answer.status === 429;
     if (throttled) {
       this.report.throttled++;
-      this.window = Math.max(1, Math.floor(this.window / 2));
+      this.inFlightCap = Math.max(1, Math.floor(this.inFlightCap / 2));
     } else {
-      this.window = Math.min(this.settings.maxInFlight, this.window + 1);
+      // Learned: as many as the budget allows; after a 429, back up by doubling.
+      this.inFlightCap =
+        this.observation === undefined
+          ? this.settings.maxInFlight
+          : Math.min(this.settings.maxInFlight, this.inFlightCap * 2);
     }
     if (limit === undefined || remaining === undefined || limit <= 0) {
       // No headers: fixed spacing, one at a time, until an answer carries them again.
       if (this.observation === undefined) {
         this.headerless = true;
         this.report.fallback = true;
-        this.window = 1;
+        this.inFlightCap = 1;
       }
       return;
     }
