@@ -27,6 +27,7 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   CollectorSilent: { ...HEALTH, panel: 'Since last full success' },
   CollectorPushFailing: { ...HEALTH, panel: 'Push failing (1 = last push refused)' },
   CollectorPushgatewayMissedGroups: { ...HEALTH, panel: 'Groups each Pushgateway missed' },
+  CollectorRunsOutgrowInterval: { ...HEALTH, panel: 'Run duration against the interval' },
   PushgatewayDown: { ...HEALTH, panel: 'Pushgateway up' },
   PushgatewaysAllDown: { ...HEALTH, panel: 'Pushgateway up' },
   PushgatewayGroupsExpired: { ...HEALTH, panel: 'Groups deleted by the janitor' },

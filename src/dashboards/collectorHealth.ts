@@ -14,6 +14,7 @@ import {
 import type { Dashboard } from './model';
 
 const JANITOR_JOB = `${LABEL.job}="${JOB.janitor}"`;
+const ESTATS_JOB = `${LABEL.job}="${JOB.estats}"`;
 const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic];
 const JOBS = `${LABEL.job}=~"${COLLECTOR_JOBS.join('|')}"`;
 
@@ -125,8 +126,23 @@ export function collectorHealthDashboard(
             { stacked: true },
           ),
           timeseries(
+            'Run duration against the interval',
+            { w: 12, h: 8 },
+            [
+              target(
+                `${HEALTH.runDuration.record}{${JOBS}} / on(${LABEL.job}, ${LABEL.schedule}) ${HEALTH.scheduleInterval.record}`,
+                '{{job}} {{schedule}}',
+              ),
+            ],
+            'percentunit',
+            {
+              description:
+                "Each run's duration as a share of its schedule's interval. Above 80 % for 10 minutes: alert CollectorRunsOutgrowInterval; at 100 % a run is still going at the next tick.",
+            },
+          ),
+          timeseries(
             'Groups each Pushgateway missed',
-            { w: 24, h: 8 },
+            { w: 12, h: 8 },
             [
               target(
                 `${HEALTH.pushgatewayMissedGroups.record}{${JOBS}}`,
@@ -137,6 +153,60 @@ export function collectorHealthDashboard(
             {
               description:
                 "Groups of each collector's last run that a Pushgateway did not take (PUSHGATEWAY_URL may list several). Above 0 while the quorum took them all: alert CollectorPushgatewayMissedGroups.",
+            },
+          ),
+        ],
+      },
+      {
+        title: 'Akamai budget',
+        panels: [
+          timeseries(
+            'Akamai budget: limit and lowest Remaining',
+            { w: 8, h: 8 },
+            [
+              target(
+                `${HEALTH.akamaiRateRemaining.record}{${ESTATS_JOB}}`,
+                '{{schedule}} → {{akamai_client}} lowest Remaining',
+              ),
+              target(
+                `max by (${LABEL.akamaiClient}) (${HEALTH.akamaiRateLimit.record}{${ESTATS_JOB}})`,
+                '{{akamai_client}} limit',
+              ),
+            ],
+            'short',
+            {
+              description:
+                "X-RateLimit-Limit and the lowest X-RateLimit-Remaining each eStats run saw per API client. Akamai counts every caller of the client: a Remaining near 0 while the schedule's own targets did not grow means someone else spends it too.",
+            },
+          ),
+          timeseries(
+            'Time waited for the budget',
+            { w: 8, h: 8 },
+            [
+              target(
+                `${HEALTH.akamaiRateWait.record}{${ESTATS_JOB}}`,
+                '{{schedule}} → {{akamai_client}}',
+              ),
+            ],
+            's',
+            {
+              description:
+                "Seconds the run's requests waited for the API client's rate budget, summed over its requests (several wait at once).",
+            },
+          ),
+          timeseries(
+            'Requests Akamai refused (429)',
+            { w: 8, h: 8 },
+            [
+              target(
+                `${HEALTH.akamaiThrottled.record}{${ESTATS_JOB}}`,
+                '{{schedule}} → {{akamai_client}}',
+              ),
+            ],
+            'short',
+            {
+              description:
+                'Answers 429 of the last run. Each is retried when X-RateLimit-Next allows; a few mean schedules started together, many that another user spends the budget past the reserve.',
             },
           ),
         ],

@@ -7,6 +7,11 @@ export const RUN_HEALTH_RECORDED = {
   runDuration: freshestCopy('runHealth', COLLECTOR.runDuration.name),
   targets: freshestCopy('runHealth', COLLECTOR.targets.name),
   pushgatewayMissedGroups: freshestCopy('runHealth', COLLECTOR.pushgatewayMissedGroups.name),
+  scheduleInterval: freshestCopy('runHealth', COLLECTOR.scheduleInterval.name),
+  akamaiRateLimit: freshestCopy('runHealth', COLLECTOR.akamaiRateLimit.name),
+  akamaiRateRemaining: freshestCopy('runHealth', COLLECTOR.akamaiRateRemaining.name),
+  akamaiRateWait: freshestCopy('runHealth', COLLECTOR.akamaiRateWait.name),
+  akamaiThrottled: freshestCopy('runHealth', COLLECTOR.akamaiThrottled.name),
 } as const;
 
 /** The freshest copy of the janitor's report, per stage. */

@@ -209,6 +209,35 @@ const CASES: AlertCase[] = [
     },
   },
   {
+    alert: 'CollectorRunsOutgrowInterval',
+    // The eStats schedule's runs take 100 s of its 120 s: its API client's budget is spent.
+    firing: {
+      series: {
+        'collector_run_duration_seconds{job="akamai_estats",schedule="shop"}': '100x20',
+        'collector_schedule_interval_seconds{job="akamai_estats",schedule="shop"}': '120x20',
+      },
+      evalTime: '15m',
+      labels: {
+        job: 'akamai_estats',
+        schedule: 'shop',
+        severity: 'warning',
+        team: 'observability',
+        ...common,
+      },
+      summary: 'akamai_estats shop runs take 1m 40s, most of their interval',
+      description:
+        'The last runs of akamai_estats shop took 1m 40s, more than 80% of the schedule\'s interval: soon a run will not end before the next tick, and its targets end as "deadline". For eStats, its API clients\' budget is spent (collector_akamai_rate_wait_seconds, ..._throttled_requests on the Collector health dashboard): others use the client too, or the schedule asks more than packaging assumed.',
+    },
+    // One slow run among quick ones.
+    quiet: {
+      series: {
+        'collector_run_duration_seconds{job="akamai_estats",schedule="shop"}': '30x8 110 30x10',
+        'collector_schedule_interval_seconds{job="akamai_estats",schedule="shop"}': '120x20',
+      },
+      evalTime: '15m',
+    },
+  },
+  {
     alert: 'CollectorPushgatewayMissedGroups',
     // The collector's report: pg-b took none of the last runs' 12 groups.
     firing: {

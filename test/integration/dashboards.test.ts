@@ -91,7 +91,11 @@ beforeAll(async () => {
   for (let i = 0; i < 8; i++) {
     await withEnv(env, () =>
       captureStdout(async () => {
-        await estatsHandler({ name: 'dash', targets: TARGETS }, lambdaContext());
+        // As packaging gives it: the schedule's interval.
+        await estatsHandler(
+          { name: 'dash', intervalSeconds: 120, targets: TARGETS },
+          lambdaContext(),
+        );
         await syntheticHandler(
           { time: new Date().toISOString(), fleet },
           lambdaContext(30_000, 'synthetic'),

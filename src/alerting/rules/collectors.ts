@@ -1,4 +1,4 @@
-import { LABEL } from '../../metrics/catalogue';
+import { COLLECTOR, LABEL } from '../../metrics/catalogue';
 import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from '../../queries/collectors';
 import { PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
 import { anyOf, quote } from '../../queries/promql';
@@ -28,11 +28,46 @@ export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertG
     team: 'observability',
     recordings: [
       ...(pushgateway
-        ? [RUN_HEALTH_RECORDED.pushgatewayMissedGroups, JANITOR_RECORDED.deletedGroups]
+        ? [
+            RUN_HEALTH_RECORDED.pushgatewayMissedGroups,
+            JANITOR_RECORDED.deletedGroups,
+            RUN_HEALTH_RECORDED.runDuration,
+            RUN_HEALTH_RECORDED.scheduleInterval,
+          ]
         : []),
       ...staleness.recordings,
     ],
-    alerts: [...staleness.alerts, ...(pushgateway ? pushgatewayAlerts(config) : [])],
+    alerts: [
+      ...staleness.alerts,
+      runsOutgrowIntervalAlert(pushgateway),
+      ...(pushgateway ? pushgatewayAlerts(config) : []),
+    ],
+  };
+}
+
+/** Runs take most of their schedule's interval: the next tick would find the last still going. */
+const OUTGROWN_SHARE = 0.8;
+
+/**
+ * A schedule whose runs no longer fit its interval (eStats: its API clients' budget is spent
+ * by others, or Akamai answers slowly). From the run's own duration and the interval packaging
+ * gave it; the freshest copy of each when Pushgateways keep them.
+ */
+function runsOutgrowIntervalAlert(pushgateway: boolean): AlertGroupDefinition['alerts'][number] {
+  const [duration, interval] = pushgateway
+    ? [RUN_HEALTH_RECORDED.runDuration.record, RUN_HEALTH_RECORDED.scheduleInterval.record]
+    : [COLLECTOR.runDuration.name, COLLECTOR.scheduleInterval.name].map(
+        (name) => `max without(${PUSHGATEWAY_INSTANCE}) (${name})`,
+      );
+  return {
+    alert: 'CollectorRunsOutgrowInterval',
+    expr: `${duration} > on(${LABEL.job}, ${LABEL.schedule}) (${OUTGROWN_SHARE} * ${interval})`,
+    for: '10m',
+    severity: 'warning',
+    summary:
+      '{{ $labels.job }} {{ $labels.schedule }} runs take {{ $value | humanizeDuration }}, most of their interval',
+    description: `The last runs of {{ $labels.job }} {{ $labels.schedule }} took {{ $value | humanizeDuration }}, more than ${OUTGROWN_SHARE * 100}% of the schedule's interval: soon a run will not end before the next tick, and its targets end as "deadline". For eStats, its API clients' budget is spent (collector_akamai_rate_wait_seconds, ..._throttled_requests on the Collector health dashboard): others use the client too, or the schedule asks more than packaging assumed.`,
+    runbook: 'collectors#collectorrunsoutgrowinterval',
   };
 }
 

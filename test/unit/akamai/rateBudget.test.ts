@@ -80,7 +80,7 @@ describe('the Akamai rate budget', () => {
     const started = time.now;
     const seen = { throttled: 0, sent: 0 };
     const report = await time.run(caller(time, akamai, 10, 200, seen));
-    // 1 learning request, then 9 with the window growing 2, 3, 4: four answer latencies.
+    // 1 learning request, then the other 9 in rounds of a third of the headroom seen.
     expect(time.now - started).toBeLessThanOrEqual(4 * 200);
     expect(report).toMatchObject({ limit: 40, requests: 10, throttled: 0, fallback: false });
     expect(report.lowestRemaining).toBe(30);
