@@ -41,6 +41,8 @@ import { buildOurs, buildPromClient, sampleModel } from './workloads';
 const root = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const WARMUP = 2;
+/** Only these cases (names in `cases`), e.g. BENCH_ONLY=estats; bench/results.json is then left as it is. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000,100000').split(',').map(Number);
 
 interface Stat {
@@ -684,39 +686,72 @@ async function peakRss(pushgatewayUrl: string): Promise<void> {
   }
 }
 
+/**
+ * The cases in the order they run, by the name BENCH_ONLY selects them with. The synthetic
+ * case's fleet feeds the two after it.
+ */
+function cases(pushgateway: RealPushgateway): Array<[string, string, () => Promise<void>]> {
+  let fleet: Awaited<ReturnType<typeof syntheticCollectorCase>> | undefined;
+  const fleetOf = async () => (fleet ??= await syntheticCollectorCase(pushgateway));
+  return [
+    ['push', 'push cases', () => pushCases(pushgateway)],
+    ['synthetic', 'synthetic collector end to end', async () => void (await fleetOf())],
+    [
+      'pushgateways',
+      'several Pushgateways',
+      async () => {
+        const second = await RealPushgateway.start();
+        try {
+          await severalPushgatewaysCase(await fleetOf(), pushgateway, second);
+        } finally {
+          await second.stop();
+        }
+      },
+    ],
+    ['janitor', 'janitor', async () => janitorCase(pushgateway, (await fleetOf()).series)],
+    ['bundles', 'bundles and cold starts', () => bundles()],
+    [
+      'coldstart',
+      'cold start to the first signed eStats request',
+      () => coldStartToFirstRequest(pushgateway.url),
+    ],
+    [
+      'firstpush',
+      'first push',
+      async () => {
+        // A push costs the Pushgateway a check against everything it holds: start from empty.
+        await pushgateway.wipe();
+        await firstPush(pushgateway.url);
+      },
+    ],
+    ['rss', 'peak RSS', () => peakRss(pushgateway.url)],
+    ['scale', 'sinks against fleet size', () => scaleCase()],
+    ['rules', 'rule evaluation, recorded series against inline', () => rulesCase()],
+    [
+      'estats',
+      'eStats runs against the Akamai budget',
+      async () => {
+        await pushgateway.wipe();
+        await estatsCase(pushgateway.url);
+      },
+    ],
+  ];
+}
+
 async function main(): Promise<void> {
   const pushgateway = await RealPushgateway.start();
   try {
-    process.stderr.write('push cases…\n');
-    await pushCases(pushgateway);
-    process.stderr.write('synthetic collector end to end…\n');
-    const fleet = await syntheticCollectorCase(pushgateway);
-    process.stderr.write('several Pushgateways…\n');
-    const second = await RealPushgateway.start();
-    try {
-      await severalPushgatewaysCase(fleet, pushgateway, second);
-    } finally {
-      await second.stop();
+    const all = cases(pushgateway);
+    const unknown = ONLY?.filter((name) => !all.some(([known]) => known === name)) ?? [];
+    if (unknown.length > 0)
+      throw new Error(
+        `BENCH_ONLY names no case ${unknown.join(', ')}; the cases are ${all.map(([name]) => name).join(', ')}`,
+      );
+    for (const [name, what, run] of all) {
+      if (ONLY && !ONLY.includes(name)) continue;
+      process.stderr.write(`${what}…\n`);
+      await run();
     }
-    process.stderr.write('janitor…\n');
-    await janitorCase(pushgateway, fleet.series);
-    process.stderr.write('bundles and cold starts…\n');
-    await bundles();
-    process.stderr.write('cold start to the first signed eStats request…\n');
-    await coldStartToFirstRequest(pushgateway.url);
-    process.stderr.write('first push…\n');
-    // A push costs the Pushgateway a check against everything it holds: start from empty.
-    await pushgateway.wipe();
-    await firstPush(pushgateway.url);
-    process.stderr.write('peak RSS…\n');
-    await peakRss(pushgateway.url);
-    process.stderr.write('sinks against fleet size…\n');
-    await scaleCase();
-    process.stderr.write('rule evaluation, recorded series against inline…\n');
-    await rulesCase();
-    process.stderr.write('eStats runs against the Akamai budget…\n');
-    await pushgateway.wipe();
-    await estatsCase(pushgateway.url);
   } finally {
     await pushgateway.stop();
   }
@@ -728,10 +763,12 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     }).stderr.split('\n')[0],
   };
-  writeFileSync(
-    join(root, 'bench', 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, rows }, null, 2)}\n`,
-  );
+  // A partial run (BENCH_ONLY) prints its rows and leaves the full results alone.
+  if (!ONLY)
+    writeFileSync(
+      join(root, 'bench', 'results.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, rows }, null, 2)}\n`,
+    );
   const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
   process.stdout.write(
     `\n| case | series | median | min–max | unit | ratio |\n|---|---|---|---|---|---|\n`,
@@ -740,7 +777,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `| ${r.case} | ${r.size} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.baseline}`} |\n`,
     );
-  process.stdout.write(`\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results.json\n`);
+  process.stdout.write(
+    `\nmachine: ${JSON.stringify(machine)}\n${ONLY ? '' : 'written: bench/results.json\n'}`,
+  );
 }
 
 void main().catch((error) => {
