@@ -4,6 +4,7 @@ import { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
 import type { Logger } from '../shared/logger';
 import type { RunSinks } from './runner';
+import type { Tick } from '../config/synthetic';
 
 /**
  * A scheduled run is superseded by the next tick. So a delivery older than its schedule's
@@ -14,12 +15,6 @@ import type { RunSinks } from './runner';
  * get maximumRetryAttempts 0 and a maximumEventAge of their interval (serverless.yml), so
  * Lambda itself drops most of these; this covers what it still delivers.
  */
-export interface Tick {
-  /** The scheduled time EventBridge put in the event. */
-  time: Date;
-  /** The schedule's interval, when packaging set it. */
-  intervalSeconds?: number;
-}
 
 /** How late a delivery is, when it is later than its interval; undefined when it is current. */
 export function supersededBy(tick: Tick | undefined, now: number = Date.now()): number | undefined {

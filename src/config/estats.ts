@@ -10,9 +10,8 @@ import {
   DEFAULT_SECRET_CACHE_TTL_SECONDS,
 } from '../constants';
 import { ConfigurationError } from '../shared/errors';
-import type { Tick } from '../collectors/lateDelivery';
 import { type Env, readInteger, readOptionalString, readString } from './env';
-import { resolveTickSeconds } from './synthetic';
+import { resolveTickSeconds, type Tick } from './synthetic';
 
 export interface EstatsSettings {
   /** Where an API client's credentials are: its secret, its .edgerc section, or the env's. */

@@ -33,6 +33,14 @@ export function resolveFleet(
   return parseFleet({});
 }
 
+/** A scheduled delivery: its tick, and the schedule's interval when packaging set it. */
+export interface Tick {
+  /** The scheduled time EventBridge put in the event. */
+  time: Date;
+  /** The schedule's interval, when packaging set it. */
+  intervalSeconds?: number;
+}
+
 /**
  * The tick time: `time` of the scheduled event (EventBridge sets it to the scheduled minute),
  * so a retried or duplicated delivery of the same tick pushes identical values.

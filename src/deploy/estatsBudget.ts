@@ -135,7 +135,7 @@ export function checkEstatsBudget(
     throw new ConfigurationError(
       `${file}: the eStats schedules do not fit the Akamai budget:\n  - ${problems.join('\n  - ')}`,
       {
-        hint: 'the table above shows every schedule per API client; README, "eStats targets", explains the numbers',
+        hint: 'the table below the refusals shows every schedule per API client; README, "eStats targets", explains the numbers',
       },
     );
   }

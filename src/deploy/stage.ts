@@ -527,6 +527,12 @@ export function checkedEstatsBudget(config: StageConfig, timeoutSeconds: number)
     limits,
   );
   const table = formatEstatsBudget(budget, limits);
-  checkEstatsBudget(budget, limits, config.file);
+  try {
+    checkEstatsBudget(budget, limits, config.file);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The refusal carries the table: packaging prints it only for a stage that fits.
+    throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
+  }
   return table;
 }
