@@ -185,8 +185,8 @@ export class RateBudget {
     const sentSince = this.sequence - observation.sequence;
     const seenHeadroom = recovered - this.reserve(observation);
     const headroom = seenHeadroom - sentSince;
-    // Spend at most half of what the last answer showed before the next answer shows more:
-    // other callers of the client may be spending the same headroom at the same moment.
+    // Spend at most 1/SPEND_DIVISOR of what the last answer showed before a later one shows
+    // more: other callers of the client may be spending the same headroom at the same moment.
     const share = this.share();
     if (headroom >= 1 && sentSince < Math.max(1, (seenHeadroom * share) / SPEND_DIVISOR))
       return { go: true };
