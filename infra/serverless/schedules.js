@@ -22,7 +22,8 @@ module.exports = async ({ resolveVariable }) => {
         `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${timeout}`,
       );
     const config = stageModule.loadStageConfig(file, stage);
-    const table = stageModule.checkedEstatsBudget(config, timeout);
+    const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');
+    const table = warnings + stageModule.checkedEstatsBudget(config, timeout);
     // Every `${file(schedules.js):…}` reference runs this file: print the table once.
     if (table !== printedBudget) process.stderr.write(table);
     printedBudget = table;

@@ -3,6 +3,12 @@ import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { akamaiClientSchema } from './clients';
+import {
+  canonicalUrl,
+  hasCredentials,
+  maskUrlCredentials,
+  secretLookingParams,
+} from '../shared/urls';
 
 export const DELIVERY_TYPES = ['STANDARD_TLS', 'ENHANCED_TLS'] as const;
 export const ERROR_TYPES = ['EDGE_ERRORS', 'ORIGIN_ERRORS'] as const;
@@ -12,6 +18,9 @@ const absoluteHttpUrl = z.string().check(
     message: 'must be an absolute http:// or https:// URL',
   }),
 );
+
+/** Akamai's CP codes are positive and fit the API's 32-bit integer. */
+export const MAX_CP_CODE = 2_147_483_647;
 
 const targetOptions = {
   delivery: z.optional(z.enum(DELIVERY_TYPES)),
@@ -23,7 +32,15 @@ const targetOptions = {
 /** One eStats target: a CP code or a URL (never both), with optional filters. */
 const targetSchema = z.union(
   [
-    z.strictObject({ cpCode: z.int().check(z.nonnegative()), ...targetOptions }),
+    z.strictObject({
+      cpCode: z
+        .int()
+        .check(
+          z.positive('a CP code is a positive integer'),
+          z.maximum(MAX_CP_CODE, `a CP code is at most ${MAX_CP_CODE}`),
+        ),
+      ...targetOptions,
+    }),
     z.strictObject({ url: absoluteHttpUrl, ...targetOptions }),
   ],
   {
@@ -73,19 +90,60 @@ export function parseEstatsSchedule(input: unknown, source = 'schedule input'): 
       hint: 'see "eStats targets" in the README for the format',
     });
   }
-  const seen = new Map<string, number>();
   parsed.data.targets.forEach((target, index) => {
-    const id = describeTarget(target);
-    const first = seen.get(id);
-    if (first !== undefined) {
+    if ('url' in target && hasCredentials(new URL(target.url)))
       throw new ConfigurationError(
-        `invalid eStats ${source}: targets[${index}] repeats targets[${first}] (${id})`,
-        { hint: 'each target may appear once per schedule' },
+        `invalid eStats ${source}: targets[${index}] url ${maskUrlCredentials(target.url)} holds credentials`,
+        {
+          hint: 'remove the user and password: Akamai needs none, and the URL becomes a label, log fields and alert text',
+        },
       );
-    }
-    seen.set(id, index);
   });
+  refuseOverlaps(parsed.data.targets, source);
   return parsed.data;
+}
+
+/**
+ * Two targets that read the same traffic: the same CP code or URL (spelled alike after
+ * canonicalUrl), and deliveries and error types that are equal or left open on one side (an
+ * open delivery is the one in use, an open errorType both). Their groups would count the same
+ * hits twice in every SLO and dashboard sum.
+ */
+function refuseOverlaps(targets: readonly EstatsTarget[], source: string): void {
+  const bySubject = new Map<string, number[]>();
+  targets.forEach((target, index) => {
+    const subject = 'cpCode' in target ? `cp:${target.cpCode}` : `url:${canonicalUrl(target.url)}`;
+    const earlier = bySubject.get(subject) ?? [];
+    for (const first of earlier) {
+      const other = targets[first];
+      if (other && overlaps(other, target))
+        throw new ConfigurationError(
+          `invalid eStats ${source}: targets[${index}] (${describeTarget(target)}) reads the same traffic as targets[${first}] (${describeTarget(other)})`,
+          {
+            hint: 'keep one of them: both would count the same hits in every SLO and sum (give both the same "delivery" and "errorType" only once)',
+          },
+        );
+    }
+    bySubject.set(subject, [...earlier, index]);
+  });
+}
+
+function overlaps(a: EstatsTarget, b: EstatsTarget): boolean {
+  const open = (x: string | undefined, y: string | undefined) => !x || !y || x === y;
+  return open(a.delivery, b.delivery) && open(a.errorType, b.errorType);
+}
+
+/** Warnings for a schedule that works but shows what it should not: secrets in query strings. */
+export function targetWarnings(schedule: EstatsSchedule, source: string): string[] {
+  return schedule.targets.flatMap((target, index) => {
+    if (!('url' in target)) return [];
+    const names = secretLookingParams(new URL(target.url));
+    return names.length === 0
+      ? []
+      : [
+          `${source}: targets[${index}] url has query parameter${names.length > 1 ? 's' : ''} ${names.join(', ')}, whose value looks like a secret; it becomes a Pushgateway label, log fields and alert text`,
+        ];
+  });
 }
 
 /** A short, stable description of a target for logs and errors. */

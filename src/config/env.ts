@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../shared/errors';
+import { canonicalUrl, maskUrlCredentials } from '../shared/urls';
 
 /**
  * Typed readers for environment variables. Each either has a documented default or throws a
@@ -52,21 +53,39 @@ export function readUrlList(env: Env, name: string, fallback: string): URL[] {
     .split(/[\s,]+/)
     .filter((raw) => raw !== '');
   const urls = raws.map((raw) => parseHttpUrl(raw, name));
-  const seen = new Set<string>();
-  for (const url of urls) {
-    if (seen.has(url.href))
-      throw new ConfigurationError(`environment variable ${name} lists ${url.href} twice`, {
-        hint: 'each Pushgateway once: a duplicate would count twice towards the quorum',
-      });
-    seen.add(url.href);
-  }
+  // Two spellings of one Pushgateway (a trailing slash, a default port, a host in capitals).
+  const seen = new Map<string, string>();
+  urls.forEach((url, i) => {
+    const key = canonicalUrl(url.href);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new ConfigurationError(
+        `environment variable ${name} lists one Pushgateway twice: ${maskUrlCredentials(first)} and ${maskUrlCredentials(raws[i] ?? url.href)}`,
+        { hint: 'each Pushgateway once: a duplicate would count twice towards the quorum' },
+      );
+    seen.set(key, raws[i] ?? url.href);
+  });
   return urls;
+}
+
+/**
+ * Exactly one URL: a list (commas or spaces) is refused rather than cut to its first entry.
+ */
+export function readSingleUrl(env: Env, name: string): URL | undefined {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return undefined;
+  if (/[\s,]/.test(raw))
+    throw new ConfigurationError(
+      `environment variable ${name}=${JSON.stringify(maskUrlCredentials(raw))} lists several URLs; it takes one`,
+      { hint: `set ${name} to one URL` },
+    );
+  return parseHttpUrl(raw, name);
 }
 
 function parseHttpUrl(raw: string, name: string): URL {
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
     throw new ConfigurationError(
-      `environment variable ${name}=${JSON.stringify(raw)} must be an absolute http:// or https:// URL`,
+      `environment variable ${name}=${JSON.stringify(maskUrlCredentials(raw))} must be an absolute http:// or https:// URL`,
     );
   }
   return new URL(raw);

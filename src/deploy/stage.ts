@@ -4,7 +4,12 @@ import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { type AkamaiClient, akamaiClientSchema, DEFAULT_CLIENT } from '../akamai/clients';
-import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import {
+  describeTarget,
+  type EstatsSchedule,
+  parseEstatsSchedule,
+  targetWarnings,
+} from '../akamai/targets';
 import { DEFAULT_ESTATS_ANSWER_SECONDS, DEFAULT_SAFETY_MARGIN_MS } from '../constants';
 import { checkEstatsBudget, estatsBudget, formatEstatsBudget } from './estatsBudget';
 import { shortestIntervalSeconds } from './scheduleExpressions';
@@ -108,6 +113,8 @@ export interface StageConfig {
   links: AlertLinks;
   /** The janitor's schedule, and its input: TTLs per job and the schedules it must keep. */
   janitor: { rate: string; enabled: boolean; policy: JanitorPolicy };
+  /** What packaging prints but accepts (secret-looking query parameters of URL targets). */
+  warnings: string[];
 }
 
 /** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
@@ -138,9 +145,11 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
     });
   }
   const clients = parseClients(parsed.data.akamai.clients, shown);
+  const warnings: string[] = [];
   const estats = parsed.data.estats.map((schedule, i) => {
     const where = `${shown}: estats[${i}]`;
     const input = parseEstatsSchedule(schedule.input, `${where}.input`);
+    warnings.push(...targetWarnings(input, `${where}.input`));
     if (input.clients !== undefined)
       throw new ConfigurationError(`${where}.input.clients: name the clients beside "rate"`, {
         hint: 'define them under akamai.clients and write "client: NAME" (or "clients: [A, B]") on the schedule',
@@ -156,7 +165,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       },
     };
   });
-  const schedules: Omit<StageConfig, 'janitor'> = {
+  const schedules: Omit<StageConfig, 'janitor' | 'warnings'> = {
     stage,
     file: shown,
     estats,
@@ -180,6 +189,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
   const config: StageConfig = {
     ...schedules,
     janitor: janitorOf(parsed.data.janitor, schedules, shown),
+    warnings,
   };
   const names = config.estats.map((s) => s.input.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
@@ -292,7 +302,7 @@ const DEFAULT_TTL = '24h';
  */
 function janitorOf(
   section: z.infer<typeof stageFileSchema>['janitor'],
-  config: Omit<StageConfig, 'janitor'>,
+  config: Omit<StageConfig, 'janitor' | 'warnings'>,
   shown: string,
 ): StageConfig['janitor'] {
   const policy = parseJanitorPolicy(

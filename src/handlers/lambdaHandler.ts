@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { type Env, readEnum, readInteger } from '../config/env';
+import { refuseUnknownVariables } from '../config/knownVariables';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../constants';
 import { type Deadline, deadlineFromLambdaContext } from '../shared/deadline';
 import { describeError, RunReportedError } from '../shared/errors';
@@ -26,7 +27,8 @@ export interface LambdaHandler<R> {
  * and request id (LOG_LEVEL), the invocation's deadline (DEADLINE_SAFETY_MARGIN_MS), and one
  * error line, `<what> failed`, for a failure the body has not reported in its own summary.
  * The error is rethrown, so Lambda's retries and the on-failure destination see it. The
- * environment is read here and nowhere else in src/.
+ * environment is read here and nowhere else in src/, and a variable under our prefixes that
+ * nothing reads (a typo) stops the run before anything is requested.
  */
 export function lambdaHandler<R>(
   name: string,
@@ -39,6 +41,7 @@ export function lambdaHandler<R>(
       fields: { function: name, requestId: context.awsRequestId },
     });
     try {
+      refuseUnknownVariables(env);
       const deadline = deadlineFromLambdaContext(
         context,
         readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 }),

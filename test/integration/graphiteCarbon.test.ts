@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { EstatsRunError } from '../../src/collectors/errors';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
@@ -93,6 +94,43 @@ it('stores synthetic counters at their tick times', async () => {
   expect(points[1]?.value).toBeGreaterThan(points[0]?.value ?? Number.POSITIVE_INFINITY);
 });
 
+it('retries a connection Carbon drops, within the deadline, and the run delivers', async () => {
+  // A relay in front of the real carbon-cache that resets the first connection it gets.
+  let connections = 0;
+  const relay = createServer((socket) => {
+    connections++;
+    if (connections === 1) {
+      socket.resetAndDestroy();
+      return;
+    }
+    const [host, port] = carbon.address.split(':');
+    const upstream = connect({ host: host ?? '127.0.0.1', port: Number(port) });
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const relayAddress = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+  try {
+    const before = Math.floor(Date.now() / 1000) - 3600;
+    const { error } = await withEnv(env(relayAddress), () =>
+      captureStdout(() =>
+        estatsHandler({ name: 'graphite-retry', targets: [{ cpCode: 31 }] }, lambdaContext()),
+      ),
+    );
+    expect(error).toBeUndefined();
+    expect(connections).toBeGreaterThan(1);
+    const points = await pointsOf(
+      'akamai_estats_up',
+      { job: 'akamai_estats', cp_code: '31' },
+      before,
+      Math.floor(Date.now() / 1000) + 60,
+    );
+    expect(points.map((p) => p.value)).toContain(1);
+  } finally {
+    await new Promise((resolve) => relay.close(resolve));
+  }
+});
+
 it('fails the run with a clear error when Carbon is unreachable', async () => {
   const closed = `127.0.0.1:${await freePort()}`;
   const { error } = await withEnv(env(closed), () =>
@@ -104,4 +142,5 @@ it('fails the run with a clear error when Carbon is unreachable', async () => {
   expect((error as Error).message).toContain(
     `Carbon at ${closed} is unreachable: connect ECONNREFUSED`,
   );
+  expect((error as Error).message).toContain('(after 4 attempts)');
 });

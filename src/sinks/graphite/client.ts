@@ -1,5 +1,8 @@
 import { connect } from 'node:net';
+import type { BackoffPolicy } from '../../shared/backoff';
 import type { Deadline } from '../../shared/deadline';
+import { retryWithinDeadline } from '../../shared/retry';
+import { MIN_PUSH_ATTEMPT_MS } from '../../constants';
 import { GraphiteError } from './errors';
 
 export interface CarbonClientOptions {
@@ -8,12 +11,16 @@ export interface CarbonClientOptions {
   port: number;
   /** Connect and write must end within this (or the deadline, if sooner). */
   timeoutMs: number;
+  /** Attempts on a connection error or timeout, all within the deadline. */
+  retry: BackoffPolicy;
 }
 
 /**
  * Carbon's plaintext protocol over TCP: a connection, the lines, a close. The protocol has no
  * acknowledgement: a write counts as handed over once the connection closed cleanly. Carbon
- * unreachable or slow fails the write with an error that names it.
+ * unreachable or slow is retried with backoff inside the deadline, then fails the write with
+ * an error that names it. Sending lines again is harmless: Carbon keeps one value per series
+ * and timestamp, and the lines carry the time they were sampled.
  */
 export class CarbonClient {
   constructor(private readonly options: CarbonClientOptions) {}
@@ -22,10 +29,32 @@ export class CarbonClient {
     return `${this.options.host}:${this.options.port}`;
   }
 
-  send(lines: readonly string[], deadline: Deadline): Promise<void> {
-    if (lines.length === 0) return Promise.resolve();
-    const timeoutMs = Math.min(this.options.timeoutMs, deadline.remainingMs());
+  async send(lines: readonly string[], deadline: Deadline): Promise<void> {
+    if (lines.length === 0) return;
     const body = `${lines.join('\n')}\n`;
+    await retryWithinDeadline<undefined, GraphiteError>({
+      policy: this.options.retry,
+      deadline,
+      attemptTimeoutMs: this.options.timeoutMs,
+      minAttemptMs: MIN_PUSH_ATTEMPT_MS,
+      attempt: async (_attempt, timeoutMs) => {
+        try {
+          await this.sendOnce(body, timeoutMs);
+          return { ok: true, value: undefined };
+        } catch (error) {
+          return { ok: false, error: error as GraphiteError, retryable: true };
+        }
+      },
+      noTimeLeft: () =>
+        new GraphiteError(`Carbon at ${this.name}: no time left in this invocation to write`, {
+          hint: 'raise the function timeout, or look at what took the time before (the run summary)',
+        }),
+      withNote: (error, note) =>
+        new GraphiteError(`${error.message}${note}`, { cause: error.cause, hint: error.hint }),
+    });
+  }
+
+  private sendOnce(body: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.options.host, port: this.options.port });
       const timer = setTimeout(() => {

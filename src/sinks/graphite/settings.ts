@@ -1,4 +1,5 @@
 import type { CarbonClientOptions } from './client';
+import { DEFAULT_PUSH_RETRY } from '../../constants';
 import { ConfigurationError } from '../../shared/errors';
 import { type Env, readInteger, readOptionalString } from '../../config/env';
 
@@ -22,5 +23,12 @@ export function carbonOptionsFromEnv(env: Env): CarbonClientOptions {
     host: (match[1] ?? '').replace(/^\[|\]$/g, ''),
     port,
     timeoutMs: readInteger(env, 'GRAPHITE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
+    retry: {
+      ...DEFAULT_PUSH_RETRY,
+      maxAttempts: readInteger(env, 'GRAPHITE_MAX_ATTEMPTS', DEFAULT_PUSH_RETRY.maxAttempts, {
+        min: 1,
+        max: 10,
+      }),
+    },
   };
 }

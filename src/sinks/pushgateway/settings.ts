@@ -8,6 +8,7 @@ import {
 import { PUSHGATEWAY_AUTH } from './client';
 import type { PushgatewaySettings } from './connect';
 import { ConfigurationError } from '../../shared/errors';
+import { hasCredentials, maskUrlCredentials } from '../../shared/urls';
 import {
   type Env,
   readInteger,
@@ -23,8 +24,10 @@ import {
  */
 export function pushgatewaySettingsFromEnv(env: Env): PushgatewaySettings {
   const urls = readUrlList(env, 'PUSHGATEWAY_URL', DEFAULT_PUSHGATEWAY_URL);
-  if (urls.some((url) => url.username || url.password)) {
-    throw new ConfigurationError('PUSHGATEWAY_URL must not hold credentials', {
+  const withCredentials = urls.filter(hasCredentials);
+  if (withCredentials.length > 0) {
+    const shown = withCredentials.map((url) => maskUrlCredentials(url.href)).join(', ');
+    throw new ConfigurationError(`PUSHGATEWAY_URL ${shown} must not hold credentials`, {
       hint: 'use PUSHGATEWAY_USERNAME / PUSHGATEWAY_PASSWORD or PUSHGATEWAY_AUTH_SECRET_ID, so they stay out of logs',
     });
   }

@@ -3,7 +3,8 @@ import { authFromFields } from '../../shared/httpAuth';
 import type { RemoteWriteClientOptions } from './client';
 import { sigv4Signer } from './sigv4';
 import { ConfigurationError } from '../../shared/errors';
-import { type Env, readInteger, readOptionalString, readUrlList } from '../../config/env';
+import { type Env, readInteger, readOptionalString, readSingleUrl } from '../../config/env';
+import { hasCredentials, maskUrlCredentials } from '../../shared/urls';
 
 /** How auth errors name remote write and its variables. */
 export const REMOTE_WRITE_AUTH = { service: 'remote write', envPrefix: 'REMOTE_WRITE' };
@@ -19,16 +20,18 @@ export const DEFAULT_REMOTE_WRITE_MAX_BYTES = 1024 * 1024;
 export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions & {
   authSecret?: { secretId: string; cacheTtlMs: number };
 } {
-  const url = readOptionalString(env, 'REMOTE_WRITE_URL');
-  if (!url)
+  const parsed = readSingleUrl(env, 'REMOTE_WRITE_URL');
+  if (!parsed)
     throw new ConfigurationError('SINKS names remote-write, but REMOTE_WRITE_URL is not set', {
       hint: "set REMOTE_WRITE_URL to the receiver's write endpoint, e.g. http://mimir:8080/api/v1/push",
     });
-  const [parsed] = readUrlList(env, 'REMOTE_WRITE_URL', url);
-  if (!parsed || parsed.username || parsed.password)
-    throw new ConfigurationError('REMOTE_WRITE_URL must be one URL without credentials', {
-      hint: 'use REMOTE_WRITE_USERNAME / REMOTE_WRITE_PASSWORD or REMOTE_WRITE_BEARER_TOKEN',
-    });
+  if (hasCredentials(parsed))
+    throw new ConfigurationError(
+      `REMOTE_WRITE_URL ${maskUrlCredentials(parsed.href)} must not hold credentials`,
+      {
+        hint: 'use REMOTE_WRITE_USERNAME / REMOTE_WRITE_PASSWORD, REMOTE_WRITE_BEARER_TOKEN or REMOTE_WRITE_AUTH_SECRET_ID, so they stay out of logs',
+      },
+    );
   const region = readOptionalString(env, 'REMOTE_WRITE_SIGV4_REGION');
   const auth = authFromFields(
     {

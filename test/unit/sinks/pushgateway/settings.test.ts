@@ -69,9 +69,31 @@ describe('Pushgateway settings from the environment', () => {
       { PUSHGATEWAY_URL: 'ftp://x' },
       'PUSHGATEWAY_URL="ftp://x" must be an absolute http:// or https:// URL',
     ],
-    [{ PUSHGATEWAY_URL: 'http://u:p@x' }, 'PUSHGATEWAY_URL must not hold credentials'],
-    [{ PUSHGATEWAY_URL: 'http://a, http://u:p@b' }, 'PUSHGATEWAY_URL must not hold credentials'],
-    [{ PUSHGATEWAY_URL: 'http://a,http://a/' }, 'PUSHGATEWAY_URL lists http://a/ twice'],
+    [
+      { PUSHGATEWAY_URL: 'http://u:hunter2@x' },
+      'PUSHGATEWAY_URL http://***:***@x/ must not hold credentials',
+    ],
+    [
+      { PUSHGATEWAY_URL: 'http://a, http://u:hunter2@b' },
+      'PUSHGATEWAY_URL http://***:***@b/ must not hold credentials',
+    ],
+    [
+      { PUSHGATEWAY_URL: 'http://a,http://a/' },
+      'PUSHGATEWAY_URL lists one Pushgateway twice: http://a and http://a/',
+    ],
+    [
+      { PUSHGATEWAY_URL: 'https://PGW.example.net:443/,https://pgw.example.net' },
+      'lists one Pushgateway twice: https://PGW.example.net:443/ and https://pgw.example.net',
+    ],
+    [
+      { PUSHGATEWAY_URL: 'http://u:hunter2@a,http://u:hunter2@a/' },
+      'lists one Pushgateway twice: http://***:***@a and http://***:***@a/',
+    ],
+    [{ PUSHGATEWAY_URL: 'http://u:hunter2@a b:1' }, 'PUSHGATEWAY_URL="b:1" must be an absolute'],
+    [
+      { PUSHGATEWAY_URL: 'htp://u:hunter2@a' },
+      'PUSHGATEWAY_URL="htp://***:***@a" must be an absolute http:// or https:// URL',
+    ],
     [
       { PUSHGATEWAY_URL: 'http://a,b:9091' },
       'PUSHGATEWAY_URL="b:9091" must be an absolute http:// or https:// URL',
@@ -83,6 +105,8 @@ describe('Pushgateway settings from the environment', () => {
     [{ PUSHGATEWAY_TIMEOUT_MS: 'soon' }, 'PUSHGATEWAY_TIMEOUT_MS="soon" must be an integer'],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => pushgatewaySettingsFromEnv(env)).toThrow(message);
+    // Whatever is wrong, the password never appears in the message.
+    expect(() => pushgatewaySettingsFromEnv(env)).not.toThrow('hunter2');
   });
 
   it('reads no secret while reading the settings (that is for connectPushgateway)', () => {

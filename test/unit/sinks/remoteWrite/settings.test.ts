@@ -39,7 +39,11 @@ describe('sinks and remote write from the environment', () => {
     [{}, 'SINKS names remote-write, but REMOTE_WRITE_URL is not set'],
     [
       { REMOTE_WRITE_URL: 'http://u:p@x/api/v1/write' },
-      'REMOTE_WRITE_URL must be one URL without credentials',
+      'REMOTE_WRITE_URL http://***:***@x/api/v1/write must not hold credentials',
+    ],
+    [
+      { REMOTE_WRITE_URL: 'http://a/api/v1/push,http://b/api/v1/push' },
+      'REMOTE_WRITE_URL="http://a/api/v1/push,http://b/api/v1/push" lists several URLs; it takes one',
     ],
     [
       { REMOTE_WRITE_URL: 'http://x', REMOTE_WRITE_USERNAME: 'u' },
