@@ -19,9 +19,16 @@ export class RealPushgateway {
   readonly url: string;
   readonly port: number;
 
-  private constructor(private readonly running: RunningBinary) {
+  /** The Authorization header of its own reads, when it was started with auth. */
+  private readonly headers: Record<string, string>;
+
+  private constructor(
+    private readonly running: RunningBinary,
+    authorization?: string,
+  ) {
     this.url = running.url;
     this.port = running.port;
+    this.headers = authorization ? { authorization } : {};
   }
 
   static async start(
@@ -35,6 +42,7 @@ export class RealPushgateway {
         ...(access.scheme ? { scheme: access.scheme } : {}),
         ...(access.authorization ? { headers: { authorization: access.authorization } } : {}),
       }),
+      access.authorization,
     );
   }
 
@@ -60,18 +68,21 @@ export class RealPushgateway {
 
   /** Delete every group (admin API). */
   async wipe(): Promise<void> {
-    const res = await fetch(`${this.url}/api/v1/admin/wipe`, { method: 'PUT' });
+    const res = await fetch(`${this.url}/api/v1/admin/wipe`, {
+      method: 'PUT',
+      headers: this.headers,
+    });
     if (res.status !== 202) throw new Error(`wipe answered ${res.status}`);
   }
 
   /** Text exposition of everything the Pushgateway exposes to Prometheus. */
   async scrape(): Promise<string> {
-    return (await fetch(`${this.url}/metrics`)).text();
+    return (await fetch(`${this.url}/metrics`, { headers: this.headers })).text();
   }
 
   /** Groups as the Pushgateway's JSON API reports them. */
   async groups(): Promise<PushgatewayGroup[]> {
-    const res = await fetch(`${this.url}/api/v1/metrics`);
+    const res = await fetch(`${this.url}/api/v1/metrics`, { headers: this.headers });
     const json = (await res.json()) as { data: Array<Record<string, unknown>> };
     return json.data.map((entry) => {
       const families = new Map<string, PushgatewayMetricFamily>();

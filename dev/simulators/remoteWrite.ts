@@ -28,6 +28,8 @@ export interface RemoteWriteStandin {
   accepted: TimeSeries[];
   /** Answer the next `count` well-formed requests with this status (and a reason). */
   failNext(status: number, count?: number): void;
+  /** From now on, require this Authorization header instead (a rotated credential). */
+  requireAuthorization(header: string): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startRemoteWriteStandin(
   const accepted: TimeSeries[] = [];
   const path = `/workspaces/${STANDIN_WORKSPACE}/api/v1/remote_write`;
   let scripted: { status: number; count: number } | undefined;
+  let authorization = options.authorization;
 
   const check = async (req: IncomingMessage, body: Buffer) => {
     if (req.method !== 'POST' || req.url !== path)
@@ -60,7 +63,7 @@ export async function startRemoteWriteStandin(
       if (!verdict.ok)
         return { status: 403, error: `${verdict.type}: ${verdict.message}`, accessKeyId };
     }
-    if (options.authorization && req.headers.authorization !== options.authorization)
+    if (authorization && req.headers.authorization !== authorization)
       return { status: 401, error: 'unauthorized' };
     const tenant = req.headers['x-scope-orgid'] as string | undefined;
     if (options.tenant && tenant !== options.tenant)
@@ -130,6 +133,9 @@ export async function startRemoteWriteStandin(
     accepted,
     failNext: (status, count = 1) => {
       scripted = { status, count };
+    },
+    requireAuthorization: (header) => {
+      authorization = header;
     },
     stop: () =>
       new Promise((resolve) => {

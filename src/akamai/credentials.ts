@@ -32,21 +32,26 @@ export async function loadSigner(
   deadline: Deadline,
 ): Promise<EdgeGridSigner> {
   if (source.kind === 'edgerc') return signerFromEdgerc(source.path, source.section);
-  const value = await getJsonSecret(source.secretId, { ttlMs: source.cacheTtlMs, deadline });
+  // A secret missing a field is not cached: someone is probably fixing it right now.
+  const fields = await getJsonSecret(source.secretId, {
+    ttlMs: source.cacheTtlMs,
+    deadline,
+    shape: (value) => edgegridFields(value, source.secretId),
+  });
+  for (const field of SECRET_EDGEGRID_FIELDS) redact(fields[field]);
+  return signerFromFields(fields);
+}
+
+function edgegridFields(value: Record<string, unknown>, secretId: string) {
   const parsed = credentialFields.safeParse(value);
-  if (!parsed.success) {
-    // Read it again next time: someone is probably fixing it right now.
-    invalidateSecret(source.secretId);
-    const missing = EDGEGRID_FIELDS.filter(
-      (field) => typeof value[field] !== 'string' || value[field] === '',
-    );
-    throw new SecretError(
-      `EdgeGrid credentials in secret ${JSON.stringify(source.secretId)} are missing: ${missing.join(', ')}`,
-      { hint: `provide all of ${EDGEGRID_FIELDS.join(', ')} (the fields of an .edgerc section)` },
-    );
-  }
-  for (const field of SECRET_EDGEGRID_FIELDS) redact(parsed.data[field]);
-  return signerFromFields(parsed.data);
+  if (parsed.success) return parsed.data;
+  const missing = EDGEGRID_FIELDS.filter(
+    (field) => typeof value[field] !== 'string' || value[field] === '',
+  );
+  throw new SecretError(
+    `EdgeGrid credentials in secret ${JSON.stringify(secretId)} are missing: ${missing.join(', ')}`,
+    { hint: `provide all of ${EDGEGRID_FIELDS.join(', ')} (the fields of an .edgerc section)` },
+  );
 }
 
 /**

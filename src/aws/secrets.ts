@@ -24,14 +24,22 @@ let client: SecretsManagerClient | undefined;
  * invocations. Region, endpoint and credentials come from the SDK's default chain: Lambda's
  * environment, or locally `AWS_PROFILE` and `~/.aws`, SSO, `credential_process`, web identity,
  * container credentials, IMDS (`AWS_ENDPOINT_URL_SECRETS_MANAGER` points it elsewhere).
+ * `shape` turns the JSON object into what the caller uses, or throws saying what is missing:
+ * a secret of the wrong shape is never cached, so a fixed one is read at the next run.
  */
-export async function getJsonSecret(
+export async function getJsonSecret<T = Record<string, unknown>>(
   secretId: string,
-  options: { ttlMs: number; deadline: Deadline; now?: () => number },
-): Promise<Record<string, unknown>> {
+  options: {
+    ttlMs: number;
+    deadline: Deadline;
+    now?: () => number;
+    shape?: (value: Record<string, unknown>) => T;
+  },
+): Promise<T> {
   const now = options.now ?? Date.now;
+  const shape = options.shape ?? ((value: Record<string, unknown>) => value as T);
   const cached = cache.get(secretId);
-  if (cached && now() - cached.fetchedAt < options.ttlMs) return cached.value;
+  if (cached && now() - cached.fetchedAt < options.ttlMs) return shape(cached.value);
 
   let secretString: string | undefined;
   try {
@@ -65,8 +73,9 @@ export async function getJsonSecret(
   }
   const record = value as Record<string, unknown>;
   for (const field of Object.values(record)) if (typeof field === 'string') redact(field);
+  const shaped = shape(record);
   cache.set(secretId, { value: record, fetchedAt: now() });
-  return record;
+  return shaped;
 }
 
 async function readSecretString(secretId: string, deadline: Deadline): Promise<string | undefined> {

@@ -1,3 +1,4 @@
+import type { Deadline } from './deadline';
 import { ConfigurationError } from './errors';
 import { redact } from './logger';
 
@@ -71,4 +72,33 @@ export function authFromFields(
   }
   redact(password);
   return { kind: 'basic', username, password };
+}
+
+/**
+ * The auth of a receiver as its client reads it at each request: fixed (the environment's), or
+ * a secret's, which a 401 or 403 may have outdated (rotation).
+ */
+export interface AuthSource {
+  current(): HttpAuth;
+  /**
+   * After a 401 or 403: read the credentials again, at most once per run however many
+   * requests were refused. Resolves whether they changed (then the request is worth sending
+   * again); false when they did not, or could not be read.
+   */
+  refresh?(deadline: Deadline): Promise<boolean>;
+}
+
+/** An AuthSource of fixed credentials (or none). */
+export function fixedAuth(auth: HttpAuth = { kind: 'none' }): AuthSource {
+  return { current: () => auth };
+}
+
+/** Whether `auth` is an AuthSource rather than plain credentials. */
+export function isAuthSource(auth: HttpAuth | AuthSource | undefined): auth is AuthSource {
+  return typeof (auth as AuthSource | undefined)?.current === 'function';
+}
+
+/** The HTTP statuses that say the credentials were refused. */
+export function refusesCredentials(status: number | undefined): boolean {
+  return status === 401 || status === 403;
 }

@@ -4,6 +4,7 @@ import { Deliveries } from './deliveries';
 import { SINK_FACTORIES } from './factories';
 import { sinkNamesFromEnv } from './names';
 import type { ConnectedSink } from './types';
+import { CollectorError } from '../shared/errors';
 
 /** The sinks of the environment (SINKS), connected (their secrets are read here). */
 export async function connectSinks(env: Env, deadline: Deadline): Promise<Deliveries> {
@@ -22,15 +23,46 @@ export async function connectGroupStores(
   return connected.length > 0 ? new Deliveries(connected) : undefined;
 }
 
+/**
+ * Each sink connects on its own (their secrets are read at once): one that cannot (its secret
+ * unreadable, its settings wrong) fails alone, as a delivery to it would, and the others take
+ * the run's groups. Only when none connects does the run stop here, with the first reason.
+ */
 async function connectNamed(
   env: Env,
   deadline: Deadline,
   wanted: (keeps: 'groups' | 'samples') => boolean,
 ): Promise<ConnectedSink[]> {
-  const connected: ConnectedSink[] = [];
-  for (const name of sinkNamesFromEnv(env)) {
-    const factory = SINK_FACTORIES[name];
-    if (wanted(factory.keeps)) connected.push(await factory.connect(env, deadline));
-  }
-  return connected;
+  const names = sinkNamesFromEnv(env).filter((name) => wanted(SINK_FACTORIES[name].keeps));
+  const settled = await Promise.allSettled(
+    names.map((name) => SINK_FACTORIES[name].connect(env, deadline)),
+  );
+  const [first] = settled;
+  if (first && settled.every((result) => result.status === 'rejected'))
+    throw (first as PromiseRejectedResult).reason;
+  return settled.map((result, i) =>
+    result.status === 'fulfilled'
+      ? result.value
+      : unconnected(names[i] ?? 'unknown', result.reason),
+  );
+}
+
+/** A sink that could not connect: every group sent to it fails, saying why. */
+function unconnected(name: string, reason: unknown): ConnectedSink {
+  const hint = reason instanceof CollectorError ? reason.hint : undefined;
+  return {
+    sink: {
+      name,
+      write: () =>
+        Promise.reject(
+          new CollectorError(
+            `${name} could not be connected: ${reason instanceof Error ? reason.message : String(reason)}`,
+            {
+              cause: reason,
+              ...(hint ? { hint } : {}),
+            },
+          ),
+        ),
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { captureStdout, withEnv } from '../helpers/env';
 import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
+import { startRemoteWriteStandin } from '../../dev/simulators/remoteWrite';
 import { runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
@@ -269,12 +270,81 @@ describe('no credential in any log line, error or generated file', () => {
     expectNoSecret(written(outcome));
   });
 
-  it('a bad Pushgateway URL with credentials in it is refused without echoing them', async () => {
-    const outcome = await runSynthetic({
-      PUSHGATEWAY_URL: `http://collector:${KNOWN.pushgatewayPassword}@127.0.0.1:9091`,
-    });
-    expect(String(outcome.error)).toContain('PUSHGATEWAY_URL must not hold credentials');
+  it.each([
+    [
+      `http://collector:${KNOWN.pushgatewayPassword}@127.0.0.1:9091`,
+      'PUSHGATEWAY_URL http://***:***@127.0.0.1:9091/ must not hold credentials',
+    ],
+    [
+      `http://collector:${KNOWN.pushgatewayPassword}@a:9091,http://collector:${KNOWN.pushgatewayPassword}@a:9091/`,
+      'lists one Pushgateway twice: http://***:***@a:9091 and http://***:***@a:9091/',
+    ],
+    [
+      `pgw://collector:${KNOWN.pushgatewayPassword}@a:9091`,
+      'PUSHGATEWAY_URL="pgw://***:***@a:9091" must be an absolute http:// or https:// URL',
+    ],
+  ])(
+    'a bad Pushgateway URL with credentials in it (%s) is refused, masked',
+    async (url, message) => {
+      const outcome = await runSynthetic({ PUSHGATEWAY_URL: url });
+      expect(String(outcome.error)).toContain(message);
+      expectNoSecret(written(outcome));
+    },
+  );
+
+  it('a remote-write URL with credentials, or a list of them, is refused, masked', async () => {
+    for (const [url, message] of [
+      [
+        `https://collector:${KNOWN.pushgatewayPassword}@mimir.example.net/api/v1/push`,
+        'REMOTE_WRITE_URL https://***:***@mimir.example.net/api/v1/push must not hold credentials',
+      ],
+      [
+        `https://a/api/v1/push,https://collector:${KNOWN.pushgatewayPassword}@b/api/v1/push`,
+        'lists several URLs; it takes one',
+      ],
+    ] as const) {
+      const outcome = await runSynthetic({ SINKS: 'remote-write', REMOTE_WRITE_URL: url });
+      expect(String(outcome.error)).toContain(message);
+      expectNoSecret(written(outcome));
+    }
+  });
+
+  it('an eStats URL target with credentials is refused before anything is requested, masked', async () => {
+    const requestsBefore = stack.akamai.requests.length;
+    const outcome = await withEnv(baseEnv(), () =>
+      captureStdout(() =>
+        estatsHandler(
+          { targets: [{ url: `https://shop:${KNOWN.pushgatewayPassword}@www.example.com/cart` }] },
+          lambdaContext(30_000),
+        ),
+      ),
+    );
+    expect(String(outcome.error)).toContain(
+      'targets[0] url https://***:***@www.example.com/cart holds credentials',
+    );
+    expect(stack.akamai.requests.length).toBe(requestsBefore);
     expectNoSecret(written(outcome));
+  });
+
+  it('a rotated remote-write secret still refused: the 401 and the second read name no credential', async () => {
+    const receiver = await startRemoteWriteStandin({ authorization: 'Bearer the-right-token-xyz' });
+    try {
+      secretsManager.secrets.set(
+        'rw',
+        JSON.stringify({ username: 'collector', password: KNOWN.pushgatewayPassword }),
+      );
+      const outcome = await runSynthetic({
+        SINKS: 'remote-write',
+        REMOTE_WRITE_URL: receiver.url,
+        REMOTE_WRITE_AUTH_SECRET_ID: 'rw',
+        REMOTE_WRITE_MAX_ATTEMPTS: '1',
+      });
+      expect(String(outcome.error)).toContain('answered HTTP 401');
+      expect(secretsManager.calls.filter((c) => c.secretId === 'rw')).toHaveLength(2);
+      expectNoSecret(written(outcome));
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('the alerting export writes no credential into the files it generates', async () => {

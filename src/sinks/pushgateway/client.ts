@@ -1,5 +1,12 @@
 import { HttpTransportError } from '../../shared/errors';
-import { authorizationHeaders, type HttpAuth } from '../../shared/httpAuth';
+import {
+  type AuthSource,
+  authorizationHeaders,
+  fixedAuth,
+  type HttpAuth,
+  isAuthSource,
+  refusesCredentials,
+} from '../../shared/httpAuth';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { DEFAULT_PUSH_RETRY, DEFAULT_PUSH_TIMEOUT_MS, MIN_PUSH_ATTEMPT_MS } from '../../constants';
@@ -25,7 +32,8 @@ export const PUSHGATEWAY_AUTH = { service: 'Pushgateway', envPrefix: 'PUSHGATEWA
 export interface PushgatewayClientOptions {
   /** Base URL, e.g. `http://pushgateway:9091` (a path prefix is kept). */
   url: URL;
-  auth?: PushgatewayAuth;
+  /** Fixed credentials, or a secret's that a 401 / 403 reads again (rotation). */
+  auth?: PushgatewayAuth | AuthSource;
   /** Timeout of one HTTP attempt. */
   requestTimeoutMs?: number;
   retry?: BackoffPolicy;
@@ -55,14 +63,14 @@ export interface PushResult {
  */
 export class PushgatewayClient {
   private readonly options: Required<Omit<PushgatewayClientOptions, 'auth'>> & {
-    auth: PushgatewayAuth;
+    auth: AuthSource;
   };
 
   constructor(options: PushgatewayClientOptions) {
     // `??` per option, not a spread: an option given as `undefined` keeps its default.
     this.options = {
       url: options.url,
-      auth: options.auth ?? { kind: 'none' },
+      auth: isAuthSource(options.auth) ? options.auth : fixedAuth(options.auth),
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS,
       retry: options.retry ?? DEFAULT_PUSH_RETRY,
       gzipMinBytes: options.gzipMinBytes ?? NEVER_GZIP,
@@ -132,6 +140,7 @@ export class PushgatewayClient {
     return result;
   }
 
+  /** The request with its retries; refused credentials are read again once, then it goes again. */
   private async request(
     method: 'GET' | 'PUT' | 'POST' | 'DELETE',
     path: string,
@@ -139,8 +148,30 @@ export class PushgatewayClient {
     text: string | undefined,
     deadline: Deadline,
   ): Promise<{ result: PushResult; body: string }> {
+    try {
+      return await this.attempts(method, path, group, text, deadline);
+    } catch (error) {
+      if (
+        error instanceof PushError &&
+        refusesCredentials(error.status) &&
+        (await this.options.auth.refresh?.(deadline))
+      )
+        return await this.attempts(method, path, group, text, deadline);
+      throw error;
+    }
+  }
+
+  private async attempts(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    group: string,
+    text: string | undefined,
+    deadline: Deadline,
+  ): Promise<{ result: PushResult; body: string }> {
     const url = new URL(this.options.url.pathname.replace(/\/+$/, '') + path, this.options.url);
-    const headers: Record<string, string> = { ...authorizationHeaders(this.options.auth) };
+    const headers: Record<string, string> = {
+      ...authorizationHeaders(this.options.auth.current()),
+    };
     // The text as is: node:http encodes it straight onto the socket, so a large group is not
     // held twice (string and bytes) for the whole push and its retries.
     let body: string | Buffer | undefined = text;

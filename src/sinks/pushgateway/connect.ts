@@ -1,6 +1,5 @@
-import { getJsonSecret } from '../../aws/secrets';
 import type { Deadline } from '../../shared/deadline';
-import { authFromFields } from '../../shared/httpAuth';
+import { secretAuthSource } from '../secretAuth';
 import {
   PUSHGATEWAY_AUTH,
   type PushgatewayAuth,
@@ -24,13 +23,10 @@ export async function connectPushgateway(
   deadline: Deadline,
 ): Promise<PushgatewaySet> {
   const { urls, quorum, auth: configured, ...options } = settings;
+  // One source for every member: a refused password is read again once, for all of them.
   const auth =
     configured.kind === 'secret'
-      ? authFromFields(
-          await getJsonSecret(configured.secretId, { ttlMs: configured.cacheTtlMs, deadline }),
-          configured.secretId,
-          PUSHGATEWAY_AUTH,
-        )
+      ? await secretAuthSource(configured, PUSHGATEWAY_AUTH, deadline)
       : configured;
   const members = urls.map((url) => ({
     name: pushgatewayName(url),

@@ -4,7 +4,14 @@ import { mapSettled } from '../../shared/concurrency';
 import type { Deadline } from '../../shared/deadline';
 import { describeError, HttpTransportError } from '../../shared/errors';
 import { httpRequest } from '../../shared/http';
-import { authorizationHeaders, type HttpAuth } from '../../shared/httpAuth';
+import {
+  type AuthSource,
+  authorizationHeaders,
+  fixedAuth,
+  type HttpAuth,
+  isAuthSource,
+  refusesCredentials,
+} from '../../shared/httpAuth';
 import { refusedAttempt, retryWithinDeadline } from '../../shared/retry';
 import { RemoteWriteError } from './errors';
 import {
@@ -19,7 +26,8 @@ import type { MetricMetadata, TimeSeries } from '../series';
 export interface RemoteWriteClientOptions {
   /** The receiver's write endpoint, e.g. `http://mimir:8080/api/v1/push`. */
   url: URL;
-  auth?: HttpAuth;
+  /** Fixed credentials, or a secret's that a 401 / 403 reads again (rotation). */
+  auth?: HttpAuth | AuthSource;
   /** Sent as `X-Scope-OrgID` (Mimir, Cortex, Loki-style multi-tenancy). */
   tenant?: string;
   /**
@@ -64,7 +72,11 @@ const PROTOCOL_HEADERS = {
  * says: the receiver refused the data, and the same data would be refused again.
  */
 export class RemoteWriteClient {
-  constructor(private readonly options: RemoteWriteClientOptions) {}
+  private readonly auth: AuthSource;
+
+  constructor(private readonly options: RemoteWriteClientOptions) {
+    this.auth = isAuthSource(options.auth) ? options.auth : fixedAuth(options.auth);
+  }
 
   get name(): string {
     return `${this.options.url.origin}${this.options.url.pathname}`;
@@ -102,12 +114,29 @@ export class RemoteWriteClient {
     };
   }
 
-  /** One POST with its retries; returns the bytes sent. */
+  /**
+   * One POST with its retries; returns the bytes sent. Refused credentials are read again
+   * once, then it goes again.
+   */
   private async post(body: Buffer, deadline: Deadline): Promise<number> {
+    try {
+      return await this.attempts(body, deadline);
+    } catch (error) {
+      if (
+        error instanceof RemoteWriteError &&
+        refusesCredentials(error.status) &&
+        (await this.auth.refresh?.(deadline))
+      )
+        return await this.attempts(body, deadline);
+      throw error;
+    }
+  }
+
+  private async attempts(body: Buffer, deadline: Deadline): Promise<number> {
     const { url } = this.options;
     const headers: Record<string, string> = {
       ...PROTOCOL_HEADERS,
-      ...authorizationHeaders(this.options.auth ?? { kind: 'none' }),
+      ...authorizationHeaders(this.auth.current()),
     };
     if (this.options.tenant) headers['x-scope-orgid'] = this.options.tenant;
     await retryWithinDeadline<number, RemoteWriteError>({

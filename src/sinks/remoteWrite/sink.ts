@@ -1,7 +1,6 @@
 import type { Env } from '../../config/env';
 import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from './settings';
-import { getJsonSecret } from '../../aws/secrets';
-import { authFromFields } from '../../shared/httpAuth';
+import { secretAuthSource } from '../secretAuth';
 import type { Deadline } from '../../shared/deadline';
 import { RemoteWriteClient } from './client';
 import { groupSeries } from '../series';
@@ -32,10 +31,6 @@ export function remoteWriteSink(
 export async function connectRemoteWriteSink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
   const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
   if (!authSecret) return { sink: remoteWriteSink(new RemoteWriteClient(options)) };
-  const fields = await getJsonSecret(authSecret.secretId, {
-    ttlMs: authSecret.cacheTtlMs,
-    deadline,
-  });
-  const auth = authFromFields(fields, authSecret.secretId, REMOTE_WRITE_AUTH);
+  const auth = await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline);
   return { sink: remoteWriteSink(new RemoteWriteClient({ ...options, auth })) };
 }

@@ -14,8 +14,9 @@ beforeEach(() => {
 /** The auth the client would send, read back through its private options. */
 async function authOf(env: Record<string, string>) {
   const pushgateways = await connectPushgateway(pushgatewaySettingsFromEnv(env), NO_DEADLINE);
-  return (pushgateways.members[0]?.client as unknown as { options: { auth: unknown } }).options
-    .auth;
+  return (
+    pushgateways.members[0]?.client as unknown as { options: { auth: { current(): unknown } } }
+  ).options.auth.current();
 }
 
 describe('Pushgateway settings from the environment', () => {

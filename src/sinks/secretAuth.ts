@@ -1,0 +1,40 @@
+import { getJsonSecret, invalidateSecret } from '../aws/secrets';
+import type { Deadline } from '../shared/deadline';
+import { type AuthOwner, type AuthSource, authFromFields, type HttpAuth } from '../shared/httpAuth';
+
+/**
+ * The auth of a receiver whose credentials sit in a Secrets Manager secret (the Pushgateway's,
+ * remote write's). Read at connect time, cached across warm runs like every secret, and read
+ * again once per run after a 401 or 403: a rotated password then costs one refused request,
+ * not every run until the cache expires. A secret of the wrong shape is never cached.
+ */
+export async function secretAuthSource(
+  secret: { secretId: string; cacheTtlMs: number },
+  owner: AuthOwner,
+  deadline: Deadline,
+): Promise<AuthSource> {
+  const read = (within: Deadline) =>
+    getJsonSecret<HttpAuth>(secret.secretId, {
+      ttlMs: secret.cacheTtlMs,
+      deadline: within,
+      shape: (fields) => authFromFields(fields, secret.secretId, owner),
+    });
+  let auth = await read(deadline);
+  let refreshed: Promise<boolean> | undefined;
+  return {
+    current: () => auth,
+    refresh: (within) =>
+      (refreshed ??= (async () => {
+        invalidateSecret(secret.secretId);
+        try {
+          const next = await read(within);
+          const changed = JSON.stringify(next) !== JSON.stringify(auth);
+          auth = next;
+          return changed;
+        } catch {
+          // The refusal stays the error the run reports: it names the receiver and its status.
+          return false;
+        }
+      })()),
+  };
+}
