@@ -25,6 +25,9 @@ module.exports = async ({ resolveVariable }) => {
   if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
   const remoteWriteAuthSecret = await resolveVariable('param:remoteWriteAuthSecretName');
   if (remoteWriteAuthSecret) provider.REMOTE_WRITE_AUTH_SECRET_ID = remoteWriteAuthSecret;
+  // Named in the hints of a secret that cannot be decrypted (src/aws/secrets.ts).
+  const kmsKey = await resolveVariable('param:secretsKmsKeyArn');
+  if (kmsKey) provider.SECRETS_KMS_KEY_ARN = kmsKey;
   return {
     provider,
     estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { SecretError } from '../aws/errors';
-import { getJsonSecret, invalidateSecret } from '../aws/secrets';
+import { getJsonSecret, invalidateSecret, type SecretSettings } from '../aws/secrets';
 import type { Deadline } from '../shared/deadline';
 import { redact } from '../shared/logger';
 import {
@@ -13,8 +13,7 @@ import {
 } from './edgegrid';
 
 export type CredentialSource =
-  | { kind: 'secretsManager'; secretId: string; cacheTtlMs: number }
-  | { kind: 'edgerc'; path: string; section: string };
+  ({ kind: 'secretsManager' } & SecretSettings) | { kind: 'edgerc'; path: string; section: string };
 
 const credentialFields = z.object({
   host: z.string().check(z.minLength(1)),
@@ -36,6 +35,7 @@ export async function loadSigner(
   const fields = await getJsonSecret(source.secretId, {
     ttlMs: source.cacheTtlMs,
     deadline,
+    ...(source.kmsKeyArn ? { kmsKeyArn: source.kmsKeyArn } : {}),
     shape: (value) => edgegridFields(value, source.secretId),
   });
   for (const field of SECRET_EDGEGRID_FIELDS) redact(fields[field]);

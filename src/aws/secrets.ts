@@ -4,6 +4,28 @@ import { SECRET_READ_TIMEOUT_MS } from '../constants';
 import { CollectorError } from '../shared/errors';
 import { SecretError, SecretReadTimeoutError } from './errors';
 import { redact } from '../shared/logger';
+import { DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
+import { type Env, readInteger, readOptionalString } from '../config/env';
+
+/** How a secret is read: its id, how long a warm container keeps it, the key that encrypts it. */
+export interface SecretSettings {
+  secretId: string;
+  cacheTtlMs: number;
+  /** The customer-managed KMS key(s) of the stage (secretsKmsKeyArn), named in hints. */
+  kmsKeyArn?: string;
+}
+
+/** The settings of secret `secretId` (SECRET_CACHE_TTL_SECONDS, SECRETS_KMS_KEY_ARN). */
+export function secretSettingsFromEnv(env: Env, secretId: string): SecretSettings {
+  const kmsKeyArn = readOptionalString(env, 'SECRETS_KMS_KEY_ARN');
+  return {
+    secretId,
+    cacheTtlMs:
+      readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, { min: 0 }) *
+      1000,
+    ...(kmsKeyArn ? { kmsKeyArn } : {}),
+  };
+}
 
 interface CacheEntry {
   value: Record<string, unknown>;
@@ -33,6 +55,8 @@ export async function getJsonSecret<T = Record<string, unknown>>(
     ttlMs: number;
     deadline: Deadline;
     now?: () => number;
+    /** The stage's KMS key, named when the secret cannot be decrypted. */
+    kmsKeyArn?: string;
     shape?: (value: Record<string, unknown>) => T;
   },
 ): Promise<T> {
@@ -49,7 +73,7 @@ export async function getJsonSecret<T = Record<string, unknown>>(
       `cannot read secret ${JSON.stringify(secretId)}: ${awsErrorText(error)}`,
       {
         cause: error,
-        hint: secretHint(error),
+        hint: secretHint(error, options.kmsKeyArn),
       },
     );
   }
@@ -139,7 +163,20 @@ function awsErrorText(error: unknown): string {
   return `${error.name}: ${error.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
-function secretHint(error: unknown): string {
+/** What to do when KMS refuses: the key (as AWS names it, or as configured) and the param. */
+function kmsHint(error: unknown, kmsKeyArn: string | undefined): string {
+  const named =
+    error instanceof Error ? /arn:aws[a-z-]*:kms:[^\s"',]+/.exec(error.message)?.[0] : undefined;
+  const key = named ?? kmsKeyArn;
+  const which = key
+    ? `the KMS key ${key}`
+    : 'the customer-managed KMS key that encrypts the secret';
+  return kmsKeyArn
+    ? `the role may kms:Decrypt only ${kmsKeyArn} (the secretsKmsKeyArn param), through Secrets Manager: check that ${which} is the one that encrypts the secret, and that its key policy lets the account's IAM policies grant it`
+    : `grant kms:Decrypt on ${which}: set the secretsKmsKeyArn param to its ARN (npx serverless deploy --param="secretsKmsKeyArn=arn:aws:kms:…")`;
+}
+
+function secretHint(error: unknown, kmsKeyArn?: string): string {
   if (error instanceof CollectorError && error.hint) return error.hint;
   const name = error instanceof Error ? error.name : '';
   if (name === 'CredentialsProviderError')
@@ -150,7 +187,10 @@ function secretHint(error: unknown): string {
     case 'ResourceNotFoundException':
       return 'create the secret, or fix the secret id in the environment (and the region)';
     case 'AccessDeniedException':
-      return 'grant secretsmanager:GetSecretValue on this secret to the function role';
+      // Secrets Manager says AccessDenied for a KMS refusal too ("Access to KMS is not allowed").
+      return error instanceof Error && /kms/i.test(error.message)
+        ? kmsHint(error, kmsKeyArn)
+        : `grant secretsmanager:GetSecretValue on this secret to the function role (the stage's secret params name it)${kmsKeyArn ? '' : '; if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn param'}`;
     case 'ThrottlingException':
       return 'Secrets Manager kept throttling after retries; the value is cached after the first success, so this passes';
     case 'UnrecognizedClientException':
@@ -158,7 +198,8 @@ function secretHint(error: unknown): string {
     case 'ExpiredTokenException':
       return 'the AWS credentials found are not valid for this account or region (check AWS_PROFILE or the AWS_* variables)';
     case 'DecryptionFailure':
-      return 'grant kms:Decrypt on the key that encrypts the secret';
+    case 'DecryptionFailureException':
+      return kmsHint(error, kmsKeyArn);
     default:
       return 'check the secret id, the region and the function role';
   }

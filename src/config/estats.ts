@@ -2,12 +2,12 @@ import type { AkamaiClient } from '../akamai/clients';
 import type { CredentialSource } from '../akamai/credentials';
 import { DEFAULT_ESTATS_CLIENT_OPTIONS, type EstatsClientOptions } from '../akamai/estatsClient';
 import { type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
+import { secretSettingsFromEnv } from '../aws/secrets';
 import type { PacingSettings } from '../akamai/rateBudget';
 import {
   AKAMAI_RATE_WINDOW_MS,
   DEFAULT_ESTATS_MAX_IN_FLIGHT,
   DEFAULT_ESTATS_MIN_INTERVAL_MS,
-  DEFAULT_SECRET_CACHE_TTL_SECONDS,
 } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalString, readString } from './env';
@@ -21,13 +21,10 @@ export interface EstatsSettings {
 }
 
 export function estatsSettingsFromEnv(env: Env): EstatsSettings {
-  const cacheTtlMs =
-    readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, { min: 0 }) *
-    1000;
   const edgercPath = readString(env, 'AKAMAI_EDGERC', '~/.edgerc');
   const secretId = readOptionalString(env, 'AKAMAI_SECRET_ID');
   const fromEnv: CredentialSource = secretId
-    ? { kind: 'secretsManager', secretId, cacheTtlMs }
+    ? { kind: 'secretsManager', ...secretSettingsFromEnv(env, secretId) }
     : {
         kind: 'edgerc',
         path: edgercPath,
@@ -35,7 +32,8 @@ export function estatsSettingsFromEnv(env: Env): EstatsSettings {
       };
   return {
     credentialSourceOf: (client) => {
-      if (client.secret) return { kind: 'secretsManager', secretId: client.secret, cacheTtlMs };
+      if (client.secret)
+        return { kind: 'secretsManager', ...secretSettingsFromEnv(env, client.secret) };
       if (client.edgercSection)
         return { kind: 'edgerc', path: edgercPath, section: client.edgercSection };
       return fromEnv;

@@ -1,4 +1,4 @@
-import { getJsonSecret, invalidateSecret } from '../aws/secrets';
+import { getJsonSecret, invalidateSecret, type SecretSettings } from '../aws/secrets';
 import type { Deadline } from '../shared/deadline';
 import { type AuthOwner, type AuthSource, authFromFields, type HttpAuth } from '../shared/httpAuth';
 
@@ -9,7 +9,7 @@ import { type AuthOwner, type AuthSource, authFromFields, type HttpAuth } from '
  * not every run until the cache expires. A secret of the wrong shape is never cached.
  */
 export async function secretAuthSource(
-  secret: { secretId: string; cacheTtlMs: number },
+  secret: SecretSettings,
   owner: AuthOwner,
   deadline: Deadline,
 ): Promise<AuthSource> {
@@ -17,6 +17,7 @@ export async function secretAuthSource(
     getJsonSecret<HttpAuth>(secret.secretId, {
       ttlMs: secret.cacheTtlMs,
       deadline: within,
+      ...(secret.kmsKeyArn ? { kmsKeyArn: secret.kmsKeyArn } : {}),
       shape: (fields) => authFromFields(fields, secret.secretId, owner),
     });
   let auth = await read(deadline);

@@ -54,6 +54,27 @@ interface Config {
   provider: { environment: Record<string, string> };
 }
 
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown;
+}
+
+/** The statements of one function's own role (infra/serverless/roles.js). */
+function roleStatements(config: unknown, role: string): Statement[] {
+  const resources = (
+    config as {
+      resources: {
+        Resources: Record<
+          string,
+          { Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } }
+        >;
+      };
+    }
+  ).resources.Resources;
+  return resources[role]?.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement) ?? [];
+}
+
 describe('deployment configuration', () => {
   // A cloud stage with a schedule file of its own (not the examples).
   const dev = serverlessPrint('dev', [
@@ -144,20 +165,21 @@ describe('deployment configuration', () => {
       '--param=remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
       '--param=remoteWriteSigv4Region=eu-central-1',
       `--param=ampWorkspaceArn=${workspace}`,
-    ]) as unknown as Config & {
-      provider: { iam: { role: { statements: Array<{ Action: string[]; Resource: unknown }> } } };
-    };
+    ]) as unknown as Config;
     expect(amp.provider.environment).toMatchObject({
       SINKS: 'pushgateway,remote-write',
       REMOTE_WRITE_SIGV4_REGION: 'eu-central-1',
     });
-    expect(amp.provider.iam.role.statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['aps:RemoteWrite'],
-      Resource: workspace,
-    });
+    for (const role of ['EstatsRole', 'SyntheticRole'])
+      expect(roleStatements(amp, role)).toContainEqual({
+        Effect: 'Allow',
+        Action: ['aps:RemoteWrite'],
+        Resource: workspace,
+      });
+    expect(JSON.stringify(roleStatements(amp, 'JanitorRole'))).not.toContain('aps:');
     const noWorkspace = print('dev', [
       `--param=stageConfig=${writeStageConfig()}`,
+      '--param=sinks=remote-write',
       '--param=remoteWriteSigv4Region=eu-central-1',
     ]);
     expect(noWorkspace.status).not.toBe(0);
@@ -172,13 +194,11 @@ describe('deployment configuration', () => {
       '--param=sinks=remote-write',
       '--param=remoteWriteUrl=https://mimir.example.net/api/v1/push',
       '--param=remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
-    ]) as unknown as Config & {
-      provider: { iam: { role: { statements: Array<{ Action: string[]; Resource: unknown }> } } };
-    };
+    ]) as unknown as Config;
     expect(withSecret.provider.environment.REMOTE_WRITE_AUTH_SECRET_ID).toBe(
       'pushgate-collector/remote-write-auth',
     );
-    const reads = withSecret.provider.iam.role.statements.find((s) =>
+    const reads = roleStatements(withSecret, 'SyntheticRole').find((s) =>
       s.Action.includes('secretsmanager:GetSecretValue'),
     );
     expect(JSON.stringify(reads?.Resource)).toContain(

@@ -16,6 +16,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 interface Template {
@@ -25,14 +26,17 @@ interface Template {
       Type: string;
       Properties: {
         Runtime?: string;
+        Role?: unknown;
+        ManagedPolicyArns?: unknown[];
         Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+        PolicyDocument?: { Statement: Statement[] };
       };
     }
   >;
 }
 
 /** `serverless package` into a folder of its own: the CloudFormation template it wrote. */
-function packagedTemplate(): Template {
+function packagedTemplate(params: string[] = []): Template {
   const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
   const result = spawnSync(
     'npx',
@@ -42,6 +46,7 @@ function packagedTemplate(): Template {
       '--stage',
       'dev',
       `--param=stageConfig=${writeStageConfig()}`,
+      ...params.map((param) => `--param=${param}`),
       '--package',
       out,
     ],
@@ -57,11 +62,32 @@ function packagedTemplate(): Template {
   ) as Template;
 }
 
-function iamStatements(template: Template): Statement[] {
-  return Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Role')
-    .flatMap((r) => r.Properties.Policies ?? [])
-    .flatMap((p) => p.PolicyDocument.Statement);
+/** A resource as the grant table writes it: `Fn::Sub` text, `X.Arn`, or the ARN itself. */
+function resourceText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const sub = (resource as { 'Fn::Sub'?: string })['Fn::Sub'];
+  if (sub)
+    return sub.replace(
+      /^arn:\$\{AWS::Partition\}:[a-z]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
+      '',
+    );
+  const att = (resource as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+  if (att) return att.join('.');
+  return JSON.stringify(resource);
+}
+
+/** Each statement of a role as one line: `actions on resources [if condition]`. */
+function grants(template: Template, role: string): string[] {
+  const statements = (template.Resources[role]?.Properties.Policies ?? []).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  return statements.map((statement) => {
+    expect(statement.Effect).toBe('Allow');
+    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    const condition = statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : '';
+    return `${actions.join(',')} on ${resources.map(resourceText).join(' ')}${condition}`;
+  });
 }
 
 /**
@@ -176,37 +202,91 @@ it('serverless invoke local runs exportAlerting, writing files promtool and amto
   expect(readFileSync(join(out, 'rules.yml'), 'utf8')).toContain('alert: AkamaiEdge5xxRatioHigh');
 }, 120_000);
 
-it('packages a template whose functions run the Node major the tests run on, with least privilege', () => {
+it('packages a template whose functions run the Node major the tests run on, each with a role of its own', () => {
   const template = packagedTemplate();
-  const runtimes = Object.fromEntries(
-    Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, r]) => [id, r.Properties.Runtime]),
+  const functions = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function',
   );
-  expect(runtimes).toEqual({
+  expect(Object.fromEntries(functions.map(([id, r]) => [id, r.Properties.Runtime]))).toEqual({
     EstatsLambdaFunction: 'nodejs24.x',
     SyntheticLambdaFunction: 'nodejs24.x',
     JanitorLambdaFunction: 'nodejs24.x',
     ExportAlertingLambdaFunction: 'nodejs24.x',
   });
   expect(process.versions.node.split('.')[0]).toBe('24');
+  // Each function its own role; no shared role from the framework.
+  expect(Object.fromEntries(functions.map(([id, r]) => [id, r.Properties.Role]))).toEqual({
+    EstatsLambdaFunction: { 'Fn::GetAtt': ['EstatsRole', 'Arn'] },
+    SyntheticLambdaFunction: { 'Fn::GetAtt': ['SyntheticRole', 'Arn'] },
+    JanitorLambdaFunction: { 'Fn::GetAtt': ['JanitorRole', 'Arn'] },
+    ExportAlertingLambdaFunction: { 'Fn::GetAtt': ['ExportAlertingRole', 'Arn'] },
+  });
+  expect(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => id)
+      .sort(),
+  ).toEqual(['EstatsRole', 'ExportAlertingRole', 'JanitorRole', 'SyntheticRole']);
 
-  // Least privilege: no wildcard actions, no "*" resources.
-  const statements = iamStatements(template);
-  expect(statements.length).toBeGreaterThan(0);
-  for (const statement of statements) {
-    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
-    for (const action of actions) expect([action, action.includes('*')]).toEqual([action, false]);
-    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-    for (const resource of resources) expect([actions, resource]).not.toEqual([actions, '*']);
-  }
-  const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-  expect(actions).toEqual(
-    expect.arrayContaining(['secretsmanager:GetSecretValue', 's3:PutObject', 'sqs:SendMessage']),
+  const own = (fn: string) => [
+    `logs:CreateLogStream,logs:PutLogEvents on log-group:/aws/lambda/pushgate-collector-dev-${fn}:*`,
+    'sqs:SendMessage on CollectorFailureQueue.Arn',
+  ];
+  // The default stage: the Pushgateway without auth, the Akamai secret of the default client.
+  expect(grants(template, 'EstatsRole')).toEqual([
+    ...own('estats'),
+    'secretsmanager:GetSecretValue on secret:pushgate-collector/akamai-edgegrid-??????',
+  ]);
+  expect(grants(template, 'SyntheticRole')).toEqual(own('synthetic'));
+  expect(grants(template, 'JanitorRole')).toEqual(own('janitor'));
+  expect(grants(template, 'ExportAlertingRole')).toEqual([
+    ...own('exportAlerting'),
+    's3:PutObject,s3:GetObject on ${AlertingExportBucket.Arn}/alerting/*',
+    's3:ListBucket on AlertingExportBucket.Arn if {"StringLike":{"s3:prefix":["alerting/*"]}}',
+  ]);
+
+  // The bucket refuses anything but TLS.
+  const bucketPolicy = template.Resources.AlertingExportBucketPolicy?.Properties.PolicyDocument;
+  expect(bucketPolicy?.Statement).toContainEqual(
+    expect.objectContaining({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
   );
-  // The secret is named exactly (plus the random suffix Secrets Manager appends).
-  const secret = statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'));
-  expect(JSON.stringify(secret?.Resource)).toContain(
-    ':secret:pushgate-collector/akamai-edgegrid-??????',
-  );
-}, 60_000);
+}, 120_000);
+
+it('grants each sink secret, remote write and the KMS key only to the functions that use them', () => {
+  const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const workspace = 'arn:aws:aps:eu-central-1:123456789012:workspace/ws-1';
+  const template = packagedTemplate([
+    'sinks=pushgateway,remote-write',
+    'pushgatewayAuthSecretName=pushgate-collector/pushgateway-auth',
+    'remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+    'remoteWriteSigv4Region=eu-central-1',
+    `ampWorkspaceArn=${workspace}`,
+    'remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
+    `secretsKmsKeyArn=${key}`,
+  ]);
+  const decrypt = `kms:Decrypt on ${key} if {"StringEquals":{"kms:ViaService":{"Fn::Sub":"secretsmanager.\${AWS::Region}.amazonaws.com"}}}`;
+  const secrets = (...names: string[]) =>
+    `secretsmanager:GetSecretValue on ${names.map((n) => `secret:pushgate-collector/${n}-??????`).join(' ')}`;
+  const rest = (role: string) => grants(template, role).slice(2);
+  expect(rest('EstatsRole')).toEqual([
+    secrets('akamai-edgegrid', 'pushgateway-auth', 'remote-write-auth'),
+    decrypt,
+    `aps:RemoteWrite on ${workspace}`,
+  ]);
+  expect(rest('SyntheticRole')).toEqual([
+    secrets('pushgateway-auth', 'remote-write-auth'),
+    decrypt,
+    `aps:RemoteWrite on ${workspace}`,
+  ]);
+  // The janitor lists and deletes Pushgateway groups: that secret only.
+  expect(rest('JanitorRole')).toEqual([secrets('pushgateway-auth'), decrypt]);
+  expect(rest('ExportAlertingRole').join('\n')).not.toMatch(/secretsmanager|kms|aps/);
+  // No wildcard action anywhere.
+  for (const role of ['EstatsRole', 'SyntheticRole', 'JanitorRole', 'ExportAlertingRole'])
+    for (const line of grants(template, role)) expect(line.split(' on ')[0]).not.toContain('*');
+}, 120_000);

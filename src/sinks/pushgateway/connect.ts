@@ -1,3 +1,4 @@
+import type { SecretSettings } from '../../aws/secrets';
 import type { Deadline } from '../../shared/deadline';
 import { secretAuthSource } from '../secretAuth';
 import {
@@ -14,7 +15,7 @@ export interface PushgatewaySettings extends Omit<PushgatewayClientOptions, 'aut
   urls: URL[];
   /** How many of them must take every group for a run to count as delivered. */
   quorum: number;
-  auth: PushgatewayAuth | { kind: 'secret'; secretId: string; cacheTtlMs: number };
+  auth: PushgatewayAuth | ({ kind: 'secret' } & SecretSettings);
 }
 
 /** The Pushgateways of the settings, their credentials read from Secrets Manager when named there. */

@@ -3,9 +3,9 @@ import {
   DEFAULT_PUSH_RETRY,
   DEFAULT_PUSH_TIMEOUT_MS,
   DEFAULT_PUSHGATEWAY_URL,
-  DEFAULT_SECRET_CACHE_TTL_SECONDS,
 } from '../../constants';
 import { PUSHGATEWAY_AUTH } from './client';
+import { secretSettingsFromEnv } from '../../aws/secrets';
 import type { PushgatewaySettings } from './connect';
 import { ConfigurationError } from '../../shared/errors';
 import { hasCredentials, maskUrlCredentials } from '../../shared/urls';
@@ -37,14 +37,7 @@ export function pushgatewaySettingsFromEnv(env: Env): PushgatewaySettings {
     // How many Pushgateways must take every group for a run to count as delivered.
     quorum: readInteger(env, 'PUSHGATEWAY_QUORUM', 1, { min: 1, max: urls.length }),
     auth: secretId
-      ? {
-          kind: 'secret',
-          secretId,
-          cacheTtlMs:
-            readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
-              min: 0,
-            }) * 1000,
-        }
+      ? { kind: 'secret', ...secretSettingsFromEnv(env, secretId) }
       : authFromFields(
           {
             username: readOptionalString(env, 'PUSHGATEWAY_USERNAME'),

@@ -1,5 +1,6 @@
-import { DEFAULT_PUSH_RETRY, DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../../constants';
+import { DEFAULT_PUSH_RETRY } from '../../constants';
 import { authFromFields } from '../../shared/httpAuth';
+import { type SecretSettings, secretSettingsFromEnv } from '../../aws/secrets';
 import type { RemoteWriteClientOptions } from './client';
 import { sigv4Signer } from './sigv4';
 import { ConfigurationError } from '../../shared/errors';
@@ -18,7 +19,7 @@ export const DEFAULT_REMOTE_WRITE_MAX_BYTES = 1024 * 1024;
  * remoteWrite/sink.ts), or SigV4's (REMOTE_WRITE_SIGV4_REGION).
  */
 export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions & {
-  authSecret?: { secretId: string; cacheTtlMs: number };
+  authSecret?: SecretSettings;
 } {
   const parsed = readSingleUrl(env, 'REMOTE_WRITE_URL');
   if (!parsed)
@@ -61,13 +62,7 @@ export function remoteWriteOptionsFromEnv(env: Env): RemoteWriteClientOptions & 
     auth,
     ...(secretId
       ? {
-          authSecret: {
-            secretId,
-            cacheTtlMs:
-              readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, {
-                min: 0,
-              }) * 1000,
-          },
+          authSecret: secretSettingsFromEnv(env, secretId),
         }
       : {}),
     ...(tenant ? { tenant } : {}),

@@ -70,6 +70,62 @@ describe('JSON secrets through the AWS SDK', () => {
     expect(error.hint).toContain('create the secret');
   });
 
+  it('never caches a value its shape refuses', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"user":"svc"}' });
+    const shape = (value: Record<string, unknown>) => {
+      if (typeof value.username !== 'string') throw new Error('no username');
+      return value.username;
+    };
+    const options = { ttlMs: 60_000, deadline: NO_DEADLINE, shape };
+    await expect(getJsonSecret('pgw', options)).rejects.toThrow('no username');
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"username":"svc"}' });
+    expect(await getJsonSecret('pgw', options)).toBe('svc');
+    expect(await getJsonSecret('pgw', options)).toBe('svc');
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  const KEY = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const failure = (name: string, message: string) =>
+    Object.assign(new Error(message), { name, $metadata: {} });
+
+  it.each([
+    [
+      'DecryptionFailure, no key configured',
+      failure('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text."),
+      undefined,
+      'grant kms:Decrypt on the customer-managed KMS key that encrypts the secret: set the secretsKmsKeyArn param to its ARN',
+    ],
+    [
+      'DecryptionFailure with the key configured',
+      failure('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text."),
+      KEY,
+      `the role may kms:Decrypt only ${KEY} (the secretsKmsKeyArn param), through Secrets Manager`,
+    ],
+    [
+      'AccessDenied from KMS, naming the key',
+      failure(
+        'AccessDeniedException',
+        `User: arn:aws:sts::123456789012:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: ${KEY}`,
+      ),
+      undefined,
+      `grant kms:Decrypt on the KMS key ${KEY}: set the secretsKmsKeyArn param`,
+    ],
+    [
+      'AccessDenied on the secret itself',
+      failure('AccessDeniedException', 'not authorized to perform: secretsmanager:GetSecretValue'),
+      undefined,
+      "grant secretsmanager:GetSecretValue on this secret to the function role (the stage's secret params name it); if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn param",
+    ],
+  ])('says what to do on %s', async (_case, error, kmsKeyArn, hint) => {
+    secretsManager.on(GetSecretValueCommand).rejects(error);
+    const thrown = (await getJsonSecret('pgw', {
+      ttlMs: 0,
+      deadline: NO_DEADLINE,
+      ...(kmsKeyArn ? { kmsKeyArn } : {}),
+    }).catch((e: unknown) => e)) as Error & { hint?: string };
+    expect(thrown.hint).toContain(hint);
+  });
+
   it('ends a call that does not answer within the deadline', async () => {
     secretsManager.on(GetSecretValueCommand).callsFake(() => new Promise(() => {}));
     const error = (await getJsonSecret('pgw', {

@@ -1,0 +1,167 @@
+// One IAM role per function, each with only what that function uses (README, "Security"):
+//
+//   function        | logs, failure queue | secrets                              | other
+//   estats          | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*
+//   synthetic       | its own             | sinks'                               | aps:RemoteWrite*
+//   janitor         | its own             | the Pushgateway's (it lists groups)  |
+//   exportAlerting  | its own             | none                                 | S3 under the prefix
+//
+// (* only while SINKS names remote-write and it signs for AMP.) Secrets Manager ARNs end in a
+// random 6-character suffix: `-??????`. With the secretsKmsKeyArn param, the functions that read
+// secrets may decrypt with those keys, and only through Secrets Manager (kms:ViaService).
+// The packaged template is checked against this table (test/integration/invokeLocal.test.ts).
+const sinksOf = (value) =>
+  String(value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+
+module.exports = async ({ resolveVariable }) => {
+  const param = (name) => resolveVariable(`param:${name}`);
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const schedules = await require('./schedules.js')({ resolveVariable });
+  const sinks = sinksOf(await param('sinks'));
+  const named = (names) => names.filter((name) => typeof name === 'string' && name !== '');
+
+  const pushgatewaySecrets = sinks.includes('pushgateway')
+    ? named([await param('pushgatewayAuthSecretName')])
+    : [];
+  const remoteWriteSecrets = sinks.includes('remote-write')
+    ? named([await param('remoteWriteAuthSecretName')])
+    : [];
+  const sinkSecrets = [...pushgatewaySecrets, ...remoteWriteSecrets];
+  const akamaiSecrets = named([
+    ...(schedules.usesDefaultClient ? [await param('akamaiSecretName')] : []),
+    ...schedules.estatsSecrets,
+  ]);
+
+  let remoteWrite;
+  if (sinks.includes('remote-write') && (await param('remoteWriteSigv4Region'))) {
+    const workspace = await param('ampWorkspaceArn');
+    if (!workspace)
+      throw new Error(
+        'remoteWriteSigv4Region is set but ampWorkspaceArn is not: the functions need the workspace they may write to (--param="ampWorkspaceArn=arn:aws:aps:<region>:<account>:workspace/ws-…")',
+      );
+    remoteWrite = { Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: workspace };
+  }
+  const kmsKeys = String((await param('secretsKmsKeyArn')) ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  for (const key of kmsKeys)
+    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(key))
+      throw new Error(
+        `secretsKmsKeyArn: ${JSON.stringify(key)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
+      );
+
+  const readSecrets = (names) => {
+    if (names.length === 0) return [];
+    const statements = [
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [...new Set(names)].map((name) => ({
+          'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`,
+        })),
+      },
+    ];
+    if (kmsKeys.length > 0)
+      statements.push({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: kmsKeys,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' },
+          },
+        },
+      });
+    return statements;
+  };
+
+  const prefix = await param('alertingPrefix');
+  const writeAlerting = [
+    // Its files, and their metadata (content hash), under its prefix only; ListBucket,
+    // limited to the prefix, turns a missing object into a 404.
+    {
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: [{ 'Fn::Sub': `\${AlertingExportBucket.Arn}/${prefix}*` }],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [{ 'Fn::GetAtt': ['AlertingExportBucket', 'Arn'] }],
+      Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    },
+  ];
+
+  const inVpc = Boolean((await require('./vpc.js')({ resolveVariable })).config);
+  const role = (fn, statements) => ({
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['lambda.amazonaws.com'] },
+            Action: ['sts:AssumeRole'],
+          },
+        ],
+      },
+      // In a VPC, Lambda creates the function's network interfaces with the role.
+      ...(inVpc
+        ? {
+            ManagedPolicyArns: [
+              {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+              },
+            ],
+          }
+        : {}),
+      Policies: [
+        {
+          PolicyName: `${service}-${stage}-${fn}`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              // Its own log group (created by the framework), and the failure queue.
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: [
+                  {
+                    'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
+                  },
+                ],
+              },
+              {
+                Effect: 'Allow',
+                Action: ['sqs:SendMessage'],
+                Resource: [{ 'Fn::GetAtt': ['CollectorFailureQueue', 'Arn'] }],
+              },
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  });
+
+  return {
+    Resources: {
+      EstatsRole: role('estats', [
+        ...readSecrets([...akamaiSecrets, ...sinkSecrets]),
+        ...(remoteWrite ? [remoteWrite] : []),
+      ]),
+      SyntheticRole: role('synthetic', [
+        ...readSecrets(sinkSecrets),
+        ...(remoteWrite ? [remoteWrite] : []),
+      ]),
+      JanitorRole: role('janitor', readSecrets(pushgatewaySecrets)),
+      ExportAlertingRole: role('exportAlerting', writeAlerting),
+    },
+  };
+};
