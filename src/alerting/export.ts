@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import type { Deadline } from '../shared/deadline';
 import { ExportError } from './errors';
 
 /** Object metadata holding the content hash: unchanged files are not rewritten. */
@@ -39,11 +40,15 @@ export function resetS3ForTests(): void {
 
 /**
  * Write each file to s3://bucket/prefix<name> unless the object there already carries the
- * same content hash. Reads only object metadata (HeadObject), never lists or deletes.
+ * same content hash. Reads only object metadata (HeadObject), never lists or deletes. Every
+ * call is bounded by `deadline`: a hanging S3 (no VPC endpoint, a black-holed route) ends the
+ * export with an error in time for the function to answer CloudFormation, instead of a
+ * Lambda timeout that leaves a deploy waiting an hour for the custom resource.
  */
 export async function exportToS3(
   files: Record<string, string>,
   target: ExportTarget,
+  deadline: Deadline,
 ): Promise<ExportResult> {
   const { client: s3Client, sdk } = s3();
   const prefix =
@@ -55,11 +60,17 @@ export async function exportToS3(
     result.hashes[name] = hash;
     let current: string | undefined;
     try {
-      const head = await s3Client.send(
-        new sdk.HeadObjectCommand({ Bucket: target.bucket, Key: key }),
+      const head = await within(
+        deadline,
+        `read the metadata of s3://${target.bucket}/${key}`,
+        (signal) =>
+          s3Client.send(new sdk.HeadObjectCommand({ Bucket: target.bucket, Key: key }), {
+            abortSignal: signal,
+          }),
       );
       current = head.Metadata?.[HASH_METADATA_KEY];
     } catch (error) {
+      if (error instanceof ExportError) throw error;
       if (!isNotFound(error)) throw s3Error('read the metadata of', target.bucket, key, error);
     }
     if (current === hash) {
@@ -67,21 +78,55 @@ export async function exportToS3(
       continue;
     }
     try {
-      await s3Client.send(
-        new sdk.PutObjectCommand({
-          Bucket: target.bucket,
-          Key: key,
-          Body: content,
-          ContentType: name.endsWith('.yml') ? 'application/yaml' : 'text/plain; charset=utf-8',
-          Metadata: { [HASH_METADATA_KEY]: hash },
-        }),
+      await within(deadline, `write s3://${target.bucket}/${key}`, (signal) =>
+        s3Client.send(
+          new sdk.PutObjectCommand({
+            Bucket: target.bucket,
+            Key: key,
+            Body: content,
+            ContentType: name.endsWith('.yml') ? 'application/yaml' : 'text/plain; charset=utf-8',
+            Metadata: { [HASH_METADATA_KEY]: hash },
+          }),
+          { abortSignal: signal },
+        ),
       );
     } catch (error) {
+      if (error instanceof ExportError) throw error;
       throw s3Error('write', target.bucket, key, error);
     }
     result.written.push(name);
   }
   return result;
+}
+
+/**
+ * `call` with the time the deadline leaves: the signal aborts the request in flight, and the
+ * timer also ends a wait between the SDK's own retries, which the signal does not interrupt.
+ */
+async function within<T>(
+  deadline: Deadline,
+  what: string,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const budgetMs = deadline.remainingMs();
+  const timedOut = () =>
+    new ExportError(`cannot ${what}: no answer from S3 within ${Math.floor(budgetMs)} ms`, {
+      hint: 'check the network path to S3 (a VPC needs an S3 gateway endpoint or a NAT gateway); the export runs again at the next deploy or daily',
+    });
+  if (budgetMs <= 0) throw timedOut();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(timedOut());
+    }, budgetMs);
+  });
+  try {
+    return await Promise.race([call(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isNotFound(error: unknown): boolean {

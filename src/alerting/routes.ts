@@ -142,6 +142,7 @@ const INHIBITIONS: readonly Inhibition[] = [
     source: 'PushgatewaysAllDown',
     targets: [
       'CollectorGroupStale',
+      'CollectorGroupMissing',
       'CollectorPushFailing',
       'CollectorPushgatewayMissedGroups',
       'CollectorSuccessStale',

@@ -23,6 +23,7 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   [SLO_ALERTS.page]: { ...SLO, panel: 'Burn rate: page windows (1 h, 6 h)' },
   [SLO_ALERTS.ticket]: { ...SLO, panel: 'Burn rate: ticket windows (1 d, 3 d)' },
   CollectorGroupStale: { ...HEALTH, panel: 'Age of the last push per group' },
+  CollectorGroupMissing: { ...HEALTH, panel: 'Since last full success' },
   CollectorSuccessStale: { ...HEALTH, panel: 'Since last full success' },
   CollectorSilent: { ...HEALTH, panel: 'Since last full success' },
   CollectorPushFailing: { ...HEALTH, panel: 'Push failing (1 = last push refused)' },

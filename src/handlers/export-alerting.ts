@@ -5,6 +5,7 @@ import { exportToS3, type ExportResult, sha256 } from '../alerting/export';
 import { RENDERED_ALERTING_FILES } from '../alerting/rendered.gen';
 import { type Env, readOptionalString, readString } from '../config/env';
 import { ConfigurationError, describeError } from '../shared/errors';
+import type { Deadline } from '../shared/deadline';
 import { httpRequest } from '../shared/http';
 import { lambdaHandler } from './lambdaHandler';
 
@@ -17,7 +18,7 @@ import { lambdaHandler } from './lambdaHandler';
 export const handler = lambdaHandler(
   'exportAlerting',
   'alerting export',
-  async (event, { env, logger, context }): Promise<ExportResult> => {
+  async (event, { env, logger, context, deadline }): Promise<ExportResult> => {
     const customResource = isCustomResourceEvent(event) ? event : undefined;
     try {
       if (customResource?.RequestType === 'Delete') {
@@ -30,7 +31,11 @@ export const handler = lambdaHandler(
       const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
       const result = outDir
         ? writeToDirectory(files, outDir)
-        : await exportToS3(files, s3Target(env));
+        : await exportToS3(
+            files,
+            s3Target(env),
+            customResource ? leavingTimeToAnswer(deadline) : deadline,
+          );
       logger.info('alerting exported', {
         destination: outDir ?? `s3://${env.ALERTING_BUCKET}/${env.ALERTING_PREFIX ?? 'alerting/'}`,
         written: result.written,
@@ -58,6 +63,14 @@ export const handler = lambdaHandler(
     }
   },
 );
+
+/** How long the answer to CloudFormation may take (its PUT's timeout). */
+const ANSWER_TIMEOUT_MS = 10_000;
+
+/** The deadline less the time to answer CloudFormation: the answer always goes out. */
+function leavingTimeToAnswer(deadline: Deadline): Deadline {
+  return { remainingMs: () => Math.max(0, deadline.remainingMs() - ANSWER_TIMEOUT_MS) };
+}
 
 function s3Target(env: Env): { bucket: string; prefix: string } {
   const bucket = readOptionalString(env, 'ALERTING_BUCKET');
@@ -110,7 +123,7 @@ async function answerCloudFormation(
     url: new URL(event.ResponseURL),
     headers: { 'content-type': '' },
     body,
-    timeoutMs: 10_000,
+    timeoutMs: ANSWER_TIMEOUT_MS,
   });
   if (response.status >= 300)
     throw new Error(`CloudFormation response URL answered HTTP ${response.status}`);

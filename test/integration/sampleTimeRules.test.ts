@@ -272,3 +272,49 @@ describe('a stage writing to the Pushgateway and by remote write', () => {
     expectPasses(result);
   });
 });
+
+describe('CollectorGroupMissing: a Pushgateway that lost its groups while a collector is dead (promtool)', () => {
+  const pushgateway = build(scope(['pushgateway']));
+  const PUSH_RULES = pushgateway.files['rules.yml'] ?? '';
+  const healthPush = (job: string, schedule: string) =>
+    `push_time_seconds{job="${job}",schedule="${schedule}",instance="pg-a:9091"}`;
+  const missingRunbook =
+    pushgateway.rules.groups
+      .flatMap((g) => g.rules)
+      .filter(isAlertingRule)
+      .find((r) => r.alert === 'CollectorGroupMissing')?.annotations.runbook_url ?? '';
+  const missing = (job: string, schedule: string) => ({
+    exp_labels: { job, schedule, team: 'observability', ...common },
+    exp_annotations: {
+      summary: `No Pushgateway holds the run-health group of ${job} ${schedule}`,
+      description: `The schedule ${schedule} of ${job} is deployed in this stage, but no Pushgateway holds its run-health group (job and schedule), so CollectorGroupStale has nothing to read: a Pushgateway restarted without persistence or was wiped while the collector is not running, or the schedule never ran. Its series are missing, not stale.`,
+      runbook_url: missingRunbook,
+    },
+  });
+  // Every schedule pushes its health group each minute; at 10m the Pushgateway restarts
+  // without persistence. The eStats collectors push again at once; the fleet's is dead.
+  const history = {
+    [healthPush('akamai_estats', 'default')]: succeedsFor(60),
+    [healthPush('akamai_estats', 'edge')]: succeedsFor(60),
+    [healthPush('synthetic_telemetry', 'default')]: succeedsFor(10),
+  };
+
+  it('fires for the schedule whose group is gone, after silentFor, and for no other', () => {
+    expectAlerts(PUSH_RULES, history, [
+      at('12m', 'CollectorGroupMissing', []),
+      at('30m', 'CollectorGroupMissing', [missing('synthetic_telemetry', 'default')]),
+      at('50m', 'CollectorGroupMissing', [missing('synthetic_telemetry', 'default')]),
+    ]);
+  });
+
+  it('is the only alert that sees it: CollectorGroupStale has no group to read', () => {
+    expectAlerts(PUSH_RULES, history, [at('50m', 'CollectorGroupStale', [])]);
+  });
+
+  it('is left out of rules rendered without a stage file (no schedules to watch)', () => {
+    expect(alertNames(build({ sinks: ['pushgateway'], schedules: {} }).rules)).not.toContain(
+      'CollectorGroupMissing',
+    );
+    expect(alertNames(pushgateway.rules)).toContain('CollectorGroupStale');
+  });
+});

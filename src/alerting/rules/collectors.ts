@@ -1,11 +1,16 @@
 import { COLLECTOR, LABEL } from '../../metrics/catalogue';
 import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from '../../queries/collectors';
 import { PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
-import { anyOf, quote } from '../../queries/promql';
-import type { AlertGroupDefinition } from '../builders';
+import { anyOf, jobMatcher, on, quote } from '../../queries/promql';
+import { type AlertGroupDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { keepsGroups, type RuleScope, stalenessOf } from '../scope';
-import { sampleTimeStalenessAlerts } from './sampleStaleness';
+import {
+  DEPLOYED_SCHEDULE,
+  deployedScheduleRecordings,
+  sampleTimeStalenessAlerts,
+} from './sampleStaleness';
+import type { RecordedSeries } from '../../queries/recorded';
 
 /** Series the Pushgateway and Prometheus add themselves (not in our catalogue). */
 export const BUILTIN_METRICS = ['push_time_seconds', 'push_failure_time_seconds', 'up'] as const;
@@ -20,7 +25,7 @@ const GROUP_TEXT = `{{ $labels.job }}{{ with $labels.schedule }} schedule={{ . }
 export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertGroupDefinition {
   const staleness =
     stalenessOf(scope) === 'push-time'
-      ? { recordings: [], alerts: [groupStaleAlert(config)] }
+      ? pushTimeStaleness(config, scope)
       : sampleTimeStalenessAlerts(config, scope).collectors;
   const pushgateway = keepsGroups(scope);
   return {
@@ -68,6 +73,42 @@ function runsOutgrowIntervalAlert(pushgateway: boolean): AlertGroupDefinition['a
       '{{ $labels.job }} {{ $labels.schedule }} runs take {{ $value | humanizeDuration }}, most of their interval',
     description: `The last runs of {{ $labels.job }} {{ $labels.schedule }} took {{ $value | humanizeDuration }}, more than ${OUTGROWN_SHARE * 100}% of the schedule's interval: soon a run will not end before the next tick, and its targets end as "deadline". For eStats, its API clients' budget is spent (collector_akamai_rate_wait_seconds, ..._throttled_requests on the Collector health dashboard): others use the client too, or the schedule asks more than packaging assumed.`,
     runbook: 'collectors#collectorrunsoutgrowinterval',
+  };
+}
+
+/**
+ * Staleness on Pushgateways: a group's last push is old (CollectorGroupStale). That cannot
+ * see a group that is gone: a Pushgateway restarted without persistence (or wiped) while a
+ * collector is dead loses its groups and their push_time_seconds with them. So each schedule
+ * the stage deploys (when the rules are rendered from its stage file) is also watched for the
+ * absence of its run-health group on every Pushgateway (CollectorGroupMissing), as the
+ * sample-time rules watch remote write.
+ */
+function pushTimeStaleness(
+  config: AlertingConfig,
+  scope: RuleScope,
+): { recordings: RecordedSeries[]; alerts: AlertGroupDefinition['alerts'] } {
+  const deployed = deployedScheduleRecordings(scope);
+  if (deployed.length === 0) return { recordings: [], alerts: [groupStaleAlert(config)] };
+  const { collectors } = config;
+  assertDuration(collectors.silentFor, 'alerting config collectors.silentFor');
+  const jobs = jobMatcher(Object.keys(scope.schedules));
+  const onSchedule = on([LABEL.job, LABEL.schedule]);
+  return {
+    recordings: deployed,
+    alerts: [
+      groupStaleAlert(config),
+      {
+        alert: 'CollectorGroupMissing',
+        expr: `${DEPLOYED_SCHEDULE}\nunless ${onSchedule} push_time_seconds{${jobs}}`,
+        for: collectors.silentFor,
+        severity: collectors.staleSeverity,
+        summary:
+          'No Pushgateway holds the run-health group of {{ $labels.job }} {{ $labels.schedule }}',
+        description: `The schedule {{ $labels.schedule }} of {{ $labels.job }} is deployed in this stage, but no Pushgateway holds its run-health group (job and schedule), so CollectorGroupStale has nothing to read: a Pushgateway restarted without persistence or was wiped while the collector is not running, or the schedule never ran. Its series are missing, not stale.`,
+        runbook: 'collectors#collectorgroupmissing',
+      },
+    ],
   };
 }
 

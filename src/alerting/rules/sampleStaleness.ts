@@ -27,6 +27,17 @@ function staleAfterSeconds(config: AlertingConfig, job: string): number {
   return interval * config.collectors.staleAfterIntervals;
 }
 
+/** One constant series per enabled schedule of the stage: what should be delivering. */
+export function deployedScheduleRecordings(scope: RuleScope): RecordedSeries[] {
+  return Object.entries(scope.schedules).flatMap(([job, names]) =>
+    names.map((name) => ({
+      record: DEPLOYED_SCHEDULE,
+      expr: 'vector(1)',
+      labels: { [LABEL.job]: job, [LABEL.schedule]: name },
+    })),
+  );
+}
+
 /**
  * Staleness for stores that keep samples only (remote write): a stopped collector's series
  * just end, so ages are read as the newest value over a lookback, and a schedule silent for
@@ -56,14 +67,7 @@ export function sampleTimeStalenessAlerts(
   const lastSuccess = COLLECTOR.lastSuccessTimestamp.name;
   const collectorJobs = jobMatcher(jobs.map(([job]) => job));
 
-  // One constant series per schedule of the stage: what should be delivering.
-  const deployed: RecordedSeries[] = jobs.flatMap(([job, names]) =>
-    names.map((name) => ({
-      record: DEPLOYED_SCHEDULE,
-      expr: 'vector(1)',
-      labels: { [LABEL.job]: job, [LABEL.schedule]: name },
-    })),
-  );
+  const deployed = deployedScheduleRecordings(scope);
   const newestSuccess: RecordedSeries = {
     record: `${LEVEL.runHealth}:${lastSuccess}:max_over_time${staleRange}`,
     expr: `${newestWithin(`${lastSuccess}{${collectorJobs}}`, staleRange)}\nand ${ON_SCHEDULE} ${DEPLOYED_SCHEDULE}`,

@@ -135,4 +135,45 @@ describe('exportAlerting function', () => {
       server.close();
     }
   });
+
+  it('answers CloudFormation FAILED in time when S3 never answers, instead of hanging the deploy', async () => {
+    // A black-holed route to S3: the call neither answers nor fails.
+    s3.on(HeadObjectCommand).callsFake(() => new Promise(() => {}));
+    const answers: Array<Record<string, string>> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        answers.push(JSON.parse(body) as Record<string, string>);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const event = {
+        RequestType: 'Update',
+        ResponseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response`,
+        StackId: 'arn:aws:cloudformation:eu-central-1:123456789012:stack/s/1',
+        RequestId: 'req-2',
+        LogicalResourceId: 'AlertingExportOnDeploy',
+        PhysicalResourceId: 'alerting-export-AlertingExportOnDeploy',
+        ResourceType: 'Custom::AlertingExport',
+        ServiceToken: 'arn:aws:lambda:eu-central-1:123456789012:function:f',
+        ResourceProperties: { ServiceToken: 'x' },
+        OldResourceProperties: {},
+      };
+      // 15 s of function time: 3 s safety margin, 10 s kept for the answer, 2 s for S3.
+      const context = lambdaContext(15_000, 'exportAlerting');
+      const { error } = await withEnv(env, () => captureStdout(() => handler(event, context)));
+      expect((error as Error).message).toMatch(
+        /^cannot read the metadata of s3:\/\/alerts-bucket\/alerting\/alertmanager\.yml: no answer from S3 within \d+ ms$/,
+      );
+      expect(answers).toEqual([expect.objectContaining({ Status: 'FAILED', RequestId: 'req-2' })]);
+      expect(answers[0]?.Reason).toContain('no answer from S3');
+    } finally {
+      server.close();
+    }
+  }, 20_000);
 });
