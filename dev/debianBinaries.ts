@@ -36,6 +36,9 @@ export const VICTORIA_METRICS: DebianBinary = {
 /** VictoriaMetrics' rule evaluator: Prometheus-format rule files against its query API. */
 export const VMALERT: DebianBinary = { binary: 'vmalert', debianPackage: 'victoria-metrics' };
 
+/** A forward proxy (CONNECT for HTTPS), as corporate networks and VPC egress proxies do. */
+export const TINYPROXY: DebianBinary = { binary: 'tinyproxy', debianPackage: 'tinyproxy' };
+
 export function isOnPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
 }

@@ -15,6 +15,7 @@ import {
   GRAPHITE_CARBON,
   VICTORIA_METRICS,
   VMALERT,
+  TINYPROXY,
   WHISPER_FETCH,
 } from '../dev/debianBinaries';
 
@@ -42,6 +43,7 @@ try {
       VMALERT,
       GRAPHITE_CARBON,
       WHISPER_FETCH,
+      TINYPROXY,
     ],
     log,
   );

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Deadline } from '../shared/deadline';
+import { transportAgents } from '../shared/http';
 import { ExportError } from './errors';
 
 /** Object metadata holding the content hash: unchanged files are not rewritten. */
@@ -29,7 +30,8 @@ function s3(): { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } {
   // Lazy: only the export function needs the S3 SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-  client ??= new sdk.S3Client({});
+  // Our transport's agents: the same proxy settings as every other request (shared/http.ts).
+  client ??= new sdk.S3Client({ requestHandler: transportAgents() });
   return { client, sdk };
 }
 

@@ -4,6 +4,7 @@ import { SECRET_READ_TIMEOUT_MS } from '../constants';
 import { CollectorError } from '../shared/errors';
 import { SecretError, SecretReadTimeoutError } from './errors';
 import { redact } from '../shared/logger';
+import { transportAgents } from '../shared/http';
 import { DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
 import { type Env, readInteger, readOptionalString } from '../config/env';
 
@@ -111,7 +112,8 @@ async function readSecretString(secretId: string, deadline: Deadline): Promise<s
   type SecretsManagerSdk = typeof import('@aws-sdk/client-secrets-manager');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-secrets-manager') as SecretsManagerSdk;
-  client ??= new sdk.SecretsManagerClient({});
+  // Our transport's agents: the same proxy settings as every other request (shared/http.ts).
+  client ??= new sdk.SecretsManagerClient({ requestHandler: transportAgents() });
   // The signal aborts the request in flight; the timer also ends a wait between the SDK's
   // retries, which the signal does not interrupt.
   const controller = new AbortController();

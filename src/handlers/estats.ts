@@ -22,7 +22,7 @@ export const handler = lambdaHandler(
   async (event, { env, logger, deadline }): Promise<EstatsRunSummary | SkippedDelivery> => {
     const { schedule, tick } = resolveEstatsInvocation(event, env);
     const settings = estatsSettingsFromEnv(env);
-    const sinks = await connectSinks(env, deadline);
+    const sinks = await connectSinks(env, deadline, logger);
     const ageSeconds = supersededBy(tick);
     if (tick && ageSeconds !== undefined)
       return reportSkippedDelivery(

@@ -15,7 +15,7 @@ export const handler = lambdaHandler(
   async (event, { env, logger, deadline }): Promise<JanitorSummary | { skipped: string }> => {
     const policy = parseJanitorPolicy(event);
     // Only the Pushgateway keeps groups: with other sinks alone there is nothing to clean.
-    const stores = await connectGroupStores(env, deadline);
+    const stores = await connectGroupStores(env, deadline, logger);
     if (!stores) {
       const skipped = `SINKS=${env.SINKS} has no Pushgateway: nothing to clean`;
       logger.info('janitor run skipped', { reason: skipped });

@@ -27,7 +27,7 @@ export const handler = lambdaHandler(
       logger.warn('the event has no "time"; using the current time as the tick', {
         tickTime: new Date(tick.seconds * 1000).toISOString(),
       });
-    const sinks = await connectSinks(env, deadline);
+    const sinks = await connectSinks(env, deadline, logger);
     const intervalSeconds = resolveIntervalSeconds(event);
     const late = {
       time: new Date(tick.seconds * 1000),

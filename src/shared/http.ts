@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../constants';
 import { HttpTransportError } from './errors';
+import { maskUrlCredentials } from './urls';
 
 /**
  * The one place that talks HTTP. Built on node:http rather than fetch: Node 20's first fetch
@@ -24,13 +25,68 @@ export interface HttpResponse {
   body: string;
 }
 
+/** The variables of a forward proxy, as curl, the AWS CLI and Node itself read them. */
+const PROXY_VARIABLES = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+] as const;
+
+export interface TransportAgents {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+  /** The proxy of each protocol, when one is set (for errors; NO_PROXY may still bypass it). */
+  proxies?: { 'http:'?: string; 'https:'?: string };
+}
+
 // Keep-alive agents, shared across warm invocations: a run pushes many groups to one host.
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+// One pair per proxy setting (in practice one per process).
+const agentsByProxy = new Map<string, TransportAgents>();
+
+/**
+ * The agents of every request we send, the AWS SDK's included (aws/secrets.ts,
+ * alerting/export.ts). They honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY through Node's own
+ * proxy support (`proxyEnv`): HTTPS as a CONNECT tunnel, plain HTTP as a proxied request.
+ * Without `proxyEnv` a custom agent goes direct, even with NODE_USE_ENV_PROXY set. These are
+ * read from the process environment, not the function's configuration: a proxy belongs to
+ * the network the process runs in, and every tool in it (the SDK's credential chain too)
+ * reads the same variables.
+ */
+export function transportAgents(env: NodeJS.ProcessEnv = process.env): TransportAgents {
+  const proxyEnv = Object.fromEntries(
+    PROXY_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+  );
+  const key = JSON.stringify(proxyEnv);
+  let agents = agentsByProxy.get(key);
+  if (!agents) {
+    const options = {
+      keepAlive: true,
+      maxSockets: 16,
+      ...(Object.keys(proxyEnv).length > 0 ? { proxyEnv } : {}),
+    };
+    const httpsProxy = env.https_proxy || env.HTTPS_PROXY;
+    const httpProxy = env.http_proxy || env.HTTP_PROXY;
+    agents = {
+      httpAgent: new http.Agent(options),
+      httpsAgent: new https.Agent(options),
+      proxies: {
+        ...(httpProxy ? { 'http:': httpProxy } : {}),
+        ...(httpsProxy ? { 'https:': httpsProxy } : {}),
+      },
+    };
+    agentsByProxy.set(key, agents);
+  }
+  return agents;
+}
 
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const isHttps = request.url.protocol === 'https:';
   const transport = isHttps ? https : http;
+  const { httpAgent, httpsAgent, proxies } = transportAgents();
+  const proxy = proxies?.[isHttps ? 'https:' : 'http:'];
   const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const where = `${request.method} ${request.url.origin}${request.url.pathname}`;
 
@@ -71,24 +127,38 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
             body: Buffer.concat(chunks).toString('utf8'),
           });
         });
-        res.on('error', (error) => reject(toTransportError(error, where, request.timeoutMs)));
+        res.on('error', (error) =>
+          reject(toTransportError(error, where, request.timeoutMs, proxy)),
+        );
       },
     );
-    req.on('error', (error) => reject(toTransportError(error, where, request.timeoutMs)));
+    req.on('error', (error) => reject(toTransportError(error, where, request.timeoutMs, proxy)));
     req.end(request.body);
   });
 }
 
-function toTransportError(error: Error, where: string, timeoutMs: number): HttpTransportError {
+function toTransportError(
+  error: Error,
+  where: string,
+  timeoutMs: number,
+  proxy: string | undefined,
+): HttpTransportError {
   if (error.name === 'AbortError' || error.name === 'TimeoutError') {
     return new HttpTransportError(`${where}: no answer within ${timeoutMs} ms`, 'timeout', {
       cause: error,
     });
   }
   const code = (error as NodeJS.ErrnoException).code;
-  return new HttpTransportError(`${where}: ${code ? `${code} ` : ''}${error.message}`, 'network', {
-    cause: error,
-  });
+  // A proxy's error may quote the proxy's URL, credentials and all.
+  const message = maskUrlCredentials(error.message);
+  const through = proxy
+    ? ` (through the proxy ${maskUrlCredentials(proxy)} of HTTP(S)_PROXY, unless NO_PROXY names this host)`
+    : '';
+  return new HttpTransportError(
+    `${where}: ${code ? `${code} ` : ''}${message}${through}`,
+    'network',
+    { cause: error },
+  );
 }
 
 /** First value of a header that may repeat. */

@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline';
 import { ConfigurationError } from './errors';
 import { redact } from './logger';
+import { isLoopback } from './urls';
 
 /** HTTP auth of a receiver we send to (the Pushgateway, a remote-write receiver). */
 export type HttpAuth =
@@ -101,4 +102,17 @@ export function isAuthSource(auth: HttpAuth | AuthSource | undefined): auth is A
 /** The HTTP statuses that say the credentials were refused. */
 export function refusesCredentials(status: number | undefined): boolean {
   return status === 401 || status === 403;
+}
+
+/**
+ * The warning for credentials sent over plain http:// to another host: anyone on the path
+ * reads them. Loopback is exempt (a sidecar, a local test); https:// is what to use.
+ */
+export function clearTextCredentialsWarning(
+  service: string,
+  url: URL,
+  hasAuth: boolean,
+): string | undefined {
+  if (!hasAuth || url.protocol !== 'http:' || isLoopback(url)) return undefined;
+  return `${service} ${url.origin}: credentials are sent over plain http:// to a host that is not this machine, readable by anyone on the network path; use https://`;
 }

@@ -1,14 +1,23 @@
 import type { Env } from '../config/env';
 import type { Deadline } from '../shared/deadline';
+import type { Logger } from '../shared/logger';
 import { Deliveries } from './deliveries';
 import { SINK_FACTORIES } from './factories';
 import { sinkNamesFromEnv } from './names';
 import type { ConnectedSink } from './types';
 import { CollectorError } from '../shared/errors';
 
+/** Where connecting logs what it accepts but warns about. */
+type Warn = Pick<Logger, 'warn'>;
+const SILENT: Warn = { warn: () => {} };
+
 /** The sinks of the environment (SINKS), connected (their secrets are read here). */
-export async function connectSinks(env: Env, deadline: Deadline): Promise<Deliveries> {
-  return new Deliveries(await connectNamed(env, deadline, () => true));
+export async function connectSinks(
+  env: Env,
+  deadline: Deadline,
+  logger: Warn = SILENT,
+): Promise<Deliveries> {
+  return new Deliveries(await connectNamed(env, deadline, () => true, logger));
 }
 
 /**
@@ -18,8 +27,9 @@ export async function connectSinks(env: Env, deadline: Deadline): Promise<Delive
 export async function connectGroupStores(
   env: Env,
   deadline: Deadline,
+  logger: Warn = SILENT,
 ): Promise<Deliveries | undefined> {
-  const connected = await connectNamed(env, deadline, (keeps) => keeps === 'groups');
+  const connected = await connectNamed(env, deadline, (keeps) => keeps === 'groups', logger);
   return connected.length > 0 ? new Deliveries(connected) : undefined;
 }
 
@@ -32,6 +42,7 @@ async function connectNamed(
   env: Env,
   deadline: Deadline,
   wanted: (keeps: 'groups' | 'samples') => boolean,
+  logger: Warn,
 ): Promise<ConnectedSink[]> {
   const names = sinkNamesFromEnv(env).filter((name) => wanted(SINK_FACTORIES[name].keeps));
   const settled = await Promise.allSettled(
@@ -40,6 +51,9 @@ async function connectNamed(
   const [first] = settled;
   if (first && settled.every((result) => result.status === 'rejected'))
     throw (first as PromiseRejectedResult).reason;
+  for (const result of settled)
+    if (result.status === 'fulfilled')
+      for (const warning of result.value.warnings ?? []) logger.warn(warning);
   return settled.map((result, i) =>
     result.status === 'fulfilled'
       ? result.value

@@ -64,6 +64,8 @@ export interface ConnectedSink {
   groupStores?: readonly GroupStore[];
   /** When it has several members with a quorum: what each missed so far. */
   delivery?(): DeliveryReport;
+  /** What the run logs as a warning once connected (credentials in clear text). */
+  warnings?: readonly string[];
 }
 
 /** One row of the sink table (factories.ts). */

@@ -1,6 +1,7 @@
 import type { Env } from '../../config/env';
 import type { Deadline } from '../../shared/deadline';
 import type { ConnectedSink } from '../types';
+import { clearTextCredentialsWarning } from '../../shared/httpAuth';
 import { connectPushgateway } from './connect';
 import type { PushgatewaySet } from './pushgatewaySet';
 import { pushgatewaySettingsFromEnv } from './settings';
@@ -30,5 +31,10 @@ export function pushgatewaySink(pushgateways: PushgatewaySet): ConnectedSink {
 
 /** The Pushgateways the environment describes (PUSHGATEWAY_*), their secret read. */
 export async function connectPushgatewaySink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
-  return pushgatewaySink(await connectPushgateway(pushgatewaySettingsFromEnv(env), deadline));
+  const settings = pushgatewaySettingsFromEnv(env);
+  const hasAuth = settings.auth.kind !== 'none';
+  const warnings = settings.urls.flatMap(
+    (url) => clearTextCredentialsWarning('Pushgateway', url, hasAuth) ?? [],
+  );
+  return { ...pushgatewaySink(await connectPushgateway(settings, deadline)), warnings };
 }

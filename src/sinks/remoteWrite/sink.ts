@@ -1,6 +1,7 @@
 import type { Env } from '../../config/env';
 import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from './settings';
 import { secretAuthSource } from '../secretAuth';
+import { clearTextCredentialsWarning, isAuthSource } from '../../shared/httpAuth';
 import type { Deadline } from '../../shared/deadline';
 import { RemoteWriteClient } from './client';
 import { groupSeries } from '../series';
@@ -30,7 +31,14 @@ export function remoteWriteSink(
 /** The remote-write sink the environment describes (REMOTE_WRITE_*), its secret read. */
 export async function connectRemoteWriteSink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
   const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
-  if (!authSecret) return { sink: remoteWriteSink(new RemoteWriteClient(options)) };
-  const auth = await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline);
-  return { sink: remoteWriteSink(new RemoteWriteClient({ ...options, auth })) };
+  const auth = isAuthSource(options.auth) ? options.auth.current() : options.auth;
+  const hasAuth = authSecret !== undefined || (auth !== undefined && auth.kind !== 'none');
+  const warning = clearTextCredentialsWarning('remote write', options.url, hasAuth);
+  const warnings = warning ? [warning] : [];
+  if (!authSecret) return { sink: remoteWriteSink(new RemoteWriteClient(options)), warnings };
+  const fromSecret = await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline);
+  return {
+    sink: remoteWriteSink(new RemoteWriteClient({ ...options, auth: fromSecret })),
+    warnings,
+  };
 }
