@@ -140,7 +140,7 @@ function s3Error(action: string, bucket: string, key: string, error: unknown): E
   const name = (error as { name?: string }).name ?? 'Error';
   const hint =
     name === 'AccessDenied' || name === 'Forbidden'
-      ? 'the function role needs s3:PutObject and s3:GetObject on the export prefix (see serverless.yml)'
+      ? 'the role of the export function (ExportAlertingRole, infra/serverless/roles.js) needs s3:PutObject and s3:GetObject on the export prefix'
       : name === 'NoSuchBucket'
         ? 'create the bucket or fix ALERTING_BUCKET'
         : 'check ALERTING_BUCKET, ALERTING_PREFIX and the region';
