@@ -57,6 +57,43 @@ describe('a stage file (config/<stage>.yml)', () => {
     ]);
   });
 
+  it('refuses, when packaging, URL targets with credentials (masked), overlapping targets and CP codes out of range', () => {
+    const load = (name: string, targets: string) =>
+      loadStageConfig(file(name, `estats:\n${estats(targets)}`), 'prod');
+    expect(() =>
+      load('creds.yml', '        - url: https://shop:hunter22@shop.acme.test/\n'),
+    ).toThrow('estats[0].input: targets[0] url https://***:***@shop.acme.test/ holds credentials');
+    expect(() =>
+      load('creds.yml', '        - url: https://shop:hunter22@shop.acme.test/\n'),
+    ).not.toThrow('hunter22');
+    expect(() =>
+      load(
+        'twice.yml',
+        '        - cpCode: 7\n        - cpCode: 7\n          delivery: ENHANCED_TLS\n',
+      ),
+    ).toThrow(
+      'targets[1] (cpCode 7 (ENHANCED_TLS)) reads the same traffic as targets[0] (cpCode 7)',
+    );
+    expect(() => load('range.yml', '        - cpCode: 0\n')).toThrow(
+      'targets[0].cpCode: a CP code is a positive integer',
+    );
+  });
+
+  it('warns, when packaging, about query parameters that look like secrets', () => {
+    const config = loadStageConfig(
+      file(
+        'token.yml',
+        `estats:\n${estats('        - url: https://shop.acme.test/?lang=en&sig=abc\n')}`,
+      ),
+      'prod',
+    );
+    expect(config.warnings).toEqual([
+      expect.stringContaining(
+        'estats[0].input: targets[0] url has query parameter sig, whose value looks like a secret',
+      ),
+    ]);
+  });
+
   it('names what is wrong: no file, bad YAML, an unknown key, a bad rate, a repeated name', () => {
     expect(() => loadStageConfig(join(dir, 'nope.yml'), 'prod')).toThrow('has no schedule file');
     expect(() => loadStageConfig(file('bad.yml', 'estats: [\n'), 'prod')).toThrow(
