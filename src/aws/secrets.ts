@@ -5,8 +5,6 @@ import { CollectorError } from '../shared/errors';
 import { SecretError, SecretReadTimeoutError } from './errors';
 import { redact } from '../shared/logger';
 import { transportAgents } from '../shared/http';
-import { DEFAULT_SECRET_CACHE_TTL_SECONDS } from '../constants';
-import { type Env, readInteger, readOptionalString } from '../config/env';
 
 /** How a secret is read: its id, how long a warm container keeps it, the key that encrypts it. */
 export interface SecretSettings {
@@ -14,18 +12,6 @@ export interface SecretSettings {
   cacheTtlMs: number;
   /** The customer-managed KMS key(s) of the stage (secretsKmsKeyArn), named in hints. */
   kmsKeyArn?: string;
-}
-
-/** The settings of secret `secretId` (SECRET_CACHE_TTL_SECONDS, SECRETS_KMS_KEY_ARN). */
-export function secretSettingsFromEnv(env: Env, secretId: string): SecretSettings {
-  const kmsKeyArn = readOptionalString(env, 'SECRETS_KMS_KEY_ARN');
-  return {
-    secretId,
-    cacheTtlMs:
-      readInteger(env, 'SECRET_CACHE_TTL_SECONDS', DEFAULT_SECRET_CACHE_TTL_SECONDS, { min: 0 }) *
-      1000,
-    ...(kmsKeyArn ? { kmsKeyArn } : {}),
-  };
 }
 
 interface CacheEntry {

@@ -2,7 +2,7 @@ import type { AkamaiClient } from '../akamai/clients';
 import type { CredentialSource } from '../akamai/credentials';
 import { DEFAULT_ESTATS_CLIENT_OPTIONS, type EstatsClientOptions } from '../akamai/estatsClient';
 import { type EstatsSchedule, parseEstatsSchedule } from '../akamai/targets';
-import { secretSettingsFromEnv } from '../aws/secrets';
+import { secretSettingsFromEnv } from './secrets';
 import type { PacingSettings } from '../akamai/rateBudget';
 import {
   AKAMAI_RATE_WINDOW_MS,

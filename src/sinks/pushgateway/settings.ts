@@ -5,7 +5,7 @@ import {
   DEFAULT_PUSHGATEWAY_URL,
 } from '../../constants';
 import { PUSHGATEWAY_AUTH } from './client';
-import { secretSettingsFromEnv } from '../../aws/secrets';
+import { secretSettingsFromEnv } from '../../config/secrets';
 import type { PushgatewaySettings } from './connect';
 import { ConfigurationError } from '../../shared/errors';
 import { hasCredentials, maskUrlCredentials } from '../../shared/urls';

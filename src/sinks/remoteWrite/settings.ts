@@ -1,6 +1,7 @@
 import { DEFAULT_PUSH_RETRY } from '../../constants';
 import { authFromFields } from '../../shared/httpAuth';
-import { type SecretSettings, secretSettingsFromEnv } from '../../aws/secrets';
+import type { SecretSettings } from '../../aws/secrets';
+import { secretSettingsFromEnv } from '../../config/secrets';
 import type { RemoteWriteClientOptions } from './client';
 import { sigv4Signer } from './sigv4';
 import { ConfigurationError } from '../../shared/errors';
