@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
 import { accelerateAlerting } from './local/alertingScale';
 import type { SinkName } from '../src/sinks/factories';
 import { EXAMPLE_STAGE, enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
@@ -201,7 +200,7 @@ async function main(): Promise<void> {
   const stage = loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE);
   const stack = await startLocalStack({
     dataDir,
-    alerting: accelerateAlerting(DEFAULT_ALERTING_CONFIG, speed),
+    alerting: accelerateAlerting(stage.alerting, speed),
     slos: stage.slos,
     // The rules watch staleness the way these sinks allow (src/alerting/scope.ts).
     scope: { sinks, schedules: enabledScheduleNames(stage) },

@@ -108,11 +108,17 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       routing: {
         ...options.alerting.routing,
         slackWebhookUrlFile: slackFile,
-        oncallTokenFile: tokenFile,
         // Locally the on-call webhook lands in the sink too (or nowhere useful with real Slack).
-        oncallWebhookUrl: slackSink
-          ? slackSink.url.replace(/\/services\/.*$/, '/oncall')
-          : options.alerting.routing.oncallWebhookUrl,
+        ...(options.alerting.routing.oncall
+          ? {
+              oncall: {
+                tokenFile,
+                webhookUrl: slackSink
+                  ? slackSink.url.replace(/\/services\/.*$/, '/oncall')
+                  : options.alerting.routing.oncall.webhookUrl,
+              },
+            }
+          : {}),
       },
     };
     const { files } = alertingFiles(alerting, {

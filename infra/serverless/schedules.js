@@ -2,7 +2,8 @@
 // file of the `stageConfig` param. Validated here, at package time, with the schemas the
 // functions use (src/deploy/stage.ts, loaded through tsx), so a bad target, a stage still
 // holding the example targets, a stage that cannot fit its Akamai budget, Lambda timeout or
-// EventBridge's limits stops `serverless package` / `deploy` with the schedule named.
+// EventBridge's limits stops `serverless package` / `deploy` with the schedule named. On any
+// stage but `local`, the sink params must name real destinations (src/deploy/guards.ts).
 // Also gives each collector's maximumEventAge and the secrets the eStats function reads.
 const { join, resolve } = require('node:path');
 
@@ -16,7 +17,15 @@ module.exports = async ({ resolveVariable }) => {
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
   const { require: tsxRequire } = require('tsx/cjs/api');
   const stageModule = tsxRequire('../../src/deploy/stage.ts', __filename);
+  const guards = tsxRequire('../../src/deploy/guards.ts', __filename);
+  const destinations = {
+    sinks: await resolveVariable('param:sinks'),
+    pushgatewayUrl: await resolveVariable('param:pushgatewayUrl'),
+    remoteWriteUrl: await resolveVariable('param:remoteWriteUrl'),
+    graphiteHost: await resolveVariable('param:graphiteHost'),
+  };
   try {
+    if (stage !== stageModule.EXAMPLE_STAGE) guards.checkDestinations(stage, destinations);
     if (!Number.isInteger(timeout) || timeout < 10 || timeout > 900)
       throw new Error(
         `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${timeout}`,

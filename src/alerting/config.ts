@@ -1,8 +1,10 @@
 import type { Severity } from './types';
 
 /**
- * The one place a team tunes alerting: thresholds, selectors, per-target overrides, channels.
+ * Everything a team tunes in alerting: thresholds, selectors, per-target overrides, channels.
  * Rule and route code read only this, so changing a threshold never means touching PromQL.
+ * These are the defaults; a stage file's `alerting:` section overrides any of them
+ * (settings.ts), so nobody edits this file to tune their alerts.
  */
 export interface RatioThreshold {
   /** Fire above this ratio (0-1). */
@@ -42,6 +44,8 @@ export interface BurnRateAlert {
 export interface AlertingConfig {
   /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
   runbookBaseUrl: string;
+  /** Alerts left out of the rules (and of the inhibit rules naming them). */
+  disabledAlerts: string[];
   /**
    * How often the series only dashboards read are recorded (rule group `dashboard-series`);
    * those alerts read are recorded with the alerts, at every evaluation.
@@ -57,7 +61,11 @@ export interface AlertingConfig {
     targetFailing: { for: string; severity: Severity };
   };
   collectors: {
-    /** Schedule interval of each collector job, in seconds (config/local.yml's; a test ties them). */
+    /**
+     * Seconds between the runs of each collector job: config/local.yml's here. A stage's
+     * rules take the longest gap of that job's enabled schedules (settings.ts), so no
+     * schedule of it counts as stale between two of its own runs.
+     */
     intervals: Record<string, number>;
     /** Alert when a group was not pushed (or a schedule did not succeed) for this many intervals. */
     staleAfterIntervals: number;
@@ -95,10 +103,11 @@ export interface AlertingConfig {
   routing: {
     /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
     slackWebhookUrlFile: string;
-    /** On-call webhook for critical alerts (PagerDuty/Opsgenie bridge, …); not secret itself. */
-    oncallWebhookUrl: string;
-    /** File holding the bearer token for that webhook. */
-    oncallTokenFile: string;
+    /**
+     * On-call webhook for critical alerts (PagerDuty/Opsgenie bridge, …), and the file holding
+     * its bearer token. Absent: critical alerts go to the critical Slack channel only.
+     */
+    oncall?: { webhookUrl: string; tokenFile: string };
     channels: { default: string; critical: string; info: string; teams: Record<string, string> };
     groupWait: string;
     groupInterval: string;
@@ -109,6 +118,7 @@ export interface AlertingConfig {
 export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
   runbookBaseUrl:
     'https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/',
+  disabledAlerts: [],
   // Synthetic devices tick every minute, eStats every 2: a panel gains nothing from more.
   dashboardSeriesInterval: '1m',
   estats: {
@@ -164,8 +174,10 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
   },
   routing: {
     slackWebhookUrlFile: '/etc/alertmanager/secrets/slack-webhook-url',
-    oncallWebhookUrl: 'http://oncall-bridge:8080/alertmanager',
-    oncallTokenFile: '/etc/alertmanager/secrets/oncall-token',
+    oncall: {
+      webhookUrl: 'http://oncall-bridge:8080/alertmanager',
+      tokenFile: '/etc/alertmanager/secrets/oncall-token',
+    },
     channels: {
       default: '#alerts',
       critical: '#alerts-critical',

@@ -19,6 +19,7 @@ import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
 import type { AlertmanagerConfig, RuleFile, RuleGroup } from './types';
 import { validateAlerting } from './validate';
+import { ConfigurationError } from '../shared/errors';
 
 /** Paths under which the generated files are read, for the Alertmanager `templates:` glob. */
 export interface AlertingOutputOptions {
@@ -66,9 +67,42 @@ export function shippedRules(
     syntheticRules(config),
   ].map((group) => alertGroup(group, config.runbookBaseUrl));
   const groups = [...alerting, dashboardSeriesGroup(config, alerting)];
-  if (slos.length === 0) return { groups };
-  const alerts = alertGroup(sloAlerts(config, slos), config.runbookBaseUrl).rules;
-  return { groups: [...groups, ...sloGroups(config, slos, alerts)] };
+  const all =
+    slos.length === 0
+      ? { groups }
+      : {
+          groups: [
+            ...groups,
+            ...sloGroups(
+              config,
+              slos,
+              alertGroup(sloAlerts(config, slos), config.runbookBaseUrl).rules,
+            ),
+          ],
+        };
+  return withoutDisabledAlerts(all, config.disabledAlerts);
+}
+
+/**
+ * The rules less the alerts a stage turned off (`alerting.disabledAlerts`). A name that is
+ * not among them is refused: a typo would otherwise leave the alert on, unnoticed.
+ */
+function withoutDisabledAlerts(rules: RuleFile, disabled: readonly string[]): RuleFile {
+  if (disabled.length === 0) return rules;
+  const names = alertNames(rules);
+  const unknown = disabled.filter((name) => !names.includes(name));
+  if (unknown.length > 0)
+    throw new ConfigurationError(
+      `alerting.disabledAlerts: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among this stage's alerts`,
+      { hint: `its alerts are ${names.join(', ')}` },
+    );
+  const off = new Set(disabled);
+  return {
+    groups: rules.groups.map((group) => ({
+      ...group,
+      rules: group.rules.filter((rule) => !('alert' in rule) || !off.has(rule.alert)),
+    })),
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ import { SLO_LABEL } from '../queries/slo';
 import { SLO_ALERTS } from './rules/slo';
 import type { AlertmanagerConfig, InhibitRule, Receiver } from './types';
 
+const ONCALL_RECEIVER = 'oncall-webhook';
+
 function slackReceiver(name: string, channel: string, config: AlertingConfig): Receiver {
   return {
     name,
@@ -52,12 +54,16 @@ export function alertmanagerConfig(
       group_interval: routing.groupInterval,
       repeat_interval: routing.repeatInterval,
       routes: [
-        {
-          receiver: 'oncall-webhook',
-          matchers: ['severity="critical"'],
-          continue: true,
-          group_by: ['alertname', LABEL.job, LABEL.cpCode, LABEL.url],
-        },
+        ...(routing.oncall
+          ? [
+              {
+                receiver: ONCALL_RECEIVER,
+                matchers: ['severity="critical"'],
+                continue: true,
+                group_by: ['alertname', LABEL.job, LABEL.cpCode, LABEL.url],
+              },
+            ]
+          : []),
         {
           receiver: 'slack-info',
           matchers: ['severity="info"'],
@@ -75,19 +81,26 @@ export function alertmanagerConfig(
       ...Object.entries(routing.channels.teams).map(([team, channel]) =>
         slackReceiver(`slack-${team}`, channel, config),
       ),
-      {
-        name: 'oncall-webhook',
-        webhook_configs: [
-          {
-            url: routing.oncallWebhookUrl,
-            send_resolved: true,
-            max_alerts: 20,
-            http_config: {
-              authorization: { type: 'Bearer', credentials_file: routing.oncallTokenFile },
+      ...(routing.oncall
+        ? [
+            {
+              name: ONCALL_RECEIVER,
+              webhook_configs: [
+                {
+                  url: routing.oncall.webhookUrl,
+                  send_resolved: true,
+                  max_alerts: 20,
+                  http_config: {
+                    authorization: {
+                      type: 'Bearer' as const,
+                      credentials_file: routing.oncall.tokenFile,
+                    },
+                  },
+                },
+              ],
             },
-          },
-        ],
-      },
+          ]
+        : []),
     ],
     inhibit_rules: inhibitRules(alertNames),
     time_intervals: [

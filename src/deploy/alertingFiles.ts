@@ -5,8 +5,8 @@ import type { SinkName } from '../sinks/factories';
 import { enabledScheduleNames, loadStageConfig } from './stage';
 
 /**
- * The alerting files of one stage: the shipped definitions plus the SLOs and the link bases
- * of its stage file, with staleness rules for its sinks and schedules (alerting/scope.ts).
+ * The alerting files of one stage: the shipped definitions with its stage file's alerting
+ * settings, SLOs and link bases, with staleness rules for its sinks and schedules (alerting/scope.ts).
  * Build-time only: `npm run alerting:export` writes them, and `serverless package` bundles
  * them into the exportAlerting function (infra/serverless/esbuild-plugins.js).
  */
@@ -19,7 +19,7 @@ export function stageAlertingFiles(
 ): AlertingFiles {
   const config = loadStageConfig(stageFile, stage);
   const { sinks = ['pushgateway'], ...output } = options;
-  return alertingFiles(undefined, {
+  return alertingFiles(config.alerting, {
     ...output,
     slos: config.slos,
     links: config.links,

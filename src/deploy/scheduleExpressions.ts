@@ -131,19 +131,29 @@ function field(
 }
 
 /**
- * The shortest time between two firings, in seconds: a rate's period, or for a cron the
- * smallest gap over its firings in a year (a schedule must fit its runs into that gap).
+ * The shortest and the longest time between two firings, in seconds: a rate's period, or for
+ * a cron the smallest and the largest gap over its firings in a year. A schedule must fit its
+ * runs into the shortest; a group it pushes is only late after the longest.
  */
-export function shortestIntervalSeconds(expression: string): number {
+export function intervalSeconds(expression: string): { shortest: number; longest: number } {
   const schedule = parseSchedule(expression);
   const start = Date.UTC(2027, 0, 1);
   let previous = schedule.next(start);
   let shortest = Number.POSITIVE_INFINITY;
+  let longest = 0;
   for (let i = 0; i < 2_000; i++) {
     const next = schedule.next(previous);
     if (!Number.isFinite(next) || next - start > 366 * 86_400_000) break;
     shortest = Math.min(shortest, next - previous);
+    longest = Math.max(longest, next - previous);
     previous = next;
   }
-  return Number.isFinite(shortest) ? shortest / 1000 : 366 * 86_400;
+  // Once a year or less: a year is what anyone can say of it.
+  if (!Number.isFinite(shortest)) return { shortest: 366 * 86_400, longest: 366 * 86_400 };
+  return { shortest: shortest / 1000, longest: longest / 1000 };
+}
+
+/** The shortest time between two firings, in seconds (intervalSeconds). */
+export function shortestIntervalSeconds(expression: string): number {
+  return intervalSeconds(expression).shortest;
 }

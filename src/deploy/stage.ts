@@ -12,7 +12,10 @@ import {
 } from '../akamai/targets';
 import { DEFAULT_ESTATS_ANSWER_SECONDS, DEFAULT_SAFETY_MARGIN_MS } from '../constants';
 import { checkEstatsBudget, estatsBudget, formatEstatsBudget } from './estatsBudget';
-import { shortestIntervalSeconds } from './scheduleExpressions';
+import { intervalSeconds, shortestIntervalSeconds } from './scheduleExpressions';
+import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { alertingConfigOf } from '../alerting/settings';
+import { isExampleHost, isLocalOnly } from './guards';
 import type { AlertLinks } from '../alerting/slackTemplate';
 import { parseSlos, type Slo } from '../alerting/slo';
 import { type JanitorPolicy, OWNED_JOBS, parseJanitorPolicy } from '../janitor/policy';
@@ -95,6 +98,8 @@ const stageFileSchema = z.strictObject({
     }),
     {},
   ),
+  /** Alert thresholds, receivers and channels over the defaults (src/alerting/settings.ts). */
+  alerting: z.optional(z.unknown()),
 });
 
 export interface StageConfig {
@@ -113,6 +118,8 @@ export interface StageConfig {
   links: AlertLinks;
   /** The janitor's schedule, and its input: TTLs per job and the schedules it must keep. */
   janitor: { rate: string; enabled: boolean; policy: JanitorPolicy };
+  /** The stage's alerting: defaults, its `alerting:` section, its schedules' intervals. */
+  alerting: AlertingConfig;
   /** What packaging prints but accepts (secret-looking query parameters of URL targets). */
   warnings: string[];
 }
@@ -165,7 +172,7 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       },
     };
   });
-  const schedules: Omit<StageConfig, 'janitor' | 'warnings'> = {
+  const schedules: Omit<StageConfig, 'janitor' | 'warnings' | 'alerting'> = {
     stage,
     file: shown,
     estats,
@@ -177,8 +184,9 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       shown,
     ),
     synthetic: parsed.data.synthetic.map((schedule, i) => {
-      const where = `${shown}: synthetic[${i}].fleet`;
-      parseFleet(schedule.fleet, where);
+      const where = `${shown}: synthetic[${i}]`;
+      parseFleet(schedule.fleet, `${where}.fleet`);
+      scheduleIntervalSeconds(schedule.rate, where);
       return {
         rate: schedule.rate,
         enabled: schedule.enabled ?? true,
@@ -186,9 +194,11 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       };
     }),
   };
+  scheduleIntervalSeconds(parsed.data.janitor.rate, `${shown}: janitor`);
   const config: StageConfig = {
     ...schedules,
     janitor: janitorOf(parsed.data.janitor, schedules, shown),
+    alerting: alertingConfigOf(parsed.data.alerting, collectorIntervals(schedules), shown),
     warnings,
   };
   const names = config.estats.map((s) => s.input.name);
@@ -212,8 +222,39 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
         { hint: `edit ${shown}: list your own CP codes and URLs` },
       );
     }
+    checkDeployedLinks(config, shown);
+    checkDeployedOncall(config, shown);
   }
   return config;
+}
+
+/** Links a responder opens from Slack: never this machine's or an example domain. */
+function checkDeployedLinks(config: StageConfig, shown: string): void {
+  for (const [name, base] of Object.entries(config.links)) {
+    if (base === undefined) continue;
+    const host = new URL(base).hostname;
+    if (isLocalOnly(host) || isExampleHost(host))
+      throw new ConfigurationError(
+        `${shown}: links.${name} is ${base}, which no responder can open from a Slack message of stage "${config.stage}"`,
+        {
+          hint: `set links.${name} to the address your team opens ${name} at, or delete it (its links are then left out)`,
+        },
+      );
+  }
+}
+
+/** The on-call webhook must be a real one, or turned off: the default is made up. */
+function checkDeployedOncall(config: StageConfig, shown: string): void {
+  const webhookUrl = config.alerting.routing.oncall?.webhookUrl;
+  if (webhookUrl === undefined) return;
+  const madeUp = webhookUrl === DEFAULT_ALERTING_CONFIG.routing.oncall?.webhookUrl;
+  if (madeUp || isExampleHost(new URL(webhookUrl).hostname))
+    throw new ConfigurationError(
+      `${shown}: alerting.routing.oncall.webhookUrl is ${webhookUrl}${madeUp ? ', the made-up default' : ', an example domain'}: critical alerts of stage "${config.stage}" would page nobody`,
+      {
+        hint: 'set alerting.routing.oncall.webhookUrl to your on-call bridge (PagerDuty, Opsgenie, …), or "oncall: false" to send critical alerts to Slack only',
+      },
+    );
 }
 
 /** akamai.clients: each validated with the schema the function itself uses. */
@@ -280,6 +321,23 @@ function scheduleIntervalSeconds(expression: string, where: string): number {
   }
 }
 
+/**
+ * Seconds between two runs of each collector job, for its staleness alerts: the longest gap
+ * of any of its enabled schedules, so none of them is stale between two of its own runs. A
+ * job without an enabled schedule keeps the default.
+ */
+function collectorIntervals(
+  config: Pick<StageConfig, 'estats' | 'synthetic'>,
+): Record<string, number> {
+  const longest = (schedules: Array<{ rate: string; enabled: boolean }>) =>
+    Math.max(...schedules.filter((s) => s.enabled).map((s) => intervalSeconds(s.rate).longest));
+  const intervals: Record<string, number> = {
+    [JOB.estats]: longest(config.estats),
+    [JOB.synthetic]: longest(config.synthetic),
+  };
+  return Object.fromEntries(Object.entries(intervals).filter(([, seconds]) => seconds > 0));
+}
+
 /** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
 function fleetName(fleet: Record<string, unknown>): string {
   return typeof fleet.name === 'string' ? fleet.name : 'default';
@@ -302,7 +360,7 @@ const DEFAULT_TTL = '24h';
  */
 function janitorOf(
   section: z.infer<typeof stageFileSchema>['janitor'],
-  config: Omit<StageConfig, 'janitor' | 'warnings'>,
+  config: Omit<StageConfig, 'janitor' | 'warnings' | 'alerting'>,
   shown: string,
 ): StageConfig['janitor'] {
   const policy = parseJanitorPolicy(
@@ -326,8 +384,7 @@ function janitorOf(
 /** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */
 function isExampleTarget(target: EstatsSchedule['targets'][number]): boolean {
   if ('cpCode' in target) return target.cpCode === 424242;
-  const host = new URL(target.url).hostname;
-  return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)example$/.test(host);
+  return isExampleHost(new URL(target.url).hostname);
 }
 
 /**

@@ -7,13 +7,39 @@ import { REPO_ROOT } from './runProcess';
 export const REAL_LOOKING_TARGETS = { cpCode: 987654, url: 'https://shop.acme.test/cart' };
 
 /**
+ * Params a stage other than `local` needs to package: a Pushgateway that is not loopback
+ * (src/deploy/guards.ts), as `--param=…` arguments.
+ */
+export const REAL_LOOKING_PARAMS = ['--param=pushgatewayUrl=https://pushgateway.acme.test:9091'];
+
+/**
+ * The alerting section a minimal stage file of a test needs on a stage but `local`: the
+ * default on-call webhook is made up, so a deployed stage must name its own or turn it off.
+ */
+export const DEPLOYABLE_ALERTING = '\nalerting: { routing: { oncall: false } }\n';
+
+/** The links and on-call webhook of a real stage (the local ones are refused elsewhere). */
+const REAL_LOOKING_LINKS = {
+  'http://localhost:3000': 'https://grafana.acme.test',
+  'http://localhost:9090': 'https://prometheus.acme.test',
+  'http://localhost:9093': 'https://alertmanager.acme.test',
+};
+
+/**
  * A stage file for `serverless package/print --param=stageConfig=…`: config/local.yml with
- * its example targets replaced (or changed further by `edit`).
+ * its example targets, links and on-call webhook replaced (or changed further by `edit`).
  */
 export function writeStageConfig(edit: (text: string) => string = (text) => text): string {
   const text = readFileSync(join(REPO_ROOT, 'config', 'local.yml'), 'utf8')
     .replaceAll('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
-    .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url);
+    .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url)
+    .replace(
+      /http:\/\/localhost:\d+/g,
+      (link) => REAL_LOOKING_LINKS[link as keyof typeof REAL_LOOKING_LINKS] ?? link,
+    )
+    .concat(
+      '\nalerting:\n  routing:\n    oncall: { webhookUrl: https://oncall.acme.test/alertmanager }\n',
+    );
   const file = join(mkdtempSync(join(tmpdir(), 'stage-config-')), 'stage.yml');
   writeFileSync(file, edit(text));
   return file;

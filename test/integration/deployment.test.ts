@@ -6,7 +6,11 @@ import { estatsScheduleOf } from '../../src/deploy/stage';
 import { SHIPPED_PROMETHEUS_CONFIGS } from '../../src/alerting/prometheusConfig';
 import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
-import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
+import {
+  REAL_LOOKING_PARAMS,
+  REAL_LOOKING_TARGETS,
+  writeStageConfig,
+} from '../helpers/stageConfig';
 
 /** What serverless.yml's custom.alertingFiles hands infra/serverless/esbuild-plugins.js. */
 interface AlertingTarget {
@@ -18,11 +22,17 @@ interface AlertingTarget {
 /** What ships in serverless.yml and infra/ must be valid for the tools that read it. */
 const root = join(__dirname, '..', '..');
 
-function print(stage: string, args: string[] = []) {
-  return spawnSync('npx', ['serverless', 'print', '--format', 'json', '--stage', stage, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+/** `serverless print` of a stage; one but `local` gets a Pushgateway that is not loopback. */
+function print(
+  stage: string,
+  args: string[] = [],
+  params = stage === 'local' ? [] : REAL_LOOKING_PARAMS,
+) {
+  return spawnSync(
+    'npx',
+    ['serverless', 'print', '--format', 'json', '--stage', stage, ...params, ...args],
+    { cwd: root, encoding: 'utf8' },
+  );
 }
 
 function serverlessPrint(stage: string, args: string[] = []): Record<string, unknown> {
@@ -103,6 +113,34 @@ describe('deployment configuration', () => {
     );
   });
 
+  it('refuses a deployed stage that points at nothing: the default Pushgateway, a sink without its address, a bad alert setting', () => {
+    const stageConfig = `--param=stageConfig=${writeStageConfig()}`;
+    const loopback = print('prod', [stageConfig], []);
+    expect(loopback.status).not.toBe(0);
+    const output = `${loopback.stdout}${loopback.stderr}`;
+    const message =
+      'stage "prod": the pushgatewayUrl param is http://127.0.0.1:9091 (the default), loopback: from Lambda that is the function itself, so every run would fail. set it for stage "prod": --param="pushgatewayUrl=https://pushgateway.internal:9091" on the command line, or params.prod.pushgatewayUrl in serverless.yml';
+    expect(output).toContain(message);
+    const graphite = print('prod', [stageConfig, '--param=sinks=pushgateway,graphite']);
+    expect(graphite.status).not.toBe(0);
+    expect(`${graphite.stdout}${graphite.stderr}`).toContain(
+      'stage "prod": the sinks param names graphite, but the graphiteHost param is empty',
+    );
+    const badSetting = print('prod', [
+      `--param=stageConfig=${writeStageConfig((text) => `${text}    channels: { critical: '' }\n`)}`,
+    ]);
+    expect(badSetting.status).not.toBe(0);
+    expect(`${badSetting.stdout}${badSetting.stderr}`).toMatch(
+      /stage\.yml: alerting\.routing\.channels\.critical: /,
+    );
+    const badRate = print('prod', [
+      `--param=stageConfig=${writeStageConfig((text) => text.replace('rate(1 minute)', 'rate(1 minutes)'))}`,
+    ]);
+    expect(`${badRate.stdout}${badRate.stderr}`).toContain(
+      'stage.yml: synthetic[0].rate: schedule rate(1 minutes): use "rate(1 minute)" for one',
+    );
+  });
+
   it("validates the file with the functions' own schemas, naming the field", () => {
     const badTarget = print('prod', [
       `--param=stageConfig=${writeStageConfig((text) => text.replace('delivery: STANDARD_TLS', 'delivery: FAST'))}`,
@@ -180,6 +218,7 @@ describe('deployment configuration', () => {
     const noWorkspace = print('dev', [
       `--param=stageConfig=${writeStageConfig()}`,
       '--param=sinks=remote-write',
+      '--param=remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
       '--param=remoteWriteSigv4Region=eu-central-1',
     ]);
     expect(noWorkspace.status).not.toBe(0);
@@ -192,7 +231,7 @@ describe('deployment configuration', () => {
     const withSecret = serverlessPrint('dev', [
       `--param=stageConfig=${writeStageConfig()}`,
       '--param=sinks=remote-write',
-      '--param=remoteWriteUrl=https://mimir.example.net/api/v1/push',
+      '--param=remoteWriteUrl=https://mimir.acme.test/api/v1/push',
       '--param=remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
     ]) as unknown as Config;
     expect(withSecret.provider.environment.REMOTE_WRITE_AUTH_SECRET_ID).toBe(

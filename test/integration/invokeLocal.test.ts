@@ -7,7 +7,7 @@ import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
-import { writeStageConfig } from '../helpers/stageConfig';
+import { REAL_LOOKING_PARAMS, writeStageConfig } from '../helpers/stageConfig';
 
 // The serverless CLI tests share one file: they build into the same .esbuild folder, so they
 // must not run in parallel.
@@ -46,6 +46,7 @@ function packagedTemplate(params: string[] = []): Template {
       '--stage',
       'dev',
       `--param=stageConfig=${writeStageConfig()}`,
+      ...REAL_LOOKING_PARAMS,
       ...params.map((param) => `--param=${param}`),
       '--package',
       out,

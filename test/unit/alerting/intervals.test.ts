@@ -1,24 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSchedule } from '../../../src/deploy/scheduleExpressions';
 import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { intervalSeconds } from '../../../src/deploy/scheduleExpressions';
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { JOB } from '../../../src/metrics/catalogue';
+import { REPO_ROOT } from '../../helpers/runProcess';
 
 /**
- * The stale-group alerts count missed runs in schedule intervals, which the alerting config
- * states in seconds. They must be the intervals the schedules really have (config/local.yml,
- * the example every stage starts from): the slowest schedule of each collector.
+ * The stale-group alerts count missed runs in schedule intervals. A stage's rules take them
+ * from its own schedules: the longest gap of each job's enabled schedules.
  */
-function intervalSeconds(rate: string): number {
-  const schedule = parseSchedule(rate);
-  const first = schedule.next(0);
-  return (schedule.next(first) - first) / 1000;
-}
-
 it("states each collector's schedule interval as config/local.yml schedules it", () => {
-  const stage = loadStageConfig(join(__dirname, '..', '..', '..', 'config', 'local.yml'), 'local');
+  const stage = loadStageConfig(join(REPO_ROOT, 'config', 'local.yml'), 'local');
+  const longest = (rates: string[]) => Math.max(...rates.map((r) => intervalSeconds(r).longest));
   expect(DEFAULT_ALERTING_CONFIG.collectors.intervals).toEqual({
-    [JOB.estats]: Math.max(...stage.estats.map((s) => intervalSeconds(s.rate))),
-    [JOB.synthetic]: Math.max(...stage.synthetic.map((s) => intervalSeconds(s.rate))),
+    [JOB.estats]: longest(stage.estats.map((s) => s.rate)),
+    [JOB.synthetic]: longest(stage.synthetic.map((s) => s.rate)),
+  });
+  expect(stage.alerting.collectors.intervals).toEqual(DEFAULT_ALERTING_CONFIG.collectors.intervals);
+});
+
+it.each([
+  ['rate(10 minutes)', 600, 600],
+  ['rate(1 hour)', 3600, 3600],
+  // Every 5 minutes on weekdays: a weekend without runs is its longest gap.
+  ['cron(0/5 * ? * MON-FRI *)', 300, 2 * 86_400 + 300],
+  // At :00 and :10 each hour.
+  ['cron(0,10 * * * ? *)', 600, 3000],
+])('%s fires at least every %i s and at most %i s apart', (rate, shortest, longest) => {
+  expect(intervalSeconds(rate)).toEqual({ shortest, longest });
+});
+
+it("derives a stage's staleness from its slowest enabled schedule of each job", () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'intervals-')), 'stage.yml');
+  const schedule = (rate: string, name: string, enabled = true) =>
+    `  - rate: ${rate}\n    enabled: ${enabled}\n    input: { name: ${name}, targets: [{ cpCode: 424242 }] }\n`;
+  writeFileSync(
+    file,
+    `estats:\n${schedule('rate(2 minutes)', 'fast')}${schedule('rate(10 minutes)', 'slow')}${schedule('rate(1 day)', 'off', false)}`,
+  );
+  const { intervals } = loadStageConfig(file, 'local').alerting.collectors;
+  // No synthetic schedule: that job keeps its default.
+  expect(intervals).toEqual({
+    [JOB.estats]: 600,
+    [JOB.synthetic]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.synthetic],
   });
 });

@@ -9,11 +9,14 @@ import {
   maximumEventAges,
   scheduleEvents,
 } from '../../../src/deploy/stage';
+import { DEPLOYABLE_ALERTING } from '../../helpers/stageConfig';
 
 const dir = mkdtempSync(join(tmpdir(), 'stage-unit-'));
+/** A stage file of these tests; without an alerting section of its own, a deployable one. */
 const file = (name: string, text: string) => {
   const path = join(dir, name);
-  writeFileSync(path, text);
+  const alerting = /^alerting:/m.test(text) ? '' : DEPLOYABLE_ALERTING;
+  writeFileSync(path, `${text}${alerting}`);
   return path;
 };
 const estats = (targets: string, name = 'default') =>

@@ -1,0 +1,197 @@
+import * as z from 'zod/mini';
+import '../shared/zod';
+import { ConfigurationError } from '../shared/errors';
+import { describeIssues } from '../shared/validation';
+import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
+import { isValidDuration } from './duration';
+import { SEVERITIES } from './types';
+
+/**
+ * A stage file's `alerting:` section: any value of AlertingConfig (config.ts), by the same
+ * name, each optional. What is left out keeps its default, so a file without the section
+ * renders exactly the shipped rules. Validated when the stage file is read, so a bad value
+ * stops `serverless package` naming the file and the field. Not here: the schedule intervals,
+ * which come from the stage's own schedules (stage.ts).
+ */
+const duration = z
+  .string()
+  .check(
+    z.refine(isValidDuration, 'must be a Prometheus duration, e.g. 30s, 5m, 1h30m (units d h m s)'),
+  );
+const severity = z.enum(SEVERITIES);
+const ratio = z.number().check(z.gte(0), z.lte(1));
+const count = z.number().check(z.gte(0));
+const text = z.string().check(z.minLength(1));
+const url = z.string().check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an absolute http:// or https:// URL',
+  }),
+);
+
+const override = z.strictObject({
+  cpCode: z.optional(z.int().check(z.positive())),
+  url: z.optional(z.string()),
+  above: ratio,
+});
+const ratioThreshold = z.strictObject({
+  above: z.optional(ratio),
+  for: z.optional(duration),
+  severity: z.optional(severity),
+  overrides: z.optional(
+    z.array(
+      override.check(
+        z.refine((o) => (o.cpCode === undefined) !== (o.url === undefined), {
+          message: 'give either cpCode or url',
+        }),
+      ),
+    ),
+  ),
+});
+const burnRate = z.strictObject({
+  severity: z.optional(severity),
+  for: z.optional(duration),
+  windows: z.optional(
+    z
+      .array(
+        z.strictObject({
+          long: duration,
+          short: duration,
+          budgetConsumed: z.number().check(z.positive(), z.lte(1)),
+        }),
+      )
+      .check(z.minLength(1)),
+  ),
+});
+
+export const alertingSettingsSchema = z.strictObject({
+  runbookBaseUrl: z.optional(
+    url.check(z.refine((value) => value.endsWith('/'), 'must end with "/"')),
+  ),
+  disabledAlerts: z.optional(z.array(z.string())),
+  dashboardSeriesInterval: z.optional(duration),
+  estats: z.optional(
+    z.strictObject({
+      minHits: z.optional(count),
+      edge5xxRatio: z.optional(ratioThreshold),
+      edgeFailureRatio: z.optional(ratioThreshold),
+      originFailureRatio: z.optional(ratioThreshold),
+      trafficVanished: z.optional(
+        z.strictObject({
+          hadHitsOver: z.optional(count),
+          lookback: z.optional(duration),
+          for: z.optional(duration),
+          severity: z.optional(severity),
+        }),
+      ),
+      targetFailing: z.optional(
+        z.strictObject({ for: z.optional(duration), severity: z.optional(severity) }),
+      ),
+    }),
+  ),
+  collectors: z.optional(
+    z.strictObject({
+      staleAfterIntervals: z.optional(z.int().check(z.gte(1), z.lte(100))),
+      staleSeverity: z.optional(severity),
+      successLookback: z.optional(duration),
+      silentFor: z.optional(duration),
+      pushFailingFor: z.optional(duration),
+      pushFailingSeverity: z.optional(severity),
+      pushgatewayScrapeJob: z.optional(text),
+      pushgatewayDownFor: z.optional(duration),
+    }),
+  ),
+  slo: z.optional(
+    z.strictObject({
+      page: z.optional(burnRate),
+      ticket: z.optional(burnRate),
+      evaluationInterval: z.optional(duration),
+      budgetInterval: z.optional(duration),
+    }),
+  ),
+  synthetic: z.optional(
+    z.strictObject({
+      linkDownFor: z.optional(duration),
+      linkDownSeverity: z.optional(severity),
+      bufferFillAbove: z.optional(ratio),
+      bufferFor: z.optional(duration),
+      noTrafficFor: z.optional(duration),
+      rebootWindow: z.optional(duration),
+    }),
+  ),
+  routing: z.optional(
+    z.strictObject({
+      slackWebhookUrlFile: z.optional(text),
+      /** `false`: no on-call receiver; critical alerts reach the critical channel only. */
+      oncall: z.optional(
+        z.union([
+          z.literal(false),
+          z.strictObject({ webhookUrl: z.optional(url), tokenFile: z.optional(text) }),
+        ]),
+      ),
+      channels: z.optional(
+        z.strictObject({
+          default: z.optional(text),
+          critical: z.optional(text),
+          info: z.optional(text),
+          /** Team → channel: replaces the default teams (each alert's `team` label). */
+          teams: z.optional(z.record(z.string().check(z.regex(/^[a-z][a-z0-9_-]*$/)), text)),
+        }),
+      ),
+      groupWait: z.optional(duration),
+      groupInterval: z.optional(duration),
+      repeatInterval: z.optional(duration),
+    }),
+  ),
+});
+
+export type AlertingSettings = z.infer<typeof alertingSettingsSchema>;
+
+/**
+ * The alerting config of a stage: the defaults, overridden by its file's `alerting:` section,
+ * with the schedule intervals the stage's own schedules give (`intervals`, job → seconds).
+ */
+export function alertingConfigOf(
+  section: unknown,
+  intervals: Readonly<Record<string, number>>,
+  where: string,
+): AlertingConfig {
+  const parsed = alertingSettingsSchema.safeParse(section ?? {});
+  if (!parsed.success)
+    throw new ConfigurationError(`${where}: ${describeIssues(parsed.error, 'alerting')}`, {
+      hint: 'see the README, "Configure": every alerting setting, its default and what it does',
+    });
+  const { routing, ...rest } = parsed.data;
+  const defaults = DEFAULT_ALERTING_CONFIG;
+  const { oncall, ...routingRest } = routing ?? {};
+  const merged = merge(defaults, rest) as AlertingConfig;
+  merged.routing = merge(defaults.routing, routingRest) as AlertingConfig['routing'];
+  // Teams replace the defaults, not add to them: a stage without a network team has none.
+  if (routingRest.channels?.teams) merged.routing.channels.teams = routingRest.channels.teams;
+  if (oncall === false) delete merged.routing.oncall;
+  else if (oncall) {
+    const base = defaults.routing.oncall;
+    const webhookUrl = oncall.webhookUrl ?? base?.webhookUrl;
+    const tokenFile = oncall.tokenFile ?? base?.tokenFile;
+    if (webhookUrl && tokenFile) merged.routing.oncall = { webhookUrl, tokenFile };
+  }
+  merged.collectors.intervals = { ...defaults.collectors.intervals, ...intervals };
+  return merged;
+}
+
+/** `patch` over `base`, object by object; arrays and values replace. Copies, never shares. */
+function merge(base: object, patch: object): object {
+  const result: Record<string, unknown> = structuredClone(base) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const current = result[key];
+    result[key] =
+      isPlainObject(value) && isPlainObject(current)
+        ? merge(current, value)
+        : structuredClone(value);
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { buildAlertingFiles, shippedRules } from '../../../src/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { alertingConfigOf } from '../../../src/alerting/settings';
+import type { AlertmanagerConfig } from '../../../src/alerting/types';
+import { loadStageConfig } from '../../../src/deploy/stage';
+import { JOB } from '../../../src/metrics/catalogue';
+import { REPO_ROOT } from '../../helpers/runProcess';
+
+const INTERVALS = DEFAULT_ALERTING_CONFIG.collectors.intervals;
+const of = (section: unknown) => alertingConfigOf(section, INTERVALS, 'config/prod.yml');
+const routesOf = (config: typeof DEFAULT_ALERTING_CONFIG) =>
+  parse(buildAlertingFiles(config).files['alertmanager.yml'] ?? '') as AlertmanagerConfig;
+const alertNames = (config = DEFAULT_ALERTING_CONFIG) =>
+  shippedRules(config)
+    .groups.flatMap((g) => g.rules)
+    .flatMap((rule) => ('alert' in rule ? [rule.alert] : []));
+
+describe("a stage file's alerting section", () => {
+  it('left out, gives the shipped defaults: config/local.yml renders exactly the shipped rules', () => {
+    expect(of(undefined)).toEqual(DEFAULT_ALERTING_CONFIG);
+    const local = loadStageConfig(join(REPO_ROOT, 'config', 'local.yml'), 'local');
+    expect(local.alerting).toEqual(DEFAULT_ALERTING_CONFIG);
+  });
+
+  it('overrides only what it names, deep, and never changes the defaults', () => {
+    const before = structuredClone(DEFAULT_ALERTING_CONFIG);
+    const config = of({
+      runbookBaseUrl: 'https://wiki.acme.test/runbooks/',
+      estats: { edge5xxRatio: { above: 0.02, for: '10m' }, minHits: 500 },
+      collectors: { staleAfterIntervals: 5 },
+      routing: { channels: { critical: '#cdn-pager' }, repeatInterval: '12h' },
+    });
+    expect(config.runbookBaseUrl).toBe('https://wiki.acme.test/runbooks/');
+    expect(config.estats.edge5xxRatio).toEqual({
+      ...DEFAULT_ALERTING_CONFIG.estats.edge5xxRatio,
+      above: 0.02,
+      for: '10m',
+    });
+    expect(config.estats.minHits).toBe(500);
+    expect(config.estats.originFailureRatio).toEqual(
+      DEFAULT_ALERTING_CONFIG.estats.originFailureRatio,
+    );
+    expect(config.collectors.staleAfterIntervals).toBe(5);
+    expect(config.routing.channels).toEqual({
+      ...DEFAULT_ALERTING_CONFIG.routing.channels,
+      critical: '#cdn-pager',
+    });
+    expect(config.routing.repeatInterval).toBe('12h');
+    expect(DEFAULT_ALERTING_CONFIG).toEqual(before);
+
+    const rules = buildAlertingFiles(config).files['rules.yml'] ?? '';
+    expect(rules).toContain('> 0.02');
+    expect(rules).toContain('https://wiki.acme.test/runbooks/estats.md#akamaiedge5xxratiohigh');
+    expect(rules).not.toContain('github.com/pushgate-collector');
+  });
+
+  it('takes the intervals from the stage schedules, not from the defaults', () => {
+    const config = alertingConfigOf({}, { [JOB.estats]: 600 }, 'config/prod.yml');
+    expect(config.collectors.intervals).toEqual({ ...INTERVALS, [JOB.estats]: 600 });
+    expect(buildAlertingFiles(config).files['rules.yml']).toContain(
+      `push_time_seconds{job="${JOB.estats}"}) > 1800`,
+    );
+  });
+
+  it('replaces the teams, so a stage without a network team has no network receiver', () => {
+    const config = of({ routing: { channels: { teams: { cdn: '#edge' } } } });
+    expect(config.routing.channels.teams).toEqual({ cdn: '#edge' });
+    const receivers = routesOf(config).receivers.map((r) => r.name);
+    expect(receivers).toContain('slack-cdn');
+    expect(receivers).not.toContain('slack-network');
+  });
+
+  it('sets the on-call webhook, or turns it off: critical alerts then reach Slack only', () => {
+    const moved = of({ routing: { oncall: { webhookUrl: 'https://events.pager.acme.test/am' } } });
+    expect(moved.routing.oncall).toEqual({
+      webhookUrl: 'https://events.pager.acme.test/am',
+      tokenFile: DEFAULT_ALERTING_CONFIG.routing.oncall?.tokenFile,
+    });
+    const off = routesOf(of({ routing: { oncall: false } }));
+    expect(off.receivers.map((r) => r.name)).not.toContain('oncall-webhook');
+    expect(off.route.routes?.map((r) => r.receiver)).not.toContain('oncall-webhook');
+    expect(off.route.routes?.map((r) => r.receiver)).toContain('slack-critical');
+  });
+
+  it('disables alerts by name, and refuses a name that is not an alert', () => {
+    const config = of({ disabledAlerts: ['AkamaiTrafficVanished', 'SyntheticPortNoTraffic'] });
+    const names = alertNames(config);
+    expect(names).not.toContain('AkamaiTrafficVanished');
+    expect(names).not.toContain('SyntheticPortNoTraffic');
+    expect(names).toContain('AkamaiEdge5xxRatioHigh');
+    expect(alertNames().length - names.length).toBe(2);
+    // The inhibit rule naming a disabled alert goes with it (amtool would accept it, but it
+    // would inhibit nothing).
+    const files = buildAlertingFiles(config).files;
+    expect(files['alertmanager.yml']).not.toContain('SyntheticPortNoTraffic');
+
+    expect(() => shippedRules(of({ disabledAlerts: ['AkamaiTrafficVanishd'] }))).toThrow(
+      /alerting.disabledAlerts: AkamaiTrafficVanishd is not among this stage's alerts/,
+    );
+  });
+
+  it.each([
+    [{ runbookBaseUrl: 'wiki/runbooks/' }, 'alerting.runbookBaseUrl', 'absolute http'],
+    [{ runbookBaseUrl: 'https://wiki.acme.test/runbooks' }, 'alerting.runbookBaseUrl', 'end with'],
+    [{ estats: { edge5xxRatio: { above: 5 } } }, 'alerting.estats.edge5xxRatio.above', '1'],
+    [
+      { estats: { edge5xxRatio: { for: '5 minutes' } } },
+      'alerting.estats.edge5xxRatio.for',
+      'duration',
+    ],
+    [
+      { estats: { edge5xxRatio: { severity: 'page' } } },
+      'alerting.estats.edge5xxRatio.severity',
+      'critical',
+    ],
+    [
+      { estats: { edge5xxRatio: { overrides: [{ above: 0.2 }] } } },
+      'alerting.estats.edge5xxRatio.overrides[0]',
+      'cpCode or url',
+    ],
+    [{ collectors: { staleAfterIntervals: 0 } }, 'alerting.collectors.staleAfterIntervals', '1'],
+    [{ collectors: { intervals: { akamai_estats: 60 } } }, 'alerting.collectors', 'intervals'],
+    [{ slo: { page: { windows: [] } } }, 'alerting.slo.page.windows', ''],
+    [{ synthetic: { bufferFillAbove: -1 } }, 'alerting.synthetic.bufferFillAbove', '0'],
+    [{ routing: { oncall: { webhookUrl: 'oncall:8080' } } }, 'alerting.routing.oncall', ''],
+    [{ routing: { channels: { teams: { CDN: '#x' } } } }, 'alerting.routing.channels.teams', ''],
+    [{ routing: { slack: '#x' } }, 'alerting.routing', 'slack'],
+    [{ disabledAlerts: 'AkamaiTrafficVanished' }, 'alerting.disabledAlerts', 'array'],
+  ])('refuses %j, naming the file and %s', (section, field, detail) => {
+    let message = '';
+    try {
+      of(section);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('config/prod.yml');
+    expect(message).toContain(field);
+    expect(message).toContain(detail);
+  });
+
+  it('is read from the stage file, where a bad value names the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alerting-settings-'));
+    const base = readFileSync(join(REPO_ROOT, 'config', 'local.yml'), 'utf8');
+    const good = join(dir, 'good.yml');
+    writeFileSync(good, `${base}\nalerting:\n  synthetic:\n    bufferFillAbove: 0.95\n`);
+    expect(loadStageConfig(good, 'local').alerting.synthetic.bufferFillAbove).toBe(0.95);
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(bad, `${base}\nalerting:\n  synthetic:\n    bufferFillAbove: high\n`);
+    expect(() => loadStageConfig(bad, 'local')).toThrow(
+      /bad\.yml: alerting\.synthetic\.bufferFillAbove/,
+    );
+  });
+});
+
+it("accepts the README's example section as it is written", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = readme.match(/```yaml\n# config\/<stage>\.yml\n(alerting:\n[\s\S]*?)```/)?.[1];
+  expect(block).toBeDefined();
+  const { alerting } = parse(block ?? '') as { alerting: unknown };
+  const config = of(alerting);
+  expect(config.routing.oncall).toBeUndefined();
+  expect(config.estats.edge5xxRatio.overrides).toHaveLength(2);
+  expect(alertNames(config)).not.toContain('SyntheticPortNoTraffic');
+});
