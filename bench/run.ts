@@ -27,7 +27,7 @@ import { pushgatewaySink } from '../src/sinks/pushgateway/sink';
 import { Deliveries } from '../src/sinks/deliveries';
 import { runJanitor } from '../src/janitor/janitor';
 import { parseJanitorPolicy } from '../src/janitor/policy';
-import { PUSHGATEWAY } from '../dev/debianBinaries';
+import { binaryPath, PUSHGATEWAY } from '../dev/debianBinaries';
 import { ensureTestCa } from '../dev/simulators/tls';
 import { STANDIN_CLIENT, startAkamaiStandin } from '../dev/simulators/akamai/standin';
 import { freePort } from '../dev/local/ports';
@@ -759,7 +759,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? ''}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    pushgateway: spawnSync(PUSHGATEWAY.binary, ['--version'], {
+    pushgateway: spawnSync(binaryPath(PUSHGATEWAY), ['--version'], {
       encoding: 'utf8',
     }).stderr.split('\n')[0],
   };

@@ -1,50 +1,138 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 
 /**
  * The real Prometheus-stack binaries come from Debian packages; this is the one table of which
  * binary comes from which package. When one is missing we install it (as root, with apt-get)
  * or stop with a message naming the package: a test that needs a real binary is never skipped.
+ * Elsewhere the same programs go by other names (Homebrew's and the upstream tarballs'
+ * `pushgateway`, `alertmanager`), found too; and `<NAME>_BIN` (e.g. PUSHGATEWAY_BIN) points
+ * at one anywhere.
  */
 export interface DebianBinary {
   binary: string;
   debianPackage: string;
+  /** The variable naming the program's path, which wins over the PATH. */
+  env: string;
+  /** Its names from other package managers, tried on the PATH after the Debian one. */
+  otherNames?: readonly string[];
 }
 
 export const PUSHGATEWAY: DebianBinary = {
   binary: 'prometheus-pushgateway',
   debianPackage: 'prometheus-pushgateway',
+  env: 'PUSHGATEWAY_BIN',
+  otherNames: ['pushgateway'],
 };
-export const PROMTOOL: DebianBinary = { binary: 'promtool', debianPackage: 'prometheus' };
-export const PROMETHEUS: DebianBinary = { binary: 'prometheus', debianPackage: 'prometheus' };
+export const PROMTOOL: DebianBinary = {
+  binary: 'promtool',
+  debianPackage: 'prometheus',
+  env: 'PROMTOOL_BIN',
+};
+export const PROMETHEUS: DebianBinary = {
+  binary: 'prometheus',
+  debianPackage: 'prometheus',
+  env: 'PROMETHEUS_BIN',
+};
 export const ALERTMANAGER: DebianBinary = {
   binary: 'prometheus-alertmanager',
   debianPackage: 'prometheus-alertmanager',
+  env: 'ALERTMANAGER_BIN',
+  otherNames: ['alertmanager'],
 };
-export const AMTOOL: DebianBinary = { binary: 'amtool', debianPackage: 'prometheus-alertmanager' };
+export const AMTOOL: DebianBinary = {
+  binary: 'amtool',
+  debianPackage: 'prometheus-alertmanager',
+  env: 'AMTOOL_BIN',
+};
 export const GRAPHITE_CARBON: DebianBinary = {
   binary: 'carbon-cache',
   debianPackage: 'graphite-carbon',
+  env: 'CARBON_CACHE_BIN',
+  otherNames: ['carbon-cache.py'],
 };
 export const WHISPER_FETCH: DebianBinary = {
   binary: 'whisper-fetch',
   debianPackage: 'python3-whisper',
+  env: 'WHISPER_FETCH_BIN',
+  otherNames: ['whisper-fetch.py'],
 };
 export const VICTORIA_METRICS: DebianBinary = {
   binary: 'victoria-metrics',
   debianPackage: 'victoria-metrics',
+  env: 'VICTORIA_METRICS_BIN',
+  otherNames: ['victoria-metrics-prod'],
 };
 /** VictoriaMetrics' rule evaluator: Prometheus-format rule files against its query API. */
-export const VMALERT: DebianBinary = { binary: 'vmalert', debianPackage: 'victoria-metrics' };
+export const VMALERT: DebianBinary = {
+  binary: 'vmalert',
+  debianPackage: 'victoria-metrics',
+  env: 'VMALERT_BIN',
+  otherNames: ['vmalert-prod'],
+};
 
 /** A forward proxy (CONNECT for HTTPS), as corporate networks and VPC egress proxies do. */
-export const TINYPROXY: DebianBinary = { binary: 'tinyproxy', debianPackage: 'tinyproxy' };
+export const TINYPROXY: DebianBinary = {
+  binary: 'tinyproxy',
+  debianPackage: 'tinyproxy',
+  env: 'TINYPROXY_BIN',
+};
 
-export function isOnPath(binary: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
+/** Every program of the table, for the docs and the test of the table. */
+export const ALL_BINARIES: readonly DebianBinary[] = [
+  PUSHGATEWAY,
+  PROMTOOL,
+  PROMETHEUS,
+  ALERTMANAGER,
+  AMTOOL,
+  GRAPHITE_CARBON,
+  WHISPER_FETCH,
+  VICTORIA_METRICS,
+  VMALERT,
+  TINYPROXY,
+];
+
+/**
+ * What to run for a program: its `<NAME>_BIN` when set (it must be executable), else the
+ * first of its names on the PATH, else undefined.
+ */
+export function findBinary(
+  tool: DebianBinary,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const given = env[tool.env];
+  if (given) {
+    try {
+      accessSync(given, constants.X_OK);
+    } catch {
+      throw new Error(
+        `${tool.env}=${given} is not an executable file: point it at the ${tool.binary} program, or unset it to use the one on the PATH`,
+      );
+    }
+    return given;
+  }
+  return [tool.binary, ...(tool.otherNames ?? [])].find((name) => isOnPath(name, env));
+}
+
+/** The program to run, or an error naming its package, its other names and its variable. */
+export function binaryPath(tool: DebianBinary): string {
+  const found = findBinary(tool);
+  if (found !== undefined) return found;
+  const names = [tool.binary, ...(tool.otherNames ?? [])].join(' or ');
+  throw new Error(
+    `${names} is not installed: install the Debian package ${tool.debianPackage} (apt-get install ${tool.debianPackage}; "npm test" and "npm start" do it when run as root), or set ${tool.env} to its path`,
+  );
+}
+
+/** Whether `binary` is on the PATH of `env`. */
+export function isOnPath(binary: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return (
+    spawnSync('/bin/sh', ['-c', `command -v ${binary}`], { stdio: 'ignore', env }).status === 0
+  );
 }
 
 export function ensureDebianBinaries(binaries: DebianBinary[], log: (line: string) => void): void {
-  const missing = binaries.filter((b) => !isOnPath(b.binary));
+  const missing = binaries.filter((b) => findBinary(b) === undefined);
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((b) => b.debianPackage))];
   const canInstall = process.getuid?.() === 0 && isOnPath('apt-get');
@@ -63,7 +151,7 @@ export function ensureDebianBinaries(binaries: DebianBinary[], log: (line: strin
     stdio: 'inherit',
     env,
   });
-  const stillMissing = missing.filter((b) => !isOnPath(b.binary));
+  const stillMissing = missing.filter((b) => findBinary(b) === undefined);
   if (stillMissing.length > 0) {
     throw new Error(
       `apt-get installed ${packages.join(' ')} but ${stillMissing.map((b) => b.binary).join(', ')} is still not on PATH`,

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GRAPHITE_CARBON, WHISPER_FETCH } from './debianBinaries';
+import { binaryPath, GRAPHITE_CARBON, WHISPER_FETCH } from './debianBinaries';
 import { freePort } from './local/ports';
 import { processOutput, spawnBinary, stopProcess } from './local/processes';
 
@@ -25,8 +25,10 @@ export class RealCarbon {
     return `127.0.0.1:${this.linePort}`;
   }
 
-  static async start(): Promise<RealCarbon> {
-    const dir = mkdtempSync(join(tmpdir(), 'carbon-'));
+  /** In a new directory under `parent` (npm start: its data dir; tests: the system's tmp). */
+  static async start(parent = tmpdir()): Promise<RealCarbon> {
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(join(parent, 'carbon-'));
     const dataDir = join(dir, 'whisper');
     for (const sub of ['conf', 'log', 'pid', 'whisper']) mkdirSync(join(dir, sub));
     const [linePort, picklePort, queryPort] = [
@@ -93,7 +95,7 @@ export class RealCarbon {
     const path = this.taggedPath(name, tags);
     if (!existsSync(path)) return [];
     const out = execFileSync(
-      WHISPER_FETCH.binary,
+      binaryPath(WHISPER_FETCH),
       ['--json', `--from=${fromSeconds - 1}`, `--until=${untilSeconds}`, path],
       { encoding: 'utf8' },
     );

@@ -5,8 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { accelerateAlerting } from './local/alertingScale';
+import { parseCommandLine } from './cli';
+import { RealCarbon } from './realCarbon';
+import { parseSinkNames } from '../src/sinks/names';
 import type { SinkName } from '../src/sinks/factories';
 import { EXAMPLE_STAGE, enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
 import { readScheduledFunctions } from './local/serverlessSchedules';
@@ -19,6 +21,7 @@ import { describeError } from '../src/shared/errors';
 import {
   ALERTMANAGER,
   ensureDebianBinaries,
+  GRAPHITE_CARBON,
   PROMETHEUS,
   PUSHGATEWAY,
   type DebianBinary,
@@ -36,16 +39,17 @@ Alerts go to SLACK_WEBHOOK_URL when set, otherwise they are printed here.
 
 Options (environment variable in brackets):
   --functions <list>       comma-separated functions to run (default: all scheduled ones:
-                           estats,synthetic,exportAlerting)               [PUSHGATE_FUNCTIONS]
+                           estats,synthetic,janitor,exportAlerting)       [PUSHGATE_FUNCTIONS]
   --speed <n>              run schedules and alert timings n times faster (default 10;
                            1 = real time)                                 [PUSHGATE_SPEED]
   --devices <n>            synthetic fleet: number of devices (default from config/local.yml)
   --ports-per-device <n>   synthetic fleet: ports per device
   --link-flaps-per-day <n> synthetic fleet: link-down events per port per day
   --sinks <list>           where the functions deliver: pushgateway (default), remote-write
-  (or --sink)              (into this Prometheus, its remote-write receiver on), or both;
-                           the alert rules watch staleness as those sinks need
-                                                                          [SINKS]
+  (or --sink)              (into this Prometheus, its remote-write receiver on), graphite
+                           (a real carbon-cache, Debian's graphite-carbon, its whisper files
+                           under --data-dir), or several; the alert rules watch staleness as
+                           those sinks need                               [SINKS]
   --pushgateways <n>       run n Pushgateways (default 1, at most 5): every group goes to
                            each, Prometheus scrapes them all; stop one to see the rules
                            and dashboards carry on (README, "Several Pushgateways")
@@ -61,7 +65,7 @@ Options (environment variable in brackets):
   -h, --help               show this help
 
 Environment: SLACK_WEBHOOK_URL (real Slack), AKAMAI_EDGERC / AKAMAI_EDGERC_SECTION (real
-Akamai), and every variable of the README's configuration reference.
+Akamai), and every variable of the README's "Configure" section.
 Ctrl-C stops everything it started.
 `;
 
@@ -72,30 +76,23 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-const { values } = parseArgs({
-  options: {
-    functions: { type: 'string', default: process.env.PUSHGATE_FUNCTIONS ?? '' },
-    speed: { type: 'string', default: process.env.PUSHGATE_SPEED ?? '10' },
-    devices: { type: 'string' },
-    'ports-per-device': { type: 'string' },
-    'link-flaps-per-day': { type: 'string' },
-    sinks: { type: 'string' },
-    sink: { type: 'string' },
-    pushgateways: { type: 'string', default: '1' },
-    'pushgateway-port': { type: 'string', default: '9091' },
-    'prometheus-port': { type: 'string', default: '9090' },
-    'alertmanager-port': { type: 'string', default: '9093' },
-    'slack-sink-port': { type: 'string', default: '9095' },
-    'akamai-port': { type: 'string', default: '9443' },
-    'data-dir': { type: 'string', default: join(root, '.local') },
-    'external-stack': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const values = parseCommandLine(HELP, {
+  functions: { type: 'string', default: process.env.PUSHGATE_FUNCTIONS ?? '' },
+  speed: { type: 'string', default: process.env.PUSHGATE_SPEED ?? '10' },
+  devices: { type: 'string' },
+  'ports-per-device': { type: 'string' },
+  'link-flaps-per-day': { type: 'string' },
+  sinks: { type: 'string' },
+  sink: { type: 'string' },
+  pushgateways: { type: 'string', default: '1' },
+  'pushgateway-port': { type: 'string', default: '9091' },
+  'prometheus-port': { type: 'string', default: '9090' },
+  'alertmanager-port': { type: 'string', default: '9093' },
+  'slack-sink-port': { type: 'string', default: '9095' },
+  'akamai-port': { type: 'string', default: '9443' },
+  'data-dir': { type: 'string', default: join(root, '.local') },
+  'external-stack': { type: 'boolean', default: false },
 });
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
 
 function number(
   name: string,
@@ -115,6 +112,7 @@ const realAkamai = Boolean(process.env.AKAMAI_EDGERC) || existsSync(join(homedir
 // NODE_EXTRA_CA_CERTS is read only when Node starts: the simulator's CA needs a fresh process.
 if (!process.env.PUSHGATE_START_CHILD) {
   const binaries: DebianBinary[] = [PUSHGATEWAY, PROMETHEUS, ALERTMANAGER];
+  if (sinksWanted().includes('graphite')) binaries.push(GRAPHITE_CARBON);
   try {
     if (!values['external-stack'])
       ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));
@@ -196,7 +194,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const sinks = parseSinks(values.sinks ?? values.sink ?? process.env.SINKS ?? 'pushgateway');
+  const sinks = sinksWanted();
   const stage = loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE);
   const stack = await startLocalStack({
     dataDir,
@@ -248,10 +246,16 @@ async function main(): Promise<void> {
 
   if (sinks.includes('remote-write'))
     say(`Remote write   ${stack.prometheus.url}/api/v1/write   (SINKS=${sinks.join(',')})`);
+  const carbon = sinks.includes('graphite') ? await RealCarbon.start(dataDir) : undefined;
+  if (carbon) {
+    cleanups.push(() => carbon.stop());
+    say(`Graphite       ${carbon.address}   (whisper files: ${carbon.dataDir})`);
+  }
   const env = functionEnv(dataDir, {
     SINKS: sinks.join(','),
     PUSHGATEWAY_URL: stack.pushgateways.map((p) => p.url).join(','),
     REMOTE_WRITE_URL: `${stack.prometheus.url}/api/v1/write`,
+    ...(carbon ? { GRAPHITE_HOST: carbon.address } : {}),
     ...akamai.env,
   });
   const scheduler = startScheduler({ root, functions, speed, env, report: say });
@@ -419,10 +423,12 @@ function printSlack(message: SlackMessage): void {
 }
 
 /** --sinks: the local stack can be a Pushgateway sink, a remote-write receiver, or both. */
-function parseSinks(raw: string | undefined): SinkName[] {
-  const sinks = [...new Set((raw ?? '').split(/[\s,]+/).filter(Boolean))];
-  const unknown = sinks.filter((s) => s !== 'pushgateway' && s !== 'remote-write');
-  if (sinks.length === 0 || unknown.length > 0)
-    fail(`--sinks takes pushgateway and/or remote-write, got ${JSON.stringify(raw)}`);
-  return sinks as SinkName[];
+/** --sinks (or --sink, or SINKS): the sinks npm start runs locally, each of them. */
+function sinksWanted(): SinkName[] {
+  const raw = values.sinks ?? values.sink ?? process.env.SINKS ?? 'pushgateway';
+  try {
+    return parseSinkNames(raw, '--sinks');
+  } catch (error) {
+    return fail(describeError(error));
+  }
 }

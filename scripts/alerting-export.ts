@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../dev/cli';
 import { renderedModule, stageAlertingFiles } from '../src/deploy/alertingFiles';
 import { EXAMPLE_STAGE } from '../src/deploy/stage';
 import { parseSinkNames } from '../src/sinks/names';
@@ -34,21 +34,14 @@ Options:
 `;
 
 const root = join(__dirname, '..');
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: join(root, 'infra', 'alerting') },
-    stage: { type: 'string', default: EXAMPLE_STAGE },
-    'stage-config': { type: 'string' },
-    sinks: { type: 'string', default: 'pushgateway' },
-    'templates-dir': { type: 'string', default: '/etc/alertmanager/templates' },
-    check: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const values = parseCommandLine(HELP, {
+  out: { type: 'string', default: join(root, 'infra', 'alerting') },
+  stage: { type: 'string', default: EXAMPLE_STAGE },
+  'stage-config': { type: 'string' },
+  sinks: { type: 'string', default: 'pushgateway' },
+  'templates-dir': { type: 'string', default: '/etc/alertmanager/templates' },
+  check: { type: 'boolean', default: false },
 });
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
 
 try {
   const stageFile = values['stage-config'] ?? join(root, 'config', `${values.stage}.yml`);

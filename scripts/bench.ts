@@ -1,5 +1,30 @@
 /** `npm run bench`: install the Pushgateway if missing, then run bench/run.ts. */
+import { parseCommandLine } from '../dev/cli';
 import { ensureDebianBinaries, PROMETHEUS, PUSHGATEWAY } from '../dev/debianBinaries';
+
+const HELP = `Usage: [BENCH_…=…] npm run bench
+
+Measures speed and memory against the real Pushgateway (and Prometheus, VictoriaMetrics,
+Carbon where a case needs them), each figure a ratio to a baseline measured in the same run
+(docs/performance.md says how to read them). Writes bench/results.json and the SVG charts of
+docs/ on a full run.
+
+Environment:
+  BENCH_ONLY             run only these cases, comma-separated (push, synthetic,
+                         pushgateways, janitor, bundles, coldstart, firstpush, rss, scale,
+                         rules, estats); bench/results.json is then left as it is
+  BENCH_RUNS             timed runs per case (default 7; the median and min-max are reported)
+  BENCH_SIZES            series per push of the push cases (default 100,1000,10000,100000)
+  BENCH_SCALE_DEVICES    synthetic fleet sizes of the scale case (default 10,50,200,500)
+  BENCH_SCALE_RUNS       runs per fleet size of the scale case (default 3)
+  BENCH_ESTATS_TARGETS   targets per eStats run of the estats case (default 10,40,80,200)
+  BENCH_ESTATS_CLIENTS   API clients of the estats case (default 1,3)
+
+Options:
+  -h, --help             show this help
+`;
+
+parseCommandLine(HELP, {});
 
 try {
   ensureDebianBinaries([PUSHGATEWAY, PROMETHEUS], (line) =>

@@ -4,10 +4,19 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommandLine } from '../dev/cli';
 import { allDashboards, renderDashboard } from '../src/dashboards';
 
+const HELP = `Usage: npm run dashboards:build [-- --check]
+
+Writes the Grafana dashboards generated from src/dashboards into dashboards/*.json.
+
+Options:
+  --check     do not write; exit 1 if dashboards/ differs from what would be written (CI)
+  -h, --help  show this help
+`;
+const { check } = parseCommandLine(HELP, { check: { type: 'boolean', default: false } });
 const dir = join(__dirname, '..', 'dashboards');
-const check = process.argv.includes('--check');
 const stale: string[] = [];
 for (const [file, dashboard] of Object.entries(allDashboards())) {
   const path = join(dir, file);

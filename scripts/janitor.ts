@@ -3,7 +3,7 @@
  * Pushgateway, with the policy the stage file gives it (as deployed), from this machine.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../dev/cli';
 import { localLambdaContext } from '../dev/local/lambdaContext';
 import { loadStageConfig, scheduleEvents } from '../src/deploy/stage';
 import { handler } from '../src/handlers/janitor';
@@ -23,18 +23,11 @@ Options:
   -h, --help         show this help
 `;
 
-const { values } = parseArgs({
-  options: {
-    'dry-run': { type: 'boolean', default: false },
-    stage: { type: 'string', default: 'local' },
-    pushgateway: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const values = parseCommandLine(HELP, {
+  'dry-run': { type: 'boolean', default: false },
+  stage: { type: 'string', default: 'local' },
+  pushgateway: { type: 'string' },
 });
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
 
 async function main(): Promise<void> {
   const config = loadStageConfig(

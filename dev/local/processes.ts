@@ -1,18 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import type { DebianBinary } from '../debianBinaries';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { binaryPath, type DebianBinary } from '../debianBinaries';
 import { freePort } from './ports';
 
 /**
  * Start a real binary; fail loudly (naming the Debian package) when it is not installed.
  * `npm test` and `npm start` install the packages first (as root on Debian/Ubuntu).
  */
-export function spawnBinary({ binary, debianPackage }: DebianBinary, args: string[]): ChildProcess {
-  if (spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0) {
-    throw new Error(
-      `${binary} is not installed: install the Debian package ${debianPackage} (apt-get install ${debianPackage}; "npm test" and "npm start" do it when run as root)`,
-    );
-  }
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBinary(tool: DebianBinary, args: string[]): ChildProcess {
+  const child = spawn(binaryPath(tool), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));

@@ -19,7 +19,8 @@ module.exports = async ({ resolveVariable }) => {
   const param = (name) => resolveVariable(`param:${name}`);
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  const schedules = await require('./schedules.js')({ resolveVariable });
+  // The stage's schedules as serverless.yml resolved them once (custom.stageSchedules).
+  const schedules = await resolveVariable('self:custom.stageSchedules');
   const sinks = sinksOf(await param('sinks'));
   const named = (names) => names.filter((name) => typeof name === 'string' && name !== '');
 

@@ -7,8 +7,6 @@
 // Also gives each collector's maximumEventAge and the secrets the eStats function reads.
 const { join, resolve } = require('node:path');
 
-let printedBudget = '';
-
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
@@ -32,10 +30,8 @@ module.exports = async ({ resolveVariable }) => {
       );
     const config = stageModule.loadStageConfig(file, stage);
     const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');
-    const table = warnings + stageModule.checkedEstatsBudget(config, timeout);
-    // Every `${file(schedules.js):…}` reference runs this file: print the table once.
-    if (table !== printedBudget) process.stderr.write(table);
-    printedBudget = table;
+    // serverless.yml resolves this file once (custom.stageSchedules): printed once.
+    process.stderr.write(warnings + stageModule.checkedEstatsBudget(config, timeout));
     const events = stageModule.scheduleEvents(
       config,
       (fn, name) => `${service}-${stage}-${fn}-${name}`,

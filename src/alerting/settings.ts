@@ -158,7 +158,7 @@ export function alertingConfigOf(
   const parsed = alertingSettingsSchema.safeParse(section ?? {});
   if (!parsed.success)
     throw new ConfigurationError(`${where}: ${describeIssues(parsed.error, 'alerting')}`, {
-      hint: 'see the README, "Configure": every alerting setting, its default and what it does',
+      hint: 'see the README, "Alerting as code": every alerting setting, its default and what it does',
     });
   const { routing, ...rest } = parsed.data;
   const defaults = DEFAULT_ALERTING_CONFIG;

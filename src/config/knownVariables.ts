@@ -3,7 +3,7 @@ import type { Env } from './env';
 
 /**
  * Every environment variable we read under one of our prefixes, each documented in the README
- * ("Configuration reference"). A variable under these prefixes that is not listed is a typo:
+ * ("Configure"). A variable under these prefixes that is not listed is a typo:
  * `PUSHGATEWAY_QUOROM=2` would otherwise give a quorum of 1 without a word.
  */
 export const KNOWN_VARIABLES = [
@@ -17,6 +17,8 @@ export const KNOWN_VARIABLES = [
   'PUSHGATEWAY_TIMEOUT_MS',
   'PUSHGATEWAY_GZIP_MIN_BYTES',
   'PUSHGATEWAY_MAX_ATTEMPTS',
+  // Read by npm start, the tests and the bench (dev/debianBinaries.ts), not by the functions.
+  'PUSHGATEWAY_BIN',
   'REMOTE_WRITE_URL',
   'REMOTE_WRITE_TENANT',
   'REMOTE_WRITE_SIGV4_REGION',
@@ -76,7 +78,7 @@ export function refuseUnknownVariables(env: Env): void {
   throw new ConfigurationError(
     `unknown environment variable${unknown.length > 1 ? 's' : ''} ${described.join(', ')}`,
     {
-      hint: 'fix the name or remove it; every variable is listed in the README ("Configuration reference")',
+      hint: 'fix the name or remove it; every variable is listed in the README ("Configure")',
     },
   );
 }

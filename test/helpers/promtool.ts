@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +7,8 @@ import { runTool } from './tools';
 
 /** `promtool check metrics` on exposition text: returns its complaints ('' when clean). */
 export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (result.error) {
-    throw new Error(
-      `cannot run promtool (Debian package "prometheus"; "npm test" installs it): ${result.error.message}`,
-    );
-  }
-  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+  const { status, output } = runTool('promtool', ['check', 'metrics'], text);
+  return { status, output };
 }
 
 /** `promtool test rules` of these unit tests (promtool's format) against a rule file. */

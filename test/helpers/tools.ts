@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { AMTOOL, PROMTOOL } from '../../dev/debianBinaries';
+import { AMTOOL, binaryPath, PROMTOOL } from '../../dev/debianBinaries';
 
-/** Run promtool / amtool (their Debian packages: dev/debianBinaries.ts). */
+/** Run promtool / amtool (their Debian packages and other names: dev/debianBinaries.ts). */
 export function runTool(
   binary: 'promtool' | 'amtool',
   args: string[],
   input?: string,
 ): { status: number | null; output: string; stdout: string } {
-  const result = spawnSync(binary, args, {
+  const result = spawnSync(binaryPath(binary === 'promtool' ? PROMTOOL : AMTOOL), args, {
     encoding: 'utf8',
     ...(input === undefined ? {} : { input }),
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -22,9 +23,10 @@ const compose = parse(readFileSync(composePath, 'utf8')) as {
   volumes?: Record<string, unknown>;
 };
 
+/** The bind mounts of a service, `${VAR:-default}` read as its default (nothing set). */
 function mounts(service: string): Array<{ host: string; container: string }> {
   return (compose.services[service]?.volumes ?? [])
-    .map((v) => v.split(':'))
+    .map((v) => v.replace(/\$\{[A-Z_]+:-([^}]+)\}/g, '$1').split(':'))
     .filter(([host]) => host?.startsWith('.'))
     .map(([host = '', container = '']) => ({
       host: resolve(dirname(composePath), host),
@@ -93,19 +95,41 @@ describe('docker-compose.yml', () => {
 
   it('mounts the secrets and templates the rendered Alertmanager config reads', () => {
     const am = readFileSync(join(infra, 'alerting', 'alertmanager.yml'), 'utf8');
-    const secrets = mounts('alertmanager').find((m) => m.container === '/etc/alertmanager/secrets');
-    for (const file of [...am.matchAll(/(?:api_url_file|credentials_file): (\S+)/g)].map(
+    const files = [...am.matchAll(/(?:api_url_file|credentials_file): (\S+)/g)].map(
       (m) => m[1] ?? '',
-    )) {
-      expect(file.startsWith('/etc/alertmanager/secrets/')).toBe(true);
-      expect(
-        existsSync(join(secrets?.host ?? '', file.replace('/etc/alertmanager/secrets/', ''))),
-      ).toBe(true);
+    );
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) {
+      const mount = mounts('alertmanager').find((m) => m.container === file);
+      expect([file, mount !== undefined && existsSync(mount.host)]).toEqual([file, true]);
     }
     expect(am).toContain('/etc/alertmanager/templates/*.tmpl');
     expect(mounts('alertmanager').some((m) => m.container === '/etc/alertmanager/templates')).toBe(
       true,
     );
+  });
+
+  it("keeps a real Slack webhook out of git, and the host's node_modules out of the container's reach", () => {
+    const alertmanager = compose.services.alertmanager?.volumes ?? [];
+    expect(alertmanager).toContain(
+      '${SLACK_WEBHOOK_URL_FILE:-./compose/secrets/local-sink-webhook-url}:/etc/alertmanager/secrets/slack-webhook-url:ro',
+    );
+    // Where the README tells users to put their webhook: ignored by git, with an example beside it.
+    const ignored = spawnSync(
+      'git',
+      ['check-ignore', '-q', 'infra/compose/secrets/slack-webhook-url'],
+      {
+        cwd: join(infra, '..'),
+      },
+    );
+    expect(ignored.status).toBe(0);
+    expect(existsSync(join(infra, 'compose', 'secrets', 'slack-webhook-url.example'))).toBe(true);
+    // npm ci in the container writes to a volume, not into the bind-mounted checkout.
+    const collectors = compose.services.collectors?.volumes ?? [];
+    expect(collectors).toContain('..:/app');
+    const modules = collectors.find((v) => v.endsWith(':/app/node_modules'));
+    expect(modules?.split(':')[0]).toMatch(/^[a-z][\w-]*$/);
+    expect(compose.volumes).toHaveProperty(modules?.split(':')[0] ?? '');
   });
 
   it('provisions Grafana with the Prometheus datasource and the dashboards folder', () => {
@@ -131,7 +155,7 @@ describe('docker-compose.yml', () => {
     expect(collectors.environment.PUSHGATEWAY_URL).toBe('http://pushgateway:9091');
     expect(collectors.command?.join(' ')).toContain('npm start -- --external-stack');
     const sink = readFileSync(
-      join(infra, 'compose', 'secrets', 'slack-webhook-url'),
+      join(infra, 'compose', 'secrets', 'local-sink-webhook-url'),
       'utf8',
     ).trim();
     expect(sink).toBe(

@@ -151,7 +151,9 @@ describe("a stage file's links and on-call webhook, off the local stage", () => 
   });
 
   it('accepts a stage that turns the on-call webhook off', () => {
-    const file = writeStageConfig((text) => text.replace(/oncall: \{[^}]*\}/, 'oncall: false'));
+    const file = writeStageConfig((text) =>
+      text.replace(/^ {4}oncall: \{[^}]*\}/m, '    oncall: false'),
+    );
     expect(loadStageConfig(file, 'prod').alerting.routing.oncall).toBeUndefined();
   });
 });
