@@ -1,13 +1,21 @@
 // Environment variables that depend on the stage. On the `local` stage (serverless invoke
 // local) no secret ids are set: credentials come from .edgerc / env, no AWS account needed.
 // (A stage param set to '' falls back to the default param, hence this file.)
+// The functions' own settings come from params too (src/deploy/functionSettings.ts), and the
+// environment they make is read with the functions' readers here, so a bad value stops packaging.
+const { require: tsxRequire } = require('tsx/cjs/api');
+
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
+  const settings = tsxRequire('../../src/deploy/functionSettings.ts', __filename);
+  const params = {};
+  for (const param of Object.keys(settings.FUNCTION_SETTING_PARAMS))
+    params[param] = await resolveVariable(`param:${param}`);
   const provider = {
     NODE_OPTIONS: '--enable-source-maps',
     SINKS: await resolveVariable('param:sinks'),
     PUSHGATEWAY_URL: await resolveVariable('param:pushgatewayUrl'),
-    LOG_LEVEL: 'info',
+    ...settings.functionSettingsOf(params),
   };
   const sinkSettings = {
     REMOTE_WRITE_URL: await resolveVariable('param:remoteWriteUrl'),
@@ -16,6 +24,17 @@ module.exports = async ({ resolveVariable }) => {
     GRAPHITE_HOST: await resolveVariable('param:graphiteHost'),
   };
   for (const [name, value] of Object.entries(sinkSettings)) if (value) provider[name] = value;
+  try {
+    settings.checkFunctionEnvironment(
+      { ...provider, AKAMAI_SECRET_ID: stage === 'local' ? undefined : 'packaged' },
+      stage,
+    );
+  } catch (error) {
+    // serverless prints the error's stack: make it the message and the hint, nothing else.
+    const clear = new Error(error.hint ? `${error.message}. ${error.hint}` : error.message);
+    clear.stack = `\n  ${clear.message}\n`;
+    throw clear;
+  }
   if (stage === 'local') {
     // serverless invoke local: write the files to a local folder instead of S3.
     const outDir = require('node:path').join(process.cwd(), '.tmp', 'alerting-export');

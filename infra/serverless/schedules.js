@@ -12,6 +12,8 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const given = await resolveVariable('param:stageConfig');
   const timeout = Number(await resolveVariable('param:estatsTimeout'));
+  // Empty: the functions' default (checked as a number by environment.js).
+  const margin = (await resolveVariable('param:deadlineSafetyMarginMs')) || undefined;
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
   const { require: tsxRequire } = require('tsx/cjs/api');
   const stageModule = tsxRequire('../../src/deploy/stage.ts', __filename);
@@ -31,7 +33,9 @@ module.exports = async ({ resolveVariable }) => {
     const config = stageModule.loadStageConfig(file, stage);
     const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');
     // serverless.yml resolves this file once (custom.stageSchedules): printed once.
-    process.stderr.write(warnings + stageModule.checkedEstatsBudget(config, timeout));
+    process.stderr.write(
+      warnings + stageModule.checkedEstatsBudget(config, timeout, margin && Number(margin)),
+    );
     const events = stageModule.scheduleEvents(
       config,
       (fn, name) => `${service}-${stage}-${fn}-${name}`,

@@ -576,10 +576,15 @@ export function usesDefaultClient(config: StageConfig): boolean {
  * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
  * a ConfigurationError naming each schedule that cannot fit and the ways out.
  */
-export function checkedEstatsBudget(config: StageConfig, timeoutSeconds: number): string {
+export function checkedEstatsBudget(
+  config: StageConfig,
+  timeoutSeconds: number,
+  /** The functions' DEADLINE_SAFETY_MARGIN_MS (the deadlineSafetyMarginMs param). */
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): string {
   const limits = {
     timeoutSeconds,
-    safetyMarginSeconds: DEFAULT_SAFETY_MARGIN_MS / 1000,
+    safetyMarginSeconds: safetyMarginMs / 1000,
     answerSeconds: config.answerSeconds,
   };
   const budget = estatsBudget(

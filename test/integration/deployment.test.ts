@@ -229,6 +229,30 @@ describe('deployment configuration', () => {
     );
   });
 
+  it("sets the functions' own settings from params, and refuses a bad one naming the param", () => {
+    expect(dev.provider.environment.LOG_LEVEL).toBe('info');
+    expect(dev.provider.environment.PUSHGATEWAY_QUORUM).toBeUndefined();
+    const tuned = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=logLevel=debug',
+      '--param=estatsMaxInFlight=4',
+      '--param=noProxy=.internal',
+    ]) as unknown as Config;
+    expect(tuned.provider.environment).toMatchObject({
+      LOG_LEVEL: 'debug',
+      ESTATS_MAX_IN_FLIGHT: '4',
+      NO_PROXY: '.internal',
+    });
+    const badQuorum = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=pushgatewayQuorum=3',
+    ]);
+    expect(badQuorum.status).not.toBe(0);
+    const output = `${badQuorum.stdout}${badQuorum.stderr}`;
+    expect(output).toContain('stage "dev": the functions\' environment is refused:');
+    expect(output).toContain('fix the pushgatewayQuorum param');
+  });
+
   it("lets the functions read the remote-write receiver's secret, and only that one more", () => {
     const withSecret = serverlessPrint('dev', [
       `--param=stageConfig=${writeStageConfig()}`,
