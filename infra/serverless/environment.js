@@ -4,6 +4,7 @@
 // The functions' own settings come from params too (src/deploy/functionSettings.ts), and the
 // environment they make is read with the functions' readers here, so a bad value stops packaging.
 const { require: tsxRequire } = require('tsx/cjs/api');
+const { clearError } = require('./clearError');
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
@@ -30,10 +31,7 @@ module.exports = async ({ resolveVariable }) => {
       stage,
     );
   } catch (error) {
-    // serverless prints the error's stack: make it the message and the hint, nothing else.
-    const clear = new Error(error.hint ? `${error.message}. ${error.hint}` : error.message);
-    clear.stack = `\n  ${clear.message}\n`;
-    throw clear;
+    throw clearError(error);
   }
   if (stage === 'local') {
     // serverless invoke local: write the files to a local folder instead of S3.

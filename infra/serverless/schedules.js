@@ -6,6 +6,7 @@
 // stage but `local`, the sink params must name real destinations (src/deploy/guards.ts).
 // Also gives each collector's maximumEventAge and the secrets the eStats function reads.
 const { join, resolve } = require('node:path');
+const { clearError } = require('./clearError');
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
@@ -47,9 +48,6 @@ module.exports = async ({ resolveVariable }) => {
       usesDefaultClient: stageModule.usesDefaultClient(config),
     };
   } catch (error) {
-    // serverless prints the error's stack: make it the message and the hint, nothing else.
-    const clear = new Error(error.hint ? `${error.message}. ${error.hint}` : error.message);
-    clear.stack = `\n  ${clear.message}\n`;
-    throw clear;
+    throw clearError(error);
   }
 };

@@ -1,6 +1,6 @@
-import { readEnum, readInteger, type Env } from '../config/env';
+import type { Env } from '../config/env';
 import { estatsSettingsFromEnv } from '../config/estats';
-import { DEFAULT_SAFETY_MARGIN_MS } from '../constants';
+import { logLevelFromEnv, safetyMarginMsFromEnv } from '../config/invocation';
 import { ConfigurationError } from '../shared/errors';
 import { carbonOptionsFromEnv } from '../sinks/graphite/settings';
 import { sinkNamesFromEnv } from '../sinks/names';
@@ -37,8 +37,6 @@ export const FUNCTION_SETTING_PARAMS = {
 
 export type FunctionSettingParam = keyof typeof FUNCTION_SETTING_PARAMS;
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
 /** The variables the set params give, each param by its variable. */
 export function functionSettingsOf(
   params: Readonly<Partial<Record<FunctionSettingParam, unknown>>>,
@@ -58,8 +56,8 @@ export function functionSettingsOf(
  */
 export function checkFunctionEnvironment(env: Env, stage: string): void {
   try {
-    readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
-    readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 });
+    logLevelFromEnv(env);
+    safetyMarginMsFromEnv(env);
     estatsSettingsFromEnv(env);
     const sinks = sinkNamesFromEnv(env);
     if (sinks.includes('pushgateway')) pushgatewaySettingsFromEnv(env);

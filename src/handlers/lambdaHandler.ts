@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { type Env, readEnum, readInteger } from '../config/env';
+import type { Env } from '../config/env';
+import { logLevelFromEnv, safetyMarginMsFromEnv } from '../config/invocation';
 import { refuseUnknownVariables } from '../config/knownVariables';
-import { DEFAULT_SAFETY_MARGIN_MS } from '../constants';
 import { type Deadline, deadlineFromLambdaContext } from '../shared/deadline';
 import { describeError, RunReportedError } from '../shared/errors';
-import { createLogger, type Logger, type LogLevel } from '../shared/logger';
+import { createLogger, type Logger } from '../shared/logger';
 
 /** What every function's body gets: its configuration, logger and time budget. */
 export interface Invocation {
@@ -37,15 +37,12 @@ export function lambdaHandler<R>(
 ): LambdaHandler<R> {
   const withEnv = (env: Env) => async (event: unknown, context: Context) => {
     const logger = createLogger({
-      level: readEnum<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+      level: logLevelFromEnv(env),
       fields: { function: name, requestId: context.awsRequestId },
     });
     try {
       refuseUnknownVariables(env);
-      const deadline = deadlineFromLambdaContext(
-        context,
-        readInteger(env, 'DEADLINE_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, { min: 0 }),
-      );
+      const deadline = deadlineFromLambdaContext(context, safetyMarginMsFromEnv(env));
       return await body(event, { env, logger, deadline, context });
     } catch (error) {
       if (!(error instanceof RunReportedError))

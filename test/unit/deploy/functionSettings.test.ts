@@ -8,6 +8,7 @@ import {
   functionSettingsOf,
 } from '../../../src/deploy/functionSettings';
 import { REPO_ROOT } from '../../helpers/runProcess';
+import { refusalText } from '../../helpers/refusal';
 
 const serverless = readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8');
 const declared = (
@@ -49,12 +50,9 @@ describe("the functions' settings as serverless params", () => {
     [{ ESTATS_MAX_IN_FLIGHT: '1000' }, 'ESTATS_MAX_IN_FLIGHT', 'estatsMaxInFlight'],
     [{ SINKS: 'graphite' }, 'GRAPHITE_HOST', 'GRAPHITE_HOST'],
   ])('refuses %j when packaging, naming the param to fix', (env, variable, fix) => {
-    let text = '';
-    try {
-      checkFunctionEnvironment({ PUSHGATEWAY_URL: 'https://pg.acme.test', ...env }, 'prod');
-    } catch (error) {
-      text = `${(error as Error).message}. ${(error as { hint?: string }).hint ?? ''}`;
-    }
+    const text = refusalText(() =>
+      checkFunctionEnvironment({ PUSHGATEWAY_URL: 'https://pg.acme.test', ...env }, 'prod'),
+    );
     expect(text).toContain('stage "prod"');
     expect(text).toContain(variable);
     expect(text).toContain(fix);

@@ -10,6 +10,7 @@ import {
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { writeStageConfig } from '../../helpers/stageConfig';
 import { REPO_ROOT } from '../../helpers/runProcess';
+import { refusalText } from '../../helpers/refusal';
 
 const REAL: StageDestinations = {
   sinks: 'pushgateway',
@@ -139,12 +140,7 @@ describe("a stage file's links and on-call webhook, off the local stage", () => 
     ],
   ])('refuses the stage file %#: "%s"', (edit, message, fix) => {
     const file = writeStageConfig(edit);
-    let text = '';
-    try {
-      loadStageConfig(file, 'prod');
-    } catch (error) {
-      text = `${(error as Error).message}. ${(error as { hint?: string }).hint ?? ''}`;
-    }
+    const text = refusalText(() => loadStageConfig(file, 'prod'));
     expect(text).toContain('stage.yml: ');
     expect(text).toContain(message);
     expect(text).toContain(fix);
