@@ -253,6 +253,46 @@ describe('deployment configuration', () => {
     expect(output).toContain('fix the pushgatewayQuorum param');
   });
 
+  it('alarms on failed runs waiting in the failure queue, notifying the topics of a param, and refuses a topic that is not an SNS ARN', () => {
+    type Alarm = { Type: string; Properties: Record<string, unknown> };
+    const alarmOf = (config: unknown) =>
+      (config as { resources: { Resources: Record<string, Alarm> } }).resources.Resources
+        .CollectorFailureAlarm;
+    const quiet = alarmOf(dev);
+    expect(quiet?.Type).toBe('AWS::CloudWatch::Alarm');
+    expect(quiet?.Properties).toMatchObject({
+      AlarmName: 'pushgate-collector-dev-failed-runs',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['CollectorFailureQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(quiet?.Properties.AlarmActions).toBeUndefined();
+
+    const topic = 'arn:aws:sns:eu-central-1:123456789012:sre-pages';
+    const paging = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      `--param=failureAlarmTopicArn=${topic}`,
+    ]);
+    expect(alarmOf(paging)?.Properties).toMatchObject({
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+
+    const bad = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=failureAlarmTopicArn=sre-pages',
+    ]);
+    expect(bad.status).not.toBe(0);
+    expect(`${bad.stdout}${bad.stderr}`).toContain(
+      'failureAlarmTopicArn: "sre-pages" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)',
+    );
+  });
+
   it("lets the functions read the remote-write receiver's secret, and only that one more", () => {
     const withSecret = serverlessPrint('dev', [
       `--param=stageConfig=${writeStageConfig()}`,

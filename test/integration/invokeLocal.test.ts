@@ -20,6 +20,7 @@ interface Statement {
 }
 
 interface Template {
+  Outputs: Record<string, { Value: unknown }>;
   Resources: Record<
     string,
     {
@@ -245,6 +246,20 @@ it('packages a template whose functions run the Node major the tests run on, eac
     's3:PutObject,s3:GetObject on ${AlertingExportBucket.Arn}/alerting/*',
     's3:ListBucket on AlertingExportBucket.Arn if {"StringLike":{"s3:prefix":["alerting/*"]}}',
   ]);
+
+  // What users look up after a deploy, in the stack's Outputs.
+  const outputs = Object.fromEntries(
+    Object.entries(template.Outputs).map(([name, output]) => [name, output.Value]),
+  );
+  expect(outputs).toMatchObject({
+    AlertingExportBucketName: { Ref: 'AlertingExportBucket' },
+    AlertingExportPrefix: 'alerting/',
+    AlertingExportUri: { 'Fn::Sub': 's3://${AlertingExportBucket}/alerting/' },
+    CollectorFailureQueueUrl: { Ref: 'CollectorFailureQueue' },
+    CollectorFailureQueueArn: { 'Fn::GetAtt': ['CollectorFailureQueue', 'Arn'] },
+    CollectorFailureAlarmName: { Ref: 'CollectorFailureAlarm' },
+  });
+  expect(template.Resources.CollectorFailureAlarm?.Type).toBe('AWS::CloudWatch::Alarm');
 
   // The bucket refuses anything but TLS.
   const bucketPolicy = template.Resources.AlertingExportBucketPolicy?.Properties.PolicyDocument;
