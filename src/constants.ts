@@ -4,6 +4,9 @@
  * the retry policies take the shape of shared/backoff.ts's BackoffPolicy where they are used.
  */
 
+/** The product's name: the logs' `service`, its alerts' and dashboards' tag, its user agent. */
+export const PRODUCT_NAME = 'pushgate-collector';
+
 /** Time kept before the Lambda timeout to log, record failures and return (DEADLINE_SAFETY_MARGIN_MS). */
 export const DEFAULT_SAFETY_MARGIN_MS = 3_000;
 

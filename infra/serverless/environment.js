@@ -33,10 +33,18 @@ module.exports = async ({ resolveVariable }) => {
   } catch (error) {
     throw clearError(error);
   }
+  // provider.logs.lambda: Lambda's JSON log format at the logLevel param's level.
+  const logging = settings.lambdaLoggingOf(provider);
   if (stage === 'local') {
     // serverless invoke local: write the files to a local folder instead of S3.
     const outDir = require('node:path').join(process.cwd(), '.tmp', 'alerting-export');
-    return { provider, estats: {}, synthetic: {}, exportAlerting: { ALERTING_OUT_DIR: outDir } };
+    return {
+      provider,
+      logging,
+      estats: {},
+      synthetic: {},
+      exportAlerting: { ALERTING_OUT_DIR: outDir },
+    };
   }
   const pushgatewayAuthSecret = await resolveVariable('param:pushgatewayAuthSecretName');
   if (pushgatewayAuthSecret) provider.PUSHGATEWAY_AUTH_SECRET_ID = pushgatewayAuthSecret;
@@ -47,6 +55,7 @@ module.exports = async ({ resolveVariable }) => {
   if (kmsKey) provider.SECRETS_KMS_KEY_ARN = kmsKey;
   return {
     provider,
+    logging,
     estats: { AKAMAI_SECRET_ID: await resolveVariable('param:akamaiSecretName') },
     synthetic: {},
     exportAlerting: {

@@ -1,3 +1,4 @@
+import { PRODUCT_NAME } from '../constants';
 import { assertLabelName, assertMetricName } from '../metrics/names';
 import type { RecordedSeries } from '../queries/recorded';
 import { ConfigurationError } from '../shared/errors';
@@ -36,7 +37,7 @@ export interface AlertDefinition {
 }
 
 /** Labels every alert of this product carries (inhibit rules rely on `product`). */
-export const PRODUCT_LABEL = { product: 'pushgate-collector' } as const;
+export const PRODUCT_LABEL = { product: PRODUCT_NAME } as const;
 
 /**
  * Build an alerting rule, checking what can be checked without the rest of the config:

@@ -5,6 +5,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PRODUCT_NAME } from '../constants';
 import type { Dashboard } from './model';
 
 /**
@@ -13,7 +14,7 @@ import type { Dashboard } from './model';
  * hard-coded ids, so a hand import works on any Grafana); every panel has a unit; panels are
  * placed by the SDK's layout, row by row, from their width and height alone.
  */
-export const PRODUCT_TAG = 'pushgate-collector';
+export const PRODUCT_TAG = PRODUCT_NAME;
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
 /** Width (of 24 columns) and height of a panel; the SDK places it in its row. */

@@ -1,7 +1,12 @@
 import type { Env } from '../config/env';
 import { estatsSettingsFromEnv } from '../config/estats';
-import { logLevelFromEnv, safetyMarginMsFromEnv } from '../config/invocation';
+import {
+  configuredLogLevelFromEnv,
+  logLevelFromEnv,
+  safetyMarginMsFromEnv,
+} from '../config/invocation';
 import { ConfigurationError } from '../shared/errors';
+import type { LogLevel } from '../shared/logger';
 import { carbonOptionsFromEnv } from '../sinks/graphite/settings';
 import { sinkNamesFromEnv } from '../sinks/names';
 import { pushgatewaySettingsFromEnv } from '../sinks/pushgateway/settings';
@@ -77,4 +82,22 @@ export function checkFunctionEnvironment(env: Env, stage: string): void {
       },
     );
   }
+}
+
+/**
+ * The functions' Lambda logging config (provider.logs.lambda): the JSON log format, so Lambda
+ * reads our lines' level and timestamp, and ApplicationLogLevel at the logLevel param's level.
+ * Lambda gives it to the functions as AWS_LAMBDA_LOG_LEVEL, which the logger honours.
+ */
+export function lambdaLoggingOf(env: Env): {
+  logFormat: 'JSON';
+  applicationLogLevel: Uppercase<LogLevel>;
+  systemLogLevel: 'INFO';
+} {
+  return {
+    logFormat: 'JSON',
+    applicationLogLevel: configuredLogLevelFromEnv(env).toUpperCase() as Uppercase<LogLevel>,
+    // INFO keeps the platform's START, END and REPORT lines (duration, memory, init time).
+    systemLogLevel: 'INFO',
+  };
 }

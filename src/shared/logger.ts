@@ -1,7 +1,9 @@
 /**
  * Structured logs: one JSON object per line on stdout (CloudWatch Logs keeps each line as one
- * event, and Logs Insights can query the fields). Secrets registered with `redact` never reach
- * the output, whatever field or message they hide in.
+ * event, and Logs Insights can query the fields). The functions run with Lambda's JSON log
+ * format, which takes a line's `level` and RFC 3339 `timestamp` as the event's own, so
+ * ApplicationLogLevel filters them like the runtime's. Secrets registered with `redact` never
+ * reach the output, whatever field or message they hide in.
  */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -42,7 +44,7 @@ export function createLogger(
 
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (LEVEL_ORDER[level] < minLevel) return;
-    const entry = { time: new Date().toISOString(), level, message, ...base, ...fields };
+    const entry = { timestamp: new Date().toISOString(), level, message, ...base, ...fields };
     write(`${scrubSecrets(JSON.stringify(entry, errorReplacer))}\n`);
   };
 

@@ -253,6 +253,21 @@ describe('deployment configuration', () => {
     expect(output).toContain('fix the pushgatewayQuorum param');
   });
 
+  it("runs the functions with Lambda's JSON log format at the logLevel param's level", () => {
+    const logsOf = (config: unknown) =>
+      (config as { provider: { logs: { lambda: unknown } } }).provider.logs.lambda;
+    expect(logsOf(dev)).toEqual({
+      logFormat: 'JSON',
+      applicationLogLevel: 'INFO',
+      systemLogLevel: 'INFO',
+    });
+    const verbose = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=logLevel=debug',
+    ]);
+    expect(logsOf(verbose)).toMatchObject({ applicationLogLevel: 'DEBUG' });
+  });
+
   it('alarms on failed runs waiting in the failure queue, notifying the topics of a param, and refuses a topic that is not an SNS ARN', () => {
     type Alarm = { Type: string; Properties: Record<string, unknown> };
     const alarmOf = (config: unknown) =>

@@ -28,6 +28,7 @@ interface Template {
       Properties: {
         Runtime?: string;
         Role?: unknown;
+        LoggingConfig?: unknown;
         ManagedPolicyArns?: unknown[];
         Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
         PolicyDocument?: { Statement: Statement[] };
@@ -216,6 +217,13 @@ it('packages a template whose functions run the Node major the tests run on, eac
     ExportAlertingLambdaFunction: 'nodejs24.x',
   });
   expect(process.versions.node.split('.')[0]).toBe('24');
+  // Lambda's JSON log format, so ApplicationLogLevel (the logLevel param) steers our lines.
+  for (const [, fn] of functions)
+    expect(fn.Properties.LoggingConfig).toEqual({
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'INFO',
+      SystemLogLevel: 'INFO',
+    });
   // Each function its own role; no shared role from the framework.
   expect(Object.fromEntries(functions.map(([id, r]) => [id, r.Properties.Role]))).toEqual({
     EstatsLambdaFunction: { 'Fn::GetAtt': ['EstatsRole', 'Arn'] },

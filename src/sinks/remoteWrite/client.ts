@@ -1,4 +1,4 @@
-import { MIN_PUSH_ATTEMPT_MS } from '../../constants';
+import { MIN_PUSH_ATTEMPT_MS, PRODUCT_NAME } from '../../constants';
 import type { BackoffPolicy } from '../../shared/backoff';
 import { mapSettled } from '../../shared/concurrency';
 import type { Deadline } from '../../shared/deadline';
@@ -62,7 +62,7 @@ const PROTOCOL_HEADERS = {
   'content-type': 'application/x-protobuf',
   'content-encoding': 'snappy',
   'x-prometheus-remote-write-version': '0.1.0',
-  'user-agent': 'pushgate-collector',
+  'user-agent': PRODUCT_NAME,
 };
 
 /**
