@@ -8,16 +8,23 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
+import { alertmanagerSnippet } from '../src/alerting/formats';
+import { mergeAlertmanagerSnippet } from '../src/alerting/merge';
 import { renderedModule, stageAlertingFiles } from '../src/deploy/alertingFiles';
 import { EXAMPLE_STAGE } from '../src/deploy/stage';
 import { parseSinkNames } from '../src/sinks/names';
 import { ConfigurationError, describeError } from '../src/shared/errors';
 
-const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--sinks LIST] [--templates-dir PATH] [--check]
+const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--sinks LIST] [--templates-dir PATH] [--merge-into FILE] [--check]
 
 Renders Prometheus alert rules and Alertmanager routes from src/alerting, and the SLOs of a
-stage file (config/<stage>.yml, "slos:"), into DIR:
-  rules.yml, alertmanager.yml, templates/slack.tmpl
+stage file (config/<stage>.yml, "slos:"), into DIR, in the stage's formats
+(alerting.export.formats; README, "Use your own Prometheus"):
+  prometheus            rules.yml, alertmanager.yml, templates/slack.tmpl (the default)
+  alertmanager-snippet  rules.yml, alertmanager-snippet.yml, templates/slack.tmpl
+  prometheus-operator   prometheus-operator/prometheusrule.yaml
+  mimir                 mimir/<namespace>.yml (mimirtool rules load)
+  amp                   amp/rules.yml, amp/alertmanager-definition.yml
 
 Options:
   --out DIR             where to write (default infra/alerting)
@@ -29,6 +36,9 @@ Options:
                         (CollectorSuccessStale, CollectorSilent, AkamaiEstatsSampleStale)
                         instead of the Pushgateway's push times (CollectorGroupStale)
   --templates-dir PATH  where Alertmanager will find the templates (default /etc/alertmanager/templates)
+  --merge-into FILE     also write DIR/alertmanager.merged.yml: your Alertmanager config FILE
+                        with our route, receivers, inhibit rules and time intervals merged in
+                        (comments kept; merging a merged file again replaces ours)
   --check               do not write; exit 1 if DIR differs from what would be written
   -h, --help            show this help
 `;
@@ -40,12 +50,13 @@ const values = parseCommandLine(HELP, {
   'stage-config': { type: 'string' },
   sinks: { type: 'string', default: 'pushgateway' },
   'templates-dir': { type: 'string', default: '/etc/alertmanager/templates' },
+  'merge-into': { type: 'string' },
   check: { type: 'boolean', default: false },
 });
 
 try {
   const stageFile = values['stage-config'] ?? join(root, 'config', `${values.stage}.yml`);
-  const { files } = stageAlertingFiles(stageFile, values.stage, {
+  const rendered = stageAlertingFiles(stageFile, values.stage, {
     templatesDir: values['templates-dir'],
     runbooksDir: join(root, 'docs', 'runbooks'),
     sinks: parseSinkNames(values.sinks, '--sinks'),
@@ -55,21 +66,36 @@ try {
   const shipped = out === resolve(root, 'infra', 'alerting');
   if (
     shipped &&
-    (values.stage !== EXAMPLE_STAGE || values['stage-config'] || values.sinks !== 'pushgateway')
+    (values.stage !== EXAMPLE_STAGE ||
+      values['stage-config'] ||
+      values.sinks !== 'pushgateway' ||
+      values['merge-into'])
   ) {
     throw new ConfigurationError(
-      `infra/alerting holds the ${EXAMPLE_STAGE} stage's files for the Pushgateway: write stage "${values.stage}" with sinks ${values.sinks} elsewhere`,
+      `infra/alerting holds the ${EXAMPLE_STAGE} stage's files for the Pushgateway: write stage "${values.stage}" with sinks ${values.sinks}${values['merge-into'] ? ' and a merged config' : ''} elsewhere`,
       {
         hint: 'add --out DIR; "serverless package --stage NAME" renders that stage\'s files itself',
       },
     );
   }
-  const outputs: Array<[string, string]> = Object.entries(files).map(([name, content]) => [
+  const outputs: Array<[string, string]> = Object.entries(rendered.files).map(([name, content]) => [
     join(out, name),
     content,
   ]);
   if (shipped)
-    outputs.push([join(root, 'src', 'alerting', 'rendered.gen.ts'), renderedModule(files)]);
+    outputs.push([join(root, 'src', 'alerting', 'rendered.gen.ts'), renderedModule(rendered)]);
+  const mergeInto = values['merge-into'];
+  if (mergeInto) {
+    if (!existsSync(mergeInto))
+      throw new ConfigurationError(`--merge-into ${mergeInto}: no such file`, {
+        hint: 'give the path of the Alertmanager config to merge our routes into',
+      });
+    const snippet = alertmanagerSnippet(rendered.alertmanager, rendered.export.namespace);
+    outputs.push([
+      join(out, 'alertmanager.merged.yml'),
+      mergeAlertmanagerSnippet(readFileSync(mergeInto, 'utf8'), snippet, mergeInto),
+    ]);
+  }
   const stale: string[] = [];
   for (const [path, content] of outputs) {
     const name = path.startsWith(out) ? path.slice(out.length + 1) : path.slice(root.length + 1);

@@ -30,11 +30,11 @@ function stageAlertingPlugin(target) {
           ? resolve(target.stageConfig)
           : join(ROOT, 'config', `${target.stage}.yml`);
         try {
-          const { files } = stageAlertingFiles(file, target.stage, {
+          const rendered = stageAlertingFiles(file, target.stage, {
             runbooksDir: join(ROOT, 'docs', 'runbooks'),
             sinks: parseSinkNames(target.sinks, 'param sinks'),
           });
-          return { contents: renderedModule(files), loader: 'ts' };
+          return { contents: renderedModule(rendered), loader: 'ts' };
         } catch (error) {
           const text = error.hint ? `${error.message}. ${error.hint}` : error.message;
           return { errors: [{ text: `alerting files of stage "${target.stage}": ${text}` }] };

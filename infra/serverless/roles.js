@@ -4,9 +4,10 @@
 //   estats          | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*
 //   synthetic       | its own             | sinks'                               | aps:RemoteWrite*
 //   janitor         | its own             | the Pushgateway's (it lists groups)  |
-//   exportAlerting  | its own             | none                                 | S3 under the prefix
+//   exportAlerting  | its own             | none                                 | S3 under the prefix, AMP**
 //
-// (* only while SINKS names remote-write and it signs for AMP.) Secrets Manager ARNs end in a
+// (* only while SINKS names remote-write and it signs for AMP. ** only with the stage file's
+// alerting.export.formats naming amp: its rule groups namespace and alert manager definition.) Secrets Manager ARNs end in a
 // random 6-character suffix: `-??????`. With the secretsKmsKeyArn param, the functions that read
 // secrets may decrypt with those keys, and only through Secrets Manager (kms:ViaService).
 // The packaged template is checked against this table (test/integration/invokeLocal.test.ts).
@@ -96,6 +97,35 @@ module.exports = async ({ resolveVariable }) => {
       Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
     },
   ];
+
+  // The amp export format: the rules' namespace and the alert manager definition, no more.
+  const amp = schedules.ampExport;
+  if (amp) {
+    const arn = (resource) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:aps:${amp.region}:\${AWS::AccountId}:${resource}`,
+    });
+    const workspace = arn(`workspace/${amp.workspaceId}`);
+    writeAlerting.push(
+      {
+        Effect: 'Allow',
+        Action: [
+          'aps:DescribeRuleGroupsNamespace',
+          'aps:CreateRuleGroupsNamespace',
+          'aps:PutRuleGroupsNamespace',
+        ],
+        Resource: [workspace, arn(`rulegroupsnamespace/${amp.workspaceId}/${amp.namespace}`)],
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'aps:DescribeAlertManagerDefinition',
+          'aps:CreateAlertManagerDefinition',
+          'aps:PutAlertManagerDefinition',
+        ],
+        Resource: [workspace],
+      },
+    );
+  }
 
   const inVpc = Boolean((await require('./vpc.js')({ resolveVariable })).config);
   const role = (fn, statements) => ({

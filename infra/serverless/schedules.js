@@ -4,7 +4,8 @@
 // holding the example targets, a stage that cannot fit its Akamai budget, Lambda timeout or
 // EventBridge's limits stops `serverless package` / `deploy` with the schedule named. On any
 // stage but `local`, the sink params must name real destinations (src/deploy/guards.ts).
-// Also gives each collector's maximumEventAge and the secrets the eStats function reads.
+// Also gives each collector's maximumEventAge, the secrets the eStats function reads, and the
+// AMP workspace the alerting export writes to.
 const { join, resolve } = require('node:path');
 const { clearError } = require('./clearError');
 
@@ -46,6 +47,8 @@ module.exports = async ({ resolveVariable }) => {
       eventAge: stageModule.maximumEventAges(config),
       estatsSecrets: stageModule.estatsClientSecrets(config),
       usesDefaultClient: stageModule.usesDefaultClient(config),
+      // The AMP workspace the exportAlerting function puts the rules in (its role, roles.js).
+      ampExport: stageModule.ampExportTarget(config) ?? null,
     };
   } catch (error) {
     throw clearError(error);

@@ -1,6 +1,47 @@
 import type { Severity } from './types';
 
 /**
+ * The forms the export writes (README, "Use your own Prometheus"), one or several per stage:
+ * - `prometheus`: rules.yml, a whole alertmanager.yml and templates/slack.tmpl;
+ * - `alertmanager-snippet`: rules.yml and alertmanager-snippet.yml, a route and receivers to
+ *   merge into an Alertmanager of your own (`npm run alerting:export -- --merge-into FILE`);
+ * - `prometheus-operator`: a PrometheusRule manifest;
+ * - `mimir`: a ruler namespace file of Mimir or Cortex (`mimirtool rules load`);
+ * - `amp`: a rule groups namespace and an alert manager definition of Amazon Managed Service
+ *   for Prometheus, with SNS receivers (the only kind AMP takes), put by the function.
+ */
+export const EXPORT_FORMATS = [
+  'prometheus',
+  'alertmanager-snippet',
+  'prometheus-operator',
+  'mimir',
+  'amp',
+] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The AMP workspace the exportAlerting function puts the rules and routes in. */
+export interface AmpExportSettings {
+  workspaceId: string;
+  region: string;
+  /** The SNS topic every receiver publishes to, unless `topics` names one for it. */
+  snsTopicArn: string;
+  /** Receiver (slack-critical, oncall-webhook, …) → its own topic. */
+  topics: Record<string, string>;
+}
+
+export interface ExportSettings {
+  formats: ExportFormat[];
+  /**
+   * The rules' namespace: the Mimir/Cortex ruler namespace, the AMP rule groups namespace,
+   * the PrometheusRule's name, and the prefix of the receivers a snippet adds.
+   */
+  namespace: string;
+  /** The PrometheusRule's namespace and the labels your Prometheus selects rules by. */
+  kubernetes: { namespace: string; labels: Record<string, string> };
+  amp?: AmpExportSettings;
+}
+
+/**
  * Everything a team tunes in alerting: thresholds, selectors, per-target overrides, channels.
  * Rule and route code read only this, so changing a threshold never means touching PromQL.
  * These are the defaults; a stage file's `alerting:` section overrides any of them
@@ -100,6 +141,7 @@ export interface AlertingConfig {
     noTrafficFor: string;
     rebootWindow: string;
   };
+  export: ExportSettings;
   routing: {
     /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
     slackWebhookUrlFile: string;
@@ -171,6 +213,11 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
     bufferFor: '5m',
     noTrafficFor: '10m',
     rebootWindow: '15m',
+  },
+  export: {
+    formats: ['prometheus'],
+    namespace: 'pushgate-collector',
+    kubernetes: { namespace: 'monitoring', labels: {} },
   },
   routing: {
     slackWebhookUrlFile: '/etc/alertmanager/secrets/slack-webhook-url',

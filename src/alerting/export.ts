@@ -101,20 +101,29 @@ export async function exportToS3(
   return result;
 }
 
+const S3_SERVICE = {
+  name: 'S3',
+  networkHint: 'check the network path to S3 (a VPC needs an S3 gateway endpoint or a NAT gateway)',
+};
+
 /**
  * `call` with the time the deadline leaves: the signal aborts the request in flight, and the
  * timer also ends a wait between the SDK's own retries, which the signal does not interrupt.
  */
-async function within<T>(
+export async function within<T>(
   deadline: Deadline,
   what: string,
   call: (signal: AbortSignal) => Promise<T>,
+  service: { name: string; networkHint: string } = S3_SERVICE,
 ): Promise<T> {
   const budgetMs = deadline.remainingMs();
   const timedOut = () =>
-    new ExportError(`cannot ${what}: no answer from S3 within ${Math.floor(budgetMs)} ms`, {
-      hint: 'check the network path to S3 (a VPC needs an S3 gateway endpoint or a NAT gateway); the export runs again at the next deploy or daily',
-    });
+    new ExportError(
+      `cannot ${what}: no answer from ${service.name} within ${Math.floor(budgetMs)} ms`,
+      {
+        hint: `${service.networkHint}; the export runs again at the next deploy or daily`,
+      },
+    );
   if (budgetMs <= 0) throw timedOut();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

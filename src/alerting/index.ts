@@ -1,8 +1,8 @@
 import { COLLECTOR, ESTATS, JANITOR, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import { DASHBOARD_SERIES } from '../queries/dashboardSeries';
 import { alertGroup, assertDuration, recordingRule } from './builders';
-import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
-import { renderAlertmanager, renderRules } from './render';
+import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, type ExportSettings } from './config';
+import { type AmpExport, ampExport, exportFormatFiles } from './formats';
 import { alertmanagerConfig } from './routes';
 import {
   type AlertLinks,
@@ -41,10 +41,17 @@ export interface AlertingOutputOptions {
 }
 
 export interface AlertingFiles {
-  /** File name → content, e.g. rules.yml, alertmanager.yml, templates/slack.tmpl. */
+  /**
+   * File name → content in the stage's formats (`alerting.export.formats`), e.g. rules.yml,
+   * alertmanager.yml, templates/slack.tmpl.
+   */
   files: Record<string, string>;
   rules: RuleFile;
   alertmanager: AlertmanagerConfig;
+  /** With the amp format: what the exportAlerting function puts in the AMP workspace. */
+  amp?: AmpExport;
+  /** The stage's export settings (formats, namespace). */
+  export: ExportSettings;
 }
 
 export function alertNames(rules: RuleFile): string[] {
@@ -160,16 +167,21 @@ export function buildAlertingFiles(
     runbookBaseUrl: config.runbookBaseUrl,
     ...(options.runbooksDir ? { runbooksDir: options.runbooksDir } : {}),
   });
-  return {
-    files: {
-      'rules.yml': renderRules(rules),
-      'alertmanager.yml': renderAlertmanager(alertmanager),
-      [`templates/${SLACK_TEMPLATE_FILE}`]: slackTemplate(
+  const rendered = {
+    rules,
+    alertmanager,
+    templates: {
+      [SLACK_TEMPLATE_FILE]: slackTemplate(
         options.links ?? {},
         options.panels?.(alertNames(rules)) ?? {},
       ),
     },
+  };
+  return {
+    files: exportFormatFiles(config.export, rendered),
     rules,
     alertmanager,
+    export: config.export,
+    ...(config.export.formats.includes('amp') ? { amp: ampExport(config.export, rendered) } : {}),
   };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
-import { type AlertingConfig, DEFAULT_ALERTING_CONFIG } from './config';
+import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, EXPORT_FORMATS } from './config';
 import { isValidDuration } from './duration';
 import { SEVERITIES } from './types';
 
@@ -63,6 +63,53 @@ const burnRate = z.strictObject({
   ),
 });
 
+// A DNS-1123 label: valid as a Kubernetes name, a Mimir ruler and an AMP namespace alike.
+const dnsLabel = z
+  .string()
+  .check(
+    z.regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      'must be lower-case letters, digits and "-", at most 63, starting and ending with a letter or digit',
+    ),
+  );
+const snsTopicArn = z
+  .string()
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+      'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)',
+    ),
+  );
+const exportSettings = z.strictObject({
+  formats: z.optional(z.array(z.enum(EXPORT_FORMATS)).check(z.minLength(1))),
+  namespace: z.optional(dnsLabel),
+  kubernetes: z.optional(
+    z.strictObject({
+      namespace: z.optional(dnsLabel),
+      labels: z.optional(
+        z.record(
+          z
+            .string()
+            .check(z.regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/)),
+          z.string().check(z.regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/)),
+        ),
+      ),
+    }),
+  ),
+  amp: z.optional(
+    z.strictObject({
+      workspaceId: z
+        .string()
+        .check(z.regex(/^[0-9A-Za-z][-.0-9A-Z_a-z]{0,63}$/, 'must be an AMP workspace id (ws-…)')),
+      region: z
+        .string()
+        .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region, e.g. eu-central-1')),
+      snsTopicArn,
+      topics: z.optional(z.record(z.string(), snsTopicArn)),
+    }),
+  ),
+});
+
 export const alertingSettingsSchema = z.strictObject({
   runbookBaseUrl: z.optional(
     url.check(z.refine((value) => value.endsWith('/'), 'must end with "/"')),
@@ -118,6 +165,7 @@ export const alertingSettingsSchema = z.strictObject({
       rebootWindow: z.optional(duration),
     }),
   ),
+  export: z.optional(exportSettings),
   routing: z.optional(
     z.strictObject({
       slackWebhookUrlFile: z.optional(text),
@@ -175,6 +223,17 @@ export function alertingConfigOf(
     if (webhookUrl && tokenFile) merged.routing.oncall = { webhookUrl, tokenFile };
   }
   merged.collectors.intervals = { ...defaults.collectors.intervals, ...intervals };
+  // The labels replace the defaults, like the teams; AMP's topics need its workspace.
+  if (rest.export?.kubernetes?.labels)
+    merged.export.kubernetes.labels = rest.export.kubernetes.labels;
+  if (rest.export?.amp) merged.export.amp = { topics: {}, ...rest.export.amp };
+  if (merged.export.formats.includes('amp') && !merged.export.amp)
+    throw new ConfigurationError(
+      `${where}: alerting.export.formats names amp, but alerting.export.amp is not set`,
+      {
+        hint: 'add alerting.export.amp: { workspaceId: ws-…, region: …, snsTopicArn: arn:aws:sns:… } (README, "Use your own Prometheus")',
+      },
+    );
   return merged;
 }
 

@@ -55,10 +55,21 @@ export interface WebhookConfig {
   http_config?: { authorization: { type: 'Bearer'; credentials_file: string } };
 }
 
+/** AMP's only receiver kind: publish to an SNS topic, signed with the workspace's role. */
+export interface SnsConfig {
+  topic_arn: string;
+  sigv4: { region: string };
+  send_resolved: boolean;
+  subject: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
 export interface Receiver {
   name: string;
   slack_configs?: SlackConfig[];
   webhook_configs?: WebhookConfig[];
+  sns_configs?: SnsConfig[];
 }
 
 export interface Route {

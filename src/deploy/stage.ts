@@ -572,6 +572,16 @@ export function usesDefaultClient(config: StageConfig): boolean {
   return config.estats.some((s) => s.enabled && s.input.clients === undefined);
 }
 
+/** With the amp export format: the workspace and namespace the alerting export writes to. */
+export function ampExportTarget(
+  config: StageConfig,
+): { workspaceId: string; region: string; namespace: string } | undefined {
+  const { formats, amp, namespace } = config.alerting.export;
+  return formats.includes('amp') && amp
+    ? { workspaceId: amp.workspaceId, region: amp.region, namespace }
+    : undefined;
+}
+
 /**
  * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
  * a ConfigurationError naming each schedule that cannot fit and the ways out.

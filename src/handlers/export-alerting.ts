@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { exportToS3, type ExportResult, sha256 } from '../alerting/export';
-import { RENDERED_ALERTING_FILES } from '../alerting/rendered.gen';
+import { putToAmp } from '../alerting/amp';
+import { RENDERED_ALERTING_FILES, RENDERED_AMP_EXPORT } from '../alerting/rendered.gen';
 import { type Env, readOptionalString, readString } from '../config/env';
 import { ConfigurationError, describeError } from '../shared/errors';
 import type { Deadline } from '../shared/deadline';
@@ -11,9 +12,10 @@ import { lambdaHandler } from './lambdaHandler';
 
 /**
  * Companion function: write the alert rules, the Alertmanager config and its templates to S3
- * (only what changed). They were rendered from the typed definitions and validated at build
- * time; the function ships them. Runs on a schedule and, as a CloudFormation custom resource,
- * on every deploy.
+ * (only what changed), in the stage's formats, and with the amp format put the rules and
+ * routes in the AMP workspace. They were rendered from the typed definitions and validated at
+ * build time; the function ships them. Runs on a schedule and, as a CloudFormation custom
+ * resource, on every deploy.
  */
 export const handler = lambdaHandler(
   'exportAlerting',
@@ -29,17 +31,26 @@ export const handler = lambdaHandler(
       // Rendered and validated at build time (npm run alerting:export, drift-checked in CI).
       const files = RENDERED_ALERTING_FILES;
       const outDir = readOptionalString(env, 'ALERTING_OUT_DIR');
+      const budget = customResource ? leavingTimeToAnswer(deadline) : deadline;
       const result = outDir
         ? writeToDirectory(files, outDir)
-        : await exportToS3(
-            files,
-            s3Target(env),
-            customResource ? leavingTimeToAnswer(deadline) : deadline,
-          );
+        : await exportToS3(files, s3Target(env), budget);
+      // Locally (ALERTING_OUT_DIR) the AMP forms are files under amp/, put nowhere.
+      const amp =
+        RENDERED_AMP_EXPORT && !outDir ? await putToAmp(RENDERED_AMP_EXPORT, budget) : undefined;
       logger.info('alerting exported', {
         destination: outDir ?? `s3://${env.ALERTING_BUCKET}/${env.ALERTING_PREFIX ?? 'alerting/'}`,
         written: result.written,
         unchanged: result.unchanged,
+        ...(amp && RENDERED_AMP_EXPORT
+          ? {
+              amp: {
+                workspace: RENDERED_AMP_EXPORT.workspaceId,
+                written: amp.written,
+                unchanged: amp.unchanged,
+              },
+            }
+          : {}),
         bundleSha256: sha256(JSON.stringify(result.hashes)),
       });
       if (customResource)

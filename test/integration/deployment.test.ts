@@ -268,6 +268,50 @@ describe('deployment configuration', () => {
     expect(logsOf(verbose)).toMatchObject({ applicationLogLevel: 'DEBUG' });
   });
 
+  it('lets the export function put rules and routes in the AMP workspace the stage exports to, and nowhere else', () => {
+    const workspace = 'ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    const withAmp = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig((text) =>
+        text.replace(
+          '\nalerting:\n',
+          `\nalerting:\n  export:\n    formats: [amp]\n    namespace: cdn-edge\n    amp: { workspaceId: ${workspace}, region: eu-west-1, snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:cdn-alerts' }\n`,
+        ),
+      )}`,
+    ]);
+    const arn = (resource: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:aps:eu-west-1:\${AWS::AccountId}:${resource}`,
+    });
+    const aps = roleStatements(withAmp, 'ExportAlertingRole').filter((s) =>
+      [s.Action].flat().some((action) => String(action).startsWith('aps:')),
+    );
+    expect(aps).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'aps:DescribeRuleGroupsNamespace',
+          'aps:CreateRuleGroupsNamespace',
+          'aps:PutRuleGroupsNamespace',
+        ],
+        Resource: [arn(`workspace/${workspace}`), arn(`rulegroupsnamespace/${workspace}/cdn-edge`)],
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'aps:DescribeAlertManagerDefinition',
+          'aps:CreateAlertManagerDefinition',
+          'aps:PutAlertManagerDefinition',
+        ],
+        Resource: [arn(`workspace/${workspace}`)],
+      },
+    ]);
+    // Without the format, no aps permission at all.
+    expect(
+      roleStatements(dev, 'ExportAlertingRole')
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => String(a).startsWith('aps:')),
+    ).toEqual([]);
+  });
+
   it('alarms on failed runs waiting in the failure queue, notifying the topics of a param, and refuses a topic that is not an SNS ARN', () => {
     type Alarm = { Type: string; Properties: Record<string, unknown> };
     const alarmOf = (config: unknown) =>

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type RemoteWriteStandin,
   type RemoteWriteStandinOptions,
@@ -18,6 +15,7 @@ import {
 import { RemoteWriteError } from '../../src/sinks/remoteWrite/errors';
 import { sigv4Signer } from '../../src/sinks/remoteWrite/sigv4';
 import { NO_DEADLINE } from '../../src/shared/deadline';
+import { standinAwsEnv } from '../helpers/standinAws';
 import { withEnv } from '../helpers/env';
 
 /**
@@ -58,14 +56,7 @@ const SERIES = Array.from({ length: 40 }, (_, n) => ({
 }));
 
 /** The SDK's credential chain with only the stand-in's key in the environment. */
-const AWS_ENV = {
-  HOME: mkdtempSync(join(tmpdir(), 'rw-home-')),
-  AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_REGION: STANDIN_AWS.region,
-};
+const AWS_ENV = standinAwsEnv();
 
 it('signs for Amazon Managed Service for Prometheus with SigV4 from the SDK credential chain', async () => {
   const amp = await standin({
