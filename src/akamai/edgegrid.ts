@@ -30,6 +30,8 @@ export interface EdgeGridSigner {
    * option, so it is part of the signed path, never appended afterwards.
    */
   signJsonPost(path: string, body: string, query?: Record<string, string>): SignedRequest;
+  /** Sign a GET of JSON, its query signed the same way. */
+  signGet(path: string, query?: Record<string, string>): SignedRequest;
 }
 
 /**
@@ -155,12 +157,26 @@ function wrap(edgeGrid: EdgeGrid): EdgeGridSigner {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         ...(Object.keys(query).length > 0 ? { qs: query } : {}),
       });
-      const signed = (
-        edgeGrid as unknown as { request: { url: string; headers: Record<string, string> } }
-      ).request;
-      return { url: new URL(signed.url), headers: { ...signed.headers } };
+      return signedRequest(edgeGrid);
+    },
+    signGet(path, query = {}) {
+      edgeGrid.auth({
+        path,
+        method: 'GET',
+        headers: { Accept: 'application/json' },
+        ...(Object.keys(query).length > 0 ? { qs: query } : {}),
+      });
+      return signedRequest(edgeGrid);
     },
   };
+}
+
+/** The request the library's last `auth()` signed. */
+function signedRequest(edgeGrid: EdgeGrid): SignedRequest {
+  const signed = (
+    edgeGrid as unknown as { request: { url: string; headers: Record<string, string> } }
+  ).request;
+  return { url: new URL(signed.url), headers: { ...signed.headers } };
 }
 
 /** The library's logger is global; its `enableLogging` takes true, false or a logger object. */

@@ -22,7 +22,20 @@ const absoluteHttpUrl = z.string().check(
 /** Akamai's CP codes are positive and fit the API's 32-bit integer. */
 export const MAX_CP_CODE = 2_147_483_647;
 
+/**
+ * What people call the target ("shop-images"): shown beside the id in dashboards, alert
+ * summaries and Slack messages (the akamai_estats_target_info series), never a label of the
+ * data series, so a rename starts no new series. `npm run targets:discover` fills it from
+ * Akamai's CP code name; one written by hand wins.
+ */
+export const targetNameSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(128, 'a target name is at most 128 characters'),
+  z.refine((name) => !/[\p{Cc}]/u.test(name), 'a target name holds no control characters'),
+);
+
 const targetOptions = {
+  name: z.optional(targetNameSchema),
   delivery: z.optional(z.enum(DELIVERY_TYPES)),
   errorType: z.optional(z.enum(ERROR_TYPES)),
   /** Set when packaging: the other schedules of the stage that collect the same group. */
@@ -45,7 +58,7 @@ const targetSchema = z.union(
   ],
   {
     error:
-      'a target needs exactly one of "cpCode" (integer) or "url" (absolute URL), plus optional "delivery" and "errorType"',
+      'a target needs exactly one of "cpCode" (integer) or "url" (absolute URL), plus optional "name", "delivery" and "errorType"',
   },
 );
 

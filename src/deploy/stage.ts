@@ -139,9 +139,15 @@ export function loadStageConfig(file: string, stage: string): StageConfig {
       hint: `copy config/${EXAMPLE_STAGE}.yml to ${shown} and list your own CP codes and URLs in it`,
     });
   }
+  return stageConfigOf(readFileSync(file, 'utf8'), file, stage);
+}
+
+/** The stage file's text, validated as loadStageConfig validates the file (`file` names it). */
+export function stageConfigOf(text: string, file: string, stage: string): StageConfig {
+  const shown = relative(process.cwd(), file) || file;
   let raw: unknown;
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    raw = parse(text);
   } catch (error) {
     throw new ConfigurationError(`${shown} is not valid YAML: ${(error as Error).message}`);
   }

@@ -11,6 +11,7 @@ const SCRIPTS: Record<string, string> = {
   bench: 'scripts/bench.ts',
   'dashboards:build': 'scripts/dashboards-build.ts',
   'prometheus:config': 'scripts/prometheus-config.ts',
+  'targets:discover': 'scripts/targets-discover.ts',
 };
 const tsx = (file: string, args: string[]) => runProcess('npx', ['tsx', file, ...args]);
 

@@ -37,6 +37,15 @@ export interface RecordedRequest {
   status: number;
 }
 
+/** A CP code of the CP Codes and Reporting Groups API stand-in. */
+export interface StandinCpCode {
+  cpcodeId: number;
+  cpcodeName: string;
+  contractId: string;
+  groupId: number;
+  productIds: readonly string[];
+}
+
 export interface EstatsSimulatorOptions {
   tls: { key: string | Buffer; cert: string | Buffer };
   clients: ReadonlyMap<string, ApiClient>;
@@ -56,6 +65,15 @@ export interface EstatsSimulatorOptions {
   answerDelayMs?: number;
   /** Called after each answer (for a console log of the traffic). */
   onAnswer?: (request: RecordedRequest) => void;
+  /**
+   * The CP Codes and Reporting Groups API (`GET /cprg/v1/cpcodes`): the CP codes of each
+   * account, by accountSwitchKey ('' for the API client's own account), and the client tokens
+   * granted the API (default: every client).
+   */
+  cprg?: {
+    accounts: ReadonlyMap<string, readonly StandinCpCode[]>;
+    grantedClients?: ReadonlySet<string>;
+  };
 }
 
 export interface EstatsSimulator {
@@ -65,12 +83,19 @@ export interface EstatsSimulator {
   host: string;
   requests: RecordedRequest[];
   setBehaviour(target: { cpCode: number } | { url: string }, behaviour: TargetBehaviour): void;
+  /** Answer the next `count` CP-code list requests this way instead (a 429, a 500, …). */
+  queueCpCodesBehaviour(
+    behaviour: Extract<TargetBehaviour, { kind: 'status' }>,
+    count?: number,
+  ): void;
   /** Behaviour for the next `count` requests of any target, before per-target ones. */
   queueBehaviour(behaviour: TargetBehaviour, count?: number): void;
   stop(): Promise<void>;
 }
 
 export const ESTATS_API_PATH = '/edge-diagnostics/v1/estats';
+export const CPCODES_API_PATH = '/cprg/v1/cpcodes';
+const CPRG_PROBLEM_BASE = 'https://problems.luna.akamaiapis.net/cprg';
 const PROBLEM_BASE = 'https://problems.luna.akamaiapis.net/edge-diagnostics';
 const DELIVERY = new Set(['STANDARD_TLS', 'ENHANCED_TLS']);
 const ERROR_TYPES = new Set(['EDGE_ERRORS', 'ORIGIN_ERRORS']);
@@ -82,6 +107,7 @@ export async function startEstatsSimulator(
   const verifier = new EdgeGridVerifier(options.clients, now);
   const behaviours = new Map<string, TargetBehaviour>();
   const queued: TargetBehaviour[] = [];
+  const queuedCpCodes: Array<Extract<TargetBehaviour, { kind: 'status' }>> = [];
   const requests: RecordedRequest[] = [];
   const rateLimiter = new RateLimiter({
     limit: options.rateLimitPerMinute ?? 40,
@@ -141,6 +167,8 @@ export async function startEstatsSimulator(
       );
     }
     record.clientToken = verification.clientToken;
+    if (url.pathname === CPCODES_API_PATH && req.method === 'GET')
+      return answerCpCodes(verification.clientToken, query, send);
     if (url.pathname !== ESTATS_API_PATH) {
       return send(
         404,
@@ -235,6 +263,97 @@ export async function startEstatsSimulator(
     }
   };
 
+  /** GET /cprg/v1/cpcodes: the grant, the account, the filters, then the list. */
+  const answerCpCodes = (
+    clientToken: string,
+    query: Record<string, string>,
+    send: (
+      status: number,
+      payload: unknown,
+      headers?: Record<string, string>,
+      type?: string,
+    ) => void,
+  ) => {
+    const problemOf = (status: number, type: string, title: string, detail: string) =>
+      send(status, { type, title, status, detail }, {}, 'application/problem+json');
+    const scripted = queuedCpCodes.shift();
+    if (scripted)
+      return send(
+        scripted.status,
+        scripted.problem ?? {
+          type: `${CPRG_PROBLEM_BASE}/error`,
+          title: 'Simulated error',
+          status: scripted.status,
+        },
+        scripted.headers ?? {},
+        'application/problem+json',
+      );
+    const cprg = options.cprg;
+    if (!cprg || (cprg.grantedClients && !cprg.grantedClients.has(clientToken)))
+      return problemOf(
+        403,
+        'https://problems.luna.akamaiapis.net/-/pep-authz/deny',
+        'Not authorized',
+        'The client is not authorized to invoke the service',
+      );
+    const unknownParams = Object.keys(query).filter(
+      (name) =>
+        !['contractId', 'groupId', 'productId', 'cpcodeName', 'accountSwitchKey'].includes(name),
+    );
+    if (unknownParams.length > 0)
+      return problemOf(
+        400,
+        `${CPRG_PROBLEM_BASE}/bad-request`,
+        'Bad Request',
+        `Unknown query parameter(s): ${unknownParams.join(', ')}`,
+      );
+    const account = cprg.accounts.get(query.accountSwitchKey ?? '');
+    if (!account)
+      return problemOf(
+        403,
+        `${CPRG_PROBLEM_BASE}/forbidden`,
+        'Forbidden',
+        `The account switch key ${query.accountSwitchKey ?? ''} is not valid for this client`,
+      );
+    // IDs with or without Akamai's ctr_ / grp_ / prd_ prefixes, as the API takes them.
+    const bare = (id: string | undefined, prefix: string) =>
+      id?.replace(new RegExp(`^${prefix}`), '');
+    const contractId = bare(query.contractId, 'ctr_');
+    if (contractId && !account.some((cp) => cp.contractId === contractId))
+      return problemOf(
+        400,
+        `${CPRG_PROBLEM_BASE}/invalid-contract`,
+        'Invalid contract',
+        `The contract ${query.contractId} is not valid for this client`,
+      );
+    const groupId = bare(query.groupId, 'grp_');
+    const productId = bare(query.productId, 'prd_');
+    const listed = account.filter(
+      (cp) =>
+        (!contractId || cp.contractId === contractId) &&
+        (!groupId || String(cp.groupId) === groupId) &&
+        (!productId || cp.productIds.includes(productId)) &&
+        (!query.cpcodeName || cp.cpcodeName.toLowerCase().includes(query.cpcodeName.toLowerCase())),
+    );
+    return send(200, {
+      cpcodes: listed.map((cp) => ({
+        accessGroup: { contractId: cp.contractId, groupId: cp.groupId },
+        accountId: 'A-CCT5678',
+        contracts: [{ contractId: cp.contractId, status: 'ongoing' }],
+        cpcodeId: cp.cpcodeId,
+        cpcodeName: cp.cpcodeName,
+        defaultTimezone: 'GMT 0 (Greenwich Mean Time)',
+        overrideTimezone: { timezoneId: '0', timezoneValue: 'GMT 0 (Greenwich Mean Time)' },
+        products: cp.productIds.map((id) => ({
+          productId: id,
+          productName: id.replaceAll('_', ' '),
+        })),
+        purgeable: true,
+        type: 'Regular',
+      })),
+    });
+  };
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -248,6 +367,9 @@ export async function startEstatsSimulator(
     setBehaviour: (target, behaviour) => behaviours.set(targetKey(target), behaviour),
     queueBehaviour: (behaviour, count = 1) => {
       for (let i = 0; i < count; i++) queued.push(behaviour);
+    },
+    queueCpCodesBehaviour: (behaviour, count = 1) => {
+      for (let i = 0; i < count; i++) queuedCpCodes.push(behaviour);
     },
     stop: () =>
       new Promise<void>((resolve) => {

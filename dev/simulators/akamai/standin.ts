@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testTls } from '../tls';
-import { type EstatsSimulator, startEstatsSimulator } from './server';
+import { type EstatsSimulator, type EstatsSimulatorOptions, startEstatsSimulator } from './server';
 
 /** Credentials the Akamai stand-in knows (a fake API client). */
 export const STANDIN_CLIENT = {
@@ -11,9 +11,23 @@ export const STANDIN_CLIENT = {
   clientSecret: 'U3RhbmRpbkNsaWVudFNlY3JldDAwMDAwMDAwMDAwMDA=',
 };
 
-/** Start the HTTPS eStats stand-in and write an .edgerc pointing at it. */
+/** A second API client the stand-in knows, granted no API but eStats (`[no-grant]`). */
+export const NO_GRANT_CLIENT = {
+  clientToken: 'akab-standin-client-token-0002',
+  accessToken: 'akab-standin-access-token-0002',
+  clientSecret: 'U3RhbmRpbkNsaWVudFNlY3JldDAwMDAwMDAwMDAwMDI=',
+};
+
+/**
+ * Start the HTTPS eStats stand-in and write an .edgerc pointing at it. With `cprg`, it also
+ * serves the CP-code list, to STANDIN_CLIENT only.
+ */
 export async function startAkamaiStandin(
-  options: { rateLimitPerMinute?: number; now?: () => number } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    now?: () => number;
+    cprg?: Pick<NonNullable<EstatsSimulatorOptions['cprg']>, 'accounts'>;
+  } = {},
 ): Promise<{
   akamai: EstatsSimulator;
   edgercPath: string;
@@ -25,7 +39,14 @@ export async function startAkamaiStandin(
         STANDIN_CLIENT.clientToken,
         { clientSecret: STANDIN_CLIENT.clientSecret, accessToken: STANDIN_CLIENT.accessToken },
       ],
+      [
+        NO_GRANT_CLIENT.clientToken,
+        { clientSecret: NO_GRANT_CLIENT.clientSecret, accessToken: NO_GRANT_CLIENT.accessToken },
+      ],
     ]),
+    ...(options.cprg
+      ? { cprg: { ...options.cprg, grantedClients: new Set([STANDIN_CLIENT.clientToken]) } }
+      : {}),
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -44,6 +65,12 @@ export async function startAkamaiStandin(
       `host = ${akamai.host}`,
       `access_token = ${STANDIN_CLIENT.accessToken}`,
       `client_token = ${STANDIN_CLIENT.clientToken}`,
+      '',
+      '[no-grant]',
+      `client_secret = ${NO_GRANT_CLIENT.clientSecret}`,
+      `host = ${akamai.host}`,
+      `access_token = ${NO_GRANT_CLIENT.accessToken}`,
+      `client_token = ${NO_GRANT_CLIENT.clientToken}`,
       '',
       '[incomplete]',
       `host = ${akamai.host}`,
