@@ -15,6 +15,7 @@ import { CollectorError, DeadlineExceededError, describeError } from '../shared/
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import type { Logger } from '../shared/logger';
 import { deleteDroppedTargets, markOwner } from './estatsOwnership';
+import { withTargetInfo } from './targetInfo';
 import { type FailedGroup, runCollector } from './pipeline';
 import type { RunSinks } from './runner';
 
@@ -75,9 +76,15 @@ export async function collectEstats(
       // Each client's rate budget decides when its requests go; this only bounds the workers.
       concurrency: clients.length * deps.pacing.maxInFlight,
       produce: async (target) =>
-        markOwner(await sourceOf(target).metricsOf(target), schedule, target),
+        withTargetInfo(
+          markOwner(await sourceOf(target).metricsOf(target), schedule, target),
+          target,
+        ),
       failureSeries: (error, target) =>
-        markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
+        withTargetInfo(
+          markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
+          target,
+        ),
       failureOf: targetFailure,
       log: (result) => {
         if (result.ok) {

@@ -1,9 +1,10 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
-import { ESTATS_RECORDED as RECORDED } from '../queries/estats';
+import { ESTATS_RECORDED as RECORDED, withTargetName } from '../queries/estats';
 import { newestWithin } from '../queries/freshest';
 import {
   alertAnnotation,
+  cpCodeVariable,
   dashboard,
   instantTable,
   labelVariable,
@@ -15,13 +16,15 @@ import {
 import type { Dashboard } from './model';
 
 const SELECTOR = `${LABEL.job}="${JOB.estats}", ${LABEL.cpCode}=~"$cp_code", ${LABEL.url}=~"$url", ${LABEL.delivery}=~"$delivery"`;
-const TARGET_LEGEND = '{{cp_code}}{{url}} {{delivery}}';
+const TARGET_LEGEND = '{{cp_code}}{{url}} {{name}} {{delivery}}';
 
 /** CDN status codes per CP code / URL: replaces the hand-imported "HTTP status code distribution" dashboard. */
 export function cdnStatusCodesDashboard(): Dashboard {
   const ratio = (direction: string) =>
     target(
-      `${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="${direction}"}`,
+      withTargetName(
+        `${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="${direction}"}`,
+      ),
       `${TARGET_LEGEND} {{status_class}}`,
     );
   return dashboard({
@@ -31,7 +34,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
       'HTTP status-code mix of Akamai CP codes and URLs from eStats samples (~9 s of traffic every 2 minutes).',
     tags: ['akamai', 'cdn'],
     variables: [
-      labelVariable('cp_code', 'CP code', ESTATS.up.name, LABEL.cpCode),
+      cpCodeVariable(),
       labelVariable('url', 'URL', ESTATS.up.name, LABEL.url),
       labelVariable('delivery', 'Delivery', ESTATS.up.name, LABEL.delivery),
     ],
@@ -113,7 +116,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 12, h: 8 },
             [
               target(
-                `${RECORDED.failureRatio.record}{${SELECTOR}}`,
+                withTargetName(`${RECORDED.failureRatio.record}{${SELECTOR}}`),
                 `${TARGET_LEGEND} {{direction}}`,
               ),
             ],
@@ -124,9 +127,12 @@ export function cdnStatusCodesDashboard(): Dashboard {
             'Hits per sample',
             { w: 12, h: 8 },
             [
-              target(`${RECORDED.hits.record}{${SELECTOR}}`, `${TARGET_LEGEND} {{direction}}`),
               target(
-                `${RECORDED.errors.record}{${SELECTOR}}`,
+                withTargetName(`${RECORDED.hits.record}{${SELECTOR}}`),
+                `${TARGET_LEGEND} {{direction}}`,
+              ),
+              target(
+                withTargetName(`${RECORDED.errors.record}{${SELECTOR}}`),
                 `${TARGET_LEGEND} {{direction}} errors`,
                 'B',
               ),
@@ -155,7 +161,9 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 12, h: 9 },
             [
               instantTable(
-                `topk(10, ${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+                withTargetName(
+                  `topk(10, ${RECORDED.statusClassRatio.record}{${SELECTOR}, ${LABEL.direction}="edge", ${LABEL.statusClass}="5xx"})`,
+                ),
               ),
             ],
             'percentunit',

@@ -6,6 +6,8 @@ import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PRODUCT_NAME } from '../constants';
+import { ESTATS, LABEL } from '../metrics/catalogue';
+import { CP_CODE_VARIABLE_REGEX, CP_CODES_WITH_NAMES } from '../queries/estats';
 import type { Dashboard } from './model';
 
 /**
@@ -54,6 +56,16 @@ export function labelVariable(
     .current({ selected: true, text: ['All'], value: ['$__all'] })
     .refresh(grafana.VariableRefresh.OnTimeRangeChanged)
     .sort(grafana.VariableSort.AlphabeticalAsc);
+}
+
+/**
+ * The CP code variable: each CP code its value, shown by its name where it has one (the
+ * target info series), so people pick "shop-images" rather than 510001.
+ */
+export function cpCodeVariable(): grafana.QueryVariableBuilder {
+  return labelVariable('cp_code', 'CP code', ESTATS.up.name, LABEL.cpCode)
+    .query(`query_result(${CP_CODES_WITH_NAMES})`)
+    .regex(CP_CODE_VARIABLE_REGEX);
 }
 
 /** What every builder of ours shares: its methods return the builder itself. */

@@ -48,6 +48,8 @@ export const LABEL = {
   akamaiClient: 'akamai_client',
   /** The job whose groups a janitor series counts (`job` itself names the janitor's group). */
   collectorJob: 'collector_job',
+  /** What people call a target (its `name` in the stage file): on the info series only. */
+  targetName: 'name',
 } as const;
 
 export const JOB = {
@@ -112,6 +114,12 @@ export const ESTATS = {
     help: 'Error hits of the edge servers with the most errors in the sample (capped to the top N per direction).',
     type: 'gauge',
     labels: [LABEL.direction, LABEL.edgeIp, LABEL.statusCode, LABEL.errorCode, LABEL.countryCode],
+  }),
+  targetInfo: define({
+    name: 'akamai_estats_target_info',
+    help: "Always 1; the target's name (the stage file's, or Akamai's CP code name). An info series: join it on the target's labels to show the name, so a rename starts no new data series.",
+    type: 'gauge',
+    labels: [LABEL.targetName],
   }),
   groupInfo: define({
     name: 'akamai_estats_group_info',

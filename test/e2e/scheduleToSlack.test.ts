@@ -64,7 +64,7 @@ const estatsTick = () =>
   withEnv(env(), () =>
     captureStdout(() =>
       estatsHandler(
-        { name: 'e2e', targets: [{ cpCode: 424242 }, { cpCode: 111 }] },
+        { name: 'e2e', targets: [{ cpCode: 424242, name: 'shop-images' }, { cpCode: 111 }] },
         lambdaContext(20_000),
       ),
     ),
@@ -197,6 +197,8 @@ describe('end to end: schedule tick to Slack', () => {
     );
     expect(firing.channel).toBe('#cdn-alerts');
     expect(firing.text).toContain('Edge 5xx ratio');
+    // Named from the target's info series, which the same push delivered.
+    expect(firing.text).toContain('for CP code 424242 (shop-images)');
     expect(firing.text).toContain(
       'Runbook: https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/estats.md#akamaiedge5xxratiohigh',
     );

@@ -493,6 +493,71 @@ describe('shipped alert rules', () => {
     },
   );
 
+  it("names the target in its summary from the target's info series, on one Pushgateway or two", () => {
+    const alert = 'AkamaiEstatsTargetFailing';
+    const failing = (target: string) => ({
+      [`akamai_estats_up{${target}}`]: '0x15',
+      [`akamai_estats_failure_info{${target},reason="forbidden"}`]: '1x15',
+    });
+    const named = {
+      ...failing(CP),
+      [`akamai_estats_target_info{${CP},name="shop-images"}`]: '1x15',
+      ...failing(`job="akamai_estats",url="${URL}"`),
+      [`akamai_estats_target_info{job="akamai_estats",url="${URL}",name="Checkout \\"v2\\""}`]:
+        '1x15',
+    };
+    for (const instances of Object.values(PUSHGATEWAYS)) {
+      const result = promtoolTest(files['rules.yml'] ?? '', [
+        {
+          name: 'named targets',
+          interval: '1m',
+          input_series: inputSeries(scrapedFrom(instances, named)),
+          alert_rule_test: [
+            {
+              eval_time: '10m',
+              alertname: alert,
+              exp_alerts: [
+                {
+                  exp_labels: {
+                    ...CP_LABELS,
+                    reason: 'forbidden',
+                    severity: 'warning',
+                    team: 'cdn',
+                    ...common,
+                  },
+                  exp_annotations: {
+                    summary:
+                      'eStats cannot be read for CP code 424242 (shop-images) (STANDARD_TLS) (forbidden)',
+                    description:
+                      'The collector\'s eStats requests for CP code 424242 (shop-images) (STANDARD_TLS) fail with reason "forbidden"; its status-code alerts are blind meanwhile.',
+                    runbook_url: runbook(alert),
+                  },
+                },
+                {
+                  exp_labels: {
+                    job: 'akamai_estats',
+                    url: URL,
+                    reason: 'forbidden',
+                    severity: 'warning',
+                    team: 'cdn',
+                    ...common,
+                  },
+                  exp_annotations: {
+                    summary: `eStats cannot be read for ${URL} (Checkout "v2") (forbidden)`,
+                    description: `The collector's eStats requests for ${URL} (Checkout "v2") fail with reason "forbidden"; its status-code alerts are blind meanwhile.`,
+                    runbook_url: runbook(alert),
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ]);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    }
+  });
+
   it('applies a per-CP-code override instead of the default threshold', () => {
     const config = structuredClone(DEFAULT_ALERTING_CONFIG);
     config.estats.edge5xxRatio.overrides = [{ cpCode: 424242, above: 0.3 }];

@@ -32,9 +32,12 @@ let prometheusOfBoth: RealPrometheus;
 let akamai: EstatsSimulator;
 
 const TARGETS = [
-  { cpCode: 424242, delivery: 'STANDARD_TLS' as const },
+  // Named: the info series gives dashboards and alert texts their names.
+  { cpCode: 424242, delivery: 'STANDARD_TLS' as const, name: 'shop-images' },
   // error_type: an optional grouping label the alert rules group by.
-  { url: 'https://www.example.com/a?b=1', errorType: 'EDGE_ERRORS' as const },
+  { url: 'https://www.example.com/a?b=1', errorType: 'EDGE_ERRORS' as const, name: 'checkout' },
+  // No name: dashboards show it by its id.
+  { cpCode: 555 },
 ];
 /** An SLO per direction and window, over the targets below, evaluated every second. */
 const SLOS = parseSlos(
@@ -168,8 +171,29 @@ it('every metric and label the shipped rules use exists here after a run of each
       if (!series.some((s) => label in s))
         missing.push(`${name}: no series carries the label ${label}`);
     }
+    // The queries of its texts too: the target's name, looked up by the alert's label in the
+    // info series, must find a series with that label and the label it reads.
+    const texts = 'alert' in rule ? Object.values(rule.annotations).join('\n') : '';
+    for (const [, metric, byLabel, read] of texts.matchAll(
+      /query \(printf "([\w:]+)\{(\w+)=%q\}"[^)]*\) \}\}.*?\| label "(\w+)"/g,
+    )) {
+      const found = (await prometheus.query(metric ?? '')).map((s) => s.metric);
+      if (!found.some((s) => (byLabel ?? '') in s && (read ?? '') in s))
+        missing.push(
+          `${name}: its text reads ${read} of ${metric} by ${byLabel}, which no series has`,
+        );
+    }
   }
   expect(missing).toEqual([]);
+  // The named target's info series was among them: CP codes are looked up by it.
+  expect(
+    RULES.groups
+      .flatMap((g) => g.rules)
+      .some(
+        (r) =>
+          'alert' in r && /target_info\{cp_code=%q\}/.test(Object.values(r.annotations).join('')),
+      ),
+  ).toBe(true);
 });
 
 /** Grafana's substitutions for "All" and its built-in intervals. */
@@ -219,17 +243,66 @@ describe('dashboard queries against real data', () => {
   it('has query variables to check', () => {
     expect(variables.length).toBeGreaterThan(5);
   });
-  it.each(variables.map((v) => [v.name, v.query] as const))(
-    'variable %s (%s) has values',
-    async (_name, query) => {
-      const [, metric, label] = query.match(/^label_values\(([\w:]+), (\w+)\)$/) ?? [];
-      const res = await fetch(
-        `${prometheus.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric ?? '')}`,
+  it.each(
+    variables
+      .filter((v) => v.query.startsWith('label_values('))
+      .map((v) => [v.name, v.query] as const),
+  )('variable %s (%s) has values', async (_name, query) => {
+    const [, metric, label] = query.match(/^label_values\(([\w:]+), (\w+)\)$/) ?? [];
+    const res = await fetch(
+      `${prometheus.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric ?? '')}`,
+    );
+    const values = ((await res.json()) as { data: string[] }).data.filter((v) => v !== '');
+    expect(values.length).toBeGreaterThan(0);
+  });
+
+  it('shows CP codes by name in the CP code variable, each CP code once, unnamed ones by id', async () => {
+    const variable = variables.find(
+      (v) => v.name === 'cp_code' && v.query.startsWith('query_result('),
+    );
+    const expr = variable?.query.replace(/^query_result\((.*)\)$/s, '$1') ?? '';
+    const regexSource = String((variable as { regex?: string } | undefined)?.regex ?? '');
+    const regex = new RegExp(regexSource.replace(/^\/(.*)\/$/s, '$1'));
+    for (const server of [prometheus, prometheusOfBoth]) {
+      // Each result as Grafana's query_result writes it: {labels} value timestamp.
+      const lines = (await server.query(expr)).map(
+        (s) =>
+          `{${Object.entries(s.metric)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(',')}} ${s.value[1]} ${Math.round(Number(s.value[0]) * 1000)}`,
       );
-      const values = ((await res.json()) as { data: string[] }).data.filter((v) => v !== '');
-      expect(values.length).toBeGreaterThan(0);
-    },
-  );
+      const options = lines
+        .map((line) => regex.exec(line)?.groups)
+        .map((g) => ({ value: g?.value, text: g?.text ?? g?.value }))
+        .sort((a, b) => String(a.value).localeCompare(String(b.value)));
+      expect(options).toEqual([
+        { value: '424242', text: 'shop-images' },
+        { value: '555', text: '555' },
+        { value: '777', text: '777' },
+      ]);
+    }
+  });
+
+  it('names each target in the legends from its info series, once, and keeps those without a name', async () => {
+    const failureRatio = cases.find(([name]) => name.includes('› Failure ratio ›'))?.[1] ?? '';
+    expect(failureRatio).toContain('group_left(name)');
+    for (const server of [prometheus, prometheusOfBoth]) {
+      const series = (await server.query(substitute(failureRatio))).map((s) => s.metric);
+      const named = series.filter((m) => m.cp_code === '424242');
+      const unnamed = series.filter((m) => m.cp_code === '555');
+      expect(named.map((m) => [m.direction, m.name]).sort()).toEqual([
+        ['edge', 'shop-images'],
+        ['origin', 'shop-images'],
+      ]);
+      expect(series.filter((m) => m.url === TARGETS[1]?.url).map((m) => m.name)).toEqual([
+        'checkout',
+      ]);
+      expect(unnamed.map((m) => [m.direction, m.name]).sort()).toEqual([
+        ['edge', undefined],
+        ['origin', undefined],
+      ]);
+    }
+  });
 
   it('keeps alert annotation queries valid PromQL', async () => {
     for (const d of Object.values(allDashboards())) {
