@@ -15,6 +15,7 @@ import { readScheduledFunctions } from './local/serverlessSchedules';
 import { startScheduler } from './local/scheduler';
 import { type SlackMessage, startSlackSink } from './local/slackSink';
 import { startLocalStack } from './local/stack';
+import { LOCAL_ACCOUNT } from './simulators/akamai/localAccount';
 import { startEstatsSimulator } from './simulators/akamai/server';
 import { ensureTestCa } from './simulators/tls';
 import { describeError } from '../src/shared/errors';
@@ -310,6 +311,8 @@ async function setUpAkamai(
           { clientSecret: client.clientSecret, accessToken: client.accessToken },
         ],
       ]),
+      // The account's CP codes, which config/local.yml's schedule discovers (with names).
+      cprg: { accounts: new Map([['', LOCAL_ACCOUNT]]) },
     };
     // The preferred port, or any free one when it is taken.
     const simulator = await startEstatsSimulator({ ...options, port: akamaiPort }).catch(() =>

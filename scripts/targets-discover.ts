@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
 import { type CredentialSource, loadSigner } from '../src/akamai/credentials';
-import { listCpCodes } from '../src/akamai/cpCodes';
+import { cpCodeFiltersOf, listCpCodes } from '../src/akamai/cpCodes';
 import { secretSettingsFromEnv } from '../src/config/secrets';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../src/constants';
 import { checkedEstatsBudget, type StageConfig, stageConfigOf } from '../src/deploy/stage';
@@ -100,12 +100,7 @@ async function main(): Promise<void> {
   const { source, accountSwitchKey } = credentialsOf(current, shown);
   const signer = await loadSigner(source, deadlineIn(30_000));
   const listed = await listCpCodes(signer, {
-    filters: {
-      ...(values.contract ? { contractId: values.contract } : {}),
-      ...(values.group ? { groupId: values.group } : {}),
-      ...(values.product ? { productId: values.product } : {}),
-      ...(values.name ? { name: values.name } : {}),
-    },
+    filters: cpCodeFiltersOf(values),
     ...((values['account-switch-key'] ?? accountSwitchKey)
       ? { accountSwitchKey: values['account-switch-key'] ?? accountSwitchKey }
       : {}),

@@ -7,6 +7,13 @@
 /** The product's name: the logs' `service`, its alerts' and dashboards' tag, its user agent. */
 export const PRODUCT_NAME = 'pushgate-collector';
 
+/** CP-code list (CPRG) requests: one attempt's timeout, and the largest list read (64 MiB). */
+export const CPCODES_REQUEST_TIMEOUT_MS = 30_000;
+export const MAX_CPCODES_ANSWER_BYTES = 64 * 1024 * 1024;
+/** Run-time discovery: the most CP codes a schedule takes, and how long a list is kept (a day). */
+export const DEFAULT_DISCOVER_MAX_TARGETS = 100;
+export const DEFAULT_DISCOVER_REFRESH_SECONDS = 86_400;
+
 /** Time kept before the Lambda timeout to log, record failures and return (DEADLINE_SAFETY_MARGIN_MS). */
 export const DEFAULT_SAFETY_MARGIN_MS = 3_000;
 

@@ -1,6 +1,11 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { DEFAULT_ESTATS_RETRY, MIN_ESTATS_ATTEMPT_MS } from '../constants';
+import {
+  CPCODES_REQUEST_TIMEOUT_MS,
+  DEFAULT_ESTATS_RETRY,
+  MAX_CPCODES_ANSWER_BYTES,
+  MIN_ESTATS_ATTEMPT_MS,
+} from '../constants';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, HttpTransportError } from '../shared/errors';
 import { httpRequest } from '../shared/http';
@@ -52,6 +57,21 @@ export interface CpCodeFilters {
   name?: string;
 }
 
+/** The filters as discovery names them (the stage file's discover, the CLI's flags). */
+export function cpCodeFiltersOf(given: {
+  contract?: string | undefined;
+  group?: string | undefined;
+  product?: string | undefined;
+  name?: string | undefined;
+}): CpCodeFilters {
+  return {
+    ...(given.contract ? { contractId: given.contract } : {}),
+    ...(given.group ? { groupId: given.group } : {}),
+    ...(given.product ? { productId: given.product } : {}),
+    ...(given.name ? { name: given.name } : {}),
+  };
+}
+
 /** The CP-code list could not be read: the message says why, the hint what to do. */
 export class CpCodeListError extends CollectorError {
   readonly status: number | undefined;
@@ -83,7 +103,7 @@ export async function listCpCodes(
   const { value } = await retryWithinDeadline<AccountCpCode[], CpCodeListError>({
     policy: DEFAULT_ESTATS_RETRY,
     deadline,
-    attemptTimeoutMs: 30_000,
+    attemptTimeoutMs: CPCODES_REQUEST_TIMEOUT_MS,
     minAttemptMs: MIN_ESTATS_ATTEMPT_MS,
     noTimeLeft: () => new CpCodeListError(`${where}: no time left for the request`, {}),
     withNote: (error, note) =>
@@ -101,7 +121,7 @@ export async function listCpCodes(
           url: signed.url,
           headers: signed.headers,
           timeoutMs,
-          maxResponseBytes: 64 * 1024 * 1024,
+          maxResponseBytes: MAX_CPCODES_ANSWER_BYTES,
         });
       } catch (error) {
         if (!(error instanceof HttpTransportError)) throw error;
@@ -120,6 +140,26 @@ export async function listCpCodes(
     },
   });
   return value;
+}
+
+/** The CP codes to keep of a listing: sorted, less the excluded ids and names. */
+export function selectCpCodes(
+  listed: readonly AccountCpCode[],
+  options: { exclude?: readonly number[]; namePattern?: RegExp; excludeNamePattern?: RegExp },
+): AccountCpCode[] {
+  const excluded = new Set(options.exclude ?? []);
+  const seen = new Set<number>();
+  return [...listed]
+    .filter((cp) => {
+      if (seen.has(cp.cpCode)) return false;
+      seen.add(cp.cpCode);
+      return (
+        !excluded.has(cp.cpCode) &&
+        (!options.namePattern || options.namePattern.test(cp.name)) &&
+        (!options.excludeNamePattern || !options.excludeNamePattern.test(cp.name))
+      );
+    })
+    .sort((a, b) => a.cpCode - b.cpCode);
 }
 
 function parseList(body: string, where: string): AccountCpCode[] {

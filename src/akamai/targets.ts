@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
+import { DEFAULT_DISCOVER_MAX_TARGETS, DEFAULT_DISCOVER_REFRESH_SECONDS } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { akamaiClientSchema } from './clients';
@@ -62,6 +63,47 @@ const targetSchema = z.union(
   },
 );
 
+const pattern = z.string().check(
+  z.refine((value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a regular expression'),
+);
+
+/**
+ * Targets found at run time (`targets: { discover: {…} }` in the stage file): the CP codes of
+ * the schedule's first API client's account that match, with Akamai's names, asked again after
+ * `refreshSeconds`. More than `maxTargets` refuses the run; packaging checks the budget as if
+ * the schedule had `maxTargets` of them.
+ */
+export const discoverSchema = z.strictObject({
+  /** Filters Akamai applies (the CP Codes and Reporting Groups API). */
+  contract: z.optional(z.string().check(z.minLength(1))),
+  group: z.optional(z.string().check(z.minLength(1))),
+  product: z.optional(z.string().check(z.minLength(1))),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** Filters applied here: a name pattern (case-insensitive), a pattern and ids to leave out. */
+  match: z.optional(pattern),
+  excludeMatch: z.optional(pattern),
+  exclude: z.optional(z.array(z.int().check(z.positive()))),
+  /** Applied to every discovered target. */
+  delivery: z.optional(z.enum(DELIVERY_TYPES)),
+  errorType: z.optional(z.enum(ERROR_TYPES)),
+  maxTargets: z._default(
+    z.int().check(z.positive(), z.maximum(10_000)),
+    DEFAULT_DISCOVER_MAX_TARGETS,
+  ),
+  refreshSeconds: z._default(
+    z.int().check(z.minimum(60), z.maximum(7 * 86_400)),
+    DEFAULT_DISCOVER_REFRESH_SECONDS,
+  ),
+});
+export type DiscoverTargets = z.infer<typeof discoverSchema>;
+
 /** The schedule input of the eStats function (serverless.yml `events[].schedule.input`). */
 export const estatsScheduleSchema = z.strictObject({
   /** Names this schedule in logs and in the collector's health group. */
@@ -89,7 +131,9 @@ export const estatsScheduleSchema = z.strictObject({
   intervalSeconds: z.optional(z.int().check(z.positive())),
   /** How many top error edge IPs to keep per direction (bounds label cardinality). */
   topEdgeIps: z._default(z.int().check(z.minimum(0), z.maximum(50)), 5),
-  targets: z.array(targetSchema).check(z.minLength(1, 'list at least one target')),
+  /** Listed targets; with `discover`, the discovered ones are added to them (may be none). */
+  targets: z._default(z.array(targetSchema), []),
+  discover: z.optional(discoverSchema),
 });
 
 export type EstatsTarget = z.infer<typeof targetSchema>;
@@ -97,7 +141,7 @@ export type EstatsSchedule = z.infer<typeof estatsScheduleSchema>;
 
 /** Validate a schedule input; every problem is named by its field path. */
 export function parseEstatsSchedule(input: unknown, source = 'schedule input'): EstatsSchedule {
-  const parsed = estatsScheduleSchema.safeParse(input);
+  const parsed = estatsScheduleSchema.safeParse(withDiscoverTargets(input));
   if (!parsed.success) {
     throw new ConfigurationError(`invalid eStats ${source}: ${describeIssues(parsed.error)}`, {
       hint: 'see "eStats targets" in the README for the format',
@@ -112,8 +156,27 @@ export function parseEstatsSchedule(input: unknown, source = 'schedule input'): 
         },
       );
   });
+  if (parsed.data.targets.length === 0 && !parsed.data.discover)
+    throw new ConfigurationError(`invalid eStats ${source}: targets: list at least one target`, {
+      hint: 'list CP codes or URLs under "targets:", or find them at run time with "targets: { discover: {…} }" (README, "eStats targets")',
+    });
   refuseOverlaps(parsed.data.targets, source);
   return parsed.data;
+}
+
+/** The stage file's `targets: { discover: {…} }` as the input's `discover`, with no listed targets. */
+function withDiscoverTargets(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { targets } = input as { targets?: unknown };
+  if (typeof targets !== 'object' || targets === null || Array.isArray(targets)) return input;
+  const { discover, ...rest } = targets as { discover?: unknown };
+  if (discover === undefined) return input;
+  return {
+    ...input,
+    targets: [],
+    // Anything else beside "discover" is refused by the schema, named under discover.
+    discover: Object.keys(rest).length > 0 ? { ...(discover as object), ...rest } : discover,
+  };
 }
 
 /**

@@ -7,6 +7,8 @@ import { type AkamaiClient, akamaiClientSchema, DEFAULT_CLIENT } from '../akamai
 import {
   describeTarget,
   type EstatsSchedule,
+  type EstatsTarget,
+  MAX_CP_CODE,
   parseEstatsSchedule,
   targetWarnings,
 } from '../akamai/targets';
@@ -163,6 +165,10 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
     const where = `${shown}: estats[${i}]`;
     const input = parseEstatsSchedule(schedule.input, `${where}.input`);
     warnings.push(...targetWarnings(input, `${where}.input`));
+    if (input.discover)
+      warnings.push(
+        `${where} (${input.name}) discovers its CP codes at run time: its Akamai budget is known only then. The table counts its maxTargets (${input.discover.maxTargets}) besides the ${input.targets.length} listed; a run that matches more refuses, and the Akamai budget series and CollectorRunsOutgrowInterval show what the runs really ask`,
+      );
     if (input.clients !== undefined)
       throw new ConfigurationError(`${where}.input.clients: name the clients beside "rate"`, {
         hint: 'define them under akamai.clients and write "client: NAME" (or "clients: [A, B]") on the schedule',
@@ -228,6 +234,16 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
         { hint: `edit ${shown}: list your own CP codes and URLs` },
       );
     }
+    const exampleDiscovery = config.estats.find(
+      (s) => s.input.discover?.match === EXAMPLE_DISCOVER_MATCH,
+    );
+    if (exampleDiscovery)
+      throw new ConfigurationError(
+        `${shown}: schedule ${exampleDiscovery.input.name} still discovers the example CP codes (match: "${EXAMPLE_DISCOVER_MATCH}"): stage "${stage}" would ask Akamai for CP codes it does not have`,
+        {
+          hint: `edit ${shown}: give discover your own filters (contract, product, name, match), or remove it`,
+        },
+      );
     checkDeployedLinks(config, shown);
     checkDeployedOncall(config, shown);
   }
@@ -386,6 +402,9 @@ function janitorOf(
   );
   return { rate: section.rate, enabled: section.enabled ?? true, policy };
 }
+
+/** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
+export const EXAMPLE_DISCOVER_MATCH = '^example-';
 
 /** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */
 function isExampleTarget(target: EstatsSchedule['targets'][number]): boolean {
@@ -609,7 +628,7 @@ export function checkedEstatsBudget(
       .map(({ input }) => ({
         name: input.name,
         intervalSeconds: input.intervalSeconds ?? 60,
-        targets: input.targets,
+        targets: budgetTargetsOf(input),
         clients: input.clients ?? [DEFAULT_CLIENT],
       })),
     limits,
@@ -623,4 +642,16 @@ export function checkedEstatsBudget(
     throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
   }
   return table;
+}
+
+/**
+ * The targets a schedule's budget counts: those it lists, and for one that discovers, as many
+ * more as its maxTargets lets it find (placeholders: only their number matters).
+ */
+function budgetTargetsOf(input: EstatsSchedule): EstatsTarget[] {
+  const found = input.discover?.maxTargets ?? 0;
+  return [
+    ...input.targets,
+    ...Array.from({ length: found }, (_, i) => ({ cpCode: MAX_CP_CODE - i })),
+  ];
 }

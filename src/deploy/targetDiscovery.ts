@@ -1,5 +1,6 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import type { AccountCpCode } from '../akamai/cpCodes';
+export { selectCpCodes } from '../akamai/cpCodes';
 import { ConfigurationError } from '../shared/errors';
 
 /**
@@ -24,26 +25,6 @@ export interface DiscoveryPlan {
   removeVanished: boolean;
   /** Targets kept as they are (URLs, hand-named CP codes, unchanged ones). */
   unchanged: number;
-}
-
-/** The CP codes to keep of a listing: sorted, less the excluded ids and names. */
-export function selectCpCodes(
-  listed: readonly AccountCpCode[],
-  options: { exclude?: readonly number[]; namePattern?: RegExp; excludeNamePattern?: RegExp },
-): AccountCpCode[] {
-  const excluded = new Set(options.exclude ?? []);
-  const seen = new Set<number>();
-  return [...listed]
-    .filter((cp) => {
-      if (seen.has(cp.cpCode)) return false;
-      seen.add(cp.cpCode);
-      return (
-        !excluded.has(cp.cpCode) &&
-        (!options.namePattern || options.namePattern.test(cp.name)) &&
-        (!options.excludeNamePattern || !options.excludeNamePattern.test(cp.name))
-      );
-    })
-    .sort((a, b) => a.cpCode - b.cpCode);
 }
 
 /** A stage file opened for discovery: its YAML document and the schedule to merge into. */

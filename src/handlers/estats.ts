@@ -1,4 +1,5 @@
 import { EstatsRunError, runFailed } from '../collectors/errors';
+import { withDiscoveredTargets } from '../collectors/discoveredTargets';
 import { collectEstats } from '../collectors/estats';
 import type { EstatsRunSummary } from '../collectors/summaries';
 import {
@@ -20,17 +21,24 @@ export const handler = lambdaHandler(
   'estats',
   'eStats run',
   async (event, { env, logger, deadline }): Promise<EstatsRunSummary | SkippedDelivery> => {
-    const { schedule, tick } = resolveEstatsInvocation(event, env);
+    const invocation = resolveEstatsInvocation(event, env);
+    const { tick } = invocation;
     const settings = estatsSettingsFromEnv(env);
     const sinks = await connectSinks(env, deadline, logger);
     const ageSeconds = supersededBy(tick);
     if (tick && ageSeconds !== undefined)
       return reportSkippedDelivery(
-        { job: JOB.estats, schedule: schedule.name, tick, ageSeconds },
+        { job: JOB.estats, schedule: invocation.schedule.name, tick, ageSeconds },
         sinks,
         deadline,
         logger,
       );
+    // Targets found at run time join the listed ones (targets: { discover: … }).
+    const schedule = await withDiscoveredTargets(
+      invocation.schedule,
+      { ...settings, logger },
+      deadline,
+    );
     const summary = await collectEstats(schedule, { ...settings, sinks, logger }, deadline);
     const { failed, ...counts } = summary;
     logger.info('eStats run finished', {

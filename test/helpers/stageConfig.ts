@@ -33,6 +33,7 @@ export function writeStageConfig(edit: (text: string) => string = (text) => text
   const text = readFileSync(join(REPO_ROOT, 'config', 'local.yml'), 'utf8')
     .replaceAll('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
     .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url)
+    .replace("match: '^example-'", "match: '^shop-'")
     .replace(
       /http:\/\/localhost:\d+/g,
       (link) => REAL_LOOKING_LINKS[link as keyof typeof REAL_LOOKING_LINKS] ?? link,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testTls } from '../tls';
+import { LOCAL_ACCOUNT } from './localAccount';
 import { type EstatsSimulator, type EstatsSimulatorOptions, startEstatsSimulator } from './server';
 
 /** Credentials the Akamai stand-in knows (a fake API client). */
@@ -19,8 +20,8 @@ export const NO_GRANT_CLIENT = {
 };
 
 /**
- * Start the HTTPS eStats stand-in and write an .edgerc pointing at it. With `cprg`, it also
- * serves the CP-code list, to STANDIN_CLIENT only.
+ * Start the HTTPS eStats stand-in and write an .edgerc pointing at it. It also serves the
+ * CP-code list (`cprg`, by default the simulated account of npm start), to STANDIN_CLIENT only.
  */
 export async function startAkamaiStandin(
   options: {
@@ -44,9 +45,10 @@ export async function startAkamaiStandin(
         { clientSecret: NO_GRANT_CLIENT.clientSecret, accessToken: NO_GRANT_CLIENT.accessToken },
       ],
     ]),
-    ...(options.cprg
-      ? { cprg: { ...options.cprg, grantedClients: new Set([STANDIN_CLIENT.clientToken]) } }
-      : {}),
+    cprg: {
+      accounts: options.cprg?.accounts ?? new Map([['', LOCAL_ACCOUNT]]),
+      grantedClients: new Set([STANDIN_CLIENT.clientToken]),
+    },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -175,6 +175,50 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
     expect(table).toMatch(/shop\s+60\s+300 s\s+12\s+30 %\s+\d+ s\s+yes/);
   });
 
+  it('counts the maxTargets of a schedule that discovers its CP codes, and warns that its budget is known at run time', () => {
+    const path = file(
+      'discovers.yml',
+      'estats:\n  - rate: rate(5 minutes)\n    input:\n      name: found\n      targets:\n        discover: { product: Site_Accel, match: "^shop-", maxTargets: 60 }\n',
+    );
+    const config = loadStageConfig(path, 'prod');
+    expect(config.estats[0]?.input.discover).toMatchObject({
+      product: 'Site_Accel',
+      match: '^shop-',
+      maxTargets: 60,
+      refreshSeconds: 86_400,
+    });
+    expect(config.warnings.join('\n')).toContain(
+      'estats[0] (found) discovers its CP codes at run time: its Akamai budget is known only then. The table counts its maxTargets (60) besides the 0 listed',
+    );
+    expect(checkedEstatsBudget(config, 110)).toMatch(/found\s+60\s+300 s\s+12\s+30 %/);
+    // The function gets the filters, not a list.
+    const event = scheduleEvents(config, (fn, s) => `svc-${fn}-${s}`).estats[0];
+    expect(event?.schedule.inputTransformer?.inputTemplate).toContain(
+      '"discover":{"product":"Site_Accel"',
+    );
+  });
+
+  it("refuses a deployed stage that still discovers the example's CP codes", () => {
+    const path = file(
+      'example-discover.yml',
+      'estats:\n  - rate: rate(5 minutes)\n    input:\n      name: shop\n      targets:\n        - cpCode: 510001\n      discover: { match: "^example-" }\n',
+    );
+    expect(() => loadStageConfig(path, 'prod')).toThrow(
+      /schedule shop still discovers the example CP codes \(match: "\^example-"\): stage "prod" would ask Akamai for CP codes it does not have/,
+    );
+    expect(loadStageConfig(path, 'local').estats[0]?.input.discover?.match).toBe('^example-');
+  });
+
+  it('refuses a discover section it does not know, naming the field', () => {
+    const path = file(
+      'bad-discover.yml',
+      'estats:\n  - rate: rate(5 minutes)\n    input:\n      targets:\n        discover: { match: "(" , maxTargets: 0 }\n',
+    );
+    expect(() => loadStageConfig(path, 'prod')).toThrow(
+      /discover\.match: must be a regular expression/,
+    );
+  });
+
   it('refuses schedules that ask more of a client than its limit, with the numbers and the ways out', () => {
     const config = loadStageConfig(
       file(
