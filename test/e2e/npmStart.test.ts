@@ -65,7 +65,8 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   const output = run.output();
   expect(output).toContain('Prometheus     http://127.0.0.1:');
   expect(output).toContain('SIMULATED eStats data');
-  expect(output).toMatch(/estats +2\/2 targets, \d+ series pushed/);
+  // The CP code and URL config/local.yml lists, and two CP codes it discovers in the simulator.
+  expect(output).toMatch(/estats +4\/4 targets, \d+ series pushed/);
   expect(output).toMatch(AWAITED);
 
   // Both Pushgateways hold the same groups.
@@ -76,6 +77,23 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   const [first, second] = await Promise.all(pushgateways.map(groupsOf));
   expect(first?.length).toBeGreaterThan(5);
   expect(second).toEqual(first);
+  // The discovered CP codes carry their names from the simulated account.
+  const named = (
+    (await (await fetch(`${pushgateways[0]}/api/v1/metrics`)).json()) as {
+      data: Array<{
+        labels: Record<string, string>;
+        akamai_estats_target_info?: { metrics: Array<{ labels: Record<string, string> }> };
+      }>;
+    }
+  ).data
+    .filter((g) => g.akamai_estats_target_info)
+    .map((g) => [g.labels.cp_code, g.akamai_estats_target_info?.metrics[0]?.labels.name])
+    .sort();
+  expect(named).toEqual([
+    ['424242', 'example-images'],
+    ['424243', 'example-video'],
+    ['424244', 'example-downloads'],
+  ]);
 
   await run.interrupt();
   expect(run.output()).toContain('stopped; nothing left running.');
