@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { AccountCpCode } from '../akamai/cpCodes';
 export { selectCpCodes } from '../akamai/cpCodes';
 import { ConfigurationError } from '../shared/errors';
@@ -34,7 +34,8 @@ export interface StageDocument {
   text: string;
   file: string;
   schedule: string;
-  targets: YAMLMap[];
+  /** The schedule's targets list, as a node of `doc`: the one part discovery rewrites. */
+  targets: YAMLSeq;
 }
 
 /**
@@ -82,7 +83,7 @@ export function openStageDocument(text: string, file: string, schedule?: string)
         hint: 'make it a list of targets (- cpCode: …)',
       },
     );
-  return { doc, text, file, schedule: nameOf(chosen), targets: targets.items.filter(isMap) };
+  return { doc, text, file, schedule: nameOf(chosen), targets };
 }
 
 /** What merging `discovered` into the schedule would change. */
@@ -101,7 +102,7 @@ export function planDiscovery(
     removeVanished: options.removeVanished ?? false,
     unchanged: 0,
   };
-  for (const target of stage.targets) {
+  for (const target of stage.targets.items.filter(isMap)) {
     const cpCode = target.get('cpCode');
     if (typeof cpCode !== 'number') {
       plan.unchanged++;
@@ -128,8 +129,7 @@ export function planDiscovery(
  */
 export function applyDiscovery(stage: StageDocument, plan: DiscoveryPlan): string {
   const { doc } = stage;
-  const seq = doc.getIn(['estats', scheduleIndex(stage), 'input', 'targets']);
-  if (!isSeq(seq)) throw new Error('openStageDocument found the targets list');
+  const seq = stage.targets;
   const renames = new Map(plan.renamed.map((r) => [r.cpCode, r.to]));
   const vanished = new Set(plan.vanished.map((v) => v.cpCode));
   const range = seq.range;
@@ -169,16 +169,9 @@ const TO_STRING = { lineWidth: 0 } as const;
 /** The targets the schedule will hold once the plan is applied. */
 export function plannedTargetCount(stage: StageDocument, plan: DiscoveryPlan): number {
   return (
-    stage.targets.length + plan.added.length - (plan.removeVanished ? plan.vanished.length : 0)
-  );
-}
-
-function scheduleIndex(stage: StageDocument): number {
-  const estats = stage.doc.get('estats');
-  if (!isSeq(estats)) return -1;
-  return estats.items.findIndex(
-    (entry) =>
-      isMap(entry) && String(entry.getIn(['input', 'name']) ?? 'default') === stage.schedule,
+    stage.targets.items.filter(isMap).length +
+    plan.added.length -
+    (plan.removeVanished ? plan.vanished.length : 0)
   );
 }
 
