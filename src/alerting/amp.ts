@@ -55,64 +55,77 @@ export async function putToAmp(target: AmpExport, deadline: Deadline): Promise<A
     });
   const options = (abortSignal: AbortSignal) => ({ abortSignal });
 
-  const namespaceName = `rule-groups-namespace/${target.namespace}`;
-  const rules = new TextEncoder().encode(target.rules);
-  const namespace = await send(
-    `read the rule groups namespace ${target.namespace} of ${workspaceId}`,
-    (signal) =>
-      client.send(
-        new sdk.DescribeRuleGroupsNamespaceCommand({ workspaceId, name: target.namespace }),
-        options(signal),
-      ),
-  ).catch(orMissing);
-  if (namespace === MISSING) {
-    await send(`create the rule groups namespace ${target.namespace} in ${workspaceId}`, (signal) =>
-      client.send(
-        new sdk.CreateRuleGroupsNamespaceCommand({
-          workspaceId,
-          name: target.namespace,
-          data: rules,
-        }),
-        options(signal),
-      ),
+  /** Describe the resource; create it when missing, put it when its data differs. */
+  const putWhenChanged = async (resource: {
+    /** The name the result and the log line use. */
+    name: string;
+    /** How errors name it: "<verb> <label> <in|of> <workspace>". */
+    label: string;
+    writtenIn: 'in' | 'of';
+    text: string;
+    describe(signal: AbortSignal): Promise<Uint8Array | undefined>;
+    create(data: Uint8Array, signal: AbortSignal): Promise<unknown>;
+    put(data: Uint8Array, signal: AbortSignal): Promise<unknown>;
+  }) => {
+    const current = await send(`read ${resource.label} of ${workspaceId}`, (signal) =>
+      resource.describe(signal),
+    ).catch(orMissing);
+    if (current !== MISSING && sameData(current, resource.text)) {
+      result.unchanged.push(resource.name);
+      return;
+    }
+    const data = new TextEncoder().encode(resource.text);
+    const verb = current === MISSING ? 'create' : 'put';
+    await send(`${verb} ${resource.label} ${resource.writtenIn} ${workspaceId}`, (signal) =>
+      current === MISSING ? resource.create(data, signal) : resource.put(data, signal),
     );
-    result.written.push(namespaceName);
-  } else if (sameData(namespace.ruleGroupsNamespace?.data, target.rules)) {
-    result.unchanged.push(namespaceName);
-  } else {
-    await send(`put the rule groups namespace ${target.namespace} in ${workspaceId}`, (signal) =>
-      client.send(
-        new sdk.PutRuleGroupsNamespaceCommand({ workspaceId, name: target.namespace, data: rules }),
-        options(signal),
-      ),
-    );
-    result.written.push(namespaceName);
-  }
+    result.written.push(resource.name);
+  };
 
-  const definitionName = 'alert-manager-definition';
-  const definition = new TextEncoder().encode(target.alertManagerDefinition);
-  const current = await send(`read the alert manager definition of ${workspaceId}`, (signal) =>
-    client.send(new sdk.DescribeAlertManagerDefinitionCommand({ workspaceId }), options(signal)),
-  ).catch(orMissing);
-  if (current === MISSING) {
-    await send(`create the alert manager definition of ${workspaceId}`, (signal) =>
+  const name = target.namespace;
+  await putWhenChanged({
+    name: `rule-groups-namespace/${name}`,
+    label: `the rule groups namespace ${name}`,
+    writtenIn: 'in',
+    text: target.rules,
+    describe: async (signal) =>
+      (
+        await client.send(
+          new sdk.DescribeRuleGroupsNamespaceCommand({ workspaceId, name }),
+          options(signal),
+        )
+      ).ruleGroupsNamespace?.data,
+    create: (data, signal) =>
       client.send(
-        new sdk.CreateAlertManagerDefinitionCommand({ workspaceId, data: definition }),
+        new sdk.CreateRuleGroupsNamespaceCommand({ workspaceId, name, data }),
         options(signal),
       ),
-    );
-    result.written.push(definitionName);
-  } else if (sameData(current.alertManagerDefinition?.data, target.alertManagerDefinition)) {
-    result.unchanged.push(definitionName);
-  } else {
-    await send(`put the alert manager definition of ${workspaceId}`, (signal) =>
+    put: (data, signal) =>
       client.send(
-        new sdk.PutAlertManagerDefinitionCommand({ workspaceId, data: definition }),
+        new sdk.PutRuleGroupsNamespaceCommand({ workspaceId, name, data }),
         options(signal),
       ),
-    );
-    result.written.push(definitionName);
-  }
+  });
+  await putWhenChanged({
+    name: 'alert-manager-definition',
+    label: 'the alert manager definition',
+    writtenIn: 'of',
+    text: target.alertManagerDefinition,
+    describe: async (signal) =>
+      (
+        await client.send(
+          new sdk.DescribeAlertManagerDefinitionCommand({ workspaceId }),
+          options(signal),
+        )
+      ).alertManagerDefinition?.data,
+    create: (data, signal) =>
+      client.send(
+        new sdk.CreateAlertManagerDefinitionCommand({ workspaceId, data }),
+        options(signal),
+      ),
+    put: (data, signal) =>
+      client.send(new sdk.PutAlertManagerDefinitionCommand({ workspaceId, data }), options(signal)),
+  });
   return result;
 }
 
