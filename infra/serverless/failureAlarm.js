@@ -3,11 +3,12 @@
 // failed after Lambda's retries. It stays in ALARM while failures sit unread, and clears when
 // they are read and deleted (or the queue purged). With the failureAlarmTopicArn param
 // (one SNS topic ARN, or several comma-separated), the alarm and its recovery notify them.
+const { require: tsxRequire } = require('tsx/cjs/api');
 const { clearError } = require('./clearError');
 
 // CloudWatch accepts at most 5 actions per state.
 const MAX_ACTIONS = 5;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const { SNS_TOPIC_ARN } = tsxRequire('../../src/shared/arns.ts', __filename);
 
 /** The topic ARNs of the failureAlarmTopicArn param; a value that is not one is refused. */
 function alarmTopicsOf(value) {

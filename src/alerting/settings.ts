@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
+import { SNS_TOPIC_ARN } from '../shared/arns';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, EXPORT_FORMATS } from './config';
@@ -75,10 +76,7 @@ const dnsLabel = z
 const snsTopicArn = z
   .string()
   .check(
-    z.regex(
-      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
-      'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)',
-    ),
+    z.regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)'),
   );
 const exportSettings = z.strictObject({
   formats: z.optional(z.array(z.enum(EXPORT_FORMATS)).check(z.minLength(1))),
