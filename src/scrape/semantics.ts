@@ -1,0 +1,124 @@
+import type { ExposedFamily, ExposedSample } from './exposition';
+
+/**
+ * What a Prometheus scrape stores of a target's body, so that our pushed series match what a
+ * real scrape of the same endpoint would hold (issue 27): the target's labels (`job`,
+ * `instance` = the URL's host:port, and those configured) on every sample, with
+ * `honor_labels` deciding a conflict; labels with empty values dropped; the metric allow and
+ * deny lists applied (`metric_relabel_configs` keep/drop on `__name__`); the sample limit,
+ * which fails the whole scrape; and the report series `up`, `scrape_duration_seconds`,
+ * `scrape_samples_scraped` and `scrape_samples_post_metric_relabeling`.
+ */
+export interface ScrapeTargetLabels {
+  job: string;
+  /** The target's URL: its host:port becomes `instance` (the scheme's port when it has none). */
+  url: string;
+  /** More target labels (the stage file's `labels`). */
+  labels?: Record<string, string>;
+}
+
+export interface ScrapeRules {
+  /** Scraped labels win over the target's (Prometheus `honor_labels: true`). */
+  honorLabels?: boolean;
+  /** Keep only samples whose name matches (anchored, like relabeling regexes). */
+  allow?: string;
+  /** Drop samples whose name matches (anchored), after `allow`. */
+  deny?: string;
+  /** More samples than this after the lists fail the scrape (0: no limit). */
+  sampleLimit?: number;
+}
+
+export interface StoredSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  timestampMs?: number;
+}
+
+export interface ScrapeOutcome {
+  /** What the scrape stores: nothing when it failed. */
+  samples: StoredSample[];
+  /** up, scrape_duration_seconds, scrape_samples_scraped, …: stored whatever happened. */
+  report: StoredSample[];
+  /** Why the scrape failed (up 0), for the log and the failure series. */
+  failure?: string;
+}
+
+/** Prometheus's `instance` of a URL: host:port, the port of its scheme when it names none. */
+export function instanceOf(url: string): string {
+  const parsed = new URL(url);
+  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  // URL keeps an IPv6 host in brackets already, as Prometheus writes it.
+  return `${parsed.hostname}:${port}`;
+}
+
+/** The target labels every stored sample carries. */
+export function targetLabelsOf(target: ScrapeTargetLabels): Record<string, string> {
+  return { job: target.job, instance: instanceOf(target.url), ...(target.labels ?? {}) };
+}
+
+/** A body's families as the scrape stores them, or its failure when the limit is passed. */
+export function storeScrape(
+  target: ScrapeTargetLabels,
+  rules: ScrapeRules,
+  families: readonly ExposedFamily[] | undefined,
+  durationSeconds: number,
+  fetchFailure?: string,
+): ScrapeOutcome {
+  const targetLabels = targetLabelsOf(target);
+  const scraped = families?.flatMap((f) => f.samples) ?? [];
+  const allow = rules.allow ? anchored(rules.allow) : undefined;
+  const deny = rules.deny ? anchored(rules.deny) : undefined;
+  const kept = scraped.filter(
+    (s) => (!allow || allow.test(s.name)) && (!deny || !deny.test(s.name)),
+  );
+  let failure = fetchFailure;
+  if (!failure && rules.sampleLimit && kept.length > rules.sampleLimit)
+    failure = `${kept.length} samples, more than the sample limit ${rules.sampleLimit}`;
+  const report = (name: string, value: number): StoredSample => ({
+    name,
+    labels: { ...targetLabels },
+    value,
+  });
+  return {
+    samples: failure ? [] : kept.map((s) => withTargetLabels(s, targetLabels, rules.honorLabels)),
+    report: [
+      report('up', failure ? 0 : 1),
+      report('scrape_duration_seconds', durationSeconds),
+      report('scrape_samples_scraped', scraped.length),
+      report('scrape_samples_post_metric_relabeling', kept.length),
+    ],
+    ...(failure ? { failure } : {}),
+  };
+}
+
+/** Prometheus's label merge: a conflict keeps the target's label and renames the scraped one. */
+function withTargetLabels(
+  sample: ExposedSample,
+  target: Record<string, string>,
+  honorLabels = false,
+): StoredSample {
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(sample.labels)) {
+    if (!honorLabels && name in target) {
+      // exported_<name>, or exported_exported_<name> when that is taken too, as Prometheus does.
+      let renamed = `exported_${name}`;
+      while (renamed in sample.labels || renamed in labels) renamed = `exported_${renamed}`;
+      labels[renamed] = value;
+    } else labels[name] = value;
+  }
+  // honor_labels: a label the body gives (even empty, which then drops it) stays its own.
+  for (const [name, value] of Object.entries(target))
+    if (!honorLabels || !(name in labels)) labels[name] = value;
+  return {
+    name: sample.name,
+    // An empty label value is no label at all.
+    labels: Object.fromEntries(Object.entries(labels).filter(([, value]) => value !== '')),
+    value: sample.value,
+    ...(sample.timestampMs === undefined ? {} : { timestampMs: sample.timestampMs }),
+  };
+}
+
+function anchored(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}

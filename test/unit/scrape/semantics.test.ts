@@ -1,0 +1,88 @@
+import { parseExposition } from '../../../src/scrape/exposition';
+import { instanceOf, storeScrape } from '../../../src/scrape/semantics';
+
+const body = parseExposition(
+  [
+    '# TYPE node_load1 gauge',
+    'node_load1 0.5',
+    '# TYPE app_requests_total counter',
+    'app_requests_total{job="inner",instance="pod-1",code="200",empty=""} 10',
+    '# TYPE go_goroutines gauge',
+    'go_goroutines 42',
+    '',
+  ].join('\n'),
+  'text',
+);
+const target = { job: 'switches', url: 'http://10.0.0.7:9100/metrics', labels: { site: 'fra1' } };
+
+describe('what a scrape stores', () => {
+  it('sets job and instance as Prometheus does, the port of the scheme when the URL has none', () => {
+    expect(instanceOf('http://10.0.0.7:9100/metrics')).toBe('10.0.0.7:9100');
+    expect(instanceOf('https://switch.example.net/metrics')).toBe('switch.example.net:443');
+    expect(instanceOf('http://[::1]/x')).toBe('[::1]:80');
+  });
+
+  it("keeps the target's labels on a conflict and renames the body's to exported_*, dropping empty ones", () => {
+    const { samples } = storeScrape(target, {}, body, 0.02);
+    expect(samples.find((s) => s.name === 'app_requests_total')?.labels).toEqual({
+      job: 'switches',
+      instance: '10.0.0.7:9100',
+      site: 'fra1',
+      exported_job: 'inner',
+      exported_instance: 'pod-1',
+      code: '200',
+    });
+  });
+
+  it("keeps the body's labels with honor_labels", () => {
+    const { samples } = storeScrape(target, { honorLabels: true }, body, 0.02);
+    expect(samples.find((s) => s.name === 'app_requests_total')?.labels).toEqual({
+      job: 'inner',
+      instance: 'pod-1',
+      site: 'fra1',
+      code: '200',
+    });
+    expect(samples.find((s) => s.name === 'node_load1')?.labels).toEqual({
+      job: 'switches',
+      instance: '10.0.0.7:9100',
+      site: 'fra1',
+    });
+  });
+
+  it('applies the allow and deny lists to sample names, and reports before and after', () => {
+    const { samples, report } = storeScrape(
+      target,
+      { allow: 'node_.*|app_.*', deny: 'app_.*' },
+      body,
+      0.5,
+    );
+    expect(samples.map((s) => s.name)).toEqual(['node_load1']);
+    expect(Object.fromEntries(report.map((r) => [r.name, r.value]))).toEqual({
+      up: 1,
+      scrape_duration_seconds: 0.5,
+      scrape_samples_scraped: 3,
+      scrape_samples_post_metric_relabeling: 1,
+    });
+    expect(report[0]?.labels).toEqual({ job: 'switches', instance: '10.0.0.7:9100', site: 'fra1' });
+  });
+
+  it('fails the whole scrape over the sample limit: up 0 and nothing stored', () => {
+    const outcome = storeScrape(target, { sampleLimit: 2 }, body, 0.1);
+    expect(outcome.samples).toEqual([]);
+    expect(outcome.failure).toBe('3 samples, more than the sample limit 2');
+    expect(outcome.report.find((r) => r.name === 'up')?.value).toBe(0);
+    expect(outcome.report.find((r) => r.name === 'scrape_samples_scraped')?.value).toBe(3);
+  });
+
+  it('reports a dead target as up 0 with no samples', () => {
+    const outcome = storeScrape(target, {}, undefined, 10, 'connection refused');
+    expect(outcome.samples).toEqual([]);
+    expect(outcome.failure).toBe('connection refused');
+    expect(outcome.report.map((r) => [r.name, r.value])).toEqual([
+      ['up', 0],
+      ['scrape_duration_seconds', 10],
+      ['scrape_samples_scraped', 0],
+      ['scrape_samples_post_metric_relabeling', 0],
+    ]);
+  });
+});
