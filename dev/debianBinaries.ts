@@ -24,6 +24,12 @@ export const PUSHGATEWAY: DebianBinary = {
   env: 'PUSHGATEWAY_BIN',
   otherNames: ['pushgateway'],
 };
+export const NODE_EXPORTER: DebianBinary = {
+  binary: 'prometheus-node-exporter',
+  debianPackage: 'prometheus-node-exporter',
+  env: 'NODE_EXPORTER_BIN',
+  otherNames: ['node_exporter'],
+};
 export const PROMTOOL: DebianBinary = {
   binary: 'promtool',
   debianPackage: 'prometheus',
@@ -90,6 +96,7 @@ export const ALL_BINARIES: readonly DebianBinary[] = [
   VICTORIA_METRICS,
   VMALERT,
   TINYPROXY,
+  NODE_EXPORTER,
 ];
 
 /**

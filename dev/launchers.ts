@@ -2,6 +2,7 @@ import { type ChildProcess } from 'node:child_process';
 import {
   ALERTMANAGER,
   type DebianBinary,
+  NODE_EXPORTER,
   PROMETHEUS,
   PUSHGATEWAY,
   VICTORIA_METRICS,
@@ -32,6 +33,8 @@ interface LaunchOptions {
   scheme?: 'http' | 'https';
   /** Sent with the readiness checks (e.g. basic auth of a web.config.file). */
   headers?: Record<string, string>;
+  /** Where readiness is asked (default /-/ready; exporters have none). */
+  readyPath?: string;
   readyTimeoutMs?: number;
 }
 
@@ -44,7 +47,7 @@ async function launch(tool: DebianBinary, options: LaunchOptions): Promise<Runni
     const start = async () => {
       child = spawnBinary(tool, options.args(port));
       await waitUntilReady(
-        `${url}/-/ready`,
+        `${url}${options.readyPath ?? '/-/ready'}`,
         child,
         tool.binary,
         () => options.isOurs(url, headers),
@@ -215,5 +218,32 @@ export function launchAlertmanager(options: {
           (json: { config?: { original?: string } }) => json.config?.original,
         ),
       ).includes(options.configMarker),
+  });
+}
+
+/**
+ * node_exporter, with a textfile collector directory of its own: a file there holding a
+ * marker only this instance exposes is what proves it is ours.
+ */
+export function launchNodeExporter(options: {
+  port?: number;
+  textfileDirectory: string;
+  marker: string;
+}): Promise<RunningBinary> {
+  return launch(NODE_EXPORTER, {
+    ...options,
+    readyPath: '/metrics',
+    args: (port) => [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--collector.textfile.directory=${options.textfileDirectory}`,
+      '--log.level=warn',
+    ],
+    isOurs: async (url) => {
+      try {
+        return (await (await fetch(`${url}/metrics`)).text()).includes(options.marker);
+      } catch {
+        return false;
+      }
+    },
   });
 }

@@ -17,6 +17,7 @@ import {
   VMALERT,
   TINYPROXY,
   WHISPER_FETCH,
+  NODE_EXPORTER,
 } from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
@@ -44,6 +45,7 @@ try {
       GRAPHITE_CARBON,
       WHISPER_FETCH,
       TINYPROXY,
+      NODE_EXPORTER,
     ],
     log,
   );

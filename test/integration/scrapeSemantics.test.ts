@@ -1,0 +1,104 @@
+/**
+ * Side by side with a real Prometheus: node_exporter is scraped by Prometheus and fetched and
+ * parsed by us (src/scrape/), and the series each stores are compared: the same names and
+ * label sets, the target labels set the way Prometheus sets them.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchNodeExporter, launchPrometheus, type RunningBinary } from '../../dev/launchers';
+import { formatOf, parseExposition } from '../../src/scrape/exposition';
+import { storeScrape } from '../../src/scrape/semantics';
+
+let nodeExporter: RunningBinary;
+let prometheus: RunningBinary;
+const dir = mkdtempSync(join(tmpdir(), 'scrape-semantics-'));
+const marker = `scrape_test_marker_${process.pid}`;
+
+beforeAll(async () => {
+  const textfiles = join(dir, 'textfiles');
+  mkdirSync(textfiles);
+  // A series with labels the target also sets: Prometheus renames them exported_*.
+  writeFileSync(
+    join(textfiles, 'marker.prom'),
+    `# TYPE ${marker} gauge\n${marker}{job="inner",instance="pod-1",site="fra1"} 1\n`,
+  );
+  nodeExporter = await launchNodeExporter({ textfileDirectory: textfiles, marker });
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global: { scrape_interval: 1s }',
+      'scrape_configs:',
+      '  - job_name: node',
+      `    static_configs: [{ targets: ["${new URL(nodeExporter.url).host}"], labels: { site: edge } }]`,
+      '',
+    ].join('\n'),
+  );
+  prometheus = await launchPrometheus({ configFile: config, tsdbPath: join(dir, 'data') });
+}, 60_000);
+afterAll(async () => {
+  await prometheus?.stop();
+  await nodeExporter?.stop();
+});
+
+const key = (name: string, labels: Record<string, string>) =>
+  `${name}${JSON.stringify(Object.entries(labels).sort())}`;
+
+/** Series whose label sets change between two reads of the same endpoint. */
+const MOVING =
+  /^(node_scrape_collector_duration_seconds|go_memstats_.*|go_gc_.*|process_.*|node_(cpu|disk|network|netstat|vmstat|softnet|schedstat|pressure|timex|time|entropy|interrupts|context|forks|intr|procs|load|memory|filefd|sockstat|nf_conntrack|thermal|hwmon|arp|udp|edac|boot|ipvs|xfs|zfs|rapl|bonding|textfile)_.*)$/;
+
+it('stores the series a Prometheus scrape of the same endpoint stores, with its job and instance rules', async () => {
+  // Prometheus has scraped it a few times.
+  const query = async (expr: string) => {
+    const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string> }> } })
+      .data.result;
+  };
+  for (let i = 0; i < 100 && (await query('up{job="node"}')).length === 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+
+  const started = performance.now();
+  const res = await fetch(`${nodeExporter.url}/metrics`, {
+    headers: {
+      accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4',
+    },
+  });
+  const families = parseExposition(
+    await res.text(),
+    formatOf(res.headers.get('content-type') ?? undefined),
+  );
+  const ours = storeScrape(
+    { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } },
+    {},
+    families,
+    (performance.now() - started) / 1000,
+  );
+
+  const theirs = (await query('{job="node"}')).map(
+    ({ metric: { __name__: name = '', ...labels } }) => key(name, labels),
+  );
+  const ourKeys = [...ours.samples, ...ours.report].map((s) => key(s.name, s.labels));
+  const stable = (k: string) => !MOVING.test(k.split('[')[0] ?? '');
+  // scrape_series_added needs the state of earlier scrapes: not ours to give.
+  const theirStable = theirs.filter((k) => stable(k) && !k.startsWith('scrape_series_added'));
+  expect(ourKeys.filter(stable).sort()).toEqual(theirStable.sort());
+  expect(theirStable.length).toBeGreaterThan(20);
+  // Every metric name, the moving ones too.
+  const names = (keys: string[]) => [...new Set(keys.map((k) => k.split('[')[0]))].sort();
+  expect(names(ourKeys)).toEqual(names(theirs.filter((k) => !k.startsWith('scrape_series_added'))));
+
+  // The renames of a conflict, as Prometheus made them.
+  expect(ourKeys).toContain(
+    key(marker, {
+      job: 'node',
+      instance: new URL(nodeExporter.url).host,
+      site: 'edge',
+      exported_job: 'inner',
+      exported_instance: 'pod-1',
+      exported_site: 'fra1',
+    }),
+  );
+}, 60_000);
