@@ -30,6 +30,12 @@ export const NODE_EXPORTER: DebianBinary = {
   env: 'NODE_EXPORTER_BIN',
   otherNames: ['node_exporter'],
 };
+export const BLACKBOX_EXPORTER: DebianBinary = {
+  binary: 'prometheus-blackbox-exporter',
+  debianPackage: 'prometheus-blackbox-exporter',
+  env: 'BLACKBOX_EXPORTER_BIN',
+  otherNames: ['blackbox_exporter'],
+};
 export const PROMTOOL: DebianBinary = {
   binary: 'promtool',
   debianPackage: 'prometheus',
@@ -97,6 +103,7 @@ export const ALL_BINARIES: readonly DebianBinary[] = [
   VMALERT,
   TINYPROXY,
   NODE_EXPORTER,
+  BLACKBOX_EXPORTER,
 ];
 
 /**

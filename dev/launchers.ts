@@ -2,6 +2,7 @@ import { type ChildProcess } from 'node:child_process';
 import {
   ALERTMANAGER,
   type DebianBinary,
+  BLACKBOX_EXPORTER,
   NODE_EXPORTER,
   PROMETHEUS,
   PUSHGATEWAY,
@@ -241,6 +242,32 @@ export function launchNodeExporter(options: {
     isOurs: async (url) => {
       try {
         return (await (await fetch(`${url}/metrics`)).text()).includes(options.marker);
+      } catch {
+        return false;
+      }
+    },
+  });
+}
+
+/**
+ * blackbox_exporter with a configuration file of its own: a module named only there is what
+ * proves the instance is ours (its /config page shows it).
+ */
+export function launchBlackboxExporter(options: {
+  port?: number;
+  configFile: string;
+  marker: string;
+}): Promise<RunningBinary> {
+  return launch(BLACKBOX_EXPORTER, {
+    ...options,
+    args: (port) => [
+      `--config.file=${options.configFile}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    isOurs: async (url) => {
+      try {
+        return (await (await fetch(`${url}/config`)).text()).includes(options.marker);
       } catch {
         return false;
       }

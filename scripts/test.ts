@@ -18,6 +18,7 @@ import {
   TINYPROXY,
   WHISPER_FETCH,
   NODE_EXPORTER,
+  BLACKBOX_EXPORTER,
 } from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
@@ -46,6 +47,7 @@ try {
       WHISPER_FETCH,
       TINYPROXY,
       NODE_EXPORTER,
+      BLACKBOX_EXPORTER,
     ],
     log,
   );

@@ -6,11 +6,17 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchNodeExporter, launchPrometheus, type RunningBinary } from '../../dev/launchers';
+import {
+  launchBlackboxExporter,
+  launchNodeExporter,
+  launchPrometheus,
+  type RunningBinary,
+} from '../../dev/launchers';
 import { formatOf, parseExposition } from '../../src/scrape/exposition';
 import { storeScrape } from '../../src/scrape/semantics';
 
 let nodeExporter: RunningBinary;
+let blackbox: RunningBinary;
 let prometheus: RunningBinary;
 const dir = mkdtempSync(join(tmpdir(), 'scrape-semantics-'));
 const marker = `scrape_test_marker_${process.pid}`;
@@ -24,6 +30,12 @@ beforeAll(async () => {
     `# TYPE ${marker} gauge\n${marker}{job="inner",instance="pod-1",site="fra1"} 1\n`,
   );
   nodeExporter = await launchNodeExporter({ textfileDirectory: textfiles, marker });
+  const blackboxConfig = join(dir, 'blackbox.yml');
+  writeFileSync(
+    blackboxConfig,
+    `modules:\n  http_2xx: { prober: http }\n  ${marker}: { prober: tcp }\n`,
+  );
+  blackbox = await launchBlackboxExporter({ configFile: blackboxConfig, marker });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
     config,
@@ -32,6 +44,15 @@ beforeAll(async () => {
       'scrape_configs:',
       '  - job_name: node',
       `    static_configs: [{ targets: ["${new URL(nodeExporter.url).host}"], labels: { site: edge } }]`,
+      // blackbox_exporter as its README configures it: the probed URL as the instance.
+      '  - job_name: blackbox',
+      '    metrics_path: /probe',
+      '    params: { module: [http_2xx] }',
+      `    static_configs: [{ targets: ["${nodeExporter.url}/metrics"] }]`,
+      '    relabel_configs:',
+      '      - { source_labels: [__address__], target_label: __param_target }',
+      '      - { source_labels: [__param_target], target_label: instance }',
+      `      - { target_label: __address__, replacement: "${new URL(blackbox.url).host}" }`,
       '',
     ].join('\n'),
   );
@@ -39,6 +60,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await prometheus?.stop();
+  await blackbox?.stop();
   await nodeExporter?.stop();
 });
 
@@ -100,5 +122,35 @@ it('stores the series a Prometheus scrape of the same endpoint stores, with its 
       exported_instance: 'pod-1',
       exported_site: 'fra1',
     }),
+  );
+}, 60_000);
+
+it('stores a blackbox_exporter probe as Prometheus does, the probed URL as its instance', async () => {
+  const query = async (expr: string) => {
+    const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string> }> } })
+      .data.result;
+  };
+  for (let i = 0; i < 100 && (await query('probe_success{job="blackbox"}')).length === 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  const probed = `${nodeExporter.url}/metrics`;
+  const url = `${blackbox.url}/probe?module=http_2xx&target=${encodeURIComponent(probed)}`;
+  const started = performance.now();
+  const res = await fetch(url);
+  const ours = storeScrape(
+    { job: 'blackbox', url, labels: { instance: probed } },
+    {},
+    parseExposition(await res.text(), formatOf(res.headers.get('content-type') ?? undefined)),
+    (performance.now() - started) / 1000,
+  );
+  expect(ours.samples.find((s) => s.name === 'probe_success')).toMatchObject({
+    labels: { job: 'blackbox', instance: probed },
+    value: 1,
+  });
+  const theirs = (await query('{job="blackbox"}'))
+    .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
+    .filter((k) => !k.startsWith('scrape_series_added'));
+  expect([...ours.samples, ...ours.report].map((s) => key(s.name, s.labels)).sort()).toEqual(
+    theirs.sort(),
   );
 }, 60_000);
