@@ -36,6 +36,14 @@ export const BLACKBOX_EXPORTER: DebianBinary = {
   env: 'BLACKBOX_EXPORTER_BIN',
   otherNames: ['blackbox_exporter'],
 };
+export const SNMP_EXPORTER: DebianBinary = {
+  binary: 'prometheus-snmp-exporter',
+  debianPackage: 'prometheus-snmp-exporter',
+  env: 'SNMP_EXPORTER_BIN',
+  otherNames: ['snmp_exporter'],
+};
+/** A real SNMP agent, answering for the machine's own interfaces. */
+export const SNMPD: DebianBinary = { binary: 'snmpd', debianPackage: 'snmpd', env: 'SNMPD_BIN' };
 export const PROMTOOL: DebianBinary = {
   binary: 'promtool',
   debianPackage: 'prometheus',
@@ -104,6 +112,8 @@ export const ALL_BINARIES: readonly DebianBinary[] = [
   TINYPROXY,
   NODE_EXPORTER,
   BLACKBOX_EXPORTER,
+  SNMP_EXPORTER,
+  SNMPD,
 ];
 
 /**

@@ -1,15 +1,25 @@
 import { type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import {
   ALERTMANAGER,
   type DebianBinary,
   BLACKBOX_EXPORTER,
   NODE_EXPORTER,
+  SNMP_EXPORTER,
+  SNMPD,
   PROMETHEUS,
   PUSHGATEWAY,
   VICTORIA_METRICS,
   VMALERT,
 } from './debianBinaries';
-import { spawnBinary, startOnFreePort, stopProcess, waitUntilReady } from './local/processes';
+import { freePort } from './local/ports';
+import {
+  processOutput,
+  spawnBinary,
+  startOnFreePort,
+  stopProcess,
+  waitUntilReady,
+} from './local/processes';
 
 /**
  * The one launcher of each real binary, used by `npm start` (dev/local/stack.ts), the tests
@@ -273,4 +283,59 @@ export function launchBlackboxExporter(options: {
       }
     },
   });
+}
+
+/**
+ * snmp_exporter with a configuration file of its own (Debian ships none: its MIBs are
+ * non-free), a module named only there proving the instance is ours.
+ */
+export function launchSnmpExporter(options: {
+  port?: number;
+  configFile: string;
+  marker: string;
+}): Promise<RunningBinary> {
+  return launch(SNMP_EXPORTER, {
+    ...options,
+    args: (port) => [
+      `--config.file=${options.configFile}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    isOurs: async (url) => {
+      try {
+        return (await (await fetch(`${url}/config`)).text()).includes(options.marker);
+      } catch {
+        return false;
+      }
+    },
+  });
+}
+
+/**
+ * A real SNMP agent (net-snmp's snmpd) on a loopback UDP port, read-only with the community
+ * `public`, answering for this machine's own interfaces. Not HTTP: ready once it says so.
+ */
+export async function launchSnmpd(options: { configDir: string }): Promise<{
+  address: string;
+  stop(): Promise<void>;
+}> {
+  const port = await freePort();
+  const config = `${options.configDir}/snmpd.conf`;
+  writeFileSync(config, `agentAddress udp:127.0.0.1:${port}\nrocommunity public 127.0.0.1\n`);
+  const child = spawnBinary(SNMPD, [
+    '-f',
+    '-Lo',
+    '-C',
+    '-c',
+    config,
+    `-p`,
+    `${options.configDir}/snmpd.pid`,
+  ]);
+  const end = Date.now() + 15_000;
+  while (!/NET-SNMP version/.test(processOutput(child))) {
+    if (child.exitCode !== null || Date.now() > end)
+      throw new Error(`snmpd did not start on udp 127.0.0.1:${port}:\n${processOutput(child)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { address: `127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }

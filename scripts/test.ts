@@ -19,6 +19,8 @@ import {
   WHISPER_FETCH,
   NODE_EXPORTER,
   BLACKBOX_EXPORTER,
+  SNMP_EXPORTER,
+  SNMPD,
 } from '../dev/debianBinaries';
 
 const root = join(__dirname, '..');
@@ -48,6 +50,8 @@ try {
       TINYPROXY,
       NODE_EXPORTER,
       BLACKBOX_EXPORTER,
+      SNMP_EXPORTER,
+      SNMPD,
     ],
     log,
   );

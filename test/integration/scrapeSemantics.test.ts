@@ -10,6 +10,8 @@ import {
   launchBlackboxExporter,
   launchNodeExporter,
   launchPrometheus,
+  launchSnmpd,
+  launchSnmpExporter,
   type RunningBinary,
 } from '../../dev/launchers';
 import { formatOf, parseExposition } from '../../src/scrape/exposition';
@@ -17,6 +19,8 @@ import { storeScrape } from '../../src/scrape/semantics';
 
 let nodeExporter: RunningBinary;
 let blackbox: RunningBinary;
+let snmpExporter: RunningBinary;
+let snmpd: Awaited<ReturnType<typeof launchSnmpd>>;
 let prometheus: RunningBinary;
 const dir = mkdtempSync(join(tmpdir(), 'scrape-semantics-'));
 const marker = `scrape_test_marker_${process.pid}`;
@@ -36,6 +40,31 @@ beforeAll(async () => {
     `modules:\n  http_2xx: { prober: http }\n  ${marker}: { prober: tcp }\n`,
   );
   blackbox = await launchBlackboxExporter({ configFile: blackboxConfig, marker });
+  // IF-MIB by numeric OIDs: Debian ships neither an snmp.yml nor the (non-free) MIBs.
+  snmpd = await launchSnmpd({ configDir: dir });
+  const snmpConfig = join(dir, 'snmp.yml');
+  const ifColumn = (name: string, oid: string, type: string) =>
+    `    - { name: ${name}, oid: ${oid}, type: ${type}, indexes: [{ labelname: ifIndex, type: gauge }], lookups: [{ labels: [ifIndex], labelname: ifDescr, oid: 1.3.6.1.2.1.2.2.1.2, type: DisplayString }] }`;
+  writeFileSync(
+    snmpConfig,
+    [
+      'if_mib:',
+      '  walk: [1.3.6.1.2.1.2.2.1.2, 1.3.6.1.2.1.2.2.1.8, 1.3.6.1.2.1.31.1.1.1.6, 1.3.6.1.2.1.31.1.1.1.10]',
+      '  metrics:',
+      ifColumn('ifOperStatus', '1.3.6.1.2.1.2.2.1.8', 'gauge'),
+      ifColumn('ifHCInOctets', '1.3.6.1.2.1.31.1.1.1.6', 'counter'),
+      ifColumn('ifHCOutOctets', '1.3.6.1.2.1.31.1.1.1.10', 'counter'),
+      '  version: 2',
+      '  auth: { community: public }',
+      `${marker}:`,
+      '  walk: [1.3.6.1.2.1.1.3]',
+      '  metrics: [{ name: sysUpTime, oid: 1.3.6.1.2.1.1.3, type: gauge }]',
+      '  version: 2',
+      '  auth: { community: public }',
+      '',
+    ].join('\n'),
+  );
+  snmpExporter = await launchSnmpExporter({ configFile: snmpConfig, marker });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
     config,
@@ -53,6 +82,15 @@ beforeAll(async () => {
       '      - { source_labels: [__address__], target_label: __param_target }',
       '      - { source_labels: [__param_target], target_label: instance }',
       `      - { target_label: __address__, replacement: "${new URL(blackbox.url).host}" }`,
+      // snmp_exporter the same way: the switch (here, this machine's snmpd) as the instance.
+      '  - job_name: snmp',
+      '    metrics_path: /snmp',
+      '    params: { module: [if_mib] }',
+      `    static_configs: [{ targets: ["${snmpd.address}"] }]`,
+      '    relabel_configs:',
+      '      - { source_labels: [__address__], target_label: __param_target }',
+      '      - { source_labels: [__param_target], target_label: instance }',
+      `      - { target_label: __address__, replacement: "${new URL(snmpExporter.url).host}" }`,
       '',
     ].join('\n'),
   );
@@ -60,6 +98,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await prometheus?.stop();
+  await snmpExporter?.stop();
+  await snmpd?.stop();
   await blackbox?.stop();
   await nodeExporter?.stop();
 });
@@ -148,6 +188,37 @@ it('stores a blackbox_exporter probe as Prometheus does, the probed URL as its i
     value: 1,
   });
   const theirs = (await query('{job="blackbox"}'))
+    .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
+    .filter((k) => !k.startsWith('scrape_series_added'));
+  expect([...ours.samples, ...ours.report].map((s) => key(s.name, s.labels)).sort()).toEqual(
+    theirs.sort(),
+  );
+}, 60_000);
+
+it("stores snmp_exporter's interfaces of a real SNMP agent as Prometheus does, the switch as its instance", async () => {
+  const query = async (expr: string) => {
+    const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return ((await res.json()) as { data: { result: Array<{ metric: Record<string, string> }> } })
+      .data.result;
+  };
+  for (let i = 0; i < 100 && (await query('ifOperStatus{job="snmp"}')).length === 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  const url = `${snmpExporter.url}/snmp?module=if_mib&target=${encodeURIComponent(snmpd.address)}`;
+  const res = await fetch(url);
+  const ours = storeScrape(
+    { job: 'snmp', url, labels: { instance: snmpd.address } },
+    {},
+    parseExposition(await res.text(), formatOf(res.headers.get('content-type') ?? undefined)),
+    0.1,
+  );
+  // The machine's own interfaces, loopback among them.
+  expect(
+    ours.samples.find((s) => s.name === 'ifOperStatus' && s.labels.ifDescr === 'lo'),
+  ).toMatchObject({
+    labels: { job: 'snmp', instance: snmpd.address },
+    value: 1,
+  });
+  const theirs = (await query('{job="snmp"}'))
     .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
     .filter((k) => !k.startsWith('scrape_series_added'));
   expect([...ours.samples, ...ours.report].map((s) => key(s.name, s.labels)).sort()).toEqual(
