@@ -15,7 +15,10 @@ import {
   type RunningBinary,
 } from '../../dev/launchers';
 import { formatOf, parseExposition } from '../../src/scrape/exposition';
+import { ScrapedGroup } from '../../src/scrape/scrapedGroup';
 import { storeScrape } from '../../src/scrape/semantics';
+import { RealPrometheus } from '../../dev/realPrometheus';
+import { RealPushgateway } from '../../dev/realPushgateway';
 
 let nodeExporter: RunningBinary;
 let blackbox: RunningBinary;
@@ -224,4 +227,54 @@ it("stores snmp_exporter's interfaces of a real SNMP agent as Prometheus does, t
   expect([...ours.samples, ...ours.report].map((s) => key(s.name, s.labels)).sort()).toEqual(
     theirs.sort(),
   );
+}, 60_000);
+
+it('delivered through a real Pushgateway, stores in a Prometheus scraping it what the direct scrape stores', async () => {
+  const pushgateway = await RealPushgateway.start();
+  const viaPushgateway = await RealPrometheus.start(pushgateway.url, '1s');
+  try {
+    const started = performance.now();
+    const res = await fetch(`${nodeExporter.url}/metrics`);
+    const families = parseExposition(
+      await res.text(),
+      formatOf(res.headers.get('content-type') ?? undefined),
+    );
+    const target = { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } };
+    const outcome = storeScrape(target, {}, families, (performance.now() - started) / 1000);
+    const group = new ScrapedGroup([...outcome.samples, ...outcome.report], families, Date.now());
+    // One group per target: {job, instance}, as the product groups it.
+    const instance = Buffer.from(new URL(nodeExporter.url).host).toString('base64url');
+    const pushed = await fetch(`${pushgateway.url}/metrics/job/node/instance@base64/${instance}`, {
+      method: 'PUT',
+      body: group.text(['job', 'instance']),
+    });
+    expect(await pushed.text()).toBe('');
+    expect(pushed.status).toBe(200);
+
+    const series = async (server: { url: string }) => {
+      const r = await fetch(
+        `${server.url}/api/v1/query?query=${encodeURIComponent('{job="node"}')}`,
+      );
+      return (
+        (await r.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }
+      ).data.result
+        .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
+        .filter(
+          (k) => !/^(scrape_series_added|push_time_seconds|push_failure_time_seconds)/.test(k),
+        )
+        .filter((k) => !MOVING.test(k.split('[')[0] ?? ''));
+    };
+    const delivered = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = await series(viaPushgateway);
+        if (found.length > 0) return found;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return [];
+    })();
+    expect(delivered.sort()).toEqual((await series(prometheus)).sort());
+  } finally {
+    await viaPushgateway.stop();
+    await pushgateway.stop();
+  }
 }, 60_000);
