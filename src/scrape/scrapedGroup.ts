@@ -1,3 +1,4 @@
+import type { MetricMetadata, TimeSeries } from '../sinks/series';
 import type { ExposedFamily, MetricType } from './exposition';
 import type { StoredSample } from './semantics';
 
@@ -17,6 +18,26 @@ export class ScrapedGroup {
 
   get seriesCount(): number {
     return this.samples.length;
+  }
+
+  /**
+   * The series for remote write: every label (job and instance included), each sample at the
+   * body's timestamp for it, else the scrape's time, as a Prometheus scrape stores it.
+   */
+  series(): { series: TimeSeries[]; metadata: MetricMetadata[] } {
+    const series = this.samples.map((sample) => ({
+      labels: [
+        { name: '__name__', value: sample.name },
+        ...Object.entries(sample.labels).map(([name, value]) => ({ name, value })),
+      ],
+      samples: [{ value: sample.value, timestampMs: sample.timestampMs ?? this.sampledAtMs }],
+    }));
+    const metadata = this.families.map((family) => ({
+      type: family.type === 'counter' ? ('counter' as const) : ('gauge' as const),
+      metricFamilyName: family.name,
+      help: family.help ?? '',
+    }));
+    return { series, metadata };
   }
 
   /** The 0.0.4 body for the Pushgateway, less the labels its grouping key sets. */

@@ -19,6 +19,9 @@ import { ScrapedGroup } from '../../src/scrape/scrapedGroup';
 import { storeScrape } from '../../src/scrape/semantics';
 import { RealPrometheus } from '../../dev/realPrometheus';
 import { RealPushgateway } from '../../dev/realPushgateway';
+import { DEFAULT_PUSH_RETRY } from '../../src/constants';
+import { NO_DEADLINE } from '../../src/shared/deadline';
+import { RemoteWriteClient } from '../../src/sinks/remoteWrite/client';
 
 let nodeExporter: RunningBinary;
 let blackbox: RunningBinary;
@@ -106,6 +109,18 @@ afterAll(async () => {
   await blackbox?.stop();
   await nodeExporter?.stop();
 });
+
+/** Until the direct Prometheus has scraped `job` a few times. */
+async function scrapedBy(job: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(
+      `${prometheus.url}/api/v1/query?query=${encodeURIComponent(`up{job="${job}"}`)}`,
+    );
+    if (((await res.json()) as { data: { result: unknown[] } }).data.result.length > 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+}
 
 const key = (name: string, labels: Record<string, string>) =>
   `${name}${JSON.stringify(Object.entries(labels).sort())}`;
@@ -230,6 +245,7 @@ it("stores snmp_exporter's interfaces of a real SNMP agent as Prometheus does, t
 }, 60_000);
 
 it('delivered through a real Pushgateway, stores in a Prometheus scraping it what the direct scrape stores', async () => {
+  await scrapedBy('node');
   const pushgateway = await RealPushgateway.start();
   const viaPushgateway = await RealPrometheus.start(pushgateway.url, '1s');
   try {
@@ -276,5 +292,57 @@ it('delivered through a real Pushgateway, stores in a Prometheus scraping it wha
   } finally {
     await viaPushgateway.stop();
     await pushgateway.stop();
+  }
+}, 60_000);
+
+it('remote-written into a real Prometheus, stores the series the direct scrape stores, at the scrape time', async () => {
+  await scrapedBy('node');
+  const receiver = await RealPrometheus.startRemoteWriteReceiver();
+  try {
+    const started = performance.now();
+    const scrapedAt = Date.now();
+    const res = await fetch(`${nodeExporter.url}/metrics`);
+    const families = parseExposition(
+      await res.text(),
+      formatOf(res.headers.get('content-type') ?? undefined),
+    );
+    const target = { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } };
+    const outcome = storeScrape(target, {}, families, (performance.now() - started) / 1000);
+    const group = new ScrapedGroup([...outcome.samples, ...outcome.report], families, scrapedAt);
+    const client = new RemoteWriteClient({
+      url: new URL(`${receiver.url}/api/v1/write`),
+      maxRequestBytes: 256 * 1024,
+      concurrency: 2,
+      requestTimeoutMs: 10_000,
+      retry: DEFAULT_PUSH_RETRY,
+    });
+    await client.write(group.series(), NO_DEADLINE);
+
+    const stored = async (server: { url: string }) => {
+      const r = await fetch(
+        `${server.url}/api/v1/query?query=${encodeURIComponent('{job="node"}')}`,
+      );
+      return (
+        (await r.json()) as {
+          data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        }
+      ).data.result;
+    };
+    const keys = (result: Awaited<ReturnType<typeof stored>>) =>
+      result
+        .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
+        .filter((k) => !k.startsWith('scrape_series_added') && !MOVING.test(k.split('[')[0] ?? ''))
+        .sort();
+    const written = await stored(receiver);
+    expect(keys(written)).toEqual(keys(await stored(prometheus)));
+    // Each sample at the scrape's time, to the millisecond.
+    const at = await fetch(
+      `${receiver.url}/api/v1/query?query=${encodeURIComponent('timestamp(up{job="node"})')}`,
+    );
+    const [stamp] = ((await at.json()) as { data: { result: Array<{ value: [number, string] }> } })
+      .data.result;
+    expect(Number(stamp?.value[1])).toBe(scrapedAt / 1000);
+  } finally {
+    await receiver.stop();
   }
 }, 60_000);
