@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TimeSeries } from '../../src/sinks/series';
+import type { TimeSeries } from '../../src/metrics/content';
 import { decodeWriteRequestBody } from '../../src/sinks/remoteWrite/writeRequest';
 import { verifySigV4 } from './sigv4';
 

@@ -1,4 +1,5 @@
 import { describeGroup, type GroupingKey } from '../metrics/groups';
+import type { GroupContent } from '../metrics/content';
 import type { PushMetrics } from '../metrics/registry';
 import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
 import type { DeliveryReport, MemberDelivery } from '../sinks/types';
@@ -32,12 +33,12 @@ export interface GroupRun<T> {
   /** Groups produced and delivered at once; eStats paces its source and takes them one by one. */
   concurrency: number;
   /** The group's series: complete, or a thrown error. */
-  produce(item: T, key: GroupingKey): Promise<PushMetrics>;
+  produce(item: T, key: GroupingKey): Promise<GroupContent>;
   /**
    * What the group holds instead when `produce` failed (eStats: `up` 0 and the reason), so its
    * last good values do not linger where alerts read them as current. Absent: left as it was.
    */
-  failureSeries?(error: unknown, item: T): PushMetrics;
+  failureSeries?(error: unknown, item: T): GroupContent;
   /** Called as each group finishes, e.g. to log it while the run goes on. */
   onResult?(result: GroupResult<T>): void;
   sink: Sink;
@@ -88,7 +89,7 @@ function keyOrPlaceholder<T>(run: GroupRun<T>, item: T, index: number): Grouping
 async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
   const key = run.keyOf(item);
   const group = describeGroup(key);
-  let metrics: PushMetrics;
+  let metrics: GroupContent;
   try {
     metrics = await run.produce(item, key);
   } catch (error) {

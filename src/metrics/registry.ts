@@ -1,6 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { assertLabelName, assertMetricName } from './names';
 import type { MetricDefinition } from './catalogue';
+import type { GroupContent, MetricMetadata, TimeSeries } from './content';
+import type { GroupingKey } from './groups';
 
 /** Label values of one series. */
 export type SeriesLabels<L extends string> = Partial<Record<L, string | number>>;
@@ -23,7 +25,7 @@ export interface FamilyWriter<L extends string> {
  * - Counters carry absolute values computed by the collector (a device's counters since boot):
  *   a new counter starts at 0, so `inc(value)` sets it.
  */
-export class PushMetrics {
+export class PushMetrics implements GroupContent {
   readonly registry = new Registry();
   /**
    * When the values were sampled (Unix ms): eStats' sample time, a synthetic tick. Sinks that
@@ -66,9 +68,40 @@ export class PushMetrics {
     return this.writers.get(name)?.definition;
   }
 
-  /** The body to push: `registry.metrics()`, families in the order of their first sample. */
+  /**
+   * The body to push: `registry.metrics()`, families in the order of their first sample. Its
+   * series never carry the grouping labels: the builders leave them to the key.
+   */
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** Every series with the key's job and grouping labels, one sample at `timestampMs`. */
+  async timeSeries(
+    key: GroupingKey,
+    timestampMs: number,
+  ): Promise<{ series: TimeSeries[]; metadata: MetricMetadata[] }> {
+    const grouping = { ...key.labels, job: key.job };
+    const families = await this.registry.getMetricsAsJSON();
+    const series: TimeSeries[] = [];
+    const metadata: MetricMetadata[] = [];
+    for (const family of families) {
+      metadata.push({
+        type: this.definition(family.name)?.type ?? 'gauge',
+        metricFamilyName: family.name,
+        help: family.help,
+      });
+      for (const { labels, value } of family.values) {
+        const all: Record<string, string> = { __name__: family.name };
+        for (const [name, labelValue] of Object.entries(labels)) all[name] = String(labelValue);
+        Object.assign(all, grouping);
+        series.push({
+          labels: Object.entries(all).map(([name, labelValue]) => ({ name, value: labelValue })),
+          samples: [{ value, timestampMs }],
+        });
+      }
+    }
+    return { series, metadata };
   }
 }
 

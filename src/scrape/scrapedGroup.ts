@@ -1,4 +1,5 @@
-import type { MetricMetadata, TimeSeries } from '../sinks/series';
+import type { GroupContent, MetricMetadata, TimeSeries } from '../metrics/content';
+import type { GroupingKey } from '../metrics/groups';
 import type { ExposedFamily, MetricType } from './exposition';
 import type { StoredSample } from './semantics';
 
@@ -8,7 +9,7 @@ import type { StoredSample } from './semantics';
  * without timestamps, which it refuses; remote write gets every sample at its own time (the
  * body's timestamp, else the scrape's).
  */
-export class ScrapedGroup {
+export class ScrapedGroup implements GroupContent {
   constructor(
     readonly samples: readonly StoredSample[],
     private readonly families: readonly ExposedFamily[],
@@ -24,7 +25,11 @@ export class ScrapedGroup {
    * The series for remote write: every label (job and instance included), each sample at the
    * body's timestamp for it, else the scrape's time, as a Prometheus scrape stores it.
    */
-  series(): { series: TimeSeries[]; metadata: MetricMetadata[] } {
+  timeSeries(): Promise<{ series: TimeSeries[]; metadata: MetricMetadata[] }> {
+    return Promise.resolve(this.series());
+  }
+
+  private series(): { series: TimeSeries[]; metadata: MetricMetadata[] } {
     const series = this.samples.map((sample) => ({
       labels: [
         { name: '__name__', value: sample.name },
@@ -41,7 +46,11 @@ export class ScrapedGroup {
   }
 
   /** The 0.0.4 body for the Pushgateway, less the labels its grouping key sets. */
-  text(groupingLabels: readonly string[]): string {
+  text(key: GroupingKey): Promise<string> {
+    return Promise.resolve(this.exposition(['job', ...Object.keys(key.labels ?? {})]));
+  }
+
+  private exposition(groupingLabels: readonly string[]): string {
     const meta = new Map<string, { type: string; help?: string }>();
     for (const family of this.families)
       for (const sample of family.samples) {

@@ -1,5 +1,5 @@
 import { describeGroup, type GroupingKey } from '../metrics/groups';
-import type { PushMetrics } from '../metrics/registry';
+import type { GroupContent } from '../metrics/content';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
 import type {
@@ -46,12 +46,12 @@ export class Deliveries {
   }
 
   /** Replace the group (a target's, a device's). */
-  put(key: GroupingKey, metrics: PushMetrics, deadline: Deadline): Promise<void> {
+  put(key: GroupingKey, metrics: GroupContent, deadline: Deadline): Promise<void> {
     return this.write({ key, metrics, mode: 'replace' }, deadline);
   }
 
   /** Merge into the group (a run's health). */
-  post(key: GroupingKey, metrics: PushMetrics, deadline: Deadline): Promise<void> {
+  post(key: GroupingKey, metrics: GroupContent, deadline: Deadline): Promise<void> {
     return this.write({ key, metrics, mode: 'merge' }, deadline);
   }
 

@@ -1,12 +1,12 @@
 import type { Env } from '../config/env';
 import type { GroupingKey } from '../metrics/groups';
-import type { PushMetrics } from '../metrics/registry';
+import type { GroupContent } from '../metrics/content';
 import type { Deadline } from '../shared/deadline';
 
 /** One group on its way out. */
 export interface OutgoingGroup {
   key: GroupingKey;
-  metrics: PushMetrics;
+  metrics: GroupContent;
   /**
    * `replace`: the group is replaced whole (the Pushgateway's PUT); `merge`: only the families
    * sent are (its POST), e.g. a run's health group keeps its last success time. Sinks without

@@ -4,7 +4,6 @@ import { DEFAULT_PUSH_RETRY } from '../../src/constants';
 import { deviceGroupingKey, estatsGroupingKey } from '../../src/metrics/groups';
 import { RemoteWriteClient } from '../../src/sinks/remoteWrite/client';
 import { RemoteWriteError } from '../../src/sinks/remoteWrite/errors';
-import { groupSeries } from '../../src/sinks/series';
 import { NO_DEADLINE } from '../../src/shared/deadline';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../../src/synthetic/metrics';
@@ -66,7 +65,7 @@ it('lands an eStats group with its labels, values and Akamai sample time', async
   });
   const sampleTimeMs = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
   const key = estatsGroupingKey({ cpCode: 424242, delivery: 'STANDARD_TLS' });
-  const { series, metadata } = await groupSeries(metrics, key, sampleTimeMs);
+  const { series, metadata } = await metrics.timeSeries(key, sampleTimeMs);
   const result = await client.write({ series, metadata }, NO_DEADLINE);
   expect(result.series).toBe(series.length);
   expect(result.requests).toBeGreaterThan(1);
@@ -105,8 +104,7 @@ it("writes a synthetic fleet's counters at their tick times, so they increase ac
   for (const tick of [firstTick, firstTick + 60, firstTick + 120]) {
     for (const device of plan.devices) {
       const metrics = buildDeviceMetrics(sampleDevice(device, tick, settings));
-      const { series } = await groupSeries(
-        metrics,
+      const { series } = await metrics.timeSeries(
         deviceGroupingKey('rw', device.name),
         tick * 1000,
       );

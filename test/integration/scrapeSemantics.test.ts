@@ -262,7 +262,7 @@ it('delivered through a real Pushgateway, stores in a Prometheus scraping it wha
     const instance = Buffer.from(new URL(nodeExporter.url).host).toString('base64url');
     const pushed = await fetch(`${pushgateway.url}/metrics/job/node/instance@base64/${instance}`, {
       method: 'PUT',
-      body: group.text(['job', 'instance']),
+      body: await group.text({ job: 'node', labels: { instance: new URL(nodeExporter.url).host } }),
     });
     expect(await pushed.text()).toBe('');
     expect(pushed.status).toBe(200);
@@ -316,7 +316,7 @@ it('remote-written into a real Prometheus, stores the series the direct scrape s
       requestTimeoutMs: 10_000,
       retry: DEFAULT_PUSH_RETRY,
     });
-    await client.write(group.series(), NO_DEADLINE);
+    await client.write(await group.timeSeries(), NO_DEADLINE);
 
     const stored = async (server: { url: string }) => {
       const r = await fetch(

@@ -1,4 +1,4 @@
-import type { TimeSeries } from '../series';
+import type { TimeSeries } from '../../metrics/content';
 
 /**
  * Graphite's plaintext protocol with tags (graphite.readthedocs.io, "Tags"): one line per

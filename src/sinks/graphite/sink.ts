@@ -2,7 +2,6 @@ import type { Env } from '../../config/env';
 import { carbonOptionsFromEnv } from './settings';
 import { CarbonClient } from './client';
 import { plaintextLines } from './lines';
-import { groupSeries } from '../series';
 import type { ConnectedSink, MetricsSink } from '../types';
 
 /**
@@ -16,7 +15,7 @@ export function graphiteSink(
   return {
     name: 'graphite',
     async write({ key, metrics }, deadline) {
-      const { series } = await groupSeries(metrics, key, metrics.sampledAtMs ?? now());
+      const { series } = await metrics.timeSeries(key, metrics.sampledAtMs ?? now());
       await client.send(plaintextLines(series), deadline);
     },
   };

@@ -15,7 +15,7 @@ export function pushgatewaySink(pushgateways: PushgatewaySet): ConnectedSink {
     sink: {
       name: 'pushgateway',
       async write({ key, metrics, mode }, deadline) {
-        const text = await metrics.text();
+        const text = await metrics.text(key);
         if (mode === 'replace') await pushgateways.put(key, text, deadline);
         else await pushgateways.post(key, text, deadline);
       },

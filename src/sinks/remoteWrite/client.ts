@@ -21,7 +21,7 @@ import {
   framedSize,
   writeRequestBody,
 } from './writeRequest';
-import type { MetricMetadata, TimeSeries } from '../series';
+import type { MetricMetadata, TimeSeries } from '../../metrics/content';
 
 export interface RemoteWriteClientOptions {
   /** The receiver's write endpoint, e.g. `http://mimir:8080/api/v1/push`. */

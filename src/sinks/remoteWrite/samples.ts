@@ -1,5 +1,5 @@
 import type { GroupingKey } from '../../metrics/groups';
-import type { TimeSeries } from '../series';
+import type { TimeSeries } from '../../metrics/content';
 
 const PUSH_TIME_SECONDS = 'push_time_seconds';
 

@@ -4,7 +4,6 @@ import { secretAuthSource } from '../secretAuth';
 import { clearTextCredentialsWarning, isAuthSource } from '../../shared/httpAuth';
 import type { Deadline } from '../../shared/deadline';
 import { RemoteWriteClient } from './client';
-import { groupSeries } from '../series';
 import { pushTimeSeries } from './samples';
 import type { ConnectedSink, MetricsSink } from '../types';
 
@@ -21,7 +20,7 @@ export function remoteWriteSink(
     name: 'remote-write',
     async write({ key, metrics }, deadline) {
       const at = now();
-      const data = await groupSeries(metrics, key, metrics.sampledAtMs ?? at);
+      const data = await metrics.timeSeries(key, metrics.sampledAtMs ?? at);
       data.series.push(pushTimeSeries(key, at));
       await client.write(data, deadline);
     },

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
-import type { Label, MetricMetadata, TimeSeries } from '../series';
+import type { Label, MetricMetadata, TimeSeries } from '../../metrics/content';
 
 /**
  * Prometheus remote write 1.0 (prometheus.io/docs/specs/remote_write_spec): a `WriteRequest`

@@ -72,7 +72,7 @@ describe('the collector pipeline', () => {
     const health = taken.at(-1);
     expect(health?.key).toEqual({ job: 'j', labels: { schedule: 's' } });
     expect(health?.mode).toBe('merge');
-    const text = await health?.metrics.text();
+    const text = await health?.metrics.text(health.key);
     expect(text).toContain('collector_targets{state="failed"} 1');
     expect(text).toContain('collector_run_success 0');
     expect(lines.some((l) => l.includes('deleted the groups of removed things'))).toBe(true);
@@ -99,7 +99,8 @@ describe('the collector pipeline', () => {
       removed: [],
       removalError: 'Pushgateway gone',
     });
-    expect(await taken.at(-1)?.metrics.text()).toContain('collector_targets{state="failed"} 1');
+    const last = taken.at(-1);
+    expect(await last?.metrics.text(last.key)).toContain('collector_targets{state="failed"} 1');
   });
 
   it('says which group stores a removal has to wait for', async () => {

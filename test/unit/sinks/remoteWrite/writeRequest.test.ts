@@ -3,7 +3,6 @@ import { ESTATS } from '../../../../src/metrics/catalogue';
 import { estatsGroupingKey } from '../../../../src/metrics/groups';
 import { PushMetrics } from '../../../../src/metrics/registry';
 import { cutIntoBatches } from '../../../../src/sinks/remoteWrite/client';
-import { groupSeries } from '../../../../src/sinks/series';
 import {
   decodeWriteRequestBody,
   encodeMetadata,
@@ -60,8 +59,7 @@ describe('remote-write WriteRequest', () => {
     const metrics = new PushMetrics();
     metrics.family(ESTATS.hits).set({ direction: 'edge' }, 2400);
     metrics.family(ESTATS.up).set(1);
-    const { series: out, metadata } = await groupSeries(
-      metrics,
+    const { series: out, metadata } = await metrics.timeSeries(
       estatsGroupingKey({ cpCode: 424242, delivery: 'STANDARD_TLS' }),
       1_763_900_000_000,
     );
