@@ -3,6 +3,7 @@
 //   function        | logs, failure queue | secrets                              | other
 //   estats          | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*
 //   synthetic       | its own             | sinks'                               | aps:RemoteWrite*
+//   scrape          | its own             | its targets' (auth, TLS), sinks'     | aps:RemoteWrite*
 //   janitor         | its own             | the Pushgateway's (it lists groups)  |
 //   exportAlerting  | its own             | none                                 | S3 under the prefix, AMP**
 //
@@ -189,6 +190,10 @@ module.exports = async ({ resolveVariable }) => {
       ]),
       SyntheticRole: role('synthetic', [
         ...readSecrets(sinkSecrets),
+        ...(remoteWrite ? [remoteWrite] : []),
+      ]),
+      ScrapeRole: role('scrape', [
+        ...readSecrets([...schedules.scrapeSecrets, ...sinkSecrets]),
         ...(remoteWrite ? [remoteWrite] : []),
       ]),
       JanitorRole: role('janitor', readSecrets(pushgatewaySecrets)),

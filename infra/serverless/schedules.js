@@ -4,7 +4,7 @@
 // holding the example targets, a stage that cannot fit its Akamai budget, Lambda timeout or
 // EventBridge's limits stops `serverless package` / `deploy` with the schedule named. On any
 // stage but `local`, the sink params must name real destinations (src/deploy/guards.ts).
-// Also gives each collector's maximumEventAge, the secrets the eStats function reads, and the
+// Also gives each collector's maximumEventAge, the secrets the eStats and scrape functions read, and the
 // AMP workspace the alerting export writes to.
 const { join, resolve } = require('node:path');
 const { clearError } = require('./clearError');
@@ -14,6 +14,7 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const given = await resolveVariable('param:stageConfig');
   const timeout = Number(await resolveVariable('param:estatsTimeout'));
+  const scrapeTimeout = Number(await resolveVariable('param:scrapeTimeout'));
   // Empty: the functions' default (checked as a number by environment.js).
   const margin = (await resolveVariable('param:deadlineSafetyMarginMs')) || undefined;
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
@@ -32,11 +33,17 @@ module.exports = async ({ resolveVariable }) => {
       throw new Error(
         `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${timeout}`,
       );
+    if (!Number.isInteger(scrapeTimeout) || scrapeTimeout < 10 || scrapeTimeout > 900)
+      throw new Error(
+        `the scrapeTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${scrapeTimeout}`,
+      );
     const config = stageModule.loadStageConfig(file, stage);
     const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');
     // serverless.yml resolves this file once (custom.stageSchedules): printed once.
     process.stderr.write(
-      warnings + stageModule.checkedEstatsBudget(config, timeout, margin && Number(margin)),
+      warnings +
+        stageModule.checkedEstatsBudget(config, timeout, margin && Number(margin)) +
+        stageModule.checkedScrapeBudget(config, scrapeTimeout, margin && Number(margin)),
     );
     const events = stageModule.scheduleEvents(
       config,
@@ -46,6 +53,7 @@ module.exports = async ({ resolveVariable }) => {
       ...events,
       eventAge: stageModule.maximumEventAges(config),
       estatsSecrets: stageModule.estatsClientSecrets(config),
+      scrapeSecrets: stageModule.scrapeTargetSecrets(config),
       usesDefaultClient: stageModule.usesDefaultClient(config),
       // The AMP workspace the exportAlerting function puts the rules in (its role, roles.js).
       ampExport: stageModule.ampExportTarget(config) ?? null,

@@ -1,6 +1,6 @@
 import { RunReportedError } from '../shared/errors';
 import type { RunDelivery } from './runner';
-import type { EstatsRunSummary, SyntheticRunSummary } from './summaries';
+import type { EstatsRunSummary, ScrapeRunSummary, SyntheticRunSummary } from './summaries';
 
 /**
  * Whether a run left something undone: a target or device, a deletion, the quorum, its own
@@ -54,6 +54,27 @@ export class SyntheticRunError extends RunReportedError {
       },
     );
     this.name = 'SyntheticRunError';
+    this.summary = summary;
+  }
+}
+
+export class ScrapeRunError extends RunReportedError {
+  readonly summary: ScrapeRunSummary;
+
+  constructor(summary: ScrapeRunSummary) {
+    const problems = summary.failed.map((f) => `${f.instance}: ${f.message}`);
+    if (summary.removalError)
+      problems.push(`groups of removed targets not deleted: ${summary.removalError}`);
+    if (summary.deliveryError) problems.push(summary.deliveryError);
+    if (summary.healthPushError)
+      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    super(
+      `scrape run "${summary.schedule}" (job ${summary.job}): ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
+      {
+        hint: 'every other target was delivered (targets that are down hold up 0); see the log lines of each failed target',
+      },
+    );
+    this.name = 'ScrapeRunError';
     this.summary = summary;
   }
 }

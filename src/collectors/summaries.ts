@@ -36,3 +36,21 @@ export interface SyntheticRunSummary extends RunDelivery {
   removalError?: string;
   durationSeconds: number;
 }
+
+export interface ScrapeRunSummary extends RunDelivery {
+  schedule: string;
+  /** The job of its targets' groups. */
+  job: string;
+  targets: number;
+  /** Targets scraped and delivered. */
+  up: number;
+  /** Targets delivered as `up 0` (no answer, an error status, a malformed body, over the limit). */
+  down: Array<{ instance: string; reason: string }>;
+  /** Targets not delivered, or not fetched for a reason of ours (a secret, the deadline). */
+  failed: Array<{ instance: string; message: string }>;
+  seriesPushed: number;
+  durationSeconds: number;
+  removedTargets: string[];
+  removalDeferredOn?: string[];
+  removalError?: string;
+}

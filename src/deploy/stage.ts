@@ -25,6 +25,12 @@ import { JOB } from '../metrics/catalogue';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
 import { parseFleet } from '../synthetic/fleetConfig';
+import {
+  jobOf,
+  parseScrapeSchedule,
+  type ScrapeSchedule,
+  scheduleSecrets,
+} from '../scrape/schedule';
 
 /**
  * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
@@ -78,6 +84,11 @@ const stageFileSchema = z.strictObject({
     z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), fleet: z.unknown() })),
     [],
   ),
+  /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
+  scrape: z._default(
+    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
+    [],
+  ),
   /** Validated against the eStats schedules above (src/alerting/slo.ts). */
   slos: z.optional(z.unknown()),
   /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
@@ -114,6 +125,8 @@ export interface StageConfig {
   /** What one eStats answer is assumed to take, for the packaging budget check. */
   answerSeconds: number;
   synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
+  /** Each scrape schedule's input, its interval set. */
+  scrape: Array<{ rate: string; enabled: boolean; input: ScrapeSchedule }>;
   /** SLOs of eStats targets: recording rules and burn-rate alerts (npm run alerting:export). */
   slos: Slo[];
   /** Base URLs of Grafana, Prometheus and Alertmanager, for the links in Slack messages. */
@@ -205,6 +218,7 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
         fleet: schedule.fleet as Record<string, unknown>,
       };
     }),
+    scrape: scrapeSchedulesOf(parsed.data.scrape, shown),
   };
   scheduleIntervalSeconds(parsed.data.janitor.rate, `${shown}: janitor`);
   const config: StageConfig = {
@@ -246,8 +260,80 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
       );
     checkDeployedLinks(config, shown);
     checkDeployedOncall(config, shown);
+    checkDeployedScrapeTargets(config, shown);
   }
   return config;
+}
+
+/** The jobs a scrape schedule may not take: this product's own. */
+const RESERVED_JOBS: readonly string[] = Object.values(JOB);
+
+/**
+ * The stage file's `scrape:` schedules, each input validated as the function validates it.
+ * Names and jobs are each the stage's once: a job is what removal and the janitor recognise a
+ * schedule's groups by, so two schedules of one job would delete each other's targets.
+ */
+function scrapeSchedulesOf(
+  section: z.infer<typeof stageFileSchema>['scrape'],
+  shown: string,
+): StageConfig['scrape'] {
+  const byName = new Map<string, number>();
+  const byJob = new Map<string, number>();
+  return section.map((schedule, i) => {
+    const where = `${shown}: scrape[${i}]`;
+    const input = parseScrapeSchedule(schedule.input, `${where}.input`);
+    const job = jobOf(input);
+    const sameName = byName.get(input.name);
+    if (sameName !== undefined)
+      throw new ConfigurationError(`${where}: scrape[${sameName}] is named "${input.name}" too`, {
+        hint: 'each schedule needs its own name: it names its health group and its EventBridge rule',
+      });
+    const sameJob = byJob.get(job);
+    if (sameJob !== undefined)
+      throw new ConfigurationError(`${where}: scrape[${sameJob}] has job "${job}" too`, {
+        hint: 'give each schedule its own "job:": the job is how each one finds, and deletes, the groups of targets it no longer lists',
+      });
+    if (RESERVED_JOBS.includes(job))
+      throw new ConfigurationError(
+        `${where}.input.job: "${job}" is one of this product's own jobs`,
+        {
+          hint: `name it after what it fetches (snmp, blackbox, node); taken: ${RESERVED_JOBS.join(', ')}`,
+        },
+      );
+    byName.set(input.name, i);
+    byJob.set(job, i);
+    return {
+      rate: schedule.rate,
+      enabled: schedule.enabled ?? true,
+      input: { ...input, intervalSeconds: scheduleIntervalSeconds(schedule.rate, where) },
+    };
+  });
+}
+
+/**
+ * A deployed stage fetches real endpoints: not this machine (a Lambda's loopback has no
+ * exporter), not an example domain, and never without checking certificates.
+ */
+function checkDeployedScrapeTargets(config: StageConfig, shown: string): void {
+  for (const [i, { input }] of config.scrape.entries())
+    for (const [t, target] of input.targets.entries()) {
+      const where = `${shown}: scrape[${i}] (${input.name}) targets[${t}]`;
+      const host = new URL(target.url).hostname;
+      if (isLocalOnly(host) || isExampleHost(host))
+        throw new ConfigurationError(
+          `${where}: ${target.url} is ${isLocalOnly(host) ? 'this machine' : 'an example domain'}, which a function of stage "${config.stage}" cannot fetch`,
+          {
+            hint: "list the address of your exporter or device as the function's network reaches it",
+          },
+        );
+      if (target.tls?.insecureSkipVerify)
+        throw new ConfigurationError(
+          `${where}: tls.insecureSkipVerify would accept any certificate on stage "${config.stage}"`,
+          {
+            hint: 'store the device\'s CA as {"ca": PEM} in a secret and name it as tls.secret; set tls.serverName when the certificate names another host',
+          },
+        );
+    }
 }
 
 /** Links a responder opens from Slack: never this machine's or an example domain. */
@@ -349,13 +435,14 @@ function scheduleIntervalSeconds(expression: string, where: string): number {
  * job without an enabled schedule keeps the default.
  */
 function collectorIntervals(
-  config: Pick<StageConfig, 'estats' | 'synthetic'>,
+  config: Pick<StageConfig, 'estats' | 'synthetic' | 'scrape'>,
 ): Record<string, number> {
   const longest = (schedules: Array<{ rate: string; enabled: boolean }>) =>
     Math.max(...schedules.filter((s) => s.enabled).map((s) => intervalSeconds(s.rate).longest));
   const intervals: Record<string, number> = {
     [JOB.estats]: longest(config.estats),
     [JOB.synthetic]: longest(config.synthetic),
+    [JOB.scrape]: longest(config.scrape),
   };
   return Object.fromEntries(Object.entries(intervals).filter(([, seconds]) => seconds > 0));
 }
@@ -370,6 +457,7 @@ export function enabledScheduleNames(config: StageConfig): Record<string, string
   return {
     [JOB.estats]: config.estats.filter((s) => s.enabled).map((s) => s.input.name),
     [JOB.synthetic]: config.synthetic.filter((s) => s.enabled).map((s) => fleetName(s.fleet)),
+    [JOB.scrape]: config.scrape.filter((s) => s.enabled).map((s) => s.input.name),
   };
 }
 
@@ -396,7 +484,9 @@ function janitorOf(
       deployedSchedules: {
         [JOB.estats]: config.estats.map((s) => s.input.name),
         [JOB.synthetic]: config.synthetic.map((s) => fleetName(s.fleet)),
+        [JOB.scrape]: config.scrape.map((s) => s.input.name),
       },
+      scrapeJobs: config.scrape.map((s) => jobOf(s.input)),
     },
     `${shown}: janitor`,
   );
@@ -461,7 +551,12 @@ const EVENT_AGE_BOUNDS = { min: 60, max: 21_600 };
 export function scheduleEvents(
   config: StageConfig,
   ruleName: (fn: string, schedule: string) => string,
-): { estats: ScheduleEvent[]; synthetic: ScheduleEvent[]; janitor: ScheduleEvent[] } {
+): {
+  estats: ScheduleEvent[];
+  synthetic: ScheduleEvent[];
+  scrape: ScheduleEvent[];
+  janitor: ScheduleEvent[];
+} {
   const named = (fn: string, schedule: string, what: string) => {
     const name = ruleName(fn, schedule);
     if (name.length > EVENTBRIDGE_MAX_RULE_NAME_CHARS) {
@@ -549,6 +644,24 @@ export function scheduleEvents(
         },
       };
     }),
+    scrape: config.scrape.map(({ rate, enabled, input }) => ({
+      schedule: {
+        name: named('scrape', input.name, 'scrape schedule'),
+        description: `Prometheus endpoints of the ${input.name} scrape schedule, job ${jobOf(input)} (${config.file})`,
+        rate,
+        enabled,
+        // The tick time rides along, so a delivery older than the interval is skipped.
+        inputTransformer: {
+          inputPathsMap: { time: '$.time' },
+          inputTemplate: fitting(
+            `{"time": <time>, "schedule": ${JSON.stringify(input)}}`,
+            'scrape schedule',
+            input.name,
+            input.targets.length,
+          ),
+        },
+      },
+    })),
   };
 }
 
@@ -569,7 +682,11 @@ export function estatsScheduleOf(event: {
  * maximumEventAge of each collector: no longer than its shortest enabled schedule's interval
  * (a run is superseded by the next tick), within Lambda's bounds of 60 s to 6 h.
  */
-export function maximumEventAges(config: StageConfig): { estats: number; synthetic: number } {
+export function maximumEventAges(config: StageConfig): {
+  estats: number;
+  synthetic: number;
+  scrape: number;
+} {
   const shortest = (rates: string[]) =>
     Math.min(
       EVENT_AGE_BOUNDS.max,
@@ -580,7 +697,41 @@ export function maximumEventAges(config: StageConfig): { estats: number; synthet
   return {
     estats: shortest(enabled(config.estats)),
     synthetic: shortest(enabled(config.synthetic)),
+    scrape: shortest(enabled(config.scrape)),
   };
+}
+
+/** The secrets the scrape function reads: its enabled schedules' targets' auth and TLS. */
+export function scrapeTargetSecrets(config: StageConfig): string[] {
+  const secrets = config.scrape.filter((s) => s.enabled).flatMap((s) => scheduleSecrets(s.input));
+  return [...new Set(secrets)].sort();
+}
+
+/**
+ * Whether every enabled scrape schedule fits the scrape function's timeout at its worst: each
+ * wave of `concurrency` targets taking its longest timeout. Returns the lines packaging prints;
+ * a schedule that cannot fit stops it, with the numbers and the ways out.
+ */
+export function checkedScrapeBudget(
+  config: StageConfig,
+  timeoutSeconds: number,
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): string {
+  const room = timeoutSeconds - safetyMarginMs / 1000;
+  const lines: string[] = [];
+  for (const { input, enabled } of config.scrape) {
+    if (!enabled) continue;
+    const longest = Math.max(...input.targets.map((t) => t.timeoutSeconds ?? input.timeoutSeconds));
+    const waves = Math.ceil(input.targets.length / input.concurrency);
+    const worst = waves * longest;
+    const line = `scrape schedule ${input.name}: ${input.targets.length} targets, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
+    if (worst > room)
+      throw new ConfigurationError(`${config.file}: ${line}`, {
+        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise the scrapeTimeout param (at most 900)`,
+      });
+    lines.push(line);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 /** The secrets the eStats function reads: those its enabled schedules' clients name. */

@@ -1,6 +1,6 @@
 import { parseDuration } from '../alerting/duration';
 import { groupIdentity, keyOfListed } from '../collectors/removal';
-import { JANITOR, LABEL } from '../metrics/catalogue';
+import { JANITOR, JOB, LABEL } from '../metrics/catalogue';
 import { describeGroup, type GroupingKey, janitorGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
@@ -29,8 +29,8 @@ export function expiredGroups(
 ): ExpiredGroup[] {
   const expired: Array<ExpiredGroup & { exactAge: number }> = [];
   for (const group of groups) {
-    const job = group.labels.job as keyof JanitorPolicy['ttl'];
-    const ttl = policy.ttl[job];
+    const job = group.labels.job ?? '';
+    const ttl = ttlOf(group, policy);
     if (ttl === undefined) continue;
     const pushed = Number(group.series.push_time_seconds?.[0]?.value);
     if (!Number.isFinite(pushed) || pushed <= 0) continue;
@@ -49,6 +49,17 @@ export function expiredGroups(
   return expired
     .sort((a, b) => b.exactAge - a.exactAge)
     .map(({ exactAge: _exact, ...entry }) => entry);
+}
+
+/** The TTL of a group's job: one of ours, or a scrape schedule's target group. */
+function ttlOf(group: ListedGroup, policy: JanitorPolicy): string | undefined {
+  const job = group.labels.job ?? '';
+  const own = policy.ttl[job as keyof JanitorPolicy['ttl']];
+  if (own !== undefined) return own;
+  const names = Object.keys(group.labels).sort().join(',');
+  return policy.scrapeJobs.includes(job) && names === 'instance,job'
+    ? policy.ttl[JOB.scrape]
+    : undefined;
 }
 
 function isDeployedRunHealth(group: ListedGroup, policy: JanitorPolicy): boolean {

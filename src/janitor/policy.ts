@@ -16,7 +16,7 @@ const duration = z.string().check(
 );
 
 /** The jobs this product pushes: the only ones the janitor ever looks at. */
-export const OWNED_JOBS = [JOB.estats, JOB.synthetic] as const;
+export const OWNED_JOBS = [JOB.estats, JOB.synthetic, JOB.scrape] as const;
 
 export const janitorPolicySchema = z.strictObject({
   /** Names the janitor's own group. */
@@ -32,6 +32,11 @@ export const janitorPolicySchema = z.strictObject({
    * stale alert of a collector that stopped keeps firing however old its groups get.
    */
   deployedSchedules: z._default(z.partialRecord(z.enum(OWNED_JOBS), z.array(z.string())), {}),
+  /**
+   * The jobs of the stage's scrape schedules: their targets' groups (`{job, instance}`) are
+   * this product's too, and expire after the TTL of pushgate_scrape.
+   */
+  scrapeJobs: z._default(z.array(z.string().check(z.minLength(1))), []),
 });
 
 export type JanitorPolicy = z.infer<typeof janitorPolicySchema>;

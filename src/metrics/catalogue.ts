@@ -56,6 +56,11 @@ export const JOB = {
   estats: 'akamai_estats',
   synthetic: 'synthetic_telemetry',
   janitor: 'pushgate_janitor',
+  /**
+   * The health groups of scrape schedules. Their targets' groups carry each schedule's own
+   * job (its `job:`, as a Prometheus scrape_config names it).
+   */
+  scrape: 'pushgate_scrape',
 } as const;
 
 /** `direction` label values: client↔edge, or edge→origin forward requests. */
@@ -172,7 +177,7 @@ export const COLLECTOR = {
   }),
   targets: define({
     name: 'collector_targets',
-    help: 'Targets handled in the last collector run, by outcome (ok, failed).',
+    help: 'Targets handled in the last collector run, by outcome (ok, failed; scrape schedules: down, those of ok that did not answer and hold up 0).',
     type: 'gauge',
     labels: [LABEL.state],
   }),

@@ -25,7 +25,10 @@ export const GROUP_KINDS = {
   /** One simulated device, with all its ports. */
   device: { jobs: [JOB.synthetic], labels: [LABEL.job, LABEL.fleet, LABEL.device] },
   /** A collector's report on the runs of one schedule. */
-  runHealth: { jobs: [JOB.estats, JOB.synthetic], labels: [LABEL.job, LABEL.schedule] },
+  runHealth: {
+    jobs: [JOB.estats, JOB.synthetic, JOB.scrape],
+    labels: [LABEL.job, LABEL.schedule],
+  },
   /** The janitor's report on one stage. */
   janitor: { jobs: [JOB.janitor], labels: [LABEL.job, LABEL.stage] },
 } as const satisfies Record<string, { jobs: readonly string[]; labels: readonly string[] }>;
@@ -63,6 +66,14 @@ export function estatsGroupingKey(
 /** The group of one simulated device: `{job="synthetic_telemetry", fleet, device}`. */
 export function deviceGroupingKey(fleet: string, device: string): GroupingKey {
   return { job: JOB.synthetic, labels: { [LABEL.fleet]: fleet, [LABEL.device]: device } };
+}
+
+/**
+ * The group of one scrape target: `{job=<the schedule's job>, instance}`, the labels a
+ * Prometheus scrape gives every series of the target.
+ */
+export function scrapeGroupingKey(job: string, instance: string): GroupingKey {
+  return { job, labels: { instance } };
 }
 
 /** The janitor's report on its runs in one stage: `{job="pushgate_janitor", stage}`. */

@@ -11,8 +11,10 @@ import type { ExposedFamily, ExposedSample } from './exposition';
  */
 export interface ScrapeTargetLabels {
   job: string;
-  /** The target's URL: its host:port becomes `instance` (the scheme's port when it has none). */
+  /** The target's URL: its host:port is `instance` (the scheme's port when it has none)… */
   url: string;
+  /** …unless it is given (scrape/schedule.ts). */
+  instance?: string;
   /** More target labels (the stage file's `labels`). */
   labels?: Record<string, string>;
 }
@@ -54,7 +56,11 @@ export function instanceOf(url: string): string {
 
 /** The target labels every stored sample carries. */
 export function targetLabelsOf(target: ScrapeTargetLabels): Record<string, string> {
-  return { job: target.job, instance: instanceOf(target.url), ...(target.labels ?? {}) };
+  return {
+    job: target.job,
+    instance: target.instance ?? instanceOf(target.url),
+    ...(target.labels ?? {}),
+  };
 }
 
 /** A body's families as the scrape stores them, or its failure when the limit is passed. */

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { gunzip } from 'node:zlib';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../constants';
 import { HttpTransportError } from './errors';
 import { maskUrlCredentials } from './urls';
@@ -17,6 +18,20 @@ export interface HttpRequest {
   timeoutMs: number;
   /** Stop reading an answer larger than this; protects a 128 MB Lambda from a runaway body. */
   maxResponseBytes?: number;
+  /** Ask for a gzip answer (Accept-Encoding) and unpack it, within maxResponseBytes. */
+  acceptGzip?: boolean;
+  /** HTTPS: a CA, a client certificate, the name to check; none: the system's trust. */
+  tls?: TlsSettings;
+}
+
+/** What an HTTPS request trusts and presents beyond the defaults (PEM strings). */
+export interface TlsSettings {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  serverName?: string;
+  /** Accept any certificate (a lab device's self-signed one). */
+  insecureSkipVerify?: boolean;
 }
 
 export interface HttpResponse {
@@ -43,8 +58,37 @@ export interface TransportAgents {
 }
 
 // Keep-alive agents, shared across warm invocations: a run pushes many groups to one host.
-// One pair per proxy setting (in practice one per process).
+// One pair per proxy setting (in practice one per process), and one HTTPS agent per TLS
+// setting (a scrape target's CA or client certificate), which a shared one must not carry.
 const agentsByProxy = new Map<string, TransportAgents>();
+const tlsAgents = new Map<string, https.Agent>();
+
+function proxyEnvOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    PROXY_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+  );
+}
+
+/** The HTTPS agent of requests with these TLS settings (and the process's proxy). */
+function tlsAgent(tls: TlsSettings, env: NodeJS.ProcessEnv = process.env): https.Agent {
+  const proxyEnv = proxyEnvOf(env);
+  const key = JSON.stringify([tls, proxyEnv]);
+  let agent = tlsAgents.get(key);
+  if (!agent) {
+    agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 16,
+      ...(Object.keys(proxyEnv).length > 0 ? { proxyEnv } : {}),
+      ...(tls.ca ? { ca: tls.ca } : {}),
+      ...(tls.cert ? { cert: tls.cert } : {}),
+      ...(tls.key ? { key: tls.key } : {}),
+      ...(tls.serverName ? { servername: tls.serverName } : {}),
+      ...(tls.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+    });
+    tlsAgents.set(key, agent);
+  }
+  return agent;
+}
 
 /**
  * The agents of every request we send, the AWS SDK's included (aws/secrets.ts,
@@ -56,9 +100,7 @@ const agentsByProxy = new Map<string, TransportAgents>();
  * reads the same variables.
  */
 export function transportAgents(env: NodeJS.ProcessEnv = process.env): TransportAgents {
-  const proxyEnv = Object.fromEntries(
-    PROXY_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
-  );
+  const proxyEnv = proxyEnvOf(env);
   const key = JSON.stringify(proxyEnv);
   let agents = agentsByProxy.get(key);
   if (!agents) {
@@ -95,12 +137,14 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     if (request.body !== undefined) {
       headers['content-length'] = String(Buffer.byteLength(request.body));
     }
+    if (request.acceptGzip) headers['accept-encoding'] = 'gzip';
+    const agent = isHttps ? (request.tls ? tlsAgent(request.tls) : httpsAgent) : httpAgent;
     const req = transport.request(
       request.url,
       {
         method: request.method,
         headers,
-        agent: isHttps ? httpsAgent : httpAgent,
+        agent,
         signal: AbortSignal.timeout(request.timeoutMs),
       },
       (res) => {
@@ -121,10 +165,27 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           chunks.push(chunk);
         });
         res.on('end', () => {
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
+          const raw = Buffer.concat(chunks);
+          const answer = (body: Buffer) =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: body.toString('utf8'),
+            });
+          if (!request.acceptGzip || headerValue(res.headers, 'content-encoding') !== 'gzip')
+            return answer(raw);
+          gunzip(raw, { maxOutputLength: maxBytes }, (error, unpacked) => {
+            if (!error) return answer(unpacked);
+            const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+            reject(
+              new HttpTransportError(
+                tooLarge
+                  ? `${where}: answer larger than ${maxBytes} bytes unpacked; refused to read it`
+                  : `${where}: the gzip answer does not unpack: ${error.message}`,
+                tooLarge ? 'too_large' : 'network',
+                { cause: error },
+              ),
+            );
           });
         });
         res.on('error', (error) =>

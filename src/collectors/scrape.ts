@@ -1,0 +1,172 @@
+import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import { scrapeGroupingKey } from '../metrics/groups';
+import {
+  type ExposedFamily,
+  ExpositionError,
+  formatOf,
+  parseExposition,
+} from '../scrape/exposition';
+import { fetchTarget, ScrapeFailure, type SecretSettingsOf } from '../scrape/fetch';
+import { jobOf, type ResolvedTarget, resolveTarget, type ScrapeSchedule } from '../scrape/schedule';
+import { ScrapedGroup } from '../scrape/scrapedGroup';
+import { type ScrapeRules, storeScrape } from '../scrape/semantics';
+import type { Deadline } from '../shared/deadline';
+import { DeadlineExceededError, describeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { type FailedGroup, runCollector } from './pipeline';
+import { deleteRemovedGroups } from './removal';
+import type { RunSinks } from './runner';
+import type { ScrapeRunSummary } from './summaries';
+
+export interface ScrapeCollectorDeps {
+  sinks: RunSinks;
+  logger: Logger;
+  /** How the targets' auth and TLS secrets are read. */
+  secrets: SecretSettingsOf;
+}
+
+/**
+ * A target's fetch is not started with less time left than this: it would be cut short and
+ * read as the target's failure when it is the run's.
+ */
+const MIN_FETCH_MS = 250;
+
+/**
+ * One scrape run through the collector pipeline (collectors/pipeline.ts): fetch each target
+ * (`concurrency` at once, each within its timeout and the run's deadline), store its body as
+ * a Prometheus scrape would (scrape/semantics.ts) and PUT it as the group `{job, instance}`.
+ *
+ * A target that does not answer, answers an error, a malformed body or more samples than the
+ * limit is what Prometheus calls down: its group is replaced by `up 0` and the scrape_* series
+ * alone, so none of its old values linger and nothing of a bad body is pushed. That is the
+ * target's state, not the run's failure (the alerts read `up`). The run fails when a group
+ * could not be delivered, a secret could not be read, or the deadline came first.
+ */
+export async function collectScrape(
+  schedule: ScrapeSchedule,
+  deps: ScrapeCollectorDeps,
+  deadline: Deadline,
+): Promise<ScrapeRunSummary> {
+  const { sinks, logger, secrets } = deps;
+  const job = jobOf(schedule);
+  const targets = schedule.targets.map((target) => resolveTarget(schedule, target));
+  const rules: ScrapeRules = {
+    honorLabels: schedule.honorLabels,
+    sampleLimit: schedule.sampleLimit,
+    ...(schedule.metrics?.allow ? { allow: schedule.metrics.allow } : {}),
+    ...(schedule.metrics?.deny ? { deny: schedule.metrics.deny } : {}),
+  };
+  const down = new Map<string, string>();
+  const instances = new Set(targets.map((t) => t.instance));
+  const failureOf = (result: FailedGroup<ResolvedTarget>) => ({
+    instance: result.item.instance,
+    message: describeError(result.error),
+  });
+
+  const scrape = async (target: ResolvedTarget): Promise<ScrapedGroup> => {
+    if (deadline.remainingMs() < MIN_FETCH_MS)
+      throw new DeadlineExceededError(
+        `no time left to fetch ${target.instance} (${deadline.remainingMs()} ms)`,
+        {
+          hint: 'the schedule takes longer than the function may run: raise its concurrency, lower timeoutSeconds, or split it (packaging shows the worst case)',
+        },
+      );
+    const scrapedAt = Date.now();
+    const started = performance.now();
+    let families: ExposedFamily[] | undefined;
+    let failure: string | undefined;
+    try {
+      const answer = await fetchTarget(target, secrets, deadline);
+      families = parseExposition(answer.body, formatOf(answer.contentType));
+    } catch (error) {
+      if (!(error instanceof ScrapeFailure || error instanceof ExpositionError)) throw error;
+      failure = describeError(error);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const outcome = storeScrape(
+      { job, url: target.target.url, instance: target.instance, labels: target.labels },
+      rules,
+      families,
+      seconds,
+      failure,
+    );
+    if (outcome.failure) {
+      down.set(target.instance, outcome.failure);
+      logger.warn('scrape target down: its group holds up 0 and nothing of its body', {
+        schedule: schedule.name,
+        job,
+        instance: target.instance,
+        reason: outcome.failure,
+      });
+    }
+    return new ScrapedGroup(
+      [...outcome.samples, ...outcome.report],
+      outcome.failure ? [] : (families ?? []),
+      scrapedAt,
+    );
+  };
+
+  const run = await runCollector(
+    {
+      job: JOB.scrape,
+      schedule: schedule.name,
+      items: targets,
+      keyOf: (target) => scrapeGroupingKey(job, target.instance),
+      concurrency: schedule.concurrency,
+      produce: scrape,
+      failureOf,
+      log: (result) => {
+        if (result.ok) return;
+        logger.error('scrape target not delivered', {
+          schedule: schedule.name,
+          ...failureOf(result),
+        });
+      },
+      removal: {
+        what: 'scrape targets',
+        logField: 'instances',
+        // The groups of this job, {job, instance} exactly, whose instance is no longer listed.
+        remove: (stores, removalDeadline) =>
+          deleteRemovedGroups(
+            {
+              owner: `scrape schedule ${schedule.name}`,
+              current: targets.map((t) => scrapeGroupingKey(job, t.instance)),
+              isRemoved: ({ labels }) => {
+                const { job: groupJob, instance, ...others } = labels;
+                return (
+                  groupJob === job &&
+                  instance !== undefined &&
+                  Object.keys(others).length === 0 &&
+                  !instances.has(instance)
+                );
+              },
+              concurrency: schedule.concurrency,
+            },
+            stores,
+            removalDeadline,
+          ),
+        describe: (key) => key.labels?.instance ?? '',
+      },
+      logContext: { schedule: schedule.name, job },
+      addHealthMetrics: (metrics) => {
+        if (schedule.intervalSeconds)
+          metrics.family(COLLECTOR.scheduleInterval).set(schedule.intervalSeconds);
+        metrics.family(COLLECTOR.targets).set({ [LABEL.state]: 'down' }, down.size);
+      },
+    },
+    sinks,
+    deadline,
+    logger,
+  );
+  const { ok, failed, removed, ...outcome } = run;
+  return {
+    schedule: schedule.name,
+    job,
+    targets: targets.length,
+    up: ok - down.size,
+    down: [...down].map(([instance, reason]) => ({ instance, reason })),
+    failed,
+    removedTargets: removed,
+    ...outcome,
+  };
+}

@@ -1,0 +1,154 @@
+import { getJsonSecret, type SecretSettings } from '../aws/secrets';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../constants';
+import type { Deadline } from '../shared/deadline';
+import { ConfigurationError, describeError, HttpTransportError } from '../shared/errors';
+import { headerValue, httpRequest, type TlsSettings } from '../shared/http';
+import { authFromFields, authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
+import { redact } from '../shared/logger';
+import { maskUrlCredentials } from '../shared/urls';
+import type { ResolvedTarget } from './schedule';
+
+/**
+ * What Prometheus 2.x asks an endpoint for: OpenMetrics first, then text 0.0.4, gzip'd. An
+ * exporter then answers a Lambda as it answers Prometheus.
+ */
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** A target's answer, ready to parse. */
+export interface FetchedBody {
+  body: string;
+  contentType: string | undefined;
+}
+
+/**
+ * Why a target gave nothing to store: it did not answer, answered with an error status, or
+ * answered something that is not an exposition. Prometheus stores `up 0` for all of them,
+ * and so do we; the run itself goes on.
+ */
+export class ScrapeFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScrapeFailure';
+  }
+}
+
+/** Where the credentials of the targets are read from (their secrets, cached like every secret). */
+export type SecretSettingsOf = (secretId: string) => SecretSettings;
+
+/**
+ * Fetch one target as Prometheus does: GET with its params, its Accept header, gzip, its
+ * `X-Prometheus-Scrape-Timeout-Seconds`, its auth (basic or bearer, from its secret) and TLS
+ * settings, bounded by its timeout and the run's deadline. A secret that cannot be read is a
+ * ConfigurationError (the operator's to fix); everything the target does is a ScrapeFailure.
+ */
+export async function fetchTarget(
+  resolved: ResolvedTarget,
+  secrets: SecretSettingsOf,
+  deadline: Deadline,
+): Promise<FetchedBody> {
+  const { target, url } = resolved;
+  const auth = target.auth ? await readAuth(target.auth.secret, secrets, deadline) : undefined;
+  const tls = await tlsOf(resolved, secrets, deadline);
+  const timeoutMs = Math.max(1, Math.min(resolved.timeoutMs, deadline.remainingMs()));
+  let answer;
+  try {
+    answer = await httpRequest({
+      method: 'GET',
+      url,
+      headers: {
+        accept: SCRAPE_ACCEPT,
+        'user-agent': 'pushgate-collector',
+        'x-prometheus-scrape-timeout-seconds': String(timeoutMs / 1000),
+        ...target.headers,
+        ...(auth ? authorizationHeaders(auth) : {}),
+      },
+      timeoutMs,
+      acceptGzip: true,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (error) {
+    if (error instanceof HttpTransportError) throw new ScrapeFailure(error.message);
+    throw error;
+  }
+  if (answer.status < 200 || answer.status > 299)
+    throw new ScrapeFailure(
+      `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${answer.body ? `: ${answer.body.slice(0, 200).trim()}` : ''}`,
+    );
+  return { body: answer.body, contentType: headerValue(answer.headers, 'content-type') };
+}
+
+async function readAuth(
+  secretId: string,
+  secrets: SecretSettingsOf,
+  deadline: Deadline,
+): Promise<HttpAuth> {
+  const settings = secrets(secretId);
+  return getJsonSecret<HttpAuth>(secretId, {
+    ttlMs: settings.cacheTtlMs,
+    deadline,
+    ...(settings.kmsKeyArn ? { kmsKeyArn: settings.kmsKeyArn } : {}),
+    shape: (fields) =>
+      authFromFields(fields, secretId, { service: 'scrape target', envPrefix: 'SCRAPE' }),
+  });
+}
+
+async function tlsOf(
+  { target }: ResolvedTarget,
+  secrets: SecretSettingsOf,
+  deadline: Deadline,
+): Promise<TlsSettings | undefined> {
+  const tls = target.tls;
+  if (!tls) return undefined;
+  const fromSecret = tls.secret ? await readTlsSecret(tls.secret, secrets, deadline) : {};
+  return {
+    ...fromSecret,
+    ...(tls.serverName ? { serverName: tls.serverName } : {}),
+    ...(tls.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+  };
+}
+
+async function readTlsSecret(
+  secretId: string,
+  secrets: SecretSettingsOf,
+  deadline: Deadline,
+): Promise<Pick<TlsSettings, 'ca' | 'cert' | 'key'>> {
+  const settings = secrets(secretId);
+  return getJsonSecret(secretId, {
+    ttlMs: settings.cacheTtlMs,
+    deadline,
+    ...(settings.kmsKeyArn ? { kmsKeyArn: settings.kmsKeyArn } : {}),
+    shape: (fields) => {
+      const pem = (name: string) => {
+        const value = fields[name];
+        if (value === undefined) return {};
+        if (typeof value !== 'string' || !value.includes('-----BEGIN '))
+          throw new ConfigurationError(
+            `scrape TLS secret ${JSON.stringify(secretId)}: "${name}" is not a PEM string`,
+            {
+              hint: 'store {"ca": "-----BEGIN CERTIFICATE-----…"}, and "cert" and "key" for a client certificate',
+            },
+          );
+        return { [name]: value };
+      };
+      const found = { ...pem('ca'), ...pem('cert'), ...pem('key') };
+      if ('cert' in found !== 'key' in found)
+        throw new ConfigurationError(
+          `scrape TLS secret ${JSON.stringify(secretId)}: holds ${'cert' in found ? '"cert" without "key"' : '"key" without "cert"'}`,
+          { hint: 'a client certificate needs both' },
+        );
+      if (Object.keys(found).length === 0)
+        throw new ConfigurationError(
+          `scrape TLS secret ${JSON.stringify(secretId)}: holds none of "ca", "cert" and "key"`,
+        );
+      if (typeof found.key === 'string') redact(found.key);
+      return found as Pick<TlsSettings, 'ca' | 'cert' | 'key'>;
+    },
+  });
+}
+
+/** A failure's reason for logs: the message, secrets masked. */
+export function describeScrapeFailure(error: unknown): string {
+  return maskUrlCredentials(describeError(error));
+}
