@@ -15,12 +15,14 @@ import { readScheduledFunctions } from './local/serverlessSchedules';
 import { startScheduler } from './local/scheduler';
 import { type SlackMessage, startSlackSink } from './local/slackSink';
 import { startLocalStack } from './local/stack';
+import { startLocalScrapeTargets } from './local/scrapeTargets';
 import { LOCAL_ACCOUNT } from './simulators/akamai/localAccount';
 import { startEstatsSimulator } from './simulators/akamai/server';
 import { ensureTestCa } from './simulators/tls';
 import { describeError } from '../src/shared/errors';
 import {
   ALERTMANAGER,
+  BLACKBOX_EXPORTER,
   ensureDebianBinaries,
   GRAPHITE_CARBON,
   PROMETHEUS,
@@ -40,7 +42,10 @@ Alerts go to SLACK_WEBHOOK_URL when set, otherwise they are printed here.
 
 Options (environment variable in brackets):
   --functions <list>       comma-separated functions to run (default: all scheduled ones:
-                           estats,synthetic,janitor,exportAlerting)       [PUSHGATE_FUNCTIONS]
+                           estats,synthetic,scrape,janitor,exportAlerting;
+                           scrape fetches simulated switches and a real
+                           blackbox_exporter's probe of the Akamai stand-in,
+                           on ports 9108 and 9115)                        [PUSHGATE_FUNCTIONS]
   --speed <n>              run schedules and alert timings n times faster (default 10;
                            1 = real time)                                 [PUSHGATE_SPEED]
   --devices <n>            synthetic fleet: number of devices (default from config/local.yml)
@@ -112,7 +117,7 @@ const realAkamai = Boolean(process.env.AKAMAI_EDGERC) || existsSync(join(homedir
 
 // NODE_EXTRA_CA_CERTS is read only when Node starts: the simulator's CA needs a fresh process.
 if (!process.env.PUSHGATE_START_CHILD) {
-  const binaries: DebianBinary[] = [PUSHGATEWAY, PROMETHEUS, ALERTMANAGER];
+  const binaries: DebianBinary[] = [PUSHGATEWAY, PROMETHEUS, ALERTMANAGER, BLACKBOX_EXPORTER];
   if (sinksWanted().includes('graphite')) binaries.push(GRAPHITE_CARBON);
   try {
     if (!values['external-stack'])
@@ -239,6 +244,19 @@ async function main(): Promise<void> {
     `Slack          ${process.env.SLACK_WEBHOOK_URL ? 'your SLACK_WEBHOOK_URL' : `printed below (local sink ${stack.slackSink?.url})`}`,
   );
   if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
+  let scheduled = functions;
+  if (wanted.includes('scrape')) {
+    const targets = await startLocalScrapeTargets({
+      dataDir,
+      caCertPath: ensureTestCa(join(dataDir, 'ca')).caCertPath,
+      ...(akamai.host ? { akamaiHost: akamai.host } : {}),
+    });
+    cleanups.push(() => targets.stop());
+    scheduled = functions.map((f) => (f.name === 'scrape' ? targets.retarget(f) : f));
+    say(
+      `Scrape         ${targets.switchesUrl}/metrics (simulated switches, as snmp_exporter's if_mib), ${targets.blackboxUrl} (blackbox_exporter)`,
+    );
+  }
   say(
     `Schedules      ${[...new Set(functions.map((f) => `${f.name} ${f.schedule.expression}`))].join(', ')}${speed > 1 ? `, ${speed}× faster (alert timings too)` : ''}`,
   );
@@ -259,7 +277,7 @@ async function main(): Promise<void> {
     ...(carbon ? { GRAPHITE_HOST: carbon.address } : {}),
     ...akamai.env,
   });
-  const scheduler = startScheduler({ root, functions, speed, env, report: say });
+  const scheduler = startScheduler({ root, functions: scheduled, speed, env, report: say });
   cleanups.push(() => scheduler.stop());
 }
 
@@ -291,7 +309,7 @@ async function setUpAkamai(
   akamaiPort: number,
   speed: number,
   cleanups: Array<() => Promise<void> | void>,
-): Promise<{ note: string; env: Record<string, string> }> {
+): Promise<{ note: string; env: Record<string, string>; host?: string }> {
   if (realAkamai || !wanted.includes('estats'))
     return { note: `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`, env: {} };
   {
@@ -329,6 +347,7 @@ async function setUpAkamai(
     return {
       note: `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`,
       env: { AKAMAI_EDGERC: edgerc, AKAMAI_EDGERC_SECTION: 'simulator' },
+      host: simulator.host,
     };
   }
 }
@@ -336,7 +355,7 @@ async function setUpAkamai(
 /** The compose file's collectors container: the stack runs elsewhere, we only collect. */
 async function runAgainstExternalStack(
   speed: number,
-  functions: ReturnType<typeof readScheduledFunctions>,
+  functionsWanted: ReturnType<typeof readScheduledFunctions>,
   wanted: string[],
   dataDir: string,
   sinkPort: number,
@@ -344,6 +363,7 @@ async function runAgainstExternalStack(
   cleanups: Array<() => Promise<void> | void>,
 ): Promise<void> {
   if (!process.env.PUSHGATEWAY_URL) fail('--external-stack needs PUSHGATEWAY_URL');
+  let functions = functionsWanted;
   if (!process.env.SLACK_WEBHOOK_URL) {
     const sink = await startSlackSink({
       port: sinkPort || 9095,
@@ -355,6 +375,8 @@ async function runAgainstExternalStack(
   }
   const akamai = await setUpAkamai(wanted, functions, dataDir, akamaiPort, speed, cleanups);
   say(`Pushgateway    ${process.env.PUSHGATEWAY_URL}`);
+  // The local scrape targets (config/local.yml) are this machine's: not the container's.
+  if (!values.functions) functions = functions.filter((f) => f.name !== 'scrape');
   if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
   const env = functionEnv(dataDir, akamai.env);
   const scheduler = startScheduler({ root, functions, speed, env, report: say });

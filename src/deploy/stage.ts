@@ -724,7 +724,8 @@ export function checkedScrapeBudget(
     const longest = Math.max(...input.targets.map((t) => t.timeoutSeconds ?? input.timeoutSeconds));
     const waves = Math.ceil(input.targets.length / input.concurrency);
     const worst = waves * longest;
-    const line = `scrape schedule ${input.name}: ${input.targets.length} targets, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
+    const count = input.targets.length;
+    const line = `scrape schedule ${input.name}: ${count} target${count === 1 ? '' : 's'}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
     if (worst > room)
       throw new ConfigurationError(`${config.file}: ${line}`, {
         hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise the scrapeTimeout param (at most 900)`,

@@ -34,6 +34,8 @@ export function writeStageConfig(edit: (text: string) => string = (text) => text
     .replaceAll('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
     .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url)
     .replace("match: '^example-'", "match: '^shop-'")
+    .replaceAll('http://127.0.0.1:9108/', 'http://switch-metrics.acme.test:9108/')
+    .replaceAll('http://127.0.0.1:9115/', 'http://blackbox.acme.test:9115/')
     .replace(
       /http:\/\/localhost:\d+/g,
       (link) => REAL_LOOKING_LINKS[link as keyof typeof REAL_LOOKING_LINKS] ?? link,
