@@ -75,20 +75,24 @@ export async function collectScrape(
     const started = performance.now();
     let families: ExposedFamily[] | undefined;
     let failure: string | undefined;
+    let bodyBytes = 0;
     try {
       const answer = await fetchTarget(target, secrets, deadline);
+      bodyBytes = Buffer.byteLength(answer.body);
       families = parseExposition(answer.body, formatOf(answer.contentType));
     } catch (error) {
       if (!(error instanceof ScrapeFailure || error instanceof ExpositionError)) throw error;
       failure = describeError(error);
     }
-    const seconds = (performance.now() - started) / 1000;
     const outcome = storeScrape(
       { job, url: target.target.url, instance: target.instance, labels: target.labels },
-      rules,
-      families,
-      seconds,
-      failure,
+      { ...rules, timeoutSeconds: target.timeoutMs / 1000 },
+      {
+        ...(families ? { families } : {}),
+        durationSeconds: (performance.now() - started) / 1000,
+        bodyBytes,
+        ...(failure ? { failure } : {}),
+      },
     );
     if (outcome.failure) {
       down.set(target.instance, outcome.failure);

@@ -28,6 +28,8 @@ export interface ScrapeRules {
   deny?: string;
   /** More samples than this after the lists fail the scrape (0: no limit). */
   sampleLimit?: number;
+  /** The target's timeout, reported as scrape_timeout_seconds (Prometheus's default 10 s). */
+  timeoutSeconds?: number;
 }
 
 export interface StoredSample {
@@ -63,13 +65,22 @@ export function targetLabelsOf(target: ScrapeTargetLabels): Record<string, strin
   };
 }
 
+/** What one fetch of a target gave. */
+export interface ScrapeResult {
+  /** The body's families; absent when the fetch or the parse failed. */
+  families?: readonly ExposedFamily[];
+  durationSeconds: number;
+  /** The body's size, unpacked (scrape_body_size_bytes). */
+  bodyBytes?: number;
+  /** Why the fetch or the parse failed. */
+  failure?: string;
+}
+
 /** A body's families as the scrape stores them, or its failure when the limit is passed. */
 export function storeScrape(
   target: ScrapeTargetLabels,
   rules: ScrapeRules,
-  families: readonly ExposedFamily[] | undefined,
-  durationSeconds: number,
-  fetchFailure?: string,
+  { families, durationSeconds, bodyBytes = 0, failure: fetchFailure }: ScrapeResult,
 ): ScrapeOutcome {
   const targetLabels = targetLabelsOf(target);
   const scraped = families?.flatMap((f) => f.samples) ?? [];
@@ -93,6 +104,11 @@ export function storeScrape(
       report('scrape_duration_seconds', durationSeconds),
       report('scrape_samples_scraped', scraped.length),
       report('scrape_samples_post_metric_relabeling', kept.length),
+      // What Prometheus adds with --enable-feature=extra-scrape-metrics: the alerts on a slow
+      // scrape and on the sample limit read them, and the body's size.
+      report('scrape_timeout_seconds', rules.timeoutSeconds ?? 10),
+      report('scrape_sample_limit', rules.sampleLimit ?? 0),
+      report('scrape_body_size_bytes', fetchFailure ? 0 : bodyBytes),
     ],
     ...(failure ? { failure } : {}),
   };

@@ -75,7 +75,12 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  prometheus = await launchPrometheus({ configFile: config, tsdbPath: join(dir, 'data') });
+  // Its scrape_timeout_seconds and scrape_sample_limit, which we report too.
+  prometheus = await launchPrometheus({
+    configFile: config,
+    tsdbPath: join(dir, 'data'),
+    extraArgs: ['--enable-feature=extra-scrape-metrics'],
+  });
   viaPushgateway = await RealPrometheus.start(pushgateway.url, '1s');
 }, 60_000);
 afterAll(async () => {
@@ -144,6 +149,9 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
     name: 'lab',
     job: 'switch',
     labels: { site: 'lab' },
+    // As the direct Prometheus scrapes it: a timeout of its 1 s interval, no sample limit.
+    timeoutSeconds: 1,
+    sampleLimit: 0,
     targets: [
       switchTarget(),
       { url: deadUrl, instance: 'dead-switch' },
@@ -177,8 +185,11 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
         true,
       ),
     ).toEqual([
+      `scrape_body_size_bytes[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
+      `scrape_sample_limit[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
       `scrape_samples_post_metric_relabeling[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
       `scrape_samples_scraped[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
+      `scrape_timeout_seconds[["instance","${down}"],["job","switch"],["site","lab"]] 1`,
       `up[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
     ]);
 }, 90_000);
@@ -226,7 +237,14 @@ it('matches a direct scrape of a live node_exporter in names and label sets', as
 it('remote-writes each sample at its scrape time, with the values a direct scrape stores', async () => {
   const scrapedFrom = Date.now();
   const { error } = await run(
-    { name: 'lab-rw', job: 'switch', labels: { site: 'lab' }, targets: [switchTarget()] },
+    {
+      name: 'lab-rw',
+      job: 'switch',
+      labels: { site: 'lab' },
+      timeoutSeconds: 1,
+      sampleLimit: 0,
+      targets: [switchTarget()],
+    },
     { SINKS: 'remote-write', REMOTE_WRITE_URL: `${receiver.url}/api/v1/write` },
   );
   const scrapedTo = Date.now();
@@ -283,9 +301,12 @@ it('counters grow across runs, a body over the sample limit replaces the group w
   expect([...(crowdGroup?.families.keys() ?? [])].sort()).toEqual([
     'push_failure_time_seconds',
     'push_time_seconds',
+    'scrape_body_size_bytes',
     'scrape_duration_seconds',
+    'scrape_sample_limit',
     'scrape_samples_post_metric_relabeling',
     'scrape_samples_scraped',
+    'scrape_timeout_seconds',
     'up',
   ]);
   expect(crowdGroup?.families.get('up')?.metrics[0]?.value).toBe('0');

@@ -100,7 +100,12 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  prometheus = await launchPrometheus({ configFile: config, tsdbPath: join(dir, 'data') });
+  // Its scrape_timeout_seconds and scrape_sample_limit, which we report too.
+  prometheus = await launchPrometheus({
+    configFile: config,
+    tsdbPath: join(dir, 'data'),
+    extraArgs: ['--enable-feature=extra-scrape-metrics'],
+  });
 }, 60_000);
 afterAll(async () => {
   await prometheus?.stop();
@@ -153,8 +158,7 @@ it('stores the series a Prometheus scrape of the same endpoint stores, with its 
   const ours = storeScrape(
     { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } },
     {},
-    families,
-    (performance.now() - started) / 1000,
+    { families, durationSeconds: (performance.now() - started) / 1000 },
   );
 
   const theirs = (await query('{job="node"}')).map(
@@ -198,8 +202,13 @@ it('stores a blackbox_exporter probe as Prometheus does, the probed URL as its i
   const ours = storeScrape(
     { job: 'blackbox', url, labels: { instance: probed } },
     {},
-    parseExposition(await res.text(), formatOf(res.headers.get('content-type') ?? undefined)),
-    (performance.now() - started) / 1000,
+    {
+      families: parseExposition(
+        await res.text(),
+        formatOf(res.headers.get('content-type') ?? undefined),
+      ),
+      durationSeconds: (performance.now() - started) / 1000,
+    },
   );
   expect(ours.samples.find((s) => s.name === 'probe_success')).toMatchObject({
     labels: { job: 'blackbox', instance: probed },
@@ -226,8 +235,13 @@ it("stores snmp_exporter's interfaces of a real SNMP agent as Prometheus does, t
   const ours = storeScrape(
     { job: 'snmp', url, labels: { instance: snmpd.address } },
     {},
-    parseExposition(await res.text(), formatOf(res.headers.get('content-type') ?? undefined)),
-    0.1,
+    {
+      families: parseExposition(
+        await res.text(),
+        formatOf(res.headers.get('content-type') ?? undefined),
+      ),
+      durationSeconds: 0.1,
+    },
   );
   // The machine's own interfaces, loopback among them.
   expect(
@@ -256,7 +270,14 @@ it('delivered through a real Pushgateway, stores in a Prometheus scraping it wha
       formatOf(res.headers.get('content-type') ?? undefined),
     );
     const target = { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } };
-    const outcome = storeScrape(target, {}, families, (performance.now() - started) / 1000);
+    const outcome = storeScrape(
+      target,
+      {},
+      {
+        families,
+        durationSeconds: (performance.now() - started) / 1000,
+      },
+    );
     const group = new ScrapedGroup([...outcome.samples, ...outcome.report], families, Date.now());
     // One group per target: {job, instance}, as the product groups it.
     const instance = Buffer.from(new URL(nodeExporter.url).host).toString('base64url');
@@ -307,7 +328,14 @@ it('remote-written into a real Prometheus, stores the series the direct scrape s
       formatOf(res.headers.get('content-type') ?? undefined),
     );
     const target = { job: 'node', url: `${nodeExporter.url}/metrics`, labels: { site: 'edge' } };
-    const outcome = storeScrape(target, {}, families, (performance.now() - started) / 1000);
+    const outcome = storeScrape(
+      target,
+      {},
+      {
+        families,
+        durationSeconds: (performance.now() - started) / 1000,
+      },
+    );
     const group = new ScrapedGroup([...outcome.samples, ...outcome.report], families, scrapedAt);
     const client = new RemoteWriteClient({
       url: new URL(`${receiver.url}/api/v1/write`),

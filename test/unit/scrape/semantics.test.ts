@@ -23,7 +23,7 @@ describe('what a scrape stores', () => {
   });
 
   it("keeps the target's labels on a conflict and renames the body's to exported_*, dropping empty ones", () => {
-    const { samples } = storeScrape(target, {}, body, 0.02);
+    const { samples } = storeScrape(target, {}, { families: body, durationSeconds: 0.02 });
     expect(samples.find((s) => s.name === 'app_requests_total')?.labels).toEqual({
       job: 'switches',
       instance: '10.0.0.7:9100',
@@ -35,7 +35,11 @@ describe('what a scrape stores', () => {
   });
 
   it("keeps the body's labels with honor_labels", () => {
-    const { samples } = storeScrape(target, { honorLabels: true }, body, 0.02);
+    const { samples } = storeScrape(
+      target,
+      { honorLabels: true },
+      { families: body, durationSeconds: 0.02 },
+    );
     expect(samples.find((s) => s.name === 'app_requests_total')?.labels).toEqual({
       job: 'inner',
       instance: 'pod-1',
@@ -53,8 +57,7 @@ describe('what a scrape stores', () => {
     const { samples, report } = storeScrape(
       target,
       { allow: 'node_.*|app_.*', deny: 'app_.*' },
-      body,
-      0.5,
+      { families: body, durationSeconds: 0.5, bodyBytes: 321 },
     );
     expect(samples.map((s) => s.name)).toEqual(['node_load1']);
     expect(Object.fromEntries(report.map((r) => [r.name, r.value]))).toEqual({
@@ -62,12 +65,19 @@ describe('what a scrape stores', () => {
       scrape_duration_seconds: 0.5,
       scrape_samples_scraped: 3,
       scrape_samples_post_metric_relabeling: 1,
+      scrape_timeout_seconds: 10,
+      scrape_sample_limit: 0,
+      scrape_body_size_bytes: 321,
     });
     expect(report[0]?.labels).toEqual({ job: 'switches', instance: '10.0.0.7:9100', site: 'fra1' });
   });
 
   it('fails the whole scrape over the sample limit: up 0 and nothing stored', () => {
-    const outcome = storeScrape(target, { sampleLimit: 2 }, body, 0.1);
+    const outcome = storeScrape(
+      target,
+      { sampleLimit: 2 },
+      { families: body, durationSeconds: 0.1 },
+    );
     expect(outcome.samples).toEqual([]);
     expect(outcome.failure).toBe('3 samples, more than the sample limit 2');
     expect(outcome.report.find((r) => r.name === 'up')?.value).toBe(0);
@@ -75,7 +85,11 @@ describe('what a scrape stores', () => {
   });
 
   it('reports a dead target as up 0 with no samples', () => {
-    const outcome = storeScrape(target, {}, undefined, 10, 'connection refused');
+    const outcome = storeScrape(
+      target,
+      { timeoutSeconds: 10, sampleLimit: 500 },
+      { durationSeconds: 10, bodyBytes: 99, failure: 'connection refused' },
+    );
     expect(outcome.samples).toEqual([]);
     expect(outcome.failure).toBe('connection refused');
     expect(outcome.report.map((r) => [r.name, r.value])).toEqual([
@@ -83,6 +97,9 @@ describe('what a scrape stores', () => {
       ['scrape_duration_seconds', 10],
       ['scrape_samples_scraped', 0],
       ['scrape_samples_post_metric_relabeling', 0],
+      ['scrape_timeout_seconds', 10],
+      ['scrape_sample_limit', 500],
+      ['scrape_body_size_bytes', 0],
     ]);
   });
 });
