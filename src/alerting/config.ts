@@ -141,6 +141,14 @@ export interface AlertingConfig {
     noTrafficFor: string;
     rebootWindow: string;
   };
+  /** The scrape schedules' targets (src/alerting/rules/scrape.ts). */
+  scrape: {
+    downFor: string;
+    downSeverity: Severity;
+    /** Of its timeout. */
+    slowAbove: number;
+    slowFor: string;
+  };
   export: ExportSettings;
   routing: {
     /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
@@ -173,7 +181,7 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
     targetFailing: { for: '6m', severity: 'warning' },
   },
   collectors: {
-    intervals: { akamai_estats: 120, synthetic_telemetry: 60 },
+    intervals: { akamai_estats: 120, synthetic_telemetry: 60, pushgate_scrape: 60 },
     staleAfterIntervals: 3,
     staleSeverity: 'warning',
     successLookback: '1d',
@@ -214,6 +222,8 @@ export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
     noTrafficFor: '10m',
     rebootWindow: '15m',
   },
+  // Three missed runs of a schedule of a minute.
+  scrape: { downFor: '3m', downSeverity: 'warning', slowAbove: 0.8, slowFor: '10m' },
   export: {
     formats: ['prometheus'],
     namespace: 'pushgate-collector',

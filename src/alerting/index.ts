@@ -1,4 +1,4 @@
-import { COLLECTOR, ESTATS, JANITOR, LABEL, SYNTHETIC } from '../metrics/catalogue';
+import { COLLECTOR, ESTATS, JANITOR, LABEL, SCRAPE_REPORT, SYNTHETIC } from '../metrics/catalogue';
 import { DASHBOARD_SERIES } from '../queries/dashboardSeries';
 import { alertGroup, assertDuration, recordingRule } from './builders';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, type ExportSettings } from './config';
@@ -14,6 +14,7 @@ import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
 import { estatsRules } from './rules/estats';
 import { SLO_LABEL } from '../queries/slo';
 import { sloAlerts, sloGroups } from './rules/slo';
+import { scrapeRules } from './rules/scrape';
 import { syntheticRules } from './rules/synthetic';
 import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
@@ -72,6 +73,7 @@ export function shippedRules(
     estatsRules(config, scope),
     collectorRules(config, scope),
     syntheticRules(config),
+    scrapeRules(config),
   ].map((group) => alertGroup(group, config.runbookBaseUrl));
   const groups = [...alerting, dashboardSeriesGroup(config, alerting)];
   const all =
@@ -138,7 +140,11 @@ export function knownSeries(): { metrics: Set<string>; labels: Set<string> } {
     ...Object.values(SYNTHETIC),
     ...Object.values(JANITOR),
   ];
-  const metrics = new Set<string>([...definitions.map((d) => d.name), ...BUILTIN_METRICS]);
+  const metrics = new Set<string>([
+    ...definitions.map((d) => d.name),
+    ...BUILTIN_METRICS,
+    ...Object.values(SCRAPE_REPORT),
+  ]);
   const labels = new Set<string>([
     ...Object.values(LABEL),
     ...Object.values(SLO_LABEL),

@@ -163,6 +163,14 @@ export const alertingSettingsSchema = z.strictObject({
       rebootWindow: z.optional(duration),
     }),
   ),
+  scrape: z.optional(
+    z.strictObject({
+      downFor: z.optional(duration),
+      downSeverity: z.optional(severity),
+      slowAbove: z.optional(ratio),
+      slowFor: z.optional(duration),
+    }),
+  ),
   export: z.optional(exportSettings),
   routing: z.optional(
     z.strictObject({

@@ -5,12 +5,14 @@ import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
+import { fetchedTelemetryDashboard } from './fetchedTelemetry';
 import { type Dashboard, panelsOf } from './model';
 
 const CDN = { dashboard: cdnStatusCodesDashboard, variables: ['cp_code', 'url', 'delivery'] };
 const SLO = { dashboard: cdnSlosDashboard, variables: ['slo', 'cp_code', 'url'] };
 const DEVICES = { dashboard: deviceTelemetryDashboard, variables: ['fleet', 'device', 'port'] };
 const HEALTH = { dashboard: collectorHealthDashboard, variables: [] };
+const FETCHED = { dashboard: fetchedTelemetryDashboard, variables: ['job', 'instance'] };
 
 /** Each alert's panel, by title: a renamed or removed panel fails the build, not the link. */
 const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; panel: string }> = {
@@ -36,6 +38,9 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   SyntheticPortBufferNearCapacity: { ...DEVICES, panel: 'Buffer fill' },
   SyntheticPortNoTraffic: { ...DEVICES, panel: 'Packets per second' },
   SyntheticDeviceRebooted: { ...DEVICES, panel: 'Uptime' },
+  ScrapeTargetDown: { ...FETCHED, panel: 'Targets up' },
+  ScrapeTargetSlow: { ...FETCHED, panel: 'Fetch time against the timeout' },
+  ScrapeSampleLimitExceeded: { ...FETCHED, panel: 'Samples against the limit' },
 };
 
 /** The panel of each named alert; an alert without one, or a panel that is gone, throws. */

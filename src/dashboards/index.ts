@@ -2,6 +2,7 @@ import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
+import { fetchedTelemetryDashboard } from './fetchedTelemetry';
 import type { Dashboard } from './model';
 import { shippedRules } from '../alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
@@ -15,6 +16,7 @@ export function allDashboards(): Record<string, Dashboard> {
     'cdn-status-codes.json': cdnStatusCodesDashboard(),
     'cdn-slos.json': cdnSlosDashboard(),
     'device-telemetry.json': deviceTelemetryDashboard(),
+    'fetched-telemetry.json': fetchedTelemetryDashboard(),
     'collector-health.json': collectorHealthDashboard(),
   };
   // The SLO alerts exist in every stage that declares an SLO.

@@ -371,3 +371,17 @@ export const JANITOR = {
     labels: [],
   }),
 } as const;
+
+/**
+ * The series a scrape stores about each target, beside its body (scrape/semantics.ts): the
+ * names Prometheus gives them, the last three those of its extra-scrape-metrics feature.
+ */
+export const SCRAPE_REPORT = {
+  up: 'up',
+  duration: 'scrape_duration_seconds',
+  samplesScraped: 'scrape_samples_scraped',
+  samplesKept: 'scrape_samples_post_metric_relabeling',
+  timeout: 'scrape_timeout_seconds',
+  sampleLimit: 'scrape_sample_limit',
+  bodyBytes: 'scrape_body_size_bytes',
+} as const;

@@ -1,3 +1,4 @@
+import { SCRAPE_REPORT } from '../metrics/catalogue';
 import type { ExposedFamily, ExposedSample } from './exposition';
 
 /**
@@ -100,15 +101,13 @@ export function storeScrape(
   return {
     samples: failure ? [] : kept.map((s) => withTargetLabels(s, targetLabels, rules.honorLabels)),
     report: [
-      report('up', failure ? 0 : 1),
-      report('scrape_duration_seconds', durationSeconds),
-      report('scrape_samples_scraped', scraped.length),
-      report('scrape_samples_post_metric_relabeling', kept.length),
-      // What Prometheus adds with --enable-feature=extra-scrape-metrics: the alerts on a slow
-      // scrape and on the sample limit read them, and the body's size.
-      report('scrape_timeout_seconds', rules.timeoutSeconds ?? 10),
-      report('scrape_sample_limit', rules.sampleLimit ?? 0),
-      report('scrape_body_size_bytes', fetchFailure ? 0 : bodyBytes),
+      report(SCRAPE_REPORT.up, failure ? 0 : 1),
+      report(SCRAPE_REPORT.duration, durationSeconds),
+      report(SCRAPE_REPORT.samplesScraped, scraped.length),
+      report(SCRAPE_REPORT.samplesKept, kept.length),
+      report(SCRAPE_REPORT.timeout, rules.timeoutSeconds ?? 10),
+      report(SCRAPE_REPORT.sampleLimit, rules.sampleLimit ?? 0),
+      report(SCRAPE_REPORT.bodyBytes, fetchFailure ? 0 : bodyBytes),
     ],
     ...(failure ? { failure } : {}),
   };

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shippedRules } from '../../src/alerting';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
@@ -11,7 +13,9 @@ import { allDashboards } from '../../src/dashboards';
 import { panelsOf, queriesOf, type Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';
+import { handler as scrapeHandler } from '../../src/handlers/scrape';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import { type LocalScrapeTargets, startLocalScrapeTargets } from '../../dev/local/scrapeTargets';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
@@ -30,6 +34,8 @@ let secondPushgateway: RealPushgateway;
 let prometheus: RealPrometheus;
 let prometheusOfBoth: RealPrometheus;
 let akamai: EstatsSimulator;
+/** Simulated switches (if_mib names) and a real blackbox_exporter probing the stand-in. */
+let scrapeTargets: LocalScrapeTargets;
 
 const TARGETS = [
   // Named: the info series gives dashboards and alert texts their names.
@@ -72,6 +78,31 @@ beforeAll(async () => {
   );
   const standin = await startAkamaiStandin();
   akamai = standin.akamai;
+  scrapeTargets = await startLocalScrapeTargets({
+    dataDir: mkdtempSync(join(tmpdir(), 'dash-scrape-')),
+    caCertPath: join(process.env.TEST_CA_DIR ?? '', 'ca.pem'),
+  });
+  const scrapeSchedules = [
+    {
+      name: 'dash-switches',
+      job: 'snmp',
+      targets: ['switch-01', 'switch-02'].map((device) => ({
+        url: `${scrapeTargets.switchesUrl}/metrics`,
+        params: { device },
+        instance: device,
+      })),
+    },
+    {
+      name: 'dash-probes',
+      job: 'blackbox',
+      targets: [
+        {
+          url: `${scrapeTargets.blackboxUrl}/probe`,
+          params: { module: 'akamai_api', target: `https://${akamai.host}/` },
+        },
+      ],
+    },
+  ];
   const env = {
     PUSHGATEWAY_URL: `${pushgateway.url},${secondPushgateway.url}`,
     AKAMAI_EDGERC: standin.edgercPath,
@@ -103,6 +134,8 @@ beforeAll(async () => {
           { time: new Date().toISOString(), fleet },
           lambdaContext(30_000, 'synthetic'),
         );
+        for (const schedule of scrapeSchedules)
+          await scrapeHandler({ schedule }, lambdaContext(30_000, 'scrape'));
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -133,6 +166,8 @@ beforeAll(async () => {
   );
   await prometheus.waitFor('akamai_estats_failure_info');
   await prometheus.waitFor('janitor_deleted_groups');
+  await prometheus.waitFor('probe_success{job="blackbox"} == 1');
+  await prometheus.waitFor('ifOperStatus{job="snmp"}');
   await prometheus.waitFor(SLO_SERIES.errorBudgetRemaining);
   await prometheusOfBoth.waitFor(SLO_SERIES.errorBudgetRemaining);
   // Both have scraped the last push from every Pushgateway.
@@ -144,6 +179,7 @@ afterAll(async () => {
   await pushgateway?.stop();
   await secondPushgateway?.stop();
   await akamai?.stop();
+  await scrapeTargets?.stop();
 });
 
 /**

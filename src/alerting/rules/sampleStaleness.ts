@@ -72,9 +72,14 @@ export function sampleTimeStalenessAlerts(
     record: `${LEVEL.runHealth}:${lastSuccess}:max_over_time${staleRange}`,
     expr: `${newestWithin(`${lastSuccess}{${collectorJobs}}`, staleRange)}\nand ${ON_SCHEDULE} ${DEPLOYED_SCHEDULE}`,
   };
-  const staleClauses = jobs.map(
-    ([job]) =>
-      `time() - ${newestSuccess.record}{${LABEL.job}=${quote(job)}} > ${staleAfterSeconds(config, job)}`,
+  // One clause per threshold, for all the jobs that share it.
+  const jobsByThreshold = new Map<number, string[]>();
+  for (const [job] of jobs) {
+    const seconds = staleAfterSeconds(config, job);
+    jobsByThreshold.set(seconds, [...(jobsByThreshold.get(seconds) ?? []), job]);
+  }
+  const staleClauses = [...jobsByThreshold].map(
+    ([seconds, sharing]) => `time() - ${newestSuccess.record}{${jobMatcher(sharing)}} > ${seconds}`,
   );
   const silent = `${DEPLOYED_SCHEDULE}\nunless ${ON_SCHEDULE} max_over_time(${lastSuccess}{${collectorJobs}}[${collectors.successLookback}])`;
   const estats = `${LABEL.job}=${quote(JOB.estats)}`;

@@ -17,6 +17,7 @@ it("states each collector's schedule interval as config/local.yml schedules it",
   expect(DEFAULT_ALERTING_CONFIG.collectors.intervals).toEqual({
     [JOB.estats]: longest(stage.estats.map((s) => s.rate)),
     [JOB.synthetic]: longest(stage.synthetic.map((s) => s.rate)),
+    [JOB.scrape]: longest(stage.scrape.map((s) => s.rate)),
   });
   expect(stage.alerting.collectors.intervals).toEqual(DEFAULT_ALERTING_CONFIG.collectors.intervals);
 });
@@ -41,9 +42,10 @@ it("derives a stage's staleness from its slowest enabled schedule of each job", 
     `estats:\n${schedule('rate(2 minutes)', 'fast')}${schedule('rate(10 minutes)', 'slow')}${schedule('rate(1 day)', 'off', false)}`,
   );
   const { intervals } = loadStageConfig(file, 'local').alerting.collectors;
-  // No synthetic schedule: that job keeps its default.
+  // No synthetic or scrape schedule: those jobs keep their defaults.
   expect(intervals).toEqual({
     [JOB.estats]: 600,
     [JOB.synthetic]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.synthetic],
+    [JOB.scrape]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.scrape],
   });
 });

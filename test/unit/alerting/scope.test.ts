@@ -59,11 +59,14 @@ describe("a stage's alerting files for its sinks", () => {
           "synthetic:\n  # Runs every minute; each run pushes the fleet's values at the tick time.\n  - rate: rate(1 minute)",
           "synthetic:\n  # Runs every minute; each run pushes the fleet's values at the tick time.\n  - rate: rate(1 minute)\n    enabled: false",
         )
+        .replace('scrape:\n', 'scrape: []\nnot_scraped:\n')
+        .replace(/\nnot_scraped:[\s\S]*?\n(?=# Service level)/, '\n')
         .replace('schedule: default # every target', 'schedule: edge-5xx # every target'),
     );
     expect(enabledScheduleNames(loadStageConfig(file, 'dev'))).toEqual({
       akamai_estats: ['edge-5xx'],
       synthetic_telemetry: [],
+      pushgate_scrape: [],
     });
     const { rules } = stageAlertingFiles(file, 'dev', { sinks: ['remote-write'] });
     // The schedules watched are the stage's enabled ones, one recorded series each.

@@ -25,8 +25,13 @@ describe('the janitor policy of a stage file', () => {
         stage: 'prod',
         dryRun: false,
         maxDeletesPerRun: 100,
-        ttl: { akamai_estats: '24h', synthetic_telemetry: '24h' },
-        deployedSchedules: { akamai_estats: ['main'], synthetic_telemetry: ['lab'] },
+        ttl: { akamai_estats: '24h', synthetic_telemetry: '24h', pushgate_scrape: '24h' },
+        deployedSchedules: {
+          akamai_estats: ['main'],
+          synthetic_telemetry: ['lab'],
+          pushgate_scrape: [],
+        },
+        scrapeJobs: [],
       },
     });
   });
@@ -82,6 +87,32 @@ describe('expired groups', () => {
       ['{job="akamai_estats",cp_code="2"}', 9000],
       ['{job="akamai_estats",schedule="gone"}', 9000],
       ['{job="akamai_estats",cp_code="1"}', 4000],
+    ]);
+  });
+
+  it("takes the scrape schedules' target groups, {job, instance} exactly, at the TTL of pushgate_scrape", () => {
+    const scrapePolicy = parseJanitorPolicy({
+      stage: 'prod',
+      ttl: { pushgate_scrape: '1h' },
+      deployedSchedules: { pushgate_scrape: ['switches'] },
+      scrapeJobs: ['snmp'],
+    });
+    const expired = expiredGroups(
+      [
+        group({ job: 'snmp', instance: 'switch-01' }, 9000),
+        group({ job: 'snmp', instance: 'switch-02' }, 60),
+        // Not a target group of ours: another label, another job, a deployed schedule's health.
+        group({ job: 'snmp', instance: 'switch-03', team: 'x' }, 9000),
+        group({ job: 'node', instance: 'x' }, 9000),
+        group({ job: 'pushgate_scrape', schedule: 'switches' }, 9000),
+        group({ job: 'pushgate_scrape', schedule: 'gone' }, 9000),
+      ],
+      scrapePolicy,
+      10_000,
+    );
+    expect(expired.map((e) => e.group)).toEqual([
+      '{job="snmp",instance="switch-01"}',
+      '{job="pushgate_scrape",schedule="gone"}',
     ]);
   });
 });

@@ -52,6 +52,8 @@ describe('scheduled functions of serverless.yml', () => {
     ).toEqual([
       ['estats', 'src/handlers/estats.handler', 'rate(2 minutes)', 110],
       ['synthetic', 'src/handlers/synthetic.handler', 'rate(1 minute)', 50],
+      ['scrape', 'src/handlers/scrape.handler', 'rate(1 minute)', 50],
+      ['scrape', 'src/handlers/scrape.handler', 'rate(1 minute)', 50],
       ['janitor', 'src/handlers/janitor.handler', 'rate(1 hour)', 60],
       ['exportAlerting', 'src/handlers/export-alerting.handler', 'rate(1 day)', 30],
     ]);
@@ -73,11 +75,23 @@ describe('scheduled functions of serverless.yml', () => {
       fleet: { name: 'default', deviceCount: 2 },
     });
     expect(functions[2]?.event(time)).toMatchObject({
-      stage: 'local',
-      ttl: { akamai_estats: '24h', synthetic_telemetry: '24h' },
-      deployedSchedules: { akamai_estats: ['default'], synthetic_telemetry: ['default'] },
+      time: '2026-11-20T10:00:00Z',
+      schedule: { name: 'switches', job: 'snmp', intervalSeconds: 60 },
     });
     expect(functions[3]?.event(time)).toMatchObject({
+      schedule: { name: 'probes', job: 'blackbox', targets: [{ params: { module: 'akamai_api' } }] },
+    });
+    expect(functions[4]?.event(time)).toMatchObject({
+      stage: 'local',
+      ttl: { akamai_estats: '24h', synthetic_telemetry: '24h', pushgate_scrape: '24h' },
+      deployedSchedules: {
+        akamai_estats: ['default'],
+        synthetic_telemetry: ['default'],
+        pushgate_scrape: ['switches', 'probes'],
+      },
+      scrapeJobs: ['snmp', 'blackbox'],
+    });
+    expect(functions[5]?.event(time)).toMatchObject({
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       time: '2026-11-20T10:00:00Z',
