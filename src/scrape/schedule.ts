@@ -32,31 +32,13 @@ const pattern = z.string().check(
   }, 'must be a regular expression (RE2-like, anchored as in relabeling)'),
 );
 
-const labelValues = z.record(
-  z
-    .string()
-    .check(
-      z.refine(
-        (name) => isValidLabelName(name) && !name.startsWith('__') && !RESERVED_LABELS.has(name),
-        'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*, not job, instance or __*)',
-      ),
-    ),
-  z.string(),
-);
+/** Names are checked after parsing: zod/mini reports a bad record key without its message. */
+const labelValues = z.record(z.string(), z.string());
 
 /** Headers that would carry a secret in clear text in the EventBridge input and the template. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
-const headers = z.record(
-  z.string().check(
-    z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name'),
-    z.refine(
-      (name) => !SECRET_HEADERS.has(name.toLowerCase()),
-      'credentials go in "auth: { secret }" (Secrets Manager), not in a header of the stage file',
-    ),
-  ),
-  z.string(),
-);
+const headers = z.record(z.string(), z.string());
 
 const secretName = z
   .string()
@@ -147,6 +129,7 @@ export function parseScrapeSchedule(input: unknown, source = 'schedule input'): 
       hint: 'see "Fetch any Prometheus endpoint" in the README for the format',
     });
   const schedule = parsed.data;
+  refuseBadNames(schedule, source);
   const seen = new Map<string, number>();
   schedule.targets.forEach((target, index) => {
     if (hasCredentials(new URL(target.url)))
@@ -164,6 +147,38 @@ export function parseScrapeSchedule(input: unknown, source = 'schedule input'): 
     seen.set(instance, index);
   });
   return schedule;
+}
+
+function refuseBadNames(schedule: ScrapeSchedule, source: string): void {
+  const fail = (where: string, message: string, hint?: string) => {
+    throw new ConfigurationError(
+      `invalid scrape ${source}: ${where}: ${message}`,
+      hint ? { hint } : {},
+    );
+  };
+  const checkLabels = (labels: Record<string, string> | undefined, where: string) => {
+    for (const name of Object.keys(labels ?? {}))
+      if (!isValidLabelName(name) || name.startsWith('__') || RESERVED_LABELS.has(name))
+        fail(
+          `${where}.${name}`,
+          'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), not job, instance or __*',
+          'the job is the schedule\'s "job:", the instance the target\'s "instance:"',
+        );
+  };
+  checkLabels(schedule.labels, 'labels');
+  schedule.targets.forEach((target, i) => {
+    checkLabels(target.labels, `targets[${i}].labels`);
+    for (const name of Object.keys(target.headers ?? {})) {
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+        fail(`targets[${i}].headers.${name}`, 'is not an HTTP header name');
+      if (SECRET_HEADERS.has(name.toLowerCase()))
+        fail(
+          `targets[${i}].headers.${name}`,
+          'credentials go in "auth: { secret }" (Secrets Manager), not in a header of the stage file',
+          'the stage file ends up in the EventBridge rule and the CloudFormation template, both readable in the account',
+        );
+    }
+  });
 }
 
 export function jobOf(schedule: Pick<ScrapeSchedule, 'name' | 'job'>): string {

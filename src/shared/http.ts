@@ -124,7 +124,32 @@ export function transportAgents(env: NodeJS.ProcessEnv = process.env): Transport
   return agents;
 }
 
-export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+/**
+ * Send `request`. A keep-alive socket the server closed while it sat idle fails the request
+ * before any answer (ECONNRESET on a reused socket): a GET (a scrape, a list) is then sent
+ * again once on a fresh socket, as Go's client (Prometheus's) does. Pushes have retries of
+ * their own, which count such a reset as an attempt.
+ */
+export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+  try {
+    return await sendOnce(request);
+  } catch (error) {
+    if (!(error instanceof StaleSocketError)) throw error;
+  }
+  return sendOnce(request).catch((error: unknown) => {
+    if (!(error instanceof StaleSocketError)) throw error;
+    throw new HttpTransportError(
+      `${request.method} ${request.url.origin}${request.url.pathname}: ECONNRESET twice on a kept-alive connection (${error.message})`,
+      'network',
+      { cause: error },
+    );
+  });
+}
+
+/** A reused keep-alive socket the server had closed: nothing was answered. */
+class StaleSocketError extends Error {}
+
+function sendOnce(request: HttpRequest): Promise<HttpResponse> {
   const isHttps = request.url.protocol === 'https:';
   const transport = isHttps ? https : http;
   const { httpAgent, httpsAgent, proxies } = transportAgents();
@@ -193,7 +218,11 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         );
       },
     );
-    req.on('error', (error) => reject(toTransportError(error, where, request.timeoutMs, proxy)));
+    req.on('error', (error) => {
+      const stale = req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+      if (stale && request.method === 'GET') reject(new StaleSocketError(error.message));
+      else reject(toTransportError(error, where, request.timeoutMs, proxy));
+    });
     req.end(request.body);
   });
 }

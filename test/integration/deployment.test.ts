@@ -176,7 +176,8 @@ describe('deployment configuration', () => {
     // eStats run's Akamai requests, and a late synthetic tick would push older counters.
     expect(dev.functions.estats).toMatchObject({ maximumRetryAttempts: 0, maximumEventAge: 120 });
     expect(dev.functions.synthetic).toMatchObject({ maximumRetryAttempts: 0, maximumEventAge: 60 });
-    for (const name of ['estats', 'synthetic', 'janitor', 'exportAlerting'])
+    expect(dev.functions.scrape).toMatchObject({ maximumRetryAttempts: 0, maximumEventAge: 60 });
+    for (const name of ['estats', 'synthetic', 'scrape', 'janitor', 'exportAlerting'])
       expect(dev.functions[name]?.destinations?.onFailure?.type).toBe('sqs');
   });
 
@@ -210,7 +211,7 @@ describe('deployment configuration', () => {
       SINKS: 'pushgateway,remote-write',
       REMOTE_WRITE_SIGV4_REGION: 'eu-central-1',
     });
-    for (const role of ['EstatsRole', 'SyntheticRole'])
+    for (const role of ['EstatsRole', 'SyntheticRole', 'ScrapeRole'])
       expect(roleStatements(amp, role)).toContainEqual({
         Effect: 'Allow',
         Action: ['aps:RemoteWrite'],

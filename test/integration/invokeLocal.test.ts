@@ -38,7 +38,10 @@ interface Template {
 }
 
 /** `serverless package` into a folder of its own: the CloudFormation template it wrote. */
-function packagedTemplate(params: string[] = []): Template {
+function packagedTemplate(
+  params: string[] = [],
+  stageConfig: string = writeStageConfig(),
+): Template {
   const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
   const result = spawnSync(
     'npx',
@@ -47,7 +50,7 @@ function packagedTemplate(params: string[] = []): Template {
       'package',
       '--stage',
       'dev',
-      `--param=stageConfig=${writeStageConfig()}`,
+      `--param=stageConfig=${stageConfig}`,
       ...REAL_LOOKING_PARAMS,
       ...params.map((param) => `--param=${param}`),
       '--package',
@@ -213,6 +216,7 @@ it('packages a template whose functions run the Node major the tests run on, eac
   expect(Object.fromEntries(functions.map(([id, r]) => [id, r.Properties.Runtime]))).toEqual({
     EstatsLambdaFunction: 'nodejs24.x',
     SyntheticLambdaFunction: 'nodejs24.x',
+    ScrapeLambdaFunction: 'nodejs24.x',
     JanitorLambdaFunction: 'nodejs24.x',
     ExportAlertingLambdaFunction: 'nodejs24.x',
   });
@@ -228,6 +232,7 @@ it('packages a template whose functions run the Node major the tests run on, eac
   expect(Object.fromEntries(functions.map(([id, r]) => [id, r.Properties.Role]))).toEqual({
     EstatsLambdaFunction: { 'Fn::GetAtt': ['EstatsRole', 'Arn'] },
     SyntheticLambdaFunction: { 'Fn::GetAtt': ['SyntheticRole', 'Arn'] },
+    ScrapeLambdaFunction: { 'Fn::GetAtt': ['ScrapeRole', 'Arn'] },
     JanitorLambdaFunction: { 'Fn::GetAtt': ['JanitorRole', 'Arn'] },
     ExportAlertingLambdaFunction: { 'Fn::GetAtt': ['ExportAlertingRole', 'Arn'] },
   });
@@ -236,7 +241,7 @@ it('packages a template whose functions run the Node major the tests run on, eac
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => id)
       .sort(),
-  ).toEqual(['EstatsRole', 'ExportAlertingRole', 'JanitorRole', 'SyntheticRole']);
+  ).toEqual(['EstatsRole', 'ExportAlertingRole', 'JanitorRole', 'ScrapeRole', 'SyntheticRole']);
 
   const own = (fn: string) => [
     `logs:CreateLogStream,logs:PutLogEvents on log-group:/aws/lambda/pushgate-collector-dev-${fn}:*`,
@@ -248,6 +253,8 @@ it('packages a template whose functions run the Node major the tests run on, eac
     'secretsmanager:GetSecretValue on secret:pushgate-collector/akamai-edgegrid-??????',
   ]);
   expect(grants(template, 'SyntheticRole')).toEqual(own('synthetic'));
+  // The stage file's scrape targets name no secret.
+  expect(grants(template, 'ScrapeRole')).toEqual(own('scrape'));
   expect(grants(template, 'JanitorRole')).toEqual(own('janitor'));
   expect(grants(template, 'ExportAlertingRole')).toEqual([
     ...own('exportAlerting'),
@@ -284,15 +291,25 @@ it('packages a template whose functions run the Node major the tests run on, eac
 it('grants each sink secret, remote write and the KMS key only to the functions that use them', () => {
   const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const workspace = 'arn:aws:aps:eu-central-1:123456789012:workspace/ws-1';
-  const template = packagedTemplate([
-    'sinks=pushgateway,remote-write',
-    'pushgatewayAuthSecretName=pushgate-collector/pushgateway-auth',
-    'remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
-    'remoteWriteSigv4Region=eu-central-1',
-    `ampWorkspaceArn=${workspace}`,
-    'remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
-    `secretsKmsKeyArn=${key}`,
-  ]);
+  // A scrape target with its auth and TLS secrets: the scrape function's, no other's.
+  const withScrapeSecrets = writeStageConfig((text) =>
+    text.replace(
+      'instance: switch-01 #',
+      'auth: { secret: pushgate-collector/snmp-auth }\n          tls: { secret: pushgate-collector/lab-ca }\n          instance: switch-01 #',
+    ),
+  );
+  const template = packagedTemplate(
+    [
+      'sinks=pushgateway,remote-write',
+      'pushgatewayAuthSecretName=pushgate-collector/pushgateway-auth',
+      'remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+      'remoteWriteSigv4Region=eu-central-1',
+      `ampWorkspaceArn=${workspace}`,
+      'remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
+      `secretsKmsKeyArn=${key}`,
+    ],
+    withScrapeSecrets,
+  );
   const decrypt = `kms:Decrypt on ${key} if {"StringEquals":{"kms:ViaService":{"Fn::Sub":"secretsmanager.\${AWS::Region}.amazonaws.com"}}}`;
   const secrets = (...names: string[]) =>
     `secretsmanager:GetSecretValue on ${names.map((n) => `secret:pushgate-collector/${n}-??????`).join(' ')}`;
@@ -307,10 +324,21 @@ it('grants each sink secret, remote write and the KMS key only to the functions 
     decrypt,
     `aps:RemoteWrite on ${workspace}`,
   ]);
+  expect(rest('ScrapeRole')).toEqual([
+    secrets('lab-ca', 'snmp-auth', 'pushgateway-auth', 'remote-write-auth'),
+    decrypt,
+    `aps:RemoteWrite on ${workspace}`,
+  ]);
   // The janitor lists and deletes Pushgateway groups: that secret only.
   expect(rest('JanitorRole')).toEqual([secrets('pushgateway-auth'), decrypt]);
   expect(rest('ExportAlertingRole').join('\n')).not.toMatch(/secretsmanager|kms|aps/);
   // No wildcard action anywhere.
-  for (const role of ['EstatsRole', 'SyntheticRole', 'JanitorRole', 'ExportAlertingRole'])
+  for (const role of [
+    'EstatsRole',
+    'SyntheticRole',
+    'ScrapeRole',
+    'JanitorRole',
+    'ExportAlertingRole',
+  ])
     for (const line of grants(template, role)) expect(line.split(' on ')[0]).not.toContain('*');
 }, 120_000);

@@ -6,6 +6,8 @@
  * write into a second, real Prometheus. Then what each stored is compared.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,13 @@ import { startSwitchEndpoint, type SwitchEndpoint } from '../../dev/simulators/s
 import type { ScrapeRunSummary } from '../../src/collectors/summaries';
 import { handler } from '../../src/handlers/scrape';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
+import { resetSecretsForTests } from '../../src/aws/secrets';
+import {
+  type SecretsManagerStandin,
+  STANDIN_AWS,
+  startSecretsManagerStandin,
+} from '../../dev/simulators/secretsManager';
+import { ensureTestCa } from '../../dev/simulators/tls';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 
@@ -36,6 +45,11 @@ let oddities: Server;
 let odditiesUrl: string;
 /** A port nothing listens on. */
 let deadUrl: string;
+/** HTTPS with a CA this process does not trust, and basic auth: the secrets' way in. */
+let guarded: Server;
+let guardedUrl: string;
+let guardedCa: string;
+let secretsManager: SecretsManagerStandin;
 
 beforeAll(async () => {
   switches = await startSwitchEndpoint({ tickSeconds: () => tick });
@@ -57,6 +71,25 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => oddities.listen(0, '127.0.0.1', resolve));
   odditiesUrl = `http://127.0.0.1:${(oddities.address() as AddressInfo).port}`;
+  const privateCa = ensureTestCa(join(dir, 'private-ca'), '');
+  guardedCa = readFileSync(privateCa.caCertPath, 'utf8');
+  const body = '# TYPE guarded gauge\nguarded 1\n';
+  guarded = createHttpsServer(
+    { key: readFileSync(privateCa.serverKeyPath), cert: readFileSync(privateCa.serverCertPath) },
+    (req, res) => {
+      const expected = `Basic ${Buffer.from('scraper:scrape-password-1').toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end('Unauthorized');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(body);
+    },
+  );
+  await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+  guardedUrl = `https://localhost:${(guarded.address() as AddressInfo).port}/metrics`;
+  secretsManager = await startSecretsManagerStandin();
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/metrics`;
@@ -91,6 +124,9 @@ afterAll(async () => {
   await nodeExporter?.stop();
   await switches?.stop();
   await new Promise((resolve) => oddities?.close(resolve));
+  guarded?.closeAllConnections();
+  await new Promise((resolve) => guarded?.close(resolve));
+  await secretsManager?.stop();
 });
 beforeEach(() => resetRemovalChecksForTests());
 
@@ -130,9 +166,13 @@ function lines(stored: Stored[], withValues: boolean): string[] {
     .sort();
 }
 
-/** The series of `job` Prometheus stored, less those no two reads agree on. */
+/**
+ * The series of `job` Prometheus stored, less those no two reads agree on, and the timeout:
+ * the direct Prometheus's is its 1 s interval, ours more, so a busy machine does not turn a
+ * slow answer into a down target.
+ */
 const SAME_EVERY_READ = (job: string) =>
-  `{job="${job}", __name__!~"scrape_duration_seconds|scrape_series_added|push_time_seconds|push_failure_time_seconds"}`;
+  `{job="${job}", __name__!~"scrape_duration_seconds|scrape_timeout_seconds|scrape_series_added|push_time_seconds|push_failure_time_seconds"}`;
 
 async function until<T>(read: () => Promise<T[]>, enough: (found: T[]) => boolean): Promise<T[]> {
   let found: T[] = [];
@@ -149,8 +189,8 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
     name: 'lab',
     job: 'switch',
     labels: { site: 'lab' },
-    // As the direct Prometheus scrapes it: a timeout of its 1 s interval, no sample limit.
-    timeoutSeconds: 1,
+    // As the direct Prometheus scrapes it: no sample limit.
+    timeoutSeconds: 5,
     sampleLimit: 0,
     targets: [
       switchTarget(),
@@ -177,6 +217,11 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
   const ofSwitch = (stored: Stored[]) => stored.filter((s) => s.metric.instance === instance);
   expect(lines(ofSwitch(delivered), true)).toEqual(lines(direct, true));
   expect(direct.length).toBeGreaterThan(80);
+  expect(
+    (await query(viaPushgateway.url, `scrape_timeout_seconds{job="switch"}`)).map(
+      (s) => s.value[1],
+    ),
+  ).toEqual(['5', '5', '5']);
   // The dead and the malformed target: up 0 and the scrape_* series, nothing of a body.
   for (const down of ['dead-switch', 'garbled-switch'])
     expect(
@@ -189,7 +234,6 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
       `scrape_sample_limit[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
       `scrape_samples_post_metric_relabeling[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
       `scrape_samples_scraped[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
-      `scrape_timeout_seconds[["instance","${down}"],["job","switch"],["site","lab"]] 1`,
       `up[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
     ]);
 }, 90_000);
@@ -236,12 +280,12 @@ it('matches a direct scrape of a live node_exporter in names and label sets', as
 
 it('remote-writes each sample at its scrape time, with the values a direct scrape stores', async () => {
   const scrapedFrom = Date.now();
-  const { error } = await run(
+  const { error, summary } = await run(
     {
       name: 'lab-rw',
       job: 'switch',
       labels: { site: 'lab' },
-      timeoutSeconds: 1,
+      timeoutSeconds: 5,
       sampleLimit: 0,
       targets: [switchTarget()],
     },
@@ -249,6 +293,7 @@ it('remote-writes each sample at its scrape time, with the values a direct scrap
   );
   const scrapedTo = Date.now();
   expect(error).toBeUndefined();
+  expect(summary?.down).toEqual([]);
   const written = await query(receiver.url, SAME_EVERY_READ('switch'));
   const direct = await query(prometheus.url, SAME_EVERY_READ('switch'));
   expect(lines(written, true)).toEqual(lines(direct, true));
@@ -319,3 +364,74 @@ it('counters grow across runs, a body over the sample limit replaces the group w
   expect(await octets()).toBeGreaterThan(0);
   tick = TICK;
 }, 60_000);
+
+it("reads a target's basic auth and CA from Secrets Manager, and a missing secret fails the run naming it", async () => {
+  resetSecretsForTests();
+  secretsManager.secrets.set(
+    'scrape/guarded-auth',
+    JSON.stringify({ username: 'scraper', password: 'scrape-password-1' }),
+  );
+  secretsManager.secrets.set('scrape/guarded-ca', JSON.stringify({ ca: guardedCa }));
+  const aws = {
+    HOME: mkdtempSync(join(tmpdir(), 'scrape-home-')),
+    AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_REGION: STANDIN_AWS.region,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+  };
+  const guardedTarget = (more: Record<string, unknown>) => ({
+    name: 'guarded',
+    targets: [{ url: guardedUrl, instance: 'guarded', ...more }],
+  });
+  const withBoth = await run(
+    guardedTarget({
+      auth: { secret: 'scrape/guarded-auth' },
+      tls: { secret: 'scrape/guarded-ca' },
+    }),
+    aws,
+  );
+  expect(withBoth.error).toBeUndefined();
+  expect(withBoth.summary).toMatchObject({ up: 1, down: [] });
+  const group = await pushgateway.group({ job: 'guarded', instance: 'guarded' });
+  expect(group?.families.get('guarded')?.metrics[0]?.value).toBe('1');
+  // The password is in no log line.
+  expect(withBoth.lines.join('\n')).not.toContain('scrape-password-1');
+
+  // Without the CA the certificate is refused; without the auth the target says 401.
+  const noCa = await run(guardedTarget({ auth: { secret: 'scrape/guarded-auth' } }), aws);
+  expect(noCa.summary?.down[0]?.reason).toMatch(/certificate/i);
+  const noAuth = await run(guardedTarget({ tls: { secret: 'scrape/guarded-ca' } }), aws);
+  expect(noAuth.summary?.down[0]?.reason).toContain('HTTP 401');
+
+  // A secret that does not exist is ours to fix: the run fails, saying which.
+  const missing = await run(guardedTarget({ auth: { secret: 'scrape/nowhere' } }), aws);
+  expect((missing.error as Error).message).toContain('scrape/nowhere');
+  expect((missing.error as Error).name).toBe('ScrapeRunError');
+}, 60_000);
+
+it('skips a delivery older than its interval, pushing nothing but the skip', async () => {
+  await pushgateway.wipe();
+  const late = new Date(Date.now() - 5 * 60_000).toISOString();
+  const { result, error } = await withEnv(
+    { PUSHGATEWAY_URL: pushgateway.url, SINKS: undefined },
+    () =>
+      captureStdout(() =>
+        handler(
+          {
+            time: late,
+            schedule: { name: 'late', intervalSeconds: 60, targets: [switchTarget()] },
+          },
+          lambdaContext(30_000, 'scrape'),
+        ),
+      ),
+  );
+  expect(error).toBeUndefined();
+  expect(result).toMatchObject({ skipped: true });
+  expect(
+    await pushgateway.group({ job: 'late', instance: new URL(switches.url).host }),
+  ).toBeUndefined();
+  const health = await pushgateway.group({ job: 'pushgate_scrape', schedule: 'late' });
+  expect(health?.families.has('collector_last_skipped_event_timestamp_seconds')).toBe(true);
+}, 30_000);

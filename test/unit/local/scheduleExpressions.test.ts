@@ -79,7 +79,11 @@ describe('scheduled functions of serverless.yml', () => {
       schedule: { name: 'switches', job: 'snmp', intervalSeconds: 60 },
     });
     expect(functions[3]?.event(time)).toMatchObject({
-      schedule: { name: 'probes', job: 'blackbox', targets: [{ params: { module: 'akamai_api' } }] },
+      schedule: {
+        name: 'probes',
+        job: 'blackbox',
+        targets: [{ params: { module: 'akamai_api' } }],
+      },
     });
     expect(functions[4]?.event(time)).toMatchObject({
       stage: 'local',
