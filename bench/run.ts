@@ -36,6 +36,7 @@ import { STANDIN_AWS, startSecretsManagerStandin } from '../dev/simulators/secre
 import { type EstatsScalePoint, estatsScaleChartSvg, TIME_SCALE } from './estatsScale';
 import { measureRuleCost } from './rules';
 import { measureScale, median, scaleChartSvg } from './scale';
+import { scrapeBench } from './scrape';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');
@@ -397,6 +398,44 @@ async function estatsCase(pushgatewayUrl: string): Promise<void> {
 }
 
 /**
+ * The scrape source (bench/scrape.ts): one 10k-series endpoint fetched and delivered, against
+ * a bare GET and a bare PUT of the same bytes; 100 small targets at the schedule's
+ * concurrency, against the same one by one.
+ */
+async function scrapeCase(pushgatewayUrl: string): Promise<void> {
+  const bench = await scrapeBench(pushgatewayUrl);
+  try {
+    const bare = await measure(() => bench.bareFetchAndPut());
+    add('bare GET + bare PUT of the same bytes (baseline)', bench.bigSeries, bare, 'ms');
+    add(
+      'scrape: fetch, parse, store, deliver one endpoint',
+      bench.bigSeries,
+      await measure(() => bench.collectBig()),
+      'ms',
+      {
+        name: 'bare GET + PUT',
+        median: bare.median,
+      },
+    );
+    const oneByOne = await measure(() => bench.collectSmallOneByOne());
+    const targets = `${bench.smallTargets} targets × 21 series`;
+    add('scrape: small targets one by one (baseline)', targets, oneByOne, 'ms');
+    add(
+      'scrape: small targets, 8 at once (the default)',
+      targets,
+      await measure(() => bench.collectSmall()),
+      'ms',
+      {
+        name: 'one by one',
+        median: oneByOne.median,
+      },
+    );
+  } finally {
+    await bench.stop();
+  }
+}
+
+/**
  * Rule evaluation in a real Prometheus (bench/rules.ts): each group of the shipped rules, with
  * their recorded freshest copies, as a ratio to the same group of the rules before them, which
  * wrote the subquery out in every alert; and the head series both leave.
@@ -727,6 +766,14 @@ function cases(pushgateway: RealPushgateway): Array<[string, string, () => Promi
     ['rss', 'peak RSS', () => peakRss(pushgateway.url)],
     ['scale', 'sinks against fleet size', () => scaleCase()],
     ['rules', 'rule evaluation, recorded series against inline', () => rulesCase()],
+    [
+      'scrape',
+      'the scrape source',
+      async () => {
+        await pushgateway.wipe();
+        await scrapeCase(pushgateway.url);
+      },
+    ],
     [
       'estats',
       'eStats runs against the Akamai budget',
