@@ -63,6 +63,17 @@ export async function collectScrape(
     message: describeError(result.error),
   });
 
+  const storedOf = (target: ResolvedTarget) => ({
+    job,
+    url: target.target.url,
+    instance: target.instance,
+    labels: target.labels,
+  });
+  const rulesOf = (target: ResolvedTarget) => ({
+    ...rules,
+    timeoutSeconds: target.timeoutMs / 1000,
+  });
+
   const scrape = async (target: ResolvedTarget): Promise<ScrapedGroup> => {
     if (deadline.remainingMs() < MIN_FETCH_MS)
       throw new DeadlineExceededError(
@@ -84,16 +95,12 @@ export async function collectScrape(
       if (!(error instanceof ScrapeFailure || error instanceof ExpositionError)) throw error;
       failure = describeError(error);
     }
-    const outcome = storeScrape(
-      { job, url: target.target.url, instance: target.instance, labels: target.labels },
-      { ...rules, timeoutSeconds: target.timeoutMs / 1000 },
-      {
-        ...(families ? { families } : {}),
-        durationSeconds: (performance.now() - started) / 1000,
-        bodyBytes,
-        ...(failure ? { failure } : {}),
-      },
-    );
+    const outcome = storeScrape(storedOf(target), rulesOf(target), {
+      ...(families ? { families } : {}),
+      durationSeconds: (performance.now() - started) / 1000,
+      bodyBytes,
+      ...(failure ? { failure } : {}),
+    });
     if (outcome.failure) {
       down.set(target.instance, outcome.failure);
       logger.warn('scrape target down: its group holds up 0 and nothing of its body', {
@@ -118,6 +125,17 @@ export async function collectScrape(
       keyOf: (target) => scrapeGroupingKey(job, target.instance),
       concurrency: schedule.concurrency,
       produce: scrape,
+      // Not fetched for a reason of ours (a secret, the deadline): up 0 too, so its last
+      // values do not pass for current while the run's error says what to fix.
+      failureSeries: (error, target) =>
+        new ScrapedGroup(
+          storeScrape(storedOf(target), rulesOf(target), {
+            durationSeconds: 0,
+            failure: describeError(error),
+          }).report,
+          [],
+          Date.now(),
+        ),
       failureOf,
       log: (result) => {
         if (result.ok) return;

@@ -406,9 +406,21 @@ it("reads a target's basic auth and CA from Secrets Manager, and a missing secre
   expect(noAuth.summary?.down[0]?.reason).toContain('HTTP 401');
 
   // A secret that does not exist is ours to fix: the run fails, saying which.
+  const again = await run(
+    guardedTarget({
+      auth: { secret: 'scrape/guarded-auth' },
+      tls: { secret: 'scrape/guarded-ca' },
+    }),
+    aws,
+  );
+  expect(again.summary?.up).toBe(1);
   const missing = await run(guardedTarget({ auth: { secret: 'scrape/nowhere' } }), aws);
   expect((missing.error as Error).message).toContain('scrape/nowhere');
   expect((missing.error as Error).name).toBe('ScrapeRunError');
+  // Its old values do not pass for current: the group holds up 0.
+  const after = await pushgateway.group({ job: 'guarded', instance: 'guarded' });
+  expect(after?.families.get('up')?.metrics[0]?.value).toBe('0');
+  expect(after?.families.has('guarded')).toBe(false);
 }, 60_000);
 
 it('skips a delivery older than its interval, pushing nothing but the skip', async () => {
