@@ -10,7 +10,12 @@ const AWAITED = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh
  * `npm start -- <args>` as a user runs it, in its own process group, every port free, its data
  * in a fresh folder; returns once the awaited alert was printed (or 150 s passed, or it exited).
  */
-async function npmStartUntilAlert(args: string[]) {
+function npmStartUntilAlert(args: string[]) {
+  return npmStartUntil(args, AWAITED);
+}
+
+/** `npm start -- <args>` until its output matches `awaited` (or 150 s passed, or it exited). */
+async function npmStartUntil(args: string[], awaited: RegExp) {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   const ports = ['pushgateway', 'prometheus', 'alertmanager', 'slack-sink', 'akamai'].flatMap(
     (name) => [`--${name}-port`, '0'],
@@ -34,7 +39,7 @@ async function npmStartUntilAlert(args: string[]) {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const end = Date.now() + 150_000;
-  while (!AWAITED.test(output) && Date.now() < end && child.exitCode === null)
+  while (!awaited.test(output) && Date.now() < end && child.exitCode === null)
     await new Promise((resolve) => setTimeout(resolve, 500));
   return {
     dataDir,
@@ -117,4 +122,43 @@ it('npm start -- --sink remote-write raises the same alert from remote-written d
   expect(await groupsOf(pushgateway)).toEqual([]);
   await run.interrupt();
   expect(run.output()).toContain('stopped; nothing left running.');
+}, 200_000);
+
+/**
+ * `npm start` scrapes by default (config/local.yml, "scrape:"): the simulator's switches, as
+ * snmp_exporter's if_mib names them, and a real blackbox_exporter probing the Akamai stand-in
+ * over HTTPS, whatever ports were free.
+ */
+it('npm start fetches the simulated switches and a blackbox_exporter probe of the Akamai stand-in', async () => {
+  const run = await npmStartUntil(
+    ['--functions', 'estats,scrape'],
+    /probes \(job blackbox\): 1\/1 targets up[\s\S]*switches \(job snmp\): 2\/2 targets up|switches \(job snmp\): 2\/2 targets up[\s\S]*probes \(job blackbox\): 1\/1 targets up/,
+  );
+  try {
+    const output = run.output();
+    expect(output).toMatch(/Scrape +http:\/\/127\.0\.0\.1:\d+\/metrics \(simulated switches/);
+    expect(output).toMatch(/switches \(job snmp\): 2\/2 targets up/);
+    expect(output).toMatch(/probes \(job blackbox\): 1\/1 targets up/);
+    const pushgateway = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    const { data } = (await (await fetch(`${pushgateway}/api/v1/metrics`)).json()) as {
+      data: Array<{
+        labels: Record<string, string>;
+        probe_success?: { metrics: Array<{ value: string }> };
+        ifOperStatus?: { metrics: unknown[] };
+      }>;
+    };
+    const probe = data.find((g) => g.labels.job === 'blackbox');
+    // The probed URL is the stand-in's, on the port it got.
+    expect(probe?.labels.instance).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(probe?.probe_success?.metrics[0]?.value).toBe('1');
+    const switches = data.filter((g) => g.labels.job === 'snmp').map((g) => g.labels.instance);
+    expect(switches.sort()).toEqual(['switch-01', 'switch-02']);
+    expect(data.find((g) => g.labels.instance === 'switch-01')?.ifOperStatus?.metrics).toHaveLength(
+      8,
+    );
+  } finally {
+    await run.interrupt();
+  }
+  const leftovers = spawnSync('pgrep', ['-f', run.dataDir], { encoding: 'utf8' }).stdout.trim();
+  expect(leftovers).toBe('');
 }, 200_000);
