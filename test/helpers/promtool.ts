@@ -34,8 +34,8 @@ export const inputSeries = (series: Record<string, string>) =>
  * configuration (alerting/prometheusConfig.ts): every series on each of them, its `instance`
  * set to that Pushgateway, and each group with its `push_time_seconds` (pushed every minute
  * for as long as the history runs, as the Pushgateway exposes it for every group) unless the
- * history gives it. Series of the
- * Pushgateway's scrape job itself (`up`) are kept as they are.
+ * history gives it. A series with an `instance` of its own keeps it (`honor_labels`). Series
+ * of the Pushgateway's scrape job itself (`up`) are kept as they are.
  */
 export function scrapedFrom(
   instances: readonly string[],
@@ -58,7 +58,10 @@ export function scrapedFrom(
     const groupId = JSON.stringify(Object.entries(group).sort());
     if (name === 'push_time_seconds') given.add(groupId);
     else pushTimes.set(groupId, group);
-    for (const instance of instances) scraped[selectorOf(name, { ...labels, instance })] = values;
+    // honor_labels: a series pushed with an instance of its own (a scraped target's) keeps
+    // it, so each Pushgateway's copy is the same series; the others get the Pushgateway's.
+    for (const instance of instances)
+      scraped[selectorOf(name, { ...labels, instance: labels.instance || instance })] = values;
   }
   const samples = Math.max(...Object.values(history).map(sampleCount));
   for (const [groupId, group] of pushTimes) {

@@ -18,6 +18,8 @@ const alerts = rules.groups.flatMap((g) => g.rules).filter(isAlertingRule);
 const runbook = (alert: string) =>
   alerts.find((a) => a.alert === alert)?.annotations.runbook_url ?? '';
 const common = { product: 'pushgate-collector' };
+/** A target the scrape function delivered. */
+const SCRAPED = { job: 'snmp', instance: 'switch-01' };
 
 interface AlertCase {
   alert: string;
@@ -426,6 +428,75 @@ const CASES: AlertCase[] = [
           '1000x20',
       },
       evalTime: '7m',
+    },
+  },
+  {
+    alert: 'ScrapeTargetDown',
+    firing: {
+      series: {
+        'up{job="snmp",instance="switch-01"}': '1 0x10',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x10',
+      },
+      evalTime: '5m',
+      labels: { ...SCRAPED, severity: 'warning', team: 'network', ...common },
+      summary: 'Scrape target switch-01 (job snmp) is down',
+      description:
+        'The scrape function\'s fetches of this target got no answer, an error status, a malformed body or more samples than the sample limit: its group holds up 0 and the scrape_* series, none of its old values. The function\'s log line "scrape target down" says which.',
+    },
+    // A target Prometheus scrapes itself (here a Pushgateway: PushgatewayDown's): not ours.
+    quiet: {
+      series: {
+        'up{job="pushgateway",instance="pg-c:9091"}': '0x10',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x10',
+      },
+      evalTime: '5m',
+    },
+  },
+  {
+    alert: 'ScrapeTargetSlow',
+    firing: {
+      series: {
+        'scrape_duration_seconds{job="snmp",instance="switch-01"}': '9x15',
+        'scrape_timeout_seconds{job="snmp",instance="switch-01"}': '10x15',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x15',
+      },
+      evalTime: '12m',
+      labels: { ...SCRAPED, severity: 'warning', team: 'network', ...common },
+      summary: 'Scrape of switch-01 (job snmp) takes 90% of its timeout',
+      description:
+        'Fetching this target takes most of its timeoutSeconds: a little slower and it is down. An snmp_exporter walking a large switch, a probe of a slow URL or a congested path are the usual causes.',
+    },
+    quiet: {
+      series: {
+        'scrape_duration_seconds{job="snmp",instance="switch-01"}': '5x15',
+        'scrape_timeout_seconds{job="snmp",instance="switch-01"}': '10x15',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x15',
+      },
+      evalTime: '12m',
+    },
+  },
+  {
+    alert: 'ScrapeSampleLimitExceeded',
+    firing: {
+      series: {
+        'scrape_samples_post_metric_relabeling{job="snmp",instance="switch-01"}': '120x5',
+        'scrape_sample_limit{job="snmp",instance="switch-01"}': '100x5',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x5',
+      },
+      evalTime: '2m',
+      labels: { ...SCRAPED, severity: 'warning', team: 'network', ...common },
+      summary: 'switch-01 (job snmp) exposes 120 samples, over its sample limit',
+      description:
+        "The target's body had more samples (after the metric lists) than the schedule's sampleLimit, so nothing of it was pushed and the target is down. Its series count grew: a new label value per request, more interfaces, a new exporter version.",
+    },
+    // No limit (0): any number is fine.
+    quiet: {
+      series: {
+        'scrape_samples_post_metric_relabeling{job="snmp",instance="switch-01"}': '120x5',
+        'scrape_sample_limit{job="snmp",instance="switch-01"}': '0x5',
+        'push_time_seconds{job="snmp",instance="switch-01"}': '100x5',
+      },
+      evalTime: '2m',
     },
   },
 ];
