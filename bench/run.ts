@@ -417,8 +417,20 @@ async function scrapeCase(pushgatewayUrl: string): Promise<void> {
         median: bare.median,
       },
     );
-    const oneByOne = await measure(() => bench.collectSmallOneByOne());
     const targets = `${bench.smallTargets} targets × 21 series`;
+    const bareOne = await measure(() => bench.barePutsSmall(1));
+    add('bare PUTs of the same bodies one by one (the Pushgateway alone)', targets, bareOne, 'ms');
+    add(
+      'bare PUTs of the same bodies, 8 at once',
+      targets,
+      await measure(() => bench.barePutsSmall(8)),
+      'ms',
+      {
+        name: 'bare one by one',
+        median: bareOne.median,
+      },
+    );
+    const oneByOne = await measure(() => bench.collectSmallOneByOne());
     add('scrape: small targets one by one (baseline)', targets, oneByOne, 'ms');
     add(
       'scrape: small targets, 8 at once (the default)',

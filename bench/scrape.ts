@@ -13,6 +13,7 @@ import { PushgatewayClient } from '../src/sinks/pushgateway/client';
 import { PushgatewaySet } from '../src/sinks/pushgateway/pushgatewaySet';
 import { pushgatewaySink } from '../src/sinks/pushgateway/sink';
 import { startSwitchEndpoint, type SwitchEndpoint } from '../dev/simulators/switchEndpoint';
+import { mapSettled } from '../src/shared/concurrency';
 
 const agent = new http.Agent({ keepAlive: true });
 
@@ -52,6 +53,8 @@ export interface ScrapeBench {
   collectSmall(): Promise<void>;
   /** The same 100 one at a time. */
   collectSmallOneByOne(): Promise<void>;
+  /** Bare PUTs of the 100 small bodies to their groups, `concurrency` at once: the Pushgateway's share. */
+  barePutsSmall(concurrency: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,8 +109,21 @@ export async function scrapeBench(pushgatewayUrl: string): Promise<ScrapeBench> 
     .toString('utf8')
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#')).length;
+  const smallBodies = await Promise.all(
+    small.devices.map(async (device) => ({
+      device,
+      body: await bare('GET', `${small.url}/metrics?device=${device}`),
+    })),
+  );
   return {
     bigSeries,
+    barePutsSmall: async (concurrency) => {
+      const settled = await mapSettled(smallBodies, concurrency, ({ device, body }) =>
+        bare('PUT', `${pushgatewayUrl}/metrics/job/bench-small/instance/${device}`, body),
+      );
+      const refused = settled.find((r) => r.status === 'rejected');
+      if (refused) throw refused.reason;
+    },
     bareFetchAndPut: async () => {
       const body = await bare('GET', `${big.url}/metrics`);
       await bare('PUT', `${pushgatewayUrl}/metrics/job/bench-big/instance/big-switch`, body);
