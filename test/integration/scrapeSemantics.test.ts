@@ -22,6 +22,9 @@ import { RealPushgateway } from '../../dev/realPushgateway';
 import { DEFAULT_PUSH_RETRY } from '../../src/constants';
 import { NO_DEADLINE } from '../../src/shared/deadline';
 import { RemoteWriteClient } from '../../src/sinks/remoteWrite/client';
+import { handler } from '../../src/handlers/scrape';
+import { captureStdout, withEnv } from '../helpers/env';
+import { lambdaContext } from '../helpers/lambdaContext';
 
 let nodeExporter: RunningBinary;
 let blackbox: RunningBinary;
@@ -374,3 +377,77 @@ it('remote-written into a real Prometheus, stores the series the direct scrape s
     await receiver.stop();
   }
 }, 60_000);
+
+/**
+ * The scrape function itself (its handler, as Lambda runs it) fetching all three exporters as
+ * the direct Prometheus scrapes them, delivering to a real Pushgateway and by remote write to
+ * a second Prometheus: each stores the names and label sets the direct scrape stores.
+ */
+it('the scrape function delivers node_exporter, blackbox_exporter and snmp_exporter as the direct scrape stores them, through the Pushgateway and remote write', async () => {
+  await scrapedBy('snmp');
+  const pushgateway = await RealPushgateway.start();
+  const viaPushgateway = await RealPrometheus.start(pushgateway.url, '1s');
+  const receiver = await RealPrometheus.startRemoteWriteReceiver();
+  const probed = `${nodeExporter.url}/metrics`;
+  const schedules = [
+    {
+      name: 'node',
+      labels: { site: 'edge' },
+      targets: [{ url: `${nodeExporter.url}/metrics` }],
+    },
+    {
+      name: 'blackbox',
+      targets: [{ url: `${blackbox.url}/probe`, params: { module: 'http_2xx', target: probed } }],
+    },
+    {
+      name: 'snmp',
+      targets: [
+        { url: `${snmpExporter.url}/snmp`, params: { module: 'if_mib', target: snmpd.address } },
+      ],
+    },
+  ].map((schedule) => ({ ...schedule, timeoutSeconds: 5, sampleLimit: 0 }));
+  const keysOf = async (server: { url: string }, job: string) => {
+    const r = await fetch(
+      `${server.url}/api/v1/query?query=${encodeURIComponent(`{job="${job}"}`)}`,
+    );
+    return (
+      (await r.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }
+    ).data.result
+      .map(({ metric: { __name__: name = '', ...labels } }) => key(name, labels))
+      .filter(
+        (k) =>
+          !/^(scrape_series_added|push_time_seconds|push_failure_time_seconds)\[/.test(k) &&
+          !MOVING.test(k.split('[')[0] ?? ''),
+      )
+      .sort();
+  };
+  try {
+    for (const env of [
+      { PUSHGATEWAY_URL: pushgateway.url, SINKS: 'pushgateway' },
+      { SINKS: 'remote-write', REMOTE_WRITE_URL: `${receiver.url}/api/v1/write` },
+    ])
+      for (const schedule of schedules) {
+        const { result, error } = await withEnv({ LOG_LEVEL: 'error', ...env }, () =>
+          captureStdout(() => handler({ schedule }, lambdaContext(30_000, 'scrape'))),
+        );
+        expect(error).toBeUndefined();
+        expect(result).toMatchObject({ targets: 1, up: 1 });
+      }
+    for (const { name: job } of schedules) {
+      const direct = await keysOf(prometheus, job);
+      expect(direct.length).toBeGreaterThan(5);
+      for (const delivered of [viaPushgateway, receiver]) {
+        let found: string[] = [];
+        for (let i = 0; i < 100 && found.length < direct.length; i++) {
+          found = await keysOf(delivered, job);
+          if (found.length < direct.length) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect([job, found]).toEqual([job, direct]);
+      }
+    }
+  } finally {
+    await viaPushgateway.stop();
+    await receiver.stop();
+    await pushgateway.stop();
+  }
+}, 90_000);
