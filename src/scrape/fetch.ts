@@ -1,9 +1,14 @@
-import { getJsonSecret, type SecretSettings } from '../aws/secrets';
+import { getJsonSecret, invalidateSecret, type SecretSettings } from '../aws/secrets';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../constants';
 import type { Deadline } from '../shared/deadline';
-import { ConfigurationError, describeError, HttpTransportError } from '../shared/errors';
-import { headerValue, httpRequest, type TlsSettings } from '../shared/http';
-import { authFromFields, authorizationHeaders, type HttpAuth } from '../shared/httpAuth';
+import { ConfigurationError, HttpTransportError } from '../shared/errors';
+import { headerValue, httpRequest, type HttpResponse, type TlsSettings } from '../shared/http';
+import {
+  authFromFields,
+  authorizationHeaders,
+  type HttpAuth,
+  refusesCredentials,
+} from '../shared/httpAuth';
 import { redact } from '../shared/logger';
 import { maskUrlCredentials } from '../shared/urls';
 import type { ResolvedTarget } from './schedule';
@@ -41,19 +46,33 @@ export type SecretSettingsOf = (secretId: string) => SecretSettings;
  * `X-Prometheus-Scrape-Timeout-Seconds`, its auth (basic or bearer, from its secret) and TLS
  * settings, bounded by its timeout and the run's deadline. A secret that cannot be read is a
  * ConfigurationError (the operator's to fix); everything the target does is a ScrapeFailure.
+ * A 401 or 403 reads the auth secret again, and when it changed (a rotation) asks once more.
  */
 export async function fetchTarget(
   resolved: ResolvedTarget,
   secrets: SecretSettingsOf,
   deadline: Deadline,
 ): Promise<FetchedBody> {
-  const { target, url } = resolved;
+  const { target } = resolved;
   const auth = target.auth ? await readAuth(target.auth.secret, secrets, deadline) : undefined;
   const tls = await tlsOf(resolved, secrets, deadline);
-  const timeoutMs = Math.max(1, Math.min(resolved.timeoutMs, deadline.remainingMs()));
-  let answer;
+  const answer = await get(resolved, auth, tls, deadline);
+  if (!target.auth || !refusesCredentials(answer.status)) return answered(resolved, answer);
+  invalidateSecret(target.auth.secret);
+  const fresh = await readAuth(target.auth.secret, secrets, deadline);
+  if (JSON.stringify(fresh) === JSON.stringify(auth)) return answered(resolved, answer);
+  return answered(resolved, await get(resolved, fresh, tls, deadline));
+}
+
+async function get(
+  { target, url, timeoutMs: ownTimeoutMs }: ResolvedTarget,
+  auth: HttpAuth | undefined,
+  tls: TlsSettings | undefined,
+  deadline: Deadline,
+): Promise<HttpResponse> {
+  const timeoutMs = Math.max(1, Math.min(ownTimeoutMs, deadline.remainingMs()));
   try {
-    answer = await httpRequest({
+    return await httpRequest({
       method: 'GET',
       url,
       headers: {
@@ -72,6 +91,10 @@ export async function fetchTarget(
     if (error instanceof HttpTransportError) throw new ScrapeFailure(error.message);
     throw error;
   }
+}
+
+/** The body of a 2xx answer; any other status is the target's failure. */
+function answered({ url }: ResolvedTarget, answer: HttpResponse): FetchedBody {
   if (answer.status < 200 || answer.status > 299)
     throw new ScrapeFailure(
       `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${answer.body ? `: ${answer.body.slice(0, 200).trim()}` : ''}`,
@@ -146,9 +169,4 @@ async function readTlsSecret(
       return found as Pick<TlsSettings, 'ca' | 'cert' | 'key'>;
     },
   });
-}
-
-/** A failure's reason for logs: the message, secrets masked. */
-export function describeScrapeFailure(error: unknown): string {
-  return maskUrlCredentials(describeError(error));
 }

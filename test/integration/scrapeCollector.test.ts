@@ -49,6 +49,8 @@ let deadUrl: string;
 let guarded: Server;
 let guardedUrl: string;
 let guardedCa: string;
+/** The password the guarded endpoint takes (a rotation changes it). */
+let guardedPassword = 'scrape-password-1';
 let secretsManager: SecretsManagerStandin;
 
 beforeAll(async () => {
@@ -77,7 +79,7 @@ beforeAll(async () => {
   guarded = createHttpsServer(
     { key: readFileSync(privateCa.serverKeyPath), cert: readFileSync(privateCa.serverCertPath) },
     (req, res) => {
-      const expected = `Basic ${Buffer.from('scraper:scrape-password-1').toString('base64')}`;
+      const expected = `Basic ${Buffer.from(`scraper:${guardedPassword}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
         res.writeHead(401, { 'content-type': 'text/plain' });
         res.end('Unauthorized');
@@ -398,6 +400,22 @@ it("reads a target's basic auth and CA from Secrets Manager, and a missing secre
   expect(group?.families.get('guarded')?.metrics[0]?.value).toBe('1');
   // The password is in no log line.
   expect(withBoth.lines.join('\n')).not.toContain('scrape-password-1');
+
+  // A rotation: the endpoint takes only the new password, the secret holds it, the warm
+  // container still caches the old one. The 401 reads the secret again, and the next try passes.
+  guardedPassword = 'scrape-password-2';
+  secretsManager.secrets.set(
+    'scrape/guarded-auth',
+    JSON.stringify({ username: 'scraper', password: 'scrape-password-2' }),
+  );
+  const rotated = await run(
+    guardedTarget({
+      auth: { secret: 'scrape/guarded-auth' },
+      tls: { secret: 'scrape/guarded-ca' },
+    }),
+    aws,
+  );
+  expect(rotated.summary).toMatchObject({ up: 1, down: [] });
 
   // Without the CA the certificate is refused; without the auth the target says 401.
   const noCa = await run(guardedTarget({ auth: { secret: 'scrape/guarded-auth' } }), aws);
