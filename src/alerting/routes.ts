@@ -43,7 +43,8 @@ export function alertmanagerConfig(
       team === 'cdn'
         ? ['alertname', LABEL.cpCode, LABEL.url, LABEL.delivery]
         : team === 'network'
-          ? ['alertname', LABEL.fleet, LABEL.device]
+          ? // A simulated device's, or a scrape target's (its job and instance).
+            ['alertname', LABEL.fleet, LABEL.device, LABEL.job, 'instance']
           : ['alertname', LABEL.job],
   }));
   return {
