@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       ...(akamai.host ? { akamaiHost: akamai.host } : {}),
     });
     cleanups.push(() => targets.stop());
-    scheduled = functions.map((f) => (f.name === 'scrape' ? targets.retarget(f) : f));
+    scheduled = functions.flatMap((f) => (f.name === 'scrape' ? (targets.retarget(f) ?? []) : [f]));
     say(
       `Scrape         ${targets.switchesUrl}/metrics (simulated switches, as snmp_exporter's if_mib), ${targets.blackboxUrl} (blackbox_exporter)`,
     );

@@ -15,8 +15,11 @@ export const LOCAL_SCRAPE_PORTS = { switches: 9108, blackbox: 9115, akamai: 9443
 export interface LocalScrapeTargets {
   switchesUrl: string;
   blackboxUrl: string;
-  /** The scrape function with its targets at the ports really used. */
-  retarget(fn: ScheduledFunction): ScheduledFunction;
+  /**
+   * The scrape function with its targets at the ports really used; undefined for a schedule
+   * that probes the Akamai stand-in when there is none (real Akamai credentials).
+   */
+  retarget(fn: ScheduledFunction): ScheduledFunction | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,17 +67,26 @@ export async function startLocalScrapeTargets(options: {
   return {
     switchesUrl: switches.url,
     blackboxUrl: blackbox.url,
-    retarget: (fn) => ({
+    retarget: (fn) => {
+      const standin = `127.0.0.1:${LOCAL_SCRAPE_PORTS.akamai}`;
+      if (!options.akamaiHost && JSON.stringify(fn.event(new Date())).includes(standin))
+        return undefined;
+      return retargeted(fn);
+    },
+    stop: async () => {
+      await blackbox.stop();
+      await switches.stop();
+    },
+  };
+
+  function retargeted(fn: ScheduledFunction): ScheduledFunction {
+    return {
       ...fn,
       event: (time) => {
         let text = JSON.stringify(fn.event(time));
         for (const [from, to] of moved) text = text.split(from).join(to);
         return JSON.parse(text) as unknown;
       },
-    }),
-    stop: async () => {
-      await blackbox.stop();
-      await switches.stop();
-    },
-  };
+    };
+  }
 }
