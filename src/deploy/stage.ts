@@ -227,6 +227,16 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
     alerting: alertingConfigOf(parsed.data.alerting, collectorIntervals(schedules), shown),
     warnings,
   };
+  // The Pushgateways' own scrape job: its `up` is what PushgatewayDown reads.
+  const pushgatewayJob = config.alerting.collectors.pushgatewayScrapeJob;
+  const asPushgateway = config.scrape.find((s) => jobOf(s.input) === pushgatewayJob);
+  if (asPushgateway)
+    throw new ConfigurationError(
+      `${shown}: scrape schedule ${asPushgateway.input.name} has job "${pushgatewayJob}", the job Prometheus scrapes the Pushgateways as`,
+      {
+        hint: "its up series would read as a Pushgateway's (PushgatewayDown): name the job after what it fetches",
+      },
+    );
   const names = config.estats.map((s) => s.input.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) {

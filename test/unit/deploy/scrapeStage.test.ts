@@ -57,6 +57,11 @@ describe("a stage file's scrape schedules", () => {
       "is one of this product's own jobs",
     ],
     [
+      'the job of the Pushgateways',
+      schedule(`{ name: a, job: pushgateway, targets: [${TARGET}] }`),
+      'the job Prometheus scrapes the Pushgateways as',
+    ],
+    [
       'a target on this machine',
       schedule(`{ name: a, targets: [{ url: 'http://127.0.0.1:9100/metrics' }] }`),
       'is this machine',
