@@ -9,7 +9,7 @@ import {
   type HttpAuth,
   refusesCredentials,
 } from '../shared/httpAuth';
-import { redact } from '../shared/logger';
+import { scrubSecrets } from '../shared/logger';
 import { maskUrlCredentials } from '../shared/urls';
 import type { ResolvedTarget } from './schedule';
 
@@ -93,12 +93,19 @@ async function get(
   }
 }
 
-/** The body of a 2xx answer; any other status is the target's failure. */
+/**
+ * The body of a 2xx answer; any other status is the target's failure, quoting the start of
+ * its body (never for a 401 or 403, whose body may quote the credentials it refused).
+ */
 function answered({ url }: ResolvedTarget, answer: HttpResponse): FetchedBody {
-  if (answer.status < 200 || answer.status > 299)
+  if (answer.status < 200 || answer.status > 299) {
+    const refused = refusesCredentials(answer.status);
+    const excerpt = refused ? '' : scrubSecrets(answer.body.slice(0, 200).trim());
+    const why = refused ? ' (the credentials were refused)' : excerpt ? `: ${excerpt}` : '';
     throw new ScrapeFailure(
-      `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${answer.body ? `: ${answer.body.slice(0, 200).trim()}` : ''}`,
+      `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${why}`,
     );
+  }
   return { body: answer.body, contentType: headerValue(answer.headers, 'content-type') };
 }
 
@@ -165,7 +172,6 @@ async function readTlsSecret(
         throw new ConfigurationError(
           `scrape TLS secret ${JSON.stringify(secretId)}: holds none of "ca", "cert" and "key"`,
         );
-      if (typeof found.key === 'string') redact(found.key);
       return found as Pick<TlsSettings, 'ca' | 'cert' | 'key'>;
     },
   });

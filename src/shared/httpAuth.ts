@@ -72,6 +72,8 @@ export function authFromFields(
     });
   }
   redact(password);
+  // The Authorization header a refusing server may quote back.
+  redact(Buffer.from(`${username}:${password}`).toString('base64'));
   return { kind: 'basic', username, password };
 }
 

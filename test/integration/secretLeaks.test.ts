@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { resetSecretsForTests } from '../../src/aws/secrets';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as exportHandler } from '../../src/handlers/export-alerting';
+import { handler as scrapeHandler } from '../../src/handlers/scrape';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { captureStdout, withEnv } from '../helpers/env';
 import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
@@ -31,6 +34,7 @@ const KNOWN = {
   pushgatewayPassword: 'pgw-password-never-logged-7f3a',
   pushgatewayToken: 'pgw-bearer-token-never-logged-91c2',
   awsSessionToken: 'aws-session-token-never-logged-5d8e',
+  scrapePassword: 'scrape-target-password-never-logged-3b6d',
 };
 const SECRETS = [
   ...Object.values(KNOWN),
@@ -39,6 +43,7 @@ const SECRETS = [
   STANDIN_CLIENT.clientToken,
   STANDIN_AWS.secretAccessKey,
   Buffer.from(`collector:${KNOWN.pushgatewayPassword}`).toString('base64'),
+  Buffer.from(`scraper:${KNOWN.scrapePassword}`).toString('base64'),
 ];
 
 let proxy: FaultProxy;
@@ -344,6 +349,39 @@ describe('no credential in any log line, error or generated file', () => {
       expectNoSecret(written(outcome));
     } finally {
       await receiver.stop();
+    }
+  });
+
+  it('a scrape target refuses its credentials from Secrets Manager and echoes them back', async () => {
+    secretsManager.secrets.set(
+      'scrape-auth',
+      JSON.stringify({ username: 'scraper', password: KNOWN.scrapePassword }),
+    );
+    // A careless endpoint: its 401 quotes the request's Authorization header and the password.
+    const target = createServer((req, res) => {
+      const given = req.headers.authorization ?? '';
+      const password = Buffer.from(given.replace(/^Basic /, ''), 'base64')
+        .toString()
+        .split(':')[1];
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end(`refused ${given} (password ${password})`);
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/metrics`;
+    try {
+      const outcome = await withEnv(baseEnv(), () =>
+        captureStdout(() =>
+          scrapeHandler(
+            { schedule: { name: 'leaks', targets: [{ url, auth: { secret: 'scrape-auth' } }] } },
+            lambdaContext(30_000, 'scrape'),
+          ),
+        ),
+      );
+      const text = `${written(outcome)}\n${JSON.stringify(outcome.result)}`;
+      expect(text).toContain('HTTP 401');
+      expectNoSecret(text);
+    } finally {
+      await new Promise((resolve) => target.close(resolve));
     }
   });
 
