@@ -249,66 +249,54 @@ export function launchNodeExporter(options: {
       `--collector.textfile.directory=${options.textfileDirectory}`,
       '--log.level=warn',
     ],
-    isOurs: async (url) => {
-      try {
-        return (await (await fetch(`${url}/metrics`)).text()).includes(options.marker);
-      } catch {
-        return false;
-      }
-    },
+    isOurs: (url) => pageContains(`${url}/metrics`, options.marker),
   });
 }
 
+/** Whether the page at `url` holds `marker` (a module, a series only our instance has). */
+async function pageContains(url: string, marker: string): Promise<boolean> {
+  try {
+    return (await (await fetch(url)).text()).includes(marker);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * blackbox_exporter with a configuration file of its own: a module named only there is what
- * proves the instance is ours (its /config page shows it).
+ * An exporter started with a configuration file of its own: a module named only there is
+ * what proves the instance is ours (its /config page shows it).
  */
+function launchWithConfigFile(
+  binary: DebianBinary,
+  options: { port?: number; configFile: string; marker: string },
+): Promise<RunningBinary> {
+  return launch(binary, {
+    ...options,
+    args: (port) => [
+      `--config.file=${options.configFile}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    isOurs: (url) => pageContains(`${url}/config`, options.marker),
+  });
+}
+
+/** blackbox_exporter with a configuration file of its own. */
 export function launchBlackboxExporter(options: {
   port?: number;
   configFile: string;
   marker: string;
 }): Promise<RunningBinary> {
-  return launch(BLACKBOX_EXPORTER, {
-    ...options,
-    args: (port) => [
-      `--config.file=${options.configFile}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    isOurs: async (url) => {
-      try {
-        return (await (await fetch(`${url}/config`)).text()).includes(options.marker);
-      } catch {
-        return false;
-      }
-    },
-  });
+  return launchWithConfigFile(BLACKBOX_EXPORTER, options);
 }
 
-/**
- * snmp_exporter with a configuration file of its own (Debian ships none: its MIBs are
- * non-free), a module named only there proving the instance is ours.
- */
+/** snmp_exporter with a configuration file of its own (Debian ships none: its MIBs are non-free). */
 export function launchSnmpExporter(options: {
   port?: number;
   configFile: string;
   marker: string;
 }): Promise<RunningBinary> {
-  return launch(SNMP_EXPORTER, {
-    ...options,
-    args: (port) => [
-      `--config.file=${options.configFile}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    isOurs: async (url) => {
-      try {
-        return (await (await fetch(`${url}/config`)).text()).includes(options.marker);
-      } catch {
-        return false;
-      }
-    },
-  });
+  return launchWithConfigFile(SNMP_EXPORTER, options);
 }
 
 /**

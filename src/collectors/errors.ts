@@ -16,17 +16,28 @@ export function runFailed(
   );
 }
 
+/**
+ * What a run left undone besides its groups: the deletion of removed groups (`removed` names
+ * them), the quorum, its own health group.
+ */
+function runProblems(summary: RunDelivery & { removalError?: string }, removed: string): string[] {
+  const problems: string[] = [];
+  if (summary.removalError) problems.push(`${removed} not deleted: ${summary.removalError}`);
+  if (summary.deliveryError) problems.push(summary.deliveryError);
+  if (summary.healthPushError)
+    problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+  return problems;
+}
+
 /** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
 export class EstatsRunError extends RunReportedError {
   readonly summary: EstatsRunSummary;
 
   constructor(summary: EstatsRunSummary) {
-    const problems = summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`);
-    if (summary.removalError)
-      problems.push(`groups of removed targets not deleted: ${summary.removalError}`);
-    if (summary.deliveryError) problems.push(summary.deliveryError);
-    if (summary.healthPushError)
-      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    const problems = [
+      ...summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`),
+      ...runProblems(summary, 'groups of removed targets'),
+    ];
     super(
       `eStats run "${summary.schedule}": ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
       {
@@ -42,11 +53,10 @@ export class SyntheticRunError extends RunReportedError {
   readonly summary: SyntheticRunSummary;
 
   constructor(summary: SyntheticRunSummary) {
-    const problems = summary.failedDevices.map((f) => `${f.device}: ${f.message}`);
-    if (summary.removalError) problems.push(`removed devices not deleted: ${summary.removalError}`);
-    if (summary.deliveryError) problems.push(summary.deliveryError);
-    if (summary.healthPushError)
-      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    const problems = [
+      ...summary.failedDevices.map((f) => `${f.device}: ${f.message}`),
+      ...runProblems(summary, 'removed devices'),
+    ];
     super(
       `synthetic run of fleet "${summary.fleet}" at ${summary.tickTime}: ${problems.join('; ')}`,
       {
@@ -62,12 +72,10 @@ export class ScrapeRunError extends RunReportedError {
   readonly summary: ScrapeRunSummary;
 
   constructor(summary: ScrapeRunSummary) {
-    const problems = summary.failed.map((f) => `${f.instance}: ${f.message}`);
-    if (summary.removalError)
-      problems.push(`groups of removed targets not deleted: ${summary.removalError}`);
-    if (summary.deliveryError) problems.push(summary.deliveryError);
-    if (summary.healthPushError)
-      problems.push(`collector health group not pushed: ${summary.healthPushError}`);
+    const problems = [
+      ...summary.failed.map((f) => `${f.instance}: ${f.message}`),
+      ...runProblems(summary, 'groups of removed targets'),
+    ];
     super(
       `scrape run "${summary.schedule}" (job ${summary.job}): ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
       {
