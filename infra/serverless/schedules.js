@@ -1,6 +1,6 @@
 // The schedule events of the collectors, from the stage's own file: config/<stage>.yml, or the
 // file of the `stageConfig` param. Validated here, at package time, with the schemas the
-// functions use (src/deploy/stage.ts, loaded through tsx), so a bad target, a stage still
+// functions use (src/deploy/stage/, loaded through tsx), so a bad target, a stage still
 // holding the example targets, a stage that cannot fit its Akamai budget, Lambda timeout or
 // EventBridge's limits stops `serverless package` / `deploy` with the schedule named. On any
 // stage but `local`, the sink params must name real destinations (src/deploy/guards.ts).
@@ -19,7 +19,7 @@ module.exports = async ({ resolveVariable }) => {
   const margin = (await resolveVariable('param:deadlineSafetyMarginMs')) || undefined;
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
   const { require: tsxRequire } = require('tsx/cjs/api');
-  const stageModule = tsxRequire('../../src/deploy/stage.ts', __filename);
+  const stageModule = tsxRequire('../../src/deploy/stage/index.ts', __filename);
   const guards = tsxRequire('../../src/deploy/guards.ts', __filename);
   const destinations = {
     sinks: await resolveVariable('param:sinks'),

@@ -1,0 +1,83 @@
+import { DEFAULT_CLIENT } from '../../akamai/clients';
+import { type EstatsSchedule, type EstatsTarget, MAX_CP_CODE } from '../../akamai/targets';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../../constants';
+import { ConfigurationError } from '../../shared/errors';
+import { checkEstatsBudget, estatsBudget, formatEstatsBudget } from '../estatsBudget';
+import type { StageConfig } from './config';
+
+/**
+ * Whether every enabled scrape schedule fits the scrape function's timeout at its worst: each
+ * wave of `concurrency` targets taking its longest timeout. Returns the lines packaging prints;
+ * a schedule that cannot fit stops it, with the numbers and the ways out.
+ */
+export function checkedScrapeBudget(
+  config: StageConfig,
+  timeoutSeconds: number,
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): string {
+  const room = timeoutSeconds - safetyMarginMs / 1000;
+  const lines: string[] = [];
+  for (const { input, enabled } of config.scrape) {
+    if (!enabled) continue;
+    const longest = Math.max(...input.targets.map((t) => t.timeoutSeconds ?? input.timeoutSeconds));
+    const waves = Math.ceil(input.targets.length / input.concurrency);
+    const worst = waves * longest;
+    const count = input.targets.length;
+    const line = `scrape schedule ${input.name}: ${count} target${count === 1 ? '' : 's'}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
+    if (worst > room)
+      throw new ConfigurationError(`${config.file}: ${line}`, {
+        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise the scrapeTimeout param (at most 900)`,
+      });
+    lines.push(line);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
+ * a ConfigurationError naming each schedule that cannot fit and the ways out.
+ */
+export function checkedEstatsBudget(
+  config: StageConfig,
+  timeoutSeconds: number,
+  /** The functions' DEADLINE_SAFETY_MARGIN_MS (the deadlineSafetyMarginMs param). */
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): string {
+  const limits = {
+    timeoutSeconds,
+    safetyMarginSeconds: safetyMarginMs / 1000,
+    answerSeconds: config.answerSeconds,
+  };
+  const budget = estatsBudget(
+    config.estats
+      .filter((s) => s.enabled)
+      .map(({ input }) => ({
+        name: input.name,
+        intervalSeconds: input.intervalSeconds ?? 60,
+        targets: budgetTargetsOf(input),
+        clients: input.clients ?? [DEFAULT_CLIENT],
+      })),
+    limits,
+  );
+  const table = formatEstatsBudget(budget, limits);
+  try {
+    checkEstatsBudget(budget, limits, config.file);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The refusal carries the table: packaging prints it only for a stage that fits.
+    throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
+  }
+  return table;
+}
+
+/**
+ * The targets a schedule's budget counts: those it lists, and for one that discovers, as many
+ * more as its maxTargets lets it find (placeholders: only their number matters).
+ */
+function budgetTargetsOf(input: EstatsSchedule): EstatsTarget[] {
+  const found = input.discover?.maxTargets ?? 0;
+  return [
+    ...input.targets,
+    ...Array.from({ length: found }, (_, i) => ({ cpCode: MAX_CP_CODE - i })),
+  ];
+}

@@ -1,0 +1,51 @@
+import type { EstatsSchedule } from '../../akamai/targets';
+import type { AlertingConfig } from '../../alerting/config';
+import type { AlertLinks } from '../../alerting/slackTemplate';
+import type { Slo } from '../../alerting/slo';
+import type { JanitorPolicy } from '../../janitor/policy';
+import { JOB } from '../../metrics/catalogue';
+import type { ScrapeSchedule } from '../../scrape/schedule';
+
+export interface StageConfig {
+  /** The stage's name: its eStats schedules mark their groups with it. */
+  stage: string;
+  /** The file it came from, for messages. */
+  file: string;
+  /** Each schedule's input carries its API clients (none: the function's environment's). */
+  estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
+  /** What one eStats answer is assumed to take, for the packaging budget check. */
+  answerSeconds: number;
+  synthetic: Array<{ rate: string; enabled: boolean; fleet: Record<string, unknown> }>;
+  /** Each scrape schedule's input, its interval set. */
+  scrape: Array<{ rate: string; enabled: boolean; input: ScrapeSchedule }>;
+  /** SLOs of eStats targets: recording rules and burn-rate alerts (npm run alerting:export). */
+  slos: Slo[];
+  /** Base URLs of Grafana, Prometheus and Alertmanager, for the links in Slack messages. */
+  links: AlertLinks;
+  /** The janitor's schedule, and its input: TTLs per job and the schedules it must keep. */
+  janitor: { rate: string; enabled: boolean; policy: JanitorPolicy };
+  /** The stage's alerting: defaults, its `alerting:` section, its schedules' intervals. */
+  alerting: AlertingConfig;
+  /** What packaging prints but accepts (secret-looking query parameters of URL targets). */
+  warnings: string[];
+}
+
+/** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
+export const EXAMPLE_STAGE = 'local';
+
+/** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
+export const EXAMPLE_DISCOVER_MATCH = '^example-';
+
+/** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
+export function fleetName(fleet: Record<string, unknown>): string {
+  return typeof fleet.name === 'string' ? fleet.name : 'default';
+}
+
+/** The names of the stage's enabled schedules per job: what its alert rules watch. */
+export function enabledScheduleNames(config: StageConfig): Record<string, string[]> {
+  return {
+    [JOB.estats]: config.estats.filter((s) => s.enabled).map((s) => s.input.name),
+    [JOB.synthetic]: config.synthetic.filter((s) => s.enabled).map((s) => fleetName(s.fleet)),
+    [JOB.scrape]: config.scrape.filter((s) => s.enabled).map((s) => s.input.name),
+  };
+}

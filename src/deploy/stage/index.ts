@@ -1,0 +1,26 @@
+/**
+ * A stage's file (`config/<stage>.yml`): its schema, the loader that checks it, and what
+ * packaging makes of it (schedule events, budgets, the secrets each function reads).
+ */
+export {
+  EXAMPLE_DISCOVER_MATCH,
+  EXAMPLE_STAGE,
+  enabledScheduleNames,
+  type StageConfig,
+} from './config';
+export { loadStageConfig, stageConfigOf } from './load';
+export {
+  EVENTBRIDGE_MAX_INPUT_CHARS,
+  EVENTBRIDGE_MAX_RULE_NAME_CHARS,
+  estatsScheduleOf,
+  maximumEventAges,
+  type ScheduleEvent,
+  scheduleEvents,
+} from './events';
+export { checkedEstatsBudget, checkedScrapeBudget } from './budgets';
+export {
+  ampExportTarget,
+  estatsClientSecrets,
+  scrapeTargetSecrets,
+  usesDefaultClient,
+} from './resources';

@@ -1,0 +1,92 @@
+import * as z from 'zod/mini';
+import '../../shared/zod';
+import { DEFAULT_ESTATS_ANSWER_SECONDS } from '../../constants';
+
+/**
+ * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
+ * packages or deploys (infra/serverless/schedules.js) and by `npm start` (the `local` stage).
+ * Each schedule's input is validated with the schema the function itself uses, so a bad
+ * target stops the deploy, naming the field, instead of failing the first run in the cloud.
+ */
+export const rate = z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'));
+
+const baseUrl = z.string().check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an absolute http:// or https:// URL, e.g. https://grafana.example.net',
+  }),
+);
+
+/** An API client as the stage file names it: its name is its key under akamai.clients. */
+const stageClientSchema = z.strictObject({
+  secret: z.optional(z.unknown()),
+  edgercSection: z.optional(z.unknown()),
+  accountSwitchKey: z.optional(z.unknown()),
+  rateLimitPerMinute: z.optional(z.unknown()),
+  reserve: z.optional(z.unknown()),
+});
+
+export const stageFileSchema = z.strictObject({
+  /** The stage's Akamai API clients, and what the packaging budget check assumes. */
+  akamai: z._default(
+    z.strictObject({
+      answerSeconds: z._default(
+        z.number().check(z.positive(), z.lte(60)),
+        DEFAULT_ESTATS_ANSWER_SECONDS,
+      ),
+      clients: z._default(z.record(z.string(), stageClientSchema), {}),
+    }),
+    { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
+  ),
+  estats: z._default(
+    z.array(
+      z.strictObject({
+        rate,
+        enabled: z.optional(z.boolean()),
+        /** The API client of the schedule's requests, or several to spread its targets over. */
+        client: z.optional(z.string()),
+        clients: z.optional(z.array(z.string()).check(z.minLength(1))),
+        input: z.unknown(),
+      }),
+    ),
+    [],
+  ),
+  synthetic: z._default(
+    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), fleet: z.unknown() })),
+    [],
+  ),
+  /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
+  scrape: z._default(
+    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
+    [],
+  ),
+  /** Validated against the eStats schedules above (src/alerting/slo.ts). */
+  slos: z.optional(z.unknown()),
+  /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
+  janitor: z._default(
+    z.strictObject({
+      rate: z._default(rate, 'rate(1 hour)'),
+      enabled: z.optional(z.boolean()),
+      dryRun: z.optional(z.boolean()),
+      maxDeletesPerRun: z.optional(z.unknown()),
+      ttl: z.optional(z.record(z.string(), z.unknown())),
+    }),
+    { rate: 'rate(1 hour)' },
+  ),
+  /** Base URLs of the links in Slack messages; a link whose base is missing is left out. */
+  links: z._default(
+    z.strictObject({
+      grafana: z.optional(baseUrl),
+      prometheus: z.optional(baseUrl),
+      alertmanager: z.optional(baseUrl),
+    }),
+    {},
+  ),
+  /** Alert thresholds, receivers and channels over the defaults (src/alerting/settings.ts). */
+  alerting: z.optional(z.unknown()),
+});
+
+/** The stage file as its schema reads it, defaults filled in. */
+export type StageFile = z.infer<typeof stageFileSchema>;
+
+/** One API client as the stage file gives it, before the function's own schema checks it. */
+export type StageClient = z.infer<typeof stageClientSchema>;
