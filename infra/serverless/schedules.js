@@ -13,8 +13,11 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
   const given = await resolveVariable('param:stageConfig');
-  const timeout = Number(await resolveVariable('param:estatsTimeout'));
-  const scrapeTimeout = Number(await resolveVariable('param:scrapeTimeout'));
+  const givenTimeout = await resolveVariable('param:estatsTimeout');
+  const givenScrapeTimeout = await resolveVariable('param:scrapeTimeout');
+  // Number('') is 0 and Number('3min') NaN: the messages below quote what was given.
+  const timeout = Number(givenTimeout);
+  const scrapeTimeout = Number(givenScrapeTimeout);
   // Empty: the functions' default (checked as a number by environment.js).
   const margin = (await resolveVariable('param:deadlineSafetyMarginMs')) || undefined;
   const file = given ? resolve(given) : join(__dirname, '..', '..', 'config', `${stage}.yml`);
@@ -31,11 +34,11 @@ module.exports = async ({ resolveVariable }) => {
     if (stage !== stageModule.EXAMPLE_STAGE) guards.checkDestinations(stage, destinations);
     if (!Number.isInteger(timeout) || timeout < 10 || timeout > 900)
       throw new Error(
-        `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${timeout}`,
+        `the estatsTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got "${givenTimeout}"`,
       );
     if (!Number.isInteger(scrapeTimeout) || scrapeTimeout < 10 || scrapeTimeout > 900)
       throw new Error(
-        `the scrapeTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got ${scrapeTimeout}`,
+        `the scrapeTimeout param must be whole seconds between 10 and 900 (Lambda's limit), got "${givenScrapeTimeout}"`,
       );
     const config = stageModule.loadStageConfig(file, stage);
     const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');

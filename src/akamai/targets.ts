@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { DEFAULT_DISCOVER_MAX_TARGETS, DEFAULT_DISCOVER_REFRESH_SECONDS } from '../constants';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 import { akamaiClientSchema } from './clients';
 import {
   canonicalUrl,
@@ -144,6 +144,7 @@ export function parseEstatsSchedule(input: unknown, source = 'schedule input'): 
   const parsed = estatsScheduleSchema.safeParse(withDiscoverTargets(input));
   if (!parsed.success) {
     throw new ConfigurationError(`invalid eStats ${source}: ${describeIssues(parsed.error)}`, {
+      fields: fieldsOf(parsed.error),
       hint: 'see "eStats targets" in the README for the format',
     });
   }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { SNS_TOPIC_ARN } from '../shared/arns';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, EXPORT_FORMATS } from './config';
 import { isValidDuration } from './duration';
 import { SEVERITIES } from './types';
@@ -212,6 +212,7 @@ export function alertingConfigOf(
   const parsed = alertingSettingsSchema.safeParse(section ?? {});
   if (!parsed.success)
     throw new ConfigurationError(`${where}: ${describeIssues(parsed.error, 'alerting')}`, {
+      fields: fieldsOf(parsed.error, ['alerting']),
       hint: 'see the README, "Alerting as code": every alerting setting, its default and what it does',
     });
   const { routing, ...rest } = parsed.data;

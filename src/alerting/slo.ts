@@ -3,7 +3,7 @@ import '../shared/zod';
 import type { EstatsSchedule } from '../akamai/targets';
 import { DIRECTIONS, type Direction } from '../metrics/catalogue';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 
 /**
  * Service level objectives of eStats targets, declared in the stage file (`slos:` in
@@ -83,6 +83,7 @@ export function parseSlos(raw: unknown, schedules: readonly EstatsSchedule[], fi
   const parsed = z._default(z.array(sloSchema), []).safeParse(raw);
   if (!parsed.success) {
     throw new ConfigurationError(`${file}: ${describeIssues(parsed.error, 'slos')}`, {
+      fields: fieldsOf(parsed.error, ['slos']),
       hint: 'see "SLOs" in the README for the format',
     });
   }
@@ -90,48 +91,63 @@ export function parseSlos(raw: unknown, schedules: readonly EstatsSchedule[], fi
     schedules.flatMap((s) => s.targets.map((t) => describeSubject(toSubject(t, where)))),
   );
   const names = new Set<string>();
-  return parsed.data.map((definition, i) => {
-    const at = `${where}[${i}] (${definition.name})`;
-    if (names.has(definition.name)) {
-      throw new ConfigurationError(`${at}: another SLO is named "${definition.name}"`, {
-        hint: 'the name is the slo label of its series and alerts: each SLO needs its own',
-      });
-    }
-    names.add(definition.name);
-    const subjects = sloSubjects(definition, schedules, at);
-    const keys = subjects.map(describeSubject);
-    keys.forEach((key, j) => {
-      if (!collected.has(key)) {
-        throw new ConfigurationError(`${at}.targets[${j}]: ${key} is in no eStats schedule`, {
-          hint: 'an SLO can only cover targets a schedule collects: add it to a schedule first',
+  return parsed.data.map((definition, i) =>
+    placed(['slos', i], file, () => {
+      const at = `${where}[${i}] (${definition.name})`;
+      if (names.has(definition.name)) {
+        throw new ConfigurationError(`${at}: another SLO is named "${definition.name}"`, {
+          hint: 'the name is the slo label of its series and alerts: each SLO needs its own',
         });
       }
-      if (keys.indexOf(key) !== j)
-        throw new ConfigurationError(`${at}.targets[${j}]: ${key} is listed twice`);
+      names.add(definition.name);
+      const subjects = sloSubjects(definition, schedules, at);
+      const keys = subjects.map(describeSubject);
+      keys.forEach((key, j) => {
+        if (!collected.has(key)) {
+          throw new ConfigurationError(`${at}.targets[${j}]: ${key} is in no eStats schedule`, {
+            hint: 'an SLO can only cover targets a schedule collects: add it to a schedule first',
+          });
+        }
+        if (keys.indexOf(key) !== j)
+          throw new ConfigurationError(`${at}.targets[${j}]: ${key} is listed twice`);
+      });
+      const overrides = new Map<string, number>();
+      definition.overrides.forEach((override, j) => {
+        const key = describeSubject(toSubject(override, `${at}.overrides[${j}]`));
+        if (!keys.includes(key)) {
+          throw new ConfigurationError(
+            `${at}.overrides[${j}]: ${key} is not one of this SLO's targets`,
+            { hint: `its targets: ${keys.join(', ')}` },
+          );
+        }
+        overrides.set(key, override.objective);
+      });
+      return {
+        name: definition.name,
+        ...(definition.description ? { description: definition.description } : {}),
+        direction: definition.direction,
+        window: definition.window,
+        objective: definition.objective,
+        targets: subjects.map((subject, j) => ({
+          subject,
+          objective: overrides.get(keys[j] as string) ?? definition.objective,
+        })),
+      };
+    }),
+  );
+}
+
+/** A problem of one SLO, placed at it, so a stage file's loader can give its line. */
+function placed<T>(path: Array<string | number>, file: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError) || error.fields.length > 0) throw error;
+    throw new ConfigurationError(error.message, {
+      hint: error.hint,
+      fields: [{ path, message: error.message.replace(`${file}: `, '') }],
     });
-    const overrides = new Map<string, number>();
-    definition.overrides.forEach((override, j) => {
-      const key = describeSubject(toSubject(override, `${at}.overrides[${j}]`));
-      if (!keys.includes(key)) {
-        throw new ConfigurationError(
-          `${at}.overrides[${j}]: ${key} is not one of this SLO's targets`,
-          { hint: `its targets: ${keys.join(', ')}` },
-        );
-      }
-      overrides.set(key, override.objective);
-    });
-    return {
-      name: definition.name,
-      ...(definition.description ? { description: definition.description } : {}),
-      direction: definition.direction,
-      window: definition.window,
-      objective: definition.objective,
-      targets: subjects.map((subject, j) => ({
-        subject,
-        objective: overrides.get(keys[j] as string) ?? definition.objective,
-      })),
-    };
-  });
+  }
 }
 
 function sloSubjects(

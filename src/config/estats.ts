@@ -106,7 +106,7 @@ export function resolveEstatsInvocation(event: unknown, env: Env): EstatsInvocat
     throw new ConfigurationError(
       'no eStats targets: the event has no "schedule" or "targets" and ESTATS_SCHEDULE is not set',
       {
-        hint: 'give the schedule an input with "targets" in serverless.yml, or set ESTATS_SCHEDULE to the same JSON',
+        hint: 'list the schedule under "estats:" in the stage file (config/<stage>.yml); by hand, invoke with {"schedule": {"name": …, "targets": [{"cpCode": …}]}} (serverless invoke local -p event.json), or set ESTATS_SCHEDULE to that schedule\'s JSON',
       },
     );
   }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../shared/errors';
+import { nearestOf } from '../shared/nearest';
 import type { Env } from './env';
 
 /**
@@ -83,27 +84,7 @@ export function refuseUnknownVariables(env: Env): void {
   );
 }
 
-/** The known variable closest to `name` by edit distance, if it is a plausible typo. */
+/** The known variable closest to `name`, if it is a plausible typo. */
 export function nearestKnown(name: string): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of KNOWN_VARIABLES) {
-    const distance = editDistance(name, candidate);
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  // More than a third of the name changed is another word, not a typo.
-  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
-}
-
-/** Levenshtein distance (insert, delete, substitute), two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+  return nearestOf(name, KNOWN_VARIABLES);
 }

@@ -10,7 +10,7 @@ export interface ScrapeInvocation {
 
 /**
  * The scrape function's event: `{"time": …, "schedule": {…}}` as packaging writes the
- * schedule's input (src/deploy/stage.ts), or `{"schedule": {…}}` by hand (invoke local).
+ * schedule's input (src/deploy/stage/events.ts), or `{"schedule": {…}}` by hand (invoke local).
  */
 export function resolveScrapeInvocation(event: unknown): ScrapeInvocation {
   const schedule = isRecord(event) ? event.schedule : undefined;

@@ -3,7 +3,7 @@ import '../shared/zod';
 import { parseDuration } from '../alerting/duration';
 import { JOB } from '../metrics/catalogue';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 
 /**
  * What the janitor may delete: the TTL the Pushgateway does not have. Its input is written when
@@ -45,6 +45,7 @@ export function parseJanitorPolicy(input: unknown, source = 'janitor input'): Ja
   const parsed = janitorPolicySchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigurationError(`invalid ${source}: ${describeIssues(parsed.error)}`, {
+      fields: fieldsOf(parsed.error),
       hint: 'the janitor input is written when packaging from the stage file ("janitor:"); see the README, "Lifecycle of series"',
     });
   }

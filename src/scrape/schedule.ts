@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../shared/zod';
 import { isValidLabelName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 import { hasCredentials, maskUrlCredentials } from '../shared/urls';
 import { instanceOf } from './semantics';
 
@@ -126,6 +126,7 @@ export function parseScrapeSchedule(input: unknown, source = 'schedule input'): 
   const parsed = scrapeScheduleSchema.safeParse(input);
   if (!parsed.success)
     throw new ConfigurationError(`invalid scrape ${source}: ${describeIssues(parsed.error)}`, {
+      fields: fieldsOf(parsed.error),
       hint: 'see "Fetch any Prometheus endpoint" in the README for the format',
     });
   const schedule = parsed.data;

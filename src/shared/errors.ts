@@ -1,3 +1,5 @@
+import type { FieldProblem } from './validation';
+
 /**
  * Base class of every error this product raises on purpose. Each carries a `hint`: what the
  * operator should do about it. Handlers log `message` + `hint`; the stack is kept for debugging
@@ -15,9 +17,19 @@ export class CollectorError extends Error {
 
 /** Configuration (env, schedule input, files) is missing or invalid. Never retried. */
 export class ConfigurationError extends CollectorError {
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+  /**
+   * Each problem's place within the value that was checked, when known: a file's loader
+   * turns them into `file:line:column` (deploy/stage/problems.ts).
+   */
+  readonly fields: readonly FieldProblem[];
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; hint?: string; fields?: readonly FieldProblem[] } = {},
+  ) {
     super(message, options);
     this.name = 'ConfigurationError';
+    this.fields = options.fields ?? [];
   }
 }
 

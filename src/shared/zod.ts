@@ -4,8 +4,28 @@
  * zod/mini with only the English locale is ~30 KB (docs/performance.md). Every schema module
  * imports this file first, so messages are set before anything is parsed. (`z` is imported
  * directly in each module: re-exporting the namespace from here defeats tree-shaking.)
+ *
+ * One message of ours: an unknown key of a strict object names the nearest known key, so a
+ * typo in a stage file (`janitr:`) says what was meant.
  */
 import { config } from 'zod/mini';
 import en from 'zod/v4/locales/en.cjs';
+import { nearestOf } from './nearest';
 
-config(en());
+const english = en();
+
+config({
+  ...english,
+  customError: (issue) => {
+    if (issue.code !== 'unrecognized_keys') return undefined;
+    const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)
+      ?._zod?.def;
+    const known = Object.keys(def?.shape ?? {});
+    return issue.keys
+      .map((key) => {
+        const nearest = nearestOf(key, known);
+        return `unknown key "${key}"${nearest ? ` (did you mean "${nearest}"?)` : known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
+      })
+      .join('; ');
+  },
+});

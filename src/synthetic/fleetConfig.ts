@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
-import { describeIssues } from '../shared/validation';
+import { describeIssues, fieldsOf } from '../shared/validation';
 
 /**
  * Port types the simulator knows: line rate and the buffer a switch port of that kind
@@ -155,6 +155,7 @@ export function parseFleet(input: unknown, source = 'fleet configuration'): Flee
   const parsed = fleetSchema.safeParse(input ?? {});
   if (!parsed.success) {
     throw new ConfigurationError(`invalid synthetic ${source}: ${describeIssues(parsed.error)}`, {
+      fields: fieldsOf(parsed.error),
       hint: 'see "Synthetic fleet" in the README for the format',
     });
   }

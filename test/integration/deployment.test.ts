@@ -132,15 +132,36 @@ describe('deployment configuration', () => {
     ]);
     expect(badSetting.status).not.toBe(0);
     expect(`${badSetting.stdout}${badSetting.stderr}`).toMatch(
-      /stage\.yml: alerting\.routing\.channels\.critical: /,
+      /stage\.yml:\d+:\d+: alerting\.routing\.channels\.critical: /,
     );
     const badRate = print('prod', [
       `--param=stageConfig=${writeStageConfig((text) => text.replace('rate(1 minute)', 'rate(1 minutes)'))}`,
     ]);
     // Printed once: serverless.yml resolves the stage file in one place.
     const rateMessage =
-      'stage.yml: synthetic[0].rate: schedule rate(1 minutes): use "rate(1 minute)" for one';
-    expect(`${badRate.stdout}${badRate.stderr}`.split(rateMessage)).toHaveLength(2);
+      /stage\.yml:\d+:\d+: synthetic\[0\]\.rate: schedule rate\(1 minutes\): use "rate\(1 minute\)" for one/g;
+    expect(`${badRate.stdout}${badRate.stderr}`.match(rateMessage)).toHaveLength(1);
+  });
+
+  it('reports every problem of a stage file in one packaging run, each at its line', () => {
+    const result = print('prod', [
+      `--param=stageConfig=${join('test', 'fixtures', 'stages', 'six-problems.yml')}`,
+    ]);
+    expect(result.status).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('six-problems.yml has 6 problems:');
+    const places = [...output.matchAll(/six-problems\.yml:(\d+):\d+: (\S+):/g)].map((m) => [
+      Number(m[1]),
+      m[2],
+    ]);
+    expect(places).toEqual([
+      [8, 'estats[0].input.targets[1]'],
+      [9, 'estats[1].rate'],
+      [18, 'synthetic[0].fleet.deviceCount'],
+      [21, 'janitor.dryrun'],
+      [23, 'links.grafana'],
+      [28, 'alerting.synthetic.bufferFillAbove'],
+    ]);
   });
 
   it("validates the file with the functions' own schemas, naming the field", () => {
@@ -149,7 +170,7 @@ describe('deployment configuration', () => {
     ]);
     expect(badTarget.status).not.toBe(0);
     expect(`${badTarget.stdout}${badTarget.stderr}`).toContain(
-      'estats[0].input: targets[0]: a target needs exactly one of',
+      'estats[0].input.targets[0]: a target needs exactly one of',
     );
     const badFleet = print('prod', [
       `--param=stageConfig=${writeStageConfig((text) => text.replace('deviceCount: 2', 'deviceCount: -1'))}`,
@@ -438,8 +459,8 @@ describe('deployment configuration', () => {
     const refused = bundle({ stage: 'dev', stageConfig: wrong });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('alerting files of stage "dev": ');
-    expect(refused.stderr).toContain(
-      'stage.yml: slos[0].objective: must be a ratio strictly between 0 and 1',
+    expect(refused.stderr).toMatch(
+      /stage\.yml:\d+:\d+: slos\[0\]\.objective: must be a ratio strictly between 0 and 1/,
     );
   });
 

@@ -25,62 +25,84 @@ const stageClientSchema = z.strictObject({
   reserve: z.optional(z.unknown()),
 });
 
-export const stageFileSchema = z.strictObject({
-  /** The stage's Akamai API clients, and what the packaging budget check assumes. */
-  akamai: z._default(
-    z.strictObject({
-      answerSeconds: z._default(
-        z.number().check(z.positive(), z.lte(60)),
-        DEFAULT_ESTATS_ANSWER_SECONDS,
-      ),
-      clients: z._default(z.record(z.string(), stageClientSchema), {}),
-    }),
-    { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
-  ),
-  estats: z._default(
-    z.array(
-      z.strictObject({
-        rate,
-        enabled: z.optional(z.boolean()),
-        /** The API client of the schedule's requests, or several to spread its targets over. */
-        client: z.optional(z.string()),
-        clients: z.optional(z.array(z.string()).check(z.minLength(1))),
-        input: z.unknown(),
-      }),
+/** The stage's Akamai API clients, and what the packaging budget check assumes. */
+const akamaiSection = z._default(
+  z.strictObject({
+    answerSeconds: z._default(
+      z.number().check(z.positive(), z.lte(60)),
+      DEFAULT_ESTATS_ANSWER_SECONDS,
     ),
-    [],
-  ),
-  synthetic: z._default(
-    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), fleet: z.unknown() })),
-    [],
-  ),
-  /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
-  scrape: z._default(
-    z.array(z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() })),
-    [],
-  ),
+    clients: z._default(z.record(z.string(), stageClientSchema), {}),
+  }),
+  { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
+);
+
+/** One eStats schedule: its input is checked by the schema the function uses. */
+const estatsEntry = z.strictObject({
+  rate,
+  enabled: z.optional(z.boolean()),
+  /** The API client of the schedule's requests, or several to spread its targets over. */
+  client: z.optional(z.string()),
+  clients: z.optional(z.array(z.string()).check(z.minLength(1))),
+  input: z.unknown(),
+});
+
+const syntheticEntry = z.strictObject({
+  rate,
+  enabled: z.optional(z.boolean()),
+  fleet: z.unknown(),
+});
+
+/** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
+const scrapeEntry = z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() });
+
+/** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
+const janitorSection = z._default(
+  z.strictObject({
+    rate: z._default(rate, 'rate(1 hour)'),
+    enabled: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
+    maxDeletesPerRun: z.optional(z.unknown()),
+    ttl: z.optional(z.record(z.string(), z.unknown())),
+  }),
+  { rate: 'rate(1 hour)' },
+);
+
+/** Base URLs of the links in Slack messages; a link whose base is missing is left out. */
+const linksSection = z._default(
+  z.strictObject({
+    grafana: z.optional(baseUrl),
+    prometheus: z.optional(baseUrl),
+    alertmanager: z.optional(baseUrl),
+  }),
+  {},
+);
+
+/**
+ * The sections of a stage file. The loader checks each on its own (and each schedule of a
+ * list on its own), so one bad section does not hide the problems of the others.
+ */
+export const stageSections = {
+  akamai: akamaiSection,
+  estats: estatsEntry,
+  synthetic: syntheticEntry,
+  scrape: scrapeEntry,
+  janitor: janitorSection,
+  links: linksSection,
+};
+
+/** The schedule lists: each entry is checked alone. */
+export const SCHEDULE_LISTS = ['estats', 'synthetic', 'scrape'] as const;
+
+export const stageFileSchema = z.strictObject({
+  akamai: akamaiSection,
+  estats: z._default(z.array(estatsEntry), []),
+  synthetic: z._default(z.array(syntheticEntry), []),
+  scrape: z._default(z.array(scrapeEntry), []),
   /** Validated against the eStats schedules above (src/alerting/slo.ts). */
   slos: z.optional(z.unknown()),
-  /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
-  janitor: z._default(
-    z.strictObject({
-      rate: z._default(rate, 'rate(1 hour)'),
-      enabled: z.optional(z.boolean()),
-      dryRun: z.optional(z.boolean()),
-      maxDeletesPerRun: z.optional(z.unknown()),
-      ttl: z.optional(z.record(z.string(), z.unknown())),
-    }),
-    { rate: 'rate(1 hour)' },
-  ),
-  /** Base URLs of the links in Slack messages; a link whose base is missing is left out. */
-  links: z._default(
-    z.strictObject({
-      grafana: z.optional(baseUrl),
-      prometheus: z.optional(baseUrl),
-      alertmanager: z.optional(baseUrl),
-    }),
-    {},
-  ),
+  janitor: janitorSection,
+  links: linksSection,
   /** Alert thresholds, receivers and channels over the defaults (src/alerting/settings.ts). */
   alerting: z.optional(z.unknown()),
 });

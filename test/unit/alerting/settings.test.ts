@@ -151,7 +151,7 @@ describe("a stage file's alerting section", () => {
     const bad = join(dir, 'bad.yml');
     writeFileSync(bad, `${base}\nalerting:\n  synthetic:\n    bufferFillAbove: high\n`);
     expect(() => loadStageConfig(bad, 'local')).toThrow(
-      /bad\.yml: alerting\.synthetic\.bufferFillAbove/,
+      /bad\.yml:\d+:\d+: alerting\.synthetic\.bufferFillAbove/,
     );
   });
 });

@@ -141,7 +141,7 @@ describe("a stage file's links and on-call webhook, off the local stage", () => 
   ])('refuses the stage file %#: "%s"', (edit, message, fix) => {
     const file = writeStageConfig(edit);
     const text = refusalText(() => loadStageConfig(file, 'prod'));
-    expect(text).toContain('stage.yml: ');
+    expect(text).toMatch(/stage\.yml:\d+:\d+: /);
     expect(text).toContain(message);
     expect(text).toContain(fix);
   });
@@ -169,7 +169,7 @@ describe('schedule expressions EventBridge would refuse', () => {
     ],
   ])('are refused when packaging, for %s schedules too', (_job, edit, field) => {
     expect(() => loadStageConfig(writeStageConfig(edit), 'prod')).toThrow(
-      new RegExp(`stage\\.yml: ${field.replace(/[[\].]/g, '\\$&')}: schedule`),
+      new RegExp(`stage\\.yml:\\d+:\\d+: ${field.replace(/[[\].]/g, '\\$&')}: schedule`),
     );
   });
 });

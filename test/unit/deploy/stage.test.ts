@@ -100,12 +100,14 @@ describe('a stage file (config/<stage>.yml)', () => {
   it('names what is wrong: no file, bad YAML, an unknown key, a bad rate, a repeated name', () => {
     expect(() => loadStageConfig(join(dir, 'nope.yml'), 'prod')).toThrow('has no schedule file');
     expect(() => loadStageConfig(file('bad.yml', 'estats: [\n'), 'prod')).toThrow(
-      'is not valid YAML',
+      /bad\.yml:\d+:\d+: not valid YAML/,
     );
-    expect(() => loadStageConfig(file('key.yml', 'estat: []\n'), 'prod')).toThrow('estat');
+    expect(() => loadStageConfig(file('key.yml', 'estat: []\n'), 'prod')).toThrow(
+      'key.yml:1:1: estat: unknown key "estat" (did you mean "estats"?)',
+    );
     expect(() =>
       loadStageConfig(file('rate.yml', 'estats:\n  - rate: every minute\n    input: {}\n'), 'prod'),
-    ).toThrow('estats[0].rate: must be rate(…) or cron(…)');
+    ).toThrow('rate.yml:2:11: estats[0].rate: must be rate(…) or cron(…)');
     const twice = `estats:\n${estats('        - cpCode: 1\n', 'a')}\n${estats('        - cpCode: 2\n', 'a')}`;
     expect(() => loadStageConfig(file('twice.yml', twice), 'prod')).toThrow(
       'two eStats schedules are named "a"',
@@ -122,7 +124,7 @@ describe('a stage file (config/<stage>.yml)', () => {
       }),
     ]);
     expect(() => loadStageConfig(file('slo-bad.yml', slos('cpCode: 2')), 'prod')).toThrow(
-      'slo-bad.yml: slos[0] (edge).targets[0]: cpCode 2 is in no eStats schedule',
+      'slo-bad.yml:9:5: slos[0] (edge).targets[0]: cpCode 2 is in no eStats schedule',
     );
   });
 });
@@ -297,7 +299,7 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
       }),
     );
     expect(() => loadStageConfig(unknown, 'prod')).toThrow(
-      'estats[0]: no API client "third" under akamai.clients',
+      /unknown\.yml:\d+:\d+: estats\[0\]\.client: no API client "third" under akamai\.clients/,
     );
     const local = file(
       'edgerc.yml',
@@ -345,6 +347,50 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
     );
     expect((refusal as { hint: string }).hint).toMatch(
       /split its 120 targets over two or more schedules .* \(about \d+ of these fit one\)/,
+    );
+  });
+});
+
+describe('a stage file with several problems', () => {
+  it('reports every problem in one run, each at its line and column, with its field', () => {
+    // Prepare: six problems in six sections (test/fixtures/stages/six-problems.yml).
+    const path = join(__dirname, '..', '..', 'fixtures', 'stages', 'six-problems.yml');
+
+    // Act
+    const message = (() => {
+      try {
+        loadStageConfig(path, 'prod');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('the stage file was accepted');
+    })();
+
+    // Assess: one line per problem, in file order, each naming its place and field.
+    const lines = message.split('\n').filter((line) => /six-problems\.yml:\d+:\d+: /.test(line));
+    expect(message).toContain('six-problems.yml has 6 problems:');
+    expect(
+      lines.map((line) => /six-problems\.yml:(\d+):\d+: (\S+)/.exec(line)?.slice(1, 3)),
+    ).toEqual([
+      ['8', 'estats[0].input.targets[1]:'],
+      ['9', 'estats[1].rate:'],
+      ['18', 'synthetic[0].fleet.deviceCount:'],
+      ['21', 'janitor.dryrun:'],
+      ['23', 'links.grafana:'],
+      ['28', 'alerting.synthetic.bufferFillAbove:'],
+    ]);
+    expect(message).toContain('unknown key "dryrun" (did you mean "dryRun"?)');
+    expect(message).not.toMatch(/\(root\)|NaN/);
+  });
+
+  it('places a problem deep in a long list at its own line', () => {
+    const targets = Array.from({ length: 100 }, (_, i) =>
+      i === 73 ? "        - cpCode: 'seventy'\n" : `        - cpCode: ${1000 + i}\n`,
+    ).join('');
+    const path = file('long.yml', `estats:\n${estats(targets)}`);
+    // Line 1 `estats:`, 2–5 the schedule up to `targets:`, then one line per target.
+    expect(() => loadStageConfig(path, 'prod')).toThrow(
+      /long\.yml:79:\d+: estats\[0\]\.input\.targets\[73\]: a target needs exactly one of "cpCode" \(integer\)/,
     );
   });
 });
