@@ -31,18 +31,15 @@ export interface Slo {
   targets: SloTarget[];
 }
 
-const objective = z.number().check(
-  z.refine((value) => value > 0 && value < 1, {
-    message: 'must be a ratio strictly between 0 and 1, e.g. 0.995 for 99.5 %',
-  }),
-);
+const OBJECTIVE_MESSAGE = 'must be a ratio strictly between 0 and 1, e.g. 0.995 for 99.5 %';
+const objective = z.number().check(z.gt(0, OBJECTIVE_MESSAGE), z.lt(1, OBJECTIVE_MESSAGE));
 
 const subjectFields = {
   cpCode: z.optional(z.int().check(z.nonnegative())),
   url: z.optional(z.string()),
 };
 
-const sloSchema = z.strictObject({
+export const sloSchema = z.strictObject({
   /** Names the SLO in the `slo` label of its series and alerts. */
   name: z
     .string()

@@ -8,7 +8,16 @@ import { DEFAULT_ESTATS_ANSWER_SECONDS } from '../../constants';
  * Each schedule's input is validated with the schema the function itself uses, so a bad
  * target stops the deploy, naming the field, instead of failing the first run in the cloud.
  */
-export const rate = z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'));
+export const rate = z
+  .string()
+  .check(
+    z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'),
+    z.describe('When it runs: an EventBridge rate(…) or cron(…) expression, e.g. rate(2 minutes)'),
+  );
+
+const enabled = z.optional(
+  z.boolean().check(z.describe('false keeps the schedule packaged but switched off')),
+);
 
 const baseUrl = z.string().check(
   z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
@@ -29,10 +38,23 @@ const stageClientSchema = z.strictObject({
 const akamaiSection = z._default(
   z.strictObject({
     answerSeconds: z._default(
-      z.number().check(z.positive(), z.lte(60)),
+      z
+        .number()
+        .check(
+          z.positive(),
+          z.lte(60),
+          z.describe(
+            'Seconds one eStats answer is assumed to take, for the packaging budget check',
+          ),
+        ),
       DEFAULT_ESTATS_ANSWER_SECONDS,
     ),
-    clients: z._default(z.record(z.string(), stageClientSchema), {}),
+    clients: z._default(
+      z
+        .record(z.string(), stageClientSchema)
+        .check(z.describe('The API clients the eStats schedules name, by name')),
+      {},
+    ),
   }),
   { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
 );
@@ -40,28 +62,28 @@ const akamaiSection = z._default(
 /** One eStats schedule: its input is checked by the schema the function uses. */
 const estatsEntry = z.strictObject({
   rate,
-  enabled: z.optional(z.boolean()),
+  enabled,
   /** The API client of the schedule's requests, or several to spread its targets over. */
-  client: z.optional(z.string()),
-  clients: z.optional(z.array(z.string()).check(z.minLength(1))),
+  client: z.optional(z.string().check(z.describe("The API client of the schedule's requests"))),
+  clients: z.optional(
+    z
+      .array(z.string())
+      .check(z.minLength(1), z.describe('Several API clients to spread its targets over')),
+  ),
   input: z.unknown(),
 });
 
-const syntheticEntry = z.strictObject({
-  rate,
-  enabled: z.optional(z.boolean()),
-  fleet: z.unknown(),
-});
+const syntheticEntry = z.strictObject({ rate, enabled, fleet: z.unknown() });
 
 /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
-const scrapeEntry = z.strictObject({ rate, enabled: z.optional(z.boolean()), input: z.unknown() });
+const scrapeEntry = z.strictObject({ rate, enabled, input: z.unknown() });
 
 /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
 const janitorSection = z._default(
   z.strictObject({
     rate: z._default(rate, 'rate(1 hour)'),
-    enabled: z.optional(z.boolean()),
-    dryRun: z.optional(z.boolean()),
+    enabled,
+    dryRun: z.optional(z.boolean().check(z.describe('List what would be deleted, delete nothing'))),
     maxDeletesPerRun: z.optional(z.unknown()),
     ttl: z.optional(z.record(z.string(), z.unknown())),
   }),
@@ -95,16 +117,41 @@ export const stageSections = {
 export const SCHEDULE_LISTS = ['estats', 'synthetic', 'scrape'] as const;
 
 export const stageFileSchema = z.strictObject({
-  akamai: akamaiSection,
-  estats: z._default(z.array(estatsEntry), []),
-  synthetic: z._default(z.array(syntheticEntry), []),
-  scrape: z._default(z.array(scrapeEntry), []),
+  akamai: akamaiSection.check(
+    z.describe('The Akamai API clients of the eStats schedules, and the packaging budget check'),
+  ),
+  estats: z._default(
+    z
+      .array(estatsEntry)
+      .check(z.describe('eStats schedules: CP codes and URLs, each an EventBridge rule')),
+    [],
+  ),
+  synthetic: z._default(
+    z.array(syntheticEntry).check(z.describe('Simulated switch fleets, each an EventBridge rule')),
+    [],
+  ),
+  scrape: z._default(
+    z
+      .array(scrapeEntry)
+      .check(
+        z.describe('Prometheus endpoints fetched and pushed, each schedule an EventBridge rule'),
+      ),
+    [],
+  ),
   /** Validated against the eStats schedules above (src/alerting/slo.ts). */
-  slos: z.optional(z.unknown()),
-  janitor: janitorSection,
-  links: linksSection,
+  slos: z.optional(
+    z.unknown().check(z.describe('SLOs of eStats targets: recording rules and burn-rate alerts')),
+  ),
+  janitor: janitorSection.check(
+    z.describe("The janitor: deletes this stage's groups not pushed for longer than their TTL"),
+  ),
+  links: linksSection.check(
+    z.describe('Base URLs of Grafana, Prometheus and Alertmanager for the links in Slack messages'),
+  ),
   /** Alert thresholds, receivers and channels over the defaults (src/alerting/settings.ts). */
-  alerting: z.optional(z.unknown()),
+  alerting: z.optional(
+    z.unknown().check(z.describe('Alert thresholds, receivers and channels over the defaults')),
+  ),
 });
 
 /** The stage file as its schema reads it, defaults filled in. */
