@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EXAMPLE_STAGE, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
+import {
+  EXAMPLE_STAGE,
+  loadStageConfig,
+  scheduleEvents,
+  type StageConfig,
+} from '../../src/deploy/stage';
 import { ConfigurationError } from '../../src/shared/errors';
 import { parseSchedule, type Schedule } from '../../src/deploy/scheduleExpressions';
 
@@ -8,7 +13,7 @@ import { parseSchedule, type Schedule } from '../../src/deploy/scheduleExpressio
  * The scheduled functions exactly as serverless.yml declares them for the `local` stage:
  * handler, timeout, schedule expression and what EventBridge would deliver (constant `input`,
  * an `inputTransformer` filled with the tick's time, or the plain "Scheduled Event"). Events
- * that serverless.yml takes from the stage's file (`${file(infra/serverless/schedules.js)…}`)
+ * that serverless.yml takes from the stage's file (`${self:custom.stage…}`, infra/serverless/stage.js)
  * come from `config/local.yml`, through the same conversion.
  */
 export interface ScheduledFunction {
@@ -34,18 +39,18 @@ interface ScheduleEvent {
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
 }
 
-/** A function's timeout: a number, or a `${param:name}` of the local stage's params. */
+/** A function's timeout: a number, or `${self:custom.stage.lambda.<name>}` (the stage's setting). */
 function timeoutOf(
   fn: string,
   timeout: number | string | undefined,
-  params: Record<string, Record<string, unknown>> | undefined,
+  stage: () => StageConfig,
 ): number | undefined {
   if (typeof timeout !== 'string') return timeout;
-  const param = /^\$\{param:(\w+)\}$/.exec(timeout)?.[1];
-  const value = param ? (params?.[EXAMPLE_STAGE]?.[param] ?? params?.default?.[param]) : undefined;
-  if (typeof value !== 'number')
+  const setting = /^\$\{self:custom\.stage\.lambda\.(\w+)\}$/.exec(timeout)?.[1];
+  const value = setting ? Number(stage().settings[setting]) : Number.NaN;
+  if (!Number.isInteger(value))
     throw new ConfigurationError(
-      `serverless.yml function ${fn}: timeout ${timeout} is not a number or a param with a number`,
+      `serverless.yml function ${fn}: timeout ${timeout} is not a number or a setting of the stage`,
     );
   return value;
 }
@@ -55,7 +60,6 @@ export function readScheduledFunctions(
   stageConfigPath: string,
 ): ScheduledFunction[] {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8'), { customTags: CFN_TAGS as never }) as {
-    params?: Record<string, Record<string, unknown>>;
     provider?: { timeout?: number };
     functions?: Record<
       string,
@@ -66,13 +70,15 @@ export function readScheduledFunctions(
       }
     >;
   };
+  let config: StageConfig | undefined;
+  const stage = () => (config ??= loadStageConfig(stageConfigPath, EXAMPLE_STAGE));
   let fromStageFile: Record<string, Array<{ schedule?: ScheduleEvent }>> | undefined;
   const out: ScheduledFunction[] = [];
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {
     let events = fn.events ?? [];
     if (typeof events === 'string') {
       fromStageFile ??= scheduleEvents(
-        loadStageConfig(stageConfigPath, EXAMPLE_STAGE),
+        stage(),
         (fnName, schedule) => `${fnName}-${schedule}`,
       ) as Record<string, Array<{ schedule?: ScheduleEvent }>>;
       events = fromStageFile[name] ?? [];
@@ -89,7 +95,7 @@ export function readScheduledFunctions(
         out.push({
           name,
           handler: fn.handler,
-          timeoutSeconds: timeoutOf(name, fn.timeout, doc.params) ?? doc.provider?.timeout ?? 6,
+          timeoutSeconds: timeoutOf(name, fn.timeout, stage) ?? doc.provider?.timeout ?? 6,
           schedule: parseSchedule(rate),
           event: eventBuilder(name, schedule),
         });

@@ -3,7 +3,7 @@
 // The exportAlerting function ships the alerting files rendered at build time
 // (src/alerting/rendered.gen.ts). The committed copy is the `local` stage's; a stage with its
 // own SLOs and schedules (config/<stage>.yml, or the stageConfig param), or its own sinks
-// (the sinks param: staleness is read differently without a Pushgateway), needs its own rules. This plugin
+// (the sinks setting: staleness is read differently without a Pushgateway), needs its own rules. This plugin
 // renders that stage's files while bundling and hands them to the bundle in place of the
 // committed module, validated exactly as `npm run alerting:export` validates them.
 const { join, resolve } = require('node:path');

@@ -1,7 +1,7 @@
 // A CloudWatch alarm on the failure queue's depth (README, "Failed runs"): any message in
 // CollectorFailureQueue is a run whose data did not land, or an export or janitor run that
 // failed after Lambda's retries. It stays in ALARM while failures sit unread, and clears when
-// they are read and deleted (or the queue purged). With the failureAlarmTopicArn param
+// they are read and deleted (or the queue purged). With the failureAlarmTopicArn setting
 // (one SNS topic ARN, or several comma-separated), the alarm and its recovery notify them.
 const { require: tsxRequire } = require('tsx/cjs/api');
 const { clearError } = require('./clearError');
@@ -10,7 +10,7 @@ const { clearError } = require('./clearError');
 const MAX_ACTIONS = 5;
 const { SNS_TOPIC_ARN } = tsxRequire('../../src/shared/arns.ts', __filename);
 
-/** The topic ARNs of the failureAlarmTopicArn param; a value that is not one is refused. */
+/** The topic ARNs of the failureAlarmTopicArn setting; a value that is not one is refused. */
 function alarmTopicsOf(value) {
   const topics = String(value ?? '')
     .split(',')
@@ -32,7 +32,7 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   // Resolved outside the try: osls throws MISSING_VARIABLE_DEPENDENCY to retry later.
-  const topicParam = await resolveVariable('param:failureAlarmTopicArn');
+  const topicParam = (await resolveVariable('self:custom.stage.settings')).failureAlarmTopicArn;
   let topics;
   try {
     topics = alarmTopicsOf(topicParam);

@@ -9,7 +9,7 @@
 //
 // (* only while SINKS names remote-write and it signs for AMP. ** only with the stage file's
 // alerting.export.formats naming amp: its rule groups namespace and alert manager definition.) Secrets Manager ARNs end in a
-// random 6-character suffix: `-??????`. With the secretsKmsKeyArn param, the functions that read
+// random 6-character suffix: `-??????`. With the secretsKmsKeyArn setting, the functions that read
 // secrets may decrypt with those keys, and only through Secrets Manager (kms:ViaService).
 // The packaged template is checked against this table (test/integration/invokeLocal.test.ts).
 const sinksOf = (value) =>
@@ -18,36 +18,38 @@ const sinksOf = (value) =>
     .filter(Boolean);
 
 module.exports = async ({ resolveVariable }) => {
-  const param = (name) => resolveVariable(`param:${name}`);
+  // The stage's settings (functions: in its file, or --param), resolved once (custom.stage).
+  const settings = await resolveVariable('self:custom.stage.settings');
+  const setting = (name) => settings[name];
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  // The stage's schedules as serverless.yml resolved them once (custom.stageSchedules).
-  const schedules = await resolveVariable('self:custom.stageSchedules');
-  const sinks = sinksOf(await param('sinks'));
+  // The stage's schedules as serverless.yml resolved them once (custom.stage).
+  const schedules = await resolveVariable('self:custom.stage');
+  const sinks = sinksOf(setting('sinks'));
   const named = (names) => names.filter((name) => typeof name === 'string' && name !== '');
 
   const pushgatewaySecrets = sinks.includes('pushgateway')
-    ? named([await param('pushgatewayAuthSecretName')])
+    ? named([setting('pushgatewayAuthSecretName')])
     : [];
   const remoteWriteSecrets = sinks.includes('remote-write')
-    ? named([await param('remoteWriteAuthSecretName')])
+    ? named([setting('remoteWriteAuthSecretName')])
     : [];
   const sinkSecrets = [...pushgatewaySecrets, ...remoteWriteSecrets];
   const akamaiSecrets = named([
-    ...(schedules.usesDefaultClient ? [await param('akamaiSecretName')] : []),
+    ...(schedules.usesDefaultClient ? [setting('akamaiSecretName')] : []),
     ...schedules.estatsSecrets,
   ]);
 
   let remoteWrite;
-  if (sinks.includes('remote-write') && (await param('remoteWriteSigv4Region'))) {
-    const workspace = await param('ampWorkspaceArn');
+  if (sinks.includes('remote-write') && setting('remoteWriteSigv4Region')) {
+    const workspace = setting('ampWorkspaceArn');
     if (!workspace)
       throw new Error(
-        'remoteWriteSigv4Region is set but ampWorkspaceArn is not: the functions need the workspace they may write to (--param="ampWorkspaceArn=arn:aws:aps:<region>:<account>:workspace/ws-…")',
+        'remoteWriteSigv4Region is set but ampWorkspaceArn is not: the functions need the workspace they may write to (functions.ampWorkspaceArn in the stage file: arn:aws:aps:<region>:<account>:workspace/ws-…)',
       );
     remoteWrite = { Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: workspace };
   }
-  const kmsKeys = String((await param('secretsKmsKeyArn')) ?? '')
+  const kmsKeys = String(setting('secretsKmsKeyArn') ?? '')
     .split(',')
     .map((key) => key.trim())
     .filter(Boolean);
@@ -82,7 +84,7 @@ module.exports = async ({ resolveVariable }) => {
     return statements;
   };
 
-  const prefix = await param('alertingPrefix');
+  const prefix = setting('alertingPrefix');
   const writeAlerting = [
     // Its files, and their metadata (content hash), under its prefix only; ListBucket,
     // limited to the prefix, turns a missing object into a 404.

@@ -88,7 +88,13 @@ export class FileProblems {
     if (lines.length === 1 && only)
       throw new ConfigurationError(only.text, { hint: only.hint ?? hint });
     lines.sort((a, b) => a.line - b.line);
-    const listed = lines.map((l) => `  ${l.text}${l.hint ? `\n      → ${l.hint}` : ''}`);
+    // A hint said once: the problems after it that share it are of the same kind.
+    const said = new Set<string>();
+    const listed = lines.map((l) => {
+      const hinted = l.hint !== undefined && !said.has(l.hint);
+      if (l.hint !== undefined) said.add(l.hint);
+      return `  ${l.text}${hinted ? `\n      → ${l.hint}` : ''}`;
+    });
     throw new ConfigurationError(`${shown} has ${lines.length} problems:\n${listed.join('\n')}\n`, {
       hint,
     });

@@ -1,54 +1,12 @@
 import { ConfigurationError } from '../shared/errors';
 import { nearestOf } from '../shared/nearest';
+import { KNOWN_VARIABLES } from './settings';
 import type { Env } from './env';
 
 /**
- * Every environment variable we read under one of our prefixes, each documented in the README
- * ("Configure"). A variable under these prefixes that is not listed is a typo:
+ * A variable under these prefixes that no setting names (src/config/settings.ts) is a typo:
  * `PUSHGATEWAY_QUOROM=2` would otherwise give a quorum of 1 without a word.
  */
-export const KNOWN_VARIABLES = [
-  'SINKS',
-  'PUSHGATEWAY_URL',
-  'PUSHGATEWAY_QUORUM',
-  'PUSHGATEWAY_AUTH_SECRET_ID',
-  'PUSHGATEWAY_USERNAME',
-  'PUSHGATEWAY_PASSWORD',
-  'PUSHGATEWAY_BEARER_TOKEN',
-  'PUSHGATEWAY_TIMEOUT_MS',
-  'PUSHGATEWAY_GZIP_MIN_BYTES',
-  'PUSHGATEWAY_MAX_ATTEMPTS',
-  // Read by npm start, the tests and the bench (dev/debianBinaries.ts), not by the functions.
-  'PUSHGATEWAY_BIN',
-  'REMOTE_WRITE_URL',
-  'REMOTE_WRITE_TENANT',
-  'REMOTE_WRITE_SIGV4_REGION',
-  'REMOTE_WRITE_AUTH_SECRET_ID',
-  'REMOTE_WRITE_USERNAME',
-  'REMOTE_WRITE_PASSWORD',
-  'REMOTE_WRITE_BEARER_TOKEN',
-  'REMOTE_WRITE_MAX_BYTES',
-  'REMOTE_WRITE_CONCURRENCY',
-  'REMOTE_WRITE_TIMEOUT_MS',
-  'REMOTE_WRITE_MAX_ATTEMPTS',
-  'GRAPHITE_HOST',
-  'GRAPHITE_TIMEOUT_MS',
-  'GRAPHITE_MAX_ATTEMPTS',
-  'ESTATS_SCHEDULE',
-  'ESTATS_MAX_ATTEMPTS',
-  'ESTATS_MAX_IN_FLIGHT',
-  'ESTATS_MIN_INTERVAL_MS',
-  'ESTATS_REQUEST_TIMEOUT_MS',
-  'AKAMAI_SECRET_ID',
-  'AKAMAI_EDGERC',
-  'AKAMAI_EDGERC_SECTION',
-  // Read by akamai-edgegrid itself: its log level and format.
-  'AKAMAI_LOG_LEVEL',
-  'AKAMAI_LOG_PRETTY',
-  'SYNTHETIC_FLEET',
-  'SYNTHETIC_FLEET_FILE',
-] as const;
-
 const PREFIXES =
   /^(PUSHGATEWAY_|REMOTE_WRITE_|GRAPHITE_|ESTATS_|AKAMAI_|SYNTHETIC_|JANITOR_|SINKS)/;
 
@@ -79,7 +37,7 @@ export function refuseUnknownVariables(env: Env): void {
   throw new ConfigurationError(
     `unknown environment variable${unknown.length > 1 ? 's' : ''} ${described.join(', ')}`,
     {
-      hint: 'fix the name or remove it; every variable is listed in the README ("Configure")',
+      hint: 'fix the name or remove it; every variable is listed in docs/reference/settings.md',
     },
   );
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 
 /** A place in a file, 1-based, as editors and compilers print it. */
 export interface SourcePosition {
@@ -17,6 +17,8 @@ export interface YamlSource {
    * exists, so every problem has a line.
    */
   positionOf(path: ReadonlyArray<string | number>, options?: { key?: boolean }): SourcePosition;
+  /** Every string value (keys left out) that matches, with its place. */
+  stringsMatching(pattern: RegExp): Array<{ value: string; position: SourcePosition }>;
 }
 
 /** Parse YAML keeping source positions (the `yaml` package's document API). */
@@ -56,6 +58,23 @@ export function readYamlSource(text: string): YamlSource {
         } else break;
       }
       return at(offset);
+    },
+    stringsMatching(pattern) {
+      const found: Array<{ value: string; position: SourcePosition }> = [];
+      visit(doc, {
+        Pair(_, pair) {
+          // Only values: a key is a field name, never a placeholder.
+          const value = pair.value;
+          if (isScalar(value) && typeof value.value === 'string' && pattern.test(value.value))
+            found.push({ value: value.value, position: at(value.range?.[0] ?? 0) });
+        },
+        Seq(_, seq) {
+          for (const item of seq.items)
+            if (isScalar(item) && typeof item.value === 'string' && pattern.test(item.value))
+              found.push({ value: item.value, position: at(item.range?.[0] ?? 0) });
+        },
+      });
+      return found;
     },
   };
 }

@@ -26,7 +26,7 @@ export function isExampleHost(host: string): boolean {
   return /(^|\.)example\.(com|net|org)$/.test(name) || /(^|\.)(example|invalid)$/.test(name);
 }
 
-/** The stage params that say where the functions deliver (serverless.yml `params:`). */
+/** The settings that say where the functions deliver (src/config/settings.ts). */
 export interface StageDestinations {
   sinks: string;
   pushgatewayUrl: string;
@@ -34,72 +34,78 @@ export interface StageDestinations {
   graphiteHost: string;
 }
 
-const PARAMS_HINT = (stage: string, param: string, example: string) =>
-  `set it for stage "${stage}": --param="${param}=${example}" on the command line, or params.${stage}.${param} in serverless.yml`;
+const SETTING_HINT = (setting: string, example: string) =>
+  `set functions.${setting} in the stage file, e.g. ${example} (or --param="${setting}=…" for one deploy)`;
+
+/** A refusal of one setting: its field lets the stage file's loader place it. */
+function refused(setting: string, message: string, hint: string): ConfigurationError {
+  return new ConfigurationError(message, { hint, fields: [{ path: [setting], message }] });
+}
 
 /**
  * Every sink the stage names must be configured, and none may point at loopback or an
  * example domain: from Lambda, loopback is the function's own sandbox.
  */
-export function checkDestinations(stage: string, params: StageDestinations): void {
-  const sinks = parseSinkNames(params.sinks, `stage "${stage}": the sinks param`);
+export function checkDestinations(stage: string, settings: StageDestinations): void {
+  const sinks = parseSinkNames(settings.sinks, 'the sinks setting');
   if (sinks.includes('pushgateway')) {
-    const urls = params.pushgatewayUrl
+    const urls = settings.pushgatewayUrl
       .split(',')
       .map((url) => url.trim())
       .filter(Boolean);
     if (urls.length === 0)
-      throw new ConfigurationError(`stage "${stage}": the pushgatewayUrl param is empty`, {
-        hint: PARAMS_HINT(stage, 'pushgatewayUrl', 'https://pushgateway.internal:9091'),
-      });
+      throw refused(
+        'pushgatewayUrl',
+        `stage "${stage}" delivers to a Pushgateway, but pushgatewayUrl is empty`,
+        SETTING_HINT('pushgatewayUrl', 'https://pushgateway.internal:9091'),
+      );
     for (const url of urls)
-      checkHost(stage, 'pushgatewayUrl', url, hostOfUrl(url, stage, 'pushgatewayUrl'), {
+      checkHost(stage, 'pushgatewayUrl', url, hostOfUrl(url, 'pushgatewayUrl'), {
         example: 'https://pushgateway.internal:9091',
       });
   }
   if (sinks.includes('remote-write')) {
-    if (!params.remoteWriteUrl)
-      throw new ConfigurationError(
-        `stage "${stage}": the sinks param names remote-write, but the remoteWriteUrl param is empty`,
-        {
-          hint: `${PARAMS_HINT(stage, 'remoteWriteUrl', 'https://mimir.internal/api/v1/push')}; or leave remote-write out of sinks`,
-        },
+    if (!settings.remoteWriteUrl)
+      throw refused(
+        'remoteWriteUrl',
+        'sinks names remote-write, but remoteWriteUrl is empty',
+        `${SETTING_HINT('remoteWriteUrl', 'https://mimir.internal/api/v1/push')}; or leave remote-write out of sinks`,
       );
     checkHost(
       stage,
       'remoteWriteUrl',
-      params.remoteWriteUrl,
-      hostOfUrl(params.remoteWriteUrl, stage, 'remoteWriteUrl'),
+      settings.remoteWriteUrl,
+      hostOfUrl(settings.remoteWriteUrl, 'remoteWriteUrl'),
       { example: 'https://mimir.internal/api/v1/push' },
     );
   }
   if (sinks.includes('graphite')) {
-    if (!params.graphiteHost)
-      throw new ConfigurationError(
-        `stage "${stage}": the sinks param names graphite, but the graphiteHost param is empty`,
-        {
-          hint: `${PARAMS_HINT(stage, 'graphiteHost', 'carbon.internal:2003')}; or leave graphite out of sinks`,
-        },
+    if (!settings.graphiteHost)
+      throw refused(
+        'graphiteHost',
+        'sinks names graphite, but graphiteHost is empty',
+        `${SETTING_HINT('graphiteHost', 'carbon.internal:2003')}; or leave graphite out of sinks`,
       );
-    const host = params.graphiteHost.replace(/:\d+$/, '');
-    checkHost(stage, 'graphiteHost', params.graphiteHost, host, {
+    const host = settings.graphiteHost.replace(/:\d+$/, '');
+    checkHost(stage, 'graphiteHost', settings.graphiteHost, host, {
       example: 'carbon.internal:2003',
     });
   }
 }
 
-function hostOfUrl(url: string, stage: string, param: string): string {
+function hostOfUrl(url: string, setting: string): string {
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-    throw new ConfigurationError(
-      `stage "${stage}": the ${param} param ${JSON.stringify(url)} is not an absolute http:// or https:// URL`,
-      { hint: PARAMS_HINT(stage, param, 'https://host:port') },
+    throw refused(
+      setting,
+      `${JSON.stringify(url)} is not an absolute http:// or https:// URL`,
+      SETTING_HINT(setting, 'https://host:port'),
     );
   return new URL(url).hostname;
 }
 
 function checkHost(
   stage: string,
-  param: string,
+  setting: string,
   value: string,
   host: string,
   { example }: { example: string },
@@ -110,9 +116,10 @@ function checkHost(
       ? 'an example domain, not a real service'
       : undefined;
   if (why === undefined) return;
-  const isDefault = param === 'pushgatewayUrl' && value === 'http://127.0.0.1:9091';
-  throw new ConfigurationError(
-    `stage "${stage}": the ${param} param is ${value}${isDefault ? ' (the default)' : ''}, ${why}`,
-    { hint: PARAMS_HINT(stage, param, example) },
+  const isDefault = setting === 'pushgatewayUrl' && value === 'http://127.0.0.1:9091';
+  throw refused(
+    setting,
+    `${value}${isDefault ? ' (the default)' : ''} is ${why}, on stage "${stage}"`,
+    SETTING_HINT(setting, example),
   );
 }

@@ -13,10 +13,14 @@ export const REAL_LOOKING_TARGETS = { cpCode: 987654, url: 'https://shop.acme.te
 export const REAL_LOOKING_PARAMS = ['--param=pushgatewayUrl=https://pushgateway.acme.test:9091'];
 
 /**
- * The alerting section a minimal stage file of a test needs on a stage but `local`: the
- * default on-call webhook is made up, so a deployed stage must name its own or turn it off.
+ * The sections a minimal stage file of a test needs on a stage but `local`: the default
+ * on-call webhook is made up, so a deployed stage must name its own or turn it off; the
+ * default Pushgateway is loopback, so it must name a real one.
  */
 export const DEPLOYABLE_ALERTING = '\nalerting: { routing: { oncall: false } }\n';
+export const DEPLOYABLE_FUNCTIONS =
+  '\nfunctions: { pushgatewayUrl: https://pushgateway.acme.test:9091 }\n';
+export const DEPLOYABLE_SECTIONS = `${DEPLOYABLE_ALERTING}${DEPLOYABLE_FUNCTIONS}`;
 
 /** The links and on-call webhook of a real stage (the local ones are refused elsewhere). */
 const REAL_LOOKING_LINKS = {
@@ -42,7 +46,8 @@ export function writeStageConfig(edit: (text: string) => string = (text) => text
     )
     .concat(
       '\nalerting:\n  routing:\n    oncall: { webhookUrl: https://oncall.acme.test/alertmanager }\n',
-    );
+    )
+    .replace(/^/, `functions:\n  pushgatewayUrl: https://pushgateway.acme.test:9091\n`);
   const file = join(mkdtempSync(join(tmpdir(), 'stage-config-')), 'stage.yml');
   writeFileSync(file, edit(text));
   return file;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { estatsScheduleOf } from '../../src/deploy/stage';
@@ -116,16 +117,22 @@ describe('deployment configuration', () => {
 
   it('refuses a deployed stage that points at nothing: the default Pushgateway, a sink without its address, a bad alert setting, a bad rate (said once)', () => {
     const stageConfig = `--param=stageConfig=${writeStageConfig()}`;
-    const loopback = print('prod', [stageConfig], []);
+    const withoutPushgateway = `--param=stageConfig=${writeStageConfig((text) => text.replace(/^functions:\n {2}pushgatewayUrl: .*\n/, ''))}`;
+    const loopback = print('prod', [withoutPushgateway], []);
     expect(loopback.status).not.toBe(0);
     const output = `${loopback.stdout}${loopback.stderr}`;
-    const message =
-      'stage "prod": the pushgatewayUrl param is http://127.0.0.1:9091 (the default), loopback: from Lambda that is the function itself, so every run would fail. set it for stage "prod": --param="pushgatewayUrl=https://pushgateway.internal:9091" on the command line, or params.prod.pushgatewayUrl in serverless.yml';
-    expect(output).toContain(message);
+    expect(output).toMatch(
+      /stage\.yml:\d+:\d+: functions\.pushgatewayUrl: http:\/\/127\.0\.0\.1:9091 \(the default\) is loopback: from Lambda that is the function itself, so every run would fail, on stage "prod"/,
+    );
+    expect(output).toContain(
+      'set functions.pushgatewayUrl in the stage file, e.g. https://pushgateway.internal:9091 (or --param="pushgatewayUrl=…" for one deploy)',
+    );
+    // osls names serverless.yml as the file it resolves; our message never asks for an edit of it.
+    expect(output).not.toMatch(/in serverless\.yml|params\.prod/);
     const graphite = print('prod', [stageConfig, '--param=sinks=pushgateway,graphite']);
     expect(graphite.status).not.toBe(0);
     expect(`${graphite.stdout}${graphite.stderr}`).toContain(
-      'stage "prod": the sinks param names graphite, but the graphiteHost param is empty',
+      'functions.graphiteHost: sinks names graphite, but graphiteHost is empty',
     );
     const badSetting = print('prod', [
       `--param=stageConfig=${writeStageConfig((text) => `${text}    channels: { critical: '' }\n`)}`,
@@ -141,6 +148,46 @@ describe('deployment configuration', () => {
     const rateMessage =
       /stage\.yml:\d+:\d+: synthetic\[0\]\.rate: schedule rate\(1 minutes\): use "rate\(1 minute\)" for one/g;
     expect(`${badRate.stdout}${badRate.stderr}`.match(rateMessage)).toHaveLength(1);
+  });
+
+  it('packages the production example in one run once its placeholders are filled in, and names each one left', () => {
+    const example = readFileSync(join(root, 'config', 'prod.example.yml'), 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'prod-example-'));
+    const filled = join(dir, 'prod.yml');
+    // The only edits: each CHANGE-ME, and the example CP code its comment marks.
+    writeFileSync(filled, example.replaceAll('CHANGE-ME', 'acme').replace('424242', '987654'));
+    const result = spawnSync(
+      'npx',
+      [
+        'serverless',
+        'package',
+        '--stage',
+        'prod',
+        `--param=stageConfig=${filled}`,
+        '--package',
+        join(dir, 'out'),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(`${result.stdout}${result.stderr}`).toContain('Service packaged');
+    expect(result.status).toBe(0);
+    const unfilled = print(
+      'prod',
+      [`--param=stageConfig=${join('config', 'prod.example.yml')}`],
+      [],
+    );
+    expect(unfilled.status).not.toBe(0);
+    const output = `${unfilled.stdout}${unfilled.stderr}`;
+    const lines = example.split('\n');
+    const placeholders = lines.flatMap((line, i) =>
+      /:\s.*CHANGE-ME/.test(line.replace(/#.*$/, '')) ? [i + 1] : [],
+    );
+    expect(placeholders.length).toBeGreaterThan(5);
+    for (const line of placeholders)
+      expect(output).toMatch(
+        new RegExp(`prod\\.example\\.yml:${line}:\\d+: ".*CHANGE-ME.*" is a placeholder`),
+      );
+    expect(output).toContain('still lists example targets (cpCode 424242)');
   });
 
   it('reports every problem of a stage file in one packaging run, each at its line', () => {
@@ -251,7 +298,7 @@ describe('deployment configuration', () => {
     );
   });
 
-  it("sets the functions' own settings from params, and refuses a bad one naming the param", () => {
+  it("sets the functions' own settings from --params, and refuses a bad one naming it", () => {
     expect(dev.provider.environment.LOG_LEVEL).toBe('info');
     expect(dev.provider.environment.PUSHGATEWAY_QUORUM).toBeUndefined();
     const tuned = serverlessPrint('dev', [
@@ -271,8 +318,46 @@ describe('deployment configuration', () => {
     ]);
     expect(badQuorum.status).not.toBe(0);
     const output = `${badQuorum.stdout}${badQuorum.stderr}`;
-    expect(output).toContain('stage "dev": the functions\' environment is refused:');
-    expect(output).toContain('fix the pushgatewayQuorum param');
+    expect(output).toContain(
+      '--param=pushgatewayQuorum: environment variable PUSHGATEWAY_QUORUM="3"',
+    );
+  });
+
+  it('refuses a misspelt --param in one run, naming the setting it meant', () => {
+    const typos = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=logLevl=debug',
+      '--param=pushgatewayQuorom=2',
+    ]);
+    expect(typos.status).not.toBe(0);
+    expect(`${typos.stdout}${typos.stderr}`).toContain(
+      'unknown settings --param=logLevl (did you mean logLevel?), --param=pushgatewayQuorom (did you mean pushgatewayQuorum?)',
+    );
+  });
+
+  it("takes the functions' settings from the stage file, a --param winning for one deploy", () => {
+    const fromFile = writeStageConfig((text) =>
+      text.replace(
+        /^functions:\n/,
+        'functions:\n  logLevel: warn\n  memorySize: 512\n  estatsTimeout: 300\n  pushgatewayTimeoutMs: 5000\n',
+      ),
+    );
+    const config = serverlessPrint('dev', [
+      `--param=stageConfig=${fromFile}`,
+    ]) as unknown as Config & {
+      provider: { memorySize: number };
+    };
+    expect(config.provider.environment).toMatchObject({
+      LOG_LEVEL: 'warn',
+      PUSHGATEWAY_TIMEOUT_MS: '5000',
+    });
+    expect(config.provider.memorySize).toBe(512);
+    expect(config.functions.estats?.timeout).toBe(300);
+    const overridden = serverlessPrint('dev', [
+      `--param=stageConfig=${fromFile}`,
+      '--param=logLevel=error',
+    ]) as unknown as Config;
+    expect(overridden.provider.environment.LOG_LEVEL).toBe('error');
   });
 
   it("runs the functions with Lambda's JSON log format at the logLevel param's level", () => {

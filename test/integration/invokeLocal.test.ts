@@ -302,9 +302,7 @@ it('grants each sink secret, remote write and the KMS key only to the functions 
     [
       'sinks=pushgateway,remote-write',
       'pushgatewayAuthSecretName=pushgate-collector/pushgateway-auth',
-      'remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
-      'remoteWriteSigv4Region=eu-central-1',
-      `ampWorkspaceArn=${workspace}`,
+      'remoteWriteUrl=https://mimir.acme.test/api/v1/push',
       'remoteWriteAuthSecretName=pushgate-collector/remote-write-auth',
       `secretsKmsKeyArn=${key}`,
     ],
@@ -317,18 +315,27 @@ it('grants each sink secret, remote write and the KMS key only to the functions 
   expect(rest('EstatsRole')).toEqual([
     secrets('akamai-edgegrid', 'pushgateway-auth', 'remote-write-auth'),
     decrypt,
-    `aps:RemoteWrite on ${workspace}`,
   ]);
   expect(rest('SyntheticRole')).toEqual([
     secrets('pushgateway-auth', 'remote-write-auth'),
     decrypt,
-    `aps:RemoteWrite on ${workspace}`,
   ]);
   expect(rest('ScrapeRole')).toEqual([
     secrets('lab-ca', 'snmp-auth', 'pushgateway-auth', 'remote-write-auth'),
     decrypt,
-    `aps:RemoteWrite on ${workspace}`,
   ]);
+  // Remote write to AMP signs with the role's own credentials (SigV4, no secret of its own):
+  // the collectors may write to that workspace, and only they.
+  const amp = packagedTemplate([
+    'sinks=pushgateway,remote-write',
+    'remoteWriteUrl=https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+    'remoteWriteSigv4Region=eu-central-1',
+    `ampWorkspaceArn=${workspace}`,
+  ]);
+  for (const role of ['EstatsRole', 'SyntheticRole', 'ScrapeRole'])
+    expect(grants(amp, role).at(-1)).toBe(`aps:RemoteWrite on ${workspace}`);
+  for (const role of ['JanitorRole', 'ExportAlertingRole'])
+    expect(grants(amp, role).join('\n')).not.toContain('aps:');
   // The janitor lists and deletes Pushgateway groups: that secret only.
   expect(rest('JanitorRole')).toEqual([secrets('pushgateway-auth'), decrypt]);
   expect(rest('ExportAlertingRole').join('\n')).not.toMatch(/secretsmanager|kms|aps/);

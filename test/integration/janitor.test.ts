@@ -10,7 +10,7 @@ import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { REPO_ROOT } from '../helpers/runProcess';
-import { DEPLOYABLE_ALERTING } from '../helpers/stageConfig';
+import { DEPLOYABLE_SECTIONS } from '../helpers/stageConfig';
 
 /**
  * The janitor against the real Pushgateway, with the input packaging gives it from a stage
@@ -31,7 +31,7 @@ function janitorInput(janitor: string): Record<string, unknown> {
   const file = join(mkdtempSync(join(tmpdir(), 'janitor-')), 'prod.yml');
   writeFileSync(
     file,
-    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\njanitor:\n${janitor}${DEPLOYABLE_ALERTING}`,
+    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\njanitor:\n${janitor}${DEPLOYABLE_SECTIONS}`,
   );
   const [event] = scheduleEvents(loadStageConfig(file, 'prod'), (f, s) => `${f}-${s}`).janitor;
   return event?.schedule.input as Record<string, unknown>;

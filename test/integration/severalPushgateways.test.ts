@@ -13,7 +13,7 @@ import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
-import { DEPLOYABLE_ALERTING } from '../helpers/stageConfig';
+import { DEPLOYABLE_SECTIONS } from '../helpers/stageConfig';
 
 /**
  * Two real Pushgateways, one of them stopped in the middle of a run and started again later
@@ -51,7 +51,7 @@ function deploy(cpCodes: number[]): Record<string, unknown> {
   const file = join(dir, 'prod.yml');
   writeFileSync(
     file,
-    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n${cpCodes.map((cp) => `        - cpCode: ${cp}\n`).join('')}${DEPLOYABLE_ALERTING}`,
+    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n${cpCodes.map((cp) => `        - cpCode: ${cp}\n`).join('')}${DEPLOYABLE_SECTIONS}`,
   );
   const [event] = scheduleEvents(loadStageConfig(file, 'prod'), (fn, s) => `${fn}-${s}`).estats;
   return event ? { ...estatsScheduleOf(event) } : {};

@@ -50,6 +50,8 @@ synthetic: []
 alerting:
   routing:
     oncall: false
+functions:
+  pushgatewayUrl: https://pushgateway.acme.test:9091
 `;
 
 let akamai: EstatsSimulator;

@@ -7,7 +7,7 @@ import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { useEstatsStack } from '../helpers/estatsStack';
-import { DEPLOYABLE_ALERTING } from '../helpers/stageConfig';
+import { DEPLOYABLE_SECTIONS } from '../helpers/stageConfig';
 
 /**
  * Removed targets leave nothing behind: schedules deployed from a stage file, run against the
@@ -27,7 +27,7 @@ function deploy(stage: string, schedules: Record<string, number[]>): Record<stri
     )
     .join('');
   const file = join(dir, `${stage}.yml`);
-  writeFileSync(file, `estats:\n${yaml}${DEPLOYABLE_ALERTING}`);
+  writeFileSync(file, `estats:\n${yaml}${DEPLOYABLE_SECTIONS}`);
   const events = scheduleEvents(loadStageConfig(file, stage), (fn, s) => `${fn}-${s}`).estats;
   return Object.fromEntries(events.map((e) => [estatsScheduleOf(e).name, estatsScheduleOf(e)]));
 }

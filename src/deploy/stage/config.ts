@@ -5,12 +5,15 @@ import type { Slo } from '../../alerting/slo';
 import type { JanitorPolicy } from '../../janitor/policy';
 import { JOB } from '../../metrics/catalogue';
 import type { ScrapeSchedule } from '../../scrape/schedule';
+import type { StageSettings } from '../stageSettings';
 
 export interface StageConfig {
   /** The stage's name: its eStats schedules mark their groups with it. */
   stage: string;
   /** The file it came from, for messages. */
   file: string;
+  /** Every setting: a `--param` over the file's `functions:` over the default. */
+  settings: StageSettings;
   /** Each schedule's input carries its API clients (none: the function's environment's). */
   estats: Array<{ rate: string; enabled: boolean; input: EstatsSchedule }>;
   /** What one eStats answer is assumed to take, for the packaging budget check. */

@@ -107,18 +107,17 @@ function checkDeployedScrapeTargets(
   for (const { index, entry } of scrape)
     for (const [t, target] of entry.input.targets.entries()) {
       const at = ['scrape', index, 'input', 'targets', t];
-      const where = `scrape[${index}] (${entry.input.name}) targets[${t}]`;
       const host = new URL(target.url).hostname;
       if (isLocalOnly(host) || isExampleHost(host))
         problems.add(
           [...at, 'url'],
-          `${where}: ${target.url} is ${isLocalOnly(host) ? 'this machine' : 'an example domain'}, which a function of stage "${stage}" cannot fetch`,
+          `${target.url} (schedule ${entry.input.name}) is ${isLocalOnly(host) ? 'this machine' : 'an example domain'}, which a function of stage "${stage}" cannot fetch`,
           "list the address of your exporter or device as the function's network reaches it",
         );
       if (target.tls?.insecureSkipVerify)
         problems.add(
           [...at, 'tls', 'insecureSkipVerify'],
-          `${where}: tls.insecureSkipVerify would accept any certificate on stage "${stage}"`,
+          `would accept any certificate of ${target.url} (schedule ${entry.input.name}) on stage "${stage}"`,
           'store the device\'s CA as {"ca": PEM} in a secret and name it as tls.secret; set tls.serverName when the certificate names another host',
         );
     }

@@ -8,7 +8,7 @@ export {
   enabledScheduleNames,
   type StageConfig,
 } from './config';
-export { loadStageConfig, stageConfigOf } from './load';
+export { loadStageConfig, type StageLoadOptions, stageConfigOf } from './load';
 export {
   EVENTBRIDGE_MAX_INPUT_CHARS,
   EVENTBRIDGE_MAX_RULE_NAME_CHARS,

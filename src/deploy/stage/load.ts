@@ -8,7 +8,9 @@ import { OWNED_JOBS, parseJanitorPolicy } from '../../janitor/policy';
 import { JOB } from '../../metrics/catalogue';
 import { jobOf } from '../../scrape/schedule';
 import { ConfigurationError } from '../../shared/errors';
+import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
+import { checkStageSettings, stageSettingsOf } from '../stageSettings';
 import { EXAMPLE_STAGE, fleetName, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
 import {
@@ -26,15 +28,30 @@ import { readSections } from './sections';
  * shipped examples (CP code 424242, URLs on example domains) would call Akamai for someone
  * else's property, so they stop the deploy with a message saying which file to edit.
  */
-export function loadStageConfig(file: string, stage: string): StageConfig {
+export function loadStageConfig(
+  file: string,
+  stage: string,
+  options: StageLoadOptions = {},
+): StageConfig {
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file)) {
     throw new ConfigurationError(`stage "${stage}" has no schedule file: ${shown} does not exist`, {
       hint: `copy config/${EXAMPLE_STAGE}.yml to ${shown} and list your own CP codes and URLs in it`,
     });
   }
-  return stageConfigOf(readFileSync(file, 'utf8'), file, stage);
+  return stageConfigOf(readFileSync(file, 'utf8'), file, stage, options);
 }
+
+/** What packaging adds to the file: the command line's `--param`s and the environment. */
+export interface StageLoadOptions {
+  /** `--param`s by name (stageSettings.ts `commandLineParams`): each wins over the file. */
+  params?: Readonly<Record<string, string>>;
+  /** The environment: the local stage's PUSHGATEWAY_URL. */
+  env?: Env;
+}
+
+/** What marks a value the user must replace (config/prod.example.yml). */
+export const PLACEHOLDER = /CHANGE-ME/;
 
 const STAGE_FILE_HINT = `fix each place listed; config/${EXAMPLE_STAGE}.yml shows every section`;
 
@@ -42,7 +59,12 @@ const STAGE_FILE_HINT = `fix each place listed; config/${EXAMPLE_STAGE}.yml show
  * The stage file's text, validated as loadStageConfig validates the file (`file` names it).
  * Every problem of the file is reported at once, each as `file:line:column`.
  */
-export function stageConfigOf(text: string, file: string, stage: string): StageConfig {
+export function stageConfigOf(
+  text: string,
+  file: string,
+  stage: string,
+  { params = {}, env = {} }: StageLoadOptions = {},
+): StageConfig {
   const shown = relative(process.cwd(), file) || file;
   const source = readYamlSource(text);
   const problems = new FileProblems();
@@ -50,7 +72,17 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
     problems.addAt(position, `not valid YAML: ${message}`);
   problems.throwIfAny(shown, source, 'fix the YAML syntax first: indentation, quotes, brackets');
 
+  // The placeholders of config/prod.example.yml: each must be replaced, on every stage.
+  for (const { value, position } of source.stringsMatching(PLACEHOLDER))
+    problems.addAt(
+      position,
+      `${JSON.stringify(value)} is a placeholder: replace ${PLACEHOLDER.source} with your own value`,
+      'config/prod.example.yml marks every value you must give this way; its comments say what each one is',
+    );
   const sections = readSections(source.value, problems);
+  const settings = stageSettingsOf({ stage, params, section: sections.functions, env });
+  if (sections.functions)
+    problems.attempt(['functions'], () => checkStageSettings(settings, stage, params));
   const clients = parseClients(sections.akamai?.clients ?? {}, problems);
   const warnings: string[] = [];
   const estatsBefore = problems.count;
@@ -62,6 +94,7 @@ export function stageConfigOf(text: string, file: string, stage: string): StageC
   const schedules: Omit<StageConfig, 'janitor' | 'warnings' | 'alerting'> = {
     stage,
     file: shown,
+    settings,
     estats: estats.map((s) => s.entry),
     answerSeconds: sections.akamai?.answerSeconds ?? 0,
     links: sections.links ?? {},

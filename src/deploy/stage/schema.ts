@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
 import { DEFAULT_ESTATS_ANSWER_SECONDS } from '../../constants';
+import { functionsSectionSchema } from '../stageSettings';
 
 /**
  * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
@@ -33,6 +34,20 @@ const stageClientSchema = z.strictObject({
   rateLimitPerMinute: z.optional(z.unknown()),
   reserve: z.optional(z.unknown()),
 });
+
+/**
+ * The functions' settings (src/config/settings.ts): sinks and their addresses, secrets,
+ * timeouts, memory, log level, VPC, KMS, the failure alarm's topics. A `--param` of the same
+ * name overrides one for one deploy.
+ */
+const functionsSection = z._default(
+  functionsSectionSchema.check(
+    z.describe(
+      "The functions' settings: where they deliver, secrets, timeouts, memory, log level, network (docs/reference/settings.md)",
+    ),
+  ),
+  {},
+);
 
 /** The stage's Akamai API clients, and what the packaging budget check assumes. */
 const akamaiSection = z._default(
@@ -105,6 +120,7 @@ const linksSection = z._default(
  * list on its own), so one bad section does not hide the problems of the others.
  */
 export const stageSections = {
+  functions: functionsSection,
   akamai: akamaiSection,
   estats: estatsEntry,
   synthetic: syntheticEntry,
@@ -117,6 +133,7 @@ export const stageSections = {
 export const SCHEDULE_LISTS = ['estats', 'synthetic', 'scrape'] as const;
 
 export const stageFileSchema = z.strictObject({
+  functions: functionsSection,
   akamai: akamaiSection.check(
     z.describe('The Akamai API clients of the eStats schedules, and the packaging budget check'),
   ),

@@ -9,6 +9,7 @@ export type Indexed<T> = { index: number; entry: T };
 
 /** The sections of a stage file that passed their own schema; a failed one is undefined. */
 export interface StageSections {
+  functions: StageFile['functions'] | undefined;
   akamai: StageFile['akamai'] | undefined;
   /** Each list keeps the schedules that passed, so their own checks still run. */
   estats: Array<Indexed<StageFile['estats'][number]>>;
@@ -58,6 +59,7 @@ export function readSections(raw: unknown, problems: FileProblems): StageSection
     });
   };
   return {
+    functions: section('functions', stageSections.functions),
     akamai: section('akamai', stageSections.akamai),
     estats: list('estats', stageSections.estats),
     synthetic: list('synthetic', stageSections.synthetic),

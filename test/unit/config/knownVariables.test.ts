@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  KNOWN_VARIABLES,
-  nearestKnown,
-  refuseUnknownVariables,
-} from '../../../src/config/knownVariables';
+import { nearestKnown, refuseUnknownVariables } from '../../../src/config/knownVariables';
+import { KNOWN_VARIABLES } from '../../../src/config/settings';
+import { renderSettingsReference } from '../../../src/config/settingsReference';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -50,7 +48,7 @@ describe('environment variables under our prefixes', () => {
     expect(nearestKnown('SOMETHING_ELSE_ENTIRELY')).toBeUndefined();
   });
 
-  it('lists every variable the code reads under those prefixes, and the README documents each', () => {
+  it('lists every variable the code reads under those prefixes, and the reference documents each', () => {
     const read = new Set<string>();
     for (const file of sourceFiles(join(root, 'src')))
       for (const [, name] of readFileSync(file, 'utf8').matchAll(
@@ -59,7 +57,7 @@ describe('environment variables under our prefixes', () => {
         if (name) read.add(name);
     const known = new Set<string>(KNOWN_VARIABLES);
     expect([...read].filter((name) => !known.has(name))).toEqual([]);
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(KNOWN_VARIABLES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    const reference = renderSettingsReference();
+    expect(KNOWN_VARIABLES.filter((name) => !reference.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -1,73 +1,120 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { KNOWN_VARIABLES } from '../../../src/config/knownVariables';
+import { KNOWN_VARIABLES, SETTINGS } from '../../../src/config/settings';
+import { estatsSettingsFromEnv } from '../../../src/config/estats';
+import { safetyMarginMsFromEnv } from '../../../src/config/invocation';
+import { secretSettingsFromEnv } from '../../../src/config/secrets';
 import {
-  checkFunctionEnvironment,
-  FUNCTION_SETTING_PARAMS,
-  functionSettingsOf,
-} from '../../../src/deploy/functionSettings';
-import { REPO_ROOT } from '../../helpers/runProcess';
+  checkStageSettings,
+  commandLineParams,
+  functionEnvironmentsOf,
+  stageSettingsOf,
+} from '../../../src/deploy/stageSettings';
+import { carbonOptionsFromEnv } from '../../../src/sinks/graphite/settings';
+import { pushgatewaySettingsFromEnv } from '../../../src/sinks/pushgateway/settings';
+import { remoteWriteOptionsFromEnv } from '../../../src/sinks/remoteWrite/settings';
 import { refusalText } from '../../helpers/refusal';
 
-const serverless = readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8');
-const declared = (
-  parse(serverless.replace(/\$\{[^}]*\}/g, 'x'), { logLevel: 'error' }) as {
-    params: { default: Record<string, unknown> };
-  }
-).params.default;
-const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const REAL = { pushgatewayUrl: 'https://pg.acme.test' };
 
-describe("the functions' settings as serverless params", () => {
-  it.each(Object.entries(FUNCTION_SETTING_PARAMS))(
-    '%s is declared in serverless.yml, documented, and sets %s',
-    (param, variable) => {
-      expect(declared).toHaveProperty(param);
-      expect(readme).toContain(`\`${param}\``);
-      expect(readme).toContain(`\`${variable}\``);
-      expect(functionSettingsOf({ [param]: '7' })).toEqual({ [variable]: '7' });
-    },
-  );
-
-  it('leaves an empty param out, so the function keeps its default', () => {
-    expect(functionSettingsOf({ logLevel: 'info', pushgatewayQuorum: '', noProxy: null })).toEqual({
-      LOG_LEVEL: 'info',
+describe("a stage's settings (src/config/settings.ts)", () => {
+  it('takes a --param over the stage file over the default', () => {
+    const settings = stageSettingsOf({
+      stage: 'prod',
+      params: { logLevel: 'debug' },
+      section: { logLevel: 'warn', pushgatewayQuorum: 2, estatsTimeout: 300 },
+    });
+    expect(settings).toMatchObject({
+      logLevel: 'debug',
+      pushgatewayQuorum: '2',
+      estatsTimeout: '300',
+      scrapeTimeout: '50',
+      sinks: 'pushgateway',
     });
   });
 
-  it('covers every tunable variable of the functions under our prefixes', () => {
-    // Addresses, secrets and credentials have params of their own (or none on purpose:
-    // credentials belong in Secrets Manager); schedules and fleets come from the stage file.
-    const elsewhere =
-      /_URL$|_SECRET_ID$|_USERNAME$|_PASSWORD$|_BEARER_TOKEN$|_TENANT$|_REGION$|^SINKS$|_HOST$|_BIN$|^AKAMAI_|^ESTATS_SCHEDULE$|^SYNTHETIC_FLEET/;
-    const mapped = new Set<string>(Object.values(FUNCTION_SETTING_PARAMS));
-    expect(KNOWN_VARIABLES.filter((v) => !elsewhere.test(v) && !mapped.has(v))).toEqual([]);
+  it('refuses a misspelt --param, naming the nearest setting', () => {
+    expect(() => commandLineParams(['logLevl=debug'])).toThrow(
+      'unknown setting --param=logLevl (did you mean logLevel?)',
+    );
+    expect(() => commandLineParams(['logLevl=debug', 'pushgatewayQuorom=2'])).toThrow(
+      'unknown settings --param=logLevl (did you mean logLevel?), --param=pushgatewayQuorom (did you mean pushgatewayQuorum?)',
+    );
+    expect(commandLineParams(['stageConfig=a=b.yml', 'logLevel=debug'])).toEqual({
+      stageConfig: 'a=b.yml',
+      logLevel: 'debug',
+    });
+  });
+
+  it('packages a variable only off its default, but the ones the console should show', () => {
+    const env = functionEnvironmentsOf(
+      stageSettingsOf({ stage: 'prod', section: { ...REAL, pushgatewayTimeoutMs: 5000 } }),
+      'prod',
+    );
+    expect(env.provider).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      SINKS: 'pushgateway',
+      PUSHGATEWAY_URL: 'https://pg.acme.test',
+      PUSHGATEWAY_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'info',
+    });
+    expect(env.estats).toEqual({ AKAMAI_SECRET_ID: 'pushgate-collector/akamai-edgegrid' });
+    expect(env.exportAlerting).toEqual({ ALERTING_PREFIX: 'alerting/' });
+    // The local stage reads credentials from .edgerc: no secret ids.
+    const local = functionEnvironmentsOf(stageSettingsOf({ stage: 'local' }), 'local');
+    expect(local.estats).toEqual({});
+  });
+
+  it("documents each default as the function's own: setting it changes nothing the function reads", () => {
+    const defaults = Object.fromEntries(
+      SETTINGS.filter((s) => s.variable && s.default !== '' && !s.localOnly).map((s) => [
+        s.variable,
+        s.default,
+      ]),
+    );
+    const base = {
+      PUSHGATEWAY_URL: 'https://pg.acme.test',
+      REMOTE_WRITE_URL: 'https://rw.acme.test/w',
+      GRAPHITE_HOST: 'carbon.acme.test',
+      AKAMAI_SECRET_ID: 's',
+    };
+    const readers = [
+      estatsSettingsFromEnv,
+      safetyMarginMsFromEnv,
+      (env: Record<string, string>) => secretSettingsFromEnv(env, 's'),
+      pushgatewaySettingsFromEnv,
+      remoteWriteOptionsFromEnv,
+      carbonOptionsFromEnv,
+    ] as Array<(env: Record<string, string>) => unknown>;
+    for (const read of readers)
+      expect(JSON.stringify(read({ ...defaults, ...base }))).toBe(JSON.stringify(read(base)));
   });
 
   it.each([
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'logLevel'],
-    [{ PUSHGATEWAY_QUORUM: '2' }, 'PUSHGATEWAY_QUORUM', 'pushgatewayQuorum'],
-    [{ ESTATS_MAX_IN_FLIGHT: '1000' }, 'ESTATS_MAX_IN_FLIGHT', 'estatsMaxInFlight'],
-    [{ SINKS: 'graphite' }, 'GRAPHITE_HOST', 'GRAPHITE_HOST'],
-  ])('refuses %j when packaging, naming the param to fix', (env, variable, fix) => {
-    const text = refusalText(() =>
-      checkFunctionEnvironment({ PUSHGATEWAY_URL: 'https://pg.acme.test', ...env }, 'prod'),
-    );
-    expect(text).toContain('stage "prod"');
-    expect(text).toContain(variable);
-    expect(text).toContain(fix);
+    [{ logLevel: 'verbose' }, 'logLevel', 'LOG_LEVEL'],
+    [{ pushgatewayQuorum: 2 }, 'pushgatewayQuorum', 'PUSHGATEWAY_QUORUM'],
+    [{ estatsMaxInFlight: 1000 }, 'estatsMaxInFlight', 'ESTATS_MAX_IN_FLIGHT'],
+    [{ sinks: 'graphite' }, 'graphiteHost', 'graphiteHost'],
+    [{ estatsTimeout: '3min' }, 'estatsTimeout', 'got "3min"'],
+    [{ vpcSubnetIds: 'subnet-1' }, 'vpcSecurityGroupIds', 'or neither'],
+  ])('refuses %j when packaging, naming the setting to fix', (section, key, detail) => {
+    const settings = stageSettingsOf({ stage: 'prod', section: { ...REAL, ...section } });
+    const text = refusalText(() => checkStageSettings(settings, 'prod'));
+    expect(text).toContain(`functions.${key}`);
+    expect(text).toContain(detail);
+    expect(text).not.toContain('NaN');
+    expect(text).not.toContain('serverless.yml');
   });
 
-  it('accepts the defaults and sound values', () => {
-    expect(() =>
-      checkFunctionEnvironment(
-        {
-          PUSHGATEWAY_URL: 'https://pg-a.acme.test,https://pg-b.acme.test',
-          PUSHGATEWAY_QUORUM: '2',
-          LOG_LEVEL: 'debug',
-        },
-        'prod',
-      ),
-    ).not.toThrow();
+  it('names the --param when the refused value came from the command line', () => {
+    const params = { logLevel: 'loud' };
+    const text = refusalText(() =>
+      checkStageSettings(stageSettingsOf({ stage: 'prod', params, section: REAL }), 'prod', params),
+    );
+    expect(text).toContain('--param=logLevel');
+  });
+
+  it('names every variable it reads in the table once', () => {
+    expect(new Set(KNOWN_VARIABLES).size).toBe(KNOWN_VARIABLES.length);
+    const keys = SETTINGS.flatMap((s) => (s.key ? [s.key] : []));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -46,7 +46,7 @@ describe('hosts packaging refuses', () => {
   );
 });
 
-describe("a stage's sink params, when packaging a stage but local", () => {
+describe("a stage's sink settings, when packaging a stage but local", () => {
   it('accepts real destinations, several Pushgateways included', () => {
     expect(refusal({})).toBe('accepted');
     expect(
@@ -64,16 +64,20 @@ describe("a stage's sink params, when packaging a stage but local", () => {
   it.each([
     [
       { pushgatewayUrl: 'http://127.0.0.1:9091' },
-      'pushgatewayUrl param is http://127.0.0.1:9091 (the default), loopback',
-      'params.prod.pushgatewayUrl in serverless.yml',
+      'http://127.0.0.1:9091 (the default) is loopback',
+      'set functions.pushgatewayUrl in the stage file',
     ],
     [
       { pushgatewayUrl: 'https://pg.internal:9091,http://localhost:9091' },
-      'pushgatewayUrl param is http://localhost:9091, loopback',
+      'http://localhost:9091 is loopback',
       '--param="pushgatewayUrl=',
     ],
     [{ pushgatewayUrl: 'https://pgw.example.net' }, 'an example domain', 'pushgatewayUrl'],
-    [{ pushgatewayUrl: '' }, 'pushgatewayUrl param is empty', 'params.prod.pushgatewayUrl'],
+    [
+      { pushgatewayUrl: '' },
+      'delivers to a Pushgateway, but pushgatewayUrl is empty',
+      'functions.pushgatewayUrl',
+    ],
     [
       { pushgatewayUrl: 'pgw:9091' },
       'is not an absolute http:// or https:// URL',
@@ -81,26 +85,26 @@ describe("a stage's sink params, when packaging a stage but local", () => {
     ],
     [
       { sinks: 'remote-write' },
-      'names remote-write, but the remoteWriteUrl param is empty',
+      'names remote-write, but remoteWriteUrl is empty',
       'or leave remote-write out of sinks',
     ],
     [
       { sinks: 'remote-write', remoteWriteUrl: 'http://[::1]:9009/api/v1/push' },
-      'remoteWriteUrl param is http://[::1]:9009/api/v1/push, loopback',
+      'http://[::1]:9009/api/v1/push is loopback',
       'remoteWriteUrl',
     ],
-    [{ sinks: 'graphite' }, 'names graphite, but the graphiteHost param is empty', 'graphiteHost'],
+    [{ sinks: 'graphite' }, 'names graphite, but graphiteHost is empty', 'functions.graphiteHost'],
     [
       { sinks: 'graphite', graphiteHost: '127.0.0.1:2003' },
-      'graphiteHost param is 127.0.0.1:2003, loopback',
+      '127.0.0.1:2003 is loopback',
       'graphiteHost',
     ],
     [{ sinks: 'pushgateway,influx' }, 'names unknown sink(s) influx', 'choose from'],
   ])('refuses %j: "%s"', (params, message, fix) => {
     const text = refusal(params);
-    expect(text).toContain('stage "prod"');
     expect(text).toContain(message);
     expect(text).toContain(fix);
+    expect(text).not.toContain('serverless.yml');
   });
 });
 

@@ -8,13 +8,13 @@ import {
   scheduleEvents,
   scrapeTargetSecrets,
 } from '../../../src/deploy/stage';
-import { DEPLOYABLE_ALERTING } from '../../helpers/stageConfig';
+import { DEPLOYABLE_SECTIONS } from '../../helpers/stageConfig';
 
 const dir = mkdtempSync(join(tmpdir(), 'scrape-stage-'));
 let files = 0;
 const stage = (scrape: string) => {
   const path = join(dir, `stage-${files++}.yml`);
-  writeFileSync(path, `scrape:\n${scrape}${DEPLOYABLE_ALERTING}`);
+  writeFileSync(path, `scrape:\n${scrape}${DEPLOYABLE_SECTIONS}`);
   return path;
 };
 const schedule = (input: string, rate = 'rate(1 minute)') =>
@@ -76,7 +76,7 @@ describe("a stage file's scrape schedules", () => {
       schedule(
         `{ name: a, targets: [{ url: 'https://exporter.acme.test/metrics', tls: { insecureSkipVerify: true } }] }`,
       ),
-      'tls.insecureSkipVerify would accept any certificate',
+      'tls.insecureSkipVerify: would accept any certificate',
     ],
   ])('refuses %s on a deployed stage', (_case, text, message) => {
     expect(() => loadStageConfig(stage(text), 'prod')).toThrow(message);

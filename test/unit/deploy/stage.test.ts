@@ -9,14 +9,15 @@ import {
   maximumEventAges,
   scheduleEvents,
 } from '../../../src/deploy/stage';
-import { DEPLOYABLE_ALERTING } from '../../helpers/stageConfig';
+import { DEPLOYABLE_ALERTING, DEPLOYABLE_FUNCTIONS } from '../../helpers/stageConfig';
 
 const dir = mkdtempSync(join(tmpdir(), 'stage-unit-'));
 /** A stage file of these tests; without an alerting section of its own, a deployable one. */
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   const alerting = /^alerting:/m.test(text) ? '' : DEPLOYABLE_ALERTING;
-  writeFileSync(path, `${text}${alerting}`);
+  const functions = /^functions:/m.test(text) ? '' : DEPLOYABLE_FUNCTIONS;
+  writeFileSync(path, `${text}${alerting}${functions}`);
   return path;
 };
 const estats = (targets: string, name = 'default') =>

@@ -24,7 +24,7 @@ describe("the stage file's JSON Schema", () => {
     expect(committed).toBe(renderStageFileJsonSchema());
   });
 
-  it.each(['local.yml'])(
+  it.each(['local.yml', 'prod.example.yml'])(
     'accepts the shipped config/%s, which names it on its first line',
     (name) => {
       const text = readFileSync(join(root, 'config', name), 'utf8');

@@ -1,5 +1,5 @@
 import { logLevelFromEnv } from '../../../src/config/invocation';
-import { lambdaLoggingOf } from '../../../src/deploy/functionSettings';
+import { lambdaLoggingOf } from '../../../src/deploy/stageSettings';
 import { lambdaHandler } from '../../../src/handlers/lambdaHandler';
 import { lambdaContext } from '../../helpers/lambdaContext';
 

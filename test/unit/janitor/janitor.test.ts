@@ -5,13 +5,13 @@ import { loadStageConfig } from '../../../src/deploy/stage';
 import { expiredGroups } from '../../../src/janitor/janitor';
 import { parseJanitorPolicy } from '../../../src/janitor/policy';
 import type { PushgatewayGroup } from '../../../src/sinks/pushgateway/client';
-import { DEPLOYABLE_ALERTING } from '../../helpers/stageConfig';
+import { DEPLOYABLE_SECTIONS } from '../../helpers/stageConfig';
 
 const stageFile = (janitor: string) => {
   const file = join(mkdtempSync(join(tmpdir(), 'janitor-unit-')), 'prod.yml');
   writeFileSync(
     file,
-    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\nsynthetic:\n  - rate: rate(1 minute)\n    fleet: { name: lab, deviceCount: 1 }\n${janitor}${DEPLOYABLE_ALERTING}`,
+    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\nsynthetic:\n  - rate: rate(1 minute)\n    fleet: { name: lab, deviceCount: 1 }\n${janitor}${DEPLOYABLE_SECTIONS}`,
   );
   return file;
 };

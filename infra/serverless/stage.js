@@ -1,0 +1,76 @@
+// The stage, resolved once (custom.stage in serverless.yml): its file, config/<stage>.yml (or
+// the file of `--param=stageConfig=…`), with the command line's other `--param`s over its
+// `functions:` settings. Validated here, at package time, with the schemas and readers the
+// functions use (src/deploy/stage/, loaded through tsx): every problem of the file is reported
+// at once, each at its line, and so is a misspelt `--param`. Budgets (Akamai, Lambda timeouts)
+// and EventBridge's limits are checked too.
+//
+// Gives serverless.yml: the schedule events, each collector's maximumEventAge, the secrets the
+// eStats and scrape functions read, the AMP workspace the alerting export writes to, the
+// settings, and the functions' environments.
+const { join, resolve } = require('node:path');
+const { clearError } = require('./clearError');
+
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+  const cli = (await resolveVariable('opt:param, null')) ?? [];
+  const { require: tsxRequire } = require('tsx/cjs/api');
+  const stageModule = tsxRequire('../../src/deploy/stage/index.ts', __filename);
+  const settingsModule = tsxRequire('../../src/deploy/stageSettings.ts', __filename);
+  try {
+    const params = settingsModule.commandLineParams(cli);
+    const file = params.stageConfig
+      ? resolve(params.stageConfig)
+      : join(__dirname, '..', '..', 'config', `${stage}.yml`);
+    const config = stageModule.loadStageConfig(file, stage, { params, env: process.env });
+    const { settings } = config;
+    const margin = Number(settings.deadlineSafetyMarginMs);
+    const warnings = config.warnings.map((warning) => `Warning: ${warning}\n`).join('');
+    // serverless.yml resolves this file once (custom.stage): printed once.
+    process.stderr.write(
+      warnings +
+        stageModule.checkedEstatsBudget(config, Number(settings.estatsTimeout), margin) +
+        stageModule.checkedScrapeBudget(config, Number(settings.scrapeTimeout), margin),
+    );
+    const events = stageModule.scheduleEvents(
+      config,
+      (fn, name) => `${service}-${stage}-${fn}-${name}`,
+    );
+    return {
+      file,
+      settings,
+      // Numbers where serverless.yml needs them (checked whole and in Lambda's range).
+      lambda: {
+        memorySize: Number(settings.memorySize),
+        estatsTimeout: Number(settings.estatsTimeout),
+        scrapeTimeout: Number(settings.scrapeTimeout),
+      },
+      ...events,
+      environment: environmentOf(settingsModule, settings, stage),
+      eventAge: stageModule.maximumEventAges(config),
+      estatsSecrets: stageModule.estatsClientSecrets(config),
+      scrapeSecrets: stageModule.scrapeTargetSecrets(config),
+      usesDefaultClient: stageModule.usesDefaultClient(config),
+      // The AMP workspace the exportAlerting function puts the rules in (its role, roles.js).
+      ampExport: stageModule.ampExportTarget(config) ?? null,
+    };
+  } catch (error) {
+    throw clearError(error);
+  }
+};
+
+/**
+ * The functions' environments (src/config/settings.ts says which setting becomes which
+ * variable, and for which function), and Lambda's logging config at the log level.
+ */
+function environmentOf(settingsModule, settings, stage) {
+  const environments = settingsModule.functionEnvironmentsOf(settings, stage);
+  const logging = settingsModule.lambdaLoggingOf(environments.provider);
+  // serverless invoke local: the alerting export writes to a local folder instead of S3.
+  const exportAlerting =
+    stage === 'local'
+      ? { ALERTING_OUT_DIR: join(process.cwd(), '.tmp', 'alerting-export') }
+      : { ...environments.exportAlerting, ALERTING_BUCKET: { Ref: 'AlertingExportBucket' } };
+  return { ...environments, logging, synthetic: {}, exportAlerting };
+}

@@ -1,0 +1,223 @@
+import * as z from 'zod/mini';
+import '../shared/zod';
+import type { Env } from '../config/env';
+import { estatsSettingsFromEnv } from '../config/estats';
+import {
+  configuredLogLevelFromEnv,
+  logLevelFromEnv,
+  safetyMarginMsFromEnv,
+} from '../config/invocation';
+import { PARAM_NAMES, SETTINGS, STAGE_SETTINGS } from '../config/settings';
+import { ConfigurationError } from '../shared/errors';
+import type { LogLevel } from '../shared/logger';
+import { nearestOf } from '../shared/nearest';
+import { carbonOptionsFromEnv } from '../sinks/graphite/settings';
+import { sinkNamesFromEnv } from '../sinks/names';
+import { pushgatewaySettingsFromEnv } from '../sinks/pushgateway/settings';
+import { remoteWriteOptionsFromEnv } from '../sinks/remoteWrite/settings';
+import { checkDestinations } from './guards';
+
+/** Every setting of a stage by its key, as text ('' when unset): see src/config/settings.ts. */
+export type StageSettings = Readonly<Record<string, string>>;
+
+/** What a stage file's `functions:` section may hold: one optional value per setting. */
+export const functionsSectionSchema = z.strictObject(
+  Object.fromEntries(
+    STAGE_SETTINGS.map((setting) => [
+      setting.key,
+      z.optional(
+        z
+          .union([z.string(), z.number(), z.boolean()])
+          .check(
+            z.describe(
+              `${setting.description}${setting.variable ? ` (${setting.variable})` : ''}. Default: ${setting.default || 'none'}`,
+            ),
+          ),
+      ),
+    ]),
+  ),
+);
+
+export type FunctionsSection = z.infer<typeof functionsSectionSchema>;
+
+/**
+ * The `--param`s of the command line (osls hands them over as `key=value` strings). A name
+ * that is no setting is refused, naming the nearest one: a misspelt param would otherwise be
+ * ignored without a word.
+ */
+export function commandLineParams(given: unknown): Record<string, string> {
+  const list = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
+  const params: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const item of list) {
+    const [key = '', ...rest] = String(item).split('=');
+    if (!PARAM_NAMES.includes(key)) {
+      const nearest = nearestOf(key, PARAM_NAMES);
+      unknown.push(`--param=${key}${nearest ? ` (did you mean ${nearest}?)` : ''}`);
+      continue;
+    }
+    params[key] = rest.join('=').trim();
+  }
+  if (unknown.length > 0)
+    throw new ConfigurationError(
+      `unknown ${unknown.length > 1 ? 'settings' : 'setting'} ${unknown.join(', ')}`,
+      { hint: 'fix the name; every setting is listed in docs/reference/settings.md' },
+    );
+  return params;
+}
+
+/**
+ * The stage's settings: a `--param` over the stage file's `functions:` over the default. The
+ * local stage's Pushgateway is the `PUSHGATEWAY_URL` of the environment, when set (npm start,
+ * the tests).
+ */
+export function stageSettingsOf(options: {
+  stage: string;
+  params?: Readonly<Record<string, string>>;
+  section?: FunctionsSection | undefined;
+  env?: Env;
+}): StageSettings {
+  const { stage, params = {}, section = {}, env = {} } = options;
+  const settings: Record<string, string> = {};
+  for (const setting of SETTINGS) {
+    if (setting.key === undefined) continue;
+    const fromFile = section[setting.key];
+    const localDefault =
+      stage === LOCAL_STAGE && setting.variable === 'PUSHGATEWAY_URL'
+        ? env.PUSHGATEWAY_URL
+        : undefined;
+    settings[setting.key] =
+      params[setting.key] ??
+      (fromFile === undefined ? undefined : String(fromFile)) ??
+      localDefault ??
+      setting.default;
+  }
+  return settings;
+}
+
+/** The stage of `npm start` and `invoke local`: no secret ids, credentials from .edgerc. */
+const LOCAL_STAGE = 'local';
+
+/** The functions' variables: those of every function, and each function's own. */
+export interface FunctionEnvironments {
+  provider: Record<string, string>;
+  estats: Record<string, string>;
+  exportAlerting: Record<string, string>;
+}
+
+/**
+ * Each setting with a variable becomes it where it is not the function's own default (or is
+ * always set); deployed-only ones (secret ids) not on the local stage.
+ */
+export function functionEnvironmentsOf(
+  settings: StageSettings,
+  stage: string,
+): FunctionEnvironments {
+  const environments: FunctionEnvironments = {
+    provider: { NODE_OPTIONS: '--enable-source-maps' },
+    estats: {},
+    exportAlerting: {},
+  };
+  for (const setting of SETTINGS) {
+    if (setting.key === undefined || setting.variable === undefined) continue;
+    if (setting.deployedOnly && stage === LOCAL_STAGE) continue;
+    const value = settings[setting.key] ?? '';
+    if (value === '' || (value === setting.default && !setting.alwaysSet)) continue;
+    environments[setting.function ?? 'provider'][setting.variable] = value;
+  }
+  return environments;
+}
+
+/** Where a setting's value came from, for the message that refuses it. */
+function origin(key: string, params: Readonly<Record<string, string>>): string {
+  return key in params ? `--param=${key}` : `functions.${key}`;
+}
+
+/**
+ * Check a stage's settings as the functions will read them, and what packaging needs of them,
+ * so a bad value stops the deploy naming its setting. The error's fields place each problem
+ * at `functions.<key>` of the stage file.
+ */
+export function checkStageSettings(
+  settings: StageSettings,
+  stage: string,
+  params: Readonly<Record<string, string>> = {},
+): void {
+  const refuse = (key: string, message: string, hint?: string): never => {
+    const where = origin(key, params);
+    throw new ConfigurationError(`${where}: ${message}`, {
+      ...(hint ? { hint } : {}),
+      fields: key in params ? [] : [{ path: [key], message }],
+    });
+  };
+  // Said in settings' words first: the readers below speak of variables.
+  if (stage !== LOCAL_STAGE) {
+    try {
+      checkDestinations(stage, {
+        sinks: settings.sinks ?? '',
+        pushgatewayUrl: settings.pushgatewayUrl ?? '',
+        remoteWriteUrl: settings.remoteWriteUrl ?? '',
+        graphiteHost: settings.graphiteHost ?? '',
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigurationError) || error.fields.length === 0) throw error;
+      const key = String(error.fields[0]?.path[0]);
+      refuse(key, error.message, error.hint);
+    }
+  }
+  const env = functionEnvironmentsOf(settings, stage);
+  const all = {
+    ...env.provider,
+    ...env.estats,
+    AKAMAI_SECRET_ID: stage === LOCAL_STAGE ? undefined : 'packaged',
+  };
+  try {
+    logLevelFromEnv(all);
+    safetyMarginMsFromEnv(all);
+    estatsSettingsFromEnv(all);
+    const sinks = sinkNamesFromEnv(all);
+    if (sinks.includes('pushgateway')) pushgatewaySettingsFromEnv(all);
+    if (sinks.includes('remote-write')) remoteWriteOptionsFromEnv(all);
+    if (sinks.includes('graphite')) carbonOptionsFromEnv(all);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The variable to fix: "SINKS names graphite, but GRAPHITE_HOST is not set" is GRAPHITE_HOST's.
+    const named = SETTINGS.filter((s) => s.variable && error.message.includes(s.variable));
+    const setting = named.find((s) => s.variable !== 'SINKS') ?? named[0];
+    if (!setting?.key) throw error;
+    refuse(setting.key, error.message, error.hint);
+  }
+  for (const [key, min, max] of [
+    ['estatsTimeout', 10, 900],
+    ['scrapeTimeout', 10, 900],
+    ['memorySize', 128, 10_240],
+  ] as const) {
+    const given = settings[key] ?? '';
+    const value = Number(given);
+    if (given === '' || !Number.isInteger(value) || value < min || value > max)
+      refuse(key, `must be a whole number from ${min} to ${max} (Lambda's limits), got "${given}"`);
+  }
+  if (!settings.vpcSubnetIds !== !settings.vpcSecurityGroupIds)
+    refuse(
+      settings.vpcSubnetIds ? 'vpcSecurityGroupIds' : 'vpcSubnetIds',
+      'set both vpcSubnetIds and vpcSecurityGroupIds, or neither',
+    );
+}
+
+/**
+ * The functions' Lambda logging config (provider.logs.lambda): the JSON log format, so Lambda
+ * reads our lines' level and timestamp, and ApplicationLogLevel at the logLevel setting's level.
+ * Lambda gives it to the functions as AWS_LAMBDA_LOG_LEVEL, which the logger honours.
+ */
+export function lambdaLoggingOf(env: Env): {
+  logFormat: 'JSON';
+  applicationLogLevel: Uppercase<LogLevel>;
+  systemLogLevel: 'INFO';
+} {
+  return {
+    logFormat: 'JSON',
+    applicationLogLevel: configuredLogLevelFromEnv(env).toUpperCase() as Uppercase<LogLevel>,
+    // INFO keeps the platform's START, END and REPORT lines (duration, memory, init time).
+    systemLogLevel: 'INFO',
+  };
+}
