@@ -1,11 +1,7 @@
 import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
 import { scrapeGroupingKey } from '../metrics/groups';
-import {
-  type ExposedFamily,
-  ExpositionError,
-  formatOf,
-  parseExposition,
-} from '../scrape/exposition';
+import { formatOf, parseExposition } from '../scrape/exposition';
+import { type ExposedFamily, ExpositionError } from '../scrape/expositionModel';
 import { fetchTarget, ScrapeFailure, type SecretSettingsOf } from '../scrape/fetch';
 import { jobOf, type ResolvedTarget, resolveTarget, type ScrapeSchedule } from '../scrape/schedule';
 import { ScrapedGroup } from '../scrape/scrapedGroup';

@@ -1,6 +1,6 @@
 import type { GroupContent, MetricMetadata, TimeSeries } from '../metrics/content';
 import type { GroupingKey } from '../metrics/groups';
-import type { ExposedFamily, MetricType } from './exposition';
+import type { ExposedFamily, MetricType } from './expositionModel';
 import type { StoredSample } from './semantics';
 
 /**

@@ -1,5 +1,5 @@
 import { SCRAPE_REPORT } from '../metrics/catalogue';
-import type { ExposedFamily, ExposedSample } from './exposition';
+import type { ExposedFamily, ExposedSample } from './expositionModel';
 
 /**
  * What a Prometheus scrape stores of a target's body, so that our pushed series match what a

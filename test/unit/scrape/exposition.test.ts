@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExpositionError, formatOf, parseExposition } from '../../../src/scrape/exposition';
+import { formatOf, parseExposition } from '../../../src/scrape/exposition';
+import { ExpositionError } from '../../../src/scrape/expositionModel';
 import { refusalText } from '../../helpers/refusal';
 
 const NODE_EXPORTER = readFileSync(
