@@ -1,4 +1,103 @@
-import type { Severity } from './types';
+import * as z from 'zod/mini';
+import '../shared/zod';
+import { SNS_TOPIC_ARN } from '../shared/arns';
+import { isValidDuration } from './duration';
+import { SEVERITIES } from './types';
+
+/**
+ * Everything a team tunes in alerting: thresholds, selectors, per-target overrides, channels.
+ * Rule and route code read only what this schema gives, so changing a threshold never means
+ * touching PromQL. The schema is the one place each setting is said: its type, its check and
+ * its default. A stage file's `alerting:` section gives any of them (settings.ts); what it
+ * leaves out keeps the default, so nobody edits this file to tune their alerts.
+ */
+
+const duration = z
+  .string()
+  .check(
+    z.refine(isValidDuration, 'must be a Prometheus duration, e.g. 30s, 5m, 1h30m (units d h m s)'),
+  );
+const severity = z.enum(SEVERITIES);
+const ratio = z.number().check(z.gte(0), z.lte(1));
+const count = z.number().check(z.gte(0));
+const text = z.string().check(z.minLength(1));
+const url = z.string().check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an absolute http:// or https:// URL',
+  }),
+);
+/** An object whose fields all have defaults: left out, it is their defaults. */
+const section = <T extends z.ZodMiniObject>(shape: T) => z.prefault(shape, {} as z.input<T>);
+
+/** One target's threshold in place of the default (one property is noisier than another). */
+const override = z.strictObject({
+  /** Which target: a CP code or a URL, as pushed in the cp_code / url label. */
+  cpCode: z.optional(z.int().check(z.positive())),
+  url: z.optional(z.string()),
+  above: ratio,
+});
+
+/** Fire above `above` (0-1) for `for`, except for the targets that override it. */
+const ratioThreshold = (above: number, forDuration: string, level: (typeof SEVERITIES)[number]) =>
+  section(
+    z.strictObject({
+      above: z._default(ratio, above),
+      for: z._default(duration, forDuration),
+      severity: z._default(severity, level),
+      overrides: z._default(
+        z.array(
+          override.check(
+            z.refine((o) => (o.cpCode === undefined) !== (o.url === undefined), {
+              message: 'give either cpCode or url',
+            }),
+          ),
+        ),
+        [],
+      ),
+    }),
+  );
+
+/**
+ * One pair of windows of a multi-window burn-rate alert (Google SRE workbook, ch. 5): it fires
+ * when both windows burn the error budget faster than `budgetConsumed` of the SLO window's
+ * budget in the long window. For a 30-day SLO: 2 % in 1 h is a burn rate of 14.4.
+ */
+const burnWindow = z.strictObject({
+  long: duration,
+  short: duration,
+  /** Share of the whole budget spent in the long window (0-1). */
+  budgetConsumed: z.number().check(z.positive(), z.lte(1)),
+});
+type BurnWindowInput = z.input<typeof burnWindow>;
+
+/** A burn-rate alert: either pair of windows fires it. */
+const burnRate = (
+  level: (typeof SEVERITIES)[number],
+  forDuration: string,
+  windows: BurnWindowInput[],
+) =>
+  section(
+    z.strictObject({
+      severity: z._default(severity, level),
+      for: z._default(duration, forDuration),
+      windows: z._default(z.array(burnWindow).check(z.minLength(1)), windows),
+    }),
+  );
+
+// A DNS-1123 label: valid as a Kubernetes name, a Mimir ruler and an AMP namespace alike.
+const dnsLabel = z
+  .string()
+  .check(
+    z.regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      'must be lower-case letters, digits and "-", at most 63, starting and ending with a letter or digit',
+    ),
+  );
+const snsTopicArn = z
+  .string()
+  .check(
+    z.regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)'),
+  );
 
 /**
  * The forms the export writes (README, "Use your own Prometheus"), one or several per stage:
@@ -19,230 +118,219 @@ export const EXPORT_FORMATS = [
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** The AMP workspace the exportAlerting function puts the rules and routes in. */
-export interface AmpExportSettings {
-  workspaceId: string;
-  region: string;
-  /** The SNS topic every receiver publishes to, unless `topics` names one for it. */
-  snsTopicArn: string;
-  /** Receiver (slack-critical, oncall-webhook, …) → its own topic. */
-  topics: Record<string, string>;
-}
+const exportSettings = section(
+  z.strictObject({
+    formats: z._default(z.array(z.enum(EXPORT_FORMATS)).check(z.minLength(1)), ['prometheus']),
+    /**
+     * The rules' namespace: the Mimir/Cortex ruler namespace, the AMP rule groups namespace,
+     * the PrometheusRule's name, and the prefix of the receivers a snippet adds.
+     */
+    namespace: z._default(dnsLabel, 'pushgate-collector'),
+    /** The PrometheusRule's namespace and the labels your Prometheus selects rules by. */
+    kubernetes: section(
+      z.strictObject({
+        namespace: z._default(dnsLabel, 'monitoring'),
+        labels: z._default(
+          z.record(
+            z
+              .string()
+              .check(z.regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/)),
+            z.string().check(z.regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/)),
+          ),
+          {},
+        ),
+      }),
+    ),
+    /** The AMP workspace the exportAlerting function puts the rules and routes in. */
+    amp: z.optional(
+      z.strictObject({
+        workspaceId: z
+          .string()
+          .check(
+            z.regex(/^[0-9A-Za-z][-.0-9A-Z_a-z]{0,63}$/, 'must be an AMP workspace id (ws-…)'),
+          ),
+        region: z
+          .string()
+          .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region, e.g. eu-central-1')),
+        /** The SNS topic every receiver publishes to, unless `topics` names one for it. */
+        snsTopicArn,
+        /** Receiver (slack-critical, oncall-webhook, …) → its own topic. */
+        topics: z._default(z.record(z.string(), snsTopicArn), {}),
+      }),
+    ),
+  }),
+);
 
-export interface ExportSettings {
-  formats: ExportFormat[];
-  /**
-   * The rules' namespace: the Mimir/Cortex ruler namespace, the AMP rule groups namespace,
-   * the PrometheusRule's name, and the prefix of the receivers a snippet adds.
-   */
-  namespace: string;
-  /** The PrometheusRule's namespace and the labels your Prometheus selects rules by. */
-  kubernetes: { namespace: string; labels: Record<string, string> };
-  amp?: AmpExportSettings;
-}
+/** The on-call webhook (PagerDuty/Opsgenie bridge, …) that critical alerts page. */
+const DEFAULT_ONCALL = {
+  webhookUrl: 'http://oncall-bridge:8080/alertmanager',
+  tokenFile: '/etc/alertmanager/secrets/oncall-token',
+};
 
-/**
- * Everything a team tunes in alerting: thresholds, selectors, per-target overrides, channels.
- * Rule and route code read only this, so changing a threshold never means touching PromQL.
- * These are the defaults; a stage file's `alerting:` section overrides any of them
- * (settings.ts), so nobody edits this file to tune their alerts.
- */
-export interface RatioThreshold {
-  /** Fire above this ratio (0-1). */
-  above: number;
-  /** ...for this long (Prometheus duration). */
-  for: string;
-  severity: Severity;
-}
+const routing = section(
+  z.strictObject({
+    /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
+    slackWebhookUrlFile: z._default(text, '/etc/alertmanager/secrets/slack-webhook-url'),
+    /**
+     * On-call webhook for critical alerts, and the file holding its bearer token. `false`: no
+     * on-call receiver; critical alerts reach the critical Slack channel only.
+     */
+    oncall: z._default(
+      z.union([
+        z.literal(false),
+        z.strictObject({
+          webhookUrl: z._default(url, DEFAULT_ONCALL.webhookUrl),
+          tokenFile: z._default(text, DEFAULT_ONCALL.tokenFile),
+        }),
+      ]),
+      DEFAULT_ONCALL,
+    ),
+    channels: section(
+      z.strictObject({
+        default: z._default(text, '#alerts'),
+        critical: z._default(text, '#alerts-critical'),
+        info: z._default(text, '#alerts-info'),
+        /** Team → channel (each alert's `team` label): given, it replaces the default teams. */
+        teams: z._default(z.record(z.string().check(z.regex(/^[a-z][a-z0-9_-]*$/)), text), {
+          cdn: '#cdn-alerts',
+          network: '#network-alerts',
+        }),
+      }),
+    ),
+    groupWait: z._default(duration, '30s'),
+    groupInterval: z._default(duration, '5m'),
+    repeatInterval: z._default(duration, '4h'),
+  }),
+);
 
-export interface TargetOverride {
-  /** Which target: a CP code or a URL, as pushed in the cp_code / url label. */
-  cpCode?: number;
-  url?: string;
-  /** Replaces the default threshold for this target (one property is noisier than another). */
-  above: number;
-}
-
-/**
- * One pair of windows of a multi-window burn-rate alert (Google SRE workbook, ch. 5): it fires
- * when both windows burn the error budget faster than `budgetConsumed` of the SLO window's
- * budget in the long window. For a 30-day SLO: 2 % in 1 h is a burn rate of 14.4.
- */
-export interface BurnWindow {
-  long: string;
-  short: string;
-  /** Share of the whole budget spent in the long window (0-1). */
-  budgetConsumed: number;
-}
-
-export interface BurnRateAlert {
-  severity: Severity;
-  for: string;
-  /** Either pair fires the alert. */
-  windows: BurnWindow[];
-}
-
-export interface AlertingConfig {
+export const alertingSettingsSchema = z.strictObject({
   /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
-  runbookBaseUrl: string;
+  runbookBaseUrl: z._default(
+    url.check(z.refine((value) => value.endsWith('/'), 'must end with "/"')),
+    'https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/',
+  ),
   /** Alerts left out of the rules (and of the inhibit rules naming them). */
-  disabledAlerts: string[];
+  disabledAlerts: z._default(z.array(z.string()), []),
   /**
    * How often the series only dashboards read are recorded (rule group `dashboard-series`);
-   * those alerts read are recorded with the alerts, at every evaluation.
+   * those alerts read are recorded with the alerts, at every evaluation. Synthetic devices
+   * tick every minute, eStats every 2: a panel gains nothing from more.
    */
-  dashboardSeriesInterval: string;
-  estats: {
-    /** Ignore samples with fewer edge hits than this: ratios of tiny samples are noise. */
-    minHits: number;
-    edge5xxRatio: RatioThreshold & { overrides: TargetOverride[] };
-    edgeFailureRatio: RatioThreshold & { overrides: TargetOverride[] };
-    originFailureRatio: RatioThreshold & { overrides: TargetOverride[] };
-    trafficVanished: { hadHitsOver: number; lookback: string; for: string; severity: Severity };
-    targetFailing: { for: string; severity: Severity };
-  };
-  collectors: {
-    /**
-     * Seconds between the runs of each collector job: config/local.yml's here. A stage's
-     * rules take the longest gap of that job's enabled schedules (settings.ts), so no
-     * schedule of it counts as stale between two of its own runs.
-     */
-    intervals: Record<string, number>;
-    /** Alert when a group was not pushed (or a schedule did not succeed) for this many intervals. */
-    staleAfterIntervals: number;
-    staleSeverity: Severity;
-    /**
-     * Sinks other than the Pushgateway (rules/sampleStaleness.ts): how far back the newest
-     * success and sample are looked for. A schedule with no success in it is CollectorSilent.
-     */
-    successLookback: string;
-    /** …and how long that silence lasts before CollectorSilent fires: a new schedule's first run. */
-    silentFor: string;
-    pushFailingFor: string;
-    pushFailingSeverity: Severity;
-    /** Prometheus' scrape job name for the Pushgateway. */
-    pushgatewayScrapeJob: string;
-    pushgatewayDownFor: string;
-  };
+  dashboardSeriesInterval: z._default(duration, '1m'),
+  // eStats samples every 2 minutes: 6m is three consecutive bad samples.
+  estats: section(
+    z.strictObject({
+      /** Ignore samples with fewer edge hits than this: ratios of tiny samples are noise. */
+      minHits: z._default(count, 100),
+      edge5xxRatio: ratioThreshold(0.05, '6m', 'critical'),
+      edgeFailureRatio: ratioThreshold(0.1, '6m', 'warning'),
+      originFailureRatio: ratioThreshold(0.05, '6m', 'warning'),
+      trafficVanished: section(
+        z.strictObject({
+          hadHitsOver: z._default(count, 100),
+          lookback: z._default(duration, '1h'),
+          for: z._default(duration, '6m'),
+          severity: z._default(severity, 'critical'),
+        }),
+      ),
+      targetFailing: section(
+        z.strictObject({
+          for: z._default(duration, '6m'),
+          severity: z._default(severity, 'warning'),
+        }),
+      ),
+    }),
+  ),
+  collectors: section(
+    z.strictObject({
+      /** Alert when a group was not pushed (or a schedule did not succeed) for this many intervals. */
+      staleAfterIntervals: z._default(z.int().check(z.gte(1)), 3),
+      staleSeverity: z._default(severity, 'warning'),
+      /**
+       * Sinks other than the Pushgateway (rules/sampleStaleness.ts): how far back the newest
+       * success and sample are looked for. A schedule with no success in it is CollectorSilent.
+       */
+      successLookback: z._default(duration, '1d'),
+      /** …and how long that silence lasts before CollectorSilent fires: a new schedule's first run. */
+      silentFor: z._default(duration, '10m'),
+      pushFailingFor: z._default(duration, '5m'),
+      pushFailingSeverity: z._default(severity, 'warning'),
+      /** Prometheus' scrape job name for the Pushgateway. */
+      pushgatewayScrapeJob: z._default(text, 'pushgateway'),
+      pushgatewayDownFor: z._default(duration, '2m'),
+    }),
+  ),
   /** Burn-rate alerts of the SLOs a stage file declares (src/alerting/slo.ts). */
-  slo: {
-    page: BurnRateAlert;
-    ticket: BurnRateAlert;
-    /** How often the SLIs, burn rates and alerts are evaluated (their rule group's interval). */
-    evaluationInterval: string;
-    /** …and the whole-window ratio and budget left: a 30-day sum is the costly query. */
-    budgetInterval: string;
-  };
-  synthetic: {
-    linkDownFor: string;
-    linkDownSeverity: Severity;
-    bufferFillAbove: number;
-    bufferFor: string;
-    noTrafficFor: string;
-    rebootWindow: string;
-  };
-  /** The scrape schedules' targets (src/alerting/rules/scrape.ts). */
-  scrape: {
-    downFor: string;
-    downSeverity: Severity;
-    /** Of its timeout. */
-    slowAbove: number;
-    slowFor: string;
-  };
-  export: ExportSettings;
-  routing: {
-    /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
-    slackWebhookUrlFile: string;
-    /**
-     * On-call webhook for critical alerts (PagerDuty/Opsgenie bridge, …), and the file holding
-     * its bearer token. Absent: critical alerts go to the critical Slack channel only.
-     */
-    oncall?: { webhookUrl: string; tokenFile: string };
-    channels: { default: string; critical: string; info: string; teams: Record<string, string> };
-    groupWait: string;
-    groupInterval: string;
-    repeatInterval: string;
-  };
-}
-
-export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
-  runbookBaseUrl:
-    'https://github.com/pushgate-collector/pushgate-collector/blob/main/docs/runbooks/',
-  disabledAlerts: [],
-  // Synthetic devices tick every minute, eStats every 2: a panel gains nothing from more.
-  dashboardSeriesInterval: '1m',
-  estats: {
-    minHits: 100,
-    // eStats samples every 2 minutes: 6m is three consecutive bad samples.
-    edge5xxRatio: { above: 0.05, for: '6m', severity: 'critical', overrides: [] },
-    edgeFailureRatio: { above: 0.1, for: '6m', severity: 'warning', overrides: [] },
-    originFailureRatio: { above: 0.05, for: '6m', severity: 'warning', overrides: [] },
-    trafficVanished: { hadHitsOver: 100, lookback: '1h', for: '6m', severity: 'critical' },
-    targetFailing: { for: '6m', severity: 'warning' },
-  },
-  collectors: {
-    intervals: { akamai_estats: 120, synthetic_telemetry: 60, pushgate_scrape: 60 },
-    staleAfterIntervals: 3,
-    staleSeverity: 'warning',
-    successLookback: '1d',
-    silentFor: '10m',
-    pushFailingFor: '5m',
-    pushFailingSeverity: 'warning',
-    pushgatewayScrapeJob: 'pushgateway',
-    pushgatewayDownFor: '2m',
-  },
-  slo: {
-    evaluationInterval: '1m',
-    budgetInterval: '5m',
-    // The workbook's policy: for a 30-day SLO, burn rates 14.4 and 6 page, 3 and 1 open a
-    // ticket. Said as budget spent, so a 28-day SLO gets the same policy (13.44, 5.6, …).
-    page: {
-      severity: 'critical',
+  slo: section(
+    z.strictObject({
+      // The workbook's policy: for a 30-day SLO, burn rates 14.4 and 6 page, 3 and 1 open a
+      // ticket. Said as budget spent, so a 28-day SLO gets the same policy (13.44, 5.6, …).
       // eStats samples every 2 minutes: one more sample must agree before anyone is woken.
-      for: '2m',
-      windows: [
+      page: burnRate('critical', '2m', [
         { long: '1h', short: '5m', budgetConsumed: 0.02 },
         { long: '6h', short: '30m', budgetConsumed: 0.05 },
-      ],
-    },
-    ticket: {
-      severity: 'warning',
-      for: '15m',
-      windows: [
+      ]),
+      ticket: burnRate('warning', '15m', [
         { long: '1d', short: '2h', budgetConsumed: 0.1 },
         { long: '3d', short: '6h', budgetConsumed: 0.1 },
-      ],
-    },
-  },
-  synthetic: {
-    linkDownFor: '1m',
-    linkDownSeverity: 'warning',
-    bufferFillAbove: 0.8,
-    bufferFor: '5m',
-    noTrafficFor: '10m',
-    rebootWindow: '15m',
-  },
-  // Three missed runs of a schedule of a minute.
-  scrape: { downFor: '3m', downSeverity: 'warning', slowAbove: 0.8, slowFor: '10m' },
-  export: {
-    formats: ['prometheus'],
-    namespace: 'pushgate-collector',
-    kubernetes: { namespace: 'monitoring', labels: {} },
-  },
-  routing: {
-    slackWebhookUrlFile: '/etc/alertmanager/secrets/slack-webhook-url',
-    oncall: {
-      webhookUrl: 'http://oncall-bridge:8080/alertmanager',
-      tokenFile: '/etc/alertmanager/secrets/oncall-token',
-    },
-    channels: {
-      default: '#alerts',
-      critical: '#alerts-critical',
-      info: '#alerts-info',
-      teams: { cdn: '#cdn-alerts', network: '#network-alerts' },
-    },
-    groupWait: '30s',
-    groupInterval: '5m',
-    repeatInterval: '4h',
-  },
+      ]),
+      /** How often the SLIs, burn rates and alerts are evaluated (their rule group's interval). */
+      evaluationInterval: z._default(duration, '1m'),
+      /** …and the whole-window ratio and budget left: a 30-day sum is the costly query. */
+      budgetInterval: z._default(duration, '5m'),
+    }),
+  ),
+  synthetic: section(
+    z.strictObject({
+      linkDownFor: z._default(duration, '1m'),
+      linkDownSeverity: z._default(severity, 'warning'),
+      bufferFillAbove: z._default(ratio, 0.8),
+      bufferFor: z._default(duration, '5m'),
+      noTrafficFor: z._default(duration, '10m'),
+      rebootWindow: z._default(duration, '15m'),
+    }),
+  ),
+  /** The scrape schedules' targets (src/alerting/rules/scrape.ts): three missed runs of a minute. */
+  scrape: section(
+    z.strictObject({
+      downFor: z._default(duration, '3m'),
+      downSeverity: z._default(severity, 'warning'),
+      /** Of its timeout. */
+      slowAbove: z._default(ratio, 0.8),
+      slowFor: z._default(duration, '10m'),
+    }),
+  ),
+  export: exportSettings,
+  routing,
+});
+
+/**
+ * Seconds between the runs of each collector job: config/local.yml's here. A stage's rules
+ * take the longest gap of that job's enabled schedules (settings.ts), so no schedule of it
+ * counts as stale between two of its own runs.
+ */
+export const DEFAULT_INTERVALS: Readonly<Record<string, number>> = {
+  akamai_estats: 120,
+  synthetic_telemetry: 60,
+  pushgate_scrape: 60,
 };
+
+/** The alerting of a stage: its settings, and the intervals its own schedules give. */
+export type AlertingConfig = z.output<typeof alertingSettingsSchema> & {
+  collectors: { intervals: Record<string, number> };
+};
+export type RatioThreshold = AlertingConfig['estats']['edge5xxRatio'];
+export type TargetOverride = RatioThreshold['overrides'][number];
+export type BurnRateAlert = AlertingConfig['slo']['page'];
+export type BurnWindow = BurnRateAlert['windows'][number];
+export type ExportSettings = AlertingConfig['export'];
+export type AmpExportSettings = NonNullable<ExportSettings['amp']>;
+
+/** The shipped alerting: every default, the example stage's intervals. */
+export const DEFAULT_ALERTING_CONFIG: AlertingConfig = (() => {
+  const defaults = alertingSettingsSchema.parse({});
+  return {
+    ...defaults,
+    collectors: { ...defaults.collectors, intervals: { ...DEFAULT_INTERVALS } },
+  };
+})();

@@ -85,9 +85,11 @@ function checkDeployedLinks({ links, stage }: DeployedStage, problems: FileProbl
 
 /** The on-call webhook must be a real one, or turned off: the default is made up. */
 function checkDeployedOncall({ alerting, stage }: DeployedStage, problems: FileProblems): void {
-  const webhookUrl = alerting?.routing.oncall?.webhookUrl;
-  if (webhookUrl === undefined) return;
-  const madeUp = webhookUrl === DEFAULT_ALERTING_CONFIG.routing.oncall?.webhookUrl;
+  const oncall = alerting?.routing.oncall;
+  if (!oncall) return;
+  const { webhookUrl } = oncall;
+  const shipped = DEFAULT_ALERTING_CONFIG.routing.oncall;
+  const madeUp = shipped !== false && webhookUrl === shipped.webhookUrl;
   if (madeUp || isExampleHost(new URL(webhookUrl).hostname))
     problems.add(
       ['alerting', 'routing', 'oncall', 'webhookUrl'],

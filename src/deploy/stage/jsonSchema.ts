@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../../shared/zod';
 import { akamaiClientSchema } from '../../akamai/clients';
 import { estatsScheduleSchema } from '../../akamai/targets';
-import { alertingSettingsSchema } from '../../alerting/settings';
+import { alertingSettingsSchema } from '../../alerting/config';
 import { sloSchema } from '../../alerting/slo';
 import { janitorPolicySchema } from '../../janitor/policy';
 import { scrapeScheduleSchema } from '../../scrape/schedule';

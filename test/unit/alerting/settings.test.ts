@@ -78,7 +78,7 @@ describe("a stage file's alerting section", () => {
     const moved = of({ routing: { oncall: { webhookUrl: 'https://events.pager.acme.test/am' } } });
     expect(moved.routing.oncall).toEqual({
       webhookUrl: 'https://events.pager.acme.test/am',
-      tokenFile: DEFAULT_ALERTING_CONFIG.routing.oncall?.tokenFile,
+      tokenFile: '/etc/alertmanager/secrets/oncall-token',
     });
     const off = routesOf(of({ routing: { oncall: false } }));
     expect(off.receivers.map((r) => r.name)).not.toContain('oncall-webhook');
@@ -162,7 +162,7 @@ it("accepts the README's example section as it is written", () => {
   expect(block).toBeDefined();
   const { alerting } = parse(block ?? '') as { alerting: unknown };
   const config = of(alerting);
-  expect(config.routing.oncall).toBeUndefined();
+  expect(config.routing.oncall).toBe(false);
   expect(config.estats.edge5xxRatio.overrides).toHaveLength(2);
   expect(alertNames(config)).not.toContain('SyntheticPortNoTraffic');
 });

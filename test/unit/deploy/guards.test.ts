@@ -154,7 +154,7 @@ describe("a stage file's links and on-call webhook, off the local stage", () => 
     const file = writeStageConfig((text) =>
       text.replace(/^ {4}oncall: \{[^}]*\}/m, '    oncall: false'),
     );
-    expect(loadStageConfig(file, 'prod').alerting.routing.oncall).toBeUndefined();
+    expect(loadStageConfig(file, 'prod').alerting.routing.oncall).toBe(false);
   });
 });
 
