@@ -1,6 +1,5 @@
 import { RunReportedError } from '../shared/errors';
 import type { RunDelivery } from './runner';
-import type { EstatsRunSummary, ScrapeRunSummary, SyntheticRunSummary } from './summaries';
 
 /**
  * Whether a run left something undone: a target or device, a deletion, the quorum, its own
@@ -16,6 +15,21 @@ export function runFailed(
   );
 }
 
+/** How a collector tells one run: its summary line, and what it left undone. */
+export interface RunReport {
+  /** The fields of the summary log line. */
+  fields: Record<string, unknown>;
+  /** What the run is, in the error: `eStats run "cdn": 2 of 40 targets failed`. */
+  headline: string;
+  /** One line per item that failed: `cpCode 1 [timeout]: …`. */
+  failures: string[];
+  /** What the removal deletes, in the error: "groups of removed targets". */
+  removed: string;
+  /** What the other items got, and what to do. */
+  hint: string;
+  delivery: RunDelivery & { removalError?: string };
+}
+
 /**
  * What a run left undone besides its groups: the deletion of removed groups (`removed` names
  * them), the quorum, its own health group.
@@ -29,60 +43,21 @@ function runProblems(summary: RunDelivery & { removalError?: string }, removed: 
   return problems;
 }
 
-/** Thrown by the handler when any target failed, so Lambda's retry / on-failure destination sees it. */
-export class EstatsRunError extends RunReportedError {
-  readonly summary: EstatsRunSummary;
+/**
+ * Thrown by a collector's function when its run left anything undone, so Lambda's retry and
+ * on-failure destination see it. The run already logged its summary: the message says what
+ * failed, never a value of a secret.
+ */
+export class CollectorRunError<S = unknown> extends RunReportedError {
+  /** The collector's function: estats, synthetic, scrape. */
+  readonly collector: string;
+  readonly summary: S;
 
-  constructor(summary: EstatsRunSummary) {
-    const problems = [
-      ...summary.failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`),
-      ...runProblems(summary, 'groups of removed targets'),
-    ];
-    super(
-      `eStats run "${summary.schedule}": ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
-      {
-        hint: 'the other targets were pushed; see the log lines of each failed target',
-      },
-    );
-    this.name = 'EstatsRunError';
-    this.summary = summary;
-  }
-}
-
-export class SyntheticRunError extends RunReportedError {
-  readonly summary: SyntheticRunSummary;
-
-  constructor(summary: SyntheticRunSummary) {
-    const problems = [
-      ...summary.failedDevices.map((f) => `${f.device}: ${f.message}`),
-      ...runProblems(summary, 'removed devices'),
-    ];
-    super(
-      `synthetic run of fleet "${summary.fleet}" at ${summary.tickTime}: ${problems.join('; ')}`,
-      {
-        hint: 'each device group is pushed whole or not at all; a retry of the same tick pushes identical values',
-      },
-    );
-    this.name = 'SyntheticRunError';
-    this.summary = summary;
-  }
-}
-
-export class ScrapeRunError extends RunReportedError {
-  readonly summary: ScrapeRunSummary;
-
-  constructor(summary: ScrapeRunSummary) {
-    const problems = [
-      ...summary.failed.map((f) => `${f.instance}: ${f.message}`),
-      ...runProblems(summary, 'groups of removed targets'),
-    ];
-    super(
-      `scrape run "${summary.schedule}" (job ${summary.job}): ${summary.failed.length} of ${summary.targets} targets failed; ${problems.join('; ')}`,
-      {
-        hint: 'every other target was delivered (targets that are down hold up 0); see the log lines of each failed target',
-      },
-    );
-    this.name = 'ScrapeRunError';
+  constructor(collector: string, report: RunReport, summary: S) {
+    const problems = [...report.failures, ...runProblems(report.delivery, report.removed)];
+    super(`${report.headline}; ${problems.join('; ')}`, { hint: report.hint });
+    this.name = 'CollectorRunError';
+    this.collector = collector;
     this.summary = summary;
   }
 }

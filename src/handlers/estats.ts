@@ -1,52 +1,40 @@
-import { EstatsRunError, runFailed } from '../collectors/errors';
 import { withDiscoveredTargets } from '../collectors/discoveredTargets';
 import { collectEstats } from '../collectors/estats';
 import type { EstatsRunSummary } from '../collectors/summaries';
-import {
-  type SkippedDelivery,
-  reportSkippedDelivery,
-  supersededBy,
-} from '../collectors/lateDelivery';
 import { estatsSettingsFromEnv, resolveEstatsInvocation } from '../config/estats';
 import { JOB } from '../metrics/catalogue';
-import { connectSinks } from '../sinks/connect';
-import { lambdaHandler } from './lambdaHandler';
+import { collectorHandler } from './collectorHandler';
 
 /**
- * Scheduled eStats collector. Thin: read config, run the collector, log one summary line.
- * Throws when any target failed, so the on-failure destination sees it. A delivery older than
- * the schedule's interval is skipped (collectors/lateDelivery.ts).
+ * Scheduled eStats collector: the schedule's targets, and those it discovers at run time
+ * (targets: { discover: … }), each pushed to its own group. A failed target fails the run.
  */
-export const handler = lambdaHandler(
-  'estats',
-  'eStats run',
-  async (event, { env, logger, deadline }): Promise<EstatsRunSummary | SkippedDelivery> => {
-    const invocation = resolveEstatsInvocation(event, env);
-    const { tick } = invocation;
+export const handler = collectorHandler<EstatsRunSummary>({
+  name: 'estats',
+  what: 'eStats run',
+  job: JOB.estats,
+  invocation(event, { env, logger }) {
+    const { schedule, tick } = resolveEstatsInvocation(event, env);
     const settings = estatsSettingsFromEnv(env);
-    const sinks = await connectSinks(env, deadline, logger);
-    const ageSeconds = supersededBy(tick);
-    if (tick && ageSeconds !== undefined)
-      return reportSkippedDelivery(
-        { job: JOB.estats, schedule: invocation.schedule.name, tick, ageSeconds },
-        sinks,
-        deadline,
-        logger,
-      );
-    // Targets found at run time join the listed ones (targets: { discover: … }).
-    const schedule = await withDiscoveredTargets(
-      invocation.schedule,
-      { ...settings, logger },
-      deadline,
-    );
-    const summary = await collectEstats(schedule, { ...settings, sinks, logger }, deadline);
-    const { failed, ...counts } = summary;
-    logger.info('eStats run finished', {
+    return {
+      schedule: schedule.name,
+      tick,
+      async collect(sinks, deadline) {
+        const found = await withDiscoveredTargets(schedule, { ...settings, logger }, deadline);
+        return collectEstats(found, { ...settings, sinks, logger }, deadline);
+      },
+    };
+  },
+  report: ({ failed, ...counts }) => ({
+    fields: {
       ...counts,
       failed: failed.length,
       failedTargets: failed.map((f) => `${f.target} [${f.reason}]`),
-    });
-    if (runFailed(failed.length, summary)) throw new EstatsRunError(summary);
-    return summary;
-  },
-);
+    },
+    headline: `eStats run "${counts.schedule}": ${failed.length} of ${counts.targets} targets failed`,
+    failures: failed.map((f) => `${f.target} [${f.reason}]: ${f.message}`),
+    removed: 'groups of removed targets',
+    hint: 'the other targets were pushed; see the log lines of each failed target',
+    delivery: counts,
+  }),
+});

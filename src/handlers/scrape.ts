@@ -1,51 +1,39 @@
-import { runFailed, ScrapeRunError } from '../collectors/errors';
-import {
-  reportSkippedDelivery,
-  type SkippedDelivery,
-  supersededBy,
-} from '../collectors/lateDelivery';
 import { collectScrape } from '../collectors/scrape';
 import type { ScrapeRunSummary } from '../collectors/summaries';
 import { resolveScrapeInvocation } from '../config/scrape';
 import { secretSettingsFromEnv } from '../config/secrets';
 import { JOB } from '../metrics/catalogue';
-import { connectSinks } from '../sinks/connect';
-import { lambdaHandler } from './lambdaHandler';
+import { collectorHandler } from './collectorHandler';
 
 /**
  * Scheduled fetch of Prometheus endpoints (a device's /metrics, snmp_exporter,
- * blackbox_exporter, node_exporter). Thin: read the schedule, run the collector, log one
- * summary line; throws when a target could not be delivered. A target that is down is not a
- * failed run: its group holds up 0. A delivery older than the interval is skipped
- * (collectors/lateDelivery.ts): a scrape reads the present, so a late one adds nothing.
+ * blackbox_exporter, node_exporter). A target that is down is not a failed run: its group
+ * holds up 0. A scrape reads the present, so a late delivery adds nothing and is skipped.
  */
-export const handler = lambdaHandler(
-  'scrape',
-  'scrape run',
-  async (event, { env, logger, deadline }): Promise<ScrapeRunSummary | SkippedDelivery> => {
+export const handler = collectorHandler<ScrapeRunSummary>({
+  name: 'scrape',
+  what: 'scrape run',
+  job: JOB.scrape,
+  invocation(event, { env, logger }) {
     const { schedule, tick } = resolveScrapeInvocation(event);
-    const sinks = await connectSinks(env, deadline, logger);
-    const ageSeconds = supersededBy(tick);
-    if (tick && ageSeconds !== undefined)
-      return reportSkippedDelivery(
-        { job: JOB.scrape, schedule: schedule.name, tick, ageSeconds },
-        sinks,
-        deadline,
-        logger,
-      );
-    const summary = await collectScrape(
-      schedule,
-      { sinks, logger, secrets: (secretId) => secretSettingsFromEnv(env, secretId) },
-      deadline,
-    );
-    const { down, failed, ...counts } = summary;
-    logger.info('scrape run finished', {
+    const secrets = (secretId: string) => secretSettingsFromEnv(env, secretId);
+    return {
+      schedule: schedule.name,
+      tick,
+      collect: (sinks, deadline) => collectScrape(schedule, { sinks, logger, secrets }, deadline),
+    };
+  },
+  report: ({ down, failed, ...counts }) => ({
+    fields: {
       ...counts,
       down: down.length,
       downTargets: down.map((d) => `${d.instance}: ${d.reason}`),
       failed: failed.length,
-    });
-    if (runFailed(failed.length, summary)) throw new ScrapeRunError(summary);
-    return summary;
-  },
-);
+    },
+    headline: `scrape run "${counts.schedule}" (job ${counts.job}): ${failed.length} of ${counts.targets} targets failed`,
+    failures: failed.map((f) => `${f.instance}: ${f.message}`),
+    removed: 'groups of removed targets',
+    hint: 'every other target was delivered (targets that are down hold up 0); see the log lines of each failed target',
+    delivery: counts,
+  }),
+});

@@ -1,4 +1,4 @@
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import type { TargetBehaviour } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
@@ -75,7 +75,7 @@ describe('Akamai faults, each with its own message and failure reason', () => {
     stack.akamai.setBehaviour({ cpCode }, behaviour);
     try {
       const { error, lines } = await invoke(cpCode, { ESTATS_MAX_ATTEMPTS: '2' });
-      expect(error).toBeInstanceOf(EstatsRunError);
+      expect(error).toBeInstanceOf(CollectorRunError);
       const message = (error as Error).message;
       expect(message).toContain(`cpCode ${cpCode} [${reason}]`);
       expect(`${message} ${(error as { hint?: string }).hint ?? ''} ${lines.join('\n')}`).toContain(

@@ -1,5 +1,5 @@
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
@@ -160,7 +160,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
         targets: [{ cpCode: 1 }, { cpCode: 2 }, { cpCode: 3 }],
       });
 
-      expect(error).toBeInstanceOf(EstatsRunError);
+      expect(error).toBeInstanceOf(CollectorRunError);
       const message = (error as Error).message;
       expect(message).toContain('2 of 3 targets failed');
       expect(message).toContain(

@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import { EstatsRunError } from '../../src/collectors/errors';
-import { SyntheticRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
+import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
@@ -126,9 +126,9 @@ async function reasonOf(cpCode: number): Promise<string | undefined> {
   return group?.families.get('akamai_estats_failure_info')?.metrics[0]?.labels.reason;
 }
 
-function runError(error: unknown): EstatsRunError {
-  expect(error).toBeInstanceOf(EstatsRunError);
-  return error as EstatsRunError;
+function runError(error: unknown): CollectorRunError<EstatsRunSummary> {
+  expect(error).toBeInstanceOf(CollectorRunError);
+  return error as CollectorRunError<EstatsRunSummary>;
 }
 
 describe('Akamai refuses the request', () => {
@@ -285,7 +285,7 @@ describe("the Pushgateway's Retry-After", () => {
         1,
       );
       const { error } = await synthetic(20_000);
-      expect(error).toBeInstanceOf(SyntheticRunError);
+      expect(error).toBeInstanceOf(CollectorRunError);
       expect((error as Error).message).toContain(`Pushgateway answered HTTP ${status}`);
       expect((error as Error).message).toContain(
         'gave up after 1 attempts: not enough time left to retry',

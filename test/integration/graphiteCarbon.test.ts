@@ -1,5 +1,5 @@
 import { type AddressInfo, connect, createServer } from 'node:net';
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
@@ -138,7 +138,7 @@ it('fails the run with a clear error when Carbon is unreachable', async () => {
       estatsHandler({ name: 'graphite', targets: [{ cpCode: 1 }] }, lambdaContext()),
     ),
   );
-  expect(error).toBeInstanceOf(EstatsRunError);
+  expect(error).toBeInstanceOf(CollectorRunError);
   expect((error as Error).message).toContain(
     `Carbon at ${closed} is unreachable: connect ECONNREFUSED`,
   );

@@ -1,5 +1,5 @@
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import { SyntheticRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import { handler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from '../helpers/env';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
@@ -131,7 +131,7 @@ describe('Pushgateway faults', () => {
       pathIncludes: '/device/switch-03',
     });
     const { error, lines } = await run(proxy.url, { PUSHGATEWAY_MAX_ATTEMPTS: '3' });
-    expect(error).toBeInstanceOf(SyntheticRunError);
+    expect(error).toBeInstanceOf(CollectorRunError);
     const message = (error as Error).message;
     expect(message).toContain(
       'switch-03: PUT {job="synthetic_telemetry",fleet="faults",device="switch-03"}: Pushgateway answered HTTP 500: storage full (after 3 attempts)',
@@ -159,7 +159,7 @@ describe('Pushgateway faults', () => {
     const elapsed = Date.now() - started;
     // Correctness, not speed: Lambda kills a function at its timeout and the error is lost.
     expect(elapsed).toBeLessThan(6_000);
-    expect(error).toBeInstanceOf(SyntheticRunError);
+    expect(error).toBeInstanceOf(CollectorRunError);
     expect((error as Error).message).toMatch(
       /switch-01: PUT \{job="synthetic_telemetry",fleet="faults",device="switch-01"\} to http:\/\/127\.0\.0\.1:\d+: .*no answer within \d+ ms/,
     );

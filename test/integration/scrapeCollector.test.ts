@@ -434,7 +434,7 @@ it("reads a target's basic auth and CA from Secrets Manager, and a missing secre
   expect(again.summary?.up).toBe(1);
   const missing = await run(guardedTarget({ auth: { secret: 'scrape/nowhere' } }), aws);
   expect((missing.error as Error).message).toContain('scrape/nowhere');
-  expect((missing.error as Error).name).toBe('ScrapeRunError');
+  expect((missing.error as Error).name).toBe('CollectorRunError');
   // Its old values do not pass for current: the group holds up 0.
   const after = await pushgateway.group({ job: 'guarded', instance: 'guarded' });
   expect(after?.families.get('up')?.metrics[0]?.value).toBe('0');

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { loadStageConfig, estatsScheduleOf, scheduleEvents } from '../../src/deploy/stage';
@@ -159,7 +159,7 @@ it('fails the run, naming the Pushgateway, when fewer than the quorum took every
   await second.stop();
   try {
     const { error } = await run(input, { PUSHGATEWAY_QUORUM: '2', ESTATS_MIN_INTERVAL_MS: '0' });
-    expect(error).toBeInstanceOf(EstatsRunError);
+    expect(error).toBeInstanceOf(CollectorRunError);
     const message = (error as Error).message;
     expect(message).toContain('fewer than the quorum of 2');
     expect(message).toContain(second.url);

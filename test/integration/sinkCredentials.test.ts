@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
@@ -152,7 +152,7 @@ it('reads a rotated Pushgateway and remote-write password again once, in a warm 
 it('fails with the receiver named when the secret still holds a refused password, reading it once more only', async () => {
   storeSecrets('a-password-nobody-accepts');
   const { error } = await run('remote-write', 44);
-  expect(error).toBeInstanceOf(EstatsRunError);
+  expect(error).toBeInstanceOf(CollectorRunError);
   expect((error as Error).message).toContain('answered HTTP 401');
   expect(reads('rw-auth')).toEqual([200, 200]);
   expect(remoteWrite.requests.every((r) => r.status === 401)).toBe(true);
@@ -178,8 +178,8 @@ it('lets a sink whose secret cannot be read fail alone: the other sink takes eve
   );
   // No pgw-auth secret: Secrets Manager answers ResourceNotFoundException.
   const { error } = await run('pushgateway,remote-write', 46);
-  expect(error).toBeInstanceOf(EstatsRunError);
-  const summary = (error as EstatsRunError).summary;
+  expect(error).toBeInstanceOf(CollectorRunError);
+  const summary = (error as CollectorRunError<EstatsRunSummary>).summary;
   expect(summary.sinks).toEqual([
     {
       sink: 'pushgateway',

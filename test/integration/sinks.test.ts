@@ -1,7 +1,7 @@
 import { shippedRules } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { renderRules } from '../../src/alerting/render';
-import { EstatsRunError } from '../../src/collectors/errors';
+import { CollectorRunError } from '../../src/collectors/errors';
 import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
@@ -130,8 +130,8 @@ it('delivers to the Pushgateway and remote write at once', async () => {
 it('never lets a sink that is down stop the other, and says which failed', async () => {
   const down = `http://127.0.0.1:${await freePort()}/api/v1/write`;
   const { result, error } = await estats(env('pushgateway,remote-write', down), [1, 2]);
-  expect(error).toBeInstanceOf(EstatsRunError);
-  const summary = (error as EstatsRunError).summary;
+  expect(error).toBeInstanceOf(CollectorRunError);
+  const summary = (error as CollectorRunError<EstatsRunSummary>).summary;
   expect(result).toBeUndefined();
   expect(summary.sinks).toEqual([
     { sink: 'pushgateway', failedGroups: 0 },
