@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
+import { JOB } from '../metrics/catalogue';
 import { SNS_TOPIC_ARN } from '../shared/arns';
 import { isValidDuration } from './duration';
 import { SEVERITIES } from './types';
@@ -310,9 +311,9 @@ export const alertingSettingsSchema = z.strictObject({
  * counts as stale between two of its own runs.
  */
 export const DEFAULT_INTERVALS: Readonly<Record<string, number>> = {
-  akamai_estats: 120,
-  synthetic_telemetry: 60,
-  pushgate_scrape: 60,
+  [JOB.estats]: 120,
+  [JOB.synthetic]: 60,
+  [JOB.scrape]: 60,
 };
 
 /** The alerting of a stage: its settings, and the intervals its own schedules give. */

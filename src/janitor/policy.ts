@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { parseDuration } from '../alerting/duration';
-import { JOB } from '../metrics/catalogue';
+import { COLLECTOR_JOBS } from '../metrics/catalogue';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
 
@@ -16,7 +16,7 @@ const duration = z.string().check(
 );
 
 /** The jobs this product pushes: the only ones the janitor ever looks at. */
-export const OWNED_JOBS = [JOB.estats, JOB.synthetic, JOB.scrape] as const;
+export const OWNED_JOBS = COLLECTOR_JOBS;
 
 export const janitorPolicySchema = z.strictObject({
   /** Names the janitor's own group. */

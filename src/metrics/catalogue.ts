@@ -63,6 +63,12 @@ export const JOB = {
   scrape: 'pushgate_scrape',
 } as const;
 
+/**
+ * The jobs of the collectors' run-health groups: the collectors of this product. The janitor
+ * looks only at these (and the scrape schedules' own jobs); every run-health group has one.
+ */
+export const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic, JOB.scrape] as const;
+
 /** `direction` label values: client↔edge, or edge→origin forward requests. */
 export const DIRECTIONS = ['edge', 'origin'] as const;
 export type Direction = (typeof DIRECTIONS)[number];

@@ -1,4 +1,4 @@
-import { JOB, LABEL } from './catalogue';
+import { COLLECTOR_JOBS, JOB, LABEL } from './catalogue';
 
 /**
  * A group of series pushed together: the job plus further grouping labels, which every series
@@ -26,7 +26,7 @@ export const GROUP_KINDS = {
   device: { jobs: [JOB.synthetic], labels: [LABEL.job, LABEL.fleet, LABEL.device] },
   /** A collector's report on the runs of one schedule. */
   runHealth: {
-    jobs: [JOB.estats, JOB.synthetic, JOB.scrape],
+    jobs: COLLECTOR_JOBS,
     labels: [LABEL.job, LABEL.schedule],
   },
   /** The janitor's report on one stage. */

@@ -3,9 +3,9 @@ import type { AlertingConfig } from '../../alerting/config';
 import type { AlertLinks } from '../../alerting/slackTemplate';
 import type { Slo } from '../../alerting/slo';
 import type { JanitorPolicy } from '../../janitor/policy';
-import { JOB } from '../../metrics/catalogue';
 import type { ScrapeSchedule } from '../../scrape/schedule';
 import type { StageSettings } from '../stageSettings';
+import { byJob } from './collectors';
 
 export interface StageConfig {
   /** The stage's name: its eStats schedules mark their groups with it. */
@@ -39,16 +39,12 @@ export const EXAMPLE_STAGE = 'local';
 /** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
 export const EXAMPLE_DISCOVER_MATCH = '^example-';
 
-/** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
-export function fleetName(fleet: Record<string, unknown>): string {
-  return typeof fleet.name === 'string' ? fleet.name : 'default';
-}
-
 /** The names of the stage's enabled schedules per job: what its alert rules watch. */
 export function enabledScheduleNames(config: StageConfig): Record<string, string[]> {
-  return {
-    [JOB.estats]: config.estats.filter((s) => s.enabled).map((s) => s.input.name),
-    [JOB.synthetic]: config.synthetic.filter((s) => s.enabled).map((s) => fleetName(s.fleet)),
-    [JOB.scrape]: config.scrape.filter((s) => s.enabled).map((s) => s.input.name),
-  };
+  return byJob((collector) =>
+    collector
+      .schedulesOf(config)
+      .filter((s) => s.enabled)
+      .map((s) => s.name),
+  );
 }

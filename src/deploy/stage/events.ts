@@ -1,29 +1,8 @@
-import { describeTarget, type EstatsSchedule, parseEstatsSchedule } from '../../akamai/targets';
-import { jobOf } from '../../scrape/schedule';
+import { type EstatsSchedule, parseEstatsSchedule } from '../../akamai/targets';
 import { ConfigurationError } from '../../shared/errors';
 import { shortestIntervalSeconds } from '../scheduleExpressions';
-import { fleetName, type StageConfig } from './config';
-
-/**
- * What a schedule needs to own its groups (collectors/estatsOwnership.ts): the stage, and for
- * each target the other schedules of the stage that collect the same group.
- */
-function withOwnership(input: EstatsSchedule, config: StageConfig): EstatsSchedule {
-  const collectors = new Map<string, string[]>();
-  for (const { input: other } of config.estats)
-    for (const target of other.targets) {
-      const id = describeTarget(target);
-      collectors.set(id, [...(collectors.get(id) ?? []), other.name]);
-    }
-  return {
-    ...input,
-    stage: config.stage,
-    targets: input.targets.map(({ sharedWith: _given, ...target }) => {
-      const others = (collectors.get(describeTarget(target)) ?? []).filter((n) => n !== input.name);
-      return others.length > 0 ? { ...target, sharedWith: others } : target;
-    }),
-  };
-}
+import { byKind, type StageCollector } from './collectors';
+import type { StageConfig } from './config';
 
 /** One serverless.yml `schedule` event: what EventBridge is told to deliver, and when. */
 export interface ScheduleEvent {
@@ -53,12 +32,7 @@ const EVENT_AGE_BOUNDS = { min: 60, max: 21_600 };
 export function scheduleEvents(
   config: StageConfig,
   ruleName: (fn: string, schedule: string) => string,
-): {
-  estats: ScheduleEvent[];
-  synthetic: ScheduleEvent[];
-  scrape: ScheduleEvent[];
-  janitor: ScheduleEvent[];
-} {
+): Record<StageCollector['kind'] | 'janitor', ScheduleEvent[]> {
   const named = (fn: string, schedule: string, what: string) => {
     const name = ruleName(fn, schedule);
     if (name.length > EVENTBRIDGE_MAX_RULE_NAME_CHARS) {
@@ -93,6 +67,24 @@ export function scheduleEvents(
     }
     return template;
   };
+  const collectorEvents = (collector: StageCollector): ScheduleEvent[] =>
+    collector.schedulesOf(config).map(({ name, rate, enabled }, index) => {
+      const { description, inputTemplate, targets } = collector.eventOf(config, index);
+      return {
+        schedule: {
+          name: named(collector.kind, name, collector.what),
+          description,
+          rate,
+          enabled,
+          // The tick time rides along, so a delivery older than the interval is known as late
+          // (collectors/lateDelivery.ts).
+          inputTransformer: {
+            inputPathsMap: { time: '$.time' },
+            inputTemplate: fitting(inputTemplate, collector.what, name, targets),
+          },
+        },
+      };
+    });
   return {
     janitor: [
       {
@@ -105,65 +97,7 @@ export function scheduleEvents(
         },
       },
     ],
-    estats: config.estats.map(({ rate, enabled, input }) => ({
-      schedule: {
-        name: named('estats', input.name, 'eStats schedule'),
-        description: `eStats targets of the ${input.name} schedule (${config.file})`,
-        rate,
-        enabled,
-        // The tick time rides along, so a delivery older than the interval is known as late
-        // (collectors/lateDelivery.ts).
-        inputTransformer: {
-          inputPathsMap: { time: '$.time' },
-          inputTemplate: fitting(
-            `{"time": <time>, "schedule": ${JSON.stringify(withOwnership(input, config))}}`,
-            'eStats schedule',
-            input.name,
-            input.targets.length,
-          ),
-        },
-      },
-    })),
-    synthetic: config.synthetic.map(({ rate, enabled, fleet }) => {
-      const name = fleetName(fleet);
-      return {
-        schedule: {
-          name: named('synthetic', name, 'synthetic fleet'),
-          description: `Simulated switch fleet ${name} (${config.file})`,
-          rate,
-          enabled,
-          // The tick time (event.time) makes every value reproducible: a retried or duplicated
-          // delivery pushes identical values, and one older than the interval is skipped. The
-          // fleet rides along in the same input.
-          inputTransformer: {
-            inputPathsMap: { time: '$.time' },
-            inputTemplate: fitting(
-              `{"time": <time>, "intervalSeconds": ${shortestIntervalSeconds(rate)}, "fleet": ${JSON.stringify(fleet)}}`,
-              'synthetic fleet',
-              name,
-            ),
-          },
-        },
-      };
-    }),
-    scrape: config.scrape.map(({ rate, enabled, input }) => ({
-      schedule: {
-        name: named('scrape', input.name, 'scrape schedule'),
-        description: `Prometheus endpoints of the ${input.name} scrape schedule, job ${jobOf(input)} (${config.file})`,
-        rate,
-        enabled,
-        // The tick time rides along, so a delivery older than the interval is skipped.
-        inputTransformer: {
-          inputPathsMap: { time: '$.time' },
-          inputTemplate: fitting(
-            `{"time": <time>, "schedule": ${JSON.stringify(input)}}`,
-            'scrape schedule',
-            input.name,
-            input.targets.length,
-          ),
-        },
-      },
-    })),
+    ...byKind(collectorEvents),
   };
 }
 
@@ -184,21 +118,12 @@ export function estatsScheduleOf(event: {
  * maximumEventAge of each collector: no longer than its shortest enabled schedule's interval
  * (a run is superseded by the next tick), within Lambda's bounds of 60 s to 6 h.
  */
-export function maximumEventAges(config: StageConfig): {
-  estats: number;
-  synthetic: number;
-  scrape: number;
-} {
-  const shortest = (rates: string[]) =>
-    Math.min(
-      EVENT_AGE_BOUNDS.max,
-      Math.max(EVENT_AGE_BOUNDS.min, Math.min(...rates.map(shortestIntervalSeconds))),
-    );
-  const enabled = <T extends { enabled: boolean; rate: string }>(list: T[]) =>
-    list.filter((s) => s.enabled).map((s) => s.rate);
-  return {
-    estats: shortest(enabled(config.estats)),
-    synthetic: shortest(enabled(config.synthetic)),
-    scrape: shortest(enabled(config.scrape)),
-  };
+export function maximumEventAges(config: StageConfig): Record<StageCollector['kind'], number> {
+  return byKind((collector) => {
+    const rates = collector
+      .schedulesOf(config)
+      .filter((s) => s.enabled)
+      .map((s) => shortestIntervalSeconds(s.rate));
+    return Math.min(EVENT_AGE_BOUNDS.max, Math.max(EVENT_AGE_BOUNDS.min, Math.min(...rates)));
+  });
 }

@@ -5,13 +5,13 @@ import { parseSlos } from '../../alerting/slo';
 import { FileProblems } from '../../config/fileProblems';
 import { readYamlSource } from '../../config/yamlSource';
 import { OWNED_JOBS, parseJanitorPolicy } from '../../janitor/policy';
-import { JOB } from '../../metrics/catalogue';
 import { jobOf } from '../../scrape/schedule';
 import { ConfigurationError } from '../../shared/errors';
 import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
 import { checkStageSettings, stageSettingsOf } from '../stageSettings';
-import { EXAMPLE_STAGE, fleetName, type StageConfig } from './config';
+import { byJob, type StageSchedules } from './collectors';
+import { EXAMPLE_STAGE, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
 import {
   estatsSchedulesOf,
@@ -145,16 +145,15 @@ function countOf(value: unknown, section: string): number {
  * of any of its enabled schedules, so none of them is stale between two of its own runs. A
  * job without an enabled schedule keeps the default.
  */
-function collectorIntervals(
-  config: Pick<StageConfig, 'estats' | 'synthetic' | 'scrape'>,
-): Record<string, number> {
-  const longest = (schedules: Array<{ rate: string; enabled: boolean }>) =>
-    Math.max(...schedules.filter((s) => s.enabled).map((s) => intervalSeconds(s.rate).longest));
-  const intervals: Record<string, number> = {
-    [JOB.estats]: longest(config.estats),
-    [JOB.synthetic]: longest(config.synthetic),
-    [JOB.scrape]: longest(config.scrape),
-  };
+function collectorIntervals(config: StageSchedules): Record<string, number> {
+  const intervals = byJob((collector) =>
+    Math.max(
+      ...collector
+        .schedulesOf(config)
+        .filter((s) => s.enabled)
+        .map((s) => intervalSeconds(s.rate).longest),
+    ),
+  );
   return Object.fromEntries(Object.entries(intervals).filter(([, seconds]) => seconds > 0));
 }
 
@@ -180,11 +179,7 @@ function janitorOf(
           ? { maxDeletesPerRun: section.maxDeletesPerRun }
           : {}),
         ttl: { ...Object.fromEntries(OWNED_JOBS.map((job) => [job, DEFAULT_TTL])), ...section.ttl },
-        deployedSchedules: {
-          [JOB.estats]: config.estats.map((s) => s.input.name),
-          [JOB.synthetic]: config.synthetic.map((s) => fleetName(s.fleet)),
-          [JOB.scrape]: config.scrape.map((s) => s.input.name),
-        },
+        deployedSchedules: byJob((collector) => collector.schedulesOf(config).map((s) => s.name)),
         scrapeJobs: config.scrape.map((s) => jobOf(s.input)),
       },
       'janitor',
