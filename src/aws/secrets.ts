@@ -151,7 +151,7 @@ function awsErrorText(error: unknown): string {
   return `${error.name}: ${error.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
-/** What to do when KMS refuses: the key (as AWS names it, or as configured) and the param. */
+/** What to do when KMS refuses: the key (as AWS names it, or as configured) and the setting. */
 function kmsHint(error: unknown, kmsKeyArn: string | undefined): string {
   const named =
     error instanceof Error ? /arn:aws[a-z-]*:kms:[^\s"',]+/.exec(error.message)?.[0] : undefined;
@@ -160,8 +160,8 @@ function kmsHint(error: unknown, kmsKeyArn: string | undefined): string {
     ? `the KMS key ${key}`
     : 'the customer-managed KMS key that encrypts the secret';
   return kmsKeyArn
-    ? `the role may kms:Decrypt only ${kmsKeyArn} (the secretsKmsKeyArn param), through Secrets Manager: check that ${which} is the one that encrypts the secret, and that its key policy lets the account's IAM policies grant it`
-    : `grant kms:Decrypt on ${which}: set the secretsKmsKeyArn param to its ARN (npx serverless deploy --param="secretsKmsKeyArn=arn:aws:kms:…")`;
+    ? `the role may kms:Decrypt only ${kmsKeyArn} (the secretsKmsKeyArn setting), through Secrets Manager: check that ${which} is the one that encrypts the secret, and that its key policy lets the account's IAM policies grant it`
+    : `grant kms:Decrypt on ${which}: set functions.secretsKmsKeyArn in the stage file to its ARN (arn:aws:kms:…)`;
 }
 
 function secretHint(error: unknown, kmsKeyArn?: string): string {
@@ -178,7 +178,7 @@ function secretHint(error: unknown, kmsKeyArn?: string): string {
       // Secrets Manager says AccessDenied for a KMS refusal too ("Access to KMS is not allowed").
       return error instanceof Error && /kms/i.test(error.message)
         ? kmsHint(error, kmsKeyArn)
-        : `grant secretsmanager:GetSecretValue on this secret to the function role (the stage's secret params name it)${kmsKeyArn ? '' : '; if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn param'}`;
+        : `grant secretsmanager:GetSecretValue on this secret to the function role (the stage file's secret settings name it)${kmsKeyArn ? '' : '; if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn setting'}`;
     case 'ThrottlingException':
       return 'Secrets Manager kept throttling after retries; the value is cached after the first success, so this passes';
     case 'UnrecognizedClientException':

@@ -22,7 +22,7 @@ export function logLevelFromEnv(env: Env): LogLevel {
   return lambdaLevel ?? configuredLogLevelFromEnv(env);
 }
 
-/** The level the stage sets (LOG_LEVEL, the logLevel param), also the ApplicationLogLevel. */
+/** The level the stage sets (LOG_LEVEL, the logLevel setting), also the ApplicationLogLevel. */
 export function configuredLogLevelFromEnv(env: Env): LogLevel {
   return readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
 }

@@ -122,7 +122,7 @@ export function checkEstatsBudget(
     const fitsIn = limits.timeoutSeconds - limits.safetyMarginSeconds;
     if (row.worstRunSeconds > fitsIn) {
       problems.push(
-        `eStats schedule "${row.schedule}": a run can take up to ${round(row.worstRunSeconds)} s (its clients' requests at the budget's rate, ${limits.answerSeconds} s an answer), but the function times out after ${limits.timeoutSeconds} s (${fitsIn} s after the ${limits.safetyMarginSeconds} s kept to report). Ways out: spread its targets over another API client, raise the estatsTimeout param (at most 900), or move targets to another schedule with its own client`,
+        `eStats schedule "${row.schedule}": a run can take up to ${round(row.worstRunSeconds)} s (its clients' requests at the budget's rate, ${limits.answerSeconds} s an answer), but the function times out after ${limits.timeoutSeconds} s (${fitsIn} s after the ${limits.safetyMarginSeconds} s kept to report). Ways out: spread its targets over another API client, raise functions.estatsTimeout in the stage file (at most 900), or move targets to another schedule with its own client`,
       );
     }
     if (row.worstRunSeconds > row.intervalSeconds) {

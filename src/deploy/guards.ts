@@ -4,7 +4,7 @@ import { parseSinkNames } from '../sinks/names';
 /**
  * What packaging refuses on any stage but `local`: destinations that cannot be the real ones.
  * A deployed function that pushes to 127.0.0.1 or to an example domain fails every run, only
- * after the deploy; here the refusal names the param or field and the fix.
+ * after the deploy; here the refusal names the setting or field and the fix.
  */
 
 /** Hosts that mean "this machine" wherever they are resolved. */

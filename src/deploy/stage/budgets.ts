@@ -26,7 +26,7 @@ export function checkedScrapeBudget(
     const line = `scrape schedule ${input.name}: ${count} target${count === 1 ? '' : 's'}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
     if (worst > room)
       throw new ConfigurationError(`${config.file}: ${line}`, {
-        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise the scrapeTimeout param (at most 900)`,
+        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise functions.scrapeTimeout in the stage file (at most 900)`,
       });
     lines.push(line);
   }
@@ -40,7 +40,7 @@ export function checkedScrapeBudget(
 export function checkedEstatsBudget(
   config: StageConfig,
   timeoutSeconds: number,
-  /** The functions' DEADLINE_SAFETY_MARGIN_MS (the deadlineSafetyMarginMs param). */
+  /** The functions' DEADLINE_SAFETY_MARGIN_MS (the deadlineSafetyMarginMs setting). */
   safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
 ): string {
   const limits = {

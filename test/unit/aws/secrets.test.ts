@@ -93,13 +93,13 @@ describe('JSON secrets through the AWS SDK', () => {
       'DecryptionFailure, no key configured',
       failure('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text."),
       undefined,
-      'grant kms:Decrypt on the customer-managed KMS key that encrypts the secret: set the secretsKmsKeyArn param to its ARN',
+      'grant kms:Decrypt on the customer-managed KMS key that encrypts the secret: set functions.secretsKmsKeyArn in the stage file to its ARN',
     ],
     [
       'DecryptionFailure with the key configured',
       failure('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text."),
       KEY,
-      `the role may kms:Decrypt only ${KEY} (the secretsKmsKeyArn param), through Secrets Manager`,
+      `the role may kms:Decrypt only ${KEY} (the secretsKmsKeyArn setting), through Secrets Manager`,
     ],
     [
       'AccessDenied from KMS, naming the key',
@@ -108,13 +108,13 @@ describe('JSON secrets through the AWS SDK', () => {
         `User: arn:aws:sts::123456789012:assumed-role/r/f is not authorized to perform: kms:Decrypt on resource: ${KEY}`,
       ),
       undefined,
-      `grant kms:Decrypt on the KMS key ${KEY}: set the secretsKmsKeyArn param`,
+      `grant kms:Decrypt on the KMS key ${KEY}: set functions.secretsKmsKeyArn in the stage file`,
     ],
     [
       'AccessDenied on the secret itself',
       failure('AccessDeniedException', 'not authorized to perform: secretsmanager:GetSecretValue'),
       undefined,
-      "grant secretsmanager:GetSecretValue on this secret to the function role (the stage's secret params name it); if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn param",
+      "grant secretsmanager:GetSecretValue on this secret to the function role (the stage file's secret settings name it); if the secret uses a customer-managed KMS key, also set the secretsKmsKeyArn setting",
     ],
   ])('says what to do on %s', async (_case, error, kmsKeyArn, hint) => {
     secretsManager.on(GetSecretValueCommand).rejects(error);

@@ -249,7 +249,7 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
       'prod',
     );
     expect(() => checkedEstatsBudget(slow, 110)).toThrow(
-      /eStats schedule "big": a run can take up to \d+ s .* but the function times out after 110 s \(107 s after the 3 s kept to report\)\. Ways out: spread its targets over another API client, raise the estatsTimeout param/,
+      /eStats schedule "big": a run can take up to \d+ s .* but the function times out after 110 s \(107 s after the 3 s kept to report\)\. Ways out: spread its targets over another API client, raise functions.estatsTimeout in the stage file/,
     );
     expect(() => checkedEstatsBudget(slow, 900)).not.toThrow();
     // Answers that take 20 s: thirty requests a minute fit the limit, but not the minute.
