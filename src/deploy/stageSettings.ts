@@ -135,57 +135,68 @@ function origin(key: string, params: Readonly<Record<string, string>>): string {
 
 /**
  * Check a stage's settings as the functions will read them, and what packaging needs of them,
- * so a bad value stops the deploy naming its setting. The error's fields place each problem
- * at `functions.<key>` of the stage file.
+ * so a bad value stops the deploy naming its setting. Every problem is returned, each placed
+ * at `functions.<key>` of the stage file by its fields (none when a `--param` gave it).
  */
-export function checkStageSettings(
+export function settingsProblems(
   settings: StageSettings,
   stage: string,
   params: Readonly<Record<string, string>> = {},
-): void {
-  const refuse = (key: string, message: string, hint?: string): never => {
+): ConfigurationError[] {
+  const problems: ConfigurationError[] = [];
+  const refuse = (key: string, message: string, hint?: string) => {
     const where = origin(key, params);
-    throw new ConfigurationError(`${where}: ${message}`, {
-      ...(hint ? { hint } : {}),
-      fields: key in params ? [] : [{ path: [key], message }],
-    });
+    problems.push(
+      new ConfigurationError(`${where}: ${message}`, {
+        ...(hint ? { hint } : {}),
+        fields: key in params ? [] : [{ path: [key], message }],
+      }),
+    );
+  };
+  /** A check that throws: its ConfigurationError becomes the problem of the setting it names. */
+  const check = (read: () => unknown, keyOf: (error: ConfigurationError) => string | undefined) => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      const key = keyOf(error);
+      if (key === undefined) problems.push(error);
+      else refuse(key, error.message, error.hint);
+    }
   };
   // Said in settings' words first: the readers below speak of variables.
-  if (stage !== LOCAL_STAGE) {
-    try {
-      checkDestinations(stage, {
-        sinks: settings.sinks ?? '',
-        pushgatewayUrl: settings.pushgatewayUrl ?? '',
-        remoteWriteUrl: settings.remoteWriteUrl ?? '',
-        graphiteHost: settings.graphiteHost ?? '',
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigurationError) || error.fields.length === 0) throw error;
-      const key = String(error.fields[0]?.path[0]);
-      refuse(key, error.message, error.hint);
-    }
-  }
+  if (stage !== LOCAL_STAGE)
+    check(
+      () =>
+        checkDestinations(stage, {
+          sinks: settings.sinks ?? '',
+          pushgatewayUrl: settings.pushgatewayUrl ?? '',
+          remoteWriteUrl: settings.remoteWriteUrl ?? '',
+          graphiteHost: settings.graphiteHost ?? '',
+        }),
+      (error) => error.fields[0]?.path[0]?.toString(),
+    );
   const env = functionEnvironmentsOf(settings, stage);
   const all = {
     ...env.provider,
     ...env.estats,
     AKAMAI_SECRET_ID: stage === LOCAL_STAGE ? undefined : 'packaged',
   };
-  try {
-    logLevelFromEnv(all);
-    safetyMarginMsFromEnv(all);
-    estatsSettingsFromEnv(all);
-    const sinks = sinkNamesFromEnv(all);
-    if (sinks.includes('pushgateway')) pushgatewaySettingsFromEnv(all);
-    if (sinks.includes('remote-write')) remoteWriteOptionsFromEnv(all);
-    if (sinks.includes('graphite')) carbonOptionsFromEnv(all);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    // The variable to fix: "SINKS names graphite, but GRAPHITE_HOST is not set" is GRAPHITE_HOST's.
+  // The variable to fix: "SINKS names graphite, but GRAPHITE_HOST is not set" is GRAPHITE_HOST's.
+  const settingNamed = (error: ConfigurationError) => {
     const named = SETTINGS.filter((s) => s.variable && error.message.includes(s.variable));
-    const setting = named.find((s) => s.variable !== 'SINKS') ?? named[0];
-    if (!setting?.key) throw error;
-    refuse(setting.key, error.message, error.hint);
+    return (named.find((s) => s.variable !== 'SINKS') ?? named[0])?.key;
+  };
+  const destinationsRefused = problems.length > 0;
+  check(() => logLevelFromEnv(all), settingNamed);
+  check(() => safetyMarginMsFromEnv(all), settingNamed);
+  check(() => estatsSettingsFromEnv(all), settingNamed);
+  if (!destinationsRefused) {
+    let sinks: readonly string[] = [];
+    check(() => (sinks = sinkNamesFromEnv(all)), settingNamed);
+    if (sinks.includes('pushgateway')) check(() => pushgatewaySettingsFromEnv(all), settingNamed);
+    if (sinks.includes('remote-write')) check(() => remoteWriteOptionsFromEnv(all), settingNamed);
+    if (sinks.includes('graphite')) check(() => carbonOptionsFromEnv(all), settingNamed);
   }
   for (const [key, min, max] of [
     ['estatsTimeout', 10, 900],
@@ -202,6 +213,7 @@ export function checkStageSettings(
       settings.vpcSubnetIds ? 'vpcSecurityGroupIds' : 'vpcSubnetIds',
       'set both vpcSubnetIds and vpcSecurityGroupIds, or neither',
     );
+  return problems;
 }
 
 /**

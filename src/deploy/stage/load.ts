@@ -9,7 +9,7 @@ import { jobOf } from '../../scrape/schedule';
 import { ConfigurationError } from '../../shared/errors';
 import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
-import { checkStageSettings, stageSettingsOf } from '../stageSettings';
+import { settingsProblems, stageSettingsOf } from '../stageSettings';
 import { byJob, type StageSchedules } from './collectors';
 import { EXAMPLE_STAGE, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
@@ -82,7 +82,10 @@ export function stageConfigOf(
   const sections = readSections(source.value, problems);
   const settings = stageSettingsOf({ stage, params, section: sections.functions, env });
   if (sections.functions)
-    problems.attempt(['functions'], () => checkStageSettings(settings, stage, params));
+    for (const problem of settingsProblems(settings, stage, params))
+      problems.attempt(['functions'], () => {
+        throw problem;
+      });
   const clients = parseClients(sections.akamai?.clients ?? {}, problems);
   const warnings: string[] = [];
   const estatsBefore = problems.count;

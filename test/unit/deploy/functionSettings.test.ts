@@ -3,17 +3,27 @@ import { estatsSettingsFromEnv } from '../../../src/config/estats';
 import { safetyMarginMsFromEnv } from '../../../src/config/invocation';
 import { secretSettingsFromEnv } from '../../../src/config/secrets';
 import {
-  checkStageSettings,
   commandLineParams,
   functionEnvironmentsOf,
+  settingsProblems,
   stageSettingsOf,
 } from '../../../src/deploy/stageSettings';
 import { carbonOptionsFromEnv } from '../../../src/sinks/graphite/settings';
 import { pushgatewaySettingsFromEnv } from '../../../src/sinks/pushgateway/settings';
 import { remoteWriteOptionsFromEnv } from '../../../src/sinks/remoteWrite/settings';
-import { refusalText } from '../../helpers/refusal';
 
 const REAL = { pushgatewayUrl: 'https://pg.acme.test' };
+
+/** Every problem of a stage's settings, each as packaging prints it. */
+const refusals = (
+  section: Record<string, string | number>,
+  params: Record<string, string> = {},
+): string[] =>
+  settingsProblems(
+    stageSettingsOf({ stage: 'prod', params, section: { ...REAL, ...section } }),
+    'prod',
+    params,
+  ).map((error) => `${error.message}. ${error.hint ?? ''}`);
 
 describe("a stage's settings (src/config/settings.ts)", () => {
   it('takes a --param over the stage file over the default', () => {
@@ -96,8 +106,8 @@ describe("a stage's settings (src/config/settings.ts)", () => {
     [{ estatsTimeout: '3min' }, 'estatsTimeout', 'got "3min"'],
     [{ vpcSubnetIds: 'subnet-1' }, 'vpcSecurityGroupIds', 'or neither'],
   ])('refuses %j when packaging, naming the setting to fix', (section, key, detail) => {
-    const settings = stageSettingsOf({ stage: 'prod', section: { ...REAL, ...section } });
-    const text = refusalText(() => checkStageSettings(settings, 'prod'));
+    const [text = 'accepted', ...more] = refusals(section);
+    expect(more).toEqual([]);
     expect(text).toContain(`functions.${key}`);
     expect(text).toContain(detail);
     expect(text).not.toContain('NaN');
@@ -105,11 +115,26 @@ describe("a stage's settings (src/config/settings.ts)", () => {
   });
 
   it('names the --param when the refused value came from the command line', () => {
-    const params = { logLevel: 'loud' };
-    const text = refusalText(() =>
-      checkStageSettings(stageSettingsOf({ stage: 'prod', params, section: REAL }), 'prod', params),
-    );
-    expect(text).toContain('--param=logLevel');
+    expect(refusals({}, { logLevel: 'loud' })).toEqual([
+      expect.stringContaining('--param=logLevel: environment variable LOG_LEVEL="loud"'),
+    ]);
+  });
+
+  it('reports every bad setting at once', () => {
+    const all = refusals({
+      logLevel: 'loud',
+      pushgatewayQuorum: 3,
+      estatsMaxInFlight: 1000,
+      scrapeTimeout: 2,
+      vpcSubnetIds: 'subnet-1',
+    });
+    expect(all.map((text) => /^functions\.(\w+)/.exec(text)?.[1])).toEqual([
+      'logLevel',
+      'estatsMaxInFlight',
+      'pushgatewayQuorum',
+      'scrapeTimeout',
+      'vpcSecurityGroupIds',
+    ]);
   });
 
   it('names every variable it reads in the table once', () => {
