@@ -353,6 +353,6 @@ describe('dashboard queries against real data', () => {
       ['--import', 'tsx', 'scripts/dashboards-build.ts', '--check'],
       { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
     );
-    expect(`${result.stdout}${result.stderr}`).toContain('is up to date');
+    expect(`${result.stdout}${result.stderr}`).toContain('up to date: dashboards/');
   });
 });

@@ -10,6 +10,7 @@ const SCRIPTS: Record<string, string> = {
   janitor: 'scripts/janitor.ts',
   bench: 'scripts/bench.ts',
   'dashboards:build': 'scripts/dashboards-build.ts',
+  'config:generate': 'scripts/config-generate.ts',
   'prometheus:config': 'scripts/prometheus-config.ts',
   'targets:discover': 'scripts/targets-discover.ts',
 };
