@@ -131,3 +131,13 @@ export function byKind<T>(of: (collector: StageCollector) => T): Record<StageCol
 export function byJob<T>(of: (collector: StageCollector) => T): Record<string, T> {
   return Object.fromEntries(STAGE_COLLECTORS.map((c) => [c.job, of(c)]));
 }
+
+/** The names of the stage's enabled schedules per job: what its alert rules watch. */
+export function enabledScheduleNames(config: StageSchedules): Record<string, string[]> {
+  return byJob((collector) =>
+    collector
+      .schedulesOf(config)
+      .filter((s) => s.enabled)
+      .map((s) => s.name),
+  );
+}

@@ -5,7 +5,6 @@ import type { Slo } from '../../alerting/slo';
 import type { JanitorPolicy } from '../../janitor/policy';
 import type { ScrapeSchedule } from '../../scrape/schedule';
 import type { StageSettings } from '../stageSettings';
-import { byJob } from './collectors';
 
 export interface StageConfig {
   /** The stage's name: its eStats schedules mark their groups with it. */
@@ -38,13 +37,3 @@ export const EXAMPLE_STAGE = 'local';
 
 /** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
 export const EXAMPLE_DISCOVER_MATCH = '^example-';
-
-/** The names of the stage's enabled schedules per job: what its alert rules watch. */
-export function enabledScheduleNames(config: StageConfig): Record<string, string[]> {
-  return byJob((collector) =>
-    collector
-      .schedulesOf(config)
-      .filter((s) => s.enabled)
-      .map((s) => s.name),
-  );
-}

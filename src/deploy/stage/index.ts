@@ -2,12 +2,8 @@
  * A stage's file (`config/<stage>.yml`): its schema, the loader that checks it, and what
  * packaging makes of it (schedule events, budgets, the secrets each function reads).
  */
-export {
-  EXAMPLE_DISCOVER_MATCH,
-  EXAMPLE_STAGE,
-  enabledScheduleNames,
-  type StageConfig,
-} from './config';
+export { EXAMPLE_DISCOVER_MATCH, EXAMPLE_STAGE, type StageConfig } from './config';
+export { enabledScheduleNames } from './collectors';
 export { loadStageConfig, type StageLoadOptions, stageConfigOf } from './load';
 export {
   EVENTBRIDGE_MAX_INPUT_CHARS,
