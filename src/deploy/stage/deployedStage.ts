@@ -5,7 +5,7 @@ import type { AlertLinks } from '../../alerting/slackTemplate';
 import type { FileProblems } from '../../config/fileProblems';
 import { isExampleHost, isLocalOnly } from '../guards';
 import { EXAMPLE_DISCOVER_MATCH, type StageConfig } from './config';
-import type { Indexed } from './sections';
+import type { Indexed } from './collectors/types';
 
 /**
  * What a deployed stage (any but `local`) may not hold: loopback and example addresses, the

@@ -1,7 +1,8 @@
 import { type EstatsSchedule, parseEstatsSchedule } from '../../akamai/targets';
 import { ConfigurationError } from '../../shared/errors';
 import { shortestIntervalSeconds } from '../scheduleExpressions';
-import { byKind, type StageCollector } from './collectors';
+import { byKind } from './collectors';
+import type { CollectorKind, StageCollector } from './collectors/types';
 import type { StageConfig } from './config';
 
 /** One serverless.yml `schedule` event: what EventBridge is told to deliver, and when. */
@@ -32,7 +33,7 @@ const EVENT_AGE_BOUNDS = { min: 60, max: 21_600 };
 export function scheduleEvents(
   config: StageConfig,
   ruleName: (fn: string, schedule: string) => string,
-): Record<StageCollector['kind'] | 'janitor', ScheduleEvent[]> {
+): Record<CollectorKind | 'janitor', ScheduleEvent[]> {
   const named = (fn: string, schedule: string, what: string) => {
     const name = ruleName(fn, schedule);
     if (name.length > EVENTBRIDGE_MAX_RULE_NAME_CHARS) {
@@ -67,7 +68,7 @@ export function scheduleEvents(
     }
     return template;
   };
-  const collectorEvents = (collector: StageCollector): ScheduleEvent[] =>
+  const collectorEvents = (collector: StageCollector<CollectorKind>): ScheduleEvent[] =>
     collector.schedulesOf(config).map(({ name, rate, enabled }, index) => {
       const { description, inputTemplate, targets } = collector.eventOf(config, index);
       return {
@@ -118,7 +119,7 @@ export function estatsScheduleOf(event: {
  * maximumEventAge of each collector: no longer than its shortest enabled schedule's interval
  * (a run is superseded by the next tick), within Lambda's bounds of 60 s to 6 h.
  */
-export function maximumEventAges(config: StageConfig): Record<StageCollector['kind'], number> {
+export function maximumEventAges(config: StageConfig): Record<CollectorKind, number> {
   return byKind((collector) => {
     const rates = collector
       .schedulesOf(config)

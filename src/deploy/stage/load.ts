@@ -10,16 +10,11 @@ import { ConfigurationError } from '../../shared/errors';
 import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
 import { settingsProblems, stageSettingsOf } from '../stageSettings';
-import { byJob, type StageSchedules } from './collectors';
+import { parseClients } from './akamaiClients';
+import { byJob, readCollectorSections, type StageSchedules, withoutIndex } from './collectors';
+import { intervalOf } from './collectors/common';
 import { EXAMPLE_STAGE, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
-import {
-  estatsSchedulesOf,
-  intervalOf,
-  parseClients,
-  scrapeSchedulesOf,
-  syntheticSchedulesOf,
-} from './schedules';
 import type { StageFile } from './schema';
 import { readSections } from './sections';
 
@@ -88,21 +83,17 @@ export function stageConfigOf(
       });
   const clients = parseClients(sections.akamai?.clients ?? {}, problems);
   const warnings: string[] = [];
-  const estatsBefore = problems.count;
-  const estats = estatsSchedulesOf(sections.estats, clients, problems, warnings, shown);
-  const estatsFine =
-    problems.count === estatsBefore && sections.estats.length === countOf(source.value, 'estats');
-  const synthetic = syntheticSchedulesOf(sections.synthetic, problems);
-  const scrape = scrapeSchedulesOf(sections.scrape, problems);
+  const read = readCollectorSections(sections.schedules, { problems, clients, warnings, shown });
+  const { estats, scrape } = read.schedules;
   const schedules: Omit<StageConfig, 'janitor' | 'warnings' | 'alerting'> = {
     stage,
     file: shown,
     settings,
-    estats: estats.map((s) => s.entry),
+    ...withoutIndex(read.schedules),
     answerSeconds: sections.akamai?.answerSeconds ?? 0,
     links: sections.links ?? {},
     // An SLO names eStats targets: checked only against schedules that were read whole.
-    slos: estatsFine
+    slos: read.complete.has('estats')
       ? (problems.attempt([], () =>
           parseSlos(
             sections.slos,
@@ -111,8 +102,6 @@ export function stageConfigOf(
           ),
         ) ?? [])
       : [],
-    synthetic: synthetic.map((s) => s.entry),
-    scrape: scrape.map((s) => s.entry),
   };
   const janitor = sections.janitor && janitorOf(sections.janitor, schedules, problems);
   const alerting = problems.attempt([], () =>
@@ -135,12 +124,6 @@ export function stageConfigOf(
   problems.throwIfAny(shown, source, STAGE_FILE_HINT);
   if (!janitor || !alerting) throw new Error(`${shown}: a section failed without a problem`);
   return { ...schedules, janitor, alerting, warnings };
-}
-
-/** How many items a list section of the file holds (0 when it is not a list). */
-function countOf(value: unknown, section: string): number {
-  const list = (value as Record<string, unknown> | null | undefined)?.[section];
-  return Array.isArray(list) ? list.length : 0;
 }
 
 /**

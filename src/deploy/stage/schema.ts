@@ -1,24 +1,14 @@
+/**
+ * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
+ * packages or deploys (infra/serverless/stage.js) and by `npm start` (the `local` stage).
+ * Each schedule's input is validated with the schema the function itself uses, so a bad
+ * target stops the deploy, naming the field, instead of failing the first run in the cloud.
+ */
 import * as z from 'zod/mini';
 import '../../shared/zod';
 import { DEFAULT_ESTATS_ANSWER_SECONDS } from '../../constants';
 import { functionsSectionSchema } from '../stageSettings';
-
-/**
- * A stage's schedules and targets: `config/<stage>.yml`, read by serverless.yml when it
- * packages or deploys (infra/serverless/schedules.js) and by `npm start` (the `local` stage).
- * Each schedule's input is validated with the schema the function itself uses, so a bad
- * target stops the deploy, naming the field, instead of failing the first run in the cloud.
- */
-export const rate = z
-  .string()
-  .check(
-    z.regex(/^(rate|cron)\(.+\)$/, 'must be rate(…) or cron(…)'),
-    z.describe('When it runs: an EventBridge rate(…) or cron(…) expression, e.g. rate(2 minutes)'),
-  );
-
-const enabled = z.optional(
-  z.boolean().check(z.describe('false keeps the schedule packaged but switched off')),
-);
+import { enabled, rate } from './collectors/common';
 
 const baseUrl = z.string().check(
   z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
@@ -74,25 +64,6 @@ const akamaiSection = z._default(
   { answerSeconds: DEFAULT_ESTATS_ANSWER_SECONDS, clients: {} },
 );
 
-/** One eStats schedule: its input is checked by the schema the function uses. */
-const estatsEntry = z.strictObject({
-  rate,
-  enabled,
-  /** The API client of the schedule's requests, or several to spread its targets over. */
-  client: z.optional(z.string().check(z.describe("The API client of the schedule's requests"))),
-  clients: z.optional(
-    z
-      .array(z.string())
-      .check(z.minLength(1), z.describe('Several API clients to spread its targets over')),
-  ),
-  input: z.unknown(),
-});
-
-const syntheticEntry = z.strictObject({ rate, enabled, fleet: z.unknown() });
-
-/** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
-const scrapeEntry = z.strictObject({ rate, enabled, input: z.unknown() });
-
 /** The janitor's schedule and TTLs (src/janitor/policy.ts checks them). */
 const janitorSection = z._default(
   z.strictObject({
@@ -116,48 +87,14 @@ const linksSection = z._default(
 );
 
 /**
- * The sections of a stage file. The loader checks each on its own (and each schedule of a
- * list on its own), so one bad section does not hide the problems of the others.
+ * The sections of a stage file besides the collectors' (collectors/index.ts has those), each
+ * with its schema. The loader checks each on its own, so one bad section does not hide the
+ * problems of the others.
  */
 export const stageSections = {
   functions: functionsSection,
-  akamai: akamaiSection,
-  estats: estatsEntry,
-  synthetic: syntheticEntry,
-  scrape: scrapeEntry,
-  janitor: janitorSection,
-  links: linksSection,
-};
-
-/** The schedule lists: each entry is checked alone. */
-export const SCHEDULE_LISTS = ['estats', 'synthetic', 'scrape'] as const;
-
-export const stageFileSchema = z.strictObject({
-  functions: functionsSection,
   akamai: akamaiSection.check(
     z.describe('The Akamai API clients of the eStats schedules, and the packaging budget check'),
-  ),
-  estats: z._default(
-    z
-      .array(estatsEntry)
-      .check(z.describe('eStats schedules: CP codes and URLs, each an EventBridge rule')),
-    [],
-  ),
-  synthetic: z._default(
-    z.array(syntheticEntry).check(z.describe('Simulated switch fleets, each an EventBridge rule')),
-    [],
-  ),
-  scrape: z._default(
-    z
-      .array(scrapeEntry)
-      .check(
-        z.describe('Prometheus endpoints fetched and pushed, each schedule an EventBridge rule'),
-      ),
-    [],
-  ),
-  /** Validated against the eStats schedules above (src/alerting/slo.ts). */
-  slos: z.optional(
-    z.unknown().check(z.describe('SLOs of eStats targets: recording rules and burn-rate alerts')),
   ),
   janitor: janitorSection.check(
     z.describe("The janitor: deletes this stage's groups not pushed for longer than their TTL"),
@@ -165,14 +102,24 @@ export const stageFileSchema = z.strictObject({
   links: linksSection.check(
     z.describe('Base URLs of Grafana, Prometheus and Alertmanager for the links in Slack messages'),
   ),
+};
+
+/** Sections read by parsers of their own (src/alerting/slo.ts, src/alerting/settings.ts). */
+export const parsedSections = {
+  /** Validated against the eStats schedules (src/alerting/slo.ts). */
+  slos: z.optional(
+    z.unknown().check(z.describe('SLOs of eStats targets: recording rules and burn-rate alerts')),
+  ),
   /** Alert thresholds, receivers and channels over the defaults (src/alerting/settings.ts). */
   alerting: z.optional(
     z.unknown().check(z.describe('Alert thresholds, receivers and channels over the defaults')),
   ),
-});
+};
 
-/** The stage file as its schema reads it, defaults filled in. */
-export type StageFile = z.infer<typeof stageFileSchema>;
+/** The stage file's own sections as their schemas read them, defaults filled in. */
+export type StageFile = {
+  [K in keyof typeof stageSections]: z.output<(typeof stageSections)[K]>;
+};
 
 /** One API client as the stage file gives it, before the function's own schema checks it. */
 export type StageClient = z.infer<typeof stageClientSchema>;

@@ -1,0 +1,167 @@
+import * as z from 'zod/mini';
+import '../../../shared/zod';
+import type { AkamaiClient } from '../../../akamai/clients';
+import {
+  describeTarget,
+  type EstatsSchedule,
+  estatsScheduleSchema,
+  parseEstatsSchedule,
+  targetWarnings,
+} from '../../../akamai/targets';
+import { JOB } from '../../../metrics/catalogue';
+import { ConfigurationError } from '../../../shared/errors';
+import { enabled, intervalOf, NAME_HINT, rate } from './common';
+import type {
+  EventContext,
+  Indexed,
+  ReadContext,
+  StageCollectorDefinition,
+  StageSchedulesByKind,
+} from './types';
+
+/** One eStats schedule: its input is checked by the schema the function uses. */
+const entry = z.strictObject({
+  rate,
+  enabled,
+  /** The API client of the schedule's requests, or several to spread its targets over. */
+  client: z.optional(z.string().check(z.describe("The API client of the schedule's requests"))),
+  clients: z.optional(
+    z
+      .array(z.string())
+      .check(z.minLength(1), z.describe('Several API clients to spread its targets over')),
+  ),
+  input: z.unknown(),
+});
+type EstatsEntry = z.infer<typeof entry>;
+
+/**
+ * The eStats schedules, each input checked with the schema the function uses, its clients
+ * looked up, and its interval set. A schedule with a problem is left out (and reported).
+ */
+function readEstats(
+  entries: ReadonlyArray<Indexed<EstatsEntry>>,
+  { clients, problems, warnings, shown }: ReadContext,
+): Array<Indexed<StageSchedulesByKind['estats'][number]>> {
+  const names = new Map<string, number>();
+  return entries.flatMap(({ index, entry }) => {
+    const at = ['estats', index];
+    const before = problems.count;
+    const where = `estats[${index}]`;
+    const input = problems.attempt([...at, 'input'], () =>
+      parseEstatsSchedule(entry.input, `${where}.input`),
+    );
+    const intervalSeconds = intervalOf(entry.rate, [...at, 'rate'], problems);
+    const named = problems.attempt(at, () => clientsOf(entry, clients));
+    if (input === undefined || problems.count > before || intervalSeconds === undefined) return [];
+    warnings.push(...targetWarnings(input, `${shown}: ${where}.input`));
+    if (input.discover)
+      warnings.push(
+        `${shown}: ${where} (${input.name}) discovers its CP codes at run time: its Akamai budget is known only then. The table counts its maxTargets (${input.discover.maxTargets}) besides the ${input.targets.length} listed; a run that matches more refuses, and the Akamai budget series and CollectorRunsOutgrowInterval show what the runs really ask`,
+      );
+    if (input.clients !== undefined) {
+      problems.add([...at, 'input', 'clients'], 'name the clients beside "rate"', CLIENTS_HINT);
+      return [];
+    }
+    const same = names.get(input.name);
+    if (same !== undefined) {
+      problems.add(
+        [...at, 'input', 'name'],
+        `two eStats schedules are named "${input.name}" (estats[${same}] too)`,
+        NAME_HINT,
+      );
+      return [];
+    }
+    names.set(input.name, index);
+    const schedule = {
+      rate: entry.rate,
+      enabled: entry.enabled ?? true,
+      input: { ...input, ...(named ? { clients: named } : {}), intervalSeconds },
+    };
+    return [{ index, entry: schedule }];
+  });
+}
+
+const CLIENTS_HINT =
+  'define them under akamai.clients and write "client: NAME" (or "clients: [A, B]") on the schedule';
+
+/** The clients a schedule names, in the order it names them; none: the environment's. */
+function clientsOf(
+  schedule: { client?: string | undefined; clients?: string[] | undefined },
+  clients: ReadonlyMap<string, AkamaiClient>,
+): AkamaiClient[] | undefined {
+  if (schedule.client !== undefined && schedule.clients !== undefined)
+    throw new ConfigurationError('give "client" or "clients", not both', {
+      fields: [{ path: ['clients'], message: 'give "client" or "clients", not both' }],
+    });
+  const names = schedule.clients ?? (schedule.client !== undefined ? [schedule.client] : undefined);
+  const field = schedule.clients !== undefined ? 'clients' : 'client';
+  if (names === undefined) {
+    if (clients.size > 0)
+      throw new ConfigurationError('name its API client', {
+        hint: `the stage defines akamai.clients (${[...clients.keys()].join(', ')}): write "client: NAME" on every eStats schedule`,
+      });
+    return undefined;
+  }
+  return names.map((name) => {
+    const client = clients.get(name);
+    if (client === undefined)
+      throw new ConfigurationError(`no API client "${name}" under akamai.clients`, {
+        fields: [{ path: [field], message: `no API client "${name}" under akamai.clients` }],
+        hint:
+          clients.size > 0
+            ? `the stage defines ${[...clients.keys()].join(', ')}`
+            : 'define it under akamai.clients (a secret or an .edgerc section)',
+      });
+    return client;
+  });
+}
+
+/**
+ * What a schedule needs to own its groups (collectors/estatsOwnership.ts): the stage, and for
+ * each target the other schedules of the stage that collect the same group.
+ */
+function withOwnership(input: EstatsSchedule, config: EventContext): EstatsSchedule {
+  const collectors = new Map<string, string[]>();
+  for (const { input: other } of config.estats)
+    for (const target of other.targets) {
+      const id = describeTarget(target);
+      collectors.set(id, [...(collectors.get(id) ?? []), other.name]);
+    }
+  return {
+    ...input,
+    stage: config.stage,
+    targets: input.targets.map(({ sharedWith: _given, ...target }) => {
+      const others = (collectors.get(describeTarget(target)) ?? []).filter((n) => n !== input.name);
+      return others.length > 0 ? { ...target, sharedWith: others } : target;
+    }),
+  };
+}
+
+const at = <T>(list: readonly T[], index: number): T => {
+  const item = list[index];
+  if (item === undefined) throw new RangeError(`no schedule ${index}`);
+  return item;
+};
+
+/** Akamai eStats: CP codes and URLs, each target its own group. */
+export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> = {
+  kind: 'estats',
+  job: JOB.estats,
+  what: 'eStats schedule',
+  entry,
+  editableEntry: z.strictObject({
+    ...entry.def.shape,
+    input: z.omit(estatsScheduleSchema, { stage: true, clients: true, intervalSeconds: true }),
+  }),
+  describes: 'eStats schedules: CP codes and URLs, each an EventBridge rule',
+  read: readEstats,
+  schedulesOf: (config) => config.estats.map((s) => ({ ...s, name: s.input.name })),
+  eventOf(config, index) {
+    const { input } = at(config.estats, index);
+    return {
+      description: `eStats targets of the ${input.name} schedule (${config.file})`,
+      inputTemplate: `{"time": <time>, "schedule": ${JSON.stringify(withOwnership(input, config))}}`,
+      targets: input.targets.length,
+    };
+  },
+};

@@ -1,0 +1,94 @@
+import * as z from 'zod/mini';
+import '../../../shared/zod';
+import { JOB } from '../../../metrics/catalogue';
+import { jobOf, parseScrapeSchedule, scrapeScheduleSchema } from '../../../scrape/schedule';
+import { enabled, intervalOf, NAME_HINT, rate } from './common';
+import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
+
+/** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
+const entry = z.strictObject({ rate, enabled, input: z.unknown() });
+type ScrapeEntry = z.infer<typeof entry>;
+
+/** The jobs a scrape schedule may not take: this product's own. */
+const RESERVED_JOBS: readonly string[] = Object.values(JOB);
+
+/**
+ * The stage file's `scrape:` schedules, each input validated as the function validates it.
+ * Names and jobs are each the stage's once: a job is what removal and the janitor recognise a
+ * schedule's groups by, so two schedules of one job would delete each other's targets.
+ */
+function readScrape(
+  entries: ReadonlyArray<Indexed<ScrapeEntry>>,
+  { problems }: ReadContext,
+): Array<Indexed<StageSchedulesByKind['scrape'][number]>> {
+  const byName = new Map<string, number>();
+  const byJob = new Map<string, number>();
+  return entries.flatMap(({ index, entry }) => {
+    const at = ['scrape', index];
+    const input = problems.attempt([...at, 'input'], () =>
+      parseScrapeSchedule(entry.input, `scrape[${index}].input`),
+    );
+    const intervalSeconds = intervalOf(entry.rate, [...at, 'rate'], problems);
+    if (input === undefined || intervalSeconds === undefined) return [];
+    const job = jobOf(input);
+    const before = problems.count;
+    const sameName = byName.get(input.name);
+    if (sameName !== undefined)
+      problems.add(
+        [...at, 'input', 'name'],
+        `scrape[${sameName}] is named "${input.name}" too`,
+        NAME_HINT,
+      );
+    const sameJob = byJob.get(job);
+    if (sameJob !== undefined)
+      problems.add(
+        [...at, 'input', 'job'],
+        `scrape[${sameJob}] has job "${job}" too`,
+        'give each schedule its own "job:": the job is how each one finds, and deletes, the groups of targets it no longer lists',
+      );
+    if (RESERVED_JOBS.includes(job))
+      problems.add(
+        [...at, 'input', 'job'],
+        `"${job}" is one of this product's own jobs`,
+        `name it after what it fetches (snmp, blackbox, node); taken: ${RESERVED_JOBS.join(', ')}`,
+      );
+    if (problems.count > before) return [];
+    byName.set(input.name, index);
+    byJob.set(job, index);
+    const schedule = {
+      rate: entry.rate,
+      enabled: entry.enabled ?? true,
+      input: { ...input, intervalSeconds },
+    };
+    return [{ index, entry: schedule }];
+  });
+}
+
+const at = <T>(list: readonly T[], index: number): T => {
+  const item = list[index];
+  if (item === undefined) throw new RangeError(`no schedule ${index}`);
+  return item;
+};
+
+/** Prometheus endpoints fetched and pushed: one group per target, `{job, instance}`. */
+export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> = {
+  kind: 'scrape',
+  job: JOB.scrape,
+  what: 'scrape schedule',
+  entry,
+  editableEntry: z.strictObject({
+    ...entry.def.shape,
+    input: z.omit(scrapeScheduleSchema, { intervalSeconds: true }),
+  }),
+  describes: 'Prometheus endpoints fetched and pushed, each schedule an EventBridge rule',
+  read: readScrape,
+  schedulesOf: (config) => config.scrape.map((s) => ({ ...s, name: s.input.name })),
+  eventOf(config, index) {
+    const { input } = at(config.scrape, index);
+    return {
+      description: `Prometheus endpoints of the ${input.name} scrape schedule, job ${jobOf(input)} (${config.file})`,
+      inputTemplate: `{"time": <time>, "schedule": ${JSON.stringify(input)}}`,
+      targets: input.targets.length,
+    };
+  },
+};

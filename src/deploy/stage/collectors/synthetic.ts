@@ -1,0 +1,60 @@
+import * as z from 'zod/mini';
+import '../../../shared/zod';
+import { JOB } from '../../../metrics/catalogue';
+import { fleetSchema, parseFleet } from '../../../synthetic/fleetConfig';
+import { shortestIntervalSeconds } from '../../scheduleExpressions';
+import { enabled, intervalOf, rate } from './common';
+import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
+
+/** One simulated fleet: its fleet is checked by the schema the function uses. */
+const entry = z.strictObject({ rate, enabled, fleet: z.unknown() });
+type SyntheticEntry = z.infer<typeof entry>;
+
+/** The synthetic fleets, each checked as the function checks it. */
+function readSynthetic(
+  entries: ReadonlyArray<Indexed<SyntheticEntry>>,
+  { problems }: ReadContext,
+): Array<Indexed<StageSchedulesByKind['synthetic'][number]>> {
+  return entries.flatMap(({ index, entry }) => {
+    const at = ['synthetic', index];
+    const fleet = problems.attempt([...at, 'fleet'], () =>
+      parseFleet(entry.fleet, `synthetic[${index}].fleet`),
+    );
+    const intervalSeconds = intervalOf(entry.rate, [...at, 'rate'], problems);
+    if (fleet === undefined || intervalSeconds === undefined) return [];
+    const given = (entry.fleet ?? {}) as Record<string, unknown>;
+    return [{ index, entry: { rate: entry.rate, enabled: entry.enabled ?? true, fleet: given } }];
+  });
+}
+
+/** A fleet's name (validated by parseFleet when the file was read), `default` when unnamed. */
+function fleetName(fleet: Record<string, unknown>): string {
+  return typeof fleet.name === 'string' ? fleet.name : 'default';
+}
+
+const at = <T>(list: readonly T[], index: number): T => {
+  const item = list[index];
+  if (item === undefined) throw new RangeError(`no schedule ${index}`);
+  return item;
+};
+
+/** The synthetic switch fleet: one group per device, its values those of the tick time. */
+export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', SyntheticEntry> = {
+  kind: 'synthetic',
+  job: JOB.synthetic,
+  what: 'synthetic fleet',
+  entry,
+  editableEntry: z.strictObject({ ...entry.def.shape, fleet: fleetSchema }),
+  describes: 'Simulated switch fleets, each an EventBridge rule',
+  read: readSynthetic,
+  schedulesOf: (config) => config.synthetic.map((s) => ({ ...s, name: fleetName(s.fleet) })),
+  eventOf(config, index) {
+    const { rate, fleet } = at(config.synthetic, index);
+    // The tick time (event.time) makes every value reproducible: a retried or duplicated
+    // delivery pushes identical values. The fleet rides along in the same input.
+    return {
+      description: `Simulated switch fleet ${fleetName(fleet)} (${config.file})`,
+      inputTemplate: `{"time": <time>, "intervalSeconds": ${shortestIntervalSeconds(rate)}, "fleet": ${JSON.stringify(fleet)}}`,
+    };
+  },
+};

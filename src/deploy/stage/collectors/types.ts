@@ -1,0 +1,99 @@
+import type * as z from 'zod/mini';
+import type { AkamaiClient } from '../../../akamai/clients';
+import type { EstatsSchedule } from '../../../akamai/targets';
+import type { FileProblems } from '../../../config/fileProblems';
+import type { ScrapeSchedule } from '../../../scrape/schedule';
+
+/** A schedule of a list, with its index in the file (for the places of its problems). */
+export type Indexed<T> = { index: number; entry: T };
+
+/** When a schedule runs, and whether it is switched on: every collector's schedules have it. */
+interface Scheduled {
+  rate: string;
+  enabled: boolean;
+}
+
+/** Each collector's schedules as the stage gives them, its input checked and its interval set. */
+export interface StageSchedulesByKind {
+  /** Each schedule's input carries its API clients (none: the function's environment's). */
+  estats: Array<Scheduled & { input: EstatsSchedule }>;
+  synthetic: Array<Scheduled & { fleet: Record<string, unknown> }>;
+  scrape: Array<Scheduled & { input: ScrapeSchedule }>;
+}
+
+/** The scheduled collectors: each is a function and a section of the stage file. */
+export type CollectorKind = keyof StageSchedulesByKind;
+
+/** One schedule of a collector, as every row gives it. */
+export interface CollectorSchedule extends Scheduled {
+  /** Names its health group, its log lines and its EventBridge rule. */
+  name: string;
+}
+
+/** The input EventBridge delivers: a template the tick time (`<time>`) is put into. */
+export interface CollectorEvent {
+  description: string;
+  inputTemplate: string;
+  /** How many targets the input lists, so an input over EventBridge's limit says how many fit. */
+  targets?: number;
+}
+
+/** What a row's schedule events may read of the stage. */
+export type EventContext = StageSchedulesByKind & { stage: string; file: string };
+
+/** What a row's reader gets besides its entries. */
+export interface ReadContext {
+  problems: FileProblems;
+  /** The stage's Akamai API clients (akamai.clients), by name. */
+  clients: ReadonlyMap<string, AkamaiClient>;
+  /** What packaging prints but accepts. */
+  warnings: string[];
+  /** The stage file as messages name it. */
+  shown: string;
+}
+
+/** A row's own part: its entry schema, and how it reads the entries that pass it. */
+export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
+  kind: K;
+  /** The job of its run-health groups (metrics/catalogue.ts). */
+  job: string;
+  /** How messages name one of its schedules: "eStats schedule". */
+  what: string;
+  /** One entry of its section of the stage file (its input is checked by `read`). */
+  entry: z.ZodMiniType<Entry>;
+  /**
+   * The same entry for the stage file's JSON Schema: its input as the function's schema
+   * describes it, less what packaging sets itself.
+   */
+  editableEntry: z.ZodMiniType;
+  /** What its section holds, for editors (the JSON Schema's description). */
+  describes: string;
+  /** Its section's entries that passed `entry`, checked as its function checks them. */
+  read(
+    entries: ReadonlyArray<Indexed<Entry>>,
+    context: ReadContext,
+  ): Array<Indexed<StageSchedulesByKind[K][number]>>;
+  /** The name and timing of each of its schedules. */
+  schedulesOf(config: Pick<StageSchedulesByKind, K>): CollectorSchedule[];
+  /** The event of its `index`-th schedule. The tick time always rides along (late deliveries). */
+  eventOf(config: EventContext, index: number): CollectorEvent;
+}
+
+/**
+ * A scheduled collector as packaging sees it: one row per kind. Everything that treats the
+ * collectors alike (the stage file's sections, schedule events and their maximumEventAge, the
+ * intervals the alert rules read, the schedules the janitor keeps) reads the rows instead of
+ * naming each kind.
+ */
+export interface StageCollector<K extends CollectorKind> extends Omit<
+  StageCollectorDefinition<K, unknown>,
+  'read' | 'entry'
+> {
+  /** One entry of its section, for the stage file's schema. */
+  entry: z.ZodMiniType;
+  /** Its section's items as the file gives them: each checked, the good ones read. */
+  readSection(
+    items: ReadonlyArray<Indexed<unknown>>,
+    context: ReadContext,
+  ): Array<Indexed<StageSchedulesByKind[K][number]>>;
+}
