@@ -191,9 +191,19 @@ describe('deployment configuration', () => {
   });
 
   it('reports every problem of a stage file in one packaging run, each at its line', () => {
-    const result = print('prod', [
-      `--param=stageConfig=${join('test', 'fixtures', 'stages', 'six-problems.yml')}`,
-    ]);
+    const result = spawnSync(
+      'npx',
+      [
+        'serverless',
+        'package',
+        '--stage',
+        'prod',
+        `--param=stageConfig=${join('test', 'fixtures', 'stages', 'six-problems.yml')}`,
+        '--package',
+        mkdtempSync(join(tmpdir(), 'six-problems-')),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(result.status).not.toBe(0);
     const output = `${result.stdout}${result.stderr}`;
     expect(output).toContain('six-problems.yml has 6 problems:');
