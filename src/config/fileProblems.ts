@@ -57,19 +57,20 @@ export class FileProblems {
       return check();
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error;
-      if (error.fields.length > 0)
-        this.addFields(
-          error.fields.map((f) => ({ path: [...base, ...f.path], message: f.message })),
-          error.hint,
-        );
-      else
-        this.problems.push({
-          path: base,
-          message: withPath(base, error.message),
-          hint: error.hint,
-        });
+      this.addError(base, error);
       return undefined;
     }
+  }
+
+  /** A ConfigurationError of the part at `base`: one problem per field it names, else one. */
+  addError(base: Path, error: ConfigurationError): void {
+    if (error.fields.length > 0)
+      this.addFields(
+        error.fields.map((f) => ({ path: [...base, ...f.path], message: f.message })),
+        error.hint,
+      );
+    else
+      this.problems.push({ path: base, message: withPath(base, error.message), hint: error.hint });
   }
 
   /** Throw one ConfigurationError that lists every problem, each with its place. */

@@ -11,7 +11,13 @@ import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
 import { settingsProblems, stageSettingsOf } from '../stageSettings';
 import { parseClients } from './akamaiClients';
-import { byJob, readCollectorSections, type StageSchedules, withoutIndex } from './collectors';
+import {
+  byJob,
+  readCollectorSections,
+  type ReadSchedules,
+  type StageSchedules,
+  withoutIndex,
+} from './collectors';
 import { intervalOf } from './collectors/common';
 import { EXAMPLE_STAGE, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
@@ -78,9 +84,7 @@ export function stageConfigOf(
   const settings = stageSettingsOf({ stage, params, section: sections.functions, env });
   if (sections.functions)
     for (const problem of settingsProblems(settings, stage, params))
-      problems.attempt(['functions'], () => {
-        throw problem;
-      });
+      problems.addError(['functions'], problem);
   const clients = parseClients(sections.akamai?.clients ?? {}, problems);
   const warnings: string[] = [];
   const read = readCollectorSections(sections.schedules, { problems, clients, warnings, shown });
@@ -107,15 +111,7 @@ export function stageConfigOf(
   const alerting = problems.attempt([], () =>
     alertingConfigOf(sections.alerting, collectorIntervals(schedules), shown),
   );
-  // The Pushgateways' own scrape job: its `up` is what PushgatewayDown reads.
-  const pushgatewayJob = alerting?.collectors.pushgatewayScrapeJob;
-  for (const { index, entry } of scrape)
-    if (jobOf(entry.input) === pushgatewayJob)
-      problems.add(
-        ['scrape', index, 'input', 'job'],
-        `scrape schedule ${entry.input.name} has job "${pushgatewayJob}", the job Prometheus scrapes the Pushgateways as`,
-        "its up series would read as a Pushgateway's (PushgatewayDown): name the job after what it fetches",
-      );
+  if (alerting) checkPushgatewayJob(scrape, alerting.collectors.pushgatewayScrapeJob, problems);
   if (stage !== EXAMPLE_STAGE)
     checkDeployedStage(
       { stage, clients, estats, scrape, links: schedules.links, alerting },
@@ -124,6 +120,21 @@ export function stageConfigOf(
   problems.throwIfAny(shown, source, STAGE_FILE_HINT);
   if (!janitor || !alerting) throw new Error(`${shown}: a section failed without a problem`);
   return { ...schedules, janitor, alerting, warnings };
+}
+
+/** The Pushgateways' own scrape job is not a scrape schedule's: its `up` is what PushgatewayDown reads. */
+function checkPushgatewayJob(
+  scrape: ReadSchedules['scrape'],
+  pushgatewayJob: string,
+  problems: FileProblems,
+): void {
+  for (const { index, entry } of scrape)
+    if (jobOf(entry.input) === pushgatewayJob)
+      problems.add(
+        ['scrape', index, 'input', 'job'],
+        `scrape schedule ${entry.input.name} has job "${pushgatewayJob}", the job Prometheus scrapes the Pushgateways as`,
+        "its up series would read as a Pushgateway's (PushgatewayDown): name the job after what it fetches",
+      );
 }
 
 /**
