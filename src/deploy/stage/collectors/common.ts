@@ -35,3 +35,10 @@ export function intervalOf(
     return undefined;
   }
 }
+
+/** The `index`-th schedule of a list: a row's eventOf is only asked for one it listed. */
+export function at<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new RangeError(`no schedule ${index}`);
+  return item;
+}

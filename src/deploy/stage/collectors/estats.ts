@@ -10,7 +10,7 @@ import {
 } from '../../../akamai/targets';
 import { JOB } from '../../../metrics/catalogue';
 import { ConfigurationError } from '../../../shared/errors';
-import { enabled, intervalOf, NAME_HINT, rate } from './common';
+import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
 import type {
   EventContext,
   Indexed,
@@ -136,12 +136,6 @@ function withOwnership(input: EstatsSchedule, config: EventContext): EstatsSched
     }),
   };
 }
-
-const at = <T>(list: readonly T[], index: number): T => {
-  const item = list[index];
-  if (item === undefined) throw new RangeError(`no schedule ${index}`);
-  return item;
-};
 
 /** Akamai eStats: CP codes and URLs, each target its own group. */
 export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> = {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../../../shared/zod';
 import { JOB } from '../../../metrics/catalogue';
 import { jobOf, parseScrapeSchedule, scrapeScheduleSchema } from '../../../scrape/schedule';
-import { enabled, intervalOf, NAME_HINT, rate } from './common';
+import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
 import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
 
 /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
@@ -63,12 +63,6 @@ function readScrape(
     return [{ index, entry: schedule }];
   });
 }
-
-const at = <T>(list: readonly T[], index: number): T => {
-  const item = list[index];
-  if (item === undefined) throw new RangeError(`no schedule ${index}`);
-  return item;
-};
 
 /** Prometheus endpoints fetched and pushed: one group per target, `{job, instance}`. */
 export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> = {

@@ -3,7 +3,7 @@ import '../../../shared/zod';
 import { JOB } from '../../../metrics/catalogue';
 import { fleetSchema, parseFleet } from '../../../synthetic/fleetConfig';
 import { shortestIntervalSeconds } from '../../scheduleExpressions';
-import { enabled, intervalOf, rate } from './common';
+import { at, enabled, intervalOf, rate } from './common';
 import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
 
 /** One simulated fleet: its fleet is checked by the schema the function uses. */
@@ -31,12 +31,6 @@ function readSynthetic(
 function fleetName(fleet: Record<string, unknown>): string {
   return typeof fleet.name === 'string' ? fleet.name : 'default';
 }
-
-const at = <T>(list: readonly T[], index: number): T => {
-  const item = list[index];
-  if (item === undefined) throw new RangeError(`no schedule ${index}`);
-  return item;
-};
 
 /** The synthetic switch fleet: one group per device, its values those of the tick time. */
 export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', SyntheticEntry> = {
