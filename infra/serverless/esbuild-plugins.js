@@ -10,7 +10,7 @@ const { join, resolve } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
 
-/** @param {{ stage: string, stageConfig?: string, sinks?: string }} target */
+/** @param {{ stage: string, stageConfig?: string, sinks?: string, params?: Record<string, string> }} target */
 function stageAlertingPlugin(target) {
   return {
     name: 'stage-alerting-files',
@@ -31,6 +31,7 @@ function stageAlertingPlugin(target) {
           : join(ROOT, 'config', `${target.stage}.yml`);
         try {
           const rendered = stageAlertingFiles(file, target.stage, {
+            params: target.params ?? {},
             runbooksDir: join(ROOT, 'docs', 'runbooks'),
             sinks: parseSinkNames(target.sinks, 'param sinks'),
           });
@@ -46,7 +47,7 @@ function stageAlertingPlugin(target) {
 
 /** serverless-esbuild calls this with the serverless instance (variables resolved). */
 module.exports = (serverless) => {
-  const { stage, stageConfig, sinks } = serverless.service.custom.alertingFiles;
-  return [stageAlertingPlugin({ stage, sinks, ...(stageConfig ? { stageConfig } : {}) })];
+  const { stage, stageConfig, sinks, params } = serverless.service.custom.alertingFiles;
+  return [stageAlertingPlugin({ stage, sinks, params, ...(stageConfig ? { stageConfig } : {}) })];
 };
 module.exports.stageAlertingPlugin = stageAlertingPlugin;

@@ -39,6 +39,8 @@ module.exports = async ({ resolveVariable }) => {
     );
     return {
       file,
+      // The command line's --params, for the alerting files bundled at package time.
+      params,
       settings,
       // Numbers where serverless.yml needs them (checked whole and in Lambda's range).
       lambda: {

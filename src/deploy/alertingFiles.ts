@@ -15,10 +15,12 @@ export function stageAlertingFiles(
   stage: string,
   options: Omit<AlertingOutputOptions, 'slos' | 'links' | 'scope'> & {
     sinks?: readonly SinkName[];
+    /** The `--param`s packaging was given: the stage file is read as packaging read it. */
+    params?: Readonly<Record<string, string>>;
   } = {},
 ): AlertingFiles {
-  const config = loadStageConfig(stageFile, stage);
-  const { sinks = ['pushgateway'], ...output } = options;
+  const { sinks = ['pushgateway'], params = {}, ...output } = options;
+  const config = loadStageConfig(stageFile, stage, { params, env: process.env });
   return alertingFiles(config.alerting, {
     ...output,
     slos: config.slos,

@@ -190,6 +190,26 @@ describe('deployment configuration', () => {
     expect(output).toContain('still lists example targets (cpCode 424242)');
   });
 
+  it('packages a stage whose Pushgateway is given by --param alone, the alerting files included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'param-only-'));
+    const result = spawnSync(
+      'npx',
+      [
+        'serverless',
+        'package',
+        '--stage',
+        'prod',
+        `--param=stageConfig=${writeStageConfig((text) => text.replace(/^functions:\n {2}pushgatewayUrl: .*\n/, ''))}`,
+        '--param=pushgatewayUrl=https://pushgateway.acme.test:9091',
+        '--package',
+        dir,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(`${result.stdout}${result.stderr}`).toContain('Service packaged');
+    expect(result.status).toBe(0);
+  });
+
   it('reports every problem of a stage file in one packaging run, each at its line', () => {
     const result = spawnSync(
       'npx',
