@@ -18,8 +18,8 @@ stage deploys. Never touches another job's groups.
 Options:
   --dry-run          list what would be deleted, delete nothing
   --stage NAME       whose policy: config/NAME.yml (default local)
-  --pushgateway URL  default: PUSHGATEWAY_URL, or http://127.0.0.1:9091; several URLs
-                     separated by commas clean each of those Pushgateways
+  --pushgateway URL  default: PUSHGATEWAY_URL, else the stage's functions.pushgatewayUrl;
+                     several URLs separated by commas clean each of those Pushgateways
   -h, --help         show this help
 `;
 
@@ -30,13 +30,16 @@ const values = parseCommandLine(HELP, {
 });
 
 async function main(): Promise<void> {
+  // The Pushgateway given here is checked as a --param of packaging would be.
+  const given = values.pushgateway ?? process.env.PUSHGATEWAY_URL;
   const config = loadStageConfig(
     join(__dirname, '..', 'config', `${values.stage}.yml`),
     values.stage,
+    { params: given ? { pushgatewayUrl: given } : {}, env: process.env },
   );
   const [event] = scheduleEvents(config, (fn, name) => `${fn}-${name}`).janitor;
   const input = { ...(event?.schedule.input as object), dryRun: values['dry-run'] };
-  const url = values.pushgateway ?? process.env.PUSHGATEWAY_URL ?? 'http://127.0.0.1:9091';
+  const url = config.settings.pushgatewayUrl ?? '';
   await handler.withEnv({ ...process.env, PUSHGATEWAY_URL: url })(
     input,
     localLambdaContext('janitor', 60_000),
