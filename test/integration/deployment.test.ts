@@ -7,6 +7,7 @@ import { estatsScheduleOf } from '../../src/deploy/stage';
 import { SHIPPED_PROMETHEUS_CONFIGS } from '../../src/alerting/prometheusConfig';
 import { resolveTickSeconds } from '../../src/config/synthetic';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
+import { serverlessPackage } from '../helpers/serverlessPackage';
 import { runTool } from '../helpers/tools';
 import {
   REAL_LOOKING_PARAMS,
@@ -152,24 +153,11 @@ describe('deployment configuration', () => {
 
   it('packages the production example in one run once its placeholders are filled in, and names each one left', () => {
     const example = readFileSync(join(root, 'config', 'prod.example.yml'), 'utf8');
-    const dir = mkdtempSync(join(tmpdir(), 'prod-example-'));
-    const filled = join(dir, 'prod.yml');
+    const filled = join(mkdtempSync(join(tmpdir(), 'prod-example-')), 'prod.yml');
     // The only edits: each CHANGE-ME, and the example CP code its comment marks.
     writeFileSync(filled, example.replaceAll('CHANGE-ME', 'acme').replace('424242', '987654'));
-    const result = spawnSync(
-      'npx',
-      [
-        'serverless',
-        'package',
-        '--stage',
-        'prod',
-        `--param=stageConfig=${filled}`,
-        '--package',
-        join(dir, 'out'),
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(`${result.stdout}${result.stderr}`).toContain('Service packaged');
+    const result = serverlessPackage('prod', [`--param=stageConfig=${filled}`]);
+    expect(result.output).toContain('Service packaged');
     expect(result.status).toBe(0);
     const unfilled = print(
       'prod',
@@ -191,41 +179,20 @@ describe('deployment configuration', () => {
   });
 
   it('packages a stage whose Pushgateway is given by --param alone, the alerting files included', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'param-only-'));
-    const result = spawnSync(
-      'npx',
-      [
-        'serverless',
-        'package',
-        '--stage',
-        'prod',
-        `--param=stageConfig=${writeStageConfig((text) => text.replace(/^functions:\n {2}pushgatewayUrl: .*\n/, ''))}`,
-        '--param=pushgatewayUrl=https://pushgateway.acme.test:9091',
-        '--package',
-        dir,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(`${result.stdout}${result.stderr}`).toContain('Service packaged');
+    const result = serverlessPackage('prod', [
+      `--param=stageConfig=${writeStageConfig((text) => text.replace(/^functions:\n {2}pushgatewayUrl: .*\n/, ''))}`,
+      '--param=pushgatewayUrl=https://pushgateway.acme.test:9091',
+    ]);
+    expect(result.output).toContain('Service packaged');
     expect(result.status).toBe(0);
   });
 
   it('reports every problem of a stage file in one packaging run, each at its line', () => {
-    const result = spawnSync(
-      'npx',
-      [
-        'serverless',
-        'package',
-        '--stage',
-        'prod',
-        `--param=stageConfig=${join('test', 'fixtures', 'stages', 'six-problems.yml')}`,
-        '--package',
-        mkdtempSync(join(tmpdir(), 'six-problems-')),
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const result = serverlessPackage('prod', [
+      `--param=stageConfig=${join('test', 'fixtures', 'stages', 'six-problems.yml')}`,
+    ]);
     expect(result.status).not.toBe(0);
-    const output = `${result.stdout}${result.stderr}`;
+    const { output } = result;
     expect(output).toContain('six-problems.yml has 6 problems:');
     const places = [...output.matchAll(/six-problems\.yml:(\d+):\d+: (\S+):/g)].map((m) => [
       Number(m[1]),

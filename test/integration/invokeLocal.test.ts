@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { runProcess } from '../helpers/runProcess';
+import { serverlessPackage } from '../helpers/serverlessPackage';
 import { REAL_LOOKING_PARAMS, writeStageConfig } from '../helpers/stageConfig';
 
 // The serverless CLI tests share one file: they build into the same .esbuild folder, so they
@@ -42,29 +41,14 @@ function packagedTemplate(
   params: string[] = [],
   stageConfig: string = writeStageConfig(),
 ): Template {
-  const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
-  const result = spawnSync(
-    'npx',
-    [
-      'serverless',
-      'package',
-      '--stage',
-      'dev',
-      `--param=stageConfig=${stageConfig}`,
-      ...REAL_LOOKING_PARAMS,
-      ...params.map((param) => `--param=${param}`),
-      '--package',
-      out,
-    ],
-    {
-      cwd: join(__dirname, '..', '..'),
-      encoding: 'utf8',
-    },
-  );
-  if (result.status !== 0)
-    throw new Error(`serverless package failed:\n${result.stdout}${result.stderr}`);
+  const result = serverlessPackage('dev', [
+    `--param=stageConfig=${stageConfig}`,
+    ...REAL_LOOKING_PARAMS,
+    ...params.map((param) => `--param=${param}`),
+  ]);
+  if (result.status !== 0) throw new Error(`serverless package failed:\n${result.output}`);
   return JSON.parse(
-    readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+    readFileSync(join(result.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Template;
 }
 
