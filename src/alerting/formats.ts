@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { ConfigurationError } from '../shared/errors';
 import { PRODUCT_LABEL } from './builders';
-import type { AmpExportSettings, ExportFormat, ExportSettings } from './config';
+import type { AmpExportSettings, ExportSettings } from './config';
+import type { ExportFormat } from './exportSettings';
 import { renderAlertmanager, renderRules, toYaml } from './render';
 import type { AlertmanagerConfig, Receiver, Route, RuleFile, TimeInterval } from './types';
 

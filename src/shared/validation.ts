@@ -1,3 +1,5 @@
+import { UNKNOWN_KEYS_SEPARATOR } from './zod';
+
 /** Where a problem is, within the value that was validated, and what it is. */
 export interface FieldProblem {
   path: ReadonlyArray<string | number>;
@@ -42,7 +44,7 @@ export function fieldsOf(
     const keys = (issue as { keys?: unknown }).keys;
     if (issue.code === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 1)
       return issue.message
-        .split('; ')
+        .split(UNKNOWN_KEYS_SEPARATOR)
         .map((message, i) => ({ path: [...path, String(keys[i])], message }));
     if (issue.code === 'unrecognized_keys' && Array.isArray(keys))
       return [{ path: [...path, String(keys[0])], message: issue.message }];

@@ -8,11 +8,14 @@
  * One message of ours: an unknown key of a strict object names the nearest known key, so a
  * typo in a stage file (`janitr:`) says what was meant.
  */
-import { config } from 'zod/mini';
+import { config, prefault, type input, type ZodMiniObject } from 'zod/mini';
 import en from 'zod/v4/locales/en.cjs';
 import { nearestOf } from './nearest';
 
 const english = en();
+
+/** Between the messages of several unknown keys of one object (validation.ts splits on it). */
+export const UNKNOWN_KEYS_SEPARATOR = '; ';
 
 config({
   ...english,
@@ -26,6 +29,14 @@ config({
         const nearest = nearestOf(key, known);
         return `unknown key "${key}"${nearest ? ` (did you mean "${nearest}"?)` : known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
       })
-      .join('; ');
+      .join(UNKNOWN_KEYS_SEPARATOR);
   },
 });
+
+/**
+ * An object whose fields all have defaults: left out, it is their defaults (zod's `prefault`
+ * parses `{}`, where `_default` would hand `{}` over unparsed).
+ */
+export function defaultsOf<T extends ZodMiniObject>(shape: T) {
+  return prefault(shape, {} as input<T>);
+}
