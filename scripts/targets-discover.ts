@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
+import { accountSwitchKeyOf, type AkamaiClient } from '../src/akamai/clients';
 import { type CredentialSource, loadSigner } from '../src/akamai/credentials';
 import { cpCodeFiltersOf, listCpCodes } from '../src/akamai/cpCodes';
 import { secretSettingsFromEnv } from '../src/config/secrets';
@@ -97,13 +98,16 @@ async function main(): Promise<void> {
   const current = stageConfigOf(text, file, stage);
   const document = openStageDocument(text, shown, values.schedule);
 
-  const { source, accountSwitchKey } = credentialsOf(current, shown);
+  const { source, client } = credentialsOf(current, shown);
   const signer = await loadSigner(source, deadlineIn(30_000));
+  // As the function resolves it: the .edgerc section's account_key included.
+  const accountSwitchKey = accountSwitchKeyOf(
+    { ...(values['account-switch-key'] ? { explicit: values['account-switch-key'] } : {}), client },
+    signer,
+  );
   const listed = await listCpCodes(signer, {
     filters: cpCodeFiltersOf(values),
-    ...((values['account-switch-key'] ?? accountSwitchKey)
-      ? { accountSwitchKey: values['account-switch-key'] ?? accountSwitchKey }
-      : {}),
+    ...(accountSwitchKey ? { accountSwitchKey } : {}),
     deadline: deadlineIn(120_000),
   });
   const selected = selectCpCodes(listed, {
@@ -125,8 +129,8 @@ async function main(): Promise<void> {
     );
 
   const plan = planDiscovery(document, selected, { removeVanished: values['remove-vanished'] });
+  showPlan(plan, listed.length, selected.length, plannedTargetCount(plan));
   const merged = applyDiscovery(document, plan);
-  showPlan(plan, listed.length, selected.length, plannedTargetCount(document, plan));
   // The result is validated like a packaged stage file, and its budget shown (or refused).
   const timeout = Number(values['estats-timeout']);
   if (!Number.isInteger(timeout) || timeout < 10 || timeout > 900)
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
 function credentialsOf(
   config: StageConfig,
   shown: string,
-): { source: CredentialSource; accountSwitchKey?: string } {
+): { source: CredentialSource; client?: AkamaiClient } {
   const edgerc = values.edgerc ?? process.env.AKAMAI_EDGERC ?? '~/.edgerc';
   if (!values.client)
     return { source: { kind: 'edgerc', path: edgerc, section: values.section ?? 'default' } };
@@ -162,11 +166,10 @@ function credentialsOf(
     throw new ConfigurationError(`${shown}: no schedule uses an API client ${values.client}`, {
       hint: `name one of ${[...clients.keys()].join(', ') || 'its clients (akamai.clients, used by a schedule)'}, or use --edgerc FILE --section NAME`,
     });
-  const accountSwitchKey = client.accountSwitchKey;
   const source: CredentialSource = client.secret
     ? { kind: 'secretsManager', ...secretSettingsFromEnv(process.env, client.secret) }
     : { kind: 'edgerc', path: edgerc, section: client.edgercSection ?? 'default' };
-  return { source, ...(accountSwitchKey ? { accountSwitchKey } : {}) };
+  return { source, client };
 }
 
 function showPlan(plan: DiscoveryPlan, listed: number, selected: number, total: number): void {

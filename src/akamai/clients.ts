@@ -36,6 +36,25 @@ export const DEFAULT_CLIENT: AkamaiClient = {
   reserve: DEFAULT_AKAMAI_RESERVE_SHARE,
 };
 
+/**
+ * The account a client's requests go to, the same for eStats, run-time discovery and
+ * `npm run targets:discover`: one given explicitly (the command line's), else the client's own
+ * switch key, else the schedule's, else the `.edgerc` section's `account_key`. Undefined: the
+ * API client's home account.
+ */
+export function accountSwitchKeyOf(
+  sources: {
+    explicit?: string;
+    client?: Pick<AkamaiClient, 'accountSwitchKey'>;
+    schedule?: string;
+  },
+  signer: { accountKey?: string },
+): string | undefined {
+  return (
+    sources.explicit ?? sources.client?.accountSwitchKey ?? sources.schedule ?? signer.accountKey
+  );
+}
+
 /** Requests a minute the collector may spend of a client: its limit less the reserve. */
 export function usablePerMinute(client: AkamaiClient): number {
   return Math.max(1, client.rateLimitPerMinute - reservedRequests(client));

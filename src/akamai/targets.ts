@@ -115,11 +115,6 @@ export const estatsScheduleSchema = z.strictObject({
   ),
   accountSwitchKey: z.optional(z.string().check(z.minLength(1))),
   /**
-   * Set when packaging: the stage that deployed this schedule. With it, the schedule marks its
-   * groups as its own and deletes those of targets it dropped; without it, it deletes nothing.
-   */
-  stage: z.optional(z.string().check(z.minLength(1))),
-  /**
    * Set when packaging: the API clients the targets are spread over (src/akamai/clients.ts).
    * Without it, one client from the function's environment.
    */

@@ -1,4 +1,4 @@
-import { DEFAULT_CLIENT } from '../akamai/clients';
+import { accountSwitchKeyOf, DEFAULT_CLIENT } from '../akamai/clients';
 import { type AccountCpCode, cpCodeFiltersOf, listCpCodes, selectCpCodes } from '../akamai/cpCodes';
 import { type CredentialSource, loadSigner } from '../akamai/credentials';
 import type { AkamaiClient } from '../akamai/clients';
@@ -11,14 +11,30 @@ import type { Logger } from '../shared/logger';
  * Run-time discovery (`targets: { discover: {…} }`): the schedule's targets are its listed
  * ones plus the CP codes its first API client's account has that match, asked of Akamai's CP
  * Codes and Reporting Groups API at most once per `refreshSeconds` per warm container. Targets
- * that appear are collected from the next refresh on; those that disappear are no longer in
- * the schedule, so removal deletes their groups like those of targets taken out of the file.
- * More matches than `maxTargets` refuse the run. When Akamai cannot be asked, the last list
- * is used (and said); with none, the run fails, deleting nothing.
+ * that appear are collected from the next refresh on. One answer is never enough to delete:
+ * a CP code's group goes only when two answers in a row lack it (a container's first answer,
+ * cold, confirms nothing), or after the janitor's TTL. More matches than `maxTargets` refuse
+ * the run. When Akamai cannot be asked, the last list is used (and said); with none, the run
+ * fails, deleting nothing.
  */
 interface Discovered {
   cpCodes: AccountCpCode[];
   fetchedAtMs: number;
+  /** The CP codes whose groups removal keeps for now (collectors/estatsOwnership.ts). */
+  pending: PendingRemoval;
+}
+
+/**
+ * The CP codes absent from the last answer whose absence is not confirmed yet: removal keeps
+ * their groups. `all`: no earlier answer to confirm any absence (a cold container).
+ */
+export type PendingRemoval = 'all' | ReadonlySet<number>;
+
+/** A schedule with its discovered targets, and what its removal must keep for now. */
+export interface DiscoveredSchedule {
+  schedule: EstatsSchedule;
+  /** Absent without discovery: removal goes by the targets alone. */
+  pending?: PendingRemoval;
 }
 
 const discovered = new Map<string, Discovered>();
@@ -41,9 +57,9 @@ export async function withDiscoveredTargets(
   schedule: EstatsSchedule,
   deps: DiscoveryDeps,
   deadline: Deadline,
-): Promise<EstatsSchedule> {
+): Promise<DiscoveredSchedule> {
   const discover = schedule.discover;
-  if (!discover) return schedule;
+  if (!discover) return { schedule };
   const now = clock;
   const client = schedule.clients?.[0] ?? DEFAULT_CLIENT;
   const key = JSON.stringify([
@@ -54,13 +70,16 @@ export async function withDiscoveredTargets(
   ]);
   const cached = discovered.get(key);
   let cpCodes: AccountCpCode[];
+  let pending: PendingRemoval = cached?.pending ?? 'all';
   if (cached && now() - cached.fetchedAtMs < discover.refreshSeconds * 1000) {
     cpCodes = cached.cpCodes;
   } else {
     try {
       const signer = await loadSigner(deps.credentialSourceOf(client), deadline);
-      const accountSwitchKey =
-        schedule.accountSwitchKey ?? client.accountSwitchKey ?? signer.accountKey;
+      const accountSwitchKey = accountSwitchKeyOf(
+        { client, schedule: schedule.accountSwitchKey },
+        signer,
+      );
       const listed = await listCpCodes(signer, {
         filters: cpCodeFiltersOf(discover),
         ...(accountSwitchKey ? { accountSwitchKey } : {}),
@@ -83,7 +102,8 @@ export async function withDiscoveredTargets(
             hint: 'check the API client and the discover filters; if the CP codes are really gone, the janitor deletes their groups after its TTL',
           },
         );
-      discovered.set(key, { cpCodes, fetchedAtMs: now() });
+      pending = cached ? absentNow(cached.cpCodes, cpCodes) : 'all';
+      discovered.set(key, { cpCodes, fetchedAtMs: now(), pending });
       deps.logger.info('eStats targets discovered', {
         schedule: schedule.name,
         client: client.name,
@@ -103,7 +123,19 @@ export async function withDiscoveredTargets(
       cpCodes = cached.cpCodes;
     }
   }
-  return { ...schedule, targets: mergedTargets(schedule.targets, cpCodes, discover) };
+  return {
+    schedule: { ...schedule, targets: mergedTargets(schedule.targets, cpCodes, discover) },
+    pending,
+  };
+}
+
+/** The CP codes of the earlier answer the new one lacks: their absence is not confirmed yet. */
+function absentNow(
+  before: readonly AccountCpCode[],
+  after: readonly AccountCpCode[],
+): ReadonlySet<number> {
+  const now = new Set(after.map((cp) => cp.cpCode));
+  return new Set(before.map((cp) => cp.cpCode).filter((id) => !now.has(id)));
 }
 
 /**

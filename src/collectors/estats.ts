@@ -8,7 +8,7 @@ import { describeGroup, estatsGroupingKey } from '../metrics/groups';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
 import { type EstatsCollectorDeps, EstatsSource, toEstatsError } from './estatsSource';
-import { deleteDroppedTargets, markOwner } from './estatsOwnership';
+import { estatsRemoval, sharedWith } from './estatsOwnership';
 import { type FailedGroup, runCollector } from './pipeline';
 import type { EstatsRunSummary, TargetFailure } from './summaries';
 import { withTargetInfo } from './targetInfo';
@@ -42,20 +42,15 @@ export async function collectEstats(
     {
       job: JOB.estats,
       schedule: schedule.name,
+      stage: deps.stage,
+      sharedWith,
       items: interleaveByClient(schedule.targets, assigned),
       keyOf: (target) => estatsGroupingKey(target),
       // Each client's rate budget decides when its requests go; this only bounds the workers.
       concurrency: clients.length * deps.pacing.maxInFlight,
-      produce: async (target) =>
-        withTargetInfo(
-          markOwner(await sourceOf(target).metricsOf(target), schedule, target),
-          target,
-        ),
+      produce: async (target) => withTargetInfo(await sourceOf(target).metricsOf(target), target),
       failureSeries: (error, target) =>
-        withTargetInfo(
-          markOwner(buildEstatsFailureMetrics(toEstatsError(error).reason), schedule, target),
-          target,
-        ),
+        withTargetInfo(buildEstatsFailureMetrics(toEstatsError(error).reason), target),
       failureOf: targetFailure,
       log: (result) => {
         if (result.ok) {
@@ -75,13 +70,7 @@ export async function collectEstats(
           error: failureError(result),
         });
       },
-      removal: {
-        what: 'targets',
-        logField: 'groups',
-        remove: (stores, removalDeadline) =>
-          deleteDroppedTargets(schedule, stores, removalDeadline),
-        describe: describeGroup,
-      },
+      removal: estatsRemoval(schedule, describeGroup, deps.pending),
       addHealthMetrics: (metrics) => {
         if (schedule.intervalSeconds !== undefined)
           metrics.family(COLLECTOR.scheduleInterval).set(schedule.intervalSeconds);

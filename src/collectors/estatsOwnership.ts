@@ -1,75 +1,50 @@
 import type { EstatsSchedule, EstatsTarget } from '../akamai/targets';
-import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
-import { estatsGroupingKey, type GroupingKey } from '../metrics/groups';
-import type { PushMetrics } from '../metrics/registry';
-import type { GroupStore, ListedGroup } from '../sinks/types';
-import type { Deadline } from '../shared/deadline';
-import { deleteRemovedGroups, groupIdentity, keyOfListed, type RemovalOutcome } from './removal';
+import { JOB, LABEL } from '../metrics/catalogue';
+import { estatsGroupingKey } from '../metrics/groups';
+import type { PendingRemoval } from './discoveredTargets';
+import type { CollectorRemoval } from './pipeline';
+import { groupIdentity, keyOfListed } from './removal';
 
 /** Deletions at once: a schedule drops few targets per deploy. */
 const DELETE_CONCURRENCY = 4;
 
 /**
- * Which eStats groups a schedule owns. Every group it pushes carries
- * `akamai_estats_group_info{stage, schedules}`: the stage that deployed the schedule and every
- * schedule of that stage that collects the target (packaging lists the others in the target's
- * `sharedWith`). A schedule deletes the group of a target it no longer has only when the group
- * says it was the only collector, in its own stage: two schedules sharing a target, or two
- * stages sharing a Pushgateway, never delete each other's groups. (A target two schedules
- * dropped in the same deploy stays until the janitor's TTL.)
+ * The other schedules of the stage that collect the target's group: packaging lists them in
+ * the target's `sharedWith`, so the group's owner mark (collectors/ownership.ts) names them
+ * all, and a schedule that drops a shared target leaves its group to the others. (A target two
+ * schedules dropped in the same deploy stays until the janitor's TTL.)
  */
-export function ownersOf(schedule: EstatsSchedule, target: EstatsTarget): string {
-  return [...new Set([schedule.name, ...(target.sharedWith ?? [])])].sort().join(',');
-}
-
-/** Adds the owner marker to a target's group (nothing without a stage: nothing is deleted). */
-export function markOwner(
-  metrics: PushMetrics,
-  schedule: EstatsSchedule,
-  target: EstatsTarget,
-): PushMetrics {
-  if (schedule.stage)
-    metrics
-      .family(ESTATS.groupInfo)
-      .set({ [LABEL.stage]: schedule.stage, [LABEL.schedules]: ownersOf(schedule, target) }, 1);
-  return metrics;
-}
-
-function ownerOf(group: ListedGroup): { stage?: string; schedules?: string } {
-  const labels = group.series[ESTATS.groupInfo.name]?.[0]?.labels ?? {};
-  return { stage: labels[LABEL.stage], schedules: labels[LABEL.schedules] };
+export function sharedWith(target: EstatsTarget): readonly string[] {
+  return target.sharedWith ?? [];
 }
 
 /**
- * Delete the groups this schedule alone owned and no longer collects: when its target list
- * changed, or hourly (collectors/removal.ts). Returns the groups deleted, and the group
- * stores left for a later run.
+ * The groups of eStats targets this schedule no longer collects; with run-time discovery, not
+ * those of CP codes whose absence one answer alone says (`pending`, collectors/discoveredTargets.ts).
  */
-export async function deleteDroppedTargets(
+export function estatsRemoval(
   schedule: EstatsSchedule,
-  stores: readonly GroupStore[],
-  deadline: Deadline,
-): Promise<RemovalOutcome> {
-  const { stage } = schedule;
-  if (!stage) return { deleted: [], deferredOn: [] };
-  const current: GroupingKey[] = schedule.targets.map((t) => estatsGroupingKey(t));
+  describe: CollectorRemoval['describe'],
+  pending?: PendingRemoval,
+): CollectorRemoval {
+  const current = schedule.targets.map((t) => estatsGroupingKey(t));
   const collected = new Set(current.map(groupIdentity));
-  return deleteRemovedGroups(
-    {
-      owner: `estats ${stage}/${schedule.name}`,
-      current,
-      isRemoved: (group) => {
-        if (group.labels.job !== JOB.estats) return false;
-        const marker = ownerOf(group);
-        return (
-          marker.stage === stage &&
-          marker.schedules === schedule.name &&
-          !collected.has(groupIdentity(keyOfListed(group)))
-        );
-      },
-      concurrency: DELETE_CONCURRENCY,
-    },
-    stores,
-    deadline,
-  );
+  const kept = (cpCode: string | undefined) =>
+    cpCode !== undefined &&
+    pending !== undefined &&
+    (pending === 'all' || pending.has(Number(cpCode)));
+  return {
+    what: 'targets',
+    logField: 'groups',
+    current,
+    // The pending CP codes count too: once confirmed, the check is due at once.
+    state: pending === undefined ? '' : pending === 'all' ? 'all' : [...pending].sort().join(','),
+    isRemoved: (group) =>
+      group.labels.job === JOB.estats &&
+      Boolean(group.labels[LABEL.cpCode] ?? group.labels[LABEL.url]) &&
+      !kept(group.labels[LABEL.cpCode]) &&
+      !collected.has(groupIdentity(keyOfListed(group))),
+    concurrency: DELETE_CONCURRENCY,
+    describe,
+  };
 }

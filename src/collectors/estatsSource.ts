@@ -1,3 +1,5 @@
+import { accountSwitchKeyOf } from '../akamai/clients';
+import type { PendingRemoval } from './discoveredTargets';
 import type { AkamaiClient } from '../akamai/clients';
 import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/credentials';
 import type { EdgeGridSigner } from '../akamai/edgegrid';
@@ -18,6 +20,10 @@ export interface EstatsCollectorDeps {
   credentialSourceOf(client: AkamaiClient): CredentialSource;
   /** Where the groups go, and where those of removed targets are found and deleted. */
   sinks: RunSinks;
+  /** The stage that deployed the schedule: the owner of its groups (collectors/ownership.ts). */
+  stage?: string;
+  /** Discovered CP codes whose groups removal keeps for now (collectors/discoveredTargets.ts). */
+  pending?: PendingRemoval;
   clientOptions: EstatsClientOptions;
   pacing: PacingSettings;
   logger: Logger;
@@ -196,8 +202,10 @@ export class EstatsSource {
 
   /** One eStats request, paced by the client's rate budget. */
   private request(target: EstatsTarget, signer: EdgeGridSigner): Promise<EstatsAnswer> {
-    const accountSwitchKey =
-      this.client.accountSwitchKey ?? this.schedule.accountSwitchKey ?? signer.accountKey;
+    const accountSwitchKey = accountSwitchKeyOf(
+      { client: this.client, schedule: this.schedule.accountSwitchKey },
+      signer,
+    );
     return (this.deps.requestEstats ?? fetchEstats)(target, {
       signer,
       ...(accountSwitchKey ? { accountSwitchKey } : {}),

@@ -3,6 +3,7 @@ import { runHealthGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
 import type { Deliveries, DeliveriesReport } from '../sinks/deliveries';
 import type { Deadline } from '../shared/deadline';
+import { type GroupOwner, withOwner } from './ownership';
 
 export interface RunOutcome {
   job: string;
@@ -25,6 +26,8 @@ export async function pushRunHealth(
   outcome: RunOutcome,
   deadline: Deadline,
   addCollectorMetrics: (metrics: PushMetrics) => void = () => {},
+  /** Marks the group as the schedule's (the janitor keeps only what its stage owns). */
+  owner?: GroupOwner,
 ): Promise<void> {
   const metrics = new PushMetrics();
   addCollectorMetrics(metrics);
@@ -44,5 +47,9 @@ export async function pushRunHealth(
   const missed = metrics.family(COLLECTOR.pushgatewayMissedGroups);
   for (const { pushgateway: name, missedGroups } of pushgateways?.pushgateways ?? [])
     missed.set({ [LABEL.pushgateway]: name }, missedGroups);
-  await deliveries.post(runHealthGroupingKey(outcome.job, outcome.schedule), metrics, deadline);
+  await deliveries.post(
+    runHealthGroupingKey(outcome.job, outcome.schedule),
+    owner ? withOwner(metrics, owner) : metrics,
+    deadline,
+  );
 }

@@ -5,6 +5,7 @@ import type { Deadline } from '../shared/deadline';
 import type { Logger } from '../shared/logger';
 import type { RunSinks } from './runner';
 import type { Tick } from '../config/synthetic';
+import { withOwner } from './ownership';
 
 /**
  * A scheduled run is superseded by the next tick. So a delivery older than its schedule's
@@ -31,7 +32,7 @@ export interface SkippedDelivery {
 
 /** Log the skip and mark it in the schedule's health group (merged: nothing else changes). */
 export async function reportSkippedDelivery(
-  skipped: { job: string; schedule: string; tick: Tick; ageSeconds: number },
+  skipped: { job: string; schedule: string; stage?: string; tick: Tick; ageSeconds: number },
   sinks: Pick<RunSinks, 'post'>,
   deadline: Deadline,
   logger: Logger,
@@ -46,6 +47,11 @@ export async function reportSkippedDelivery(
   });
   const metrics = new PushMetrics();
   metrics.family(COLLECTOR.lastSkippedEvent).set(Date.now() / 1000);
-  await sinks.post(runHealthGroupingKey(skipped.job, skipped.schedule), metrics, deadline);
+  const { stage, schedule } = skipped;
+  await sinks.post(
+    runHealthGroupingKey(skipped.job, schedule),
+    stage ? withOwner(metrics, { stage, schedules: [schedule] }) : metrics,
+    deadline,
+  );
   return { skipped: true, tickTime, ageSeconds };
 }

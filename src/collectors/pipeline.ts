@@ -1,10 +1,12 @@
+import { COLLECTOR } from '../metrics/catalogue';
 import type { GroupingKey } from '../metrics/groups';
 import type { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { GroupStore } from '../sinks/types';
-import type { RemovalOutcome } from './removal';
+import type { ListedGroup } from '../sinks/types';
+import type { GroupOwner } from './ownership';
+import { deleteRemovedGroups } from './removal';
 import {
   finishRun,
   type GroupResult,
@@ -17,14 +19,23 @@ import {
 /** A group that did not make it, as runGroups reports it. */
 export type FailedGroup<T> = Extract<GroupResult<T>, { ok: false }>;
 
-/** What removal means for a collector: which of its groups it no longer has. */
+/**
+ * What removal means for a collector: which of its groups it no longer has. Only groups its
+ * own stage and schedule alone wrote are ever looked at (collectors/ownership.ts).
+ */
 export interface CollectorRemoval {
   /** What its groups are of, in the log lines: `targets`, `devices`. */
   what: string;
   /** The log field that lists what was deleted. */
   logField: string;
-  /** Delete the groups it no longer has (when due: collectors/removal.ts). */
-  remove(stores: readonly GroupStore[], deadline: Deadline): Promise<RemovalOutcome>;
+  /** The groups it has now: when they change, it looks at once (collectors/removal.ts). */
+  current: readonly GroupingKey[];
+  /** Anything else `isRemoved` reads: when it changes, it looks at once too. */
+  state?: string;
+  /** A group of its own it no longer has. */
+  isRemoved(group: ListedGroup): boolean;
+  /** Deletions at once. */
+  concurrency: number;
   /** How the summary names a deleted group. */
   describe(key: GroupingKey): string;
 }
@@ -40,6 +51,14 @@ export interface Collector<T, F> extends Pick<
   /** The job of its groups, and the schedule (or fleet) its health group is named after. */
   job: string;
   schedule: string;
+  /**
+   * The stage that deployed the schedule (its event says): every group is marked as this
+   * stage's and this schedule's. Without one (an input written by hand) nothing is marked,
+   * and removal deletes nothing.
+   */
+  stage: string | undefined;
+  /** Other schedules of the stage that collect the item's group (eStats targets listed twice). */
+  sharedWith?(item: T): readonly string[];
   /** A failed group as the summary lists it. */
   failureOf(result: FailedGroup<T>): F;
   /** Called as each group finishes, to log it while the run goes on. */
@@ -76,14 +95,24 @@ export async function runCollector<T, F>(
   logger: Logger,
 ): Promise<CollectorOutcome<F>> {
   const started = performance.now();
-  const { items, keyOf, concurrency, produce, failureSeries } = collector;
+  const { items, keyOf, concurrency, produce, failureSeries, stage, schedule } = collector;
+  const ownerOf = (shared: readonly string[] = []): GroupOwner | undefined =>
+    stage === undefined ? undefined : { stage, schedules: [schedule, ...shared] };
   const results = await runGroups({
     items,
     keyOf,
     concurrency,
     produce,
     ...(failureSeries ? { failureSeries } : {}),
-    onResult: (result) => collector.log(result),
+    ownerOf: (item) => ownerOf(collector.sharedWith?.(item)),
+    onResult: (result) => {
+      if (result.ok && result.refused !== undefined)
+        logger.warn(
+          'the Pushgateway refused a group as inconsistent with another it holds: it holds the failure series (up 0) instead',
+          { group: result.group, error: describeError(result.refused) },
+        );
+      collector.log(result);
+    },
     sink: sinks,
     deadline,
     logger,
@@ -104,7 +133,12 @@ export async function runCollector<T, F>(
     },
     deadline,
     logger,
-    collector.addHealthMetrics,
+    (metrics) => {
+      const refused = delivered.filter((r) => r.refused !== undefined).length;
+      metrics.family(COLLECTOR.refusedGroups).set(refused);
+      collector.addHealthMetrics?.(metrics);
+    },
+    ownerOf(),
   );
   return {
     ok: delivered.length,
@@ -117,13 +151,25 @@ export async function runCollector<T, F>(
 }
 
 async function removeVanished<T, F>(
-  { removal, logContext = {} }: Collector<T, F>,
+  { removal, logContext = {}, job, schedule, stage }: Collector<T, F>,
   sinks: RunSinks,
   deadline: Deadline,
   logger: Logger,
 ): Promise<Pick<CollectorOutcome<F>, 'removed' | 'removalDeferredOn' | 'removalError'>> {
+  // Unmarked groups are nobody's to delete: a run without a stage removes nothing.
+  if (stage === undefined) return { removed: [] };
   try {
-    const { deleted, deferredOn } = await removal.remove(sinks.groupStores, deadline);
+    const { deleted, deferredOn } = await deleteRemovedGroups(
+      {
+        owner: { stage, schedule, job },
+        current: removal.current,
+        ...(removal.state ? { state: removal.state } : {}),
+        isRemoved: removal.isRemoved,
+        concurrency: removal.concurrency,
+      },
+      sinks.groupStores,
+      deadline,
+    );
     const removed = deleted.map((key) => removal.describe(key));
     if (removed.length > 0)
       logger.info(`deleted the groups of removed ${removal.what}`, {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { REMOVED_GROUPS_RECHECK_MS } from '../constants';
-import { describeGroup, type GroupingKey } from '../metrics/groups';
+import { describeGroup, type GroupingKey, runHealthGroupingKey } from '../metrics/groups';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
 import type { GroupStore, ListedGroup } from '../sinks/types';
+import { ownedAlone } from './ownership';
 
 /**
  * The Pushgateway never forgets a group: a target or device taken out of the configuration
@@ -18,7 +19,7 @@ import type { GroupStore, ListedGroup } from '../sinks/types';
  */
 const lastCheck = new Map<string, { listKey: string; at: number }>();
 
-/** Whether `owner` (a fleet, a schedule) should look for removed groups now. */
+/** Whether `owner` (a schedule of a stage) should look for removed groups now. */
 function removalCheckDue(owner: string, listKey: string): boolean {
   const last = lastCheck.get(owner);
   return !last || last.listKey !== listKey || Date.now() - last.at >= REMOVED_GROUPS_RECHECK_MS;
@@ -46,11 +47,13 @@ export function keyOfListed(group: ListedGroup): GroupingKey {
 }
 
 export interface Removal {
-  /** Who looks: a fleet, a schedule. */
-  owner: string;
+  /** Who looks: a schedule of a stage. Only groups it alone wrote are looked at. */
+  owner: { stage: string; schedule: string; job: string };
   /** The groups it has now: when they change, it looks at once. */
   current: readonly GroupingKey[];
-  /** A listed group this owner had and no longer has. */
+  /** Anything else `isRemoved` reads: when it changes, it looks at once too. */
+  state?: string;
+  /** A listed group of this owner's that it no longer has. */
   isRemoved(group: ListedGroup): boolean;
   /** Deletions at once. */
   concurrency: number;
@@ -81,8 +84,10 @@ export async function deleteRemovedGroups(
 ): Promise<RemovalOutcome> {
   // No sink keeps groups (no Pushgateway): nothing to delete.
   if (stores.length === 0) return { deleted: [], deferredOn: [] };
-  const listKey = keyOfList(removal.current);
-  if (!removalCheckDue(removal.owner, listKey)) return { deleted: [], deferredOn: [] };
+  const listKey = `${keyOfList(removal.current)}:${removal.state ?? ''}`;
+  const { stage, schedule, job } = removal.owner;
+  const owner = `${job} ${stage}/${schedule}`;
+  if (!removalCheckDue(owner, listKey)) return { deleted: [], deferredOn: [] };
   const several = stores.length > 1;
   const deleted = new Map<string, GroupingKey>();
   const failures: string[] = [];
@@ -106,17 +111,26 @@ export async function deleteRemovedGroups(
       `could not delete every removed group: ${[...unlisted.map((u) => u.message), ...failures].join('; ')}`,
     );
   const deferredOn = unlisted.map((u) => u.name);
-  if (deferredOn.length === 0) lastCheck.set(removal.owner, { listKey, at: Date.now() });
+  if (deferredOn.length === 0) lastCheck.set(owner, { listKey, at: Date.now() });
   return { deleted: [...deleted.values()], deferredOn };
 }
 
 async function deleteOn(
   store: GroupStore,
-  { isRemoved, concurrency }: Removal,
+  { owner, isRemoved, concurrency }: Removal,
   deadline: Deadline,
 ): Promise<{ deleted: GroupingKey[]; failures: string[] }> {
   const groups = await store.listGroups(deadline);
-  const keys = groups.filter(isRemoved).map(keyOfListed);
+  // Its own run-health group is marked as its own too, and stays.
+  const health = groupIdentity(runHealthGroupingKey(owner.job, owner.schedule));
+  const keys = groups
+    .filter(
+      (group) =>
+        ownedAlone(group, owner.stage, owner.schedule) &&
+        groupIdentity(keyOfListed(group)) !== health &&
+        isRemoved(group),
+    )
+    .map(keyOfListed);
   const results = await mapSettled(keys, concurrency, (key) => store.delete(key, deadline));
   return {
     deleted: keys.filter((_key, i) => results[i]?.status === 'fulfilled'),

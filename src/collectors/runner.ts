@@ -2,12 +2,14 @@ import { describeGroup, type GroupingKey } from '../metrics/groups';
 import type { GroupContent } from '../metrics/content';
 import type { PushMetrics } from '../metrics/registry';
 import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
+import { PushError } from '../sinks/pushgateway/errors';
 import type { DeliveryReport, MemberDelivery } from '../sinks/types';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { pushRunHealth, type RunOutcome } from './health';
+import { type GroupOwner, withOwner } from './ownership';
 
 /** Where a group's series go. */
 export type Sink = Pick<Deliveries, 'put' | 'post'>;
@@ -16,7 +18,19 @@ export type Sink = Pick<Deliveries, 'put' | 'post'>;
 export type RunSinks = Pick<Deliveries, 'put' | 'post' | 'groupStores' | 'report'>;
 
 export type GroupResult<T> =
-  | { item: T; key: GroupingKey; group: string; ok: true; series: number }
+  | {
+      item: T;
+      key: GroupingKey;
+      group: string;
+      ok: true;
+      series: number;
+      /**
+       * The Pushgateway refused the group as inconsistent with another (a name another group
+       * gives another type): it holds the item's failure series instead, so nothing stale
+       * passes for current. The target's state, not the run's failure.
+       */
+      refused?: unknown;
+    }
   | {
       item: T;
       key: GroupingKey;
@@ -39,6 +53,8 @@ export interface GroupRun<T> {
    * last good values do not linger where alerts read them as current. Absent: left as it was.
    */
   failureSeries?(error: unknown, item: T): GroupContent;
+  /** Who writes the item's group (collectors/ownership.ts); undefined: its group is unmarked. */
+  ownerOf?(item: T): GroupOwner | undefined;
   /** Called as each group finishes, e.g. to log it while the run goes on. */
   onResult?(result: GroupResult<T>): void;
   sink: Sink;
@@ -97,29 +113,52 @@ async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
     return { item, key, group, ok: false, stage: 'produce', error };
   }
   try {
-    await run.sink.put(key, metrics, run.deadline);
+    await run.sink.put(key, marked(run, item, metrics), run.deadline);
   } catch (error) {
+    if (run.failureSeries && refusedAsInconsistent(error)) {
+      const series = await record(run, item, key, group, error);
+      if (series !== undefined) return { item, key, group, ok: true, series, refused: error };
+    }
     return { item, key, group, ok: false, stage: 'deliver', error };
   }
   return { item, key, group, ok: true, series: metrics.seriesCount };
 }
 
+/** The content with its owner's mark, when the run knows its owner. */
+function marked<T>(run: GroupRun<T>, item: T, content: GroupContent): GroupContent {
+  const owner = run.ownerOf?.(item);
+  return owner ? withOwner(content, owner) : content;
+}
+
+/** Record a failure in the item's group; the series recorded, or undefined when it failed too. */
 async function record<T>(
   run: GroupRun<T>,
   item: T,
   key: GroupingKey,
   group: string,
   error: unknown,
-): Promise<void> {
+): Promise<number | undefined> {
   try {
     const series = run.failureSeries?.(error, item);
-    if (series) await run.sink.put(key, series, run.deadline);
+    if (!series) return undefined;
+    await run.sink.put(key, marked(run, item, series), run.deadline);
+    return series.seriesCount;
   } catch (recordError) {
     run.logger.error('cannot record the target failure in the Pushgateway', {
       group,
       error: describeError(recordError),
     });
+    return undefined;
   }
+}
+
+/**
+ * The Pushgateway refused the body as such (HTTP 400: inconsistent with a group it holds, or
+ * not parseable), every Pushgateway that missed it alike: sending it again cannot help, and
+ * the group would keep its previous values.
+ */
+function refusedAsInconsistent(error: unknown): boolean {
+  return error instanceof PushError && error.status === 400;
 }
 
 /** How the run's groups reached the sinks, as its summary reports it. */
@@ -145,6 +184,7 @@ export async function finishRun(
   deadline: Deadline,
   logger: Logger,
   addCollectorMetrics?: (metrics: PushMetrics) => void,
+  owner?: GroupOwner,
 ): Promise<RunDelivery> {
   const report = deliveries.report();
   const result: RunDelivery = {
@@ -152,7 +192,7 @@ export async function finishRun(
     ...(report.pushgateways ? quorumOutcome(report.pushgateways, logger) : {}),
   };
   try {
-    await pushRunHealth(deliveries, { ...outcome, report }, deadline, addCollectorMetrics);
+    await pushRunHealth(deliveries, { ...outcome, report }, deadline, addCollectorMetrics, owner);
   } catch (error) {
     logger.error('cannot push the collector health group', { error });
     result.healthPushError = describeError(error);

@@ -1,4 +1,4 @@
-import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import { COLLECTOR, JOB, LABEL, RESERVED_METRIC_PREFIXES } from '../metrics/catalogue';
 import { scrapeGroupingKey } from '../metrics/groups';
 import { formatOf, parseExposition } from '../scrape/exposition';
 import { type ExposedFamily, ExpositionError } from '../scrape/expositionModel';
@@ -10,7 +10,6 @@ import type { Deadline } from '../shared/deadline';
 import { DeadlineExceededError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { type FailedGroup, runCollector } from './pipeline';
-import { deleteRemovedGroups } from './removal';
 import type { RunSinks } from './runner';
 import type { ScrapeRunSummary } from './summaries';
 
@@ -19,6 +18,8 @@ export interface ScrapeCollectorDeps {
   logger: Logger;
   /** How the targets' auth and TLS secrets are read. */
   secrets: SecretSettingsOf;
+  /** The stage that deployed the schedule: the owner of its groups (collectors/ownership.ts). */
+  stage?: string;
 }
 
 /**
@@ -51,6 +52,7 @@ export async function collectScrape(
     sampleLimit: schedule.sampleLimit,
     ...(schedule.metrics?.allow ? { allow: schedule.metrics.allow } : {}),
     ...(schedule.metrics?.deny ? { deny: schedule.metrics.deny } : {}),
+    reservedPrefixes: RESERVED_METRIC_PREFIXES,
   };
   const down = new Map<string, string>();
   const instances = new Set(targets.map((t) => t.instance));
@@ -97,6 +99,17 @@ export async function collectScrape(
       bodyBytes,
       ...(failure ? { failure } : {}),
     });
+    if (outcome.reserved.length > 0)
+      logger.warn(
+        "scrape target serves metric names this product pushes itself: dropped, so they cannot block this product's own pushes",
+        {
+          schedule: schedule.name,
+          job,
+          instance: target.instance,
+          dropped: outcome.reserved,
+          reserved: RESERVED_METRIC_PREFIXES.map((prefix) => `${prefix}*`),
+        },
+      );
     if (outcome.failure) {
       down.set(target.instance, outcome.failure);
       logger.warn('scrape target down: its group holds up 0 and nothing of its body', {
@@ -117,6 +130,7 @@ export async function collectScrape(
     {
       job: JOB.scrape,
       schedule: schedule.name,
+      stage: deps.stage,
       items: targets,
       keyOf: (target) => scrapeGroupingKey(job, target.instance),
       concurrency: schedule.concurrency,
@@ -134,6 +148,9 @@ export async function collectScrape(
         ),
       failureOf,
       log: (result) => {
+        // Refused by the Pushgateway (a type another group gives a name): up 0 instead.
+        if (result.ok && result.refused !== undefined)
+          down.set(result.item.instance, describeError(result.refused));
         if (result.ok) return;
         logger.error('scrape target not delivered', {
           schedule: schedule.name,
@@ -143,26 +160,18 @@ export async function collectScrape(
       removal: {
         what: 'scrape targets',
         logField: 'instances',
+        current: targets.map((t) => scrapeGroupingKey(job, t.instance)),
         // The groups of this job, {job, instance} exactly, whose instance is no longer listed.
-        remove: (stores, removalDeadline) =>
-          deleteRemovedGroups(
-            {
-              owner: `scrape schedule ${schedule.name}`,
-              current: targets.map((t) => scrapeGroupingKey(job, t.instance)),
-              isRemoved: ({ labels }) => {
-                const { job: groupJob, instance, ...others } = labels;
-                return (
-                  groupJob === job &&
-                  instance !== undefined &&
-                  Object.keys(others).length === 0 &&
-                  !instances.has(instance)
-                );
-              },
-              concurrency: schedule.concurrency,
-            },
-            stores,
-            removalDeadline,
-          ),
+        isRemoved: ({ labels }) => {
+          const { job: groupJob, instance, ...others } = labels;
+          return (
+            groupJob === job &&
+            instance !== undefined &&
+            Object.keys(others).length === 0 &&
+            !instances.has(instance)
+          );
+        },
+        concurrency: schedule.concurrency,
         describe: (key) => key.labels?.instance ?? '',
       },
       logContext: { schedule: schedule.name, job },

@@ -8,12 +8,13 @@ import { buildDeviceMetrics } from '../synthetic/metrics';
 import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { type FailedGroup, runCollector } from './pipeline';
-import { deleteRemovedGroups } from './removal';
 import type { RunSinks } from './runner';
 
 export interface SyntheticCollectorDeps {
   sinks: RunSinks;
   logger: Logger;
+  /** The stage that deployed the fleet: the owner of its groups (collectors/ownership.ts). */
+  stage?: string;
 }
 
 /**
@@ -42,6 +43,7 @@ export async function collectSynthetic(
     {
       job: JOB.synthetic,
       schedule: fleet,
+      stage: deps.stage,
       items: plan.devices,
       keyOf: (device) => deviceGroupingKey(fleet, device.name),
       concurrency: plan.fleet.pushConcurrency,
@@ -60,22 +62,14 @@ export async function collectSynthetic(
       removal: {
         what: 'devices',
         logField: 'devices',
+        current: plan.devices.map((d) => deviceGroupingKey(fleet, d.name)),
         // Every group of this fleet whose device is not configured.
-        remove: (stores, removalDeadline) =>
-          deleteRemovedGroups(
-            {
-              owner: `fleet ${fleet}`,
-              current: plan.devices.map((d) => deviceGroupingKey(fleet, d.name)),
-              isRemoved: ({ labels }) =>
-                labels.job === JOB.synthetic &&
-                labels[LABEL.fleet] === fleet &&
-                Boolean(labels[LABEL.device]) &&
-                !configured.has(labels[LABEL.device] as string),
-              concurrency: plan.fleet.pushConcurrency,
-            },
-            stores,
-            removalDeadline,
-          ),
+        isRemoved: ({ labels }) =>
+          labels.job === JOB.synthetic &&
+          labels[LABEL.fleet] === fleet &&
+          Boolean(labels[LABEL.device]) &&
+          !configured.has(labels[LABEL.device] as string),
+        concurrency: plan.fleet.pushConcurrency,
         describe: (key) => key.labels?.[LABEL.device] ?? '',
       },
       logContext: { fleet },

@@ -166,12 +166,16 @@ export function applyDiscovery(stage: StageDocument, plan: DiscoveryPlan): strin
 
 const TO_STRING = { lineWidth: 0 } as const;
 
-/** The targets the schedule will hold once the plan is applied. */
-export function plannedTargetCount(stage: StageDocument, plan: DiscoveryPlan): number {
+/**
+ * The targets the schedule will hold once the plan is applied: each target the plan saw once
+ * (unchanged, renamed, vanished unless removed) and the added ones.
+ */
+export function plannedTargetCount(plan: DiscoveryPlan): number {
   return (
-    stage.targets.items.filter(isMap).length +
-    plan.added.length -
-    (plan.removeVanished ? plan.vanished.length : 0)
+    plan.unchanged +
+    plan.renamed.length +
+    (plan.removeVanished ? 0 : plan.vanished.length) +
+    plan.added.length
   );
 }
 

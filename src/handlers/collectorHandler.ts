@@ -5,6 +5,7 @@ import {
   supersededBy,
 } from '../collectors/lateDelivery';
 import type { RunSinks } from '../collectors/runner';
+import { resolveEventStage } from '../config/eventStage';
 import type { Tick } from '../config/synthetic';
 import type { Deadline } from '../shared/deadline';
 import { connectSinks } from '../sinks/connect';
@@ -28,8 +29,14 @@ export interface CollectorFunction<S> {
   what: string;
   /** The job of its health groups (metrics/catalogue.ts JOB). */
   job: string;
-  /** Read the event (and the environment) into a run; a bad event throws what is wrong. */
-  invocation(event: unknown, invocation: Invocation): CollectorRun<S>;
+  /**
+   * Read the event (and the environment) into a run; a bad event throws what is wrong. The
+   * stage is the event's (config/eventStage.ts): the owner of the groups the run writes.
+   */
+  invocation(
+    event: unknown,
+    invocation: Invocation & { stage: string | undefined },
+  ): CollectorRun<S>;
   /** What the summary line logs, and what the run left undone (reportRun). */
   report(summary: S): RunReport;
 }
@@ -44,12 +51,13 @@ export function collectorHandler<S>(
 ): LambdaHandler<S | SkippedDelivery> {
   return lambdaHandler(collector.name, collector.what, async (event, invocation) => {
     const { env, logger, deadline } = invocation;
-    const run = collector.invocation(event, invocation);
+    const stage = resolveEventStage(event);
+    const run = collector.invocation(event, { ...invocation, stage });
     const sinks = await connectSinks(env, deadline, logger);
     const ageSeconds = supersededBy(run.tick);
     if (run.tick && ageSeconds !== undefined)
       return reportSkippedDelivery(
-        { job: collector.job, schedule: run.schedule, tick: run.tick, ageSeconds },
+        { job: collector.job, schedule: run.schedule, stage, tick: run.tick, ageSeconds },
         sinks,
         deadline,
         logger,

@@ -13,7 +13,7 @@ export const handler = collectorHandler<EstatsRunSummary>({
   name: 'estats',
   what: 'eStats run',
   job: JOB.estats,
-  invocation(event, { env, logger }) {
+  invocation(event, { env, logger, stage }) {
     const { schedule, tick } = resolveEstatsInvocation(event, env);
     const settings = estatsSettingsFromEnv(env);
     return {
@@ -21,7 +21,17 @@ export const handler = collectorHandler<EstatsRunSummary>({
       tick,
       async collect(sinks, deadline) {
         const found = await withDiscoveredTargets(schedule, { ...settings, logger }, deadline);
-        return collectEstats(found, { ...settings, sinks, logger }, deadline);
+        return collectEstats(
+          found.schedule,
+          {
+            ...settings,
+            sinks,
+            logger,
+            stage,
+            ...(found.pending ? { pending: found.pending } : {}),
+          },
+          deadline,
+        );
       },
     };
   },

@@ -14,13 +14,14 @@ export const handler = collectorHandler<ScrapeRunSummary>({
   name: 'scrape',
   what: 'scrape run',
   job: JOB.scrape,
-  invocation(event, { env, logger }) {
+  invocation(event, { env, logger, stage }) {
     const { schedule, tick } = resolveScrapeInvocation(event);
     const secrets = (secretId: string) => secretSettingsFromEnv(env, secretId);
     return {
       schedule: schedule.name,
       tick,
-      collect: (sinks, deadline) => collectScrape(schedule, { sinks, logger, secrets }, deadline),
+      collect: (sinks, deadline) =>
+        collectScrape(schedule, { sinks, logger, secrets, stage }, deadline),
     };
   },
   report: ({ down, failed, ...counts }) => ({

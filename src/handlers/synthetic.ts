@@ -13,7 +13,7 @@ export const handler = collectorHandler<SyntheticRunSummary>({
   name: 'synthetic',
   what: 'synthetic run',
   job: JOB.synthetic,
-  invocation(event, { env, logger }) {
+  invocation(event, { env, logger, stage }) {
     const plan = resolveFleet(event, env, (path) => readFileSync(path, 'utf8'));
     const tick = resolveTickSeconds(event);
     if (!tick.fromEvent)
@@ -28,7 +28,7 @@ export const handler = collectorHandler<SyntheticRunSummary>({
         ? { time: new Date(tick.seconds * 1000), ...(intervalSeconds ? { intervalSeconds } : {}) }
         : undefined,
       collect: (sinks, deadline) =>
-        collectSynthetic(plan, tick.seconds, { sinks, logger }, deadline),
+        collectSynthetic(plan, tick.seconds, { sinks, logger, stage }, deadline),
     };
   },
   report: ({ failedDevices, ...counts }) => ({

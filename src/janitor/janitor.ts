@@ -1,4 +1,5 @@
 import { parseDuration } from '../alerting/duration';
+import { ownerOf } from '../collectors/ownership';
 import { groupIdentity, keyOfListed } from '../collectors/removal';
 import { JANITOR, JOB, LABEL } from '../metrics/catalogue';
 import { describeGroup, type GroupingKey, janitorGroupingKey } from '../metrics/groups';
@@ -18,9 +19,10 @@ export interface ExpiredGroup {
 }
 
 /**
- * The groups past their job's TTL, oldest first. Only jobs with a TTL are looked at (never
- * another job's groups); a group whose push time cannot be read is left alone; the run-health
- * group of a schedule still deployed is kept, so its stale alert keeps firing.
+ * The groups past their job's TTL, oldest first. Only groups this stage wrote (their owner
+ * mark, collectors/ownership.ts) of jobs with a TTL are looked at: never another stage's,
+ * another team's or an unmarked group. A group whose push time cannot be read is left alone;
+ * the run-health group of a schedule still deployed is kept, so its stale alert keeps firing.
  */
 export function expiredGroups(
   groups: readonly ListedGroup[],
@@ -31,7 +33,7 @@ export function expiredGroups(
   for (const group of groups) {
     const job = group.labels.job ?? '';
     const ttl = ttlOf(group, policy);
-    if (ttl === undefined) continue;
+    if (ttl === undefined || ownerOf(group)?.stage !== policy.stage) continue;
     const pushed = Number(group.series.push_time_seconds?.[0]?.value);
     if (!Number.isFinite(pushed) || pushed <= 0) continue;
     if (isDeployedRunHealth(group, policy)) continue;
@@ -62,12 +64,14 @@ function ttlOf(group: ListedGroup, policy: JanitorPolicy): string | undefined {
     : undefined;
 }
 
+/** A run-health group is `{job, schedule}` exactly: a group with any other label is not one. */
+const RUN_HEALTH_LABELS = [LABEL.job, LABEL.schedule].sort().join(',');
+
 function isDeployedRunHealth(group: ListedGroup, policy: JanitorPolicy): boolean {
-  const names = Object.keys(group.labels);
   const schedule = group.labels[LABEL.schedule];
   const job = group.labels.job as keyof JanitorPolicy['deployedSchedules'];
   return (
-    names.length === 2 &&
+    Object.keys(group.labels).sort().join(',') === RUN_HEALTH_LABELS &&
     schedule !== undefined &&
     (policy.deployedSchedules[job] ?? []).includes(schedule)
   );

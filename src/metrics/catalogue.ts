@@ -132,12 +132,6 @@ export const ESTATS = {
     type: 'gauge',
     labels: [LABEL.targetName],
   }),
-  groupInfo: define({
-    name: 'akamai_estats_group_info',
-    help: 'Always 1; the stage and the eStats schedules (comma-separated) that collect this target. A schedule deletes the group of a target it dropped only when it was the only one.',
-    type: 'gauge',
-    labels: [LABEL.stage, LABEL.schedules],
-  }),
   sampleTimestamp: define({
     name: 'akamai_estats_sample_timestamp_seconds',
     help: 'Unix time at which Akamai completed the eStats sample (completedTime); the Pushgateway refuses sample timestamps.',
@@ -204,6 +198,18 @@ export const COLLECTOR = {
     help: "The schedule's interval: a run that takes longer no longer fits it.",
     type: 'gauge',
     labels: [],
+  }),
+  refusedGroups: define({
+    name: 'collector_refused_groups',
+    help: "Groups of the last run the Pushgateway refused as inconsistent with another group (a metric name another group gives another type). Each holds its target's failure series (up 0) instead; the run's log names the conflict.",
+    type: 'gauge',
+    labels: [],
+  }),
+  groupOwner: define({
+    name: 'collector_group_owner_info',
+    help: "Always 1, in every group a collector pushes to a Pushgateway (not sent to remote write or Graphite): the stage that wrote the group, and the schedules of that stage that collect it (comma-separated). Removal and the janitor delete only groups their own stage and schedule wrote; a group without it (another team's) is never touched.",
+    type: 'gauge',
+    labels: [LABEL.stage, LABEL.schedules],
   }),
   lastSkippedEvent: define({
     name: 'collector_last_skipped_event_timestamp_seconds',
@@ -391,3 +397,17 @@ export const SCRAPE_REPORT = {
   sampleLimit: 'scrape_sample_limit',
   bodyBytes: 'scrape_body_size_bytes',
 } as const;
+
+/**
+ * The metric-name prefixes this product pushes under, and the Pushgateway's own (`push_*`). The
+ * Pushgateway checks every push against every group it holds, so a scraped family under one
+ * of these, given another type or help, would make our own pushes fail; a scrape drops them
+ * (scrape/semantics.ts). Every family of this catalogue starts with one of them.
+ */
+export const RESERVED_METRIC_PREFIXES = [
+  'akamai_estats_',
+  'collector_',
+  'synthetic_',
+  'janitor_',
+  'push_',
+] as const;

@@ -31,6 +31,11 @@ export interface ScrapeRules {
   sampleLimit?: number;
   /** The target's timeout, reported as scrape_timeout_seconds (Prometheus's default 10 s). */
   timeoutSeconds?: number;
+  /**
+   * Metric-name prefixes dropped as a `metric_relabel_configs` drop rule would, after the
+   * lists: the names this product pushes itself (metrics/catalogue.ts).
+   */
+  reservedPrefixes?: readonly string[];
 }
 
 export interface StoredSample {
@@ -47,6 +52,8 @@ export interface ScrapeOutcome {
   report: StoredSample[];
   /** Why the scrape failed (up 0), for the log and the failure series. */
   failure?: string;
+  /** The names of the body dropped as reserved, each once. */
+  reserved: string[];
 }
 
 /** Prometheus's `instance` of a URL: host:port, the port of its scheme when it names none. */
@@ -87,9 +94,13 @@ export function storeScrape(
   const scraped = families?.flatMap((f) => f.samples) ?? [];
   const allow = rules.allow ? anchored(rules.allow) : undefined;
   const deny = rules.deny ? anchored(rules.deny) : undefined;
-  const kept = scraped.filter(
+  const listed = scraped.filter(
     (s) => (!allow || allow.test(s.name)) && (!deny || !deny.test(s.name)),
   );
+  const prefixes = rules.reservedPrefixes ?? [];
+  const isReserved = (name: string) => prefixes.some((prefix) => name.startsWith(prefix));
+  const kept = listed.filter((s) => !isReserved(s.name));
+  const reserved = [...new Set(listed.filter((s) => isReserved(s.name)).map((s) => s.name))];
   let failure = fetchFailure;
   if (!failure && rules.sampleLimit && kept.length > rules.sampleLimit)
     failure = `${kept.length} samples, more than the sample limit ${rules.sampleLimit}`;
@@ -110,6 +121,7 @@ export function storeScrape(
       report(SCRAPE_REPORT.bodyBytes, fetchFailure ? 0 : bodyBytes),
     ],
     ...(failure ? { failure } : {}),
+    reserved,
   };
 }
 

@@ -284,9 +284,12 @@ describe('end to end: schedule tick to Slack', () => {
       withEnv(env(), () => captureStdout(() => estatsHandler(input, lambdaContext(20_000))));
     // Deployed with a stage (as packaging does): 501 is removed on the next deploy; 502 is
     // another schedule's target that simply stops being pushed (the control: it goes stale).
-    await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }, { cpCode: 501 }] });
-    await run({ name: 'other', stage: 'e2e', targets: [{ cpCode: 502 }] });
-    await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }] });
+    await run({
+      stage: 'e2e',
+      schedule: { name: 'before', targets: [{ cpCode: 500 }, { cpCode: 501 }] },
+    });
+    await run({ stage: 'e2e', schedule: { name: 'other', targets: [{ cpCode: 502 }] } });
+    await run({ stage: 'e2e', schedule: { name: 'before', targets: [{ cpCode: 500 }] } });
     const groups = await (await fetch(`${stack.pushgateway.url}/api/v1/metrics`)).json();
     const cpCodes = (groups as { data: Array<{ labels: Record<string, string> }> }).data
       .map((g) => g.labels.cp_code)
@@ -304,7 +307,7 @@ describe('end to end: schedule tick to Slack', () => {
     // Keep 500 fresh; wait until the control's stale alert fires.
     await tickUntil(
       async () => {
-        await run({ name: 'before', stage: 'e2e', targets: [{ cpCode: 500 }] });
+        await run({ stage: 'e2e', schedule: { name: 'before', targets: [{ cpCode: 500 }] } });
       },
       (m) => m.title.includes('CollectorGroupStale') && m.text.includes('cp_code=502'),
     );

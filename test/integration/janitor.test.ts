@@ -9,6 +9,7 @@ import type { JanitorSummary } from '../../src/janitor/janitor';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
+import { ownerMark } from '../helpers/ownerMark';
 import { REPO_ROOT } from '../helpers/runProcess';
 import { DEPLOYABLE_SECTIONS } from '../helpers/stageConfig';
 
@@ -27,19 +28,25 @@ afterAll(async () => {
 });
 beforeEach(() => pushgateway.wipe());
 
-function janitorInput(janitor: string): Record<string, unknown> {
+/**
+ * The janitor's input as packaging writes it, with TTLs of 2 s: shorter than packaging allows
+ * (a few intervals of the slowest schedule), so set on the packaged input as a test's clock.
+ */
+function janitorInput(janitor = ''): Record<string, unknown> {
   const file = join(mkdtempSync(join(tmpdir(), 'janitor-')), 'prod.yml');
   writeFileSync(
     file,
-    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\njanitor:\n${janitor}${DEPLOYABLE_SECTIONS}`,
+    `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n        - cpCode: 1\njanitor:\n  enabled: true\n${janitor}${DEPLOYABLE_SECTIONS}`,
   );
   const [event] = scheduleEvents(loadStageConfig(file, 'prod'), (f, s) => `${f}-${s}`).janitor;
-  return event?.schedule.input as Record<string, unknown>;
+  const input = event?.schedule.input as Record<string, unknown>;
+  return { ...input, ttl: { ...(input.ttl as object), ...TTL_2S } };
 }
 
-const TTL_2S = '  ttl:\n    akamai_estats: 2s\n    synthetic_telemetry: 2s\n';
+const TTL_2S = { akamai_estats: '2s', synthetic_telemetry: '2s' };
 
-async function push(path: string, body = 'some_value 1\n'): Promise<void> {
+/** A group as this stage's collectors push it: marked as prod's (collectors/ownership.ts). */
+async function push(path: string, body = `some_value 1\n${ownerMark('prod')}`): Promise<void> {
   const res = await fetch(`${pushgateway.url}/metrics/${path}`, { method: 'PUT', body });
   expect(res.status).toBe(200);
 }
@@ -70,19 +77,25 @@ async function oldAndFresh(): Promise<void> {
   await push('job/akamai_estats/cp_code/2');
   await push('job/synthetic_telemetry/fleet/lab/device/switch-9');
   // Run health of a schedule still deployed (main) and of one no longer deployed (gone).
-  await push('job/akamai_estats/schedule/main', 'collector_run_success 1\n');
-  await push('job/akamai_estats/schedule/gone', 'collector_run_success 1\n');
-  await push('job/someone_else/instance/x');
+  await push('job/akamai_estats/schedule/main', `collector_run_success 1\n${ownerMark('prod')}`);
+  await push('job/akamai_estats/schedule/gone', `collector_run_success 1\n${ownerMark('prod')}`);
+  await push('job/someone_else/instance/x', 'some_value 1\n');
+  // Another stage's group on the same Pushgateway, and one of our job without our mark.
+  await push('job/akamai_estats/cp_code/7', `some_value 1\n${ownerMark('staging')}`);
+  await push('job/akamai_estats/cp_code/8', 'some_value 1\n');
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await push('job/akamai_estats/cp_code/3');
 }
 
 it("deletes this product's groups older than their TTL, and nothing else", async () => {
   await oldAndFresh();
-  const summary = await janitor(janitorInput(TTL_2S));
+  const summary = await janitor(janitorInput());
   expect(summary.expired).toBe(4);
   expect(await groupPaths()).toEqual([
     'job=akamai_estats,cp_code=3',
+    // Kept: not this stage's.
+    'job=akamai_estats,cp_code=7',
+    'job=akamai_estats,cp_code=8',
     // Kept: a stopped collector whose schedule is still deployed keeps its stale alert.
     'job=akamai_estats,schedule=main',
     'job=pushgate_janitor,stage=prod',
@@ -97,7 +110,7 @@ it("deletes this product's groups older than their TTL, and nothing else", async
 
 it('deletes at most maxDeletesPerRun, oldest first, and leaves the rest for the next run', async () => {
   await oldAndFresh();
-  const input = janitorInput(`  maxDeletesPerRun: 1\n${TTL_2S}`);
+  const input = janitorInput('  maxDeletesPerRun: 1\n');
   const first = await janitor(input);
   expect(first).toMatchObject({ expired: 4, deferred: 3 });
   expect(first.deleted.map((d) => d.group)).toEqual(['{job="akamai_estats",cp_code="1"}']);
@@ -109,7 +122,7 @@ it('deletes at most maxDeletesPerRun, oldest first, and leaves the rest for the 
 it('deletes nothing in a dry run, and says what it would delete', async () => {
   await oldAndFresh();
   const before = await groupPaths();
-  const summary = await janitor(janitorInput(`  dryRun: true\n${TTL_2S}`));
+  const summary = await janitor(janitorInput('  dryRun: true\n'));
   expect(summary.dryRun).toBe(true);
   expect(summary.deleted).toHaveLength(4);
   expect((await groupPaths()).filter((p) => !p.startsWith('job=pushgate_janitor'))).toEqual(before);
@@ -120,7 +133,7 @@ it('deletes nothing when it cannot read the whole group list', async () => {
   const before = await groupPaths();
   const { error } = await withEnv(
     { PUSHGATEWAY_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'error', PUSHGATEWAY_MAX_ATTEMPTS: '1' },
-    () => captureStdout(() => handler(janitorInput(TTL_2S), lambdaContext(5_000, 'janitor'))),
+    () => captureStdout(() => handler(janitorInput(), lambdaContext(5_000, 'janitor'))),
   );
   expect(error).toBeInstanceOf(Error);
   expect(error).not.toBeInstanceOf(JanitorRunError);
@@ -142,7 +155,7 @@ it('cleans nothing, and fails nothing, when SINKS has no Pushgateway', async () 
   const before = await groupPaths();
   const { result, error } = await withEnv(
     { PUSHGATEWAY_URL: pushgateway.url, SINKS: 'remote-write', LOG_LEVEL: 'error' },
-    () => captureStdout(() => handler(janitorInput(TTL_2S), lambdaContext(60_000, 'janitor'))),
+    () => captureStdout(() => handler(janitorInput(), lambdaContext(60_000, 'janitor'))),
   );
   expect(error).toBeUndefined();
   expect(result).toEqual({ skipped: 'SINKS=remote-write has no Pushgateway: nothing to clean' });

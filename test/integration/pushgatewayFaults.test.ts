@@ -64,17 +64,19 @@ const run = (
   timeoutMs = 60_000,
 ) =>
   withEnv(env(url, extra), () =>
-    captureStdout(() => handler({ time: TIME, fleet }, lambdaContext(timeoutMs, 'synthetic'))),
+    captureStdout(() =>
+      handler({ stage: 'it', time: TIME, fleet }, lambdaContext(timeoutMs, 'synthetic')),
+    ),
   );
 
-/** Series of each device group in the real Pushgateway (push_* bookkeeping left out). */
+/** Series of each device group in the real Pushgateway (push_* and the owner mark left out). */
 async function seriesPerDevice(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const group of await pushgateway.groups()) {
     const device = group.labels.device;
     if (group.labels.job !== 'synthetic_telemetry' || !device) continue;
     out[device] = [...group.families]
-      .filter(([name]) => !name.startsWith('push_'))
+      .filter(([name]) => !name.startsWith('push_') && name !== 'collector_group_owner_info')
       .reduce((sum, [, family]) => sum + family.metrics.length, 0);
   }
   return out;
@@ -174,7 +176,7 @@ describe('Pushgateway faults', () => {
         .map((g) => ({
           labels: g.labels,
           families: [...g.families]
-            .filter(([name]) => !name.startsWith('push_'))
+            .filter(([name]) => !name.startsWith('push_') && name !== 'collector_group_owner_info')
             .sort(([a], [b]) => a.localeCompare(b)),
         }))
         .sort((a, b) => String(a.labels.device).localeCompare(String(b.labels.device)));
@@ -189,7 +191,7 @@ describe('Pushgateway faults', () => {
       captureStdout(() =>
         Promise.all(
           [1, 2].map(() =>
-            handler({ time: TIME, fleet: FLEET }, lambdaContext(60_000, 'synthetic')),
+            handler({ stage: 'it', time: TIME, fleet: FLEET }, lambdaContext(60_000, 'synthetic')),
           ),
         ),
       ),

@@ -9,6 +9,7 @@ import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { resetDiscoveryForTests } from '../../src/collectors/discoveredTargets';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
+import type { EstatsRunSummary } from '../../src/collectors/summaries';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
@@ -53,13 +54,15 @@ beforeEach(async () => {
   await pushgateway.wipe();
 });
 
-/** The schedule as packaging gives it: its stage and interval, no listed targets. */
+/** The event as packaging gives it: its stage, and a schedule with no listed targets. */
 const schedule = (discover: Record<string, unknown>) => ({
-  name: 'found',
   stage: 'it',
-  intervalSeconds: 120,
-  targets: [],
-  discover: { name: 'shop', refreshSeconds: 600, maxTargets: 10, ...discover },
+  schedule: {
+    name: 'found',
+    intervalSeconds: 120,
+    targets: [],
+    discover: { name: 'shop', refreshSeconds: 600, maxTargets: 10, ...discover },
+  },
 });
 
 const run = (discover: Record<string, unknown> = {}) =>
@@ -73,7 +76,7 @@ const run = (discover: Record<string, unknown> = {}) =>
       LOG_LEVEL: 'info',
     },
     () => captureStdout(() => handler(schedule(discover), lambdaContext(60_000))),
-  );
+  ).then((outcome) => ({ ...outcome, summary: outcome.result as EstatsRunSummary | undefined }));
 
 /** The CP codes with a group in the Pushgateway, and their names (target info series). */
 async function collected(): Promise<Record<string, string | undefined>> {
@@ -123,18 +126,46 @@ it('collects the CP codes it finds, with their names, and a new one from the nex
   });
 });
 
-it('deletes the group of a CP code that disappears from the account', async () => {
+it('deletes the group of a CP code once two answers in a row lack it', async () => {
   await run();
   expect(Object.keys(await collected())).toEqual(['510001', '510002']);
   account.splice(
     account.findIndex((c) => c.cpcodeId === 510002),
     1,
   );
+  // One answer without it: kept (a partial answer must not delete), but no longer collected.
   clockAheadMs += 601_000;
-  const { error, lines } = await run();
-  expect(error).toBeUndefined();
+  const once = await run();
+  expect(once.error).toBeUndefined();
+  expect(once.lines.join('\n')).toContain('"disappeared":[510002]');
+  expect(Object.keys(await collected())).toEqual(['510001', '510002']);
+  // The next refresh says the same: now it goes.
+  clockAheadMs += 601_000;
+  const twice = await run();
+  expect(twice.error).toBeUndefined();
   expect(Object.keys(await collected())).toEqual(['510001']);
-  expect(lines.join('\n')).toContain('"disappeared":[510002]');
+  expect(twice.summary?.removedTargets).toEqual(['{job="akamai_estats",cp_code="510002"}']);
+});
+
+it('deletes nothing on the first answer of a cold container, however partial', async () => {
+  account.push(cp(510003, 'shop-checkout'));
+  await run();
+  expect(Object.keys(await collected())).toEqual(['510001', '510002', '510003']);
+  // A new container (no earlier answer) gets an answer without 510002 and 510003.
+  resetDiscoveryForTests(() => Date.now() + clockAheadMs);
+  resetRemovalChecksForTests();
+  for (const gone of [510002, 510003])
+    account.splice(
+      account.findIndex((c) => c.cpcodeId === gone),
+      1,
+    );
+  const cold = await run();
+  expect(cold.error).toBeUndefined();
+  expect(Object.keys(await collected())).toEqual(['510001', '510002', '510003']);
+  // Its next refresh gives the same answer: both go, as in a warm container.
+  clockAheadMs += 601_000;
+  await run();
+  expect(Object.keys(await collected())).toEqual(['510001']);
 });
 
 it('refuses a run that matches more CP codes than maxTargets, pushing nothing', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CollectorRunError } from '../../src/collectors/errors';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import type { EstatsRunSummary } from '../../src/collectors/summaries';
-import { loadStageConfig, estatsScheduleOf, scheduleEvents } from '../../src/deploy/stage';
+import { deliveredEvent, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';
 import { JanitorRunError } from '../../src/janitor/errors';
@@ -12,6 +12,7 @@ import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { captureStdout, withEnv } from '../helpers/env';
+import { ownerMark } from '../helpers/ownerMark';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { DEPLOYABLE_SECTIONS } from '../helpers/stageConfig';
 
@@ -47,14 +48,14 @@ beforeEach(async () => {
 const dir = mkdtempSync(join(tmpdir(), 'several-'));
 
 /** The input serverless.yml would deploy for a stage file with one schedule of these CP codes. */
-function deploy(cpCodes: number[]): Record<string, unknown> {
+function deploy(cpCodes: number[]): unknown {
   const file = join(dir, 'prod.yml');
   writeFileSync(
     file,
     `estats:\n  - rate: rate(2 minutes)\n    input:\n      name: main\n      targets:\n${cpCodes.map((cp) => `        - cpCode: ${cp}\n`).join('')}${DEPLOYABLE_SECTIONS}`,
   );
   const [event] = scheduleEvents(loadStageConfig(file, 'prod'), (fn, s) => `${fn}-${s}`).estats;
-  return event ? { ...estatsScheduleOf(event) } : {};
+  return event ? deliveredEvent(event) : {};
 }
 
 /** One eStats run against both Pushgateways; `whileRunning` goes on meanwhile. */
@@ -193,11 +194,11 @@ it('deletes a removed target from both, the one that was down on a later run', a
 it('runs the janitor on each: a Pushgateway it cannot read fails the run, the other is cleaned', async () => {
   await fetch(`${first.url}/metrics/job/akamai_estats/cp_code/9`, {
     method: 'PUT',
-    body: 'akamai_estats_up 1\n',
+    body: `akamai_estats_up 1\n${ownerMark('prod')}`,
   });
   await fetch(`${second.url}/metrics/job/akamai_estats/cp_code/9`, {
     method: 'PUT',
-    body: 'akamai_estats_up 1\n',
+    body: `akamai_estats_up 1\n${ownerMark('prod')}`,
   });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   await second.stop();

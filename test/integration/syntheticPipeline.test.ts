@@ -29,10 +29,11 @@ const env = () => ({
   SYNTHETIC_FLEET: undefined,
   SYNTHETIC_FLEET_FILE: undefined,
 });
+/** A tick as packaging delivers it: the stage that owns the fleet's groups, the time, the fleet. */
 const tick = (fleet: object, time: Date) =>
   withEnv(env(), () =>
     captureStdout(() =>
-      handler({ time: time.toISOString(), fleet }, lambdaContext(60_000, 'synthetic')),
+      handler({ stage: 'it', time: time.toISOString(), fleet }, lambdaContext(60_000, 'synthetic')),
     ),
   );
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
+import { PARTNER_ACCOUNT_KEY, startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import type { EstatsSimulator, StandinCpCode } from '../../dev/simulators/akamai/server';
 import { loadStageConfig } from '../../src/deploy/stage';
 import { runProcess } from '../helpers/runProcess';
@@ -62,7 +62,7 @@ beforeAll(async () => {
     cprg: {
       accounts: new Map([
         ['', ACCOUNT],
-        ['B-1-PARTNER', PARTNER_ACCOUNT],
+        [PARTNER_ACCOUNT_KEY, PARTNER_ACCOUNT],
       ]),
     },
   }));
@@ -115,6 +115,8 @@ it('merges into the stage file, keeping its comments and hand edits, and the res
   const file = stageFile();
   const run = await discover(file, ['--remove-vanished']);
   expect(run.code).toBe(0);
+  // The count it prints is the count the file holds (below: 7).
+  expect(run.stdout).toContain('Schedule shop: 7 targets after the merge.');
   const merged = readFileSync(file, 'utf8');
   // Hand edits and comments stay as written.
   expect(merged).toContain('# Production targets of the CDN team: reviewed in PRs.');
@@ -188,6 +190,18 @@ it("lists another account's CP codes with an accountSwitchKey, and refuses one t
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('HTTP 403');
   expect(refused.stderr).toContain('accountSwitchKey is not one it may use');
+});
+
+it("lists the account of the .edgerc section's account_key, as the function does", async () => {
+  const file = stageFile();
+  const before = cpRequests().length;
+  const run = await discover(file, ['--dry-run'], 'partner');
+  expect(run.code).toBe(0);
+  expect(cpRequests().slice(before)[0]?.query).toEqual({ accountSwitchKey: PARTNER_ACCOUNT_KEY });
+  expect(run.stdout).toContain('Akamai listed 2 CP codes; 2 kept by the filters.');
+  expect(run.stdout).toMatch(/Added \(2\):\n\s+620001 {2}partner-www\n\s+620002 {2}partner-static/);
+  // The home account's CP codes are not the partner's: kept, not replaced.
+  expect(run.stdout).toContain('Not listed by Akamai (3), kept');
 });
 
 it('says what to do when the API client has no grant for the CP-code API, and writes nothing', async () => {

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import { loadStageConfig, estatsScheduleOf, scheduleEvents } from '../../src/deploy/stage';
+import {
+  deliveredEvent,
+  estatsScheduleOf,
+  loadStageConfig,
+  scheduleEvents,
+} from '../../src/deploy/stage';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
@@ -29,7 +34,7 @@ function deploy(stage: string, schedules: Record<string, number[]>): Record<stri
   const file = join(dir, `${stage}.yml`);
   writeFileSync(file, `estats:\n${yaml}${DEPLOYABLE_SECTIONS}`);
   const events = scheduleEvents(loadStageConfig(file, stage), (fn, s) => `${fn}-${s}`).estats;
-  return Object.fromEntries(events.map((e) => [estatsScheduleOf(e).name, estatsScheduleOf(e)]));
+  return Object.fromEntries(events.map((e) => [estatsScheduleOf(e).name, deliveredEvent(e)]));
 }
 
 async function run(input: unknown): Promise<void> {
@@ -67,7 +72,7 @@ it("deletes the groups a schedule dropped, never another schedule's, stage's or 
   expect(await cpCodeGroups()).toEqual(['1', '2', '3', '4', '7']);
   const marker = (
     await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '2' })
-  )?.families.get('akamai_estats_group_info');
+  )?.families.get('collector_group_owner_info');
   expect(marker?.metrics[0]?.labels).toMatchObject({ stage: 'prod', schedules: 'A,B' });
 
   // Redeploy: A drops 1 (its own) and 2 (shared with B).
@@ -93,5 +98,5 @@ it('deletes nothing for a schedule deployed without a stage (hand-written input)
   await run({ name: 'manual', targets: [{ cpCode: 12 }] });
   expect(await cpCodeGroups()).toEqual(['11', '12']);
   const group = await stack.pushgateway.group({ job: 'akamai_estats', cp_code: '12' });
-  expect(group?.families.has('akamai_estats_group_info')).toBe(false);
+  expect(group?.families.has('collector_group_owner_info')).toBe(false);
 }, 60_000);

@@ -19,6 +19,9 @@ export const NO_GRANT_CLIENT = {
   clientSecret: 'U3RhbmRpbkNsaWVudFNlY3JldDAwMDAwMDAwMDAwMDI=',
 };
 
+/** The account the `.edgerc` section `partner` switches to (its `account_key`). */
+export const PARTNER_ACCOUNT_KEY = 'B-1-PARTNER';
+
 /**
  * Start the HTTPS eStats stand-in and write an .edgerc pointing at it. It also serves the
  * CP-code list (`cprg`, by default the simulated account of npm start), to STANDIN_CLIENT only.
@@ -67,6 +70,14 @@ export async function startAkamaiStandin(
       `host = ${akamai.host}`,
       `access_token = ${STANDIN_CLIENT.accessToken}`,
       `client_token = ${STANDIN_CLIENT.clientToken}`,
+      '',
+      // A partner client's section: its account_key is the account its requests switch to.
+      '[partner]',
+      `client_secret = ${STANDIN_CLIENT.clientSecret}`,
+      `host = ${akamai.host}`,
+      `access_token = ${STANDIN_CLIENT.accessToken}`,
+      `client_token = ${STANDIN_CLIENT.clientToken}`,
+      `account_key = ${PARTNER_ACCOUNT_KEY}`,
       '',
       '[no-grant]',
       `client_secret = ${NO_GRANT_CLIENT.clientSecret}`,

@@ -70,7 +70,11 @@ export function scheduleEvents(
   };
   const collectorEvents = (collector: StageCollector<CollectorKind>): ScheduleEvent[] =>
     collector.schedulesOf(config).map(({ name, rate, enabled }, index) => {
-      const { description, inputTemplate, targets } = collector.eventOf(config, index);
+      const event = collector.eventOf(config, index);
+      const { description, targets } = event;
+      // Every event names the stage: the owner of the groups its runs write
+      // (collectors/ownership.ts), so removal and the janitor touch no other stage's.
+      const inputTemplate = `{"stage": ${JSON.stringify(config.stage)}, ${event.inputTemplate.replace(/^\{\s*/, '')}`;
       return {
         schedule: {
           name: named(collector.kind, name, collector.what),
@@ -102,16 +106,28 @@ export function scheduleEvents(
   };
 }
 
+/**
+ * The event a schedule delivers, as the function receives it (tests, tools): its input, the
+ * tick time (now, unless given) put in as EventBridge does.
+ */
+export function deliveredEvent(
+  event: { schedule: Pick<ScheduleEvent['schedule'], 'input' | 'inputTransformer'> },
+  time = new Date().toISOString(),
+): unknown {
+  const template = event.schedule.inputTransformer?.inputTemplate;
+  return template !== undefined
+    ? JSON.parse(template.replace('<time>', JSON.stringify(time)))
+    : event.schedule.input;
+}
+
 /** The schedule of an eStats event, as the function will read it (tests, tools). */
 export function estatsScheduleOf(event: {
   schedule: Pick<ScheduleEvent['schedule'], 'input' | 'inputTransformer'>;
 }): EstatsSchedule {
-  const template = event.schedule.inputTransformer?.inputTemplate;
-  const input: unknown =
-    template !== undefined
-      ? (JSON.parse(template.replace('<time>', '"1970-01-01T00:00:00Z"')) as { schedule: unknown })
-          .schedule
-      : event.schedule.input;
+  const delivered = deliveredEvent(event);
+  const input = event.schedule.inputTransformer
+    ? (delivered as { schedule: unknown }).schedule
+    : delivered;
   return parseEstatsSchedule(input, 'packaged schedule');
 }
 

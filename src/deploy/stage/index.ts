@@ -8,6 +8,7 @@ export { loadStageConfig, type StageLoadOptions, stageConfigOf } from './load';
 export {
   EVENTBRIDGE_MAX_INPUT_CHARS,
   EVENTBRIDGE_MAX_RULE_NAME_CHARS,
+  deliveredEvent,
   estatsScheduleOf,
   maximumEventAges,
   type ScheduleEvent,

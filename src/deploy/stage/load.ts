@@ -21,6 +21,7 @@ import {
 import { intervalOf } from './collectors/common';
 import { EXAMPLE_STAGE, type StageConfig } from './config';
 import { checkDeployedStage } from './deployedStage';
+import { checkJanitorTtls } from './janitorTtls';
 import type { StageFile } from './schema';
 import { readSections } from './sections';
 
@@ -112,6 +113,14 @@ export function stageConfigOf(
     alertingConfigOf(sections.alerting, collectorIntervals(schedules), shown),
   );
   if (alerting) checkPushgatewayJob(scrape, alerting.collectors.pushgatewayScrapeJob, problems);
+  if (alerting && janitor)
+    checkJanitorTtls(
+      janitor.policy.ttl,
+      schedules,
+      alerting.collectors.staleAfterIntervals,
+      sections.janitor?.ttl ?? {},
+      problems,
+    );
   if (stage !== EXAMPLE_STAGE)
     checkDeployedStage(
       { stage, clients, estats, scrape, links: schedules.links, alerting },

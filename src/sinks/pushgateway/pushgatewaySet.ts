@@ -172,6 +172,8 @@ export class PushgatewaySet {
     const taken = this.members.length - failures.length;
     const reasons = failures.map((f) => `${f.name}: ${describeError(f.error)}`).join('; ');
     const retryable = failures.some((f) => f.error instanceof PushError && f.error.retryable);
+    // Refused by every Pushgateway that missed it (HTTP 400): the body is what they refuse.
+    const refused = failures.every((f) => f.error instanceof PushError && f.error.status === 400);
     return new PushError(
       what === 'push'
         ? `push of ${group}: ${taken} of ${this.members.length} Pushgateways took it, fewer than the quorum of ${this.quorum}: ${reasons}`
@@ -179,6 +181,7 @@ export class PushgatewaySet {
       {
         group,
         retryable,
+        ...(refused ? { status: 400 } : {}),
         hint:
           what === 'push'
             ? 'check the Pushgateways named; PUSHGATEWAY_QUORUM sets how many must take every group'

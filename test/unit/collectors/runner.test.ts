@@ -3,6 +3,7 @@ import { finishRun, runGroups, type Sink } from '../../../src/collectors/runner'
 import { ESTATS } from '../../../src/metrics/catalogue';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { PushMetrics } from '../../../src/metrics/registry';
+import { PushError } from '../../../src/sinks/pushgateway/errors';
 import { NO_DEADLINE } from '../../../src/shared/deadline';
 import { createLogger } from '../../../src/shared/logger';
 
@@ -81,6 +82,65 @@ describe('the group runner every collector shares', () => {
     const failed = results.find((r) => !r.ok);
     expect(failed && !failed.ok ? [failed.item, failed.stage] : []).toEqual(['b', 'deliver']);
     expect(puts.map((p) => p.group)).toEqual(['a']);
+  });
+
+  it('records the failure series in a group the Pushgateway refuses as inconsistent (HTTP 400)', async () => {
+    const refusing: Sink = {
+      put: async (key: GroupingKey, metrics: PushMetrics) => {
+        const body = await metrics.text();
+        if (key.labels?.name === 'b' && /^akamai_estats_up 1$/m.test(body))
+          throw new PushError('PUT b: Pushgateway answered HTTP 400: is not a COUNTER', {
+            group: 'b',
+            status: 400,
+            retryable: false,
+          });
+        taken.push({ group: key.labels?.name ?? '', body });
+      },
+      post: async () => {},
+    };
+    const taken: Array<{ group: string; body: string }> = [];
+    const results = await runGroups({
+      items: ['a', 'b'],
+      keyOf,
+      concurrency: 1,
+      produce: async () => up(1),
+      failureSeries: () => up(0),
+      sink: refusing,
+      deadline: NO_DEADLINE,
+      logger,
+    });
+    const b = results.find((r) => r.item === 'b');
+    expect(b?.ok).toBe(true);
+    expect(b?.ok && b.refused instanceof PushError).toBe(true);
+    expect(results.find((r) => r.item === 'a')).toMatchObject({ ok: true });
+    expect(taken.map((t) => [t.group, /^akamai_estats_up (\d)$/m.exec(t.body)?.[1]])).toEqual([
+      ['a', '1'],
+      ['b', '0'],
+    ]);
+  });
+
+  it('fails a group whose push the Pushgateway could not take for another reason', async () => {
+    const down: Sink = {
+      put: async () => {
+        throw new PushError('PUT: Pushgateway answered HTTP 503', {
+          group: 'a',
+          status: 503,
+          retryable: true,
+        });
+      },
+      post: async () => {},
+    };
+    const [a] = await runGroups({
+      items: ['a'],
+      keyOf,
+      concurrency: 1,
+      produce: async () => up(1),
+      failureSeries: () => up(0),
+      sink: down,
+      deadline: NO_DEADLINE,
+      logger,
+    });
+    expect(a).toMatchObject({ ok: false, stage: 'deliver' });
   });
 
   it('leaves the group as it was when the collector records no failure series', async () => {

@@ -23,6 +23,23 @@ const file = (name: string, text: string) => {
 const estats = (targets: string, name = 'default') =>
   `  - rate: rate(2 minutes)\n    input:\n      name: ${name}\n      targets:\n${targets}`;
 
+describe('group ownership in the packaged events', () => {
+  it('names the stage in every event, and leaves a CP code another schedule lists out of discovery', () => {
+    const path = file(
+      'owned.yml',
+      `estats:\n${estats('        - cpCode: 1\n        - cpCode: 2\n          delivery: STANDARD_TLS\n', 'listed')}  - rate: rate(2 minutes)\n    input:\n      name: found\n      targets:\n        - cpCode: 3\n      discover: { match: "^shop", exclude: [9] }\n`,
+    );
+    const config = loadStageConfig(path, 'prod');
+    const events = scheduleEvents(config, (fn, s) => `${fn}-${s}`);
+    for (const event of [...events.estats])
+      expect(event.schedule.inputTransformer?.inputTemplate).toMatch(/^\{"stage": "prod", /);
+    const found = events.estats.map((e) => estatsScheduleOf(e)).find((s) => s.name === 'found');
+    // CP code 1's group is the listing schedule's; CP code 2 is listed with another delivery,
+    // so discovering it makes another group.
+    expect(found?.discover?.exclude).toEqual([1, 9]);
+  });
+});
+
 describe('a stage file (config/<stage>.yml)', () => {
   it('lets the local stage keep the examples, and turns entries into schedule events', () => {
     const path = file(
@@ -38,7 +55,7 @@ describe('a stage file (config/<stage>.yml)', () => {
       targets: [{ cpCode: 424242 }],
     });
     expect(events.synthetic[0]?.schedule.inputTransformer?.inputTemplate).toBe(
-      '{"time": <time>, "intervalSeconds": 60, "fleet": {"name":"lab","deviceCount":1}}',
+      '{"stage": "local", "time": <time>, "intervalSeconds": 60, "fleet": {"name":"lab","deviceCount":1}}',
     );
   });
 

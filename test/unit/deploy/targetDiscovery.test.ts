@@ -43,11 +43,28 @@ describe('merging into a stage file', () => {
     expect(plan.added.map((c) => c.cpCode)).toEqual([3]);
     expect(plan.renamed).toEqual([{ cpCode: 2, from: 'old', to: 'two' }]);
     expect(plan.unchanged).toBe(1);
-    expect(plannedTargetCount(stage, plan)).toBe(3);
+    expect(plannedTargetCount(plan)).toBe(3);
     const merged = applyDiscovery(stage, plan);
+    // The same count once applied (the plan, not the edited list, is counted).
+    expect(plannedTargetCount(plan)).toBe(3);
     expect(merged).toContain('- { cpCode: 1, name: Hand }');
     expect(merged).toContain('- cpCode: 2\n          name: two # from Akamai');
   });
+
+  it.each([false, true])(
+    'counts the targets the file holds after the merge (removeVanished %s)',
+    (removeVanished) => {
+      const text = `estats:\n  - rate: rate(2 minutes)\n    input:\n      targets:\n        - cpCode: 1\n        - cpCode: 2\n        - cpCode: 9\n        - url: https://www.example.com/\n`;
+      const stage = openStageDocument(text, 'prod.yml');
+      const plan = planDiscovery(stage, [cp(1, 'one'), cp(2, 'two'), cp(3, 'three')], {
+        removeVanished,
+      });
+      const merged = applyDiscovery(stage, plan);
+      const inFile = (merged.match(/^ {8}- /gm) ?? []).length;
+      expect(inFile).toBe(removeVanished ? 4 : 5);
+      expect(plannedTargetCount(plan)).toBe(inFile);
+    },
+  );
 
   it('writes back every byte outside the targets list as it was', () => {
     const text = `# top\nestats:\n  - rate: rate(2 minutes) # every 2\n    input:\n      name: shop\n      targets:\n        - cpCode: 1\n          delivery: STANDARD_TLS # keep me\n      # after the list\n      topEdgeIps: 5\nclients: [cdn-a, cdn-b]\n`;

@@ -36,6 +36,37 @@ describe('the janitor policy of a stage file', () => {
     });
   });
 
+  it('refuses a TTL shorter than its slowest schedule allows, naming it and the TTL that fits', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'janitor-unit-')), 'prod.yml');
+    writeFileSync(
+      file,
+      `estats:\n  - rate: rate(30 minutes)\n    input:\n      name: slow\n      targets:\n        - cpCode: 1\n  - rate: rate(2 minutes)\n    input:\n      name: fast\n      targets:\n        - cpCode: 2\nsynthetic:\n  - rate: rate(10 minutes)\n    fleet: { name: lab, deviceCount: 1 }\njanitor:\n  ttl: { akamai_estats: 5m, synthetic_telemetry: 2m }\n${DEPLOYABLE_SECTIONS}`,
+    );
+    let message = '';
+    try {
+      loadStageConfig(file, 'prod');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'the TTL of akamai_estats, 5m, is shorter than 6 intervals of its slowest eStats schedule, "slow" (every 30m)',
+    );
+    expect(message).toContain('give "akamai_estats: 3h" or more');
+    expect(message).toContain('the TTL of synthetic_telemetry, 2m');
+    expect(message).toContain('give "synthetic_telemetry: 1h" or more');
+    // Each at its line: the ttl entries are on line 16.
+    expect(message).toMatch(/prod\.yml:16:\d+: janitor\.ttl\.akamai_estats/);
+  });
+
+  it('accepts the TTL that fits exactly', () => {
+    expect(
+      loadStageConfig(
+        stageFile('janitor:\n  ttl: { akamai_estats: 12m, synthetic_telemetry: 6m }\n'),
+        'prod',
+      ).janitor.policy.ttl,
+    ).toMatchObject({ akamai_estats: '12m', synthetic_telemetry: '6m' });
+  });
+
   it.each([
     [
       'a TTL that is no duration',
@@ -56,15 +87,26 @@ describe('expired groups', () => {
     ttl: { akamai_estats: '1h' },
     deployedSchedules: { akamai_estats: ['main'] },
   });
+  /** A group pushed `pushedAgo` seconds before 10 000, marked as written by `stage`. */
   const group = (
     labels: Record<string, string>,
     pushedAgo: number | undefined,
+    /** null: no mark. */
+    stage: string | null = 'prod',
   ): PushgatewayGroup => ({
     labels,
-    series:
-      pushedAgo === undefined
+    series: {
+      ...(pushedAgo === undefined
         ? {}
-        : { push_time_seconds: [{ labels: {}, value: String(10_000 - pushedAgo) }] },
+        : { push_time_seconds: [{ labels: {}, value: String(10_000 - pushedAgo) }] }),
+      ...(stage === null
+        ? {}
+        : {
+            collector_group_owner_info: [
+              { labels: { stage, schedules: labels.schedule ?? 'main' }, value: '1' },
+            ],
+          }),
+    },
   });
 
   it('are the owned jobs’ groups past their TTL, oldest first, except a deployed schedule’s run health', () => {
@@ -79,6 +121,10 @@ describe('expired groups', () => {
         group({ job: 'synthetic_telemetry', fleet: 'lab', device: 'd' }, 9000),
         group({ job: 'node', instance: 'x' }, 9000),
         group({ job: 'akamai_estats', cp_code: '4' }, undefined),
+        // Another stage's groups, and a group of our job without our mark: never ours.
+        group({ job: 'akamai_estats', cp_code: '5' }, 9000, 'staging'),
+        group({ job: 'akamai_estats', schedule: 'gone-too' }, 9000, 'staging'),
+        group({ job: 'akamai_estats', cp_code: '6' }, 9000, null),
       ],
       policy,
       10_000,
@@ -87,6 +133,22 @@ describe('expired groups', () => {
       ['{job="akamai_estats",cp_code="2"}', 9000],
       ['{job="akamai_estats",schedule="gone"}', 9000],
       ['{job="akamai_estats",cp_code="1"}', 4000],
+    ]);
+  });
+
+  it('keeps the run-health group of a deployed schedule only when it is exactly {job, schedule}', () => {
+    const expired = expiredGroups(
+      [
+        group({ job: 'akamai_estats', schedule: 'main' }, 9000),
+        group({ job: 'akamai_estats', schedule: 'main', instance: 'x' }, 9000),
+        group({ job: 'akamai_estats', schedule: 'main', cp_code: '1' }, 9000),
+      ],
+      policy,
+      10_000,
+    );
+    expect(expired.map((e) => e.group)).toEqual([
+      '{job="akamai_estats",schedule="main",instance="x"}',
+      '{job="akamai_estats",schedule="main",cp_code="1"}',
     ]);
   });
 

@@ -72,6 +72,35 @@ describe('what a scrape stores', () => {
     expect(report[0]?.labels).toEqual({ job: 'switches', instance: '10.0.0.7:9100', site: 'fra1' });
   });
 
+  it('drops the names this product pushes itself, after the lists, and names them', () => {
+    const poisoned = parseExposition(
+      [
+        '# TYPE synthetic_port_link_up counter',
+        'synthetic_port_link_up 1',
+        '# TYPE push_time_seconds counter',
+        'push_time_seconds{x="1"} 2',
+        'push_time_seconds{x="2"} 3',
+        '# TYPE node_load1 gauge',
+        'node_load1 0.5',
+        '',
+      ].join('\n'),
+      'text',
+    );
+    const outcome = storeScrape(
+      target,
+      { reservedPrefixes: ['synthetic_', 'push_'] },
+      { families: poisoned, durationSeconds: 0.1 },
+    );
+    expect(outcome.samples.map((s) => s.name)).toEqual(['node_load1']);
+    expect(outcome.reserved).toEqual(['synthetic_port_link_up', 'push_time_seconds']);
+    // Counted as a metric_relabel_configs drop rule counts: scraped, not kept.
+    expect(outcome.report.find((r) => r.name === 'scrape_samples_scraped')?.value).toBe(4);
+    expect(
+      outcome.report.find((r) => r.name === 'scrape_samples_post_metric_relabeling')?.value,
+    ).toBe(1);
+    expect(outcome.failure).toBeUndefined();
+  });
+
   it('fails the whole scrape over the sample limit: up 0 and nothing stored', () => {
     const outcome = storeScrape(
       target,

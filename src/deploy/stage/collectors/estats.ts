@@ -117,8 +117,10 @@ function clientsOf(
 }
 
 /**
- * What a schedule needs to own its groups (collectors/estatsOwnership.ts): the stage, and for
- * each target the other schedules of the stage that collect the same group.
+ * What a schedule needs to own its groups with the others (collectors/estatsOwnership.ts):
+ * for each target, the other schedules of the stage that collect the same group; and, when it
+ * discovers CP codes at run time, the CP codes whose group another schedule lists, which it
+ * leaves out (`discover.exclude`), so each group has one owner.
  */
 function withOwnership(input: EstatsSchedule, config: EventContext): EstatsSchedule {
   const collectors = new Map<string, string[]>();
@@ -127,14 +129,39 @@ function withOwnership(input: EstatsSchedule, config: EventContext): EstatsSched
       const id = describeTarget(target);
       collectors.set(id, [...(collectors.get(id) ?? []), other.name]);
     }
+  const othersOf = (id: string) => (collectors.get(id) ?? []).filter((n) => n !== input.name);
   return {
     ...input,
-    stage: config.stage,
     targets: input.targets.map(({ sharedWith: _given, ...target }) => {
-      const others = (collectors.get(describeTarget(target)) ?? []).filter((n) => n !== input.name);
+      const others = othersOf(describeTarget(target));
       return others.length > 0 ? { ...target, sharedWith: others } : target;
     }),
+    ...(input.discover ? { discover: withListedElsewhere(input.discover, config, othersOf) } : {}),
   };
+}
+
+/** The discovery with the CP codes other schedules list (as its groups) added to `exclude`. */
+function withListedElsewhere(
+  discover: NonNullable<EstatsSchedule['discover']>,
+  config: EventContext,
+  othersOf: (id: string) => string[],
+): NonNullable<EstatsSchedule['discover']> {
+  const { delivery, errorType } = discover;
+  const listed = config.estats.flatMap(({ input }) =>
+    input.targets.flatMap((t) => ('cpCode' in t ? [t.cpCode] : [])),
+  );
+  const elsewhere = listed.filter(
+    (cpCode) =>
+      othersOf(
+        describeTarget({
+          cpCode,
+          ...(delivery ? { delivery } : {}),
+          ...(errorType ? { errorType } : {}),
+        }),
+      ).length > 0,
+  );
+  const exclude = [...new Set([...(discover.exclude ?? []), ...elsewhere])].sort((a, b) => a - b);
+  return exclude.length > 0 ? { ...discover, exclude } : discover;
 }
 
 /** Akamai eStats: CP codes and URLs, each target its own group. */
@@ -145,7 +172,7 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
   entry,
   editableEntry: z.strictObject({
     ...entry.def.shape,
-    input: z.omit(estatsScheduleSchema, { stage: true, clients: true, intervalSeconds: true }),
+    input: z.omit(estatsScheduleSchema, { clients: true, intervalSeconds: true }),
   }),
   describes: 'eStats schedules: CP codes and URLs, each an EventBridge rule',
   read: readEstats,
