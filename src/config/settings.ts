@@ -23,7 +23,7 @@ export interface Setting {
   /** The environment variable it becomes, or that local runs set directly. */
   variable?: string;
   /** Which functions get the variable: every function (the default), or one. */
-  function?: 'estats' | 'exportAlerting';
+  function?: 'estats' | 'scrape' | 'exportAlerting';
   /** Set on deployed stages only: on `local`, credentials come from .edgerc and env. */
   deployedOnly?: true;
   /** Only a `--param`: it names the stage file, so the file cannot hold it. */
@@ -81,6 +81,16 @@ export const SETTINGS: readonly Setting[] = [
     example: 'https://pgw.internal:9091',
     description:
       'Pushgateway base URL (a path prefix is kept), or several separated by commas; no credentials in it. The local stage takes `PUSHGATEWAY_URL` from its environment',
+    group: 'Pushgateway',
+  },
+  {
+    key: 'scrapePushgatewayUrl',
+    variable: 'PUSHGATEWAY_URL',
+    function: 'scrape',
+    default: '',
+    example: 'https://pgw-exporters.internal:9091',
+    description:
+      "the scrape schedules' own Pushgateway (or several, comma-separated), instead of `pushgatewayUrl`: every push is checked against every group a Pushgateway holds, so many exporters' families slow the other collectors' pushes, and two exporters that type one name differently refuse each other. The janitor cleans both; add it to your Prometheus's Pushgateway scrape job too",
     group: 'Pushgateway',
   },
   {
@@ -543,7 +553,7 @@ export const STAGE_SETTINGS = SETTINGS.filter(
 /** Every name a `--param` may take. */
 export const PARAM_NAMES: readonly string[] = SETTINGS.flatMap((s) => (s.key ? [s.key] : []));
 
-/** Every environment variable we read. */
-export const KNOWN_VARIABLES: readonly string[] = SETTINGS.flatMap((s) =>
-  s.variable ? [s.variable] : [],
-);
+/** Every environment variable we read, once (a function's own setting may share one). */
+export const KNOWN_VARIABLES: readonly string[] = [
+  ...new Set(SETTINGS.flatMap((s) => (s.variable ? [s.variable] : []))),
+];

@@ -30,12 +30,22 @@ export function isExampleHost(host: string): boolean {
 export interface StageDestinations {
   sinks: string;
   pushgatewayUrl: string;
+  /** The scrape schedules' own Pushgateways, when they have some. */
+  scrapePushgatewayUrl?: string;
   remoteWriteUrl: string;
   graphiteHost: string;
 }
 
 const SETTING_HINT = (setting: string, example: string) =>
   `set functions.${setting} in the stage file, e.g. ${example} (or --param="${setting}=…" for one deploy)`;
+
+/** The URLs of a comma-separated list. */
+function listOf(urls: string): string[] {
+  return urls
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+}
 
 /** A refusal of one setting: its field lets the stage file's loader place it. */
 function refused(setting: string, message: string, hint: string): ConfigurationError {
@@ -49,10 +59,7 @@ function refused(setting: string, message: string, hint: string): ConfigurationE
 export function checkDestinations(stage: string, settings: StageDestinations): void {
   const sinks = parseSinkNames(settings.sinks, 'the sinks setting');
   if (sinks.includes('pushgateway')) {
-    const urls = settings.pushgatewayUrl
-      .split(',')
-      .map((url) => url.trim())
-      .filter(Boolean);
+    const urls = listOf(settings.pushgatewayUrl);
     if (urls.length === 0)
       throw refused(
         'pushgatewayUrl',
@@ -62,6 +69,10 @@ export function checkDestinations(stage: string, settings: StageDestinations): v
     for (const url of urls)
       checkHost(stage, 'pushgatewayUrl', url, hostOfUrl(url, 'pushgatewayUrl'), {
         example: 'https://pushgateway.internal:9091',
+      });
+    for (const url of listOf(settings.scrapePushgatewayUrl ?? ''))
+      checkHost(stage, 'scrapePushgatewayUrl', url, hostOfUrl(url, 'scrapePushgatewayUrl'), {
+        example: 'https://pgw-exporters.internal:9091',
       });
   }
   if (sinks.includes('remote-write')) {

@@ -83,9 +83,7 @@ export function stageSettingsOf(options: {
     if (setting.key === undefined) continue;
     const fromFile = section[setting.key];
     const localDefault =
-      stage === LOCAL_STAGE && setting.variable === 'PUSHGATEWAY_URL'
-        ? env.PUSHGATEWAY_URL
-        : undefined;
+      stage === LOCAL_STAGE && setting.key === 'pushgatewayUrl' ? env.PUSHGATEWAY_URL : undefined;
     settings[setting.key] =
       params[setting.key] ??
       (fromFile === undefined ? undefined : String(fromFile)) ??
@@ -102,6 +100,8 @@ const LOCAL_STAGE = 'local';
 export interface FunctionEnvironments {
   provider: Record<string, string>;
   estats: Record<string, string>;
+  scrape: Record<string, string>;
+  janitor: Record<string, string>;
   exportAlerting: Record<string, string>;
 }
 
@@ -116,6 +116,8 @@ export function functionEnvironmentsOf(
   const environments: FunctionEnvironments = {
     provider: { NODE_OPTIONS: '--enable-source-maps' },
     estats: {},
+    scrape: {},
+    janitor: {},
     exportAlerting: {},
   };
   for (const setting of SETTINGS) {
@@ -125,6 +127,12 @@ export function functionEnvironmentsOf(
     if (value === '' || (value === setting.default && !setting.alwaysSet)) continue;
     environments[setting.function ?? 'provider'][setting.variable] = value;
   }
+  // The janitor cleans every Pushgateway the stage pushes to: the scrape schedules' own too.
+  const scrapeUrl = environments.scrape.PUSHGATEWAY_URL;
+  if (scrapeUrl)
+    environments.janitor.PUSHGATEWAY_URL = [settings.pushgatewayUrl, scrapeUrl]
+      .filter(Boolean)
+      .join(',');
   return environments;
 }
 
@@ -171,6 +179,7 @@ export function settingsProblems(
         checkDestinations(stage, {
           sinks: settings.sinks ?? '',
           pushgatewayUrl: settings.pushgatewayUrl ?? '',
+          scrapePushgatewayUrl: settings.scrapePushgatewayUrl ?? '',
           remoteWriteUrl: settings.remoteWriteUrl ?? '',
           graphiteHost: settings.graphiteHost ?? '',
         }),
@@ -195,6 +204,18 @@ export function settingsProblems(
     let sinks: readonly string[] = [];
     check(() => (sinks = sinkNamesFromEnv(all)), settingNamed);
     if (sinks.includes('pushgateway')) check(() => pushgatewaySettingsFromEnv(all), settingNamed);
+    if (env.scrape.PUSHGATEWAY_URL)
+      if (sinks.includes('pushgateway'))
+        check(
+          () => pushgatewaySettingsFromEnv({ ...all, ...env.scrape }),
+          () => 'scrapePushgatewayUrl',
+        );
+      else
+        refuse(
+          'scrapePushgatewayUrl',
+          `is set, but sinks (${settings.sinks}) has no pushgateway`,
+          'leave scrapePushgatewayUrl out, or add pushgateway to sinks',
+        );
     if (sinks.includes('remote-write')) check(() => remoteWriteOptionsFromEnv(all), settingNamed);
     if (sinks.includes('graphite')) check(() => carbonOptionsFromEnv(all), settingNamed);
   }

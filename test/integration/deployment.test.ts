@@ -320,6 +320,28 @@ describe('deployment configuration', () => {
     );
   });
 
+  it('gives the scrape schedules a Pushgateway of their own in one setting, which the janitor cleans too', () => {
+    const own = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=scrapePushgatewayUrl=https://pgw-exporters.acme.test:9091',
+    ]) as unknown as Config;
+    expect(own.provider.environment.PUSHGATEWAY_URL).toBe('https://pushgateway.acme.test:9091');
+    expect(own.functions.scrape?.environment?.PUSHGATEWAY_URL).toBe(
+      'https://pgw-exporters.acme.test:9091',
+    );
+    expect(own.functions.janitor?.environment?.PUSHGATEWAY_URL).toBe(
+      'https://pushgateway.acme.test:9091,https://pgw-exporters.acme.test:9091',
+    );
+    expect(own.functions.synthetic?.environment?.PUSHGATEWAY_URL).toBeUndefined();
+    expect(dev.functions.scrape?.environment?.PUSHGATEWAY_URL).toBeUndefined();
+    const loopback = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=scrapePushgatewayUrl=http://127.0.0.1:9091',
+    ]);
+    expect(loopback.status).not.toBe(0);
+    expect(`${loopback.stdout}${loopback.stderr}`).toContain('--param=scrapePushgatewayUrl');
+  });
+
   it('refuses a misspelt --param in one run, naming the setting it meant', () => {
     const typos = print('dev', [
       `--param=stageConfig=${writeStageConfig()}`,

@@ -73,6 +73,31 @@ describe("a stage's settings (src/config/settings.ts)", () => {
     expect(local.estats).toEqual({});
   });
 
+  it('gives the scrape function its own Pushgateway, and the janitor every one, when set', () => {
+    const own = 'https://pg-exporters.acme.test';
+    const env = functionEnvironmentsOf(
+      stageSettingsOf({ stage: 'prod', section: { ...REAL, scrapePushgatewayUrl: own } }),
+      'prod',
+    );
+    expect(env.provider.PUSHGATEWAY_URL).toBe('https://pg.acme.test');
+    expect(env.scrape).toEqual({ PUSHGATEWAY_URL: own });
+    expect(env.janitor).toEqual({ PUSHGATEWAY_URL: `https://pg.acme.test,${own}` });
+    const none = functionEnvironmentsOf(stageSettingsOf({ stage: 'prod', section: REAL }), 'prod');
+    expect([none.scrape, none.janitor]).toEqual([{}, {}]);
+    expect(refusals({ scrapePushgatewayUrl: 'http://127.0.0.1:9091' }).join('\n')).toContain(
+      'functions.scrapePushgatewayUrl',
+    );
+    expect(
+      refusals({
+        scrapePushgatewayUrl: own,
+        sinks: 'remote-write',
+        remoteWriteUrl: 'https://mimir.acme.test/api/v1/push',
+      }),
+    ).toEqual([
+      'functions.scrapePushgatewayUrl: is set, but sinks (remote-write) has no pushgateway. leave scrapePushgatewayUrl out, or add pushgateway to sinks',
+    ]);
+  });
+
   it("documents each default as the function's own: setting it changes nothing the function reads", () => {
     const defaults = Object.fromEntries(
       SETTINGS.filter((s) => s.variable && s.default !== '' && !s.localOnly).map((s) => [
@@ -137,7 +162,9 @@ describe("a stage's settings (src/config/settings.ts)", () => {
     ]);
   });
 
-  it('names every variable it reads in the table once', () => {
+  it('names every variable it reads in the table once (once per function of its own)', () => {
+    const scoped = SETTINGS.flatMap((s) => (s.variable ? [`${s.function}:${s.variable}`] : []));
+    expect(new Set(scoped).size).toBe(scoped.length);
     expect(new Set(KNOWN_VARIABLES).size).toBe(KNOWN_VARIABLES.length);
     const keys = SETTINGS.flatMap((s) => (s.key ? [s.key] : []));
     expect(new Set(keys).size).toBe(keys.length);
