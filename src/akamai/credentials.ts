@@ -3,7 +3,7 @@ import '../shared/zod';
 import { SecretError } from '../aws/errors';
 import { getJsonSecret, invalidateSecret, type SecretSettings } from '../aws/secrets';
 import type { Deadline } from '../shared/deadline';
-import { redact } from '../shared/logger';
+import { redact } from '../shared/redaction';
 import {
   EDGEGRID_FIELDS,
   type EdgeGridSigner,

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import EdgeGrid from 'akamai-edgegrid';
 import { MAX_CACHED_EDGEGRID_SIGNERS } from '../constants';
 import { ConfigurationError } from '../shared/errors';
-import { redact } from '../shared/logger';
+import { redact } from '../shared/redaction';
 
 /** The four EdgeGrid fields, named as in `.edgerc` and in our Secrets Manager secret. */
 export const EDGEGRID_FIELDS = ['host', 'client_token', 'client_secret', 'access_token'] as const;

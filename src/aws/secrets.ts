@@ -3,8 +3,15 @@ import type { Deadline } from '../shared/deadline';
 import { SECRET_READ_TIMEOUT_MS } from '../constants';
 import { CollectorError } from '../shared/errors';
 import { SecretError, SecretReadTimeoutError } from './errors';
-import { redact } from '../shared/logger';
+import { redact } from '../shared/redaction';
 import { transportAgents } from '../shared/http';
+
+/**
+ * The fields of a secret that are credentials (password, bearerToken, client_secret,
+ * access_token, a TLS key): only they are scrubbed from logs and errors. A username or host
+ * is not, or `collector` would scrub `pushgate-collector` from every line.
+ */
+const CREDENTIAL_FIELD = /password|secret|token|key/i;
 
 /** How a secret is read: its id, how long a warm container keeps it, the key that encrypts it. */
 export interface SecretSettings {
@@ -83,7 +90,8 @@ export async function getJsonSecret<T = Record<string, unknown>>(
     });
   }
   const record = value as Record<string, unknown>;
-  for (const field of Object.values(record)) if (typeof field === 'string') redact(field);
+  for (const [name, field] of Object.entries(record))
+    if (typeof field === 'string' && CREDENTIAL_FIELD.test(name)) redact(field);
   const shaped = shape(record);
   cache.set(secretId, { value: record, fetchedAt: now() });
   return shaped;

@@ -6,6 +6,7 @@ import { PRODUCT_NAME } from '../constants';
 import { type Deadline, deadlineFromLambdaContext } from '../shared/deadline';
 import { describeError, RunReportedError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import { scrubError } from '../shared/redaction';
 
 /** What every function's body gets: its configuration, logger and time budget. */
 export interface Invocation {
@@ -49,8 +50,8 @@ function invocationFields(name: string, env: Env, context: Context): Record<stri
  * The one prologue and epilogue of every function: a JSON logger carrying the invocation's
  * fields (LOG_LEVEL, or the ApplicationLogLevel Lambda sets), the invocation's deadline (DEADLINE_SAFETY_MARGIN_MS), and one
  * error line, `<what> failed`, for a failure the body has not reported in its own summary.
- * The error is rethrown, so Lambda's retries and the on-failure destination see it. The
- * environment is read here and nowhere else in src/, and a variable under our prefixes that
+ * The error is rethrown, scrubbed of credentials, so Lambda's retries and the on-failure
+ * destination see it. The environment is read here and nowhere else in src/, and a variable under our prefixes that
  * nothing reads (a typo) stops the run before anything is requested.
  */
 export function lambdaHandler<R>(
@@ -70,7 +71,8 @@ export function lambdaHandler<R>(
     } catch (error) {
       if (!(error instanceof RunReportedError))
         logger.error(`${what} failed`, { error: describeError(error) });
-      throw error;
+      // The runtime prints what is thrown and the failure destination keeps it: no credential.
+      throw scrubError(error);
     }
   };
   return Object.assign(withEnv(process.env), { withEnv });

@@ -9,7 +9,7 @@ import {
   type HttpAuth,
   refusesCredentials,
 } from '../shared/httpAuth';
-import { scrubSecrets } from '../shared/logger';
+import { scrubbedExcerpt } from '../shared/redaction';
 import { maskUrlCredentials } from '../shared/urls';
 import type { ResolvedTarget } from './schedule';
 
@@ -100,7 +100,7 @@ async function get(
 function answered({ url }: ResolvedTarget, answer: HttpResponse): FetchedBody {
   if (answer.status < 200 || answer.status > 299) {
     const refused = refusesCredentials(answer.status);
-    const excerpt = refused ? '' : scrubSecrets(answer.body.slice(0, 200).trim());
+    const excerpt = refused ? '' : scrubbedExcerpt(answer.body, 200).trim();
     const why = refused ? ' (the credentials were refused)' : excerpt ? `: ${excerpt}` : '';
     throw new ScrapeFailure(
       `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${why}`,

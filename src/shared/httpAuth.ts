@@ -1,6 +1,6 @@
 import type { Deadline } from './deadline';
 import { ConfigurationError } from './errors';
-import { redact } from './logger';
+import { redact } from './redaction';
 import { isLoopback } from './urls';
 
 /** HTTP auth of a receiver we send to (the Pushgateway, a remote-write receiver). */

@@ -5,6 +5,8 @@
  * ApplicationLogLevel filters them like the runtime's. Secrets registered with `redact` never
  * reach the output, whatever field or message they hide in.
  */
+import { scrubSecrets } from './redaction';
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -16,19 +18,6 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
-}
-
-const secrets = new Set<string>();
-
-/** Never print this value (credentials, tokens). Short values are ignored to avoid noise. */
-export function redact(secret: string | undefined): void {
-  if (secret && secret.length >= 6) secrets.add(secret);
-}
-
-export function scrubSecrets(text: string): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
-  return out;
 }
 
 export function createLogger(
@@ -45,7 +34,9 @@ export function createLogger(
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (LEVEL_ORDER[level] < minLevel) return;
     const entry = { timestamp: new Date().toISOString(), level, message, ...base, ...fields };
-    write(`${scrubSecrets(JSON.stringify(entry, errorReplacer))}\n`);
+    // Each string before it is escaped into JSON (a secret holding `"` or `\` would no longer
+    // match), then the line once more (a secret split over two fields joined by a replacer).
+    write(`${scrubSecrets(JSON.stringify(entry, scrubbingReplacer))}\n`);
   };
 
   return {
@@ -57,10 +48,15 @@ export function createLogger(
   };
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
+function scrubbingReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
   if (value instanceof Error) {
     const hint = (value as { hint?: unknown }).hint;
-    return { name: value.name, message: value.message, ...(hint ? { hint } : {}) };
+    return {
+      name: value.name,
+      message: scrubSecrets(value.message),
+      ...(typeof hint === 'string' ? { hint: scrubSecrets(hint) } : hint ? { hint } : {}),
+    };
   }
   return value;
 }

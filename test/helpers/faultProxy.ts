@@ -10,6 +10,8 @@ export type ProxyFault = (
   | { kind: 'delay'; ms: number }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'hang' }
+  /** Answers `status` quoting the request's headers back, as some proxies' error pages do. */
+  | { kind: 'echo'; status: number }
 ) & {
   /** Only requests whose path contains this; others pass (or take a later fault). */
   pathIncludes?: string;
@@ -83,6 +85,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         forward(req, body, res);
       } else if (fault.kind === 'hang') {
         requests.push({ ...record, answered: 'hung' });
+      } else if (fault.kind === 'echo') {
+        requests.push({ ...record, answered: fault.status });
+        const headers = Object.entries(req.headers).map(([k, v]) => `${k}=${String(v)}`);
+        res.writeHead(fault.status, { 'content-type': 'text/plain' });
+        res.end(`bad gateway; request was ${req.method} ${path} ${headers.join(' ')}`);
       } else if (fault.kind === 'delay') {
         requests.push({ ...record, answered: 'forwarded' });
         inFlight++;

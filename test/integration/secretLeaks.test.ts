@@ -262,6 +262,20 @@ describe('no credential in any log line, error or generated file', () => {
     expectNoSecret(written(failing));
   });
 
+  it('a proxy in front of the Pushgateway quotes the request headers back in its 502', async () => {
+    proxy.always({ kind: 'echo', status: 502 });
+    for (const auth of [
+      { PUSHGATEWAY_USERNAME: 'collector', PUSHGATEWAY_PASSWORD: KNOWN.pushgatewayPassword },
+      { PUSHGATEWAY_BEARER_TOKEN: KNOWN.pushgatewayToken },
+    ]) {
+      const synthetic = await runSynthetic({ PUSHGATEWAY_URL: proxy.url, ...auth });
+      // The answer really quoted them: the error says so, with the credential scrubbed.
+      expect(String(synthetic.error)).toContain('HTTP 502');
+      expect(String(synthetic.error)).toMatch(/authorization=(Basic|Bearer) \[REDACTED\]/);
+      expectNoSecret(written(synthetic));
+    }
+  });
+
   it('Pushgateway credentials from Secrets Manager, with the Pushgateway down', async () => {
     secretsManager.secrets.set(
       'pgw',

@@ -1,4 +1,5 @@
 import { HttpTransportError } from '../../shared/errors';
+import { scrubbedExcerpt } from '../../shared/redaction';
 import {
   type AuthSource,
   authorizationHeaders,
@@ -249,7 +250,8 @@ export class PushgatewayClient {
   }
 
   private statusError(method: string, group: string, status: number, body: string): PushError {
-    const reason = body.trim().slice(0, 1000) || '(empty answer)';
+    // An answer may quote the request back (a proxy echoing its headers): never a credential.
+    const reason = scrubbedExcerpt(body.trim(), 1000) || '(empty answer)';
     const retryable = status >= 500 || status === 429;
     let hint: string | undefined;
     if (status === 400) {

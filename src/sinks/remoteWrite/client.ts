@@ -1,4 +1,5 @@
 import { MIN_PUSH_ATTEMPT_MS, PRODUCT_NAME } from '../../constants';
+import { scrubbedExcerpt } from '../../shared/redaction';
 import type { BackoffPolicy } from '../../shared/backoff';
 import { mapSettled } from '../../shared/concurrency';
 import type { Deadline } from '../../shared/deadline';
@@ -187,7 +188,8 @@ export class RemoteWriteClient {
   }
 
   private statusError(status: number, body: string): RemoteWriteError {
-    const reason = body.trim().slice(0, 1000) || '(empty answer)';
+    // An answer may quote the request back (a proxy echoing its headers): never a credential.
+    const reason = scrubbedExcerpt(body.trim(), 1000) || '(empty answer)';
     const retryable = status >= 500 || status === 429;
     let hint: string | undefined;
     if (status === 401 || status === 403)

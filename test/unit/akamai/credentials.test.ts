@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { forgetSigner, loadSigner } from '../../../src/akamai/credentials';
 import { resetSecretsForTests } from '../../../src/aws/secrets';
 import { deadlineIn, NO_DEADLINE } from '../../../src/shared/deadline';
-import { scrubSecrets } from '../../../src/shared/logger';
+import { scrubSecrets } from '../../../src/shared/redaction';
 import { setEnv } from '../../helpers/env';
 import {
   type SecretsManagerStandin,

@@ -6,7 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { getJsonSecret, invalidateSecret, resetSecretsForTests } from '../../../src/aws/secrets';
 import { deadlineIn, NO_DEADLINE } from '../../../src/shared/deadline';
-import { scrubSecrets } from '../../../src/shared/logger';
+import { scrubSecrets } from '../../../src/shared/redaction';
 
 /** The cache and error handling around the SDK's GetSecretValue, the wire faked. */
 const secretsManager = mockClient(SecretsManagerClient);
@@ -41,10 +41,13 @@ describe('JSON secrets through the AWS SDK', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 
-  it('registers every string field for redaction in logs', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"token":"tok-abcdef-1"}' });
+  it('registers the credential fields for redaction in logs, not the username', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: '{"username":"collector","password":"pw\\"q","bearerToken":"tok-1"}',
+    });
     await read();
-    expect(scrubSecrets('x tok-abcdef-1 y')).toBe('x [REDACTED] y');
+    expect(scrubSecrets('x tok-1 y pw\\"q z')).toBe('x [REDACTED] y [REDACTED] z');
+    expect(scrubSecrets('pushgate-collector')).toBe('pushgate-collector');
   });
 
   it.each([
