@@ -51,6 +51,8 @@ export async function getJsonSecret<T = Record<string, unknown>>(
     now?: () => number;
     /** The stage's KMS key, named when the secret cannot be decrypted. */
     kmsKeyArn?: string;
+    /** Where its id is set, named when it does not exist (default: the environment). */
+    configuredAt?: string;
     shape?: (value: Record<string, unknown>) => T;
   },
 ): Promise<T> {
@@ -67,7 +69,7 @@ export async function getJsonSecret<T = Record<string, unknown>>(
       `cannot read secret ${JSON.stringify(secretId)}: ${awsErrorText(error)}`,
       {
         cause: error,
-        hint: secretHint(error, options.kmsKeyArn),
+        hint: secretHint(error, options.kmsKeyArn, options.configuredAt),
       },
     );
   }
@@ -172,7 +174,7 @@ function kmsHint(error: unknown, kmsKeyArn: string | undefined): string {
     : `grant kms:Decrypt on ${which}: set functions.secretsKmsKeyArn in the stage file to its ARN (arn:aws:kms:…)`;
 }
 
-function secretHint(error: unknown, kmsKeyArn?: string): string {
+function secretHint(error: unknown, kmsKeyArn?: string, configuredAt = 'the environment'): string {
   if (error instanceof CollectorError && error.hint) return error.hint;
   const name = error instanceof Error ? error.name : '';
   if (name === 'CredentialsProviderError')
@@ -181,7 +183,7 @@ function secretHint(error: unknown, kmsKeyArn?: string): string {
     return 'set AWS_REGION, or a region in the AWS profile (Lambda sets it for you)';
   switch (name) {
     case 'ResourceNotFoundException':
-      return 'create the secret, or fix the secret id in the environment (and the region)';
+      return `create the secret, or fix the secret id in ${configuredAt} (and the region)`;
     case 'AccessDeniedException':
       // Secrets Manager says AccessDenied for a KMS refusal too ("Access to KMS is not allowed").
       return error instanceof Error && /kms/i.test(error.message)

@@ -168,6 +168,13 @@ export class EstatsSource {
     this.rereading = credentials.load(this.deadline).then(
       (signer) => {
         this.signer = signer;
+        // Named, never its value: whether the rotation recovered shows in the next answers.
+        this.deps.logger.info('read the Akamai credentials again; the requests go on with them', {
+          client: this.client.name,
+          ...(this.credentialSource.kind === 'secretsManager'
+            ? { secret: this.credentialSource.secretId }
+            : {}),
+        });
       },
       (failure: unknown) => {
         this.signer = new EstatsError(`API client ${this.client.name}: ${describeError(failure)}`, {

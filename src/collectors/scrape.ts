@@ -53,6 +53,7 @@ export async function collectScrape(
     ...(schedule.metrics?.allow ? { allow: schedule.metrics.allow } : {}),
     ...(schedule.metrics?.deny ? { deny: schedule.metrics.deny } : {}),
     reservedPrefixes: RESERVED_METRIC_PREFIXES,
+    reservedJobs: Object.values(JOB),
   };
   const down = new Map<string, string>();
   const instances = new Set(targets.map((t) => t.instance));
@@ -190,7 +191,8 @@ export async function collectScrape(
     schedule: schedule.name,
     job,
     targets: targets.length,
-    up: ok - down.size,
+    // Down targets whose up 0 was delivered are of `ok`; those whose group failed are not.
+    up: ok - (down.size - failed.filter((f) => down.has(f.instance)).length),
     down: [...down].map(([instance, reason]) => ({ instance, reason })),
     failed,
     removedTargets: removed,

@@ -38,6 +38,10 @@ export class ScrapeFailure extends Error {
   }
 }
 
+/** Where a target's secret ids are set, as a missing secret's hint names them. */
+const STAGE_FILE_AUTH = 'the stage file (config/<stage>.yml: scrape[].input.targets[].auth.secret)';
+const STAGE_FILE_TLS = 'the stage file (config/<stage>.yml: scrape[].input.targets[].tls.secret)';
+
 /** Where the credentials of the targets are read from (their secrets, cached like every secret). */
 export type SecretSettingsOf = (secretId: string) => SecretSettings;
 
@@ -119,6 +123,7 @@ async function readAuth(
     ttlMs: settings.cacheTtlMs,
     deadline,
     ...(settings.kmsKeyArn ? { kmsKeyArn: settings.kmsKeyArn } : {}),
+    configuredAt: STAGE_FILE_AUTH,
     shape: (fields) =>
       authFromFields(fields, secretId, { service: 'scrape target', envPrefix: 'SCRAPE' }),
   });
@@ -149,6 +154,7 @@ async function readTlsSecret(
     ttlMs: settings.cacheTtlMs,
     deadline,
     ...(settings.kmsKeyArn ? { kmsKeyArn: settings.kmsKeyArn } : {}),
+    configuredAt: STAGE_FILE_TLS,
     shape: (fields) => {
       const pem = (name: string) => {
         const value = fields[name];

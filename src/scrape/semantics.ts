@@ -36,6 +36,11 @@ export interface ScrapeRules {
    * lists: the names this product pushes itself (metrics/catalogue.ts).
    */
   reservedPrefixes?: readonly string[];
+  /**
+   * Jobs a body's `job` label may never take, even with `honorLabels`: this product's own, or
+   * a scraped series could pass for a collector's (and keep its staleness alert quiet).
+   */
+  reservedJobs?: readonly string[];
 }
 
 export interface StoredSample {
@@ -110,7 +115,11 @@ export function storeScrape(
     value,
   });
   return {
-    samples: failure ? [] : kept.map((s) => withTargetLabels(s, targetLabels, rules.honorLabels)),
+    samples: failure
+      ? []
+      : kept.map((s) =>
+          withTargetLabels(s, targetLabels, rules.honorLabels, rules.reservedJobs ?? []),
+        ),
     report: [
       report(SCRAPE_REPORT.up, failure ? 0 : 1),
       report(SCRAPE_REPORT.duration, durationSeconds),
@@ -129,11 +138,14 @@ export function storeScrape(
 function withTargetLabels(
   sample: ExposedSample,
   target: Record<string, string>,
-  honorLabels = false,
+  honorLabels: boolean | undefined,
+  reservedJobs: readonly string[],
 ): StoredSample {
   const labels: Record<string, string> = {};
   for (const [name, value] of Object.entries(sample.labels)) {
-    if (!honorLabels && name in target) {
+    // One of our jobs from a body is a conflict even with honor_labels: the target's job wins.
+    const honored = honorLabels && !(name === 'job' && reservedJobs.includes(value));
+    if (!honored && name in target) {
       // exported_<name>, or exported_exported_<name> when that is taken too, as Prometheus does.
       let renamed = `exported_${name}`;
       while (renamed in sample.labels || renamed in labels) renamed = `exported_${renamed}`;

@@ -7,9 +7,9 @@ import { sinkNamesFromEnv } from './names';
 import type { ConnectedSink } from './types';
 import { CollectorError } from '../shared/errors';
 
-/** Where connecting logs what it accepts but warns about. */
-type Warn = Pick<Logger, 'warn'>;
-const SILENT: Warn = { warn: () => {} };
+/** Where connecting logs what it accepts but warns about, and what its sinks did later. */
+type Warn = Pick<Logger, 'warn' | 'info'>;
+const SILENT: Warn = { warn: () => {}, info: () => {} };
 
 /** The sinks of the environment (SINKS), connected (their secrets are read here). */
 export async function connectSinks(
@@ -46,7 +46,7 @@ async function connectNamed(
 ): Promise<ConnectedSink[]> {
   const names = sinkNamesFromEnv(env).filter((name) => wanted(SINK_FACTORIES[name].keeps));
   const settled = await Promise.allSettled(
-    names.map((name) => SINK_FACTORIES[name].connect(env, deadline)),
+    names.map((name) => SINK_FACTORIES[name].connect(env, deadline, logger)),
   );
   const [first] = settled;
   if (first && settled.every((result) => result.status === 'rejected'))

@@ -18,12 +18,12 @@ export const SINK_FACTORIES = {
   pushgateway: {
     keeps: 'groups',
     readByRules: true,
-    connect: (env, deadline) => pushgateway().connectPushgatewaySink(env, deadline),
+    connect: (env, deadline, logger) => pushgateway().connectPushgatewaySink(env, deadline, logger),
   },
   'remote-write': {
     keeps: 'samples',
     readByRules: true,
-    connect: (env, deadline) => remoteWrite().connectRemoteWriteSink(env, deadline),
+    connect: (env, deadline, logger) => remoteWrite().connectRemoteWriteSink(env, deadline, logger),
   },
   // Prometheus reads nothing of Graphite: rules for a copy of its series read sample times.
   graphite: {

@@ -1,6 +1,7 @@
 import { getJsonSecret, invalidateSecret, type SecretSettings } from '../aws/secrets';
 import type { Deadline } from '../shared/deadline';
 import { type AuthOwner, type AuthSource, authFromFields, type HttpAuth } from '../shared/httpAuth';
+import type { SinkLogger } from './types';
 
 /**
  * The auth of a receiver whose credentials sit in a Secrets Manager secret (the Pushgateway's,
@@ -12,6 +13,7 @@ export async function secretAuthSource(
   secret: SecretSettings,
   owner: AuthOwner,
   deadline: Deadline,
+  logger?: SinkLogger,
 ): Promise<AuthSource> {
   const read = (within: Deadline) =>
     getJsonSecret<HttpAuth>(secret.secretId, {
@@ -31,6 +33,18 @@ export async function secretAuthSource(
           const next = await read(within);
           const changed = JSON.stringify(next) !== JSON.stringify(auth);
           auth = next;
+          // Named, never its value: a rotation that recovered, or one that did not happen.
+          const fields = { service: owner.service, secret: secret.secretId };
+          if (changed)
+            logger?.info(
+              `${owner.service} refused the credentials; read again, the secret had changed: retrying with them`,
+              fields,
+            );
+          else
+            logger?.warn(
+              `${owner.service} refused the credentials; read again, the secret is unchanged`,
+              fields,
+            );
           return changed;
         } catch {
           // The refusal stays the error the run reports: it names the receiver and its status.

@@ -69,6 +69,12 @@ export interface ConnectedSink {
 }
 
 /** One row of the sink table (factories.ts). */
+/** What a sink logs after connecting (a secret read again after a refusal). */
+export interface SinkLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
 export interface SinkFactory {
   /**
    * What the alert rules can rely on (alerting/scope.ts): `groups`, every group is kept until
@@ -79,5 +85,5 @@ export interface SinkFactory {
   /** Whether Prometheus (its rules, the dashboards) reads what it keeps. */
   readByRules: boolean;
   /** The sink the environment describes, its secrets read. */
-  connect(env: Env, deadline: Deadline): Promise<ConnectedSink>;
+  connect(env: Env, deadline: Deadline, logger: SinkLogger): Promise<ConnectedSink>;
 }

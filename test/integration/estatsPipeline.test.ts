@@ -435,9 +435,21 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
           access_token: STANDIN_CLIENT.accessToken,
         }),
       );
-      const { error } = await invoke({ targets: [{ cpCode: 82 }] }, smEnv());
+      const { error, lines } = await invoke({ targets: [{ cpCode: 82 }] }, smEnv());
       expect(error).toBeUndefined();
       expect(secretsManager.calls.map((c) => c.status)).toEqual([200, 200, 200]);
+      // The recovery is logged at info, naming the secret and never a value of it.
+      const reread = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find(
+          (line) =>
+            line.message === 'read the Akamai credentials again; the requests go on with them',
+        );
+      expect(reread).toMatchObject({
+        level: 'info',
+        secret: 'pushgate-collector/akamai-edgegrid',
+      });
+      expect(lines.join('\n')).not.toContain(STANDIN_CLIENT.clientSecret);
     });
 
     it('says which secret is missing and what to do', async () => {

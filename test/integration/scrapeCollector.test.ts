@@ -437,6 +437,10 @@ it("reads a target's basic auth and CA from Secrets Manager, and a missing secre
   const missing = await run(guardedTarget({ auth: { secret: 'scrape/nowhere' } }), aws);
   expect((missing.error as Error).message).toContain('scrape/nowhere');
   expect((missing.error as Error).name).toBe('CollectorRunError');
+  // Its id is in the stage file, and the hint says where.
+  expect((missing.error as Error).message).toContain(
+    'fix the secret id in the stage file (config/<stage>.yml: scrape[].input.targets[].auth.secret)',
+  );
   // Its old values do not pass for current: the group holds up 0.
   const after = await pushgateway.group({ job: 'guarded', instance: 'guarded' });
   expect(after?.families.get('up')?.metrics[0]?.value).toBe('0');

@@ -96,7 +96,7 @@ const env = (sinks: string) => ({
   AKAMAI_EDGERC_SECTION: 'standin',
   AKAMAI_SECRET_ID: undefined,
   ESTATS_MIN_INTERVAL_MS: '0',
-  LOG_LEVEL: 'error',
+  LOG_LEVEL: 'info',
 });
 
 const run = (sinks: string, cpCode: number) =>
@@ -143,6 +143,15 @@ it('reads a rotated Pushgateway and remote-write password again once, in a warm 
   // The target's group was refused once; the health group after it went with the new one.
   expect(remoteWrite.requests.map((r) => r.status)).toEqual([200, 200, 401, 200, 200]);
   expect(await pushgateway.group({ job: 'akamai_estats', cp_code: '42' })).toBeDefined();
+  // Each recovery is logged at info, naming the secret, never its value.
+  const recovered = rotated.lines
+    .map((line) => JSON.parse(line) as { level: string; message: string; secret?: string })
+    .filter((line) => line.message.includes('read again, the secret had changed'));
+  expect(recovered.map((line) => [line.level, line.secret]).sort()).toEqual([
+    ['info', 'pgw-auth'],
+    ['info', 'rw-auth'],
+  ]);
+  expect(rotated.lines.join('\n')).not.toContain(NEW_PASSWORD);
   // Rotated for good: the next run sends the new password at once.
   remoteWrite.requests.length = 0;
   expect((await run('pushgateway,remote-write', 43)).error).toBeUndefined();

@@ -1,3 +1,4 @@
+import type { SinkLogger } from '../types';
 import type { SecretSettings } from '../../aws/secrets';
 import type { Deadline } from '../../shared/deadline';
 import { secretAuthSource } from '../secretAuth';
@@ -22,12 +23,13 @@ export interface PushgatewaySettings extends Omit<PushgatewayClientOptions, 'aut
 export async function connectPushgateway(
   settings: PushgatewaySettings,
   deadline: Deadline,
+  logger?: SinkLogger,
 ): Promise<PushgatewaySet> {
   const { urls, quorum, auth: configured, ...options } = settings;
   // One source for every member: a refused password is read again once, for all of them.
   const auth =
     configured.kind === 'secret'
-      ? await secretAuthSource(configured, PUSHGATEWAY_AUTH, deadline)
+      ? await secretAuthSource(configured, PUSHGATEWAY_AUTH, deadline, logger)
       : configured;
   const members = urls.map((url) => ({
     name: pushgatewayName(url),

@@ -1,3 +1,4 @@
+import type { SinkLogger } from '../types';
 import type { Env } from '../../config/env';
 import type { Deadline } from '../../shared/deadline';
 import type { ConnectedSink } from '../types';
@@ -30,11 +31,15 @@ export function pushgatewaySink(pushgateways: PushgatewaySet): ConnectedSink {
 }
 
 /** The Pushgateways the environment describes (PUSHGATEWAY_*), their secret read. */
-export async function connectPushgatewaySink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
+export async function connectPushgatewaySink(
+  env: Env,
+  deadline: Deadline,
+  logger?: SinkLogger,
+): Promise<ConnectedSink> {
   const settings = pushgatewaySettingsFromEnv(env);
   const hasAuth = settings.auth.kind !== 'none';
   const warnings = settings.urls.flatMap(
     (url) => clearTextCredentialsWarning('Pushgateway', url, hasAuth) ?? [],
   );
-  return { ...pushgatewaySink(await connectPushgateway(settings, deadline)), warnings };
+  return { ...pushgatewaySink(await connectPushgateway(settings, deadline, logger)), warnings };
 }

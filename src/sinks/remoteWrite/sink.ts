@@ -1,3 +1,4 @@
+import type { SinkLogger } from '../types';
 import type { Env } from '../../config/env';
 import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from './settings';
 import { secretAuthSource } from '../secretAuth';
@@ -28,14 +29,18 @@ export function remoteWriteSink(
 }
 
 /** The remote-write sink the environment describes (REMOTE_WRITE_*), its secret read. */
-export async function connectRemoteWriteSink(env: Env, deadline: Deadline): Promise<ConnectedSink> {
+export async function connectRemoteWriteSink(
+  env: Env,
+  deadline: Deadline,
+  logger?: SinkLogger,
+): Promise<ConnectedSink> {
   const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
   const auth = isAuthSource(options.auth) ? options.auth.current() : options.auth;
   const hasAuth = authSecret !== undefined || (auth !== undefined && auth.kind !== 'none');
   const warning = clearTextCredentialsWarning('remote write', options.url, hasAuth);
   const warnings = warning ? [warning] : [];
   if (!authSecret) return { sink: remoteWriteSink(new RemoteWriteClient(options)), warnings };
-  const fromSecret = await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline);
+  const fromSecret = await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline, logger);
   return {
     sink: remoteWriteSink(new RemoteWriteClient({ ...options, auth: fromSecret })),
     warnings,

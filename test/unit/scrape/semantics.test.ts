@@ -72,6 +72,27 @@ describe('what a scrape stores', () => {
     expect(report[0]?.labels).toEqual({ job: 'switches', instance: '10.0.0.7:9100', site: 'fra1' });
   });
 
+  it("never lets a body take one of this product's jobs, even with honorLabels", () => {
+    const spoof = parseExposition(
+      [
+        'collector_last_success_timestamp_seconds{job="akamai_estats",schedule="default"} 1e9',
+        'app_info{job="inner"} 1',
+        '',
+      ].join('\n'),
+      'text',
+    );
+    const { samples } = storeScrape(
+      target,
+      { honorLabels: true, reservedJobs: ['akamai_estats'] },
+      { families: spoof, durationSeconds: 0.1 },
+    );
+    expect(samples.map((s) => [s.name, s.labels.job, s.labels.exported_job])).toEqual([
+      ['collector_last_success_timestamp_seconds', 'switches', 'akamai_estats'],
+      // Any other job the body gives is honoured.
+      ['app_info', 'inner', undefined],
+    ]);
+  });
+
   it('drops the names this product pushes itself, after the lists, and names them', () => {
     const poisoned = parseExposition(
       [
@@ -99,6 +120,17 @@ describe('what a scrape stores', () => {
       outcome.report.find((r) => r.name === 'scrape_samples_post_metric_relabeling')?.value,
     ).toBe(1);
     expect(outcome.failure).toBeUndefined();
+  });
+
+  it('keeps a body of exactly the sample limit, as Prometheus does', () => {
+    const outcome = storeScrape(
+      target,
+      { sampleLimit: 3 },
+      { families: body, durationSeconds: 0.1 },
+    );
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.samples).toHaveLength(3);
+    expect(outcome.report.find((r) => r.name === 'up')?.value).toBe(1);
   });
 
   it('fails the whole scrape over the sample limit: up 0 and nothing stored', () => {

@@ -4,7 +4,10 @@ import { NO_DEADLINE } from '../../../src/shared/deadline';
 /** What connecting warns about, no request sent (no secret named). */
 async function warningsOf(env: Record<string, string>): Promise<string[]> {
   const warnings: string[] = [];
-  await connectSinks(env, NO_DEADLINE, { warn: (message) => warnings.push(message) });
+  await connectSinks(env, NO_DEADLINE, {
+    warn: (message) => warnings.push(message),
+    info: () => {},
+  });
   return warnings;
 }
 
