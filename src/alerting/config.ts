@@ -1,3 +1,4 @@
+import { credentialsInUrl } from '../shared/urls';
 import * as z from 'zod/mini';
 import { defaultsOf as section } from '../shared/zod';
 import { JOB } from '../metrics/catalogue';
@@ -25,6 +26,11 @@ const text = z.string().check(z.minLength(1));
 const url = z.string().check(
   z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     message: 'must be an absolute http:// or https:// URL',
+  }),
+  // Written into the rules, the Alertmanager configuration, the template and the export.
+  z.refine((value) => !URL.canParse(value) || credentialsInUrl(new URL(value)) === undefined, {
+    message:
+      'holds a credential (a user or password, or a parameter named like a token or key): it would be written into the exported configuration and the template; a webhook token goes in tokenFile',
   }),
 );
 

@@ -9,15 +9,21 @@ export interface ScrapeInvocation {
 }
 
 /**
- * The scrape function's event: `{"time": …, "schedule": {…}}` as packaging writes the
- * schedule's input (src/deploy/stage/events.ts), or `{"schedule": {…}}` by hand (invoke local).
+ * The scrape function's event: `{"stage": …, "time": …, "schedule": {…}}` as packaging writes
+ * the schedule's input (src/deploy/stage/events.ts); by hand (invoke local), `{"schedule": {…}}`
+ * or the schedule itself (it carries `targets`, as examples/scrape-event.json), as eStats takes.
  */
 export function resolveScrapeInvocation(event: unknown): ScrapeInvocation {
+  if (isRecord(event) && !('schedule' in event) && 'targets' in event)
+    return { schedule: parseScrapeSchedule(event, 'schedule input (event)') };
   const schedule = isRecord(event) ? event.schedule : undefined;
   if (!isRecord(schedule))
-    throw new ConfigurationError('no scrape schedule: the event has no "schedule" object', {
-      hint: 'list the schedule under "scrape:" in the stage file (config/<stage>.yml); by hand, invoke with {"schedule": {"name": …, "targets": [{"url": …}]}}',
-    });
+    throw new ConfigurationError(
+      'no scrape schedule: the event has no "schedule" object and no "targets"',
+      {
+        hint: 'list the schedule under "scrape:" in the stage file (config/<stage>.yml); by hand, invoke with the schedule itself, {"name": …, "targets": [{"url": …}]} (examples/scrape-event.json), or {"schedule": {…}}',
+      },
+    );
   const parsed = parseScrapeSchedule(schedule, 'schedule input (event.schedule)');
   const time = resolveTickSeconds(event);
   if (!time.fromEvent) return { schedule: parsed };

@@ -3,7 +3,7 @@ import '../shared/zod';
 import { isValidLabelName } from '../metrics/names';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
-import { hasCredentials, maskUrlCredentials } from '../shared/urls';
+import { credentialsInUrl, isCredentialName, maskUrlCredentials } from '../shared/urls';
 import { instanceOf } from './semantics';
 
 /**
@@ -35,10 +35,11 @@ const pattern = z.string().check(
 /** Names are checked after parsing: zod/mini reports a bad record key without its message. */
 const labelValues = z.record(z.string(), z.string());
 
-/** Headers that would carry a secret in clear text in the EventBridge input and the template. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
 const headers = z.record(z.string(), z.string());
+
+/** Where a credential of a target goes: a secret, never the stage file. */
+const IN_A_SECRET =
+  'store it in a Secrets Manager secret and name it as "auth: { secret: NAME }": {"username", "password"}, {"bearerToken"}, or {"headers": {"X-Api-Key": "…"}}; the stage file ends up in the EventBridge rule and the CloudFormation template, both readable in the account';
 
 const secretName = z
   .string()
@@ -133,10 +134,14 @@ export function parseScrapeSchedule(input: unknown, source = 'schedule input'): 
   refuseBadNames(schedule, source);
   const seen = new Map<string, number>();
   schedule.targets.forEach((target, index) => {
-    if (hasCredentials(new URL(target.url)))
+    const inUrl = credentialsInUrl(new URL(target.url));
+    if (inUrl)
       throw new ConfigurationError(
-        `invalid scrape ${source}: targets[${index}] url ${maskUrlCredentials(target.url)} holds credentials`,
-        { hint: 'put them in a Secrets Manager secret and name it as "auth: { secret: NAME }"' },
+        `invalid scrape ${source}: targets[${index}] url ${maskUrlCredentials(target.url)} holds credentials (${inUrl})`,
+        {
+          hint: IN_A_SECRET,
+          fields: [{ path: ['targets', index, 'url'], message: 'holds credentials' }],
+        },
       );
     const { instance } = resolveTarget(schedule, target);
     const first = seen.get(instance);
@@ -172,13 +177,20 @@ function refuseBadNames(schedule: ScrapeSchedule, source: string): void {
     for (const name of Object.keys(target.headers ?? {})) {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
         fail(`targets[${i}].headers.${name}`, 'is not an HTTP header name');
-      if (SECRET_HEADERS.has(name.toLowerCase()))
+      if (isCredentialName(name) || name.toLowerCase() === 'authorization')
         fail(
           `targets[${i}].headers.${name}`,
-          'credentials go in "auth: { secret }" (Secrets Manager), not in a header of the stage file',
-          'the stage file ends up in the EventBridge rule and the CloudFormation template, both readable in the account',
+          'carries a credential: it goes in "auth: { secret }" (Secrets Manager), not in the stage file',
+          IN_A_SECRET,
         );
     }
+    for (const name of Object.keys(target.params ?? {}))
+      if (isCredentialName(name))
+        fail(
+          `targets[${i}].params.${name}`,
+          'carries a credential: the stage file ends up in the EventBridge rule and the CloudFormation template',
+          'send it as a header from a secret instead ("auth: { secret }" holding {"headers": {…}}), if the endpoint takes one',
+        );
   });
 }
 

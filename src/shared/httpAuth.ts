@@ -3,11 +3,13 @@ import { ConfigurationError } from './errors';
 import { redact } from './redaction';
 import { isLoopback } from './urls';
 
-/** HTTP auth of a receiver we send to (the Pushgateway, a remote-write receiver). */
+/** HTTP auth of a receiver we send to (the Pushgateway, a remote-write receiver, a target). */
 export type HttpAuth =
   | { kind: 'none' }
   | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
+  | { kind: 'bearer'; token: string }
+  /** Headers of the secret's own (an API key header), sent as they are. */
+  | { kind: 'headers'; headers: Record<string, string> };
 
 /** The Authorization header of `auth`, if it has one. */
 export function authorizationHeaders(auth: HttpAuth): Record<string, string> {
@@ -18,6 +20,8 @@ export function authorizationHeaders(auth: HttpAuth): Record<string, string> {
       };
     case 'bearer':
       return { authorization: `Bearer ${auth.token}` };
+    case 'headers':
+      return auth.headers;
     default:
       return {};
   }
@@ -40,7 +44,8 @@ export function authFromFields(
   owner: AuthOwner,
 ): HttpAuth {
   const where = secretId ? `secret ${JSON.stringify(secretId)}` : 'the environment';
-  const { username, password, bearerToken } = fields;
+  const { username, password, bearerToken, headers } = fields;
+  if (headers !== undefined) return headerAuth(headers, fields, where, owner);
   if (typeof bearerToken === 'string' && bearerToken !== '') {
     if (username !== undefined || password !== undefined) {
       throw new ConfigurationError(
@@ -99,6 +104,37 @@ export function fixedAuth(auth: HttpAuth = { kind: 'none' }): AuthSource {
 /** Whether `auth` is an AuthSource rather than plain credentials. */
 export function isAuthSource(auth: HttpAuth | AuthSource | undefined): auth is AuthSource {
   return typeof (auth as AuthSource | undefined)?.current === 'function';
+}
+
+/** `{"headers": {"X-Api-Key": "…"}}`: header names and values, each value a credential. */
+function headerAuth(
+  headers: unknown,
+  fields: Record<string, unknown>,
+  where: string,
+  owner: AuthOwner,
+): HttpAuth {
+  const others = ['username', 'password', 'bearerToken'].filter((f) => fields[f] !== undefined);
+  if (others.length > 0)
+    throw new ConfigurationError(
+      `${owner.service} auth in ${where}: set either "headers" or ${others.map((f) => `"${f}"`).join(' and ')}, not both`,
+    );
+  const entries =
+    typeof headers === 'object' && headers !== null && !Array.isArray(headers)
+      ? Object.entries(headers)
+      : [];
+  if (
+    entries.length === 0 ||
+    entries.some(
+      ([name, value]) =>
+        typeof value !== 'string' || value === '' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name),
+    )
+  )
+    throw new ConfigurationError(
+      `${owner.service} auth in ${where}: "headers" must be an object of header names and non-empty string values`,
+      { hint: 'store {"headers": {"X-Api-Key": "…"}}' },
+    );
+  for (const [, value] of entries) redact(value as string);
+  return { kind: 'headers', headers: Object.fromEntries(entries) as Record<string, string> };
 }
 
 /** The HTTP statuses that say the credentials were refused. */

@@ -22,15 +22,35 @@ export function hasCredentials(url: URL): boolean {
 }
 
 /**
- * Query parameter names that say their value is a secret: a token, a key, a signature, a
- * password. Their value then travels in a label, a log line and the eStats request.
+ * Names (of a query parameter, a header) that say their value is a credential: a token, a
+ * key, a signature, a password, a session. Written into a stage file, such a value lands in
+ * the EventBridge rule, the CloudFormation template, labels and log lines. The one detector
+ * every check of configuration uses. (Bare `auth` is not one: snmp_exporter's `auth=` names a
+ * configuration, not a secret.)
  */
-const SECRET_PARAM =
-  /(^|[-_.])(token|key|apikey|api_key|sig|signature|password|passwd|pwd|secret|auth|authorization|credential|credentials|session|access_token|x-amz-signature|x-amz-credential)$/i;
+const CREDENTIAL_NAME =
+  /(^|[-_.])(token|key|apikey|api_key|sig|signature|password|passwd|pwd|secret|authorization|credential|credentials|session|access_token|x-amz-signature|x-amz-credential|cookie)$/i;
+
+/** Whether a parameter or header of this name carries a credential. */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
 
 /** The names of the query parameters of `url` that look like secrets. */
 export function secretLookingParams(url: URL): string[] {
-  return [...new Set([...url.searchParams.keys()].filter((name) => SECRET_PARAM.test(name)))];
+  return [...new Set([...url.searchParams.keys()].filter(isCredentialName))];
+}
+
+/**
+ * What makes a URL of the configuration hold a credential (its user or password, a parameter
+ * named like one), or undefined when it holds none.
+ */
+export function credentialsInUrl(url: URL): string | undefined {
+  if (hasCredentials(url)) return 'a user or password';
+  const params = secretLookingParams(url);
+  return params.length > 0
+    ? `the parameter${params.length > 1 ? 's' : ''} ${params.join(', ')}`
+    : undefined;
 }
 
 /**

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../helpers/tools';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
@@ -173,6 +176,32 @@ it('serverless invoke local runs the synthetic function against the real Pushgat
     device: 'switch-02',
   });
   expect(group?.families.get('synthetic_port_receive_packets_total')?.metrics).toHaveLength(4);
+}, 120_000);
+
+it('serverless invoke local runs the scrape function with the shipped example, the schedule itself', async () => {
+  const exporter = createServer((_req, res) =>
+    res.end('# TYPE node_load1 gauge\nnode_load1 0.25\n'),
+  );
+  await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+  const { port } = exporter.address() as AddressInfo;
+  try {
+    // The example as shipped, its exporter's address this test's.
+    const example = readFileSync('examples/scrape-event.json', 'utf8');
+    const event = join(mkdtempSync(join(tmpdir(), 'scrape-event-')), 'event.json');
+    writeFileSync(event, example.replace('127.0.0.1:9100', `127.0.0.1:${port}`));
+    const { code, output } = await run(
+      'npx',
+      ['serverless', 'invoke', 'local', '--stage', 'local', '-f', 'scrape', '-p', event],
+      { PUSHGATEWAY_URL: pushgateway.url },
+    );
+    expect(code === 0 ? 'exit code 0' : output).toBe('exit code 0');
+    expect(output).toContain('"message":"scrape run finished"');
+    const group = await pushgateway.group({ job: 'node', instance: 'example-host' });
+    expect(group?.families.get('node_load1')?.metrics[0]?.value).toBe('0.25');
+    expect(group?.families.get('up')?.metrics[0]?.value).toBe('1');
+  } finally {
+    await new Promise((resolve) => exporter.close(resolve));
+  }
 }, 120_000);
 
 it('serverless invoke local runs exportAlerting, writing files promtool and amtool accept', async () => {

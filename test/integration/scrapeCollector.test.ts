@@ -51,6 +51,7 @@ let guardedUrl: string;
 let guardedCa: string;
 /** The password the guarded endpoint takes (a rotation changes it). */
 let guardedPassword = 'scrape-password-1';
+const GUARDED_API_KEY = 'scrape-api-key-never-logged-1';
 let secretsManager: SecretsManagerStandin;
 
 beforeAll(async () => {
@@ -80,7 +81,8 @@ beforeAll(async () => {
     { key: readFileSync(privateCa.serverKeyPath), cert: readFileSync(privateCa.serverCertPath) },
     (req, res) => {
       const expected = `Basic ${Buffer.from(`scraper:${guardedPassword}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) {
+      // Basic auth, or an API key header (an auth secret of {"headers": {…}}).
+      if (req.headers.authorization !== expected && req.headers['x-api-key'] !== GUARDED_API_KEY) {
         res.writeHead(401, { 'content-type': 'text/plain' });
         res.end('Unauthorized');
         return;
@@ -398,6 +400,18 @@ it("reads a target's basic auth and CA from Secrets Manager, and a missing secre
   );
   expect(withBoth.error).toBeUndefined();
   expect(withBoth.summary).toMatchObject({ up: 1, down: [] });
+  // An API key header from a secret, never in the stage file or the logs.
+  secretsManager.secrets.set(
+    'scrape/guarded-key',
+    JSON.stringify({ headers: { 'X-Api-Key': GUARDED_API_KEY } }),
+  );
+  const withKey = await run(
+    guardedTarget({ auth: { secret: 'scrape/guarded-key' }, tls: { secret: 'scrape/guarded-ca' } }),
+    { ...aws, LOG_LEVEL: 'debug' },
+  );
+  expect(withKey.error).toBeUndefined();
+  expect(withKey.summary).toMatchObject({ up: 1, down: [] });
+  expect(withKey.lines.join('\n')).not.toContain(GUARDED_API_KEY);
   const group = await pushgateway.group({ job: 'guarded', instance: 'guarded' });
   expect(group?.families.get('guarded')?.metrics[0]?.value).toBe('1');
   // The password is in no log line.

@@ -86,6 +86,13 @@ describe("a stage file's alerting section", () => {
     expect(off.route.routes?.map((r) => r.receiver)).toContain('slack-critical');
   });
 
+  it.each([
+    ['a user and password', 'https://user:pw@events.pager.acme.test/am'],
+    ['a token parameter', 'https://events.pager.acme.test/am?token=t-123'],
+  ])('refuses an on-call webhook URL with %s: it would land in the export', (_case, webhookUrl) => {
+    expect(() => of({ routing: { oncall: { webhookUrl } } })).toThrow('holds a credential');
+  });
+
   it('disables alerts by name, and refuses a name that is not an alert', () => {
     const config = of({ disabledAlerts: ['AkamaiTrafficVanished', 'SyntheticPortNoTraffic'] });
     const names = alertNames(config);

@@ -52,13 +52,42 @@ describe('a scrape schedule', () => {
     [
       'an Authorization header',
       [{ url: 'http://a:9100/metrics', headers: { Authorization: 'Bearer x' } }],
-      'credentials go in "auth: { secret }"',
+      'carries a credential: it goes in "auth: { secret }"',
+    ],
+    [
+      'an API key header',
+      [{ url: 'http://a:9100/metrics', headers: { 'X-Api-Key': 'k-123' } }],
+      'headers.X-Api-Key: carries a credential',
+    ],
+    [
+      'a token parameter',
+      [{ url: 'http://a:9100/metrics', params: { access_token: 't-123' } }],
+      'params.access_token: carries a credential',
+    ],
+    [
+      'a token in the URL',
+      [{ url: 'http://a:9100/metrics?token=t-123' }],
+      'holds credentials (the parameter token)',
     ],
     ['a job or instance target label', [{ url: 'http://a/m', labels: { job: 'x' } }], 'labels'],
     ['no target', [], 'list at least one target'],
     ['a timeout over a minute', [{ url: 'http://a/m', timeoutSeconds: 61 }], 'timeoutSeconds'],
   ])('refuses %s, saying what', (_case, targets, message) => {
     expect(() => parseScrapeSchedule(schedule(targets))).toThrow(message);
+  });
+
+  it("keeps what only names a configuration: snmp_exporter's auth and module", () => {
+    expect(() =>
+      parseScrapeSchedule(
+        schedule([
+          {
+            url: 'http://exp:9116/snmp',
+            params: { module: 'if_mib', auth: 'public_v2', target: '10.0.0.1' },
+            headers: { 'X-Scope-OrgID': 'team-a' },
+          },
+        ]),
+      ),
+    ).not.toThrow();
   });
 
   it('refuses a metric list that is not a regular expression', () => {
