@@ -1,4 +1,10 @@
-import { COLLECTOR, JOB, LABEL, RESERVED_METRIC_PREFIXES } from '../metrics/catalogue';
+import {
+  COLLECTOR,
+  JOB,
+  LABEL,
+  RESERVED_METRIC_PREFIXES,
+  SCRAPE_REPORT,
+} from '../metrics/catalogue';
 import { scrapeGroupingKey } from '../metrics/groups';
 import { formatOf, parseExposition } from '../scrape/exposition';
 import { type ExposedFamily, ExpositionError } from '../scrape/expositionModel';
@@ -86,18 +92,22 @@ export async function collectScrape(
     let families: ExposedFamily[] | undefined;
     let failure: string | undefined;
     let bodyBytes = 0;
+    let samplesRead = 0;
     try {
       const answer = await fetchTarget(target, secrets, deadline);
-      bodyBytes = Buffer.byteLength(answer.body);
+      bodyBytes = answer.bodyBytes;
+      if (!answer.validUtf8) throw new ScrapeFailure('the body is not valid UTF-8');
       families = parseExposition(answer.body, formatOf(answer.contentType));
     } catch (error) {
       if (!(error instanceof ScrapeFailure || error instanceof ExpositionError)) throw error;
       failure = describeError(error);
+      if (error instanceof ExpositionError) samplesRead = error.samplesRead;
     }
     const outcome = storeScrape(storedOf(target), rulesOf(target), {
       ...(families ? { families } : {}),
       durationSeconds: (performance.now() - started) / 1000,
       bodyBytes,
+      samplesRead,
       ...(failure ? { failure } : {}),
     });
     if (outcome.reserved.length > 0)
@@ -122,7 +132,7 @@ export async function collectScrape(
     }
     return new ScrapedGroup(
       [...outcome.samples, ...outcome.report],
-      outcome.failure ? [] : (families ?? []),
+      outcome.failure ? [] : ownFamilies(families ?? []),
       scrapedAt,
     );
   };
@@ -198,4 +208,16 @@ export async function collectScrape(
     removedTargets: removed,
     ...outcome,
   };
+}
+
+/**
+ * The body's families whose types and help the group carries: not those of the report series
+ * (a body's `# TYPE up counter` would type our `up`), nor those of this product's names, which
+ * the scrape dropped.
+ */
+function ownFamilies(families: readonly ExposedFamily[]): ExposedFamily[] {
+  const report: readonly string[] = Object.values(SCRAPE_REPORT);
+  return families.filter(
+    (f) => !report.includes(f.name) && !RESERVED_METRIC_PREFIXES.some((p) => f.name.startsWith(p)),
+  );
 }

@@ -8,7 +8,6 @@
  */
 import {
   type ExposedFamily,
-  type ExposedSample,
   type ExpositionFormat,
   ExpositionError,
   METRIC_TYPES,
@@ -36,10 +35,26 @@ export function formatOf(contentType: string | undefined): ExpositionFormat {
   return /application\/openmetrics-text/i.test(contentType ?? '') ? 'openmetrics' : 'text';
 }
 
-/** Parse a whole body. Throws an ExpositionError naming the first bad line. */
+/**
+ * Parse a whole body. Throws an ExpositionError naming the first bad line, with the number of
+ * samples read before it.
+ */
 export function parseExposition(body: string, format: ExpositionFormat): ExposedFamily[] {
   const families = new Map<string, ExposedFamily>();
-  const seen = new Set<string>();
+  try {
+    return parseInto(families, body, format);
+  } catch (error) {
+    if (error instanceof ExpositionError)
+      error.samplesRead = [...families.values()].reduce((n, f) => n + f.samples.length, 0);
+    throw error;
+  }
+}
+
+function parseInto(
+  families: Map<string, ExposedFamily>,
+  body: string,
+  format: ExpositionFormat,
+): ExposedFamily[] {
   const lines = body.split('\n');
   let last: ExposedFamily | undefined;
   let ended = false;
@@ -90,14 +105,27 @@ export function parseExposition(body: string, format: ExpositionFormat): Exposed
             `${JSON.stringify(rest.trim())} is not a metric type`,
             text,
           );
-        if (family.samples.length > 0)
-          throw new ExpositionError(number, `the TYPE of ${name} comes after its samples`, text);
+        if (family.samples.length > 0) {
+          // The text format lets it pass (its samples stay as they were read); OpenMetrics not.
+          if (format === 'openmetrics')
+            throw new ExpositionError(number, `the TYPE of ${name} comes after its samples`, text);
+          continue;
+        }
         family.type = type;
       } else if (keyword === 'HELP') family.help = unescapeHelp(rest);
-      else family.unit = rest.trim();
+      else {
+        family.unit = rest.trim();
+        // OpenMetrics: a family with a unit is named after it (Prometheus refuses it otherwise).
+        if (family.unit !== '' && !name.endsWith(`_${family.unit}`))
+          throw new ExpositionError(
+            number,
+            `the unit ${family.unit} is not a suffix of ${name}`,
+            text,
+          );
+      }
       continue;
     }
-    const { sample, series } = parseSampleLine(text, number, format);
+    const sample = parseSampleLine(text, number, format);
     const family = familyOf(familyName(sample.name, families, last), number, text);
     const suffix = sample.name.startsWith(family.name)
       ? sample.name.slice(family.name.length)
@@ -108,10 +136,7 @@ export function parseExposition(body: string, format: ExpositionFormat): Exposed
         `${sample.name} is not a sample of the ${family.type} ${family.name}`,
         text,
       );
-    const identity = series ?? identityOf(sample);
-    if (seen.has(identity))
-      throw new ExpositionError(number, `${sample.name} appears twice with the same labels`, text);
-    seen.add(identity);
+    // A series given twice is kept: the scrape stores its first sample (scrape/semantics.ts).
     family.samples.push(sample);
   }
   if (format === 'openmetrics' && !ended)
@@ -121,18 +146,6 @@ export function parseExposition(body: string, format: ExpositionFormat): Exposed
       lines.at(-1) ?? '',
     );
   return [...families.values()];
-}
-
-/**
- * A sample's name and labels as one string, for spotting a series given twice: written the
- * one way a line spells them when its labels are in order (so a line's own text is its key
- * when it is written so, see parseSampleLine).
- */
-function identityOf(sample: ExposedSample): string {
-  const keys = Object.keys(sample.labels).sort();
-  if (keys.length === 0) return sample.name;
-  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `${sample.name}{${keys.map((k) => `${k}="${escape(sample.labels[k] ?? '')}"`).join(',')}}`;
 }
 
 /** The family a sample belongs to: the one its suffix names, declared or the last one. */

@@ -37,6 +37,8 @@ export interface ExposedFamily {
 /** A body that is not the format it claims: the line and what is wrong with it. */
 export class ExpositionError extends CollectorError {
   readonly line: number;
+  /** Samples read before the bad line: a scrape reports them as scraped, as Prometheus does. */
+  samplesRead = 0;
   constructor(line: number, message: string, text: string) {
     super(
       `line ${line}: ${message}: ${JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text)}`,

@@ -24,6 +24,10 @@ export const SCRAPE_ACCEPT =
 export interface FetchedBody {
   body: string;
   contentType: string | undefined;
+  /** Its size in bytes, unpacked (scrape_body_size_bytes). */
+  bodyBytes: number;
+  /** Whether its bytes are valid UTF-8 (Prometheus refuses a label value that is not). */
+  validUtf8: boolean;
 }
 
 /**
@@ -110,7 +114,12 @@ function answered({ url }: ResolvedTarget, answer: HttpResponse): FetchedBody {
       `GET ${maskUrlCredentials(url.origin + url.pathname)}: HTTP ${answer.status}${why}`,
     );
   }
-  return { body: answer.body, contentType: headerValue(answer.headers, 'content-type') };
+  return {
+    body: answer.body,
+    contentType: headerValue(answer.headers, 'content-type'),
+    bodyBytes: answer.bodyBytes,
+    validUtf8: answer.validUtf8,
+  };
 }
 
 async function readAuth(

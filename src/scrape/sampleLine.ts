@@ -4,16 +4,12 @@ import { type ExposedSample, type ExpositionFormat, ExpositionError } from './ex
 const LABEL_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/**
- * One sample line; `series` is its name and labels as written when that spelling is the only
- * one of its label set (labels in order, no blanks, no trailing comma), a cheap key for
- * spotting a series given twice. Exporters write them so; otherwise identityOf makes the key.
- */
+/** One sample line: its name, labels, value and timestamp (exemplars dropped). */
 export function parseSampleLine(
   text: string,
   line: number,
   format: ExpositionFormat,
-): { sample: ExposedSample; series?: string } {
+): ExposedSample {
   let at = 0;
   const nameMatch = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(text);
   if (!nameMatch) throw new ExpositionError(line, 'a sample needs a metric name first', text);
@@ -22,18 +18,11 @@ export function parseSampleLine(
   const labels: Record<string, string> = {};
   // Most lines hold no backslash: their label values are taken as they stand.
   const hasEscapes = text.includes('\\');
-  let canonical = true;
-  let previous = '';
   if (text[at] === '{') {
     at++;
     for (;;) {
-      while (text[at] === ' ' || text[at] === '\t') {
-        at++;
-        canonical = false;
-      }
+      while (text[at] === ' ' || text[at] === '\t') at++;
       if (text[at] === '}') {
-        // After a comma (a trailing one), or no labels at all ("{}"): not the one spelling.
-        canonical = false;
         at++;
         break;
       }
@@ -42,16 +31,10 @@ export function parseSampleLine(
       if (!labelMatch) throw new ExpositionError(line, 'a label name is missing or invalid', text);
       const label = labelMatch[0];
       at += label.length;
-      while (text[at] === ' ' || text[at] === '\t') {
-        at++;
-        canonical = false;
-      }
+      while (text[at] === ' ' || text[at] === '\t') at++;
       if (text[at] !== '=') throw new ExpositionError(line, `label ${label} has no "="`, text);
       at++;
-      while (text[at] === ' ' || text[at] === '\t') {
-        at++;
-        canonical = false;
-      }
+      while (text[at] === ' ' || text[at] === '\t') at++;
       if (text[at] !== '"')
         throw new ExpositionError(line, `the value of label ${label} is not quoted`, text);
       at++;
@@ -87,12 +70,7 @@ export function parseSampleLine(
       if (!LABEL_NAME.test(label) || label.startsWith('__'))
         throw new ExpositionError(line, `${label} is a reserved label name`, text);
       labels[label] = value;
-      if (label < previous) canonical = false;
-      previous = label;
-      while (text[at] === ' ' || text[at] === '\t') {
-        at++;
-        canonical = false;
-      }
+      while (text[at] === ' ' || text[at] === '\t') at++;
       if (text[at] === ',') {
         at++;
         continue;
@@ -104,7 +82,6 @@ export function parseSampleLine(
       throw new ExpositionError(line, 'labels must be separated by ","', text);
     }
   }
-  const seriesEnd = at;
   if (text[at] !== ' ' && text[at] !== '\t')
     throw new ExpositionError(line, 'no value after the name and labels', text);
   // OpenMetrics exemplars (` # {…} value [ts]`) are not stored by a scrape: they are dropped.
@@ -123,7 +100,7 @@ export function parseSampleLine(
     // 0.0.4 gives milliseconds; OpenMetrics gives seconds.
     sample.timestampMs = format === 'openmetrics' ? Math.round(ts * 1000) : ts;
   }
-  return canonical ? { sample, series: text.slice(0, seriesEnd) } : { sample };
+  return sample;
 }
 
 function parseValue(text: string): number | undefined {

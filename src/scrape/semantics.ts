@@ -83,8 +83,10 @@ export interface ScrapeResult {
   /** The body's families; absent when the fetch or the parse failed. */
   families?: readonly ExposedFamily[];
   durationSeconds: number;
-  /** The body's size, unpacked (scrape_body_size_bytes). */
+  /** The body's size, unpacked (scrape_body_size_bytes): what was read, a bad body's too. */
   bodyBytes?: number;
+  /** Samples read before a parse failure: reported as scraped, as Prometheus does. */
+  samplesRead?: number;
   /** Why the fetch or the parse failed. */
   failure?: string;
 }
@@ -93,7 +95,13 @@ export interface ScrapeResult {
 export function storeScrape(
   target: ScrapeTargetLabels,
   rules: ScrapeRules,
-  { families, durationSeconds, bodyBytes = 0, failure: fetchFailure }: ScrapeResult,
+  {
+    families,
+    durationSeconds,
+    bodyBytes = 0,
+    samplesRead = 0,
+    failure: fetchFailure,
+  }: ScrapeResult,
 ): ScrapeOutcome {
   const targetLabels = targetLabelsOf(target);
   const scraped = families?.flatMap((f) => f.samples) ?? [];
@@ -114,24 +122,51 @@ export function storeScrape(
     labels: { ...targetLabels },
     value,
   });
-  return {
-    samples: failure
-      ? []
-      : kept.map((s) =>
+  const reported = [
+    report(SCRAPE_REPORT.up, failure ? 0 : 1),
+    report(SCRAPE_REPORT.duration, durationSeconds),
+    report(SCRAPE_REPORT.samplesScraped, families ? scraped.length : samplesRead),
+    report(SCRAPE_REPORT.samplesKept, families ? kept.length : samplesRead),
+    report(SCRAPE_REPORT.timeout, rules.timeoutSeconds ?? 10),
+    report(SCRAPE_REPORT.sampleLimit, rules.sampleLimit ?? 0),
+    report(SCRAPE_REPORT.bodyBytes, bodyBytes),
+  ];
+  const samples = failure
+    ? []
+    : stored(
+        kept.map((s) =>
           withTargetLabels(s, targetLabels, rules.honorLabels, rules.reservedJobs ?? []),
         ),
-    report: [
-      report(SCRAPE_REPORT.up, failure ? 0 : 1),
-      report(SCRAPE_REPORT.duration, durationSeconds),
-      report(SCRAPE_REPORT.samplesScraped, scraped.length),
-      report(SCRAPE_REPORT.samplesKept, kept.length),
-      report(SCRAPE_REPORT.timeout, rules.timeoutSeconds ?? 10),
-      report(SCRAPE_REPORT.sampleLimit, rules.sampleLimit ?? 0),
-      report(SCRAPE_REPORT.bodyBytes, fetchFailure ? 0 : bodyBytes),
-    ],
+      );
+  // A report series the body gave itself (`up`, `scrape_*` with the target's labels) is the
+  // body's: Prometheus appends the body first, and its own report of the same series is the
+  // duplicate it drops.
+  const given = new Set(samples.map(seriesKey));
+  return {
+    samples,
+    report: reported.filter((r) => !given.has(seriesKey(r))),
     ...(failure ? { failure } : {}),
     reserved,
   };
+}
+
+/**
+ * The samples a scrape stores: a series given twice (or twice once empty labels are gone)
+ * keeps its first sample, as Prometheus's storage drops the second.
+ */
+function stored(samples: StoredSample[]): StoredSample[] {
+  const seen = new Set<string>();
+  return samples.filter((sample) => {
+    const key = seriesKey(sample);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function seriesKey({ name, labels }: StoredSample): string {
+  const names = Object.keys(labels).sort();
+  return JSON.stringify([name, ...names.flatMap((n) => [n, labels[n]])]);
 }
 
 /** Prometheus's label merge: a conflict keeps the target's label and renames the scraped one. */

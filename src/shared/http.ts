@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import { gunzip } from 'node:zlib';
@@ -37,7 +38,12 @@ export interface TlsSettings {
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The body as UTF-8 (an invalid byte becomes U+FFFD). */
   body: string;
+  /** Its size in bytes, unpacked. */
+  bodyBytes: number;
+  /** Whether its bytes are valid UTF-8. */
+  validUtf8: boolean;
 }
 
 /** The variables of a forward proxy, as curl, the AWS CLI and Node itself read them. */
@@ -196,6 +202,8 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
               status: res.statusCode ?? 0,
               headers: res.headers,
               body: body.toString('utf8'),
+              bodyBytes: body.length,
+              validUtf8: isUtf8(body),
             });
           if (!request.acceptGzip || headerValue(res.headers, 'content-encoding') !== 'gzip')
             return answer(raw);

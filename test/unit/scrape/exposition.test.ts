@@ -70,13 +70,8 @@ describe('the text exposition format (0.0.4)', () => {
     ['ok one\n', 'line 1: one is not a number'],
     ['ok 1 2 3\n', 'line 1: a sample is a value and an optional timestamp'],
     ['ok 1 1.5\n', 'line 1: 1.5 is not a timestamp'],
-    ['ok{a="1"} 1\nok{a="1"} 2\n', 'line 2: ok appears twice with the same labels'],
     ['ok{a="1",a="2"} 1\n', 'line 1: label a appears twice'],
-    ['ok{x="1",y="2"} 1\nok{y="2",x="1"} 2\n', 'line 2: ok appears twice with the same labels'],
-    ['ok{x="1", y="2"} 1\nok{x="1",y="2",} 2\n', 'line 2: ok appears twice with the same labels'],
-    ['ok{x="a\\\\b"} 1\nok{x="a\\\\b"} 2\n', 'line 2: ok appears twice with the same labels'],
     ['ok{__name__="x"} 1\n', 'line 1: __name__ is a reserved label name'],
-    ['ok 1\n# TYPE ok gauge\n', 'line 2: the TYPE of ok comes after its samples'],
     ['# TYPE ok meter\nok 1\n', 'line 1: "meter" is not a metric type'],
     ['# TYPE h histogram\nh 1\n', 'line 2: h is not a sample of the histogram h'],
     ['{a="1"} 1\n', 'line 1: a sample needs a metric name first'],
@@ -84,6 +79,29 @@ describe('the text exposition format (0.0.4)', () => {
     const text = refusalText(() => parseExposition(body, 'text'));
     expect(text).toContain(message);
     expect(text).toContain('check its URL');
+  });
+
+  it('keeps a series given twice: the scrape stores its first sample, as Prometheus does', () => {
+    const [family] = parseExposition('ok{x="1",y="2"} 1\nok{y="2", x="1"} 2\n', 'text');
+    expect(family?.samples.map((s) => s.value)).toEqual([1, 2]);
+  });
+
+  it('lets a TYPE after its samples pass in the text format, as Prometheus does, not in OpenMetrics', () => {
+    const [family] = parseExposition('ok 1\n# TYPE ok gauge\n', 'text');
+    expect([family?.type, family?.samples.length]).toEqual(['untyped', 1]);
+    expect(() => parseExposition('ok 1\n# TYPE ok gauge\n# EOF\n', 'openmetrics')).toThrow(
+      'line 2: the TYPE of ok comes after its samples',
+    );
+  });
+
+  it('counts the samples read before a bad line', () => {
+    try {
+      parseExposition('a 1\nb 2\nc{x="1" 3\n', 'text');
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ExpositionError);
+      expect((error as ExpositionError).samplesRead).toBe(2);
+    }
   });
 
   it('is an ExpositionError that carries the line number', () => {

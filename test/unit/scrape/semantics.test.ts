@@ -122,6 +122,44 @@ describe('what a scrape stores', () => {
     expect(outcome.failure).toBeUndefined();
   });
 
+  it('stores the first sample of a series given twice, or twice once empty labels are gone', () => {
+    const twice = parseExposition('x{k="a"} 1\nx{k="a"} 2\nfoo{a=""} 3\nfoo 4\n', 'text');
+    const outcome = storeScrape(target, {}, { families: twice, durationSeconds: 0.1 });
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.samples.map((s) => [s.name, s.value])).toEqual([
+      ['x', 1],
+      ['foo', 3],
+    ]);
+    expect(outcome.report.find((r) => r.name === 'scrape_samples_scraped')?.value).toBe(4);
+  });
+
+  it("keeps a body's up and scrape_* of the target's labels over its own report, as Prometheus does", () => {
+    const reports = parseExposition('up 0\nscrape_duration_seconds 99\nup{probe="x"} 0\n', 'text');
+    const outcome = storeScrape(target, {}, { families: reports, durationSeconds: 0.1 });
+    const all = [...outcome.samples, ...outcome.report];
+    // Each series once: the body's value where it gave one.
+    expect(all.filter((s) => s.name === 'up').map((s) => [s.labels.probe, s.value])).toEqual([
+      [undefined, 0],
+      ['x', 0],
+    ]);
+    const durations = all.filter((s) => s.name === 'scrape_duration_seconds');
+    expect(durations.map((s) => s.value)).toEqual([99]);
+  });
+  it('reports what it read of a malformed body: its samples before the bad line, its size', () => {
+    const outcome = storeScrape(
+      target,
+      {},
+      { durationSeconds: 0.1, bodyBytes: 100, samplesRead: 2, failure: 'line 3: bad' },
+    );
+    expect(outcome.report.map((r) => [r.name, r.value])).toEqual(
+      expect.arrayContaining([
+        ['up', 0],
+        ['scrape_samples_scraped', 2],
+        ['scrape_body_size_bytes', 100],
+      ]),
+    );
+  });
+
   it('keeps a body of exactly the sample limit, as Prometheus does', () => {
     const outcome = storeScrape(
       target,
@@ -149,7 +187,8 @@ describe('what a scrape stores', () => {
     const outcome = storeScrape(
       target,
       { timeoutSeconds: 10, sampleLimit: 500 },
-      { durationSeconds: 10, bodyBytes: 99, failure: 'connection refused' },
+      // Nothing was read: no body, no size.
+      { durationSeconds: 10, failure: 'connection refused' },
     );
     expect(outcome.samples).toEqual([]);
     expect(outcome.failure).toBe('connection refused');
