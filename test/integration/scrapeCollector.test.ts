@@ -40,6 +40,8 @@ let prometheus: RunningBinary;
 /** Scrapes the Pushgateway, configured as this product configures it (honor_labels). */
 let viaPushgateway: RealPrometheus;
 let receiver: RealPrometheus;
+/** A body whose third line is bad: one sample read before it. */
+const MALFORMED = '# TYPE good gauge\ngood 1\nbad{label="unterminated} 2\n';
 /** Answers what `answer` says: a malformed body, or many series. */
 let oddities: Server;
 let odditiesUrl: string;
@@ -65,8 +67,7 @@ beforeAll(async () => {
   receiver = await RealPrometheus.startRemoteWriteReceiver();
   oddities = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    if (req.url?.startsWith('/malformed'))
-      res.end('# TYPE good gauge\ngood 1\nbad{label="unterminated} 2\n');
+    if (req.url?.startsWith('/malformed')) res.end(MALFORMED);
     else
       res.end(
         `# TYPE many gauge\n${Array.from({ length: 120 }, (_, i) => `many{i="${i}"} ${i}`).join('\n')}\n`,
@@ -227,18 +228,23 @@ it('delivers through the Pushgateway the series and values a direct Prometheus s
       (s) => s.value[1],
     ),
   ).toEqual(['5', '5', '5']);
-  // The dead and the malformed target: up 0 and the scrape_* series, nothing of a body.
-  for (const down of ['dead-switch', 'garbled-switch'])
+  // The dead and the malformed target: up 0 and the scrape_* series, nothing of a body. The
+  // malformed one reports what was read, as Prometheus does: its size, and the one sample
+  // before its bad line (scrapeHostileBodies.test.ts compares that with a real Prometheus).
+  for (const [down, bytes, read] of [
+    ['dead-switch', 0, 0],
+    ['garbled-switch', Buffer.byteLength(MALFORMED), 1],
+  ] as const)
     expect(
       lines(
         delivered.filter((s) => s.metric.instance === down),
         true,
       ),
     ).toEqual([
-      `scrape_body_size_bytes[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
+      `scrape_body_size_bytes[["instance","${down}"],["job","switch"],["site","lab"]] ${bytes}`,
       `scrape_sample_limit[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
-      `scrape_samples_post_metric_relabeling[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
-      `scrape_samples_scraped[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
+      `scrape_samples_post_metric_relabeling[["instance","${down}"],["job","switch"],["site","lab"]] ${read}`,
+      `scrape_samples_scraped[["instance","${down}"],["job","switch"],["site","lab"]] ${read}`,
       `up[["instance","${down}"],["job","switch"],["site","lab"]] 0`,
     ]);
 }, 90_000);
