@@ -131,6 +131,22 @@ module.exports = async ({ resolveVariable }) => {
   }
 
   const inVpc = Boolean((await require('./vpc.js')({ resolveVariable })).config);
+  // In a VPC, Lambda creates and removes the function's network interfaces with its role: these
+  // actions, inline. Not the managed AWSLambdaVPCAccessExecutionRole, which adds logs:* on
+  // every log group; only the roles of the functions that join the VPC get them.
+  const networkInterfaces = {
+    Effect: 'Allow',
+    Action: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    Resource: '*',
+  };
+  const inTheVpc = (statements) => (inVpc ? [...statements, networkInterfaces] : statements);
   const role = (fn, statements) => ({
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -144,17 +160,6 @@ module.exports = async ({ resolveVariable }) => {
           },
         ],
       },
-      // In a VPC, Lambda creates the function's network interfaces with the role.
-      ...(inVpc
-        ? {
-            ManagedPolicyArns: [
-              {
-                'Fn::Sub':
-                  'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-              },
-            ],
-          }
-        : {}),
       Policies: [
         {
           PolicyName: `${service}-${stage}-${fn}`,
@@ -186,19 +191,26 @@ module.exports = async ({ resolveVariable }) => {
 
   return {
     Resources: {
-      EstatsRole: role('estats', [
-        ...readSecrets([...akamaiSecrets, ...sinkSecrets]),
-        ...(remoteWrite ? [remoteWrite] : []),
-      ]),
-      SyntheticRole: role('synthetic', [
-        ...readSecrets(sinkSecrets),
-        ...(remoteWrite ? [remoteWrite] : []),
-      ]),
-      ScrapeRole: role('scrape', [
-        ...readSecrets([...schedules.scrapeSecrets, ...sinkSecrets]),
-        ...(remoteWrite ? [remoteWrite] : []),
-      ]),
-      JanitorRole: role('janitor', readSecrets(pushgatewaySecrets)),
+      EstatsRole: role(
+        'estats',
+        inTheVpc([
+          ...readSecrets([...akamaiSecrets, ...sinkSecrets]),
+          ...(remoteWrite ? [remoteWrite] : []),
+        ]),
+      ),
+      SyntheticRole: role(
+        'synthetic',
+        inTheVpc([...readSecrets(sinkSecrets), ...(remoteWrite ? [remoteWrite] : [])]),
+      ),
+      ScrapeRole: role(
+        'scrape',
+        inTheVpc([
+          ...readSecrets([...schedules.scrapeSecrets, ...sinkSecrets]),
+          ...(remoteWrite ? [remoteWrite] : []),
+        ]),
+      ),
+      // It lists and deletes groups on the Pushgateway: in the VPC with the collectors.
+      JanitorRole: role('janitor', inTheVpc(readSecrets(pushgatewaySecrets))),
       ExportAlertingRole: role('exportAlerting', writeAlerting),
     },
   };

@@ -437,7 +437,7 @@ export const SETTINGS: readonly Setting[] = [
     default: '',
     example: 'subnet-0a1b,subnet-2c3d',
     description:
-      'comma-separated; with `vpcSecurityGroupIds`, the functions run in these subnets (to reach a private Pushgateway; they then need a NAT gateway or VPC endpoints)',
+      'comma-separated; with `vpcSecurityGroupIds`, the functions that reach the Pushgateway (the collectors and the janitor, not the alerting export) run in these subnets, to reach a private one; they then need a NAT gateway or VPC endpoints. Their roles get the network-interface actions inline, not the managed AWSLambdaVPCAccessExecutionRole',
     group: 'Network and secrets',
   },
   {

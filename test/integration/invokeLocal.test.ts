@@ -301,6 +301,32 @@ it('packages a template whose functions run the Node major the tests run on, eac
   );
 }, 120_000);
 
+it('puts only the functions that reach the Pushgateway into a VPC, their network interfaces granted inline', () => {
+  const template = packagedTemplate([
+    'vpcSubnetIds=subnet-0a1b2c3d,subnet-4e5f6a7b',
+    'vpcSecurityGroupIds=sg-0123abcd',
+  ]);
+  const vpcOf = (id: string) =>
+    (template.Resources[id]?.Properties as { VpcConfig?: unknown } | undefined)?.VpcConfig;
+  const inVpc = {
+    SecurityGroupIds: ['sg-0123abcd'],
+    SubnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+  };
+  for (const fn of ['Estats', 'Synthetic', 'Scrape', 'Janitor'])
+    expect([fn, vpcOf(`${fn}LambdaFunction`)]).toEqual([fn, inVpc]);
+  // The export writes to S3 (and AMP): no need of the private network.
+  expect(vpcOf('ExportAlertingLambdaFunction')).toBeUndefined();
+  const eni =
+    'ec2:CreateNetworkInterface,ec2:DescribeNetworkInterfaces,ec2:DescribeSubnets,ec2:DeleteNetworkInterface,ec2:AssignPrivateIpAddresses,ec2:UnassignPrivateIpAddresses on *';
+  for (const role of ['EstatsRole', 'SyntheticRole', 'ScrapeRole', 'JanitorRole']) {
+    expect(grants(template, role)).toContain(eni);
+    // No managed policy: AWSLambdaVPCAccessExecutionRole would add logs:* on every log group.
+    expect(template.Resources[role]?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(grants(template, role).filter((g) => g.startsWith('logs:'))).toHaveLength(1);
+  }
+  expect(grants(template, 'ExportAlertingRole').some((g) => g.includes('ec2:'))).toBe(false);
+}, 120_000);
+
 it('grants each sink secret, remote write and the KMS key only to the functions that use them', () => {
   const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const workspace = 'arn:aws:aps:eu-central-1:123456789012:workspace/ws-1';
