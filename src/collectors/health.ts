@@ -49,7 +49,7 @@ export async function pushRunHealth(
     missed.set({ [LABEL.pushgateway]: name }, missedGroups);
   await deliveries.post(
     runHealthGroupingKey(outcome.job, outcome.schedule),
-    owner ? withOwner(metrics, owner) : metrics,
+    withOwner(metrics, owner),
     deadline,
   );
 }

@@ -50,7 +50,7 @@ export async function reportSkippedDelivery(
   const { stage, schedule } = skipped;
   await sinks.post(
     runHealthGroupingKey(skipped.job, schedule),
-    stage ? withOwner(metrics, { stage, schedules: [schedule] }) : metrics,
+    withOwner(metrics, stage ? { stage, schedules: [schedule] } : undefined),
     deadline,
   );
   return { skipped: true, tickTime, ageSeconds };

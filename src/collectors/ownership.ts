@@ -24,9 +24,11 @@ export interface OwnerMark {
 
 /**
  * The group's content with its owner's mark added to the Pushgateway's body. Remote write and
- * Graphite keep no groups, so their series stay as they were.
+ * Graphite keep no groups, so their series stay as they were. Without an owner (a run whose
+ * event names no stage) the content is left unmarked.
  */
-export function withOwner(content: GroupContent, owner: GroupOwner): GroupContent {
+export function withOwner(content: GroupContent, owner: GroupOwner | undefined): GroupContent {
+  if (!owner) return content;
   return {
     get seriesCount() {
       return content.seriesCount;

@@ -113,7 +113,7 @@ async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
     return { item, key, group, ok: false, stage: 'produce', error };
   }
   try {
-    await run.sink.put(key, marked(run, item, metrics), run.deadline);
+    await run.sink.put(key, withOwner(metrics, run.ownerOf?.(item)), run.deadline);
   } catch (error) {
     if (run.failureSeries && refusedAsInconsistent(error)) {
       const series = await record(run, item, key, group, error);
@@ -122,12 +122,6 @@ async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
     return { item, key, group, ok: false, stage: 'deliver', error };
   }
   return { item, key, group, ok: true, series: metrics.seriesCount };
-}
-
-/** The content with its owner's mark, when the run knows its owner. */
-function marked<T>(run: GroupRun<T>, item: T, content: GroupContent): GroupContent {
-  const owner = run.ownerOf?.(item);
-  return owner ? withOwner(content, owner) : content;
 }
 
 /** Record a failure in the item's group; the series recorded, or undefined when it failed too. */
@@ -141,7 +135,7 @@ async function record<T>(
   try {
     const series = run.failureSeries?.(error, item);
     if (!series) return undefined;
-    await run.sink.put(key, marked(run, item, series), run.deadline);
+    await run.sink.put(key, withOwner(series, run.ownerOf?.(item)), run.deadline);
     return series.seriesCount;
   } catch (recordError) {
     run.logger.error('cannot record the target failure in the Pushgateway', {
