@@ -83,4 +83,14 @@ export class RealPrometheus {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+
+  /** Poll until `expr` returns nothing (a series went stale); returns what it last saw. */
+  async waitUntilEmpty(expr: string, timeoutMs = 20_000): Promise<PromSample[]> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.query(expr);
+      if (result.length === 0 || Date.now() > end) return result;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

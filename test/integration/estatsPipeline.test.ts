@@ -233,6 +233,7 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
       kind: 'status',
       status: 429,
       headers: { 'retry-after': '1' },
+      holdsUntilRetryAfter: true,
       problem: {
         type: 'https://problems.luna.akamaiapis.net/edge-diagnostics/requests.exceeded.error',
         title: 'Too many requests',
@@ -240,9 +241,9 @@ describe('eStats pipeline: schedule tick to the real Pushgateway', () => {
     });
     const { error } = await invoke({ targets: [{ cpCode: 11 }] });
     expect(error).toBeUndefined();
+    // The held 429 answers a retry that comes before its Retry-After with another 429, so
+    // these two statuses show the wait (by order, not by the wall clock).
     expect(stack.akamai.requests.map((r) => r.status)).toEqual([429, 200]);
-    const [first, second] = stack.akamai.requests;
-    expect((second?.at.getTime() ?? 0) - (first?.at.getTime() ?? 0)).toBeGreaterThanOrEqual(990);
   });
 
   it('does not wait for a Retry-After that would pass the function deadline', async () => {

@@ -23,6 +23,12 @@ export type TargetBehaviour =
       status: number;
       problem?: Record<string, unknown>;
       headers?: Record<string, string>;
+      /**
+       * A 429 that stands for a spent budget: until its Retry-After has passed, the client's
+       * every request gets another 429, as with Akamai, so a retry that comes too soon shows
+       * in the recorded statuses.
+       */
+      holdsUntilRetryAfter?: boolean;
     }
   | { kind: 'body'; body: string; contentType?: string }
   | { kind: 'delay'; ms: number }
@@ -109,6 +115,8 @@ export async function startEstatsSimulator(
   const queued: TargetBehaviour[] = [];
   const queuedCpCodes: Array<Extract<TargetBehaviour, { kind: 'status' }>> = [];
   const requests: RecordedRequest[] = [];
+  // Per client token: until when a held 429 (holdsUntilRetryAfter) answers every request.
+  const retryNotBefore = new Map<string, number>();
   const rateLimiter = new RateLimiter({
     limit: options.rateLimitPerMinute ?? 40,
     ...(options.rateLimits ? { limits: options.rateLimits } : {}),
@@ -186,6 +194,20 @@ export async function startEstatsSimulator(
       );
     }
 
+    const comeBackAt = retryNotBefore.get(verification.clientToken) ?? 0;
+    if (now() < comeBackAt) {
+      return send(
+        429,
+        {
+          type: `${PROBLEM_BASE}/requests.exceeded.error`,
+          title: 'Too many requests',
+          status: 429,
+          detail: 'Retried before the Retry-After of the previous answer had passed',
+        },
+        { 'retry-after': String(Math.ceil((comeBackAt - now()) / 1000)) },
+        'application/problem+json',
+      );
+    }
     const budget = rateLimiter.take(verification.clientToken);
     const rateHeaders = budget.headers;
     if (!budget.allowed) {
@@ -230,6 +252,11 @@ export async function startEstatsSimulator(
     }
     switch (behaviour.kind) {
       case 'status':
+        if (behaviour.holdsUntilRetryAfter)
+          retryNotBefore.set(
+            verification.clientToken,
+            now() + Number(behaviour.headers?.['retry-after'] ?? 0) * 1000,
+          );
         return send(
           behaviour.status,
           behaviour.problem ?? {
