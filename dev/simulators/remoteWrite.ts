@@ -26,8 +26,11 @@ export interface RemoteWriteStandin {
   }>;
   /** The series it accepted, in order. */
   accepted: TimeSeries[];
-  /** Answer the next `count` well-formed requests with this status (and a reason). */
-  failNext(status: number, count?: number): void;
+  /**
+   * Answer the next `count` well-formed requests with this status and reason (by default
+   * Prometheus' "out of bounds" for a 400, else "service unavailable").
+   */
+  failNext(status: number, count?: number, reason?: string): void;
   /** From now on, require this Authorization header instead (a rotated credential). */
   requireAuthorization(header: string): void;
   stop(): Promise<void>;
@@ -50,7 +53,7 @@ export async function startRemoteWriteStandin(
   const requests: RemoteWriteStandin['requests'] = [];
   const accepted: TimeSeries[] = [];
   const path = `/workspaces/${STANDIN_WORKSPACE}/api/v1/remote_write`;
-  let scripted: { status: number; count: number } | undefined;
+  let scripted: { status: number; count: number; reason?: string } | undefined;
   let authorization = options.authorization;
 
   const check = async (req: IncomingMessage, body: Buffer) => {
@@ -108,7 +111,7 @@ export async function startRemoteWriteStandin(
       if (status === 200 && scripted && scripted.count > 0) {
         scripted.count--;
         status = scripted.status;
-        error = status === 400 ? 'out of bounds' : 'service unavailable';
+        error = scripted.reason ?? (status === 400 ? 'out of bounds' : 'service unavailable');
       }
       const series = 'series' in result && result.series ? result.series : [];
       requests.push({
@@ -131,8 +134,8 @@ export async function startRemoteWriteStandin(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
     requests,
     accepted,
-    failNext: (status, count = 1) => {
-      scripted = { status, count };
+    failNext: (status, count = 1, reason) => {
+      scripted = { status, count, ...(reason ? { reason } : {}) };
     },
     requireAuthorization: (header) => {
       authorization = header;

@@ -49,8 +49,13 @@ export async function collectEstats(
       // Each client's rate budget decides when its requests go; this only bounds the workers.
       concurrency: clients.length * deps.pacing.maxInFlight,
       produce: async (target) => withTargetInfo(await sourceOf(target).metricsOf(target), target),
-      failureSeries: (error, target) =>
-        withTargetInfo(buildEstatsFailureMetrics(toEstatsError(error).reason), target),
+      failureSeries: (error, target, stage) =>
+        withTargetInfo(
+          buildEstatsFailureMetrics(
+            (stage === 'deliver' ? pushFailure(error) : toEstatsError(error)).reason,
+          ),
+          target,
+        ),
       failureOf: targetFailure,
       log: (result) => {
         if (result.ok) {

@@ -108,7 +108,7 @@ export async function runCollector<T, F>(
     onResult: (result) => {
       if (result.ok && result.refused !== undefined)
         logger.warn(
-          'the Pushgateway refused a group as inconsistent with another it holds: it holds the failure series (up 0) instead',
+          'a sink refused a group as such (the Pushgateway: inconsistent with another group; remote write: a 4xx): it holds the failure series (up 0) instead',
           { group: result.group, error: describeError(result.refused) },
         );
       collector.log(result);

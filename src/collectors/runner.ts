@@ -1,12 +1,12 @@
 import { describeGroup, type GroupingKey } from '../metrics/groups';
 import type { GroupContent } from '../metrics/content';
 import type { PushMetrics } from '../metrics/registry';
-import type { Deliveries, SinkDelivery } from '../sinks/deliveries';
-import { PushError } from '../sinks/pushgateway/errors';
+import type { Deliveries, FellBack, SinkDelivery } from '../sinks/deliveries';
+import { refusesGroup } from '../sinks/failureKinds';
 import type { DeliveryReport, MemberDelivery } from '../sinks/types';
 import { mapSettled } from '../shared/concurrency';
 import type { Deadline } from '../shared/deadline';
-import { describeError } from '../shared/errors';
+import { CollectorError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { pushRunHealth, type RunOutcome } from './health';
 import { type GroupOwner, withOwner } from './ownership';
@@ -49,10 +49,11 @@ export interface GroupRun<T> {
   /** The group's series: complete, or a thrown error. */
   produce(item: T, key: GroupingKey): Promise<GroupContent>;
   /**
-   * What the group holds instead when `produce` failed (eStats: `up` 0 and the reason), so its
-   * last good values do not linger where alerts read them as current. Absent: left as it was.
+   * What the group holds instead when `produce` failed, or a sink did not take it (`stage`
+   * says which): eStats' `up` 0 and the reason, so its last good values do not linger where
+   * alerts read them as current. Absent: left as it was.
    */
-  failureSeries?(error: unknown, item: T): GroupContent;
+  failureSeries?(error: unknown, item: T, stage: 'produce' | 'deliver'): GroupContent;
   /** Who writes the item's group (collectors/ownership.ts); undefined: its group is unmarked. */
   ownerOf?(item: T): GroupOwner | undefined;
   /** Called as each group finishes, e.g. to log it while the run goes on. */
@@ -65,8 +66,8 @@ export interface GroupRun<T> {
 /**
  * The one per-group pipeline of every collector: produce a group's series → deliver them whole
  * (PUT: the group is replaced, never half-written) → on a failure of the source, record it in
- * the group. A group never blocks or erases another. When the sink itself fails, nothing is
- * recorded: a failure marker would most likely fail the same way.
+ * the group; a sink that does not take the group gets that record in its place, when it takes
+ * that. A group never blocks or erases another.
  */
 export async function runGroups<T>(run: GroupRun<T>): Promise<Array<GroupResult<T>>> {
   const settled = await mapSettled(run.items, run.concurrency, async (item) => {
@@ -112,16 +113,46 @@ async function runGroup<T>(run: GroupRun<T>, item: T): Promise<GroupResult<T>> {
     if (run.failureSeries) await record(run, item, key, group, error);
     return { item, key, group, ok: false, stage: 'produce', error };
   }
+  const owner = run.ownerOf?.(item);
+  let failureSeriesCount = 0;
+  const fallback = run.failureSeries
+    ? (error: unknown) => {
+        const series = run.failureSeries?.(error, item, 'deliver');
+        failureSeriesCount = series?.seriesCount ?? 0;
+        return series && withOwner(series, owner);
+      }
+    : undefined;
+  let fellBack: FellBack[];
   try {
-    await run.sink.put(key, withOwner(metrics, run.ownerOf?.(item)), run.deadline);
+    ({ fellBack } = await run.sink.put(key, withOwner(metrics, owner), run.deadline, fallback));
   } catch (error) {
-    if (run.failureSeries && refusedAsInconsistent(error)) {
-      const series = await record(run, item, key, group, error);
-      if (series !== undefined) return { item, key, group, ok: true, series, refused: error };
-    }
     return { item, key, group, ok: false, stage: 'deliver', error };
   }
-  return { item, key, group, ok: true, series: metrics.seriesCount };
+  const [first] = fellBack;
+  if (!first) return { item, key, group, ok: true, series: metrics.seriesCount };
+  // A sink that did not take the group holds its failure series, so nothing stale there
+  // passes for current. Refused as such, the group is the target's state (down, for that
+  // reason); any other failure is still the run's.
+  if (fellBack.every((f) => refusesGroup(f.error)))
+    return { item, key, group, ok: true, series: failureSeriesCount, refused: first.error };
+  return { item, key, group, ok: false, stage: 'deliver', error: notTaken(fellBack) };
+}
+
+/** Why sinks did not take a group they hold the failure series of instead. */
+function notTaken(fellBack: readonly FellBack[]): unknown {
+  const [first] = fellBack;
+  const error = first?.error;
+  const hint =
+    'it holds the failure series (up 0) instead, so its last values do not pass for current';
+  if (fellBack.length === 1 && error instanceof CollectorError)
+    return new CollectorError(error.message, {
+      cause: error,
+      hint: error.hint ? `${error.hint}; ${hint}` : hint,
+    });
+  return new CollectorError(
+    fellBack.map((f) => `${f.sink}: ${describeError(f.error)}`).join('; '),
+    { cause: error, hint },
+  );
 }
 
 /** Record a failure in the item's group; the series recorded, or undefined when it failed too. */
@@ -133,7 +164,7 @@ async function record<T>(
   error: unknown,
 ): Promise<number | undefined> {
   try {
-    const series = run.failureSeries?.(error, item);
+    const series = run.failureSeries?.(error, item, 'produce');
     if (!series) return undefined;
     await run.sink.put(key, withOwner(series, run.ownerOf?.(item)), run.deadline);
     return series.seriesCount;
@@ -144,15 +175,6 @@ async function record<T>(
     });
     return undefined;
   }
-}
-
-/**
- * The Pushgateway refused the body as such (HTTP 400: inconsistent with a group it holds, or
- * not parseable), every Pushgateway that missed it alike: sending it again cannot help, and
- * the group would keep its previous values.
- */
-function refusedAsInconsistent(error: unknown): boolean {
-  return error instanceof PushError && error.status === 400;
 }
 
 /** How the run's groups reached the sinks, as its summary reports it. */

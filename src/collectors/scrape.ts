@@ -159,7 +159,7 @@ export async function collectScrape(
         ),
       failureOf,
       log: (result) => {
-        // Refused by the Pushgateway (a type another group gives a name): up 0 instead.
+        // Refused by a sink (the Pushgateway: a type another group gives a name): up 0 instead.
         if (result.ok && result.refused !== undefined)
           down.set(result.item.instance, describeError(result.refused));
         if (result.ok) return;

@@ -201,7 +201,7 @@ export const COLLECTOR = {
   }),
   refusedGroups: define({
     name: 'collector_refused_groups',
-    help: "Groups of the last run the Pushgateway refused as inconsistent with another group (a metric name another group gives another type). Each holds its target's failure series (up 0) instead; the run's log names the conflict.",
+    help: "Groups of the last run a sink refused as such: the Pushgateway as inconsistent with another group (a metric name another group gives another type), remote write with a 4xx. Each holds its target's failure series (up 0) instead; the run's log names the reason.",
     type: 'gauge',
     labels: [],
   }),

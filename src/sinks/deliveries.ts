@@ -2,6 +2,7 @@ import { describeGroup, type GroupingKey } from '../metrics/groups';
 import type { GroupContent } from '../metrics/content';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
+import { sinkUnreachable } from './failureKinds';
 import type {
   ConnectedSink,
   DeliveryReport,
@@ -26,6 +27,25 @@ export interface DeliveriesReport {
 }
 
 /**
+ * What a sink writes, in place of a group it did not take, so the previous values it holds do
+ * not pass for current: the item's failure series (`up` 0 and the reason), built from the
+ * error; undefined to leave the sink as it is.
+ */
+export type FailureFallback = (error: unknown) => GroupContent | undefined;
+
+/** A sink that did not take a group and holds its failure series instead. */
+export interface FellBack {
+  sink: string;
+  error: unknown;
+}
+
+/** What became of a group every sink took, or holds the failure series of instead. */
+export interface PutOutcome {
+  /** The sinks that hold the failure series; empty when every sink took the group. */
+  fellBack: FellBack[];
+}
+
+/**
  * Where a run's groups go: every sink of the stage (SINKS), each group to all of them at once.
  * One failing sink never stops another: a group counts as delivered when every sink took it,
  * and the error names each sink that did not. With one sink it is that sink, errors unchanged.
@@ -45,14 +65,23 @@ export class Deliveries {
     this.ledgers = new Map(this.sinks.map((s) => [s.name, { failed: 0 }]));
   }
 
-  /** Replace the group (a target's, a device's). */
-  put(key: GroupingKey, metrics: GroupContent, deadline: Deadline): Promise<void> {
-    return this.write({ key, metrics, mode: 'replace' }, deadline);
+  /**
+   * Replace the group (a target's, a device's). With a `fallback`, a sink that does not take
+   * it gets the failure series instead, that sink alone (the others keep what they took); it
+   * then counts in `fellBack`, and only a sink where neither landed makes this throw.
+   */
+  async put(
+    key: GroupingKey,
+    metrics: GroupContent,
+    deadline: Deadline,
+    fallback?: FailureFallback,
+  ): Promise<PutOutcome> {
+    return { fellBack: await this.write({ key, metrics, mode: 'replace' }, deadline, fallback) };
   }
 
   /** Merge into the group (a run's health). */
-  post(key: GroupingKey, metrics: GroupContent, deadline: Deadline): Promise<void> {
-    return this.write({ key, metrics, mode: 'merge' }, deadline);
+  async post(key: GroupingKey, metrics: GroupContent, deadline: Deadline): Promise<void> {
+    await this.write({ key, metrics, mode: 'merge' }, deadline);
   }
 
   report(): DeliveriesReport {
@@ -74,8 +103,26 @@ export class Deliveries {
     return withMembers?.delivery ? { pushgateways: withMembers.delivery() } : {};
   }
 
-  private async write(group: OutgoingGroup, deadline: Deadline): Promise<void> {
-    const settled = await Promise.allSettled(this.sinks.map((s) => s.write(group, deadline)));
+  private async write(
+    group: OutgoingGroup,
+    deadline: Deadline,
+    fallback?: FailureFallback,
+  ): Promise<FellBack[]> {
+    const settled = await Promise.allSettled(
+      this.sinks.map((s) => writeOrFallBack(s, group, deadline, fallback)),
+    );
+    const fellBack = settled.flatMap((result, i) =>
+      result.status === 'fulfilled' && result.value
+        ? [{ sink: this.sinks[i]?.name ?? 'unknown', error: result.value.error }]
+        : [],
+    );
+    for (const { sink, error } of fellBack) {
+      const ledger = this.ledgers.get(sink);
+      if (ledger) {
+        ledger.failed++;
+        ledger.error ??= describeError(error);
+      }
+    }
     const failures = settled.flatMap((result, i) => {
       if (result.status === 'fulfilled') return [];
       const sink = this.sinks[i]?.name ?? 'unknown';
@@ -86,7 +133,7 @@ export class Deliveries {
       }
       return [{ sink, error: result.reason as unknown }];
     });
-    if (failures.length === 0) return;
+    if (failures.length === 0) return fellBack;
     if (this.sinks.length === 1) throw failures[0]?.error;
     throw new CollectorError(
       `${describeGroup(group.key)} not delivered to ${failures
@@ -94,5 +141,32 @@ export class Deliveries {
         .join('; ')}`,
       { hint: 'the other sinks took it; the next run delivers every group to every sink again' },
     );
+  }
+}
+
+/**
+ * The group to one sink; when the sink answered but did not take it, the fallback instead
+ * (not when it could not be reached: sinkUnreachable). Resolves with
+ * the first error when the fallback landed; rejects with it when neither did (the fallback's
+ * own failure is most likely the same one, and the first says what happened to the data).
+ */
+async function writeOrFallBack(
+  sink: MetricsSink,
+  group: OutgoingGroup,
+  deadline: Deadline,
+  fallback: FailureFallback | undefined,
+): Promise<{ error: unknown } | undefined> {
+  try {
+    await sink.write(group, deadline);
+    return undefined;
+  } catch (error) {
+    const failureSeries = sinkUnreachable(error) ? undefined : fallback?.(error);
+    if (!failureSeries) throw error;
+    try {
+      await sink.write({ key: group.key, metrics: failureSeries, mode: 'replace' }, deadline);
+    } catch {
+      throw error;
+    }
+    return { error };
   }
 }

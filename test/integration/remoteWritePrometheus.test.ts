@@ -3,7 +3,6 @@ import { estatsResponseSchema } from '../../src/akamai/estatsSchema';
 import { DEFAULT_PUSH_RETRY } from '../../src/constants';
 import { deviceGroupingKey, estatsGroupingKey } from '../../src/metrics/groups';
 import { RemoteWriteClient } from '../../src/sinks/remoteWrite/client';
-import { RemoteWriteError } from '../../src/sinks/remoteWrite/errors';
 import { NO_DEADLINE } from '../../src/shared/deadline';
 import { parseFleet } from '../../src/synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../../src/synthetic/metrics';
@@ -119,21 +118,54 @@ it("writes a synthetic fleet's counters at their tick times, so they increase ac
   for (const port of increase) expect(Number(port.value?.[1])).toBeGreaterThan(0);
 });
 
-it('does not retry a write Prometheus refuses (an out-of-order sample: HTTP 400)', async () => {
-  const old = {
-    labels: [
-      { name: '__name__', value: 'rw_refused' },
-      { name: 'job', value: 'rw' },
-    ],
-    samples: [{ value: 2, timestampMs: Date.now() - 60_000 }],
-  };
-  await client.write(
-    { series: [{ ...old, samples: [{ value: 1, timestampMs: Date.now() }] }] },
+const seriesOf = (name: string, value: number, timestampMs: number) => ({
+  labels: [
+    { name: '__name__', value: name },
+    { name: 'job', value: 'rw' },
+  ],
+  samples: [{ value, timestampMs }],
+});
+
+it('drops the samples Prometheus refuses as too old or out of order, and lands the rest', async () => {
+  // Prometheus refuses a whole request for one such sample (HTTP 400 "out of bounds" / "out
+  // of order sample") and stores nothing of it. Among 40 series of a group, cut into several
+  // requests: one stamped a day ago, one older than what the store already holds.
+  const now = Date.now();
+  await client.write({ series: [seriesOf('rw_ooo', 1, now)] }, NO_DEADLINE);
+  const fine = Array.from({ length: 38 }, (_, i) => seriesOf(`rw_fine_${i}`, i, now));
+  const result = await client.write(
+    {
+      series: [
+        ...fine.slice(0, 20),
+        seriesOf('rw_day_old', 7, now - 24 * 3_600_000),
+        seriesOf('rw_ooo', 2, now - 60_000),
+        ...fine.slice(20),
+      ],
+    },
     NO_DEADLINE,
   );
-  const error = await client.write({ series: [old] }, NO_DEADLINE).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(RemoteWriteError);
-  expect((error as RemoteWriteError).status).toBe(400);
-  expect((error as RemoteWriteError).message).not.toContain('attempts');
-  expect((error as RemoteWriteError).hint).toContain('not retried');
+  expect(result.dropped).toEqual({
+    series: 2,
+    reason: expect.stringMatching(/answered HTTP 400: (out of bounds|out of order sample)/),
+  });
+  expect(result.series).toBe(38);
+  const at = now / 1000 + 1;
+  const landed = await query('count({job="rw", __name__=~"rw_fine_.*"})', at);
+  expect(landed[0]?.value?.[1]).toBe('38');
+  expect(await query('rw_day_old', now / 1000 - 24 * 3600 + 1)).toEqual([]);
+  expect((await samplesOf('rw_ooo', at)).map((s) => s.samples)).toEqual([
+    [{ value: 1, timestampMs: now }],
+  ]);
+});
+
+it('drops the lone series of a write Prometheus refuses, in one request (not retried)', async () => {
+  const now = Date.now();
+  await client.write({ series: [seriesOf('rw_refused', 1, now)] }, NO_DEADLINE);
+  const result = await client.write(
+    { series: [seriesOf('rw_refused', 2, now - 60_000)] },
+    NO_DEADLINE,
+  );
+  expect(result.dropped?.series).toBe(1);
+  expect(result.series).toBe(0);
+  expect(result.requests).toBe(1);
 });

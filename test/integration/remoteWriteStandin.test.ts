@@ -127,12 +127,14 @@ it('retries a 503 and then lands everything', async () => {
 
 it('does not retry a 400, and says why', async () => {
   const receiver = await standin();
-  receiver.failNext(400);
+  receiver.failNext(400, 1, 'invalid label name "0x"');
   const error = await client(receiver.url)
     .write({ series: SERIES }, NO_DEADLINE)
     .catch((e: unknown) => e);
   expect(receiver.requests.map((r) => r.status)).toEqual([400]);
-  expect((error as RemoteWriteError).message).toContain('answered HTTP 400: out of bounds');
+  expect((error as RemoteWriteError).message).toContain(
+    'answered HTTP 400: invalid label name "0x"',
+  );
   expect((error as RemoteWriteError).hint).toBe(
     'not retried: under the remote-write spec a 4xx refuses the data itself, and the same data would be refused again',
   );

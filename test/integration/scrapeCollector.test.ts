@@ -68,6 +68,10 @@ beforeAll(async () => {
   oddities = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     if (req.url?.startsWith('/malformed')) res.end(MALFORMED);
+    else if (req.url?.startsWith('/day-old'))
+      res.end(
+        `# TYPE fresh gauge\nfresh{i="1"} 1\nfresh{i="2"} 2\n# TYPE day_old gauge\nday_old 3 ${Date.now() - 86_400_000}\n`,
+      );
     else
       res.end(
         `# TYPE many gauge\n${Array.from({ length: 120 }, (_, i) => `many{i="${i}"} ${i}`).join('\n')}\n`,
@@ -320,6 +324,40 @@ it('remote-writes each sample at its scrape time, with the values a direct scrap
     expect(at * 1000).toBeGreaterThanOrEqual(scrapedFrom);
     expect(at * 1000).toBeLessThanOrEqual(scrapedTo);
   }
+}, 60_000);
+
+it('remote write drops a sample the store refuses as too old, and lands the rest of the target with up 1', async () => {
+  // Prometheus refuses a whole request that holds one sample older than its head (HTTP 400
+  // "out of bounds"): the target's other series and its up would be lost, every run.
+  const {
+    error,
+    summary,
+    lines: logged,
+  } = await run(
+    {
+      name: 'day-old',
+      job: 'day_old',
+      sampleLimit: 0,
+      targets: [{ url: `${odditiesUrl}/day-old` }],
+    },
+    { SINKS: 'remote-write', REMOTE_WRITE_URL: `${receiver.url}/api/v1/write` },
+  );
+  expect(error).toBeUndefined();
+  expect(summary?.down).toEqual([]);
+  const stored = await query(receiver.url, '{job="day_old", __name__=~"fresh|up|day_old"}');
+  expect(lines(stored, true)).toEqual([
+    `fresh[["i","1"],["instance","${new URL(odditiesUrl).host}"],["job","day_old"]] 1`,
+    `fresh[["i","2"],["instance","${new URL(odditiesUrl).host}"],["job","day_old"]] 2`,
+    `up[["instance","${new URL(odditiesUrl).host}"],["job","day_old"]] 1`,
+  ]);
+  const warning = logged
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((entry) => String(entry.message).startsWith('remote write refused some series'));
+  expect(warning).toMatchObject({
+    level: 'warn',
+    droppedSeries: 1,
+    reason: expect.stringContaining('out of bounds'),
+  });
 }, 60_000);
 
 it('counters grow across runs, a body over the sample limit replaces the group with up 0 alone, and a dropped target loses its group', async () => {

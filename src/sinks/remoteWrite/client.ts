@@ -56,6 +56,43 @@ export interface WriteResult {
   series: number;
   /** Compressed bytes sent, retries not counted. */
   bytesSent: number;
+  /**
+   * Series the receiver refused as too old, out of order or duplicate (refusesSamples), left
+   * out so the rest of the write lands; with the first such answer. Absent when none.
+   */
+  dropped?: { series: number; reason: string };
+}
+
+/**
+ * Writes that split a refused request to find its refused series, at most: each split costs
+ * two requests. Past it, a refused part is dropped whole (its series counted as dropped).
+ */
+const MAX_SPLIT_REQUESTS = 64;
+
+/**
+ * A 4xx that refuses some samples, not the request: too old for the store (Prometheus' "out
+ * of bounds", Mimir's "too old"), out of order, a duplicate timestamp with another value, too
+ * far in the future. Prometheus then rolls the whole request back; the rest would be taken.
+ */
+const SAMPLE_REFUSAL =
+  /out[ -]of[ -](bounds|order)|too old|too far in (the )?future|duplicate sample/i;
+
+export function refusesSamples(error: unknown): error is RemoteWriteError {
+  return (
+    error instanceof RemoteWriteError &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    !error.retryable &&
+    SAMPLE_REFUSAL.test(error.message)
+  );
+}
+
+interface BatchOutcome {
+  bytes: number;
+  requests: number;
+  droppedSeries: number;
+  firstRefusal?: RemoteWriteError;
 }
 
 /** What a remote-write receiver is told it is talking to (the spec's required headers). */
@@ -89,11 +126,12 @@ export class RemoteWriteClient {
   ): Promise<WriteResult> {
     const entries = [
       ...(data.metadata ?? []).map(encodeMetadata),
-      ...data.series.map(encodeSeries),
+      ...oldestFirst(data.series).map(encodeSeries),
     ];
     const batches = cutIntoBatches(entries, this.options.maxRequestBytes);
+    const splits = { left: MAX_SPLIT_REQUESTS };
     const results = await mapSettled(batches, this.options.concurrency, (batch) =>
-      this.post(writeRequestBody(batch), deadline),
+      this.postKeepingAccepted(batch, splits, deadline),
     );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (failures.length > 0) {
@@ -108,11 +146,52 @@ export class RemoteWriteClient {
         },
       );
     }
+    const outcomes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const droppedSeries = outcomes.reduce((sum, o) => sum + o.droppedSeries, 0);
+    const refusal = outcomes.find((o) => o.firstRefusal)?.firstRefusal;
     return {
-      requests: batches.length,
-      series: data.series.length,
-      bytesSent: results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0),
+      requests: outcomes.reduce((sum, o) => sum + o.requests, 0),
+      series: data.series.length - droppedSeries,
+      bytesSent: outcomes.reduce((sum, o) => sum + o.bytes, 0),
+      ...(droppedSeries > 0 && refusal
+        ? { dropped: { series: droppedSeries, reason: describeError(refusal) } }
+        : {}),
     };
+  }
+
+  /**
+   * One request of the write. When the receiver refuses some of its samples (refusesSamples),
+   * it is split in halves, each sent on its own, down to the series refused: those are
+   * dropped and counted, the others land. Without this, one sample stamped a day ago by an
+   * exporter sinks its target's every series, and the run fails every time.
+   */
+  private async postKeepingAccepted(
+    batch: readonly EncodedEntry[],
+    splits: { left: number },
+    deadline: Deadline,
+  ): Promise<BatchOutcome> {
+    try {
+      return {
+        bytes: await this.post(writeRequestBody(batch), deadline),
+        requests: 1,
+        droppedSeries: 0,
+      };
+    } catch (error) {
+      if (!refusesSamples(error)) throw error;
+      const series = batch.filter((e) => e.kind === 'series').length;
+      if (series <= 1 || splits.left < 2)
+        return { bytes: 0, requests: 1, droppedSeries: series, firstRefusal: error };
+      splits.left -= 2;
+      const middle = Math.ceil(batch.length / 2);
+      const first = await this.postKeepingAccepted(batch.slice(0, middle), splits, deadline);
+      const second = await this.postKeepingAccepted(batch.slice(middle), splits, deadline);
+      return {
+        bytes: first.bytes + second.bytes,
+        requests: 1 + first.requests + second.requests,
+        droppedSeries: first.droppedSeries + second.droppedSeries,
+        firstRefusal: first.firstRefusal ?? second.firstRefusal ?? error,
+      };
+    }
   }
 
   /**
@@ -203,6 +282,19 @@ export class RemoteWriteClient {
       { status, retryable, ...(hint ? { hint } : {}) },
     );
   }
+}
+
+/**
+ * Series with the oldest sample first (stable otherwise): a store refuses samples older than
+ * a bound, so those come together at the start, and splitting finds them in few requests.
+ */
+function oldestFirst(series: readonly TimeSeries[]): readonly TimeSeries[] {
+  const oldest = (s: TimeSeries) =>
+    s.samples.reduce((min, sample) => Math.min(min, sample.timestampMs), Infinity);
+  return series
+    .map((s, index) => ({ s, index, at: oldest(s) }))
+    .sort((a, b) => a.at - b.at || a.index - b.index)
+    .map(({ s }) => s);
 }
 
 /** Entries in order, cut where the next would pass `maxBytes` (an entry larger goes alone). */

@@ -4,30 +4,51 @@ import { ESTATS } from '../../../src/metrics/catalogue';
 import type { GroupingKey } from '../../../src/metrics/groups';
 import { PushMetrics } from '../../../src/metrics/registry';
 import { PushError } from '../../../src/sinks/pushgateway/errors';
+import { Deliveries } from '../../../src/sinks/deliveries';
+import { RemoteWriteError } from '../../../src/sinks/remoteWrite/errors';
+import type { MetricsSink } from '../../../src/sinks/types';
+import { describeError, HttpTransportError } from '../../../src/shared/errors';
 import { NO_DEADLINE } from '../../../src/shared/deadline';
 import { createLogger } from '../../../src/shared/logger';
 
-/** A sink that records what it was given, failing for the groups told to. */
+/** Deliveries to one sink that records what it was given, failing for the groups told to. */
 function fakeSink(failFor: string[] = []) {
   const puts: Array<{ group: string; body: string }> = [];
   const posts: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const sink: Sink = {
-    put: async (key: GroupingKey, metrics: PushMetrics) => {
+  const recording: MetricsSink = {
+    name: 'fake',
+    write: async ({ key, metrics, mode }) => {
+      if (mode === 'merge') {
+        posts.push(await metrics.text(key));
+        return;
+      }
       const group = key.labels?.name ?? '';
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight--;
       if (failFor.includes(group)) throw new Error(`sink refused ${group}`);
-      puts.push({ group, body: await metrics.text() });
-    },
-    post: async (_key: GroupingKey, metrics: PushMetrics) => {
-      posts.push(await metrics.text());
+      puts.push({ group, body: await metrics.text(key) });
     },
   };
+  const sink: Sink = new Deliveries([{ sink: recording }]);
   return { sink, puts, posts, maxInFlight: () => maxInFlight };
+}
+
+/** A sink that throws `error` (if any) for group `b` while it holds `up 1`, and records what it took. */
+function refusingB(name: string, error?: () => Error) {
+  const taken: Array<{ group: string; up: string | undefined }> = [];
+  const sink: MetricsSink = {
+    name,
+    write: async ({ key, metrics }) => {
+      const body = await metrics.text(key);
+      if (error && key.labels?.name === 'b' && /^akamai_estats_up 1$/m.test(body)) throw error();
+      taken.push({ group: key.labels?.name ?? '', up: /^akamai_estats_up (\d)$/m.exec(body)?.[1] });
+    },
+  };
+  return { sink, taken };
 }
 
 const up = (value: number) => {
@@ -67,7 +88,7 @@ describe('the group runner every collector shares', () => {
     ]);
   });
 
-  it('records nothing when the sink itself failed, and says which stage failed', async () => {
+  it('fails a group a sink takes neither whole nor as its failure series, and says which stage', async () => {
     const { sink, puts } = fakeSink(['b']);
     const results = await runGroups({
       items: ['a', 'b'],
@@ -81,66 +102,116 @@ describe('the group runner every collector shares', () => {
     });
     const failed = results.find((r) => !r.ok);
     expect(failed && !failed.ok ? [failed.item, failed.stage] : []).toEqual(['b', 'deliver']);
+    expect(failed && !failed.ok && (failed.error as Error).message).toBe('sink refused b');
     expect(puts.map((p) => p.group)).toEqual(['a']);
   });
 
-  it('records the failure series in a group the Pushgateway refuses as inconsistent (HTTP 400)', async () => {
-    const refusing: Sink = {
-      put: async (key: GroupingKey, metrics: PushMetrics) => {
-        const body = await metrics.text();
-        if (key.labels?.name === 'b' && /^akamai_estats_up 1$/m.test(body))
-          throw new PushError('PUT b: Pushgateway answered HTTP 400: is not a COUNTER', {
-            group: 'b',
-            status: 400,
-            retryable: false,
-          });
-        taken.push({ group: key.labels?.name ?? '', body });
-      },
-      post: async () => {},
-    };
-    const taken: Array<{ group: string; body: string }> = [];
-    const results = await runGroups({
+  const refusedBy400 = () =>
+    new PushError('PUT b: Pushgateway answered HTTP 400: is not a COUNTER', {
+      group: 'b',
+      status: 400,
+      retryable: false,
+    });
+  const run = (sink: Sink) =>
+    runGroups({
       items: ['a', 'b'],
       keyOf,
       concurrency: 1,
       produce: async () => up(1),
       failureSeries: () => up(0),
-      sink: refusing,
+      sink,
       deadline: NO_DEADLINE,
       logger,
     });
+
+  it('records the failure series in a group the Pushgateway refuses as inconsistent (HTTP 400)', async () => {
+    const { sink, taken } = refusingB('pushgateway', refusedBy400);
+    const results = await run(new Deliveries([{ sink }]));
     const b = results.find((r) => r.item === 'b');
     expect(b?.ok).toBe(true);
     expect(b?.ok && b.refused instanceof PushError).toBe(true);
+    expect(b?.ok && b.series).toBe(1);
     expect(results.find((r) => r.item === 'a')).toMatchObject({ ok: true });
-    expect(taken.map((t) => [t.group, /^akamai_estats_up (\d)$/m.exec(t.body)?.[1]])).toEqual([
-      ['a', '1'],
-      ['b', '0'],
+    expect(taken).toEqual([
+      { group: 'a', up: '1' },
+      { group: 'b', up: '0' },
     ]);
   });
 
-  it('fails a group whose push the Pushgateway could not take for another reason', async () => {
-    const down: Sink = {
-      put: async () => {
-        throw new PushError('PUT: Pushgateway answered HTTP 503', {
-          group: 'a',
+  it('records the failure series in a group remote write refuses (a 4xx other than credentials)', async () => {
+    const { sink, taken } = refusingB(
+      'remote-write',
+      () =>
+        new RemoteWriteError('remote write answered HTTP 400: too many labels', {
+          status: 400,
+          retryable: false,
+        }),
+    );
+    const [, b] = await run(new Deliveries([{ sink }]));
+    expect(b?.ok && b.refused instanceof RemoteWriteError).toBe(true);
+    expect(taken).toEqual([
+      { group: 'a', up: '1' },
+      { group: 'b', up: '0' },
+    ]);
+  });
+
+  it('puts the failure series only in the sink that refused the group: the other keeps the data', async () => {
+    const refusing = refusingB('pushgateway', refusedBy400);
+    const taking = refusingB('remote-write');
+    const deliveries = new Deliveries([{ sink: refusing.sink }, { sink: taking.sink }]);
+    const [, b] = await run(deliveries);
+    expect(b).toMatchObject({ ok: true, item: 'b' });
+    expect(refusing.taken).toEqual([
+      { group: 'a', up: '1' },
+      { group: 'b', up: '0' },
+    ]);
+    expect(taking.taken.find((t) => t.group === 'b')).toEqual({ group: 'b', up: '1' });
+    expect(deliveries.report().sinks).toEqual([
+      { sink: 'pushgateway', failedGroups: 1, error: expect.stringContaining('HTTP 400') },
+      { sink: 'remote-write', failedGroups: 0 },
+    ]);
+  });
+
+  it('replaces the values a sink that failed for another reason still holds, and fails the group', async () => {
+    // A 503 past its retries, then the failure series landed: the Pushgateway no longer
+    // shows the last good values as current, and the run still fails for the delivery.
+    const { sink, taken } = refusingB(
+      'pushgateway',
+      () =>
+        new PushError('PUT b: Pushgateway answered HTTP 503', {
+          group: 'b',
           status: 503,
           retryable: true,
-        });
+        }),
+    );
+    const [, b] = await run(new Deliveries([{ sink }]));
+    expect(b).toMatchObject({ ok: false, stage: 'deliver' });
+    expect(b && !b.ok && describeError(b.error)).toBe(
+      'PUT b: Pushgateway answered HTTP 503 (it holds the failure series (up 0) instead, so its last values do not pass for current)',
+    );
+    expect(taken).toEqual([
+      { group: 'a', up: '1' },
+      { group: 'b', up: '0' },
+    ]);
+  });
+
+  it('writes no failure series to a sink it could not reach: that costs the same wait for nothing', async () => {
+    const writes: string[] = [];
+    const unreachable: MetricsSink = {
+      name: 'pushgateway',
+      write: async ({ key }) => {
+        writes.push(key.labels?.name ?? '');
+        if (key.labels?.name === 'b')
+          throw new PushError('PUT b: connect ECONNREFUSED', {
+            group: 'b',
+            retryable: true,
+            cause: new HttpTransportError('connect ECONNREFUSED', 'network'),
+          });
       },
-      post: async () => {},
     };
-    const [a] = await runGroups({
-      items: ['a'],
-      keyOf,
-      concurrency: 1,
-      produce: async () => up(1),
-      failureSeries: () => up(0),
-      sink: down,
-      deadline: NO_DEADLINE,
-      logger,
-    });
-    expect(a).toMatchObject({ ok: false, stage: 'deliver' });
+    const [, b] = await run(new Deliveries([{ sink: unreachable }]));
+    expect(b).toMatchObject({ ok: false, stage: 'deliver' });
+    expect(writes).toEqual(['a', 'b']);
   });
 
   it('leaves the group as it was when the collector records no failure series', async () => {
@@ -196,7 +267,7 @@ describe('the group runner every collector shares', () => {
         pushgateways: [{ pushgateway: 'http://pg:9091', missedGroups: 0 }],
       },
     };
-    const one = { ...sink, report: () => delivered };
+    const one = { post: sink.post.bind(sink), report: () => delivered };
     expect(await finishRun(one, outcome, NO_DEADLINE, logger)).toEqual({});
     expect(posts[0]).toContain('collector_run_success 1');
     expect(posts[0]).toContain(
@@ -228,7 +299,7 @@ describe('the group runner every collector shares', () => {
       pushgateways: split,
     };
     const delivery = await finishRun(
-      { ...sink, report: () => report },
+      { post: sink.post.bind(sink), report: () => report },
       outcome,
       NO_DEADLINE,
       logger,
