@@ -6,12 +6,14 @@ import {
   SCRAPE_REPORT,
 } from '../metrics/catalogue';
 import { scrapeGroupingKey } from '../metrics/groups';
-import { formatOf, parseExposition } from '../scrape/exposition';
+import { formatOf, parseExpositionBounded } from '../scrape/exposition';
 import { type ExposedFamily, ExpositionError } from '../scrape/expositionModel';
 import { fetchTarget, ScrapeFailure, type SecretSettingsOf } from '../scrape/fetch';
 import { jobOf, type ResolvedTarget, resolveTarget, type ScrapeSchedule } from '../scrape/schedule';
 import { ScrapedGroup } from '../scrape/scrapedGroup';
-import { type ScrapeRules, storeScrape } from '../scrape/semantics';
+import { countsTowardLimit, type ScrapeRules, storeScrape } from '../scrape/semantics';
+import { maxBodyBytes, parseBytes, scrapeMemoryBudget } from '../scrape/memory';
+import type { MemoryBudget, MemoryShare } from '../shared/memoryBudget';
 import type { Deadline } from '../shared/deadline';
 import { DeadlineExceededError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -26,6 +28,11 @@ export interface ScrapeCollectorDeps {
   secrets: SecretSettingsOf;
   /** The stage that deployed the schedule: the owner of its groups (collectors/ownership.ts). */
   stage?: string;
+  /**
+   * What the targets fetched at once share of the function's memory (scrape/memory.ts);
+   * default: that of a function of 1 GB.
+   */
+  memory?: MemoryBudget;
 }
 
 /**
@@ -51,6 +58,18 @@ export async function collectScrape(
   deadline: Deadline,
 ): Promise<ScrapeRunSummary> {
   const { sinks, logger, secrets } = deps;
+  const memory = deps.memory ?? scrapeMemoryBudget(undefined);
+  // Each target's share of the memory, held from its fetch until its group is delivered.
+  const shares = new Map<ResolvedTarget, MemoryShare>();
+  const releaseShare = (target: ResolvedTarget) => {
+    shares.get(target)?.release();
+    shares.delete(target);
+  };
+  const bodyLimit = maxBodyBytes(schedule.sampleLimit);
+  const tooLargeHint =
+    schedule.sampleLimit > 0
+      ? `the body limit: 512 bytes for each sample of sampleLimit ${schedule.sampleLimit}, at most 16 MiB; raise sampleLimit if the endpoint's lists keep fewer samples than it serves`
+      : 'the body limit of 16 MiB: narrow what the endpoint serves (snmp_exporter modules, node_exporter collectors)';
   const job = jobOf(schedule);
   const targets = schedule.targets.map((target) => resolveTarget(schedule, target));
   const rules: ScrapeRules = {
@@ -93,11 +112,24 @@ export async function collectScrape(
     let failure: string | undefined;
     let bodyBytes = 0;
     let samplesRead = 0;
+    let overLimit: { samplesRead: number; samplesCounted: number } | undefined;
+    const share = memory.hold();
+    shares.set(target, share);
     try {
-      const answer = await fetchTarget(target, secrets, deadline);
+      const answer = await fetchTarget(target, secrets, deadline, {
+        maxBytes: bodyLimit,
+        tooLargeHint,
+        reserve: share.grow,
+      });
       bodyBytes = answer.bodyBytes;
       if (!answer.validUtf8) throw new ScrapeFailure('the body is not valid UTF-8');
-      families = parseExposition(answer.body, formatOf(answer.contentType));
+      await share.grow(parseBytes(answer.body, schedule.sampleLimit));
+      const parsed = parseExpositionBounded(answer.body, formatOf(answer.contentType), {
+        sampleLimit: schedule.sampleLimit,
+        counts: countsTowardLimit(rules),
+      });
+      families = parsed.families;
+      if (parsed.overLimit) overLimit = parsed;
     } catch (error) {
       if (!(error instanceof ScrapeFailure || error instanceof ExpositionError)) throw error;
       failure = describeError(error);
@@ -108,6 +140,7 @@ export async function collectScrape(
       durationSeconds: (performance.now() - started) / 1000,
       bodyBytes,
       samplesRead,
+      ...(overLimit ? { overLimit } : {}),
       ...(failure ? { failure } : {}),
     });
     if (outcome.reserved.length > 0)
@@ -159,6 +192,8 @@ export async function collectScrape(
         ),
       failureOf,
       log: (result) => {
+        // Delivered or failed: the target's memory is free for the next fetch.
+        releaseShare(result.item);
         // Refused by a sink (the Pushgateway: a type another group gives a name): up 0 instead.
         if (result.ok && result.refused !== undefined)
           down.set(result.item.instance, describeError(result.refused));
@@ -196,6 +231,8 @@ export async function collectScrape(
     deadline,
     logger,
   );
+  // A target that never reached its result (a bug) gives its share back too.
+  for (const target of [...shares.keys()]) releaseShare(target);
   const { ok, failed, removed, ...outcome } = run;
   return {
     schedule: schedule.name,

@@ -3,6 +3,7 @@ import type { ScrapeRunSummary } from '../collectors/summaries';
 import { resolveScrapeInvocation } from '../config/scrape';
 import { secretSettingsFromEnv } from '../config/secrets';
 import { JOB } from '../metrics/catalogue';
+import { scrapeMemoryBudget } from '../scrape/memory';
 import { collectorHandler } from './collectorHandler';
 
 /**
@@ -14,14 +15,16 @@ export const handler = collectorHandler<ScrapeRunSummary>({
   name: 'scrape',
   what: 'scrape run',
   job: JOB.scrape,
-  invocation(event, { env, logger, stage }) {
+  invocation(event, { env, logger, stage, context }) {
     const { schedule, tick } = resolveScrapeInvocation(event);
     const secrets = (secretId: string) => secretSettingsFromEnv(env, secretId);
+    // The targets fetched at once share the function's memory (scrape/memory.ts).
+    const memory = scrapeMemoryBudget(Number(context.memoryLimitInMB));
     return {
       schedule: schedule.name,
       tick,
       collect: (sinks, deadline) =>
-        collectScrape(schedule, { sinks, logger, secrets, stage }, deadline),
+        collectScrape(schedule, { sinks, logger, secrets, stage, memory }, deadline),
     };
   },
   report: ({ down, failed, ...counts }) => ({

@@ -35,17 +35,48 @@ export function formatOf(contentType: string | undefined): ExpositionFormat {
   return /application\/openmetrics-text/i.test(contentType ?? '') ? 'openmetrics' : 'text';
 }
 
+/** How much of a body a parse keeps: the scrape's sample limit, counted as it reads. */
+export interface ParseBounds {
+  /**
+   * Once more samples than this count, no more are kept, so a runaway body costs its bytes
+   * and not a copy of every sample (0 or absent: no limit). Reading goes on, to count them
+   * all and to find a bad line, as Prometheus does.
+   */
+  sampleLimit?: number;
+  /** Which samples count toward the limit (those the scrape's lists keep); default: all. */
+  counts?: (sampleName: string) => boolean;
+}
+
+export interface BoundedParse {
+  /** The body's families; their samples cut off at the limit when `overLimit`. */
+  families: ExposedFamily[];
+  /** Every sample the body holds (scrape_samples_scraped). */
+  samplesRead: number;
+  /** Those that count toward the limit. */
+  samplesCounted: number;
+  overLimit: boolean;
+}
+
 /**
  * Parse a whole body. Throws an ExpositionError naming the first bad line, with the number of
  * samples read before it.
  */
 export function parseExposition(body: string, format: ExpositionFormat): ExposedFamily[] {
+  return parseExpositionBounded(body, format).families;
+}
+
+/** parseExposition, keeping no more samples than `bounds` allows. */
+export function parseExpositionBounded(
+  body: string,
+  format: ExpositionFormat,
+  bounds: ParseBounds = {},
+): BoundedParse {
   const families = new Map<string, ExposedFamily>();
+  const tally = { samplesRead: 0, samplesCounted: 0, overLimit: false };
   try {
-    return parseInto(families, body, format);
+    return { families: parseInto(families, body, format, bounds, tally), ...tally };
   } catch (error) {
-    if (error instanceof ExpositionError)
-      error.samplesRead = [...families.values()].reduce((n, f) => n + f.samples.length, 0);
+    if (error instanceof ExpositionError) error.samplesRead = tally.samplesRead;
     throw error;
   }
 }
@@ -54,8 +85,10 @@ function parseInto(
   families: Map<string, ExposedFamily>,
   body: string,
   format: ExpositionFormat,
+  bounds: ParseBounds,
+  tally: { samplesRead: number; samplesCounted: number; overLimit: boolean },
 ): ExposedFamily[] {
-  const lines = body.split('\n');
+  const limit = bounds.sampleLimit ?? 0;
   let last: ExposedFamily | undefined;
   let ended = false;
   const familyOf = (name: string, line: number, text: string): ExposedFamily => {
@@ -63,21 +96,31 @@ function parseInto(
     if (!family) {
       family = { name, type: format === 'openmetrics' ? 'unknown' : 'untyped', samples: [] };
       families.set(name, family);
-    } else if (format === 'openmetrics' && family !== last && family.samples.length > 0)
+    } else if (
+      format === 'openmetrics' &&
+      family !== last &&
+      (family.samples.length > 0 || family.cutOff)
+    )
       throw new ExpositionError(line, `the samples of ${name} are not together`, text);
     last = family;
     return family;
   };
-  for (let i = 0; i < lines.length; i++) {
-    const number = i + 1;
-    const text = lines[i] ?? '';
+  // Line by line without splitting the body: a split copies out every line at once.
+  let number = 0;
+  let lastText = '';
+  for (let start = 0, atEnd = false; !atEnd;) {
+    const newline = body.indexOf('\n', start);
+    atEnd = newline === -1;
+    const text = body.slice(start, atEnd ? body.length : newline);
+    start = newline + 1;
+    number++;
+    lastText = text;
     if (ended) {
-      if (text !== '' || i !== lines.length - 1)
-        throw new ExpositionError(number, 'content after # EOF', text);
+      if (text !== '' || !atEnd) throw new ExpositionError(number, 'content after # EOF', text);
       continue;
     }
     if (text === '') {
-      if (format === 'openmetrics' && i !== lines.length - 1)
+      if (format === 'openmetrics' && !atEnd)
         throw new ExpositionError(number, 'an empty line (OpenMetrics has none)', text);
       continue;
     }
@@ -105,7 +148,7 @@ function parseInto(
             `${JSON.stringify(rest.trim())} is not a metric type`,
             text,
           );
-        if (family.samples.length > 0) {
+        if (family.samples.length > 0 || family.cutOff) {
           // The text format lets it pass (its samples stay as they were read); OpenMetrics not.
           if (format === 'openmetrics')
             throw new ExpositionError(number, `the TYPE of ${name} comes after its samples`, text);
@@ -136,15 +179,16 @@ function parseInto(
         `${sample.name} is not a sample of the ${family.type} ${family.name}`,
         text,
       );
+    tally.samplesRead++;
+    if (!bounds.counts || bounds.counts(sample.name)) tally.samplesCounted++;
+    if (limit > 0 && tally.samplesCounted > limit) tally.overLimit = true;
+    // Past the limit the scrape fails: its samples are counted, never kept.
+    if (tally.overLimit) family.cutOff = true;
     // A series given twice is kept: the scrape stores its first sample (scrape/semantics.ts).
-    family.samples.push(sample);
+    else family.samples.push(sample);
   }
   if (format === 'openmetrics' && !ended)
-    throw new ExpositionError(
-      lines.length,
-      'the body ends without # EOF (cut short?)',
-      lines.at(-1) ?? '',
-    );
+    throw new ExpositionError(number, 'the body ends without # EOF (cut short?)', lastText);
   return [...families.values()];
 }
 

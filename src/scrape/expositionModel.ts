@@ -32,6 +32,8 @@ export interface ExposedFamily {
   help?: string;
   unit?: string;
   samples: ExposedSample[];
+  /** Samples of it were read past the sample limit and not kept (exposition.ts ParseBounds). */
+  cutOff?: boolean;
 }
 
 /** A body that is not the format it claims: the line and what is wrong with it. */

@@ -60,16 +60,27 @@ export async function fetchTarget(
   resolved: ResolvedTarget,
   secrets: SecretSettingsOf,
   deadline: Deadline,
+  body: BodyBounds = {},
 ): Promise<FetchedBody> {
   const { target } = resolved;
   const auth = target.auth ? await readAuth(target.auth.secret, secrets, deadline) : undefined;
   const tls = await tlsOf(resolved, secrets, deadline);
-  const answer = await get(resolved, auth, tls, deadline);
+  const answer = await get(resolved, auth, tls, deadline, body);
   if (!target.auth || !refusesCredentials(answer.status)) return answered(resolved, answer);
   invalidateSecret(target.auth.secret);
   const fresh = await readAuth(target.auth.secret, secrets, deadline);
   if (JSON.stringify(fresh) === JSON.stringify(auth)) return answered(resolved, answer);
-  return answered(resolved, await get(resolved, fresh, tls, deadline));
+  return answered(resolved, await get(resolved, fresh, tls, deadline, body));
+}
+
+/** How much of an answer a fetch may read, and where it asks for the memory. */
+export interface BodyBounds {
+  /** The largest body read (unpacked); default: the 16 MiB every answer is held to. */
+  maxBytes?: number;
+  /** What a body over maxBytes is told: where its limit comes from, and the way out. */
+  tooLargeHint?: string;
+  /** Asked for the memory the answer holds as it arrives (http.ts HttpRequest.reserve). */
+  reserve?: (bytes: number) => Promise<void>;
 }
 
 async function get(
@@ -77,6 +88,7 @@ async function get(
   auth: HttpAuth | undefined,
   tls: TlsSettings | undefined,
   deadline: Deadline,
+  body: BodyBounds,
 ): Promise<HttpResponse> {
   const timeoutMs = Math.max(1, Math.min(ownTimeoutMs, deadline.remainingMs()));
   try {
@@ -92,12 +104,15 @@ async function get(
       },
       timeoutMs,
       acceptGzip: true,
-      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      maxResponseBytes: body.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      ...(body.reserve ? { reserve: body.reserve } : {}),
       ...(tls ? { tls } : {}),
     });
   } catch (error) {
-    if (error instanceof HttpTransportError) throw new ScrapeFailure(error.message);
-    throw error;
+    if (!(error instanceof HttpTransportError)) throw error;
+    if (error.code === 'too_large' && body.maxBytes !== undefined)
+      throw new ScrapeFailure(`${error.message} (${body.tooLargeHint ?? 'the body limit'})`);
+    throw new ScrapeFailure(error.message);
   }
 }
 

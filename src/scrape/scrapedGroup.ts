@@ -62,7 +62,10 @@ export class ScrapedGroup implements GroupContent {
     const byFamily = new Map<string, StoredSample[]>();
     for (const sample of this.samples) {
       const name = familyNameOf(sample.name, meta);
-      byFamily.set(name, [...(byFamily.get(name) ?? []), sample]);
+      // Appended in place: copying the list per sample made a family of n series cost n².
+      const samples = byFamily.get(name);
+      if (samples) samples.push(sample);
+      else byFamily.set(name, [sample]);
     }
     for (const [name, samples] of byFamily) {
       const m = meta.get(name) ?? { type: 'untyped' };

@@ -87,6 +87,11 @@ export interface ScrapeResult {
   bodyBytes?: number;
   /** Samples read before a parse failure: reported as scraped, as Prometheus does. */
   samplesRead?: number;
+  /**
+   * The parse stopped keeping samples past the sample limit (exposition.ts ParseBounds):
+   * what the whole body held, for the report; `families` are then cut off.
+   */
+  overLimit?: { samplesRead: number; samplesCounted: number };
   /** Why the fetch or the parse failed. */
   failure?: string;
 }
@@ -100,23 +105,23 @@ export function storeScrape(
     durationSeconds,
     bodyBytes = 0,
     samplesRead = 0,
+    overLimit,
     failure: fetchFailure,
   }: ScrapeResult,
 ): ScrapeOutcome {
   const targetLabels = targetLabelsOf(target);
   const scraped = families?.flatMap((f) => f.samples) ?? [];
-  const allow = rules.allow ? anchored(rules.allow) : undefined;
-  const deny = rules.deny ? anchored(rules.deny) : undefined;
-  const listed = scraped.filter(
-    (s) => (!allow || allow.test(s.name)) && (!deny || !deny.test(s.name)),
-  );
-  const prefixes = rules.reservedPrefixes ?? [];
-  const isReserved = (name: string) => prefixes.some((prefix) => name.startsWith(prefix));
-  const kept = listed.filter((s) => !isReserved(s.name));
-  const reserved = [...new Set(listed.filter((s) => isReserved(s.name)).map((s) => s.name))];
+  const { listed, reservedName } = metricLists(rules);
+  const listedSamples = scraped.filter((s) => listed(s.name));
+  const kept = listedSamples.filter((s) => !reservedName(s.name));
+  const reserved = [
+    ...new Set(listedSamples.filter((s) => reservedName(s.name)).map((s) => s.name)),
+  ];
+  const scrapedCount = overLimit ? overLimit.samplesRead : scraped.length;
+  const keptCount = overLimit ? overLimit.samplesCounted : kept.length;
   let failure = fetchFailure;
-  if (!failure && rules.sampleLimit && kept.length > rules.sampleLimit)
-    failure = `${kept.length} samples, more than the sample limit ${rules.sampleLimit}`;
+  if (!failure && rules.sampleLimit && keptCount > rules.sampleLimit)
+    failure = `${keptCount} samples, more than the sample limit ${rules.sampleLimit}`;
   const report = (name: string, value: number): StoredSample => ({
     name,
     labels: { ...targetLabels },
@@ -125,8 +130,8 @@ export function storeScrape(
   const reported = [
     report(SCRAPE_REPORT.up, failure ? 0 : 1),
     report(SCRAPE_REPORT.duration, durationSeconds),
-    report(SCRAPE_REPORT.samplesScraped, families ? scraped.length : samplesRead),
-    report(SCRAPE_REPORT.samplesKept, families ? kept.length : samplesRead),
+    report(SCRAPE_REPORT.samplesScraped, families ? scrapedCount : samplesRead),
+    report(SCRAPE_REPORT.samplesKept, families ? keptCount : samplesRead),
     report(SCRAPE_REPORT.timeout, rules.timeoutSeconds ?? 10),
     report(SCRAPE_REPORT.sampleLimit, rules.sampleLimit ?? 0),
     report(SCRAPE_REPORT.bodyBytes, bodyBytes),
@@ -149,6 +154,29 @@ export function storeScrape(
     ...(failure ? { failure } : {}),
     reserved,
   };
+}
+
+/**
+ * Which sample names the schedule's lists keep (`metric_relabel_configs` keep/drop on
+ * `__name__`), and which of those are this product's own (dropped, reported as reserved).
+ */
+function metricLists(rules: ScrapeRules): {
+  listed: (name: string) => boolean;
+  reservedName: (name: string) => boolean;
+} {
+  const allow = rules.allow ? anchored(rules.allow) : undefined;
+  const deny = rules.deny ? anchored(rules.deny) : undefined;
+  const prefixes = rules.reservedPrefixes ?? [];
+  return {
+    listed: (name) => (!allow || allow.test(name)) && (!deny || !deny.test(name)),
+    reservedName: (name) => prefixes.some((prefix) => name.startsWith(prefix)),
+  };
+}
+
+/** Whether a sample counts toward the sample limit: the ones the scrape would store. */
+export function countsTowardLimit(rules: ScrapeRules): (sampleName: string) => boolean {
+  const { listed, reservedName } = metricLists(rules);
+  return (name) => listed(name) && !reservedName(name);
 }
 
 /**

@@ -21,6 +21,12 @@ export interface HttpRequest {
   maxResponseBytes?: number;
   /** Ask for a gzip answer (Accept-Encoding) and unpack it, within maxResponseBytes. */
   acceptGzip?: boolean;
+  /**
+   * Asked for the memory the answer will hold, as it arrives (a MemoryShare's grow): each
+   * piece's bytes (times the copies made of it), and a gzip answer's unpacked size before it
+   * is unpacked. Reading pauses until it is granted.
+   */
+  reserve?: (bytes: number) => Promise<void>;
   /** HTTPS: a CA, a client certificate, the name to check; none: the system's trust. */
   tls?: TlsSettings;
 }
@@ -164,6 +170,20 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
   const where = `${request.method} ${request.url.origin}${request.url.pathname}`;
 
   return new Promise<HttpResponse>((resolve, reject) => {
+    // Time the answer spent waiting for `reserve`: a timeout it caused is ours, not the server's.
+    let waitedForMemoryMs = 0;
+    let waitingSince: number | undefined;
+    const transportFailure = (error: Error): HttpTransportError => {
+      const failure = toTransportError(error, where, request.timeoutMs, proxy);
+      const waited =
+        waitedForMemoryMs + (waitingSince === undefined ? 0 : performance.now() - waitingSince);
+      if (failure.code !== 'timeout' || waited < 1) return failure;
+      return new HttpTransportError(
+        `${failure.message}, ${Math.round(waited)} ms of it waiting for memory the other answers held (fetch fewer at once, or give the function more memory)`,
+        'timeout',
+        { cause: error },
+      );
+    };
     const headers: Record<string, string> = { ...request.headers };
     if (request.body !== undefined) {
       headers['content-length'] = String(Buffer.byteLength(request.body));
@@ -181,6 +201,11 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        const gzipped =
+          request.acceptGzip === true && headerValue(res.headers, 'content-encoding') === 'gzip';
+        // Each piece is kept, copied once whole, and (unless it is gzip) decoded into the body.
+        const copies = gzipped ? 2 : 3;
+        const reserve = request.reserve;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
@@ -194,8 +219,22 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
             return;
           }
           chunks.push(chunk);
+          if (!reserve) return;
+          res.pause();
+          waitingSince = performance.now();
+          reserve(chunk.length * copies).then(
+            () => {
+              waitedForMemoryMs += performance.now() - (waitingSince ?? 0);
+              waitingSince = undefined;
+              res.resume();
+            },
+            (error: unknown) => {
+              res.destroy();
+              reject(error);
+            },
+          );
         });
-        res.on('end', () => {
+        res.on('end', async () => {
           const raw = Buffer.concat(chunks);
           const answer = (body: Buffer) =>
             resolve({
@@ -205,8 +244,14 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
               bodyBytes: body.length,
               validUtf8: isUtf8(body),
             });
-          if (!request.acceptGzip || headerValue(res.headers, 'content-encoding') !== 'gzip')
-            return answer(raw);
+          if (!gzipped) return answer(raw);
+          // The unpacked buffer and its decoded body, from the size gzip's trailer states.
+          try {
+            await reserve?.(Math.min(gzipSize(raw), maxBytes) * 2);
+          } catch (error) {
+            reject(error);
+            return;
+          }
           gunzip(raw, { maxOutputLength: maxBytes }, (error, unpacked) => {
             if (!error) return answer(unpacked);
             const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
@@ -221,15 +266,13 @@ function sendOnce(request: HttpRequest): Promise<HttpResponse> {
             );
           });
         });
-        res.on('error', (error) =>
-          reject(toTransportError(error, where, request.timeoutMs, proxy)),
-        );
+        res.on('error', (error) => reject(transportFailure(error)));
       },
     );
     req.on('error', (error) => {
       const stale = req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
       if (stale && request.method === 'GET') reject(new StaleSocketError(error.message));
-      else reject(toTransportError(error, where, request.timeoutMs, proxy));
+      else reject(transportFailure(error));
     });
     req.end(request.body);
   });
@@ -263,4 +306,9 @@ function toTransportError(
 export function headerValue(headers: http.IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The unpacked size a gzip stream's trailer states (ISIZE: the size modulo 2^32). */
+function gzipSize(raw: Buffer): number {
+  return raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
 }

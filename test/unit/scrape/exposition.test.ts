@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatOf, parseExposition } from '../../../src/scrape/exposition';
+import { formatOf, parseExposition, parseExpositionBounded } from '../../../src/scrape/exposition';
 import { ExpositionError } from '../../../src/scrape/expositionModel';
 import { refusalText } from '../../helpers/refusal';
 
@@ -167,5 +167,52 @@ describe('OpenMetrics 1.0', () => {
     );
     expect(formatOf('text/plain; version=0.0.4; charset=utf-8')).toBe('text');
     expect(formatOf(undefined)).toBe('text');
+  });
+});
+
+describe('a parse bounded by the sample limit', () => {
+  const body = (n: number) =>
+    `# TYPE x gauge\n${Array.from({ length: n }, (_, i) => `x{i="${i}"} ${i}`).join('\n')}\n# TYPE skipped_total counter\nskipped_total 1\n`;
+  const kept = (families: Array<{ samples: unknown[] }>) =>
+    families.reduce((n, f) => n + f.samples.length, 0);
+
+  it('keeps every sample of a body at exactly the limit', () => {
+    const parsed = parseExpositionBounded(body(5), 'text', { sampleLimit: 6 });
+    expect(parsed).toMatchObject({ samplesRead: 6, samplesCounted: 6, overLimit: false });
+    expect(kept(parsed.families)).toBe(6);
+  });
+
+  it('keeps no sample past the limit, and still counts the whole body', () => {
+    const parsed = parseExpositionBounded(body(1000), 'text', { sampleLimit: 10 });
+    expect(parsed).toMatchObject({ samplesRead: 1001, samplesCounted: 1001, overLimit: true });
+    expect(kept(parsed.families)).toBe(10);
+    expect(parsed.families.map((f) => f.name)).toEqual(['x', 'skipped_total']);
+  });
+
+  it('counts only the samples the scrape would keep', () => {
+    const parsed = parseExpositionBounded(body(5), 'text', {
+      sampleLimit: 5,
+      counts: (name) => name !== 'skipped_total',
+    });
+    expect(parsed).toMatchObject({ samplesRead: 6, samplesCounted: 5, overLimit: false });
+  });
+
+  it('still finds a bad line past the limit, with every sample read before it', () => {
+    const error = (() => {
+      try {
+        parseExpositionBounded(`${body(20)}bad{ 1\n`, 'text', { sampleLimit: 3 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ExpositionError);
+    expect((error as ExpositionError).samplesRead).toBe(21);
+  });
+
+  it('keeps OpenMetrics rules past the limit: a family whose samples are split is refused', () => {
+    const split = '# TYPE a gauge\na 1\na{k="2"} 2\n# TYPE b gauge\nb 1\na{k="3"} 3\n# EOF\n';
+    expect(() => parseExpositionBounded(split, 'openmetrics', { sampleLimit: 1 })).toThrow(
+      'the samples of a are not together',
+    );
   });
 });

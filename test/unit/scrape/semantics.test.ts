@@ -183,6 +183,29 @@ describe('what a scrape stores', () => {
     expect(outcome.report.find((r) => r.name === 'scrape_samples_scraped')?.value).toBe(3);
   });
 
+  it('fails a scrape the parse stopped keeping at the limit, reporting what the body held', () => {
+    const outcome = storeScrape(
+      target,
+      { sampleLimit: 2 },
+      {
+        families: body,
+        durationSeconds: 0.1,
+        overLimit: { samplesRead: 700_000, samplesCounted: 650_000 },
+      },
+    );
+    expect(outcome.samples).toEqual([]);
+    expect(outcome.failure).toBe('650000 samples, more than the sample limit 2');
+    expect(
+      outcome.report
+        .filter((r) => r.name.startsWith('scrape_samples_') || r.name === 'up')
+        .map((r) => [r.name, r.value]),
+    ).toEqual([
+      ['up', 0],
+      ['scrape_samples_scraped', 700_000],
+      ['scrape_samples_post_metric_relabeling', 650_000],
+    ]);
+  });
+
   it('reports a dead target as up 0 with no samples', () => {
     const outcome = storeScrape(
       target,
