@@ -9,7 +9,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { Pushgateway } from 'prom-client';
 import { collectSynthetic } from '../src/collectors/synthetic';
@@ -37,6 +39,7 @@ import { type EstatsScalePoint, estatsScaleChartSvg, TIME_SCALE } from './estats
 import { measureRuleCost } from './rules';
 import { measureScale, median, scaleChartSvg } from './scale';
 import { scrapeBench } from './scrape';
+import { SCRAPE_DEFAULTS } from '../src/scrape/schedule';
 import { buildOurs, buildPromClient, sampleModel } from './workloads';
 
 const root = join(__dirname, '..');
@@ -738,6 +741,132 @@ async function peakRss(pushgatewayUrl: string): Promise<void> {
 }
 
 /**
+ * Peak RSS of a scrape run of 8 targets in a process of its own, run as a 256 MB function
+ * runs (V8's limits as Lambda sets them, and the scrape's budget of that memory): each target serves
+ * a body at the sample limit (50,000 samples), then 10× the limit, gzipped as exporters
+ * serve them. The baseline is the same run with bodies of one sample. The oversized targets
+ * must be up 0 with their reason, the others up.
+ */
+async function scrapeMemoryCase(pushgatewayUrl: string): Promise<void> {
+  const memoryMb = 256;
+  const targets = 8;
+  const limit = SCRAPE_DEFAULTS.sampleLimit;
+  const out = join(root, '.tmp', 'bench');
+  mkdirSync(out, { recursive: true });
+  const child = join(out, 'scrape-memory-child.js');
+  await build({
+    entryPoints: [join(root, 'bench', 'scrape-memory-child.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    outfile: child,
+    logLevel: 'silent',
+  });
+  // Lines of about 30 bytes, so 10× the limit (about 15 MB) stays under the 16 MiB body
+  // limit: what stops it is the sample limit, counted while parsing.
+  const body = (samples: number) =>
+    gzipSync(
+      `# HELP port_bytes Bytes.\n# TYPE port_bytes gauge\n${Array.from(
+        { length: samples },
+        (_, i) => `port_bytes{p="${i}"} ${i}`,
+      ).join('\n')}\n`,
+    );
+  const bodies = new Map([
+    ['/one', body(1)],
+    ['/limit', body(limit)],
+    ['/ten-times', body(limit * 10)],
+  ]);
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4',
+      'content-encoding': 'gzip',
+    });
+    res.end(bodies.get(req.url ?? '') ?? Buffer.alloc(0));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const run = async (path: string) => {
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        // V8 as Lambda's Node.js bootstrap starts it: gc exposed, and limits from the
+        // function's memory, a tenth for the young generation (half of it a semi-space),
+        // the rest old space.
+        const newSpace = Math.floor(memoryMb / 10);
+        const spawned = spawn(process.execPath, [
+          '--expose-gc',
+          `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+          `--max-old-space-size=${memoryMb - newSpace}`,
+          child,
+          `${base}${path}`,
+          String(targets),
+          String(memoryMb),
+          pushgatewayUrl,
+        ]);
+        let stdout = '';
+        let stderr = '';
+        spawned.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        spawned.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        spawned.on('close', (status) => resolve({ status, stdout, stderr }));
+      },
+    );
+    if (result.status !== 0)
+      throw new Error(`scrape memory child (${path}) failed: ${result.stderr.slice(0, 2000)}`);
+    return JSON.parse(result.stdout) as {
+      peakRssBytes: number;
+      up: number;
+      down: Array<{ instance: string; reason: string }>;
+    };
+  };
+  try {
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    const runs = Math.max(3, Math.ceil(RUNS / 2));
+    const series = async (path: string) => {
+      const results = [];
+      for (let i = 0; i < runs; i++) results.push(await run(path));
+      return results;
+    };
+    const baseline = await series('/one');
+    const atLimit = await series('/limit');
+    const oversized = await series('/ten-times');
+    if (atLimit.some((r) => r.up !== targets))
+      throw new Error(`targets at the sample limit were down: ${JSON.stringify(atLimit[0]?.down)}`);
+    const overLimit = /^500000 samples, more than the sample limit 50000$/;
+    if (
+      oversized.some(
+        (r) => r.down.length !== targets || !r.down.every((d) => overLimit.test(d.reason)),
+      )
+    )
+      throw new Error(
+        `targets over the limit were not all down for it: ${JSON.stringify(oversized[0]?.down)}`,
+      );
+    const base = stats(baseline.map((r) => mb(r.peakRssBytes)));
+    add(
+      `scrape memory: ${targets} targets of 1 sample, ${memoryMb} MB function (baseline)`,
+      targets,
+      base,
+      'MB',
+    );
+    const against = { name: 'targets of 1 sample', median: base.median };
+    add(
+      `scrape memory: ${targets} targets at the sample limit (${limit}), all up`,
+      targets,
+      stats(atLimit.map((r) => mb(r.peakRssBytes))),
+      'MB',
+      against,
+    );
+    add(
+      `scrape memory: ${targets} targets at 10× the limit, each up 0 for it`,
+      targets,
+      stats(oversized.map((r) => mb(r.peakRssBytes))),
+      'MB',
+      against,
+    );
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
  * The cases in the order they run, by the name BENCH_ONLY selects them with. The synthetic
  * case's fleet feeds the two after it.
  */
@@ -784,6 +913,14 @@ function cases(pushgateway: RealPushgateway): Array<[string, string, () => Promi
       async () => {
         await pushgateway.wipe();
         await scrapeCase(pushgateway.url);
+      },
+    ],
+    [
+      'scrapememory',
+      'scrape memory against the function memory',
+      async () => {
+        await pushgateway.wipe();
+        await scrapeMemoryCase(pushgateway.url);
       },
     ],
     [

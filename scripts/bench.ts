@@ -12,8 +12,8 @@ docs/ on a full run.
 Environment:
   BENCH_ONLY             run only these cases, comma-separated (push, synthetic,
                          pushgateways, janitor, bundles, coldstart, firstpush, rss, scale,
-                         rules, estats, scrape); bench/results.json is then left
-                         as it is
+                         rules, scrape, scrapememory, estats); bench/results.json
+                         is then left as it is
   BENCH_RUNS             timed runs per case (default 7; the median and min-max are reported)
   BENCH_SIZES            series per push of the push cases (default 100,1000,10000,100000)
   BENCH_SCALE_DEVICES    synthetic fleet sizes of the scale case (default 10,50,200,500)

@@ -111,9 +111,22 @@ function parseInto(
   for (let start = 0, atEnd = false; !atEnd;) {
     const newline = body.indexOf('\n', start);
     atEnd = newline === -1;
-    const text = body.slice(start, atEnd ? body.length : newline);
-    start = newline + 1;
+    const end = atEnd ? body.length : newline;
     number++;
+    if (tally.overLimit) {
+      // Past the limit the scrape fails whatever follows: the rest is only counted, by its
+      // sample names, without a copy of each line (a bad line there is not looked for).
+      if (end > start && body.charCodeAt(start) !== HASH) {
+        tally.samplesRead++;
+        if (!bounds.counts || bounds.counts(sampleNameAt(body, start, end))) tally.samplesCounted++;
+      } else if (format === 'openmetrics' && end - start === 5 && body.startsWith('# EOF', start))
+        ended = true;
+      if (atEnd) lastText = body.slice(start, end);
+      start = newline + 1;
+      continue;
+    }
+    const text = body.slice(start, end);
+    start = newline + 1;
     lastText = text;
     if (ended) {
       if (text !== '' || !atEnd) throw new ExpositionError(number, 'content after # EOF', text);
@@ -190,6 +203,19 @@ function parseInto(
   if (format === 'openmetrics' && !ended)
     throw new ExpositionError(number, 'the body ends without # EOF (cut short?)', lastText);
   return [...families.values()];
+}
+
+const HASH = '#'.charCodeAt(0);
+
+/** The sample name a line starts with: up to its labels or its value. */
+function sampleNameAt(body: string, start: number, end: number): string {
+  let at = start;
+  while (at < end) {
+    const c = body.charCodeAt(at);
+    if (c === 123 /* { */ || c === 32 /* space */ || c === 9 /* tab */) break;
+    at++;
+  }
+  return body.slice(start, at);
 }
 
 /** The family a sample belongs to: the one its suffix names, declared or the last one. */
