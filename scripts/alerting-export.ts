@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
 import { alertmanagerSnippet } from '../src/alerting/formats';
 import { mergeAlertmanagerSnippet } from '../src/alerting/merge';
+import { routingReference } from '../src/alerting/routingTable';
 import { renderedModule, stageAlertingFiles } from '../src/deploy/alertingFiles';
 import { EXAMPLE_STAGE } from '../src/deploy/stage';
 import { parseSinkNames } from '../src/sinks/names';
@@ -82,8 +83,13 @@ try {
     join(out, name),
     content,
   ]);
-  if (shipped)
+  if (shipped) {
     outputs.push([join(root, 'src', 'alerting', 'rendered.gen.ts'), renderedModule(rendered)]);
+    outputs.push([
+      join(root, 'docs', 'reference', 'routing.md'),
+      routingReference(rendered.alertmanager, rendered.rules),
+    ]);
+  }
   const mergeInto = values['merge-into'];
   if (mergeInto) {
     if (!existsSync(mergeInto))

@@ -25,9 +25,11 @@ function slackReceiver(name: string, channel: string, config: AlertingConfig): R
 }
 
 /**
- * Route tree: critical alerts page on-call (webhook) and continue; each team's alerts go to
- * its channel, grouped by the labels a responder needs; info alerts are muted outside
- * business hours; everything else lands in the default channel.
+ * Route tree: critical alerts page on-call (webhook) and go to the critical channel, and
+ * continue; info alerts go to the info channel, muted outside business hours; each team's
+ * alerts go to its channel, grouped by the labels a responder needs; everything else (a
+ * warning of no team's) lands in the default channel. So a critical alert of a team reaches
+ * on-call, the critical channel and the team's channel.
  */
 export function alertmanagerConfig(
   config: AlertingConfig,
@@ -65,6 +67,13 @@ export function alertmanagerConfig(
               },
             ]
           : []),
+        // Before the teams, and on: every alert has a team, so after them it would get none.
+        {
+          receiver: 'slack-critical',
+          matchers: ['severity="critical"'],
+          continue: true,
+          group_by: ['alertname', LABEL.job, LABEL.cpCode, LABEL.url],
+        },
         {
           receiver: 'slack-info',
           matchers: ['severity="info"'],
@@ -72,7 +81,6 @@ export function alertmanagerConfig(
           group_by: ['alertname', LABEL.job],
         },
         ...teamRoutes,
-        { receiver: 'slack-critical', matchers: ['severity="critical"'] },
       ],
     },
     receivers: [

@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAlertingFiles } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import {
+  routingTableMarkdown,
+  ruleTeams,
+  SEVERITIES,
+  tableTeams,
+} from '../../src/alerting/routingTable';
+import { matchRoute } from '../../src/alerting/validate';
 import { runTool } from '../helpers/tools';
 
 /** The rendered Alertmanager config, checked and routed by the real amtool. */
@@ -59,7 +66,7 @@ describe('Alertmanager configuration', () => {
   it.each([
     [
       { alertname: 'AkamaiEdge5xxRatioHigh', severity: 'critical', team: 'cdn', cp_code: '1' },
-      ['oncall-webhook', 'slack-cdn'],
+      ['oncall-webhook', 'slack-critical', 'slack-cdn'],
     ],
     [{ alertname: 'AkamaiEdgeFailureRatioHigh', severity: 'warning', team: 'cdn' }, ['slack-cdn']],
     [
@@ -82,6 +89,26 @@ describe('Alertmanager configuration', () => {
     [{ alertname: 'SomethingElse', severity: 'warning' }, ['slack-default']],
   ])('routes %j to %j', (labels, receivers) => {
     expect(routesOf(labels)).toEqual(receivers);
+  });
+
+  it('routes every (team, severity) pair as docs/reference/routing.md says, and the critical channel gets every critical alert', () => {
+    const { alertmanager, rules } = buildAlertingFiles(DEFAULT_ALERTING_CONFIG, options);
+    const teams = tableTeams(alertmanager, ruleTeams(rules));
+    expect(teams).toEqual(expect.arrayContaining(['cdn', 'network', 'observability']));
+    for (const team of [...teams, undefined])
+      for (const severity of SEVERITIES) {
+        const labels = { alertname: 'Any', severity, ...(team ? { team } : {}) };
+        const routed = routesOf(labels);
+        expect([labels, routed]).toEqual([labels, matchRoute(alertmanager.route, labels)]);
+        if (severity === 'critical')
+          expect([labels, routed]).toEqual([labels, expect.arrayContaining(['slack-critical'])]);
+      }
+    // The reference page is the shipped stage's, as written by alerting:export.
+    const reference = readFileSync(
+      join(__dirname, '..', '..', 'docs', 'reference', 'routing.md'),
+      'utf8',
+    );
+    expect(reference).toContain(routingTableMarkdown(alertmanager, ruleTeams(rules)));
   });
 
   it('refers to the Slack webhook by file only', () => {

@@ -13,6 +13,7 @@ import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { lambdaContext } from '../helpers/lambdaContext';
 import { startRemoteWriteStandin } from '../../dev/simulators/remoteWrite';
+import { failureDestinationRecord } from '../helpers/failureDestination';
 import { runProcess } from '../helpers/runProcess';
 import {
   type SecretsManagerStandin,
@@ -93,9 +94,14 @@ function baseEnv(extra: Record<string, string | undefined> = {}) {
   };
 }
 
-/** Everything an operator could see of an invocation: logs and the error Lambda reports. */
-function written(outcome: { error: unknown; lines: string[] }): string {
+/**
+ * Everything an operator could see of an invocation: logs, the error Lambda reports, and the
+ * failure queue's record of it (the event and that error).
+ */
+function written(outcome: { error: unknown; lines: string[]; event?: unknown }): string {
   const parts = [...outcome.lines];
+  if (outcome.error !== undefined)
+    parts.push(failureDestinationRecord(outcome.event, outcome.error));
   let error: unknown = outcome.error;
   for (let depth = 0; error !== undefined && depth < 10; depth++) {
     if (error instanceof Error) {
@@ -116,22 +122,23 @@ function expectNoSecret(text: string): void {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
-const runEstats = (env: Record<string, string | undefined>) =>
-  withEnv(baseEnv(env), () =>
-    captureStdout(() => estatsHandler({ targets: [{ cpCode: 5 }] }, lambdaContext(30_000))),
-  );
-const runSynthetic = (env: Record<string, string | undefined>) =>
-  withEnv(baseEnv(env), () =>
-    captureStdout(() =>
-      syntheticHandler(
-        {
-          time: '2026-11-20T18:00:00Z',
-          fleet: { name: 'leaks', deviceCount: 1, portsPerDevice: 1 },
-        },
-        lambdaContext(30_000, 'synthetic'),
-      ),
-    ),
-  );
+const ESTATS_EVENT = { targets: [{ cpCode: 5 }] };
+const runEstats = async (env: Record<string, string | undefined>) => ({
+  ...(await withEnv(baseEnv(env), () =>
+    captureStdout(() => estatsHandler(ESTATS_EVENT, lambdaContext(30_000))),
+  )),
+  event: ESTATS_EVENT,
+});
+const SYNTHETIC_EVENT = {
+  time: '2026-11-20T18:00:00Z',
+  fleet: { name: 'leaks', deviceCount: 1, portsPerDevice: 1 },
+};
+const runSynthetic = async (env: Record<string, string | undefined>) => ({
+  ...(await withEnv(baseEnv(env), () =>
+    captureStdout(() => syntheticHandler(SYNTHETIC_EVENT, lambdaContext(30_000, 'synthetic'))),
+  )),
+  event: SYNTHETIC_EVENT,
+});
 
 /** The EdgeGrid secret with a client secret Akamai does not know: every request gets a 401. */
 function storeLeakyAkamaiSecret(): void {
@@ -272,6 +279,11 @@ describe('no credential in any log line, error or generated file', () => {
       // The answer really quoted them: the error says so, with the credential scrubbed.
       expect(String(synthetic.error)).toContain('HTTP 502');
       expect(String(synthetic.error)).toMatch(/authorization=(Basic|Bearer) \[REDACTED\]/);
+      // The failure queue keeps that error for 14 days: the record holds it, scrubbed.
+      const record = failureDestinationRecord(synthetic.event, synthetic.error);
+      expect(record).toMatch(
+        /"errorMessage":"[^"]*HTTP 502[^"]*authorization=(Basic|Bearer) \[REDACTED\]/,
+      );
       expectNoSecret(written(synthetic));
     }
   });

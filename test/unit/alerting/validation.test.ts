@@ -177,6 +177,7 @@ describe('Alertmanager validation', () => {
   it('follows continue like Alertmanager does', () => {
     expect(matchRoute(amConfig().route, { severity: 'critical', team: 'cdn' })).toEqual([
       'oncall-webhook',
+      'slack-critical',
       'slack-cdn',
     ]);
   });
