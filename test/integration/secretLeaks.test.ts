@@ -280,9 +280,11 @@ describe('no credential in any log line, error or generated file', () => {
       expect(String(synthetic.error)).toContain('HTTP 502');
       expect(String(synthetic.error)).toMatch(/authorization=(Basic|Bearer) \[REDACTED\]/);
       // The failure queue keeps that error for 14 days: the record holds it, scrubbed.
-      const record = failureDestinationRecord(synthetic.event, synthetic.error);
-      expect(record).toMatch(
-        /"errorMessage":"[^"]*HTTP 502[^"]*authorization=(Basic|Bearer) \[REDACTED\]/,
+      const record = JSON.parse(failureDestinationRecord(synthetic.event, synthetic.error)) as {
+        responsePayload: { errorMessage: string };
+      };
+      expect(record.responsePayload.errorMessage).toMatch(
+        /HTTP 502.*authorization=(Basic|Bearer) \[REDACTED\]/,
       );
       expectNoSecret(written(synthetic));
     }
