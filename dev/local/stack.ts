@@ -4,6 +4,7 @@ import { alertingFiles } from '../../src/deploy/alertingFiles';
 import type { Slo } from '../../src/alerting/slo';
 import type { RuleScope } from '../../src/alerting/scope';
 import type { AlertingConfig } from '../../src/alerting/config';
+import { slackWebhookUrlFile } from '../../src/alerting/routes';
 import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 import { freePort, isPortFree } from './ports';
 import {
@@ -99,15 +100,28 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const secretsDir = join(amDir, 'secrets');
     mkdirSync(join(amDir, 'templates'), { recursive: true });
     mkdirSync(secretsDir, { recursive: true });
-    const slackFile = join(secretsDir, 'slack-webhook-url');
-    writeSecret(slackFile, options.slackWebhookUrl ?? slackSink?.url ?? '');
+    // One webhook file per channel, as Slack's app webhooks need; locally every one holds the
+    // same URL (the sink, or a real webhook), which posts where the message says.
+    const slackFiles = join(secretsDir, 'slack', '{channel}');
+    mkdirSync(join(secretsDir, 'slack'), { recursive: true });
+    const { channels } = options.alerting.routing;
+    for (const channel of [
+      channels.default,
+      channels.critical,
+      channels.info,
+      ...Object.values(channels.teams),
+    ])
+      writeSecret(
+        slackWebhookUrlFile(slackFiles, channel),
+        options.slackWebhookUrl ?? slackSink?.url ?? '',
+      );
     const tokenFile = join(secretsDir, 'oncall-token');
     writeSecret(tokenFile, 'local-oncall-token');
     const alerting: AlertingConfig = {
       ...options.alerting,
       routing: {
         ...options.alerting.routing,
-        slackWebhookUrlFile: slackFile,
+        slackWebhookUrlFiles: slackFiles,
         // Locally the on-call webhook lands in the sink too (or nowhere useful with real Slack).
         ...(options.alerting.routing.oncall
           ? {
@@ -138,7 +152,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       port: alertmanagerPort,
       configFile: join(amDir, 'alertmanager.yml'),
       storagePath: join(amDir, 'data'),
-      configMarker: slackFile,
+      configMarker: secretsDir,
     });
     started.push(alertmanager);
 

@@ -97,8 +97,14 @@ const DEFAULT_ONCALL = {
 
 const routing = section(
   z.strictObject({
-    /** Path (inside the Alertmanager container/host) of the file holding the Slack webhook URL. */
-    slackWebhookUrlFile: z._default(text, '/etc/alertmanager/secrets/slack-webhook-url'),
+    /**
+     * Path (on the Alertmanager host) of the file holding each channel's Slack webhook URL,
+     * `{channel}` standing for the channel's name without its `#`. Slack binds an app's
+     * incoming webhook to one channel and ignores the channel a message names, so each
+     * channel needs its own; a path without `{channel}` gives every channel one file (a
+     * legacy webhook, which does post where it is told).
+     */
+    slackWebhookUrlFiles: z._default(text, '/etc/alertmanager/secrets/slack/{channel}'),
     /**
      * On-call webhook for critical alerts, and the file holding its bearer token. `false`: no
      * on-call receiver; critical alerts reach the critical Slack channel only.

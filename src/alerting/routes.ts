@@ -14,7 +14,7 @@ function slackReceiver(name: string, channel: string, config: AlertingConfig): R
     slack_configs: [
       {
         channel,
-        api_url_file: config.routing.slackWebhookUrlFile,
+        api_url_file: slackWebhookUrlFile(config.routing.slackWebhookUrlFiles, channel),
         // Slack's default is false: without it nobody hears that an incident ended.
         send_resolved: true,
         title: '{{ template "pushgate.slack.title" . }}',
@@ -22,6 +22,14 @@ function slackReceiver(name: string, channel: string, config: AlertingConfig): R
       },
     ],
   };
+}
+
+/** The webhook file of a channel: `{channel}` is its name, without `#`, safe in a path. */
+export function slackWebhookUrlFile(pattern: string, channel: string): string {
+  return pattern.replaceAll(
+    '{channel}',
+    channel.replace(/^[#@]/, '').replace(/[^A-Za-z0-9._-]/g, '_'),
+  );
 }
 
 /**

@@ -11,6 +11,7 @@
 import { config, prefault, type input, type ZodMiniObject } from 'zod/mini';
 import en from 'zod/v4/locales/en.cjs';
 import { nearestOf } from './nearest';
+import { RENAMED_KEYS } from './renamedKeys';
 
 const english = en();
 
@@ -26,6 +27,9 @@ config({
     const known = Object.keys(def?.shape ?? {});
     return issue.keys
       .map((key) => {
+        const renamed = RENAMED_KEYS[key];
+        if (renamed && known.includes(renamed.now))
+          return `"${key}" is now "${renamed.now}": ${renamed.how}`;
         const nearest = nearestOf(key, known);
         return `unknown key "${key}"${nearest ? ` (did you mean "${nearest}"?)` : known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
       })

@@ -111,13 +111,17 @@ describe('Alertmanager configuration', () => {
     expect(reference).toContain(routingTableMarkdown(alertmanager, ruleTeams(rules)));
   });
 
-  it('refers to the Slack webhook by file only', () => {
-    expect(files['alertmanager.yml']).toContain(
-      `api_url_file: ${DEFAULT_ALERTING_CONFIG.routing.slackWebhookUrlFile}`,
+  it("refers to each channel's Slack webhook by a file of its own only", () => {
+    const am = files['alertmanager.yml'] ?? '';
+    const channels = [...am.matchAll(/channel: ['"]?(#[a-z-]+)/g)].map((m) => m[1]);
+    expect(channels).toEqual(
+      expect.arrayContaining(['#alerts', '#alerts-critical', '#alerts-info', '#cdn-alerts']),
     );
-    expect(files['alertmanager.yml']).not.toMatch(/hooks\.slack\.com|api_url:/);
-    expect(files['alertmanager.yml']).toContain('send_resolved: true');
-    expect(files['alertmanager.yml']).not.toContain('send_resolved: false');
+    for (const channel of channels)
+      expect(am).toContain(`api_url_file: /etc/alertmanager/secrets/slack/${channel?.slice(1)}`);
+    expect(am).not.toMatch(/hooks\.slack\.com|api_url:/);
+    expect(am).toContain('send_resolved: true');
+    expect(am).not.toContain('send_resolved: false');
   });
 });
 

@@ -100,8 +100,15 @@ describe('docker-compose.yml', () => {
     );
     expect(files.length).toBeGreaterThan(1);
     for (const file of files) {
-      const mount = mounts('alertmanager').find((m) => m.container === file);
-      expect([file, mount !== undefined && existsSync(mount.host)]).toEqual([file, true]);
+      // The file itself, or the folder it is in (each channel's Slack webhook).
+      const host = mounts('alertmanager').flatMap((m) =>
+        m.container === file
+          ? [m.host]
+          : file.startsWith(`${m.container}/`)
+            ? [join(m.host, file.slice(m.container.length + 1))]
+            : [],
+      )[0];
+      expect([file, host !== undefined && existsSync(host)]).toEqual([file, true]);
     }
     expect(am).toContain('/etc/alertmanager/templates/*.tmpl');
     expect(mounts('alertmanager').some((m) => m.container === '/etc/alertmanager/templates')).toBe(
@@ -112,18 +119,26 @@ describe('docker-compose.yml', () => {
   it("keeps a real Slack webhook out of git, and the host's node_modules out of the container's reach", () => {
     const alertmanager = compose.services.alertmanager?.volumes ?? [];
     expect(alertmanager).toContain(
-      '${SLACK_WEBHOOK_URL_FILE:-./compose/secrets/local-sink-webhook-url}:/etc/alertmanager/secrets/slack-webhook-url:ro',
+      '${SLACK_WEBHOOK_URL_DIR:-./compose/secrets/local-sink-slack}:/etc/alertmanager/secrets/slack:ro',
     );
-    // Where the README tells users to put their webhook: ignored by git, with an example beside it.
+    // Where the README tells users to put their webhooks: ignored by git, the local sink's
+    // files beside it to copy, one for every channel the shipped config names.
     const ignored = spawnSync(
       'git',
-      ['check-ignore', '-q', 'infra/compose/secrets/slack-webhook-url'],
+      ['check-ignore', '-q', 'infra/compose/secrets/slack/cdn-alerts'],
       {
         cwd: join(infra, '..'),
       },
     );
     expect(ignored.status).toBe(0);
-    expect(existsSync(join(infra, 'compose', 'secrets', 'slack-webhook-url.example'))).toBe(true);
+    const am = readFileSync(join(infra, 'alerting', 'alertmanager.yml'), 'utf8');
+    const files = [...am.matchAll(/api_url_file: \/etc\/alertmanager\/secrets\/slack\/(\S+)/g)];
+    expect(files.length).toBeGreaterThan(3);
+    for (const [, channel] of files)
+      expect([
+        channel,
+        existsSync(join(infra, 'compose', 'secrets', 'local-sink-slack', channel ?? '')),
+      ]).toEqual([channel, true]);
     // npm ci in the container writes to a volume, not into the bind-mounted checkout.
     const collectors = compose.services.collectors?.volumes ?? [];
     expect(collectors).toContain('..:/app');
@@ -155,7 +170,7 @@ describe('docker-compose.yml', () => {
     expect(collectors.environment.PUSHGATEWAY_URL).toBe('http://pushgateway:9091');
     expect(collectors.command?.join(' ')).toContain('npm start -- --external-stack');
     const sink = readFileSync(
-      join(infra, 'compose', 'secrets', 'local-sink-webhook-url'),
+      join(infra, 'compose', 'secrets', 'local-sink-slack', 'cdn-alerts'),
       'utf8',
     ).trim();
     expect(sink).toBe(

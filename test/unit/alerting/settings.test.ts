@@ -173,3 +173,43 @@ it("accepts the README's example section as it is written", () => {
   expect(config.estats.edge5xxRatio.overrides).toHaveLength(2);
   expect(alertNames(config)).not.toContain('SyntheticPortNoTraffic');
 });
+
+describe('a setting renamed between versions', () => {
+  it.each([
+    [
+      { slackWebhookUrlFile: '/etc/alertmanager/secrets/slack-webhook-url' },
+      '"slackWebhookUrlFile" is now "slackWebhookUrlFiles": a path with {channel} in it',
+    ],
+    [
+      { oncallWebhookUrl: 'https://oncall.example/hook' },
+      '"oncallWebhookUrl" is now "oncall": oncall: { webhookUrl: …, tokenFile: … }, or oncall: false',
+    ],
+  ])('is refused with its new name: %j', (routing, message) => {
+    expect(() => of({ routing })).toThrow(`config/prod.yml: alerting.routing: ${message}`);
+  });
+
+  it('is only taken for the renamed key where that key lived', () => {
+    // An unknown key of the same name elsewhere is just unknown, with the nearest known key.
+    expect(() => of({ slackWebhookUrlFile: 'x' })).toThrow('unknown key "slackWebhookUrlFile"');
+  });
+});
+
+it("gives each channel's webhook a file of its own, {channel} its name without #", () => {
+  const { alertmanager } = buildAlertingFiles(
+    of({
+      routing: {
+        slackWebhookUrlFiles: '/run/secrets/slack-{channel}.url',
+        channels: { teams: { cdn: '#cdn alerts!' } },
+      },
+    }),
+  );
+  const files = alertmanager.receivers.flatMap((r) =>
+    (r.slack_configs ?? []).map((c) => [c.channel, c.api_url_file]),
+  );
+  expect(files).toEqual(
+    expect.arrayContaining([
+      ['#alerts-critical', '/run/secrets/slack-alerts-critical.url'],
+      ['#cdn alerts!', '/run/secrets/slack-cdn_alerts_.url'],
+    ]),
+  );
+});
