@@ -703,23 +703,32 @@ async function firstPush(pushgatewayUrl: string): Promise<void> {
 }
 
 /**
- * Peak RSS of building and pushing 100k series, in a fresh plain `node` per path (the child is
- * bundled first, so no TypeScript loader sits in the measured process). Read as VmHWM: the
- * child's ru_maxrss would start at this (large) process's RSS, carried over fork and exec.
+ * A bench child (bench/NAME.ts) bundled for a plain `node`, so no TypeScript loader sits in
+ * the measured process; returns the bundle's path.
  */
-async function peakRss(pushgatewayUrl: string): Promise<void> {
-  const size = 100_000;
+async function bundledChild(name: string): Promise<string> {
   const out = join(root, '.tmp', 'bench');
   mkdirSync(out, { recursive: true });
-  const child = join(out, 'rss-child.js');
+  const child = join(out, `${name}.js`);
   await build({
-    entryPoints: [join(root, 'bench', 'rss-child.ts')],
+    entryPoints: [join(root, 'bench', `${name}.ts`)],
     bundle: true,
     platform: 'node',
     target: 'node24',
     outfile: child,
     logLevel: 'silent',
   });
+  return child;
+}
+
+/**
+ * Peak RSS of building and pushing 100k series, in a fresh plain `node` per path (the child is
+ * bundled first, so no TypeScript loader sits in the measured process). Read as VmHWM: the
+ * child's ru_maxrss would start at this (large) process's RSS, carried over fork and exec.
+ */
+async function peakRss(pushgatewayUrl: string): Promise<void> {
+  const size = 100_000;
+  const child = await bundledChild('rss-child');
   const peak = (args: string[]) => {
     const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`peak RSS child failed: ${result.stderr}`);
@@ -751,17 +760,7 @@ async function scrapeMemoryCase(pushgatewayUrl: string): Promise<void> {
   const memoryMb = 256;
   const targets = 8;
   const limit = SCRAPE_DEFAULTS.sampleLimit;
-  const out = join(root, '.tmp', 'bench');
-  mkdirSync(out, { recursive: true });
-  const child = join(out, 'scrape-memory-child.js');
-  await build({
-    entryPoints: [join(root, 'bench', 'scrape-memory-child.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    outfile: child,
-    logLevel: 'silent',
-  });
+  const child = await bundledChild('scrape-memory-child');
   // Lines of about 30 bytes, so 10× the limit (about 15 MB) stays under the 16 MiB body
   // limit: what stops it is the sample limit, counted while parsing.
   const body = (samples: number) =>

@@ -198,12 +198,7 @@ export async function startEstatsSimulator(
     if (now() < comeBackAt) {
       return send(
         429,
-        {
-          type: `${PROBLEM_BASE}/requests.exceeded.error`,
-          title: 'Too many requests',
-          status: 429,
-          detail: 'Retried before the Retry-After of the previous answer had passed',
-        },
+        tooManyRequests('Retried before the Retry-After of the previous answer had passed'),
         { 'retry-after': String(Math.ceil((comeBackAt - now()) / 1000)) },
         'application/problem+json',
       );
@@ -213,12 +208,7 @@ export async function startEstatsSimulator(
     if (!budget.allowed) {
       return send(
         429,
-        {
-          type: `${PROBLEM_BASE}/requests.exceeded.error`,
-          title: 'Too many requests',
-          status: 429,
-          detail: 'You have exceeded total number of requests configured for this API',
-        },
+        tooManyRequests('You have exceeded total number of requests configured for this API'),
         { ...rateHeaders, 'retry-after': String(budget.retryAfterSeconds) },
         'application/problem+json',
       );
@@ -403,6 +393,16 @@ export async function startEstatsSimulator(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Edge Diagnostics' 429 problem, with why. */
+function tooManyRequests(detail: string) {
+  return {
+    type: `${PROBLEM_BASE}/requests.exceeded.error`,
+    title: 'Too many requests',
+    status: 429,
+    detail,
   };
 }
 
