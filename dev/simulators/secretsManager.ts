@@ -33,7 +33,19 @@ export const STANDIN_AWS = {
   region: 'eu-central-1',
 };
 
-export async function startSecretsManagerStandin(): Promise<SecretsManagerStandin> {
+/** The account the stand-in's secrets live in. */
+const STANDIN_ACCOUNT = '123456789012';
+
+/**
+ * The stand-in of one region's endpoint (`region`, default STANDIN_AWS.region), as the service
+ * is regional: a request signed for another region is refused, and a secret is found by its
+ * name or by its ARN in this region and account (complete, with the 6-character suffix the
+ * service adds, or partial, without it).
+ */
+export async function startSecretsManagerStandin(
+  options: { region?: string } = {},
+): Promise<SecretsManagerStandin> {
+  const region = options.region ?? STANDIN_AWS.region;
   const secrets = new Map<string, string>();
   const calls: SecretsManagerStandin['calls'] = [];
   let throttle = 0;
@@ -57,7 +69,7 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
       };
       const check = await verifySigV4(req, body, {
         keys,
-        region: STANDIN_AWS.region,
+        region,
         service: 'secretsmanager',
       });
       accessKeyId = check.accessKeyId;
@@ -86,7 +98,8 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
         throttle--;
         return fail(400, 'ThrottlingException', 'Rate exceeded', secretId);
       }
-      const value = secrets.get(secretId);
+      const name = nameOf(secretId);
+      const value = name === undefined ? undefined : secrets.get(name);
       if (value === undefined)
         return fail(
           400,
@@ -101,8 +114,8 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
       });
       res.end(
         JSON.stringify({
-          ARN: `arn:aws:secretsmanager:${STANDIN_AWS.region}:123456789012:secret:${secretId}-AbCdEf`,
-          Name: secretId,
+          ARN: `arn:aws:secretsmanager:${region}:${STANDIN_ACCOUNT}:secret:${name}-AbCdEf`,
+          Name: name,
           ...(typeof value === 'string'
             ? { SecretString: value }
             : { SecretBinary: Buffer.from(value).toString('base64') }),
@@ -113,6 +126,16 @@ export async function startSecretsManagerStandin(): Promise<SecretsManagerStandi
       );
     });
   });
+  /** The name a secret id stands for: itself, or the name in an ARN of this region's. */
+  const nameOf = (secretId: string): string | undefined => {
+    const arn = /^arn:aws:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)$/.exec(secretId);
+    if (!arn) return secretId;
+    const [, inRegion, account, rest = ''] = arn;
+    if (inRegion !== region || account !== STANDIN_ACCOUNT) return undefined;
+    const complete = /^(.+)-[A-Za-z0-9]{6}$/.exec(rest)?.[1];
+    return complete !== undefined && secrets.has(complete) ? complete : rest;
+  };
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

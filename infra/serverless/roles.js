@@ -59,26 +59,40 @@ module.exports = async ({ resolveVariable }) => {
         `secretsKmsKeyArn: ${JSON.stringify(key)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
       );
 
+  // A secret named by its ARN (another region or account, whose resource policy lets this
+  // one in) is granted as that ARN: as given (complete, with the suffix) and with the suffix
+  // added (partial). A name is this stage's region and account.
+  const secretArn = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:/;
+  const secretResources = (name) =>
+    secretArn.test(name)
+      ? [name, `${name}-??????`]
+      : [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`,
+          },
+        ];
   const readSecrets = (names) => {
     if (names.length === 0) return [];
+    const unique = [...new Set(names)];
     const statements = [
       {
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],
-        Resource: [...new Set(names)].map((name) => ({
-          'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`,
-        })),
+        Resource: unique.flatMap(secretResources),
       },
     ];
+    // Decrypting through Secrets Manager in this region, and in each region an ARN names.
+    const elsewhere = [...new Set(unique.flatMap((name) => secretArn.exec(name)?.[1] ?? []))].map(
+      (region) => `secretsmanager.${region}.amazonaws.com`,
+    );
+    const here = { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' };
     if (kmsKeys.length > 0)
       statements.push({
         Effect: 'Allow',
         Action: ['kms:Decrypt'],
         Resource: kmsKeys,
         Condition: {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' },
-          },
+          StringEquals: { 'kms:ViaService': elsewhere.length > 0 ? [here, ...elsewhere] : here },
         },
       });
     return statements;

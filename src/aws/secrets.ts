@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretRegion } from '../shared/arns';
 import type { Deadline } from '../shared/deadline';
 import { SECRET_READ_TIMEOUT_MS } from '../constants';
 import { CollectorError } from '../shared/errors';
@@ -33,7 +34,8 @@ interface CacheEntry {
  * containers reuse it; it is bounded by the few secret ids configured.
  */
 const cache = new Map<string, CacheEntry>();
-let client: SecretsManagerClient | undefined;
+/** One client per region: a secret given by ARN is read in the ARN's region. */
+const clients = new Map<string, SecretsManagerClient>();
 
 /**
  * Read a JSON secret from AWS Secrets Manager with the AWS SDK, cached for `ttlMs` across warm
@@ -109,7 +111,17 @@ async function readSecretString(secretId: string, deadline: Deadline): Promise<s
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-secrets-manager') as SecretsManagerSdk;
   // Our transport's agents: the same proxy settings as every other request (shared/http.ts).
-  client ??= new sdk.SecretsManagerClient({ requestHandler: transportAgents() });
+  // A secret given by ARN lives in the ARN's region (and maybe another account, which its
+  // resource policy opens): the client goes there, whatever region the function runs in.
+  const region = secretRegion(secretId);
+  let client = clients.get(region ?? '');
+  if (!client) {
+    client = new sdk.SecretsManagerClient({
+      requestHandler: transportAgents(),
+      ...(region ? { region } : {}),
+    });
+    clients.set(region ?? '', client);
+  }
   // The signal aborts the request in flight; the timer also ends a wait between the SDK's
   // retries, which the signal does not interrupt.
   const controller = new AbortController();
@@ -138,11 +150,11 @@ export function invalidateSecret(secretId: string): void {
   cache.delete(secretId);
 }
 
-/** For tests: forget every cached secret and the client (e.g. after changing the endpoint). */
+/** For tests: forget every cached secret and the clients (e.g. after changing the endpoint). */
 export function resetSecretsForTests(): void {
   cache.clear();
-  client?.destroy();
-  client = undefined;
+  for (const client of clients.values()) client.destroy();
+  clients.clear();
 }
 
 /** An AWS SDK error's metadata: the request id and the attempts it made. */

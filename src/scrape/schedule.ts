@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { isValidLabelName } from '../metrics/names';
+import { SECRET_ARN } from '../shared/arns';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
 import { credentialsInUrl, isCredentialName, maskUrlCredentials } from '../shared/urls';
@@ -43,7 +44,12 @@ const IN_A_SECRET =
 
 const secretName = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name or ARN'));
+  .check(
+    z.refine(
+      (value) => /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value) || SECRET_ARN.test(value),
+      'must be a Secrets Manager secret name or ARN',
+    ),
+  );
 
 const httpUrl = z.string().check(
   z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {

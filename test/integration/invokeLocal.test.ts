@@ -327,6 +327,31 @@ it('puts only the functions that reach the Pushgateway into a VPC, their network
   expect(grants(template, 'ExportAlertingRole').some((g) => g.includes('ec2:'))).toBe(false);
 }, 120_000);
 
+it('grants a secret given by ARN, in another region or account, as that ARN', () => {
+  const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const pushgatewayAuth =
+    'arn:aws:secretsmanager:eu-west-2:210987654321:secret:shared/pushgateway-auth-Ab12Cd';
+  const scrapeAuth = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:lab/snmp-auth';
+  const template = packagedTemplate(
+    [`pushgatewayAuthSecretName=${pushgatewayAuth}`, `secretsKmsKeyArn=${key}`],
+    writeStageConfig((text) =>
+      text.replace(
+        'instance: switch-01 #',
+        `auth: { secret: '${scrapeAuth}' }\n          instance: switch-01 #`,
+      ),
+    ),
+  );
+  const byArn = (arn: string) => `${arn} ${arn}-??????`;
+  expect(grants(template, 'ScrapeRole').slice(2)).toEqual([
+    `secretsmanager:GetSecretValue on ${byArn(scrapeAuth)} ${byArn(pushgatewayAuth)}`,
+    `kms:Decrypt on ${key} if {"StringEquals":{"kms:ViaService":[{"Fn::Sub":"secretsmanager.\${AWS::Region}.amazonaws.com"},"secretsmanager.eu-west-1.amazonaws.com","secretsmanager.eu-west-2.amazonaws.com"]}}`,
+  ]);
+  // A name stays this stage's region and account.
+  expect(grants(template, 'EstatsRole')[2]).toBe(
+    `secretsmanager:GetSecretValue on secret:pushgate-collector/akamai-edgegrid-?????? ${byArn(pushgatewayAuth)}`,
+  );
+}, 120_000);
+
 it('grants each sink secret, remote write and the KMS key only to the functions that use them', () => {
   const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const workspace = 'arn:aws:aps:eu-central-1:123456789012:workspace/ws-1';
