@@ -69,6 +69,7 @@ Options (environment variable in brackets):
   --external-stack         do not start Pushgateway/Prometheus/Alertmanager: push to
                            PUSHGATEWAY_URL (the collectors container of the compose file)
   -h, --help               show this help
+  -V, --version            print the version
 
 Environment: SLACK_WEBHOOK_URL (real Slack), AKAMAI_EDGERC / AKAMAI_EDGERC_SECTION (real
 Akamai), and every variable of the README's "Configure" section.

@@ -42,6 +42,7 @@ Options:
                         (comments kept; merging a merged file again replaces ours)
   --check               do not write; exit 1 if DIR differs from what would be written
   -h, --help            show this help
+  -V, --version         print the version
 `;
 
 const root = join(__dirname, '..');

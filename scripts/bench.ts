@@ -23,6 +23,7 @@ Environment:
 
 Options:
   -h, --help             show this help
+  -V, --version          print the version
 `;
 
 parseCommandLine(HELP, {});

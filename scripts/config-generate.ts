@@ -19,6 +19,7 @@ Writes what is generated from the configuration's schemas:
 Options:
   --check     do not write; exit 1 if a committed file differs from what would be written (CI)
   -h, --help  show this help
+  -V, --version  print the version
 `;
 const { check } = parseCommandLine(HELP, { check: { type: 'boolean', default: false } });
 writeGenerated(

@@ -14,6 +14,7 @@ Writes the Grafana dashboards generated from src/dashboards into dashboards/*.js
 Options:
   --check     do not write; exit 1 if dashboards/ differs from what would be written (CI)
   -h, --help  show this help
+  -V, --version  print the version
 `;
 const { check } = parseCommandLine(HELP, { check: { type: 'boolean', default: false } });
 writeGenerated(

@@ -21,6 +21,7 @@ Options:
   --pushgateway URL  default: PUSHGATEWAY_URL, else the stage's functions.pushgatewayUrl;
                      several URLs separated by commas clean each of those Pushgateways
   -h, --help         show this help
+  -V, --version      print the version
 `;
 
 const values = parseCommandLine(HELP, {

@@ -16,6 +16,7 @@ src/alerting/prometheusConfig.ts (a test fails when the committed files differ).
 
 Options:
   -h, --help  show this help
+  -V, --version  print the version
 `,
   {},
 );

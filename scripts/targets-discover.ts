@@ -59,6 +59,7 @@ What to do:
   --dry-run               show the changes and the budget, write nothing
   --estats-timeout SEC    the estatsTimeout param the budget is checked against (default 110)
   -h, --help              show this help
+  -V, --version           print the version
 `;
 
 const values = parseCommandLine(HELP, {

@@ -1,3 +1,4 @@
+import { version } from '../../package.json';
 import { runProcess } from '../helpers/runProcess';
 
 /**
@@ -21,6 +22,13 @@ describe.each(Object.entries(SCRIPTS))('npm run %s', (_script, file) => {
     const result = await tsx(file, ['--help']);
     expect(result.stdout).toMatch(/^Usage: /);
     expect(result.stdout).toContain('-h, --help');
+    expect(result.stdout).toContain('-V, --version');
+    expect(result.code).toBe(0);
+  });
+
+  it('prints the version of package.json for --version and exits 0', async () => {
+    const result = await tsx(file, ['--version']);
+    expect(result.stdout).toBe(`pushgate-collector ${version}\n`);
     expect(result.code).toBe(0);
   });
 
