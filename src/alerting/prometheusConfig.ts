@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { ConfigurationError } from '../shared/errors';
+import { credentialsInUrl, maskUrlCredentials } from '../shared/urls';
 import { DEFAULT_ALERTING_CONFIG } from './config';
 import { PUSHGATEWAY_INSTANCE } from '../queries/freshest';
 
@@ -22,6 +24,9 @@ export interface PrometheusConfigOptions {
   self?: string;
   /** The Pushgateway's scrape job: the alert rules' `up{job=…}` names it. */
   pushgatewayJob?: string;
+  /** How the Pushgateways are reached, when not plain http at `/metrics`. */
+  scheme?: 'http' | 'https';
+  metricsPath?: string;
 }
 
 const HONOR_LABELS_NOTE = [
@@ -49,6 +54,10 @@ export function renderPrometheusConfig(options: PrometheusConfigOptions): string
       {
         job_name: options.pushgatewayJob ?? DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
         honor_labels: true,
+        ...(options.scheme && options.scheme !== 'http' ? { scheme: options.scheme } : {}),
+        ...(options.metricsPath && options.metricsPath !== '/metrics'
+          ? { metrics_path: options.metricsPath }
+          : {}),
         static_configs: [{ targets: options.pushgateways }],
         relabel_configs: [{ source_labels: ['__address__'], target_label: ADDRESS_LABEL }],
         metric_relabel_configs: [
@@ -72,6 +81,52 @@ export function renderPrometheusConfig(options: PrometheusConfigOptions): string
     .map((line) => `# ${line}`.trimEnd())
     .join('\n');
   return `${header}\n${stringify(config)}`;
+}
+
+/**
+ * The Pushgateway scrape job alone, for a Prometheus of the user's own, from the Pushgateways'
+ * URLs as the collectors are given them (functions.pushgatewayUrl): a whole configuration of
+ * that one job, which promtool accepts, to merge into its `scrape_configs`. The URLs must
+ * share a scheme and path (one job reaches them alike); credentials never go in a URL.
+ */
+export function pushgatewayJobConfig(urls: readonly string[], jobName?: string): string {
+  if (urls.length === 0)
+    throw new ConfigurationError('no Pushgateway named', {
+      hint: 'give their URLs: --pushgateways http://pushgateway-a:9091,http://pushgateway-b:9091',
+    });
+  const parsed = urls.map((text) => {
+    if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+      throw new ConfigurationError(`${JSON.stringify(text)} is not an http(s) URL`, {
+        hint: 'give each Pushgateway as the collectors reach it, e.g. http://pushgateway:9091',
+      });
+    const url = new URL(text);
+    const inUrl = credentialsInUrl(url);
+    if (inUrl)
+      throw new ConfigurationError(`${maskUrlCredentials(text)} holds credentials (${inUrl})`, {
+        hint: "give the URL alone, and the credentials in the scrape job's basic_auth or authorization, from a file",
+      });
+    return url;
+  });
+  const [first] = parsed;
+  const scheme = first?.protocol === 'https:' ? 'https' : 'http';
+  const metricsPath = `${first?.pathname.replace(/\/+$/, '') ?? ''}/metrics`;
+  for (const url of parsed)
+    if (url.protocol !== first?.protocol || url.pathname !== first.pathname)
+      throw new ConfigurationError(
+        `${url.href} is not reached as ${first?.href} is (scheme and path): one scrape job cannot take both`,
+        { hint: 'write a file for each kind, with its own --job' },
+      );
+  return renderPrometheusConfig({
+    header: [
+      'The Pushgateway scrape job of pushgate-collector, for your own Prometheus: merge it into',
+      'scrape_configs of your prometheus.yml. Written by `npm run prometheus:config -- --out …`.',
+    ].join('\n'),
+    scrapeInterval: '30s',
+    pushgateways: parsed.map((url) => url.host),
+    scheme,
+    metricsPath,
+    ...(jobName ? { pushgatewayJob: jobName } : {}),
+  }).replace(/^global:\n(?: .*\n)*/m, '');
 }
 
 /** The committed configurations, by path from the repository root (drift-checked in CI). */

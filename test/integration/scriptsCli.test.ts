@@ -1,4 +1,9 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { version } from '../../package.json';
+import { runTool } from '../helpers/tools';
 import { runProcess } from '../helpers/runProcess';
 
 /**
@@ -53,4 +58,51 @@ it('npm run bench --help documents every BENCH_ variable the bench reads', async
   const variables = [...new Set(read.split('\n').filter(Boolean))];
   expect(variables.length).toBeGreaterThan(3);
   for (const variable of variables) expect(stdout).toContain(variable);
+});
+
+describe('npm run prometheus:config -- --out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prometheus-job-'));
+
+  it('writes the Pushgateway scrape job for your own Prometheus, which promtool accepts', async () => {
+    const out = join(dir, 'pushgateway-job.yml');
+    const result = await tsx(SCRIPTS['prometheus:config'] ?? '', [
+      '--out',
+      out,
+      '--pushgateways',
+      'https://pg-a.example:9443/gw,https://pg-b.example:9443/gw',
+      '--job',
+      'pushgateway-cdn',
+    ]);
+    expect(result.code).toBe(0);
+    const job = (
+      parse(readFileSync(out, 'utf8')) as { scrape_configs: Array<Record<string, unknown>> }
+    ).scrape_configs;
+    expect(job).toEqual([
+      expect.objectContaining({
+        job_name: 'pushgateway-cdn',
+        honor_labels: true,
+        scheme: 'https',
+        metrics_path: '/gw/metrics',
+        static_configs: [{ targets: ['pg-a.example:9443', 'pg-b.example:9443'] }],
+      }),
+    ]);
+    expect(runTool('promtool', ['check', 'config', out]).output).toContain('SUCCESS');
+  });
+
+  it.each([
+    ['http://collector:s3cret@pg:9091', 'http://***:***@pg:9091 holds credentials', 's3cret'],
+    ['http://pg-a:9091,https://pg-b:9091', 'is not reached as http://pg-a:9091/ is', undefined],
+    ['', 'no Pushgateway named', undefined],
+  ])('refuses --pushgateways %j, saying why', async (urls, message, secret) => {
+    const result = await tsx(SCRIPTS['prometheus:config'] ?? '', [
+      '--out',
+      join(dir, 'refused.yml'),
+      '--pushgateways',
+      urls,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    if (secret) expect(result.stderr).not.toContain(secret);
+    expect(existsSync(join(dir, 'refused.yml'))).toBe(false);
+  });
 });
