@@ -235,7 +235,9 @@ async function main(): Promise<void> {
     cleanups,
   );
   say('');
-  say(`Prometheus     ${stack.prometheus.url}   (alerts: ${stack.prometheus.url}/alerts)`);
+  say(
+    `Prometheus     ${stack.prometheus.url}   (alerts: ${await alertsPage(stack.prometheus.url)})`,
+  );
   for (const [i, pushgateway] of stack.pushgateways.entries())
     say(
       `Pushgateway    ${pushgateway.url}${stack.pushgateways.length > 1 ? `   (${i + 1} of ${stack.pushgateways.length})` : ''}`,
@@ -457,4 +459,17 @@ function sinksWanted(): SinkName[] {
   } catch (error) {
     return fail(describeError(error));
   }
+}
+
+/**
+ * The alerts page this Prometheus serves: `/alerts` where the web UI is built in, the
+ * classic UI's `/classic/alerts` where it is not (Debian's 2.42), else the API's list.
+ */
+async function alertsPage(prometheusUrl: string): Promise<string> {
+  for (const page of ['/alerts', '/classic/alerts']) {
+    const answer = await fetch(`${prometheusUrl}${page}`).catch(() => undefined);
+    await answer?.body?.cancel();
+    if (answer?.ok) return `${prometheusUrl}${page}`;
+  }
+  return `${prometheusUrl}/api/v1/alerts`;
 }

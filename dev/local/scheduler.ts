@@ -17,8 +17,14 @@ export interface SchedulerOptions {
   speed: number;
   /** The configuration the functions run with (what Lambda would have in its environment). */
   env: Env;
-  /** One line per run. */
+  /**
+   * Where the runs are told: a function's first run, then at most one line per
+   * `progressEveryMs` (counting the runs in between), and every failure, so the alerts
+   * printed among them stand out.
+   */
   report: (line: string) => void;
+  /** Default one minute of real time. */
+  progressEveryMs?: number;
 }
 
 type Handler = LambdaHandler<unknown>;
@@ -42,6 +48,20 @@ export function startScheduler(options: SchedulerOptions): { stop(): void } {
       );
     const handler = exported.withEnv(options.env);
     let running = false;
+    const progressEveryMs = options.progressEveryMs ?? 60_000;
+    let lastToldAt: number | undefined;
+    let untold = 0;
+    /** A good run's line, when it is time for one; the runs since the last line in it. */
+    const tellProgress = (line: string) => {
+      const now = Date.now();
+      if (lastToldAt !== undefined && now - lastToldAt < progressEveryMs) {
+        untold++;
+        return;
+      }
+      options.report(untold > 0 ? `${line} (and ${untold} runs like it before)` : line);
+      lastToldAt = now;
+      untold = 0;
+    };
 
     const runOnce = async () => {
       if (running) {
@@ -55,7 +75,7 @@ export function startScheduler(options: SchedulerOptions): { stop(): void } {
           fn.event(new Date()),
           localLambdaContext(fn.name, fn.timeoutSeconds * 1000),
         );
-        options.report(
+        tellProgress(
           `${label(fn.name)} ${describeResult(result)}, ${((Date.now() - started) / 1000).toFixed(2)} s`,
         );
       } catch (error) {

@@ -73,6 +73,14 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   // The CP code and URL config/local.yml lists, and two CP codes it discovers in the simulator.
   expect(output).toMatch(/estats +4\/4 targets, \d+ series pushed/);
   expect(output).toMatch(AWAITED);
+  // The alerts page it names is one this Prometheus serves.
+  const alerts = /\(alerts: (http:\/\/\S+)\)/.exec(output)?.[1] ?? '';
+  expect([alerts, (await fetch(alerts)).status]).toEqual([alerts, 200]);
+  // Progress is a line a minute per function, not one per run (synthetic runs every second
+  // at --speed 60): the alerts stand out. The run lasts at most 150 s.
+  const progress = output.split('\n').filter((line) => /^\S+ synthetic +\d+ devices/.test(line));
+  expect(progress.length).toBeGreaterThanOrEqual(1);
+  expect(progress.length).toBeLessThanOrEqual(3);
 
   // Both Pushgateways hold the same groups.
   const pushgateways = [
