@@ -19,6 +19,7 @@ const SCRIPTS: Record<string, string> = {
   'config:generate': 'scripts/config-generate.ts',
   'prometheus:config': 'scripts/prometheus-config.ts',
   'targets:discover': 'scripts/targets-discover.ts',
+  release: 'scripts/release.ts',
 };
 const tsx = (file: string, args: string[]) => runProcess('npx', ['tsx', file, ...args]);
 
