@@ -69,8 +69,8 @@ export async function collectScrape(
     shares.get(target)?.release();
     shares.delete(target);
     // Lambda's Node.js runtime starts with --expose-gc: after a large target, collect its
-    // garbage before the next fills the heap (measured: without it, 8 targets at 10× the
-    // limit peaked at 259 MiB in a 256 MB function; with it, 229). Elsewhere gc is absent.
+    // garbage before the next fills the heap (bench `scrapememory`: without it, 8 targets at
+    // 10× the limit peaked at up to 259 MiB in a 256 MB function). Elsewhere gc is absent.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (held > LARGE_SHARE_BYTES && gc) gc();
   };
