@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { isValidLabelName } from '../metrics/names';
-import { SECRET_ARN } from '../shared/arns';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
 import { credentialsInUrl, isCredentialName, maskUrlCredentials } from '../shared/urls';
@@ -45,8 +44,8 @@ const IN_A_SECRET =
 const secretName = z
   .string()
   .check(
-    z.refine(
-      (value) => /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value) || SECRET_ARN.test(value),
+    z.regex(
+      /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
       'must be a Secrets Manager secret name or ARN',
     ),
   );
