@@ -42,12 +42,27 @@ export function withOwner(content: GroupContent, owner: GroupOwner | undefined):
   };
 }
 
+/**
+ * The mark's text, written once per owner: every group of a run has the same owner, and a
+ * registry per group cost a run of hundreds of targets as many. Owners are few (a stage's
+ * schedules), and the cache is dropped whole should a process ever see many.
+ */
+const markTexts = new Map<string, Promise<string>>();
+const MAX_CACHED_MARKS = 256;
+
 function markText(owner: GroupOwner): Promise<string> {
+  const labels = { [LABEL.stage]: owner.stage, [LABEL.schedules]: schedulesLabel(owner.schedules) };
+  const key = JSON.stringify(labels);
+  const cached = markTexts.get(key);
+  if (cached) return cached;
+  if (markTexts.size >= MAX_CACHED_MARKS) markTexts.clear();
   const metrics = new PushMetrics();
-  metrics
-    .family(COLLECTOR.groupOwner)
-    .set({ [LABEL.stage]: owner.stage, [LABEL.schedules]: schedulesLabel(owner.schedules) }, 1);
-  return metrics.text();
+  metrics.family(COLLECTOR.groupOwner).set(labels, 1);
+  const text = metrics.text();
+  markTexts.set(key, text);
+  // A failure is not kept: the next group tries again.
+  text.catch(() => markTexts.delete(key));
+  return text;
 }
 
 /** The schedules as the label holds them: each once, sorted, comma-separated. */
