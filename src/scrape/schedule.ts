@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { isValidLabelName } from '../metrics/names';
+import { SECRET_ID } from '../shared/arns';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
 import { credentialsInUrl, isCredentialName, maskUrlCredentials } from '../shared/urls';
@@ -43,12 +44,7 @@ const IN_A_SECRET =
 
 const secretName = z
   .string()
-  .check(
-    z.regex(
-      /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
-      'must be a Secrets Manager secret name or ARN',
-    ),
-  );
+  .check(z.regex(SECRET_ID, 'must be a Secrets Manager secret name or ARN'));
 
 const httpUrl = z.string().check(
   z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {

@@ -116,23 +116,19 @@ export class Deliveries {
         ? [{ sink: this.sinks[i]?.name ?? 'unknown', error: result.value.error }]
         : [],
     );
-    for (const { sink, error } of fellBack) {
+    const failures = settled.flatMap((result, i) =>
+      result.status === 'rejected'
+        ? [{ sink: this.sinks[i]?.name ?? 'unknown', error: result.reason as unknown }]
+        : [],
+    );
+    // A sink that holds the failure series did not take the group either.
+    for (const { sink, error } of [...fellBack, ...failures]) {
       const ledger = this.ledgers.get(sink);
       if (ledger) {
         ledger.failed++;
         ledger.error ??= describeError(error);
       }
     }
-    const failures = settled.flatMap((result, i) => {
-      if (result.status === 'fulfilled') return [];
-      const sink = this.sinks[i]?.name ?? 'unknown';
-      const ledger = this.ledgers.get(sink);
-      if (ledger) {
-        ledger.failed++;
-        ledger.error ??= describeError(result.reason);
-      }
-      return [{ sink, error: result.reason as unknown }];
-    });
     if (failures.length === 0) return fellBack;
     if (this.sinks.length === 1) throw failures[0]?.error;
     throw new CollectorError(
