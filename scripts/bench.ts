@@ -20,6 +20,9 @@ Environment:
   BENCH_SCALE_RUNS       runs per fleet size of the scale case (default 3)
   BENCH_ESTATS_TARGETS   targets per eStats run of the estats case (default 10,40,80,200)
   BENCH_ESTATS_CLIENTS   API clients of the estats case (default 1,3)
+  BENCH_ESTATS_OVERLAP   targets per schedule when 2 and 3 schedules share a client and
+                         fire together, in the estats case (default 10,25,40)
+  BENCH_ESTATS_REPEAT    repetitions of each of those (default 3; median and worst reported)
 
 Options:
   -h, --help             show this help

@@ -124,6 +124,11 @@ export const estatsScheduleSchema = z.strictObject({
    * is superseded by the next tick and skipped.
    */
   intervalSeconds: z.optional(z.int().check(z.positive())),
+  /**
+   * Set when packaging: per API client, the requests a run may send before Akamai's first
+   * answer, its share of the client's limit (deploy/estatsBudget.ts, firstWaves).
+   */
+  firstWave: z.optional(z.record(z.string(), z.int().check(z.positive()))),
   /** How many top error edge IPs to keep per direction (bounds label cardinality). */
   topEdgeIps: z._default(z.int().check(z.minimum(0), z.maximum(50)), 5),
   /** Listed targets; with `discover`, the discovered ones are added to them (may be none). */

@@ -5,7 +5,13 @@ import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/crede
 import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
-import { type PacingClock, type PacingSettings, RateBudget } from '../akamai/rateBudget';
+import {
+  type ClientRateBudget,
+  type PacingClock,
+  type PacingSettings,
+  RateBudget,
+  type RateBudgetSettings,
+} from '../akamai/rateBudget';
 import { buildEstatsMetrics } from '../akamai/estatsMetrics';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
 import { COLLECTOR, LABEL } from '../metrics/catalogue';
@@ -34,6 +40,8 @@ export interface EstatsCollectorDeps {
     forget(): void;
   };
   clock?: PacingClock;
+  /** The client's budget; the bench measures the pacing this one replaced through it. */
+  rateBudget?: (settings: RateBudgetSettings, clock?: PacingClock) => ClientRateBudget;
 }
 
 const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
@@ -49,7 +57,7 @@ const AUTH_REASONS: ReadonlySet<FailureReason> = new Set([
  * fail the same way and only burn rate limit).
  */
 export class EstatsSource {
-  readonly budget: RateBudget;
+  readonly budget: ClientRateBudget;
   private refreshed = false;
   /** The re-read of a refused secret, and the signer it replaces. */
   private rereading: Promise<void> | undefined;
@@ -70,7 +78,15 @@ export class EstatsSource {
     private signer: EdgeGridSigner | EstatsError,
   ) {
     this.credentialSource = deps.credentialSourceOf(client);
-    this.budget = new RateBudget({ ...deps.pacing, reserveShare: client.reserve }, deps.clock);
+    const firstWave = schedule.firstWave?.[client.name];
+    const settings = {
+      ...deps.pacing,
+      reserveShare: client.reserve,
+      ...(firstWave ? { firstWave } : {}),
+    };
+    this.budget = deps.rateBudget
+      ? deps.rateBudget(settings, deps.clock)
+      : new RateBudget(settings, deps.clock);
   }
 
   static async open(

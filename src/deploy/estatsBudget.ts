@@ -39,6 +39,8 @@ export interface ScheduleRow {
   /** Of the client's limit (not of what is left after the reserve). */
   shareOfLimit: number;
   worstRunSeconds: number;
+  /** Requests its run sends before Akamai's first answer (firstWaves). */
+  firstWave: number;
 }
 
 export interface ClientBudget {
@@ -70,6 +72,7 @@ export function estatsBudget(
     runSeconds.set(client.name, worstRunSeconds(together, client, limits.answerSeconds));
   }
   return [...byClient.values()].map(({ client, parts }) => {
+    const together = parts.reduce((sum, [, count]) => sum + count, 0);
     const rows = parts.map(([schedule, count]): ScheduleRow => {
       const perMinute = (count * 60) / schedule.intervalSeconds;
       return {
@@ -81,10 +84,51 @@ export function estatsBudget(
         shareOfLimit: perMinute / client.rateLimitPerMinute,
         // Its clients work side by side: the slowest of them ends the run.
         worstRunSeconds: Math.max(...schedule.clients.map((c) => runSeconds.get(c.name) ?? 0)),
+        firstWave: firstWaveOf(client, count, together),
       };
     });
     return { client, rows, perMinute: rows.reduce((sum, row) => sum + row.perMinute, 0) };
   });
+}
+
+/**
+ * Each schedule's first wave per API client: the requests its run may send before Akamai's
+ * first answer (akamai/rateBudget.ts). The client's limit less its reserve is divided among
+ * the schedules that use it, by their targets on it: schedules of any intervals meet at some
+ * tick, so all of them may start at the same moment, and their waves together then still fit.
+ * A share by targets rather than an equal one lets a small schedule's share not sit idle while
+ * a large one waits. The wave is also the share of the recovery a run keeps while the others
+ * spend theirs.
+ */
+export function firstWaves(
+  schedules: readonly Pick<BudgetSchedule, 'name' | 'targets' | 'clients'>[],
+): Map<string, Record<string, number>> {
+  const counts = new Map<string, Array<[string, number]>>();
+  const clients = new Map<string, AkamaiClient>();
+  for (const schedule of schedules) {
+    const assigned = [...assignTargets(schedule.targets, schedule.clients).values()];
+    for (const client of schedule.clients) {
+      const count = assigned.filter((c) => c.name === client.name).length;
+      if (count === 0) continue;
+      clients.set(client.name, client);
+      counts.set(client.name, [...(counts.get(client.name) ?? []), [schedule.name, count]]);
+    }
+  }
+  const waves = new Map<string, Record<string, number>>();
+  for (const [name, parts] of counts) {
+    const together = parts.reduce((sum, [, count]) => sum + count, 0);
+    for (const [schedule, count] of parts)
+      waves.set(schedule, {
+        ...waves.get(schedule),
+        [name]: firstWaveOf(clients.get(name) as AkamaiClient, count, together),
+      });
+  }
+  return waves;
+}
+
+/** A schedule's first wave on a client: its targets' part of the client's usable limit. */
+function firstWaveOf(client: AkamaiClient, count: number, together: number): number {
+  return Math.max(1, Math.floor((usablePerMinute(client) * count) / together));
 }
 
 /** `requests` of one client started together: burst, then the budget's recovery, then an answer. */
@@ -146,7 +190,16 @@ export function formatEstatsBudget(budget: readonly ClientBudget[], limits: Budg
   const lines: string[] = [
     `eStats budget per Akamai API client (worst case: every schedule of a client starts at once; ${limits.answerSeconds} s an answer; function timeout ${limits.timeoutSeconds} s)`,
   ];
-  const header = ['schedule', 'targets', 'interval', 'req/min', 'of limit', 'worst run', 'fits'];
+  const header = [
+    'schedule',
+    'targets',
+    'interval',
+    'req/min',
+    'of limit',
+    'first wave',
+    'worst run',
+    'fits',
+  ];
   for (const { client, rows, perMinute } of budget) {
     lines.push(
       `  client ${client.name}: ${client.rateLimitPerMinute} req/min, ${reservedRequests(client)} kept for other users; schedules ask ${round(perMinute)} req/min (${percent(perMinute / client.rateLimitPerMinute)})`,
@@ -157,6 +210,7 @@ export function formatEstatsBudget(budget: readonly ClientBudget[], limits: Budg
       `${row.intervalSeconds} s`,
       round(row.perMinute),
       percent(row.shareOfLimit),
+      String(row.firstWave),
       `${round(row.worstRunSeconds)} s`,
       row.worstRunSeconds <=
       Math.min(limits.timeoutSeconds - limits.safetyMarginSeconds, row.intervalSeconds)

@@ -27,14 +27,29 @@ export function deadlineIn(ms: number, now: () => number = Date.now): Deadline {
 /** A deadline with no limit, for CLI tools and tests that are not bounded by Lambda. */
 export const NO_DEADLINE: Deadline = { remainingMs: () => Number.POSITIVE_INFINITY };
 
-/** Sleep `ms`, or fail at once if the deadline would pass first. */
-export async function sleepWithin(ms: number, deadline: Deadline, what: string): Promise<void> {
-  if (ms <= 0) return;
+/** Sleep `ms` (less once `signal` aborts), or fail at once if the deadline would pass first. */
+export async function sleepWithin(
+  ms: number,
+  deadline: Deadline,
+  what: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return;
   if (ms > deadline.remainingMs()) {
     throw new DeadlineExceededError(
       `not enough time left to wait ${Math.ceil(ms)} ms for ${what} (${Math.floor(deadline.remainingMs())} ms left)`,
       { hint: 'raise the function timeout or configure fewer targets per schedule' },
     );
   }
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise<void>((resolve) => {
+    const woken = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', woken);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', woken, { once: true });
+  });
 }

@@ -67,6 +67,12 @@ export interface EstatsSimulatorOptions {
    */
   rateWindowMs?: number;
   now?: () => number;
+  /**
+   * The limiter to spend, instead of one of its own: several stand-ins on their own origins
+   * then share one budget per client, as Akamai does for callers that each hold their own
+   * connections (Lambda instances), and for clients that each have their own host.
+   */
+  rateLimiter?: RateLimiter;
   /** Every answer that has data takes this long (Akamai computes them in about a second). */
   answerDelayMs?: number;
   /** Called after each answer (for a console log of the traffic). */
@@ -117,12 +123,14 @@ export async function startEstatsSimulator(
   const requests: RecordedRequest[] = [];
   // Per client token: until when a held 429 (holdsUntilRetryAfter) answers every request.
   const retryNotBefore = new Map<string, number>();
-  const rateLimiter = new RateLimiter({
-    limit: options.rateLimitPerMinute ?? 40,
-    ...(options.rateLimits ? { limits: options.rateLimits } : {}),
-    windowMs: options.rateWindowMs ?? 60_000,
-    now,
-  });
+  const rateLimiter =
+    options.rateLimiter ??
+    new RateLimiter({
+      limit: options.rateLimitPerMinute ?? 40,
+      ...(options.rateLimits ? { limits: options.rateLimits } : {}),
+      windowMs: options.rateWindowMs ?? 60_000,
+      now,
+    });
 
   const server: Server = createServer(
     { key: options.tls.key, cert: options.tls.cert },

@@ -2,7 +2,7 @@ import { DEFAULT_CLIENT } from '../../akamai/clients';
 import { type EstatsSchedule, type EstatsTarget, MAX_CP_CODE } from '../../akamai/targets';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../../constants';
 import { ConfigurationError } from '../../shared/errors';
-import { checkEstatsBudget, estatsBudget, formatEstatsBudget } from '../estatsBudget';
+import { checkEstatsBudget, estatsBudget, firstWaves, formatEstatsBudget } from '../estatsBudget';
 import type { StageConfig } from './config';
 
 /**
@@ -68,6 +68,21 @@ export function checkedEstatsBudget(
     throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
   }
   return table;
+}
+
+/** Each enabled eStats schedule's first wave per API client (deploy/estatsBudget.ts). */
+export function estatsFirstWaves(
+  schedules: ReadonlyArray<{ input: EstatsSchedule; enabled: boolean }>,
+): Map<string, Record<string, number>> {
+  return firstWaves(
+    schedules
+      .filter((s) => s.enabled)
+      .map(({ input }) => ({
+        name: input.name,
+        targets: budgetTargetsOf(input),
+        clients: input.clients ?? [DEFAULT_CLIENT],
+      })),
+  );
 }
 
 /**

@@ -44,13 +44,14 @@ function fakes(script: Script, options: { secret?: boolean } = {}) {
   const clock: PacingClock = {
     now: () => now,
     // The real rule (refuse a wait that would pass the deadline), on virtual time.
-    sleep: async (ms: number, deadline: Deadline, what: string) => {
+    sleep: async (ms: number, deadline: Deadline, what: string, signal?: AbortSignal) => {
       if (ms <= 0) return;
       await sleepWithin(ms > deadline.remainingMs() ? ms : 0, deadline, what);
-      // Sleepers that began at the same virtual time wake at the same virtual time.
+      // Sleepers that began at the same virtual time wake at the same virtual time; one
+      // woken early (an answer came) leaves the time where it is.
       const wakeAt = now + ms;
       await new Promise((resolve) => setImmediate(resolve));
-      now = Math.max(now, wakeAt);
+      if (!signal?.aborted) now = Math.max(now, wakeAt);
     },
   };
   const response = estatsResponseSchema.parse(sample);

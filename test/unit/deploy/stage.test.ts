@@ -192,7 +192,7 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
     expect(table).toContain(
       'client default: 40 req/min, 4 kept for other users; schedules ask 12 req/min (30 %)',
     );
-    expect(table).toMatch(/shop\s+60\s+300 s\s+12\s+30 %\s+\d+ s\s+yes/);
+    expect(table).toMatch(/shop\s+60\s+300 s\s+12\s+30 %\s+36\s+\d+ s\s+yes/);
   });
 
   it('counts the maxTargets of a schedule that discovers its CP codes, and warns that its budget is known at run time', () => {
@@ -306,6 +306,51 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
     expect(table).toMatch(/client second:[^\n]*\n[^\n]*\n\s+all\s+60\s/);
     expect(estatsClientSecrets(config)).toEqual(['pushgate/akamai-main', 'pushgate/akamai-second']);
     expect(maximumEventAges(config).estats).toBe(120);
+  });
+
+  it("gives each schedule's event its first wave per client: the limit less the reserve, divided by targets", () => {
+    const config = loadStageConfig(
+      file(
+        'waves.yml',
+        estate({
+          clients: TWO_CLIENTS,
+          schedules: [
+            { name: 'big', targets: 50, client: 'client: main' },
+            { name: 'small', targets: 10, client: 'client: main' },
+            {
+              name: 'both',
+              rate: 'rate(10 minutes)',
+              targets: 90,
+              client: 'clients: [main, second]',
+            },
+          ],
+        }),
+      ),
+      'prod',
+    );
+    const waves = Object.fromEntries(
+      scheduleEvents(config, (fn, s) => `${fn}-${s}`).estats.map((e) => {
+        const schedule = estatsScheduleOf(e);
+        return [schedule.name, schedule.firstWave];
+      }),
+    );
+    // main: 36 usable, shared by 50 + 10 + 30 targets (together they fit what it allows at
+    // once); second: 72, all for the 60 of "both".
+    expect(waves).toEqual({
+      big: { main: 20 },
+      small: { main: 4 },
+      both: { main: 12, second: 72 },
+    });
+  });
+
+  it('refuses a first wave written in the stage file: packaging sets it', () => {
+    const path = file(
+      'wave-given.yml',
+      'estats:\n  - rate: rate(5 minutes)\n    input:\n      name: x\n      firstWave: { default: 30 }\n      targets:\n        - cpCode: 1\n',
+    );
+    expect(() => loadStageConfig(path, 'prod')).toThrow(
+      /estats\[0\]\.input\.firstWave: packaging sets firstWave from the schedules that share each API client/,
+    );
   });
 
   it('refuses an unknown client, and an .edgerc client on a deployed stage', () => {

@@ -9,6 +9,7 @@ import {
   targetWarnings,
 } from '../../../akamai/targets';
 import { JOB } from '../../../metrics/catalogue';
+import { estatsFirstWaves } from '../budgets';
 import { ConfigurationError } from '../../../shared/errors';
 import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
 import type {
@@ -58,6 +59,14 @@ function readEstats(
       warnings.push(
         `${shown}: ${where} (${input.name}) discovers its CP codes at run time: its Akamai budget is known only then. The table counts its maxTargets (${input.discover.maxTargets}) besides the ${input.targets.length} listed; a run that matches more refuses, and the Akamai budget series and CollectorRunsOutgrowInterval show what the runs really ask`,
       );
+    if (input.firstWave !== undefined) {
+      problems.add(
+        [...at, 'input', 'firstWave'],
+        'packaging sets firstWave from the schedules that share each API client',
+        "remove it: each client's limit and reserve (akamai.clients) decide it",
+      );
+      return [];
+    }
     if (input.clients !== undefined) {
       problems.add([...at, 'input', 'clients'], 'name the clients beside "rate"', CLIENTS_HINT);
       return [];
@@ -172,16 +181,18 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
   entry,
   editableEntry: z.strictObject({
     ...entry.def.shape,
-    input: z.omit(estatsScheduleSchema, { clients: true, intervalSeconds: true }),
+    input: z.omit(estatsScheduleSchema, { clients: true, intervalSeconds: true, firstWave: true }),
   }),
   describes: 'eStats schedules: CP codes and URLs, each an EventBridge rule',
   read: readEstats,
   schedulesOf: (config) => config.estats.map((s) => ({ ...s, name: s.input.name })),
   eventOf(config, index) {
     const { input } = at(config.estats, index);
+    const firstWave = estatsFirstWaves(config.estats).get(input.name);
+    const packaged = { ...withOwnership(input, config), ...(firstWave ? { firstWave } : {}) };
     return {
       description: `eStats targets of the ${input.name} schedule (${config.file})`,
-      inputTemplate: `{"time": <time>, "schedule": ${JSON.stringify(withOwnership(input, config))}}`,
+      inputTemplate: `{"time": <time>, "schedule": ${JSON.stringify(packaged)}}`,
       targets: input.targets.length,
     };
   },
