@@ -5,9 +5,9 @@ import { type CredentialSource, forgetSigner, loadSigner } from '../akamai/crede
 import type { EdgeGridSigner } from '../akamai/edgegrid';
 import { EstatsError, type FailureReason } from '../akamai/errors';
 import { type EstatsAnswer, type EstatsClientOptions, fetchEstats } from '../akamai/estatsClient';
+import type { PacingClock } from '../akamai/answerWaits';
 import {
   type ClientRateBudget,
-  type PacingClock,
   type PacingSettings,
   RateBudget,
   type RateBudgetSettings,

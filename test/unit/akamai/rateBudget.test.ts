@@ -1,4 +1,5 @@
-import { type PacingClock, type Permit, RateBudget } from '../../../src/akamai/rateBudget';
+import type { PacingClock } from '../../../src/akamai/answerWaits';
+import { type Permit, RateBudget } from '../../../src/akamai/rateBudget';
 import { type Deadline, NO_DEADLINE } from '../../../src/shared/deadline';
 import { RateLimiter } from '../../../dev/simulators/akamai/rateLimit';
 

@@ -3,7 +3,7 @@ import { EstatsError, type FailureReason } from '../../../src/akamai/errors';
 import type { EstatsAnswer } from '../../../src/akamai/estatsClient';
 import { estatsResponseSchema } from '../../../src/akamai/estatsSchema';
 import { parseEstatsSchedule } from '../../../src/akamai/targets';
-import type { PacingClock } from '../../../src/akamai/rateBudget';
+import type { PacingClock } from '../../../src/akamai/answerWaits';
 import { collectEstats } from '../../../src/collectors/estats';
 import type { EstatsCollectorDeps } from '../../../src/collectors/estatsSource';
 import { pushgatewaySink } from '../../../src/sinks/pushgateway/sink';
