@@ -4,14 +4,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { accelerateAlerting } from './local/alertingScale';
 import { parseCommandLine } from './cli';
 import { RealCarbon } from './realCarbon';
 import { parseSinkNames } from '../src/sinks/names';
 import type { SinkName } from '../src/sinks/factories';
-import { EXAMPLE_STAGE, enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
+import { enabledScheduleNames, loadStageConfig } from '../src/deploy/stage';
+import type { AkamaiClient } from '../src/akamai/clients';
 import { readScheduledFunctions } from './local/serverlessSchedules';
+import { trialStage, withLocalCredentials } from './local/trialStage';
 import { startScheduler } from './local/scheduler';
 import { type SlackMessage, startSlackSink } from './local/slackSink';
 import { startLocalStack } from './local/stack';
@@ -65,6 +67,12 @@ Options (environment variable in brackets):
   --alertmanager-port <n>  default 9093
   --slack-sink-port <n>    default 9095
   --akamai-port <n>        eStats simulator, default 9443
+  --stage <name>           run your own stage's schedules, config/<name>.yml, before
+                           deploying it: groups go to this local stack only, Akamai is
+                           read with your .edgerc (each API client from the section of
+                           its name, or its edgercSection) or simulated
+  --stage-config <file>    the same with any stage file (its name: --stage, else the
+                           file's name)
   --data-dir <dir>         data of the local stack (default .local, git-ignored)
   --external-stack         do not start Pushgateway/Prometheus/Alertmanager: push to
                            PUSHGATEWAY_URL (the collectors container of the compose file)
@@ -97,6 +105,8 @@ const values = parseCommandLine(HELP, {
   'alertmanager-port': { type: 'string', default: '9093' },
   'slack-sink-port': { type: 'string', default: '9095' },
   'akamai-port': { type: 'string', default: '9443' },
+  stage: { type: 'string' },
+  'stage-config': { type: 'string' },
   'data-dir': { type: 'string', default: join(root, '.local') },
   'external-stack': { type: 'boolean', default: false },
 });
@@ -115,6 +125,12 @@ function number(
 }
 
 const realAkamai = Boolean(process.env.AKAMAI_EDGERC) || existsSync(join(homedir(), '.edgerc'));
+
+/** The .edgerc section an API client of the stage reads here: the simulator's, else its own. */
+function edgercSectionOf(client: AkamaiClient): string {
+  return realAkamai ? (client.edgercSection ?? client.name) : SIMULATOR_SECTION;
+}
+const SIMULATOR_SECTION = 'simulator';
 
 // NODE_EXTRA_CA_CERTS is read only when Node starts: the simulator's CA needs a fresh process.
 if (!process.env.PUSHGATE_START_CHILD) {
@@ -169,10 +185,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  // Which functions, on which schedules: serverless.yml and the local stage's file.
-  const all = readScheduledFunctions(
-    join(root, 'serverless.yml'),
-    join(root, 'config', `${EXAMPLE_STAGE}.yml`),
+  // Which functions, on which schedules: serverless.yml and the stage's file.
+  const trial = trialStage(root, { stage: values.stage, stageConfig: values['stage-config'] });
+  const all = readScheduledFunctions(join(root, 'serverless.yml'), trial.file, trial.name).map(
+    (f) => (trial.own ? withLocalCredentials(f, (client) => edgercSectionOf(client)) : f),
   );
   const wanted = values.functions
     ? values.functions
@@ -202,7 +218,7 @@ async function main(): Promise<void> {
     return;
   }
   const sinks = sinksWanted();
-  const stage = loadStageConfig(join(root, 'config', `${EXAMPLE_STAGE}.yml`), EXAMPLE_STAGE);
+  const stage = loadStageConfig(trial.file, trial.name);
   const stack = await startLocalStack({
     dataDir,
     alerting: accelerateAlerting(stage.alerting, speed),
@@ -262,6 +278,9 @@ async function main(): Promise<void> {
   }
   say(
     `Schedules      ${[...new Set(functions.map((f) => `${f.name} ${f.schedule.expression}`))].join(', ')}${speed > 1 ? `, ${speed}× faster (alert timings too)` : ''}`,
+  );
+  say(
+    `Stage          ${trial.name} (${trial.file.startsWith(`${root}${sep}`) ? relative(root, trial.file) : trial.file})${trial.own ? ': its schedules and alerting, pushing to this local stack only' : ''}`,
   );
   say(`Data           ${dataDir}`);
   say('Ctrl-C stops everything.\n');
@@ -325,6 +344,8 @@ async function setUpAkamai(
     const options = {
       // The schedules run `speed` times faster: so does the recovery of Akamai's budget.
       rateWindowMs: 60_000 / speed,
+      // Every API client of the stage reads the simulator's: it allows what they would together.
+      rateLimitPerMinute: simulatedLimit(functions),
       tls: { key: readFileSync(ca.serverKeyPath), cert: readFileSync(ca.serverCertPath) },
       clients: new Map([
         [
@@ -344,15 +365,26 @@ async function setUpAkamai(
     const edgerc = join(dataDir, 'simulator.edgerc');
     writeFileSync(
       edgerc,
-      `[simulator]\nhost = ${simulator.host}\nclient_token = ${client.clientToken}\nclient_secret = ${client.clientSecret}\naccess_token = ${client.accessToken}\n`,
+      `[${SIMULATOR_SECTION}]\nhost = ${simulator.host}\nclient_token = ${client.clientToken}\nclient_secret = ${client.clientSecret}\naccess_token = ${client.accessToken}\n`,
     );
     cleanups.push(scheduleIncidents(simulator, functions, speed));
     return {
       note: `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`,
-      env: { AKAMAI_EDGERC: edgerc, AKAMAI_EDGERC_SECTION: 'simulator' },
+      env: { AKAMAI_EDGERC: edgerc, AKAMAI_EDGERC_SECTION: SIMULATOR_SECTION },
       host: simulator.host,
     };
   }
+}
+
+/** What the stage's API clients allow together (40 a minute when it names none). */
+function simulatedLimit(functions: ReturnType<typeof readScheduledFunctions>): number {
+  const clients = new Map<string, number>();
+  for (const fn of functions.filter((f) => f.name === 'estats')) {
+    const event = fn.event(new Date()) as { schedule?: { clients?: AkamaiClient[] } };
+    for (const client of event.schedule?.clients ?? [])
+      clients.set(client.name, client.rateLimitPerMinute);
+  }
+  return clients.size > 0 ? [...clients.values()].reduce((sum, limit) => sum + limit, 0) : 40;
 }
 
 /** The compose file's collectors container: the stack runs elsewhere, we only collect. */

@@ -14,7 +14,8 @@ import { parseSchedule, type Schedule } from '../../src/deploy/scheduleExpressio
  * handler, timeout, schedule expression and what EventBridge would deliver (constant `input`,
  * an `inputTransformer` filled with the tick's time, or the plain "Scheduled Event"). Events
  * that serverless.yml takes from the stage's file (`${self:custom.stage…}`, infra/serverless/stage.js)
- * come from `config/local.yml`, through the same conversion.
+ * come from the stage's file (`config/local.yml` unless `npm start` runs another), through the
+ * same conversion.
  */
 export interface ScheduledFunction {
   name: string;
@@ -58,6 +59,7 @@ function timeoutOf(
 export function readScheduledFunctions(
   serverlessYmlPath: string,
   stageConfigPath: string,
+  stageName: string = EXAMPLE_STAGE,
 ): ScheduledFunction[] {
   const doc = parse(readFileSync(serverlessYmlPath, 'utf8'), { customTags: CFN_TAGS as never }) as {
     provider?: { timeout?: number };
@@ -71,7 +73,7 @@ export function readScheduledFunctions(
     >;
   };
   let config: StageConfig | undefined;
-  const stage = () => (config ??= loadStageConfig(stageConfigPath, EXAMPLE_STAGE));
+  const stage = () => (config ??= loadStageConfig(stageConfigPath, stageName));
   let fromStageFile: Record<string, Array<{ schedule?: ScheduleEvent }>> | undefined;
   const out: ScheduledFunction[] = [];
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { REAL_LOOKING_TARGETS, writeStageConfig } from '../helpers/stageConfig';
 
 /** The incident's alert as the terminal shows it (the incident fires several: this one is awaited). */
 const AWAITED = /🔔 ALERT → #cdn-alerts: \[FIRING:1\] AkamaiEdge5xxRatioHigh/;
@@ -170,3 +171,57 @@ it('npm start fetches the simulated switches and a blackbox_exporter probe of th
   const leftovers = spawnSync('pgrep', ['-f', run.dataDir], { encoding: 'utf8' }).stdout.trim();
   expect(leftovers).toBe('');
 }, 200_000);
+
+/**
+ * `npm start -- --stage-config FILE`: a deployable stage's own schedules run here before it is
+ * deployed. Its API client reads a Secrets Manager secret when deployed; here it reads the
+ * simulator's .edgerc section, and every group goes to the local Pushgateway only.
+ */
+it('npm start -- --stage-config runs your own stage against the local stack only', async () => {
+  const file = writeStageConfig((text) =>
+    text
+      .replace(
+        /^estats:\n/m,
+        'akamai:\n  clients:\n    retail: { secret: pushgate/retail-edgegrid }\nestats:\n',
+      )
+      .replace(
+        '  - rate: rate(2 minutes)\n    input:',
+        '  - rate: rate(2 minutes)\n    client: retail\n    input:',
+      )
+      .replaceAll(`cpCode: ${REAL_LOOKING_TARGETS.cpCode}`, 'cpCode: 700001'),
+  );
+  const trial = join(dirname(file), 'trial.yml');
+  renameSync(file, trial);
+  const run = await npmStartUntil(
+    ['--stage-config', trial, '--functions', 'estats'],
+    /estats +2\/2 targets, \d+ series pushed/,
+  );
+  try {
+    const output = run.output();
+    expect(output).toContain(
+      `Stage          trial (${trial}): its schedules and alerting, pushing to this local stack only`,
+    );
+    expect(output).toContain('SIMULATED eStats data');
+    expect(output).toMatch(/estats +2\/2 targets, \d+ series pushed/);
+    const pushgateway = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    const groups = await groupsOf(pushgateway);
+    // The stage's own CP codes, in the local Pushgateway.
+    const cpCodes = groups.flatMap((g) => /"cp_code","(\d+)"/.exec(g)?.[1] ?? []);
+    expect(cpCodes).toContain('700001');
+  } finally {
+    await run.interrupt();
+  }
+  expect(run.output()).toContain('stopped; nothing left running.');
+}, 200_000);
+
+it('npm start -- --stage names the missing stage file and how to make one', () => {
+  const run = spawnSync('npm', ['start', '--', '--stage', 'nosuchstage'], {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+    env: { ...process.env, AKAMAI_EDGERC: '' },
+  });
+  expect(run.status).not.toBe(0);
+  expect(`${run.stdout}${run.stderr}`).toContain(
+    '--stage nosuchstage reads config/nosuchstage.yml: create it (cp config/prod.example.yml config/nosuchstage.yml), or give --stage-config FILE',
+  );
+});
