@@ -1,14 +1,15 @@
 /**
  * The bench's baseline: the Akamai rate budget as it was before issue 45 (main at d535f8c),
- * kept unchanged but for its imports and the send time its permits now carry, so that
- * `npm run bench` measures today's pacing against it in the same run. Not used by the product.
+ * kept unchanged but for its imports (the header parsing is the product's) and the send time
+ * its permits now carry, so that `npm run bench` measures today's pacing against it in the
+ * same run. Not used by the product.
  */
 import type * as http from 'node:http';
 import { reserveOf } from '../../src/akamai/clients';
 import type { Permit } from '../../src/akamai/rateBudget';
 import { type Deadline, sleepWithin } from '../../src/shared/deadline';
 import { DeadlineExceededError } from '../../src/shared/errors';
-import { headerValue } from '../../src/shared/http';
+import { integerHeader, nextAllowedAt } from '../../src/akamai/rateHeaders';
 
 /**
  * One API client's Akamai rate budget, as the client sees it from the answers' headers.
@@ -272,21 +273,4 @@ export class RateBudgetBefore {
       });
     return new Promise((resolve) => this.settled.push(resolve));
   }
-}
-
-function integerHeader(headers: http.IncomingHttpHeaders, name: string): number | undefined {
-  const value = headerValue(headers, name);
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim());
-}
-
-/** X-RateLimit-Next (an ISO time), else Retry-After (seconds), as clock time. */
-function nextAllowedAt(headers: http.IncomingHttpHeaders, now: number): number | undefined {
-  const next = headerValue(headers, 'x-ratelimit-next');
-  const nextMs = next === undefined ? Number.NaN : Date.parse(next);
-  if (!Number.isNaN(nextMs)) return nextMs;
-  const retryAfter = headerValue(headers, 'retry-after');
-  if (retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()))
-    return now + Number(retryAfter.trim()) * 1000;
-  return undefined;
 }
