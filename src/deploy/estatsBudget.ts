@@ -53,19 +53,7 @@ export function estatsBudget(
   schedules: readonly BudgetSchedule[],
   limits: BudgetLimits,
 ): ClientBudget[] {
-  const byClient = new Map<
-    string,
-    { client: AkamaiClient; parts: Array<[BudgetSchedule, number]> }
-  >();
-  for (const schedule of schedules) {
-    const assigned = assignTargets(schedule.targets, schedule.clients);
-    for (const client of schedule.clients) {
-      const count = [...assigned.values()].filter((c) => c.name === client.name).length;
-      const entry = byClient.get(client.name) ?? { client, parts: [] };
-      entry.parts.push([schedule, count]);
-      byClient.set(client.name, entry);
-    }
-  }
+  const byClient = targetsByClient(schedules);
   const runSeconds = new Map<string, number>();
   for (const { client, parts } of byClient.values()) {
     const together = parts.reduce((sum, [, count]) => sum + count, 0);
@@ -103,27 +91,34 @@ export function estatsBudget(
 export function firstWaves(
   schedules: readonly Pick<BudgetSchedule, 'name' | 'targets' | 'clients'>[],
 ): Map<string, Record<string, number>> {
-  const counts = new Map<string, Array<[string, number]>>();
-  const clients = new Map<string, AkamaiClient>();
+  const waves = new Map<string, Record<string, number>>();
+  for (const { client, parts } of targetsByClient(schedules).values()) {
+    const together = parts.reduce((sum, [, count]) => sum + count, 0);
+    for (const [schedule, count] of parts)
+      if (count > 0)
+        waves.set(schedule.name, {
+          ...waves.get(schedule.name),
+          [client.name]: firstWaveOf(client, count, together),
+        });
+  }
+  return waves;
+}
+
+/** Per API client, each schedule that uses it and how many of its targets it takes. */
+function targetsByClient<S extends Pick<BudgetSchedule, 'targets' | 'clients'>>(
+  schedules: readonly S[],
+): Map<string, { client: AkamaiClient; parts: Array<[S, number]> }> {
+  const byClient = new Map<string, { client: AkamaiClient; parts: Array<[S, number]> }>();
   for (const schedule of schedules) {
     const assigned = [...assignTargets(schedule.targets, schedule.clients).values()];
     for (const client of schedule.clients) {
       const count = assigned.filter((c) => c.name === client.name).length;
-      if (count === 0) continue;
-      clients.set(client.name, client);
-      counts.set(client.name, [...(counts.get(client.name) ?? []), [schedule.name, count]]);
+      const entry = byClient.get(client.name) ?? { client, parts: [] };
+      entry.parts.push([schedule, count]);
+      byClient.set(client.name, entry);
     }
   }
-  const waves = new Map<string, Record<string, number>>();
-  for (const [name, parts] of counts) {
-    const together = parts.reduce((sum, [, count]) => sum + count, 0);
-    for (const [schedule, count] of parts)
-      waves.set(schedule, {
-        ...waves.get(schedule),
-        [name]: firstWaveOf(clients.get(name) as AkamaiClient, count, together),
-      });
-  }
-  return waves;
+  return byClient;
 }
 
 /** A schedule's first wave on a client: its targets' part of the client's usable limit. */
