@@ -15,7 +15,13 @@ export type SigV4Check =
 export async function verifySigV4(
   req: IncomingMessage,
   body: string | Uint8Array,
-  expected: { keys: ReadonlyMap<string, string>; region: string; service: string },
+  expected: {
+    keys: ReadonlyMap<string, string>;
+    region: string;
+    service: string;
+    /** S3 signs the path as sent, without encoding it a second time (false there). */
+    uriEscapePath?: boolean;
+  },
 ): Promise<SigV4Check> {
   const match = (req.headers.authorization ?? '').match(
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/,
@@ -58,6 +64,7 @@ export async function verifySigV4(
     // Verify exactly the headers the client signed: the signer must not add a payload hash
     // header of its own (the body's hash is in the signature either way).
     applyChecksum: false,
+    uriEscapePath: expected.uriEscapePath ?? true,
   });
   const recomputed = await signer.sign(
     {

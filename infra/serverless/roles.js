@@ -5,10 +5,11 @@
 //   synthetic       | its own             | sinks'                               | aps:RemoteWrite*
 //   scrape          | its own             | its targets' (auth, TLS), sinks'     | aps:RemoteWrite*
 //   janitor         | its own             | the Pushgateway's (it lists groups)  |
-//   exportAlerting  | its own             | none                                 | S3 under the prefix, AMP**
+//   exportAlerting  | its own             | none                                 | S3 under the prefix, AMP**, emptying***
 //
 // (* only while SINKS names remote-write and it signs for AMP. ** only with the stage file's
-// alerting.export.formats naming amp: its rule groups namespace and alert manager definition.) Secrets Manager ARNs end in a
+// alerting.export.formats naming amp: its rule groups namespace and alert manager definition.
+// *** only with alertingExportOnRemove: delete: list and delete every version of its bucket.) Secrets Manager ARNs end in a
 // random 6-character suffix: `-??????`. With the secretsKmsKeyArn setting, the functions that read
 // secrets may decrypt with those keys, and only through Secrets Manager (kms:ViaService).
 // The packaged template is checked against this table (test/integration/invokeLocal.test.ts).
@@ -114,6 +115,21 @@ module.exports = async ({ resolveVariable }) => {
       Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
     },
   ];
+
+  // alertingExportOnRemove: delete — on remove it empties the bucket, every version.
+  if (schedules.exportBucket.emptyOnDelete)
+    writeAlerting.push(
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucketVersions'],
+        Resource: [{ 'Fn::GetAtt': ['AlertingExportBucket', 'Arn'] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        Resource: [{ 'Fn::Sub': '${AlertingExportBucket.Arn}/*' }],
+      },
+    );
 
   // The amp export format: the rules' namespace and the alert manager definition, no more.
   const amp = schedules.ampExport;

@@ -48,6 +48,8 @@ module.exports = async ({ resolveVariable }) => {
         estatsTimeout: Number(settings.estatsTimeout),
         scrapeTimeout: Number(settings.scrapeTimeout),
       },
+      // What serverless remove does with the export bucket (alertingExportOnRemove).
+      exportBucket: exportBucketOnRemove(settings.alertingExportOnRemove),
       ...events,
       environment: environmentOf(settingsModule, settings, stage),
       eventAge: stageModule.maximumEventAges(config),
@@ -75,4 +77,13 @@ function environmentOf(settingsModule, settings, stage) {
       ? { ALERTING_OUT_DIR: join(process.cwd(), '.tmp', 'alerting-export') }
       : { ...environments.exportAlerting, ALERTING_BUCKET: { Ref: 'AlertingExportBucket' } };
   return { ...environments, logging, synthetic: {}, exportAlerting };
+}
+
+/**
+ * `keep`: the bucket and its policy are retained (the stack deletes without them); `delete`:
+ * the custom resource empties the bucket on Delete, so that CloudFormation can delete it.
+ */
+function exportBucketOnRemove(choice) {
+  const emptyOnDelete = choice === 'delete';
+  return { emptyOnDelete, deletionPolicy: emptyOnDelete ? 'Delete' : 'Retain' };
 }

@@ -26,7 +26,8 @@ export interface ExportResult {
 
 let client: S3Client | undefined;
 
-function s3(): { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } {
+/** The S3 client of the export and its removal, and the SDK's commands. */
+export function s3(): { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } {
   // Lazy: only the export function needs the S3 SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');

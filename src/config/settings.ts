@@ -502,6 +502,15 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Alerting export',
   },
   {
+    key: 'alertingExportOnRemove',
+    deployedOnly: true,
+    default: 'keep',
+    example: 'delete',
+    description:
+      'what `serverless remove` does with the `AlertingExportBucket`: `keep` retains it and its files (DeletionPolicy Retain), `delete` empties it, every version, and deletes it',
+    group: 'Alerting export',
+  },
+  {
     variable: 'ALERTING_BUCKET',
     localOnly: true,
     default: '',

@@ -229,6 +229,11 @@ export function settingsProblems(
     if (given === '' || !Number.isInteger(value) || value < min || value > max)
       refuse(key, `must be a whole number from ${min} to ${max} (Lambda's limits), got "${given}"`);
   }
+  for (const [key, allowed] of CHOICES) {
+    const given = settings[key] ?? '';
+    if (!allowed.includes(given))
+      refuse(key, `must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${given}"`);
+  }
   if (!settings.vpcSubnetIds !== !settings.vpcSecurityGroupIds)
     refuse(
       settings.vpcSubnetIds ? 'vpcSecurityGroupIds' : 'vpcSubnetIds',
@@ -236,6 +241,11 @@ export function settingsProblems(
     );
   return problems;
 }
+
+/** The settings that take one of a few words. */
+const CHOICES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['alertingExportOnRemove', ['keep', 'delete']],
+];
 
 /**
  * The functions' Lambda logging config (provider.logs.lambda): the JSON log format, so Lambda

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { exportToS3, type ExportResult, sha256 } from '../alerting/export';
 import { putToAmp } from '../alerting/amp';
+import { emptyBucket } from '../alerting/emptyBucket';
 import { RENDERED_ALERTING_FILES, RENDERED_AMP_EXPORT } from '../alerting/rendered.gen';
 import { type Env, readOptionalString, readString } from '../config/env';
 import { ConfigurationError, describeError } from '../shared/errors';
@@ -24,8 +25,12 @@ export const handler = lambdaHandler(
     const customResource = isCustomResourceEvent(event) ? event : undefined;
     try {
       if (customResource?.RequestType === 'Delete') {
-        // Leave the exported files in place: Prometheus may still read them.
-        await answerCloudFormation(customResource, 'SUCCESS', 'nothing to do on delete', context);
+        const outcome = await onRemove(
+          customResource.ResourceProperties,
+          leavingTimeToAnswer(deadline),
+        );
+        logger.info('alerting export removed', outcome);
+        await answerCloudFormation(customResource, 'SUCCESS', outcome.reason, context);
         return { written: [], unchanged: [], hashes: {} };
       }
       // Rendered and validated at build time (npm run alerting:export, drift-checked in CI).
@@ -74,6 +79,30 @@ export const handler = lambdaHandler(
     }
   },
 );
+
+/**
+ * `serverless remove` (or a rolled-back first deploy): with functions.alertingExportOnRemove
+ * `delete`, the template asks (EmptyBucketOnDelete) to empty the export bucket, every version,
+ * so that CloudFormation can delete it; with `keep` the bucket is retained (DeletionPolicy) and
+ * its files stay for the Prometheus that reads them. The properties are the template's, so the
+ * choice is the one deployed, whatever the function's environment says.
+ */
+async function onRemove(
+  properties: Record<string, unknown>,
+  deadline: Deadline,
+): Promise<{ reason: string; bucket?: string; deleted?: number }> {
+  const bucket = typeof properties.BucketName === 'string' ? properties.BucketName : undefined;
+  if (String(properties.EmptyBucketOnDelete) !== 'true' || !bucket)
+    return { reason: 'the export bucket and its files are kept (alertingExportOnRemove: keep)' };
+  const { deleted, missing } = await emptyBucket(bucket, deadline);
+  return {
+    bucket,
+    deleted,
+    reason: missing
+      ? `the export bucket ${bucket} is already gone`
+      : `emptied the export bucket ${bucket}: ${deleted} versions deleted`,
+  };
+}
 
 /** How long the answer to CloudFormation may take (its PUT's timeout). */
 const ANSWER_TIMEOUT_MS = 10_000;

@@ -394,6 +394,54 @@ describe('deployment configuration', () => {
     expect(logsOf(verbose)).toMatchObject({ applicationLogLevel: 'DEBUG' });
   });
 
+  it('keeps the export bucket on remove by default, or lets the export empty it, with the grants for that only then', () => {
+    const resources = (config: unknown) =>
+      (config as { resources: { Resources: Record<string, Record<string, unknown>> } }).resources
+        .Resources;
+    const deletes = (config: unknown) =>
+      roleStatements(config, 'ExportAlertingRole').filter((s) =>
+        [s.Action].flat().some((a) => /^s3:(Delete|ListBucketVersions)/.test(String(a))),
+      );
+    const kept = resources(dev);
+    expect(kept.AlertingExportBucket?.DeletionPolicy).toBe('Retain');
+    expect(kept.AlertingExportBucketPolicy?.DeletionPolicy).toBe('Retain');
+    expect(kept.AlertingExportOnDeploy?.Properties).toMatchObject({
+      BucketName: { Ref: 'AlertingExportBucket' },
+      EmptyBucketOnDelete: false,
+    });
+    expect(deletes(dev)).toEqual([]);
+
+    const emptied = serverlessPrint('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=alertingExportOnRemove=delete',
+    ]);
+    expect(resources(emptied).AlertingExportBucket?.DeletionPolicy).toBe('Delete');
+    expect(resources(emptied).AlertingExportOnDeploy?.Properties).toMatchObject({
+      EmptyBucketOnDelete: true,
+    });
+    expect(deletes(emptied)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucketVersions'],
+        Resource: [{ 'Fn::GetAtt': ['AlertingExportBucket', 'Arn'] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        Resource: [{ 'Fn::Sub': '${AlertingExportBucket.Arn}/*' }],
+      },
+    ]);
+
+    const misspelt = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=alertingExportOnRemove=destroy',
+    ]);
+    expect(misspelt.status).not.toBe(0);
+    expect(misspelt.stdout + misspelt.stderr).toContain(
+      '--param=alertingExportOnRemove: must be "keep" or "delete", got "destroy"',
+    );
+  });
+
   it('lets the export function put rules and routes in the AMP workspace the stage exports to, and nowhere else', () => {
     const workspace = 'ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
     const withAmp = serverlessPrint('dev', [
