@@ -13,11 +13,13 @@ const { clearError } = require('./clearError');
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
+  const region = await resolveVariable('self:provider.region');
   const service = await resolveVariable('self:service');
   const cli = (await resolveVariable('opt:param, null')) ?? [];
   const { require: tsxRequire } = require('tsx/cjs/api');
   const stageModule = tsxRequire('../../src/deploy/stage/index.ts', __filename);
   const settingsModule = tsxRequire('../../src/deploy/stageSettings.ts', __filename);
+  const costModule = tsxRequire('../../src/deploy/cost/index.ts', __filename);
   try {
     const params = settingsModule.commandLineParams(cli);
     const file = params.stageConfig
@@ -31,7 +33,8 @@ module.exports = async ({ resolveVariable }) => {
     process.stderr.write(
       warnings +
         stageModule.checkedEstatsBudget(config, Number(settings.estatsTimeout), margin) +
-        stageModule.checkedScrapeBudget(config, Number(settings.scrapeTimeout), margin),
+        stageModule.checkedScrapeBudget(config, Number(settings.scrapeTimeout), margin) +
+        costModule.stageCostEstimate(config, region),
     );
     const events = stageModule.scheduleEvents(
       config,

@@ -433,6 +433,14 @@ export const SETTINGS: readonly Setting[] = [
   },
   // Network and secrets.
   {
+    key: 'architecture',
+    default: 'arm64',
+    example: 'x86_64',
+    description:
+      "the functions' processor: `arm64` (Graviton, 20% less per GB-second) or `x86_64`; the bundles are the same JavaScript, with no native code",
+    group: 'Functions',
+  },
+  {
     key: 'vpcSubnetIds',
     default: '',
     example: 'subnet-0a1b,subnet-2c3d',

@@ -157,3 +157,17 @@ export function intervalSeconds(expression: string): { shortest: number; longest
 export function shortestIntervalSeconds(expression: string): number {
   return intervalSeconds(expression).shortest;
 }
+
+/** The hours of a billing month, as AWS prices count them (730 = 365 × 24 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** How many times a schedule fires in a billing month (counted from 1 January 2027, UTC). */
+export function firingsPerMonth(expression: string): number {
+  const schedule = parseSchedule(expression);
+  const start = Date.UTC(2027, 0, 1);
+  const end = start + HOURS_PER_MONTH * 3_600_000;
+  let count = 0;
+  for (let at = schedule.next(start - 1); at < end && Number.isFinite(at); at = schedule.next(at))
+    count++;
+  return count;
+}

@@ -245,6 +245,7 @@ export function settingsProblems(
 /** The settings that take one of a few words. */
 const CHOICES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['alertingExportOnRemove', ['keep', 'delete']],
+  ['architecture', ['arm64', 'x86_64']],
 ];
 
 /**

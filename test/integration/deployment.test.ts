@@ -394,6 +394,24 @@ describe('deployment configuration', () => {
     expect(logsOf(verbose)).toMatchObject({ applicationLogLevel: 'DEBUG' });
   });
 
+  it('prints the estimated monthly cost when packaging, at the architecture of the architecture setting', () => {
+    const printed = print('dev', [
+      `--param=stageConfig=${writeStageConfig()}`,
+      '--param=architecture=x86_64',
+    ]);
+    expect(printed.status).toBe(0);
+    const config = JSON.parse(printed.stdout.slice(printed.stdout.indexOf('{'))) as {
+      provider: { architecture: string };
+    };
+    expect(config.provider.architecture).toBe('x86_64');
+    expect(printed.stderr).toMatch(/^Estimated monthly cost, USD at eu-central-1 list prices of /m);
+    expect(printed.stderr).toMatch(/^ {4}compute .*at 256 MB x86_64 = [\d,]+ GB-s$/m);
+    expect(printed.stderr).toMatch(/^ {2}total +\$\d+\.\d\d$/m);
+    expect((dev as unknown as { provider: { architecture: string } }).provider.architecture).toBe(
+      'arm64',
+    );
+  });
+
   it('keeps the export bucket on remove by default, or lets the export empty it, with the grants for that only then', () => {
     const resources = (config: unknown) =>
       (config as { resources: { Resources: Record<string, Record<string, unknown>> } }).resources

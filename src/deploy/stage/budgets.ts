@@ -2,7 +2,14 @@ import { DEFAULT_CLIENT } from '../../akamai/clients';
 import { type EstatsSchedule, type EstatsTarget, MAX_CP_CODE } from '../../akamai/targets';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../../constants';
 import { ConfigurationError } from '../../shared/errors';
-import { checkEstatsBudget, estatsBudget, firstWaves, formatEstatsBudget } from '../estatsBudget';
+import {
+  type BudgetLimits,
+  type ClientBudget,
+  checkEstatsBudget,
+  estatsBudget,
+  firstWaves,
+  formatEstatsBudget,
+} from '../estatsBudget';
 import type { StageConfig } from './config';
 
 /**
@@ -48,7 +55,21 @@ export function checkedEstatsBudget(
     safetyMarginSeconds: safetyMarginMs / 1000,
     answerSeconds: config.answerSeconds,
   };
-  const budget = estatsBudget(
+  const budget = stageEstatsBudget(config, limits);
+  const table = formatEstatsBudget(budget, limits);
+  try {
+    checkEstatsBudget(budget, limits, config.file);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The refusal carries the table: packaging prints it only for a stage that fits.
+    throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
+  }
+  return table;
+}
+
+/** The enabled eStats schedules' budget per API client (deploy/estatsBudget.ts). */
+export function stageEstatsBudget(config: StageConfig, limits: BudgetLimits): ClientBudget[] {
+  return estatsBudget(
     config.estats
       .filter((s) => s.enabled)
       .map(({ input }) => ({
@@ -59,15 +80,6 @@ export function checkedEstatsBudget(
       })),
     limits,
   );
-  const table = formatEstatsBudget(budget, limits);
-  try {
-    checkEstatsBudget(budget, limits, config.file);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    // The refusal carries the table: packaging prints it only for a stage that fits.
-    throw new ConfigurationError(`${error.message}\n${table}`, { hint: error.hint });
-  }
-  return table;
 }
 
 /** Each enabled eStats schedule's first wave per API client (deploy/estatsBudget.ts). */
