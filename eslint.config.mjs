@@ -9,7 +9,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    files: ['infra/**/*.js', 'jest.config.js'],
+    files: ['infra/**/*.js', 'jest.config.js', 'test/helpers/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

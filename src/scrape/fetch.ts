@@ -63,12 +63,14 @@ export async function fetchTarget(
   body: BodyBounds = {},
 ): Promise<FetchedBody> {
   const { target } = resolved;
-  const auth = target.auth ? await readAuth(target.auth.secret, secrets, deadline) : undefined;
+  const auth = target.auth
+    ? await readScrapeAuthSecret(target.auth.secret, secrets, deadline)
+    : undefined;
   const tls = await tlsOf(resolved, secrets, deadline);
   const answer = await get(resolved, auth, tls, deadline, body);
   if (!target.auth || !refusesCredentials(answer.status)) return answered(resolved, answer);
   invalidateSecret(target.auth.secret);
-  const fresh = await readAuth(target.auth.secret, secrets, deadline);
+  const fresh = await readScrapeAuthSecret(target.auth.secret, secrets, deadline);
   if (JSON.stringify(fresh) === JSON.stringify(auth)) return answered(resolved, answer);
   return answered(resolved, await get(resolved, fresh, tls, deadline, body));
 }
@@ -137,7 +139,8 @@ function answered({ url }: ResolvedTarget, answer: HttpResponse): FetchedBody {
   };
 }
 
-async function readAuth(
+/** A scrape target's auth secret, read and shaped as a scrape reads it. */
+export async function readScrapeAuthSecret(
   secretId: string,
   secrets: SecretSettingsOf,
   deadline: Deadline,
@@ -160,7 +163,7 @@ async function tlsOf(
 ): Promise<TlsSettings | undefined> {
   const tls = target.tls;
   if (!tls) return undefined;
-  const fromSecret = tls.secret ? await readTlsSecret(tls.secret, secrets, deadline) : {};
+  const fromSecret = tls.secret ? await readScrapeTlsSecret(tls.secret, secrets, deadline) : {};
   return {
     ...fromSecret,
     ...(tls.serverName ? { serverName: tls.serverName } : {}),
@@ -168,7 +171,8 @@ async function tlsOf(
   };
 }
 
-async function readTlsSecret(
+/** A scrape target's TLS secret (PEM fields), read and shaped as a scrape reads it. */
+export async function readScrapeTlsSecret(
   secretId: string,
   secrets: SecretSettingsOf,
   deadline: Deadline,

@@ -20,6 +20,7 @@ const SCRIPTS: Record<string, string> = {
   'prometheus:config': 'scripts/prometheus-config.ts',
   'targets:discover': 'scripts/targets-discover.ts',
   release: 'scripts/release.ts',
+  doctor: 'scripts/doctor.ts',
 };
 const tsx = (file: string, args: string[]) => runProcess('npx', ['tsx', file, ...args]);
 

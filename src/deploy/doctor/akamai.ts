@@ -1,0 +1,99 @@
+import { accountSwitchKeyOf, DEFAULT_CLIENT } from '../../akamai/clients';
+import { loadSigner } from '../../akamai/credentials';
+import { cpCodeFiltersOf, listCpCodes } from '../../akamai/cpCodes';
+import { fetchEstats } from '../../akamai/estatsClient';
+import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../../akamai/targets';
+import type { Env } from '../../config/env';
+import { estatsSettingsFromEnv } from '../../config/estats';
+import { ConfigurationError } from '../../shared/errors';
+import type { StageConfig } from '../stage/config';
+import type { DoctorCheck } from './checks';
+
+/**
+ * Each API client the stage's enabled eStats schedules use, asked what its schedules need:
+ * one eStats request for a target of its own (the Edge Diagnostics grant, and access to that
+ * CP code or URL), and where a schedule discovers, one CP-code listing (that API's grant).
+ * One attempt each, no retry: at most two requests of the client's budget.
+ */
+export function akamaiChecks(config: StageConfig, env: Env): DoctorCheck[] {
+  const settings = estatsSettingsFromEnv(env);
+  const byClient = new Map<
+    string,
+    { client: typeof DEFAULT_CLIENT; schedules: EstatsSchedule[] }
+  >();
+  for (const { enabled, input } of config.estats) {
+    if (!enabled) continue;
+    for (const client of input.clients ?? [DEFAULT_CLIENT]) {
+      const entry = byClient.get(client.name) ?? { client, schedules: [] };
+      entry.schedules.push(input);
+      byClient.set(client.name, entry);
+    }
+  }
+  const once = {
+    ...settings.clientOptions,
+    retry: { ...settings.clientOptions.retry, maxAttempts: 1 },
+  };
+  return [...byClient.values()].flatMap(({ client, schedules }) => {
+    const source = settings.credentialSourceOf(client);
+    const signerOf = async (deadline: Parameters<DoctorCheck['run']>[0]) => {
+      const signer = await loadSigner(source, deadline);
+      return { signer, accountSwitchKey: accountSwitchKeyOf({ client }, signer) };
+    };
+    const discovering = schedules.find((s) => s.discover);
+    const listed = schedules.flatMap((s) => s.targets)[0];
+    const checks: DoctorCheck[] = [];
+    if (discovering?.discover) {
+      const discover = discovering.discover;
+      checks.push({
+        subject: `Akamai client ${client.name}: CP-code listing (schedule ${discovering.name} discovers)`,
+        run: async (deadline) => {
+          const { signer, accountSwitchKey } = await signerOf(deadline);
+          const codes = await listCpCodes(signer, {
+            filters: cpCodeFiltersOf(discover),
+            ...(accountSwitchKey ? { accountSwitchKey } : {}),
+            deadline,
+          });
+          return `answered: ${codes.length} CP codes for the schedule's filters (1 request)`;
+        },
+      });
+    }
+    checks.push({
+      subject: `Akamai client ${client.name}: eStats`,
+      run: async (deadline) => {
+        const { signer, accountSwitchKey } = await signerOf(deadline);
+        let target: EstatsTarget | undefined = listed;
+        let requests = 0;
+        if (!target && discovering?.discover) {
+          const codes = await listCpCodes(signer, {
+            filters: cpCodeFiltersOf(discovering.discover),
+            ...(accountSwitchKey ? { accountSwitchKey } : {}),
+            deadline,
+          });
+          requests++;
+          const first = codes[0];
+          if (first) target = { cpCode: first.cpCode };
+        }
+        if (!target)
+          throw new ConfigurationError(
+            `no target to ask about: its schedules list none and discovery found none`,
+            {
+              hint: "list a CP code under the schedule's targets, or loosen its discover filters",
+            },
+          );
+        const answer = await fetchEstats(target, {
+          signer,
+          ...(accountSwitchKey ? { accountSwitchKey } : {}),
+          deadline,
+          options: once,
+        });
+        requests++;
+        const left =
+          answer.rateLimitRemaining === undefined
+            ? ''
+            : `; ${answer.rateLimitRemaining} requests left of its budget now`;
+        return `answered for ${describeTarget(target)} (${requests} request${requests === 1 ? '' : 's'}${left})`;
+      },
+    });
+    return checks;
+  });
+}

@@ -1,0 +1,113 @@
+import { connect } from 'node:net';
+import type { Env } from '../../config/env';
+import { secretAuthSource } from '../../sinks/secretAuth';
+import { sinkNamesFromEnv } from '../../sinks/names';
+import { PUSHGATEWAY_AUTH, PushgatewayClient } from '../../sinks/pushgateway/client';
+import { pushgatewayName } from '../../sinks/pushgateway/connect';
+import { pushgatewaySettingsFromEnv } from '../../sinks/pushgateway/settings';
+import { RemoteWriteClient } from '../../sinks/remoteWrite/client';
+import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from '../../sinks/remoteWrite/settings';
+import { carbonOptionsFromEnv } from '../../sinks/graphite/settings';
+import { GraphiteError } from '../../sinks/graphite/errors';
+import { DEFAULT_PUSH_RETRY } from '../../constants';
+import type { Deadline } from '../../shared/deadline';
+import type { DoctorCheck } from './checks';
+
+/**
+ * Every sink of the stage asked whether it answers, with the functions' own clients and
+ * credentials, writing nothing: each Pushgateway lists its groups (what the janitor reads),
+ * remote write takes a request holding one metadata entry and no sample, and Carbon accepts a
+ * connection that sends no line.
+ */
+export function sinkChecks(envs: { collectors: Env; scrape: Env }): DoctorCheck[] {
+  const env = envs.collectors;
+  const sinks = sinkNamesFromEnv(env);
+  const checks: DoctorCheck[] = [];
+  if (sinks.includes('pushgateway')) {
+    const urls = new Map<string, Env>();
+    for (const url of pushgatewaySettingsFromEnv(env).urls) urls.set(url.href, env);
+    if (envs.scrape.PUSHGATEWAY_URL)
+      for (const url of pushgatewaySettingsFromEnv({ ...env, ...envs.scrape }).urls)
+        if (!urls.has(url.href)) urls.set(url.href, { ...env, ...envs.scrape });
+    for (const [href, itsEnv] of urls)
+      checks.push({
+        subject: `Pushgateway ${pushgatewayName(new URL(href))}`,
+        run: async (deadline) => {
+          const {
+            urls: _urls,
+            quorum: _quorum,
+            auth: configured,
+            ...options
+          } = pushgatewaySettingsFromEnv(itsEnv);
+          const auth =
+            configured.kind === 'secret'
+              ? await secretAuthSource(configured, PUSHGATEWAY_AUTH, deadline)
+              : configured;
+          // One attempt: the doctor reports what a first request meets.
+          const client = new PushgatewayClient({
+            ...options,
+            retry: { ...DEFAULT_PUSH_RETRY, maxAttempts: 1 },
+            url: new URL(href),
+            auth,
+          });
+          const groups = await client.listGroups(deadline);
+          return `answered: it holds ${groups.length} groups`;
+        },
+      });
+  }
+  if (sinks.includes('remote-write')) {
+    const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);
+    checks.push({
+      subject: `remote write ${options.url.origin}${options.url.pathname}`,
+      run: async (deadline) => {
+        const auth = authSecret
+          ? await secretAuthSource(authSecret, REMOTE_WRITE_AUTH, deadline)
+          : options.auth;
+        const client = new RemoteWriteClient({ ...options, auth });
+        // Metadata only: the receiver checks the request (auth, SigV4, format), stores no sample.
+        const result = await client.write(
+          {
+            series: [],
+            metadata: [
+              { type: 'gauge', metricFamilyName: 'collector_doctor_probe', help: 'npm run doctor' },
+            ],
+          },
+          deadline,
+        );
+        return `took a write request with no sample (${result.requests} request)`;
+      },
+    });
+  }
+  if (sinks.includes('graphite')) {
+    const options = carbonOptionsFromEnv(env);
+    checks.push({
+      subject: `Graphite ${options.host}:${options.port}`,
+      run: async (deadline) => {
+        await connects(options.host, options.port, deadline);
+        return 'accepted a connection (no line sent)';
+      },
+    });
+  }
+  return checks;
+}
+
+/** Whether Carbon's plaintext receiver accepts a TCP connection, within the deadline. */
+function connects(host: string, port: number, deadline: Deadline): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const fail = (reason: string) => {
+      socket.destroy();
+      reject(
+        new GraphiteError(`cannot connect to ${host}:${port}: ${reason}`, {
+          hint: 'check GRAPHITE_HOST (graphiteHost), that Carbon listens there, and the network path from the functions',
+        }),
+      );
+    };
+    socket.setTimeout(Math.max(1, deadline.remainingMs()), () => fail('no answer in time'));
+    socket.once('error', (error) => fail(error.message));
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+  });
+}
