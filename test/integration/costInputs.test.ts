@@ -1,4 +1,5 @@
-import { RUN_FIGURES } from '../../src/deploy/cost/runFigures';
+import { ESTATS_RUN_FIGURES } from '../../src/deploy/stage/collectors/estats';
+import { SYNTHETIC_RUN_FIGURES } from '../../src/deploy/stage/collectors/synthetic';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { runSyntheticTick } from '../helpers/handlers';
@@ -6,7 +7,7 @@ import { useEstatsStack } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
- * The cost estimate's per-run figures (src/deploy/cost/runFigures.ts) against real runs: the
+ * The cost estimate's per-run figures (each collector's row, src/deploy/stage/collectors/) against real runs: the
  * handlers' own log lines, and the samples the real Pushgateway then holds. A change that
  * makes runs log or push a quarter more or less fails here, so the estimate follows it.
  */
@@ -53,7 +54,7 @@ it.each([1, 20])(
       captureStdout(() => handler({ name: 'main', targets }, lambdaContext(60_000))),
     );
     expect(run.error).toBeUndefined();
-    const figures = RUN_FIGURES.estats;
+    const figures = ESTATS_RUN_FIGURES;
     expectNear(figures.logBytesPerRun + figures.logBytesPerClient, bytesOf(run.lines));
     expectNear(figures.samplesPerRun + figures.samplesPerTarget * count, await pushedSamples());
   },
@@ -71,7 +72,7 @@ it.each([
       1_800_000_000,
     );
     expect(run.error).toBeUndefined();
-    const figures = RUN_FIGURES.synthetic;
+    const figures = SYNTHETIC_RUN_FIGURES;
     expectNear(figures.logBytesPerRun, bytesOf(run.lines));
     expectNear(
       figures.samplesPerRun + figures.samplesPerPort * devices * ports,

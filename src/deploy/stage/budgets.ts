@@ -55,7 +55,7 @@ export function checkedEstatsBudget(
     safetyMarginSeconds: safetyMarginMs / 1000,
     answerSeconds: config.answerSeconds,
   };
-  const budget = stageEstatsBudget(config, limits);
+  const budget = stageEstatsBudget(config.estats, limits);
   const table = formatEstatsBudget(budget, limits);
   try {
     checkEstatsBudget(budget, limits, config.file);
@@ -68,9 +68,12 @@ export function checkedEstatsBudget(
 }
 
 /** The enabled eStats schedules' budget per API client (deploy/estatsBudget.ts). */
-export function stageEstatsBudget(config: StageConfig, limits: BudgetLimits): ClientBudget[] {
+export function stageEstatsBudget(
+  schedules: StageConfig['estats'],
+  limits: BudgetLimits,
+): ClientBudget[] {
   return estatsBudget(
-    config.estats
+    schedules
       .filter((s) => s.enabled)
       .map(({ input }) => ({
         name: input.name,

@@ -9,15 +9,18 @@ import {
   targetWarnings,
 } from '../../../akamai/targets';
 import { JOB } from '../../../metrics/catalogue';
-import { estatsFirstWaves } from '../budgets';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
+import { estatsFirstWaves, stageEstatsBudget } from '../budgets';
 import { ConfigurationError } from '../../../shared/errors';
 import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
 import type {
   EventContext,
   Indexed,
   ReadContext,
+  RunUsage,
   StageCollectorDefinition,
   StageSchedulesByKind,
+  UsageContext,
 } from './types';
 
 /** One eStats schedule: its input is checked by the schema the function uses. */
@@ -173,6 +176,48 @@ function withListedElsewhere(
   return exclude.length > 0 ? { ...discover, exclude } : discover;
 }
 
+/**
+ * What an eStats run logs and pushes, measured on the real handler against the stand-in and
+ * the real Pushgateway (test/integration/costInputs.test.ts keeps them within 25%).
+ */
+export const ESTATS_RUN_FIGURES = {
+  /** Its "eStats run finished" line. */
+  logBytesPerRun: 400,
+  /** The "Akamai rate budget" line of each API client. */
+  logBytesPerClient: 240,
+  /** Each target's group: its status-code mix, errors, hits, timing and info series. */
+  samplesPerTarget: 38,
+  /** The run-health group of its schedule. */
+  samplesPerRun: 12,
+} as const;
+
+/**
+ * One run, billed for its budget-paced worst run (the packaging table's): waiting for the
+ * Akamai budget is billed wall time.
+ */
+function estatsRunUsage(context: UsageContext, index: number): RunUsage {
+  const { input } = at(context.estats, index);
+  const rows = stageEstatsBudget(context.estats, {
+    timeoutSeconds: Number(context.settings.estatsTimeout),
+    safetyMarginSeconds:
+      Number(context.settings.deadlineSafetyMarginMs || DEFAULT_SAFETY_MARGIN_MS) / 1000,
+    answerSeconds: context.answerSeconds,
+  })
+    .flatMap((client) => client.rows)
+    .filter((row) => row.schedule === input.name);
+  const targets = rows.reduce((sum, row) => sum + row.targets, 0);
+  const seconds = Math.max(0, ...rows.map((row) => row.worstRunSeconds));
+  const figures = ESTATS_RUN_FIGURES;
+  return {
+    seconds,
+    // Its clients' secrets, or the function's own (akamaiSecretName) without clients.
+    secrets: input.clients ? input.clients.filter((c) => c.secret !== undefined).length : 1,
+    logBytes: figures.logBytesPerRun + figures.logBytesPerClient * rows.length,
+    samples: figures.samplesPerRun + figures.samplesPerTarget * targets,
+    basis: `its budget-paced worst run, ${targets} target${targets === 1 ? '' : 's'}`,
+  };
+}
+
 /** Akamai eStats: CP codes and URLs, each target its own group. */
 export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> = {
   kind: 'estats',
@@ -196,4 +241,5 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
       targets: input.targets.length,
     };
   },
+  runUsage: estatsRunUsage,
 };

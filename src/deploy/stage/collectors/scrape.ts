@@ -1,9 +1,21 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
 import { JOB } from '../../../metrics/catalogue';
-import { jobOf, parseScrapeSchedule, scrapeScheduleSchema } from '../../../scrape/schedule';
+import {
+  jobOf,
+  parseScrapeSchedule,
+  scheduleSecrets,
+  scrapeScheduleSchema,
+} from '../../../scrape/schedule';
 import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
-import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
+import type {
+  Indexed,
+  ReadContext,
+  RunUsage,
+  StageCollectorDefinition,
+  StageSchedulesByKind,
+  UsageContext,
+} from './types';
 
 /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
 const entry = z.strictObject({ rate, enabled, input: z.unknown() });
@@ -64,6 +76,32 @@ function readScrape(
   });
 }
 
+/** What a scrape run logs, measured, and what it cannot know before it runs, assumed. */
+export const SCRAPE_RUN_FIGURES = {
+  logBytesPerRun: 420,
+  /** Assumed: about what a node exporter exposes; the real count is its targets'. */
+  samplesPerTarget: 1_000,
+  /** Assumed: one wave of `concurrency` targets answering in about a second. */
+  secondsPerWave: 1,
+  /** The run-health group of its schedule. */
+  samplesPerRun: 12,
+} as const;
+
+function scrapeRunUsage(context: UsageContext, index: number): RunUsage {
+  const { input } = at(context.scrape, index);
+  const waves = Math.ceil(input.targets.length / input.concurrency);
+  const figures = SCRAPE_RUN_FIGURES;
+  const targets = input.targets.length;
+  return {
+    seconds: waves * figures.secondsPerWave,
+    secrets: new Set(scheduleSecrets(input)).size,
+    logBytes: figures.logBytesPerRun,
+    samples: figures.samplesPerRun + figures.samplesPerTarget * targets,
+    basis: `${waves} wave${waves === 1 ? '' : 's'} of ${figures.secondsPerWave} s assumed, ${targets} target${targets === 1 ? '' : 's'}`,
+    samplesAssume: `${figures.samplesPerTarget.toLocaleString('en-US')} a target assumed: the real count is what its targets expose`,
+  };
+}
+
 /** Prometheus endpoints fetched and pushed: one group per target, `{job, instance}`. */
 export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> = {
   kind: 'scrape',
@@ -85,4 +123,5 @@ export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> =
       targets: input.targets.length,
     };
   },
+  runUsage: scrapeRunUsage,
 };

@@ -4,7 +4,14 @@ import { JOB } from '../../../metrics/catalogue';
 import { fleetSchema, parseFleet } from '../../../synthetic/fleetConfig';
 import { shortestIntervalSeconds } from '../../scheduleExpressions';
 import { at, enabled, intervalOf, rate } from './common';
-import type { Indexed, ReadContext, StageCollectorDefinition, StageSchedulesByKind } from './types';
+import type {
+  Indexed,
+  ReadContext,
+  RunUsage,
+  StageCollectorDefinition,
+  StageSchedulesByKind,
+  UsageContext,
+} from './types';
 
 /** One simulated fleet: its fleet is checked by the schema the function uses. */
 const entry = z.strictObject({ rate, enabled, fleet: z.unknown() });
@@ -32,6 +39,32 @@ function fleetName(fleet: Record<string, unknown>): string {
   return typeof fleet.name === 'string' ? fleet.name : 'default';
 }
 
+/**
+ * What a synthetic run logs and pushes, measured on the real handler and the real Pushgateway
+ * (test/integration/costInputs.test.ts), and its run time, assumed.
+ */
+export const SYNTHETIC_RUN_FIGURES = {
+  logBytesPerRun: 360,
+  samplesPerPort: 14,
+  /** The run-health group of its schedule. */
+  samplesPerRun: 12,
+  /** Assumed: a fleet is generated in memory; a run is a push, about a second. */
+  secondsPerRun: 1,
+} as const;
+
+function syntheticRunUsage(context: UsageContext, index: number): RunUsage {
+  const { fleet } = at(context.synthetic, index);
+  const ports = parseFleet(fleet).devices.reduce((sum, d) => sum + d.ports.length, 0);
+  const figures = SYNTHETIC_RUN_FIGURES;
+  return {
+    seconds: figures.secondsPerRun,
+    secrets: 0,
+    logBytes: figures.logBytesPerRun,
+    samples: figures.samplesPerRun + figures.samplesPerPort * ports,
+    basis: `${figures.secondsPerRun} s assumed, ${ports} port${ports === 1 ? '' : 's'}`,
+  };
+}
+
 /** The synthetic switch fleet: one group per device, its values those of the tick time. */
 export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', SyntheticEntry> = {
   kind: 'synthetic',
@@ -51,4 +84,5 @@ export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', Syntheti
       inputTemplate: `{"time": <time>, "intervalSeconds": ${shortestIntervalSeconds(rate)}, "fleet": ${JSON.stringify(fleet)}}`,
     };
   },
+  runUsage: syntheticRunUsage,
 };

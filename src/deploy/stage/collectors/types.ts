@@ -52,6 +52,31 @@ export interface ReadContext {
   shown: string;
 }
 
+/** What a row's cost estimate may read of the stage (deploy/cost/usage.ts). */
+export type UsageContext = StageSchedulesByKind & {
+  settings: Readonly<Record<string, string>>;
+  /** What one eStats answer is assumed to take (the budget check's). */
+  answerSeconds: number;
+};
+
+/**
+ * One run of a schedule as the cost estimate counts it. What a run logs and pushes is measured
+ * on the real handler (test/integration/costInputs.test.ts); what cannot be is said so.
+ */
+export interface RunUsage {
+  /** Billed wall time of one run: waits for a budget included. */
+  seconds: number;
+  /** Secrets of its own one run reads (its sinks' are counted apart). */
+  secrets: number;
+  /** Bytes of its own log lines (Lambda's are counted apart). */
+  logBytes: number;
+  samples: number;
+  /** How the run was sized, for the estimate's line. */
+  basis: string;
+  /** What the sample count assumes, when it is not measured. */
+  samplesAssume?: string;
+}
+
 /** A row's own part: its entry schema, and how it reads the entries that pass it. */
 export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
   kind: K;
@@ -77,6 +102,8 @@ export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
   schedulesOf(config: Pick<StageSchedulesByKind, K>): CollectorSchedule[];
   /** The event of its `index`-th schedule. The tick time always rides along (late deliveries). */
   eventOf(config: EventContext, index: number): CollectorEvent;
+  /** One run of its `index`-th schedule, for the cost estimate. */
+  runUsage(context: UsageContext, index: number): RunUsage;
 }
 
 /**
