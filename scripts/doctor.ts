@@ -10,11 +10,11 @@ import { AMTOOL, findBinary } from '../dev/debianBinaries';
 import { parseCommandLine } from '../dev/cli';
 import { loadStageConfig } from '../src/deploy/stage';
 import { commandLineParams, functionEnvironmentsOf } from '../src/deploy/stageSettings';
-import { akamaiChecks } from '../src/deploy/doctor/akamai';
 import { alertmanagerCheck } from '../src/deploy/doctor/alertmanager';
-import { formatOutcome, runChecks } from '../src/deploy/doctor/checks';
-import { secretChecks } from '../src/deploy/doctor/secrets';
+import { formatOutcome, once, runChecks } from '../src/deploy/doctor/checks';
+import { sinkSecretChecks } from '../src/deploy/doctor/secrets';
 import { sinkChecks } from '../src/deploy/doctor/sinks';
+import { STAGE_COLLECTORS } from '../src/deploy/stage/collectors';
 import { sinkNamesFromEnv } from '../src/sinks/names';
 import { describeError } from '../src/shared/errors';
 
@@ -69,9 +69,11 @@ async function main(): Promise<number> {
   // Your .edgerc (AKAMAI_EDGERC) for the clients that name a section, as on the local stage.
   const local = { AKAMAI_EDGERC: process.env.AKAMAI_EDGERC };
   const collectors = { ...environments.provider, ...environments.estats, ...local };
-  const checks = [
-    ...secretChecks(config, collectors),
-    ...akamaiChecks(config, collectors),
+  const preflights = STAGE_COLLECTORS.map((collector) => collector.preflight(config, collectors));
+  const checks = once([
+    ...preflights.flatMap((p) => p.secrets),
+    ...sinkSecretChecks(collectors),
+    ...preflights.flatMap((p) => p.services),
     ...sinkChecks({ collectors, scrape: environments.scrape }),
     alertmanagerCheck({
       stageFile: file,
@@ -81,7 +83,7 @@ async function main(): Promise<number> {
       configFile: values['alertmanager-config'],
       checkConfig: amtoolCheckConfig,
     }),
-  ];
+  ]);
   process.stdout.write(
     `Doctor of stage ${stage} (${relative(process.cwd(), file) || file}): ${checks.length} checks, read-only\n`,
   );

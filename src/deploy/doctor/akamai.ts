@@ -1,39 +1,64 @@
-import { accountSwitchKeyOf, DEFAULT_CLIENT } from '../../akamai/clients';
+import { accountSwitchKeyOf, type AkamaiClient, DEFAULT_CLIENT } from '../../akamai/clients';
 import { loadSigner } from '../../akamai/credentials';
+import { EDGEGRID_FIELDS } from '../../akamai/edgegrid';
+import { secretSettingsFromEnv } from '../../config/secrets';
 import { cpCodeFiltersOf, listCpCodes } from '../../akamai/cpCodes';
 import { fetchEstats } from '../../akamai/estatsClient';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../../akamai/targets';
 import type { Env } from '../../config/env';
 import { estatsSettingsFromEnv } from '../../config/estats';
 import { ConfigurationError } from '../../shared/errors';
-import type { StageConfig } from '../stage/config';
-import type { DoctorCheck } from './checks';
+import { type DoctorCheck, secretCheck } from './checks';
 
-/**
- * Each API client the stage's enabled eStats schedules use, asked what its schedules need:
- * one eStats request for a target of its own (the Edge Diagnostics grant, and access to that
- * CP code or URL), and where a schedule discovers, one CP-code listing (that API's grant).
- * One attempt each, no retry: at most two requests of the client's budget.
- */
-export function akamaiChecks(config: StageConfig, env: Env): DoctorCheck[] {
-  const settings = estatsSettingsFromEnv(env);
-  const byClient = new Map<
-    string,
-    { client: typeof DEFAULT_CLIENT; schedules: EstatsSchedule[] }
-  >();
-  for (const { enabled, input } of config.estats) {
-    if (!enabled) continue;
+/** The API clients of the enabled eStats schedules, each with the schedules that use it. */
+function clientsOf(schedules: readonly EstatsSchedule[]) {
+  const byClient = new Map<string, { client: AkamaiClient; schedules: EstatsSchedule[] }>();
+  for (const input of schedules)
     for (const client of input.clients ?? [DEFAULT_CLIENT]) {
       const entry = byClient.get(client.name) ?? { client, schedules: [] };
       entry.schedules.push(input);
       byClient.set(client.name, entry);
     }
-  }
+  return [...byClient.values()];
+}
+
+/**
+ * The secret of each API client (or the function's own, akamaiSecretName, for a schedule
+ * without clients): it exists and holds EdgeGrid credentials, every field.
+ */
+export function akamaiSecretChecks(schedules: readonly EstatsSchedule[], env: Env): DoctorCheck[] {
+  return clientsOf(schedules).flatMap(({ client }) => {
+    const secret = client.secret ?? (client === DEFAULT_CLIENT ? env.AKAMAI_SECRET_ID : undefined);
+    if (!secret) return [];
+    const whose =
+      client === DEFAULT_CLIENT
+        ? 'the default API client, akamaiSecretName'
+        : `API client ${client.name}`;
+    return [
+      secretCheck(secret, whose, async (deadline) => {
+        await loadSigner(
+          { kind: 'secretsManager', ...secretSettingsFromEnv(env, secret) },
+          deadline,
+        );
+        return `EdgeGrid credentials, with ${EDGEGRID_FIELDS.join(', ')}`;
+      }),
+    ];
+  });
+}
+
+/**
+ * Each API client of the enabled eStats schedules, asked what its schedules need: one eStats
+ * request for a target of its own (the Edge Diagnostics grant, and access to that CP code or
+ * URL), and where a schedule discovers, one CP-code listing (that API's grant). One attempt
+ * each, no retry: at most two requests of the client's budget.
+ */
+export function akamaiChecks(schedules: readonly EstatsSchedule[], env: Env): DoctorCheck[] {
+  const settings = estatsSettingsFromEnv(env);
   const once = {
     ...settings.clientOptions,
     retry: { ...settings.clientOptions.retry, maxAttempts: 1 },
   };
-  return [...byClient.values()].flatMap(({ client, schedules }) => {
+  return clientsOf(schedules).flatMap(({ client, schedules }) => {
     const source = settings.credentialSourceOf(client);
     const signerOf = async (deadline: Parameters<DoctorCheck['run']>[0]) => {
       const signer = await loadSigner(source, deadline);

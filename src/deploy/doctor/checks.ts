@@ -7,6 +7,28 @@ export interface DoctorCheck {
   subject: string;
   /** What was found when all is well ("EdgeGrid credentials, every field"). */
   run(deadline: Deadline): Promise<string>;
+  /** Checks of one thing (a secret several functions read) run once, by this key. */
+  key?: string;
+}
+
+/** The check of one secret: `read` reads and shapes it as the function that uses it does. */
+export function secretCheck(
+  id: string,
+  whose: string,
+  read: (deadline: Deadline) => Promise<string>,
+): DoctorCheck {
+  return { subject: `secret ${id} (${whose})`, key: `secret ${id}`, run: read };
+}
+
+/** The checks, each thing checked once (the first check of a key stays). */
+export function once(checks: readonly DoctorCheck[]): DoctorCheck[] {
+  const seen = new Set<string>();
+  return checks.filter((check) => {
+    if (check.key === undefined) return true;
+    if (seen.has(check.key)) return false;
+    seen.add(check.key);
+    return true;
+  });
 }
 
 /** A check that could not run here, and why (no file given, no tool installed). */

@@ -9,6 +9,7 @@ import {
   targetWarnings,
 } from '../../../akamai/targets';
 import { JOB } from '../../../metrics/catalogue';
+import { akamaiChecks, akamaiSecretChecks } from '../../doctor/akamai';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
 import { estatsFirstWaves, stageEstatsBudget } from '../budgets';
 import { ConfigurationError } from '../../../shared/errors';
@@ -242,4 +243,11 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
     };
   },
   runUsage: estatsRunUsage,
+  preflight(config, env) {
+    const schedules = config.estats.filter((s) => s.enabled).map((s) => s.input);
+    return {
+      secrets: akamaiSecretChecks(schedules, env),
+      services: akamaiChecks(schedules, env),
+    };
+  },
 };

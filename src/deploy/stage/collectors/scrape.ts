@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
 import { JOB } from '../../../metrics/catalogue';
+import { scrapeSecretChecks } from '../../doctor/scrape';
 import {
   jobOf,
   parseScrapeSchedule,
@@ -124,4 +125,12 @@ export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> =
     };
   },
   runUsage: scrapeRunUsage,
+  // Its targets are reached from the function's network, often not the deployer's: not asked.
+  preflight: (config, env) => ({
+    secrets: scrapeSecretChecks(
+      config.scrape.filter((s) => s.enabled).map((s) => s.input),
+      env,
+    ),
+    services: [],
+  }),
 };

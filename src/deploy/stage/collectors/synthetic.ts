@@ -85,4 +85,6 @@ export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', Syntheti
     };
   },
   runUsage: syntheticRunUsage,
+  // A simulated fleet reads no secret and reaches no service of its own.
+  preflight: () => ({ secrets: [], services: [] }),
 };

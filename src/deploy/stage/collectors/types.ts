@@ -3,6 +3,8 @@ import type { AkamaiClient } from '../../../akamai/clients';
 import type { EstatsSchedule } from '../../../akamai/targets';
 import type { FileProblems } from '../../../config/fileProblems';
 import type { ScrapeSchedule } from '../../../scrape/schedule';
+import type { Env } from '../../../config/env';
+import type { DoctorCheck } from '../../doctor/checks';
 
 /** A schedule of a list, with its index in the file (for the places of its problems). */
 export type Indexed<T> = { index: number; entry: T };
@@ -77,6 +79,15 @@ export interface RunUsage {
   samplesAssume?: string;
 }
 
+/**
+ * A collector's part of `npm run doctor` (deploy/doctor/): the secrets its function reads, and
+ * the services its schedules need, each checked against the real account, read-only.
+ */
+export interface Preflight {
+  secrets: DoctorCheck[];
+  services: DoctorCheck[];
+}
+
 /** A row's own part: its entry schema, and how it reads the entries that pass it. */
 export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
   kind: K;
@@ -104,6 +115,8 @@ export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
   eventOf(config: EventContext, index: number): CollectorEvent;
   /** One run of its `index`-th schedule, for the cost estimate. */
   runUsage(context: UsageContext, index: number): RunUsage;
+  /** Its enabled schedules' preflight, with the function's environment of the stage. */
+  preflight(config: Pick<StageSchedulesByKind, K>, env: Env): Preflight;
 }
 
 /**
