@@ -36,10 +36,6 @@ module.exports = async ({ resolveVariable }) => {
     ? named([setting('remoteWriteAuthSecretName')])
     : [];
   const sinkSecrets = [...pushgatewaySecrets, ...remoteWriteSecrets];
-  const akamaiSecrets = named([
-    ...(schedules.usesDefaultClient ? [setting('akamaiSecretName')] : []),
-    ...schedules.estatsSecrets,
-  ]);
 
   let remoteWrite;
   if (sinks.includes('remote-write') && setting('remoteWriteSigv4Region')) {
@@ -221,22 +217,18 @@ module.exports = async ({ resolveVariable }) => {
 
   return {
     Resources: {
-      EstatsRole: role(
-        'estats',
-        inTheVpc([
-          ...readSecrets([...akamaiSecrets, ...sinkSecrets]),
-          ...(remoteWrite ? [remoteWrite] : []),
-        ]),
-      ),
-      SyntheticRole: role(
-        'synthetic',
-        inTheVpc([...readSecrets(sinkSecrets), ...(remoteWrite ? [remoteWrite] : [])]),
-      ),
-      ScrapeRole: role(
-        'scrape',
-        inTheVpc([
-          ...readSecrets([...schedules.scrapeSecrets, ...sinkSecrets]),
-          ...(remoteWrite ? [remoteWrite] : []),
+      // Each collector's (EstatsRole, SyntheticRole, ScrapeRole): the secrets its row says its
+      // function reads (src/deploy/stage/collectors/), the sinks', remote write's workspace.
+      ...Object.fromEntries(
+        Object.entries(schedules.collectorSecrets).map(([kind, secrets]) => [
+          `${kind[0].toUpperCase()}${kind.slice(1)}Role`,
+          role(
+            kind,
+            inTheVpc([
+              ...readSecrets([...named(secrets), ...sinkSecrets]),
+              ...(remoteWrite ? [remoteWrite] : []),
+            ]),
+          ),
         ]),
       ),
       // It lists and deletes groups on the Pushgateway: in the VPC with the collectors.

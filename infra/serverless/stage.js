@@ -5,8 +5,8 @@
 // at once, each at its line, and so is a misspelt `--param`. Budgets (Akamai, Lambda timeouts)
 // and EventBridge's limits are checked too.
 //
-// Gives serverless.yml: the schedule events, each collector's maximumEventAge, the secrets the
-// eStats and scrape functions read, the AMP workspace the alerting export writes to, the
+// Gives serverless.yml: the schedule events, each collector's maximumEventAge, the secrets each
+// collector's function reads, the AMP workspace the alerting export writes to, the
 // settings, and the functions' environments.
 const { join, resolve } = require('node:path');
 const { clearError } = require('./clearError');
@@ -56,9 +56,8 @@ module.exports = async ({ resolveVariable }) => {
       ...events,
       environment: environmentOf(settingsModule, settings, stage),
       eventAge: stageModule.maximumEventAges(config),
-      estatsSecrets: stageModule.estatsClientSecrets(config),
-      scrapeSecrets: stageModule.scrapeTargetSecrets(config),
-      usesDefaultClient: stageModule.usesDefaultClient(config),
+      // The secrets each collector's function reads, by kind (its role's grant, roles.js).
+      collectorSecrets: stageModule.collectorSecrets(config),
       // The AMP workspace the exportAlerting function puts the rules in (its role, roles.js).
       ampExport: stageModule.ampExportTarget(config) ?? null,
     };

@@ -15,9 +15,4 @@ export {
   scheduleEvents,
 } from './events';
 export { checkedEstatsBudget, checkedScrapeBudget } from './budgets';
-export {
-  ampExportTarget,
-  estatsClientSecrets,
-  scrapeTargetSecrets,
-  usesDefaultClient,
-} from './resources';
+export { ampExportTarget, collectorSecrets } from './resources';

@@ -13,6 +13,7 @@ import { settingsProblems, stageSettingsOf } from '../stageSettings';
 import { parseClients } from './akamaiClients';
 import {
   byJob,
+  checkDeployedSections,
   readCollectorSections,
   type ReadSchedules,
   type StageSchedules,
@@ -121,11 +122,10 @@ export function stageConfigOf(
       sections.janitor?.ttl ?? {},
       problems,
     );
-  if (stage !== EXAMPLE_STAGE)
-    checkDeployedStage(
-      { stage, clients, estats, scrape, links: schedules.links, alerting },
-      problems,
-    );
+  if (stage !== EXAMPLE_STAGE) {
+    checkDeployedSections(read.schedules, stage, problems);
+    checkDeployedStage({ stage, clients, links: schedules.links, alerting }, problems);
+  }
   problems.throwIfAny(shown, source, STAGE_FILE_HINT);
   if (!janitor || !alerting) throw new Error(`${shown}: a section failed without a problem`);
   return { ...schedules, janitor, alerting, warnings };

@@ -6,7 +6,7 @@ import {
   loadStageConfig,
   maximumEventAges,
   scheduleEvents,
-  scrapeTargetSecrets,
+  collectorSecrets,
 } from '../../../src/deploy/stage';
 import { DEPLOYABLE_SECTIONS } from '../../helpers/stageConfig';
 
@@ -40,7 +40,11 @@ describe("a stage file's scrape schedules", () => {
       schedule: { name: 'core', job: 'snmp', intervalSeconds: 120 },
     });
     expect(maximumEventAges(config).scrape).toBe(120);
-    expect(scrapeTargetSecrets(config)).toEqual(['pgc/ca', 'pgc/snmp']);
+    expect(collectorSecrets(config)).toEqual({
+      estats: [],
+      synthetic: [],
+      scrape: ['pgc/ca', 'pgc/snmp'],
+    });
     expect(config.janitor.policy.scrapeJobs).toEqual(['snmp']);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   checkedEstatsBudget,
-  estatsClientSecrets,
+  collectorSecrets,
   estatsScheduleOf,
   loadStageConfig,
   maximumEventAges,
@@ -304,7 +304,10 @@ describe('packaging checks what a stage asks of Akamai, Lambda and EventBridge',
     // 36 and 72 usable requests a minute: a third of the targets on main, two thirds on second.
     expect(table).toMatch(/client main:[^\n]*\n[^\n]*\n\s+all\s+30\s/);
     expect(table).toMatch(/client second:[^\n]*\n[^\n]*\n\s+all\s+60\s/);
-    expect(estatsClientSecrets(config)).toEqual(['pushgate/akamai-main', 'pushgate/akamai-second']);
+    expect(collectorSecrets(config).estats).toEqual([
+      'pushgate/akamai-main',
+      'pushgate/akamai-second',
+    ]);
     expect(maximumEventAges(config).estats).toBe(120);
   });
 

@@ -42,3 +42,8 @@ export function at<T>(list: readonly T[], index: number): T {
   if (item === undefined) throw new RangeError(`no schedule ${index}`);
   return item;
 }
+
+/** The inputs of the schedules that are switched on. */
+export function enabledInputs<T>(schedules: ReadonlyArray<{ enabled: boolean; input: T }>): T[] {
+  return schedules.filter((s) => s.enabled).map((s) => s.input);
+}

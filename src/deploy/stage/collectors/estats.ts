@@ -8,12 +8,15 @@ import {
   parseEstatsSchedule,
   targetWarnings,
 } from '../../../akamai/targets';
+import type { FileProblems } from '../../../config/fileProblems';
 import { JOB } from '../../../metrics/catalogue';
+import { isExampleHost } from '../../guards';
+import { EXAMPLE_DISCOVER_MATCH } from '../config';
 import { akamaiChecks, akamaiSecretChecks } from '../../doctor/akamai';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
 import { estatsFirstWaves, stageEstatsBudget } from '../budgets';
 import { ConfigurationError } from '../../../shared/errors';
-import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
+import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
   EventContext,
   Indexed,
@@ -219,6 +222,39 @@ function estatsRunUsage(context: UsageContext, index: number): RunUsage {
   };
 }
 
+/** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */
+function isExampleTarget(target: EstatsSchedule['targets'][number]): boolean {
+  if ('cpCode' in target) return target.cpCode === 424242;
+  return isExampleHost(new URL(target.url).hostname);
+}
+
+/**
+ * The shipped examples (CP code 424242, URLs on example domains, the simulator's discovery
+ * filter) would call Akamai for someone else's property on a deployed stage.
+ */
+function checkExampleTargets(
+  estats: ReadonlyArray<Indexed<StageSchedulesByKind['estats'][number]>>,
+  stage: string,
+  problems: FileProblems,
+): void {
+  for (const { index, entry } of estats) {
+    const { input } = entry;
+    const first = input.targets.findIndex(isExampleTarget);
+    if (first >= 0)
+      problems.add(
+        ['estats', index, 'input', 'targets', first],
+        `still lists example targets (${input.targets.filter(isExampleTarget).map(describeTarget).join(', ')}): stage "${stage}" would call Akamai for someone else's property`,
+        'list your own CP codes and URLs',
+      );
+    if (input.discover?.match === EXAMPLE_DISCOVER_MATCH)
+      problems.add(
+        ['estats', index, 'input', 'discover', 'match'],
+        `schedule ${input.name} still discovers the example CP codes (match: "${EXAMPLE_DISCOVER_MATCH}"): stage "${stage}" would ask Akamai for CP codes it does not have`,
+        'give discover your own filters (contract, product, name, match), or remove it',
+      );
+  }
+}
+
 /** Akamai eStats: CP codes and URLs, each target its own group. */
 export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> = {
   kind: 'estats',
@@ -242,9 +278,17 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
       targets: input.targets.length,
     };
   },
+  checkDeployed: checkExampleTargets,
   runUsage: estatsRunUsage,
+  // Its API clients' secrets, and the function's own (akamaiSecretName) for a schedule without.
+  secretsRead(config, settings) {
+    const schedules = enabledInputs(config.estats);
+    const own = schedules.some((s) => s.clients === undefined) ? [settings.akamaiSecretName] : [];
+    const clients = schedules.flatMap((s) => s.clients ?? []).map((client) => client.secret);
+    return [...new Set([...own, ...clients])].filter((id): id is string => Boolean(id)).sort();
+  },
   preflight(config, env) {
-    const schedules = config.estats.filter((s) => s.enabled).map((s) => s.input);
+    const schedules = enabledInputs(config.estats);
     return {
       secrets: akamaiSecretChecks(schedules, env),
       services: akamaiChecks(schedules, env),

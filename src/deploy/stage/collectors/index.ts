@@ -1,4 +1,5 @@
 import '../../../shared/zod';
+import type { FileProblems } from '../../../config/fileProblems';
 import { fieldsOf } from '../../../shared/validation';
 import { ESTATS_COLLECTOR } from './estats';
 import { SCRAPE_COLLECTOR } from './scrape';
@@ -103,6 +104,17 @@ export function readCollectorSections(
     schedules: { estats: read('estats'), synthetic: read('synthetic'), scrape: read('scrape') },
     complete,
   };
+}
+
+/** Each collector's section as a deployed stage must have it (its row's checkDeployed). */
+export function checkDeployedSections(
+  schedules: ReadSchedules,
+  stage: string,
+  problems: FileProblems,
+): void {
+  const check = <K extends CollectorKind>(kind: K) =>
+    STAGE_COLLECTOR_TABLE[kind].checkDeployed(schedules[kind], stage, problems);
+  for (const kind of COLLECTOR_KINDS) check(kind);
 }
 
 /** The schedules alone, as StageConfig holds them. */

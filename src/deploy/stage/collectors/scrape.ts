@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
+import type { FileProblems } from '../../../config/fileProblems';
 import { JOB } from '../../../metrics/catalogue';
+import { isExampleHost, isLocalOnly } from '../../guards';
 import { scrapeSecretChecks } from '../../doctor/scrape';
 import {
   jobOf,
@@ -8,7 +10,7 @@ import {
   scheduleSecrets,
   scrapeScheduleSchema,
 } from '../../../scrape/schedule';
-import { at, enabled, intervalOf, NAME_HINT, rate } from './common';
+import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
   Indexed,
   ReadContext,
@@ -103,6 +105,34 @@ function scrapeRunUsage(context: UsageContext, index: number): RunUsage {
   };
 }
 
+/**
+ * A deployed stage fetches real endpoints: not this machine (a Lambda's loopback has no
+ * exporter), not an example domain, and never without checking certificates.
+ */
+function checkDeployedScrapeTargets(
+  scrape: ReadonlyArray<Indexed<StageSchedulesByKind['scrape'][number]>>,
+  stage: string,
+  problems: FileProblems,
+): void {
+  for (const { index, entry } of scrape)
+    for (const [t, target] of entry.input.targets.entries()) {
+      const at = ['scrape', index, 'input', 'targets', t];
+      const host = new URL(target.url).hostname;
+      if (isLocalOnly(host) || isExampleHost(host))
+        problems.add(
+          [...at, 'url'],
+          `${target.url} (schedule ${entry.input.name}) is ${isLocalOnly(host) ? 'this machine' : 'an example domain'}, which a function of stage "${stage}" cannot fetch`,
+          "list the address of your exporter or device as the function's network reaches it",
+        );
+      if (target.tls?.insecureSkipVerify)
+        problems.add(
+          [...at, 'tls', 'insecureSkipVerify'],
+          `would accept any certificate of ${target.url} (schedule ${entry.input.name}) on stage "${stage}"`,
+          'store the device\'s CA as {"ca": PEM} in a secret and name it as tls.secret; set tls.serverName when the certificate names another host',
+        );
+    }
+}
+
 /** Prometheus endpoints fetched and pushed: one group per target, `{job, instance}`. */
 export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> = {
   kind: 'scrape',
@@ -124,13 +154,14 @@ export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> =
       targets: input.targets.length,
     };
   },
+  checkDeployed: checkDeployedScrapeTargets,
   runUsage: scrapeRunUsage,
+  // Its targets' auth and TLS secrets.
+  secretsRead: (config) =>
+    [...new Set(enabledInputs(config.scrape).flatMap(scheduleSecrets))].sort(),
   // Its targets are reached from the function's network, often not the deployer's: not asked.
   preflight: (config, env) => ({
-    secrets: scrapeSecretChecks(
-      config.scrape.filter((s) => s.enabled).map((s) => s.input),
-      env,
-    ),
+    secrets: scrapeSecretChecks(enabledInputs(config.scrape), env),
     services: [],
   }),
 };

@@ -84,7 +84,10 @@ export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', Syntheti
       inputTemplate: `{"time": <time>, "intervalSeconds": ${shortestIntervalSeconds(rate)}, "fleet": ${JSON.stringify(fleet)}}`,
     };
   },
+  // A simulated fleet names no address and no target.
+  checkDeployed: () => {},
   runUsage: syntheticRunUsage,
+  secretsRead: () => [],
   // A simulated fleet reads no secret and reaches no service of its own.
   preflight: () => ({ secrets: [], services: [] }),
 };

@@ -113,8 +113,25 @@ export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
   schedulesOf(config: Pick<StageSchedulesByKind, K>): CollectorSchedule[];
   /** The event of its `index`-th schedule. The tick time always rides along (late deliveries). */
   eventOf(config: EventContext, index: number): CollectorEvent;
+  /**
+   * What a deployed stage (any but `local`) may not hold in its section (the shipped examples,
+   * this machine's addresses): each a problem at its place.
+   */
+  checkDeployed(
+    schedules: ReadonlyArray<Indexed<StageSchedulesByKind[K][number]>>,
+    stage: string,
+    problems: FileProblems,
+  ): void;
   /** One run of its `index`-th schedule, for the cost estimate. */
   runUsage(context: UsageContext, index: number): RunUsage;
+  /**
+   * The secrets its function reads for its enabled schedules: what its role may read
+   * (infra/serverless/roles.js adds the sinks' own). `settings` are the stage's.
+   */
+  secretsRead(
+    config: Pick<StageSchedulesByKind, K>,
+    settings: Readonly<Record<string, string>>,
+  ): string[];
   /** Its enabled schedules' preflight, with the function's environment of the stage. */
   preflight(config: Pick<StageSchedulesByKind, K>, env: Env): Preflight;
 }
