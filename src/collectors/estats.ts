@@ -1,5 +1,5 @@
 import { DEFAULT_CLIENT } from '../akamai/clients';
-import { EstatsError } from '../akamai/errors';
+import { EstatsError, type FailureReason } from '../akamai/errors';
 import { buildEstatsFailureMetrics } from '../akamai/estatsMetrics';
 import { assignTargets, interleaveByClient } from '../akamai/spread';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
@@ -10,8 +10,31 @@ import { CollectorError, describeError } from '../shared/errors';
 import { type EstatsCollectorDeps, EstatsSource, toEstatsError } from './estatsSource';
 import { estatsRemoval, sharedWith } from './estatsOwnership';
 import { type FailedGroup, runCollector } from './pipeline';
-import type { EstatsRunSummary, TargetFailure } from './summaries';
+import type { RunDelivery } from './runner';
 import { withTargetInfo } from './targetInfo';
+
+/** A target that failed, as the run's summary and its error report it. */
+export interface TargetFailure {
+  target: string;
+  group: string;
+  reason: FailureReason;
+  message: string;
+}
+
+/** What one run did, as its summary log line and its error report it. */
+export interface EstatsRunSummary extends RunDelivery {
+  schedule: string;
+  targets: number;
+  ok: number;
+  failed: TargetFailure[];
+  seriesPushed: number;
+  durationSeconds: number;
+  /** Groups of targets this schedule dropped, deleted in this run. */
+  removedTargets: string[];
+  /** Pushgateways that could not be searched for removed groups: the next run does. */
+  removalDeferredOn?: string[];
+  removalError?: string;
+}
 
 /**
  * One eStats run through the collector pipeline (collectors/pipeline.ts): the targets spread

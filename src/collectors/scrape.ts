@@ -19,7 +19,26 @@ import { DeadlineExceededError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { type FailedGroup, runCollector } from './pipeline';
 import type { RunSinks } from './runner';
-import type { ScrapeRunSummary } from './summaries';
+import type { RunDelivery } from './runner';
+
+/** What one run did, as its summary log line reports it. */
+export interface ScrapeRunSummary extends RunDelivery {
+  schedule: string;
+  /** The job of its targets' groups. */
+  job: string;
+  targets: number;
+  /** Targets scraped and delivered. */
+  up: number;
+  /** Targets delivered as `up 0` (no answer, an error status, a malformed body, over the limit). */
+  down: Array<{ instance: string; reason: string }>;
+  /** Targets not delivered, or not fetched for a reason of ours (a secret, the deadline). */
+  failed: Array<{ instance: string; message: string }>;
+  seriesPushed: number;
+  durationSeconds: number;
+  removedTargets: string[];
+  removalDeferredOn?: string[];
+  removalError?: string;
+}
 
 export interface ScrapeCollectorDeps {
   sinks: RunSinks;

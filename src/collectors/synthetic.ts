@@ -1,7 +1,6 @@
 import { JOB, LABEL, SYNTHETIC } from '../metrics/catalogue';
 import type { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
-import type { SyntheticRunSummary } from './summaries';
 import type { Logger } from '../shared/logger';
 import type { FleetPlan } from '../synthetic/fleetConfig';
 import { buildDeviceMetrics } from '../synthetic/metrics';
@@ -9,6 +8,22 @@ import { deviceGroupingKey } from '../metrics/groups';
 import { modelSettings, sampleDevice } from '../synthetic/model';
 import { type FailedGroup, runCollector } from './pipeline';
 import type { RunSinks } from './runner';
+import type { RunDelivery } from './runner';
+
+/** What one run did, as its summary log line reports it. */
+export interface SyntheticRunSummary extends RunDelivery {
+  fleet: string;
+  tickTime: string;
+  devices: number;
+  ports: number;
+  seriesPushed: number;
+  failedDevices: Array<{ device: string; message: string }>;
+  removedDevices: string[];
+  /** Pushgateways that could not be searched for removed groups: the next run does. */
+  removalDeferredOn?: string[];
+  removalError?: string;
+  durationSeconds: number;
+}
 
 export interface SyntheticCollectorDeps {
   sinks: RunSinks;

@@ -1,6 +1,6 @@
 import { withDiscoveredTargets } from '../collectors/discoveredTargets';
 import { collectEstats } from '../collectors/estats';
-import type { EstatsRunSummary } from '../collectors/summaries';
+import type { EstatsRunSummary } from '../collectors/estats';
 import { estatsSettingsFromEnv, resolveEstatsInvocation } from '../config/estats';
 import { JOB } from '../metrics/catalogue';
 import { collectorHandler } from './collectorHandler';

@@ -1,5 +1,5 @@
 import { collectScrape } from '../collectors/scrape';
-import type { ScrapeRunSummary } from '../collectors/summaries';
+import type { ScrapeRunSummary } from '../collectors/scrape';
 import { resolveScrapeInvocation } from '../config/scrape';
 import { secretSettingsFromEnv } from '../config/secrets';
 import { JOB } from '../metrics/catalogue';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SyntheticRunSummary } from '../collectors/summaries';
+import type { SyntheticRunSummary } from '../collectors/synthetic';
 import { collectSynthetic } from '../collectors/synthetic';
 import { resolveFleet, resolveIntervalSeconds, resolveTickSeconds } from '../config/synthetic';
 import { JOB } from '../metrics/catalogue';

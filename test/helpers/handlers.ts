@@ -1,4 +1,4 @@
-import type { SyntheticRunSummary } from '../../src/collectors/summaries';
+import type { SyntheticRunSummary } from '../../src/collectors/synthetic';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
 import { captureStdout, withEnv } from './env';
 import { lambdaContext } from './lambdaContext';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_ESTATS_CLIENT_OPTIONS } from '../../src/akamai/estatsClient';
 import type { EstatsSchedule } from '../../src/akamai/targets';
 import { collectEstats } from '../../src/collectors/estats';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { estatsScheduleOf, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { deadlineIn } from '../../src/shared/deadline';
 import { createLogger } from '../../src/shared/logger';

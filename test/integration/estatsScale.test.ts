@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import type { SkippedDelivery } from '../../src/collectors/lateDelivery';
 import {
   checkedEstatsBudget,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetSecretsForTests } from '../../src/aws/secrets';
 import { CollectorRunError } from '../../src/collectors/errors';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';

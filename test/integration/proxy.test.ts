@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetSecretsForTests } from '../../src/aws/secrets';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { RealTinyproxy } from '../../dev/realTinyproxy';
 import { STANDIN_CLIENT } from '../../dev/simulators/akamai/standin';

@@ -9,7 +9,7 @@ import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { resetDiscoveryForTests } from '../../src/collectors/discoveredTargets';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';

@@ -16,7 +16,7 @@ import { launchNodeExporter, launchPrometheus, type RunningBinary } from '../../
 import { RealPrometheus } from '../../dev/realPrometheus';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { startSwitchEndpoint, type SwitchEndpoint } from '../../dev/simulators/switchEndpoint';
-import type { ScrapeRunSummary } from '../../src/collectors/summaries';
+import type { ScrapeRunSummary } from '../../src/collectors/scrape';
 import { handler } from '../../src/handlers/scrape';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
 import { resetSecretsForTests } from '../../src/aws/secrets';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CollectorRunError } from '../../src/collectors/errors';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { deliveredEvent, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';

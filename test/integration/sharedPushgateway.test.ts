@@ -16,7 +16,7 @@ import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { RealPushgateway } from '../../dev/realPushgateway';
 import { resetRemovalChecksForTests } from '../../src/collectors/removal';
-import type { ScrapeRunSummary } from '../../src/collectors/summaries';
+import type { ScrapeRunSummary } from '../../src/collectors/scrape';
 import { deliveredEvent, loadStageConfig, scheduleEvents } from '../../src/deploy/stage';
 import { handler as estats } from '../../src/handlers/estats';
 import { handler as janitor } from '../../src/handlers/janitor';

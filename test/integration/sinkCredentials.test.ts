@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { resetSecretsForTests } from '../../src/aws/secrets';
 import { CollectorRunError } from '../../src/collectors/errors';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';

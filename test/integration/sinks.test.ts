@@ -2,7 +2,7 @@ import { shippedRules } from '../../src/alerting';
 import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
 import { renderRules } from '../../src/alerting/render';
 import { CollectorRunError } from '../../src/collectors/errors';
-import type { EstatsRunSummary } from '../../src/collectors/summaries';
+import type { EstatsRunSummary } from '../../src/collectors/estats';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
