@@ -1,5 +1,5 @@
 import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
-import { COLLECTOR, JOB, LABEL } from '../metrics/catalogue';
+import { COLLECTOR, COLLECTOR_JOBS, JOB, LABEL } from '../metrics/catalogue';
 import { JANITOR_RECORDED, RUN_HEALTH_RECORDED as HEALTH } from '../queries/collectors';
 import { newestWithin, PUSHGATEWAY_INSTANCE } from '../queries/freshest';
 import {
@@ -15,7 +15,7 @@ import type { Dashboard } from './model';
 
 const JANITOR_JOB = `${LABEL.job}="${JOB.janitor}"`;
 const ESTATS_JOB = `${LABEL.job}="${JOB.estats}"`;
-const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic];
+// Every collector's run-health groups: eStats, synthetic and the scrape schedules'.
 const JOBS = `${LABEL.job}=~"${COLLECTOR_JOBS.join('|')}"`;
 
 export function collectorHealthDashboard(
