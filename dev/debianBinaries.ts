@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 
 /**
  * The real Prometheus-stack binaries come from Debian packages; this is the one table of which
@@ -16,6 +16,8 @@ export interface DebianBinary {
   env: string;
   /** Its names from other package managers, tried on the PATH after the Debian one. */
   otherNames?: readonly string[];
+  /** A package of files, not a program (a library tree): present when this file exists. */
+  file?: string;
 }
 
 export const PUSHGATEWAY: DebianBinary = {
@@ -64,6 +66,29 @@ export const AMTOOL: DebianBinary = {
   binary: 'amtool',
   debianPackage: 'prometheus-alertmanager',
   env: 'AMTOOL_BIN',
+};
+export const UNZIP: DebianBinary = { binary: 'unzip', debianPackage: 'unzip', env: 'UNZIP_BIN' };
+/**
+ * What runs an arm64 program on this machine, whatever its CPU: qemu's user-mode emulator and
+ * the arm64 C and C++ libraries it loads the program with (`qemu-aarch64 -L /usr/aarch64-linux-gnu`).
+ */
+export const QEMU_AARCH64: DebianBinary = {
+  binary: 'qemu-aarch64',
+  debianPackage: 'qemu-user',
+  env: 'QEMU_AARCH64_BIN',
+};
+export const ARM64_LIBRARIES = '/usr/aarch64-linux-gnu';
+export const ARM64_LIBC: DebianBinary = {
+  binary: 'the arm64 C library',
+  debianPackage: 'libc6-arm64-cross',
+  env: 'ARM64_LIBC',
+  file: `${ARM64_LIBRARIES}/lib/ld-linux-aarch64.so.1`,
+};
+export const ARM64_LIBSTDCXX: DebianBinary = {
+  binary: 'the arm64 C++ library',
+  debianPackage: 'libstdc++6-arm64-cross',
+  env: 'ARM64_LIBSTDCXX',
+  file: `${ARM64_LIBRARIES}/lib/libstdc++.so.6`,
 };
 export const GRAPHITE_CARBON: DebianBinary = {
   binary: 'carbon-cache',
@@ -124,6 +149,7 @@ export function findBinary(
   tool: DebianBinary,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
+  if (tool.file !== undefined) return existsSync(tool.file) ? tool.file : undefined;
   const given = env[tool.env];
   if (given) {
     try {

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { ensureTestCa } from '../dev/simulators/tls';
 import {
   AMTOOL,
+  ARM64_LIBC,
+  ARM64_LIBSTDCXX,
   ensureDebianBinaries,
+  QEMU_AARCH64,
+  UNZIP,
   PROMETHEUS,
   PROMTOOL,
   PUSHGATEWAY,
@@ -52,6 +56,10 @@ try {
       BLACKBOX_EXPORTER,
       SNMP_EXPORTER,
       SNMPD,
+      UNZIP,
+      QEMU_AARCH64,
+      ARM64_LIBC,
+      ARM64_LIBSTDCXX,
     ],
     log,
   );
