@@ -1,5 +1,6 @@
 import { ESTATS_RUN_FIGURES } from '../../src/deploy/stage/collectors/estats';
 import { SYNTHETIC_RUN_FIGURES } from '../../src/deploy/stage/collectors/synthetic';
+import { RUN_FIGURES } from '../../src/deploy/cost/runFigures';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { runSyntheticTick } from '../helpers/handlers';
@@ -56,7 +57,10 @@ it.each([1, 20])(
     expect(run.error).toBeUndefined();
     const figures = ESTATS_RUN_FIGURES;
     expectNear(figures.logBytesPerRun + figures.logBytesPerClient, bytesOf(run.lines));
-    expectNear(figures.samplesPerRun + figures.samplesPerTarget * count, await pushedSamples());
+    expectNear(
+      RUN_FIGURES.healthGroupSamples + figures.samplesPerTarget * count,
+      await pushedSamples(),
+    );
   },
 );
 
@@ -75,7 +79,7 @@ it.each([
     const figures = SYNTHETIC_RUN_FIGURES;
     expectNear(figures.logBytesPerRun, bytesOf(run.lines));
     expectNear(
-      figures.samplesPerRun + figures.samplesPerPort * devices * ports,
+      RUN_FIGURES.healthGroupSamples + figures.samplesPerPort * devices * ports,
       await pushedSamples(),
     );
   },

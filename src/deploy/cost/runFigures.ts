@@ -1,6 +1,7 @@
 /**
- * What the functions that are not collectors log and take, and Lambda's own lines. The
- * collectors' figures are each in its row (deploy/stage/collectors/), measured there.
+ * What every run has besides its collector's own figures (each in its row,
+ * deploy/stage/collectors/): Lambda's own lines and the run-health group; and what the
+ * functions that are not collectors log and take.
  */
 export const RUN_FIGURES = {
   janitor: { logBytesPerRun: 300, secondsPerRun: 2 },
@@ -15,4 +16,9 @@ export const RUN_FIGURES = {
    * platform.report): assumed from their documented shape.
    */
   platformLogBytesPerRun: 500,
+  /**
+   * The run-health group every collector's run pushes (collector_* series of its schedule),
+   * measured with each collector's own (test/integration/costInputs.test.ts).
+   */
+  healthGroupSamples: 12,
 } as const;

@@ -57,7 +57,7 @@ export function stageUsage(config: StageConfig): FunctionUsage[] {
         seconds: runs * run.seconds,
         secretCalls: secretReads(runs, run.secrets + sinkSecrets),
         logBytes: runs * (platform + run.logBytes),
-        samples: runs * run.samples,
+        samples: runs * (run.samples + RUN_FIGURES.healthGroupSamples),
       });
       usage.basis.push(
         `${schedule.name}: ${count(runs)} runs × ${round(run.seconds)} s (${run.basis})`,

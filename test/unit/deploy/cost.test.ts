@@ -1,5 +1,6 @@
 import { estimateCost, formatCost, PRICES } from '../../../src/deploy/cost/estimate';
 import { ESTATS_RUN_FIGURES } from '../../../src/deploy/stage/collectors/estats';
+import { RUN_FIGURES } from '../../../src/deploy/cost/runFigures';
 import { stageUsage } from '../../../src/deploy/cost/usage';
 import { firingsPerMonth } from '../../../src/deploy/scheduleExpressions';
 import { stageConfigOf } from '../../../src/deploy/stage';
@@ -59,7 +60,7 @@ describe('the cost estimate packaging prints', () => {
     // Each schedule's client secret, read once per 300 s cache: 8,760 times a month.
     expect(estats?.secretCalls).toBe(2 * 8_760);
     expect(estats?.samples).toBe(
-      2 * 21_900 * (ESTATS_RUN_FIGURES.samplesPerRun + 150 * ESTATS_RUN_FIGURES.samplesPerTarget),
+      2 * 21_900 * (RUN_FIGURES.healthGroupSamples + 150 * ESTATS_RUN_FIGURES.samplesPerTarget),
     );
   });
 

@@ -191,8 +191,6 @@ export const ESTATS_RUN_FIGURES = {
   logBytesPerClient: 240,
   /** Each target's group: its status-code mix, errors, hits, timing and info series. */
   samplesPerTarget: 38,
-  /** The run-health group of its schedule. */
-  samplesPerRun: 12,
 } as const;
 
 /**
@@ -217,7 +215,7 @@ function estatsRunUsage(context: UsageContext, index: number): RunUsage {
     // Its clients' secrets, or the function's own (akamaiSecretName) without clients.
     secrets: input.clients ? input.clients.filter((c) => c.secret !== undefined).length : 1,
     logBytes: figures.logBytesPerRun + figures.logBytesPerClient * rows.length,
-    samples: figures.samplesPerRun + figures.samplesPerTarget * targets,
+    samples: figures.samplesPerTarget * targets,
     basis: `its budget-paced worst run, ${targets} target${targets === 1 ? '' : 's'}`,
   };
 }

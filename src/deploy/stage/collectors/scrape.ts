@@ -86,8 +86,6 @@ export const SCRAPE_RUN_FIGURES = {
   samplesPerTarget: 1_000,
   /** Assumed: one wave of `concurrency` targets answering in about a second. */
   secondsPerWave: 1,
-  /** The run-health group of its schedule. */
-  samplesPerRun: 12,
 } as const;
 
 function scrapeRunUsage(context: UsageContext, index: number): RunUsage {
@@ -99,7 +97,7 @@ function scrapeRunUsage(context: UsageContext, index: number): RunUsage {
     seconds: waves * figures.secondsPerWave,
     secrets: new Set(scheduleSecrets(input)).size,
     logBytes: figures.logBytesPerRun,
-    samples: figures.samplesPerRun + figures.samplesPerTarget * targets,
+    samples: figures.samplesPerTarget * targets,
     basis: `${waves} wave${waves === 1 ? '' : 's'} of ${figures.secondsPerWave} s assumed, ${targets} target${targets === 1 ? '' : 's'}`,
     samplesAssume: `${figures.samplesPerTarget.toLocaleString('en-US')} a target assumed: the real count is what its targets expose`,
   };

@@ -46,8 +46,6 @@ function fleetName(fleet: Record<string, unknown>): string {
 export const SYNTHETIC_RUN_FIGURES = {
   logBytesPerRun: 360,
   samplesPerPort: 14,
-  /** The run-health group of its schedule. */
-  samplesPerRun: 12,
   /** Assumed: a fleet is generated in memory; a run is a push, about a second. */
   secondsPerRun: 1,
 } as const;
@@ -60,7 +58,7 @@ function syntheticRunUsage(context: UsageContext, index: number): RunUsage {
     seconds: figures.secondsPerRun,
     secrets: 0,
     logBytes: figures.logBytesPerRun,
-    samples: figures.samplesPerRun + figures.samplesPerPort * ports,
+    samples: figures.samplesPerPort * ports,
     basis: `${figures.secondsPerRun} s assumed, ${ports} port${ports === 1 ? '' : 's'}`,
   };
 }
