@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -183,6 +183,26 @@ it('passes every check of a healthy stage, spending at most two requests of the 
   // No secret value in what it prints.
   expect(run.stdout).not.toContain(STANDIN_CLIENT.clientSecret);
   expect(run.stdout).not.toContain('"pw"');
+});
+
+it("checks the function's own API client (akamaiSecretName) of a schedule that names none", async () => {
+  const file = stageFile();
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace('functions:\n', 'functions:\n  akamaiSecretName: cdn/edgegrid\n')
+      .replaceAll('    client: main\n', '')
+      .replace('akamai:\n  clients:\n    main: { secret: cdn/edgegrid }\n', ''),
+  );
+  const run = await doctor(file);
+  expect(run.stderr).toBe('');
+  expect(lineOf(run.stdout, 'secret cdn/edgegrid')).toMatch(
+    /^✓ secret cdn\/edgegrid \(the default API client, akamaiSecretName\): EdgeGrid credentials/,
+  );
+  expect(lineOf(run.stdout, 'Akamai client default: eStats')).toMatch(
+    /^✓ .*answered for cpCode 987654/,
+  );
+  expect(run.code).toBe(0);
 });
 
 it.each([
