@@ -44,13 +44,12 @@ export function stageUsage(config: StageConfig): FunctionUsage[] {
   const secretReads = (runs: number, secrets: number) =>
     secrets * Math.min(runs, Math.ceil(SECONDS_PER_MONTH / ttl));
   const platform = RUN_FIGURES.platformLogBytesPerRun;
-  const context = { ...config, settings, answerSeconds: config.answerSeconds };
 
   const collectors = STAGE_COLLECTORS.map((collector) => {
     const usage = empty(collector.kind, memoryMb);
     collector.schedulesOf(config).forEach((schedule, index) => {
       if (!schedule.enabled) return;
-      const run = collector.runUsage(context, index);
+      const run = collector.runUsage(config, index);
       const runs = firingsPerMonth(schedule.rate);
       add(usage, {
         runs,

@@ -2,9 +2,14 @@ import { accountSwitchKeyOf, type AkamaiClient, DEFAULT_CLIENT } from '../../aka
 import { loadSigner } from '../../akamai/credentials';
 import { EDGEGRID_FIELDS } from '../../akamai/edgegrid';
 import { secretSettingsFromEnv } from '../../config/secrets';
-import { cpCodeFiltersOf, listCpCodes } from '../../akamai/cpCodes';
+import { type AccountCpCode, cpCodeFiltersOf, listCpCodes } from '../../akamai/cpCodes';
 import { fetchEstats } from '../../akamai/estatsClient';
-import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../../akamai/targets';
+import {
+  describeTarget,
+  type DiscoverTargets,
+  type EstatsSchedule,
+  type EstatsTarget,
+} from '../../akamai/targets';
 import type { Env } from '../../config/env';
 import { estatsSettingsFromEnv } from '../../config/estats';
 import { ConfigurationError } from '../../shared/errors';
@@ -66,18 +71,23 @@ export function akamaiChecks(schedules: readonly EstatsSchedule[], env: Env): Do
     };
     const discovering = schedules.find((s) => s.discover);
     const listed = schedules.flatMap((s) => s.targets)[0];
+    // One listing per client, shared by both checks: the budget is spent once.
+    let listing: Promise<AccountCpCode[]> | undefined;
+    const listOnce = (deadline: Parameters<DoctorCheck['run']>[0], discover: DiscoverTargets) =>
+      (listing ??= signerOf(deadline).then(({ signer, accountSwitchKey }) =>
+        listCpCodes(signer, {
+          filters: cpCodeFiltersOf(discover),
+          ...(accountSwitchKey ? { accountSwitchKey } : {}),
+          deadline,
+        }),
+      ));
     const checks: DoctorCheck[] = [];
     if (discovering?.discover) {
       const discover = discovering.discover;
       checks.push({
         subject: `Akamai client ${client.name}: CP-code listing (schedule ${discovering.name} discovers)`,
         run: async (deadline) => {
-          const { signer, accountSwitchKey } = await signerOf(deadline);
-          const codes = await listCpCodes(signer, {
-            filters: cpCodeFiltersOf(discover),
-            ...(accountSwitchKey ? { accountSwitchKey } : {}),
-            deadline,
-          });
+          const codes = await listOnce(deadline, discover);
           return `answered: ${codes.length} CP codes for the schedule's filters (1 request)`;
         },
       });
@@ -87,15 +97,9 @@ export function akamaiChecks(schedules: readonly EstatsSchedule[], env: Env): Do
       run: async (deadline) => {
         const { signer, accountSwitchKey } = await signerOf(deadline);
         let target: EstatsTarget | undefined = listed;
-        let requests = 0;
         if (!target && discovering?.discover) {
-          const codes = await listCpCodes(signer, {
-            filters: cpCodeFiltersOf(discovering.discover),
-            ...(accountSwitchKey ? { accountSwitchKey } : {}),
-            deadline,
-          });
-          requests++;
-          const first = codes[0];
+          // The listing check's answer: no request of its own.
+          const [first] = await listOnce(deadline, discovering.discover);
           if (first) target = { cpCode: first.cpCode };
         }
         if (!target)
@@ -111,12 +115,11 @@ export function akamaiChecks(schedules: readonly EstatsSchedule[], env: Env): Do
           deadline,
           options: once,
         });
-        requests++;
         const left =
           answer.rateLimitRemaining === undefined
             ? ''
             : `; ${answer.rateLimitRemaining} requests left of its budget now`;
-        return `answered for ${describeTarget(target)} (${requests} request${requests === 1 ? '' : 's'}${left})`;
+        return `answered for ${describeTarget(target)} (1 request${left})`;
       },
     });
     return checks;

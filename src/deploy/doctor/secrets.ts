@@ -1,11 +1,11 @@
-import { getJsonSecret } from '../../aws/secrets';
 import type { Env } from '../../config/env';
+import { secretSettingsFromEnv } from '../../config/secrets';
+import { secretAuthSource } from '../../sinks/secretAuth';
 import { REMOTE_WRITE_AUTH } from '../../sinks/remoteWrite/settings';
 import { PUSHGATEWAY_AUTH } from '../../sinks/pushgateway/client';
-import { authFromFields } from '../../shared/httpAuth';
 import { type DoctorCheck, secretCheck } from './checks';
 
-/** The sinks' auth secrets: each exists and holds credentials of a shape the sink reads. */
+/** The sinks' auth secrets, each read as its sink reads it (secretAuthSource): it exists and has a shape the sink takes. */
 export function sinkSecretChecks(env: Env): DoctorCheck[] {
   return (
     [
@@ -17,12 +17,8 @@ export function sinkSecretChecks(env: Env): DoctorCheck[] {
     if (!id) return [];
     return [
       secretCheck(id, `${owner.service} auth`, async (deadline) => {
-        const auth = await getJsonSecret(id, {
-          ttlMs: 0,
-          deadline,
-          shape: (fields) => authFromFields(fields, id, owner),
-        });
-        return `${auth.kind} auth`;
+        const auth = await secretAuthSource(secretSettingsFromEnv(env, id), owner, deadline);
+        return `${auth.current().kind} auth`;
       }),
     ];
   });

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import type { Env } from '../../config/env';
 import { secretAuthSource } from '../../sinks/secretAuth';
 import { sinkNamesFromEnv } from '../../sinks/names';
-import { PUSHGATEWAY_AUTH, PushgatewayClient } from '../../sinks/pushgateway/client';
-import { pushgatewayName } from '../../sinks/pushgateway/connect';
+import { connectPushgateway, pushgatewayName } from '../../sinks/pushgateway/connect';
+import type { PushgatewaySet } from '../../sinks/pushgateway/pushgatewaySet';
 import { pushgatewaySettingsFromEnv } from '../../sinks/pushgateway/settings';
 import { RemoteWriteClient } from '../../sinks/remoteWrite/client';
 import { REMOTE_WRITE_AUTH, remoteWriteOptionsFromEnv } from '../../sinks/remoteWrite/settings';
@@ -24,36 +24,32 @@ export function sinkChecks(envs: { collectors: Env; scrape: Env }): DoctorCheck[
   const sinks = sinkNamesFromEnv(env);
   const checks: DoctorCheck[] = [];
   if (sinks.includes('pushgateway')) {
-    const urls = new Map<string, Env>();
-    for (const url of pushgatewaySettingsFromEnv(env).urls) urls.set(url.href, env);
-    if (envs.scrape.PUSHGATEWAY_URL)
-      for (const url of pushgatewaySettingsFromEnv({ ...env, ...envs.scrape }).urls)
-        if (!urls.has(url.href)) urls.set(url.href, { ...env, ...envs.scrape });
-    for (const [href, itsEnv] of urls)
-      checks.push({
-        subject: `Pushgateway ${pushgatewayName(new URL(href))}`,
-        run: async (deadline) => {
-          const {
-            urls: _urls,
-            quorum: _quorum,
-            auth: configured,
-            ...options
-          } = pushgatewaySettingsFromEnv(itsEnv);
-          const auth =
-            configured.kind === 'secret'
-              ? await secretAuthSource(configured, PUSHGATEWAY_AUTH, deadline)
-              : configured;
-          // One attempt: the doctor reports what a first request meets.
-          const client = new PushgatewayClient({
-            ...options,
-            retry: { ...DEFAULT_PUSH_RETRY, maxAttempts: 1 },
-            url: new URL(href),
-            auth,
-          });
-          const groups = await client.listGroups(deadline);
-          return `answered: it holds ${groups.length} groups`;
-        },
-      });
+    const envsOf = [env, ...(envs.scrape.PUSHGATEWAY_URL ? [{ ...env, ...envs.scrape }] : [])];
+    const seen = new Set<string>();
+    for (const itsEnv of envsOf) {
+      // The functions' own connection (its secret read once), one attempt per request: the
+      // doctor reports what a first request meets.
+      const settings = pushgatewaySettingsFromEnv(itsEnv);
+      let connected: Promise<PushgatewaySet> | undefined;
+      const connectOnce = (deadline: Deadline) =>
+        (connected ??= connectPushgateway(
+          { ...settings, retry: { ...DEFAULT_PUSH_RETRY, maxAttempts: 1 } },
+          deadline,
+        ));
+      for (const url of settings.urls) {
+        const name = pushgatewayName(url);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        checks.push({
+          subject: `Pushgateway ${name}`,
+          run: async (deadline) => {
+            const member = (await connectOnce(deadline)).members.find((m) => m.name === name);
+            const groups = (await member?.client.listGroups(deadline)) ?? [];
+            return `answered: it holds ${groups.length} groups`;
+          },
+        });
+      }
+    }
   }
   if (sinks.includes('remote-write')) {
     const { authSecret, ...options } = remoteWriteOptionsFromEnv(env);

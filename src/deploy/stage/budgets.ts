@@ -11,6 +11,7 @@ import {
   formatEstatsBudget,
 } from '../estatsBudget';
 import type { StageConfig } from './config';
+import { plural } from '../../shared/plural';
 
 /**
  * Whether every enabled scrape schedule fits the scrape function's timeout at its worst: each
@@ -30,7 +31,7 @@ export function checkedScrapeBudget(
     const waves = Math.ceil(input.targets.length / input.concurrency);
     const worst = waves * longest;
     const count = input.targets.length;
-    const line = `scrape schedule ${input.name}: ${count} target${count === 1 ? '' : 's'}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
+    const line = `scrape schedule ${input.name}: ${plural(count, 'target')}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
     if (worst > room)
       throw new ConfigurationError(`${config.file}: ${line}`, {
         hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise functions.scrapeTimeout in the stage file (at most 900)`,

@@ -26,6 +26,7 @@ import type {
   StageSchedulesByKind,
   UsageContext,
 } from './types';
+import { plural } from '../../../shared/plural';
 
 /** One eStats schedule: its input is checked by the schema the function uses. */
 const entry = z.strictObject({
@@ -216,7 +217,7 @@ function estatsRunUsage(context: UsageContext, index: number): RunUsage {
     secrets: input.clients ? input.clients.filter((c) => c.secret !== undefined).length : 1,
     logBytes: figures.logBytesPerRun + figures.logBytesPerClient * rows.length,
     samples: figures.samplesPerTarget * targets,
-    basis: `its budget-paced worst run, ${targets} target${targets === 1 ? '' : 's'}`,
+    basis: `its budget-paced worst run, ${plural(targets, 'target')}`,
   };
 }
 

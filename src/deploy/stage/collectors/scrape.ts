@@ -19,6 +19,7 @@ import type {
   StageSchedulesByKind,
   UsageContext,
 } from './types';
+import { plural } from '../../../shared/plural';
 
 /** Prometheus endpoints fetched and pushed (src/scrape/schedule.ts checks each input). */
 const entry = z.strictObject({ rate, enabled, input: z.unknown() });
@@ -98,7 +99,7 @@ function scrapeRunUsage(context: UsageContext, index: number): RunUsage {
     secrets: new Set(scheduleSecrets(input)).size,
     logBytes: figures.logBytesPerRun,
     samples: figures.samplesPerTarget * targets,
-    basis: `${waves} wave${waves === 1 ? '' : 's'} of ${figures.secondsPerWave} s assumed, ${targets} target${targets === 1 ? '' : 's'}`,
+    basis: `${plural(waves, 'wave')} of ${figures.secondsPerWave} s assumed, ${plural(targets, 'target')}`,
     samplesAssume: `${figures.samplesPerTarget.toLocaleString('en-US')} a target assumed: the real count is what its targets expose`,
   };
 }

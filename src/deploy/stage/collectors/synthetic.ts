@@ -12,6 +12,7 @@ import type {
   StageSchedulesByKind,
   UsageContext,
 } from './types';
+import { plural } from '../../../shared/plural';
 
 /** One simulated fleet: its fleet is checked by the schema the function uses. */
 const entry = z.strictObject({ rate, enabled, fleet: z.unknown() });
@@ -59,7 +60,7 @@ function syntheticRunUsage(context: UsageContext, index: number): RunUsage {
     secrets: 0,
     logBytes: figures.logBytesPerRun,
     samples: figures.samplesPerPort * ports,
-    basis: `${figures.secondsPerRun} s assumed, ${ports} port${ports === 1 ? '' : 's'}`,
+    basis: `${figures.secondsPerRun} s assumed, ${plural(ports, 'port')}`,
   };
 }
 
