@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
 import { writeGenerated } from '../dev/generatedFiles';
-import { allDashboards, renderDashboard } from '../src/dashboards';
+import { renderDashboard } from '../src/dashboards';
+import { shippedDashboards } from '../src/deploy/alertingFiles';
 
 const HELP = `Usage: npm run dashboards:build [-- --check]
 
@@ -20,7 +21,7 @@ const { check } = parseCommandLine(HELP, { check: { type: 'boolean', default: fa
 writeGenerated(
   join(__dirname, '..'),
   Object.fromEntries(
-    Object.entries(allDashboards()).map(([file, dashboard]) => [
+    Object.entries(shippedDashboards()).map(([file, dashboard]) => [
       join('dashboards', file),
       renderDashboard(dashboard),
     ]),

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandLine } from '../dev/cli';
 import { pushgatewayJobConfig, SHIPPED_PROMETHEUS_CONFIGS } from '../src/alerting/prometheusConfig';
-import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
+import { SHARED_ALERTING_DEFAULTS } from '../src/alerting/config';
 import { describeError } from '../src/shared/errors';
 
 const values = parseCommandLine(
@@ -24,7 +24,7 @@ Options:
   --out FILE               where to write the scrape job
   --pushgateways URL,…     the Pushgateways, as the collectors reach them
                            (functions.pushgatewayUrl), e.g. http://pushgateway:9091
-  --job NAME               the job name (default ${DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob}; the alert rules read
+  --job NAME               the job name (default ${SHARED_ALERTING_DEFAULTS.collectors.pushgatewayScrapeJob}; the alert rules read
                            alerting.collectors.pushgatewayScrapeJob, so set both alike)
   -h, --help               show this help
   -V, --version            print the version

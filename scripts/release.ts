@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { create } from 'tar';
 import { parseCommandLine } from '../dev/cli';
-import { DEFAULT_ALERTING_CONFIG } from '../src/alerting/config';
-import { alertingFiles } from '../src/deploy/alertingFiles';
-import { allDashboards, renderDashboard } from '../src/dashboards';
+import { DEFAULT_ALERTING_CONFIG } from '../src/deploy/stage/alerting';
+import { alertingFiles, shippedDashboards } from '../src/deploy/alertingFiles';
+import { renderDashboard } from '../src/dashboards';
 import { PRODUCT_NAME } from '../src/constants';
 import { ConfigurationError, describeError } from '../src/shared/errors';
 
@@ -83,7 +83,7 @@ async function release(): Promise<void> {
       Object.entries(alerting).map(([path, text]) => [`alerting/${path}`, text]),
     ),
     ...Object.fromEntries(
-      Object.entries(allDashboards()).map(([file, dashboard]) => [
+      Object.entries(shippedDashboards()).map(([file, dashboard]) => [
         `grafana/dashboards/${file}`,
         renderDashboard(dashboard),
       ]),

@@ -1,4 +1,4 @@
-import type { AlertingConfig } from '../../src/alerting/config';
+import type { StageAlertingConfig } from '../../src/deploy/stage/alerting';
 import { parseDuration } from '../../src/alerting/duration';
 
 /** Seconds of a duration of the alerting config (validated when the files are built). */
@@ -15,7 +15,10 @@ function scaled(duration: string, factor: number, minSeconds: number): string {
  * Alertmanager timing divided by `factor` (at least one second). For `npm start --speed` and
  * the end-to-end test, which must see alerts fire and resolve within minutes.
  */
-export function accelerateAlerting(config: AlertingConfig, factor: number): AlertingConfig {
+export function accelerateAlerting(
+  config: StageAlertingConfig,
+  factor: number,
+): StageAlertingConfig {
   if (factor === 1) return config;
   const c = structuredClone(config);
   const s = (d: string) => scaled(d, factor, 1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { alertingFiles } from '../../src/deploy/alertingFiles';
 import type { Slo } from '../../src/alerting/slo';
 import type { RuleScope } from '../../src/alerting/scope';
-import type { AlertingConfig } from '../../src/alerting/config';
+import type { StageAlertingConfig } from '../../src/deploy/stage/alerting';
 import { slackWebhookUrlFile } from '../../src/alerting/routes';
 import { renderPrometheusConfig } from '../../src/alerting/prometheusConfig';
 import { freePort, isPortFree } from './ports';
@@ -23,7 +23,7 @@ import { type SlackMessage, type SlackSink, startSlackSink } from './slackSink';
  */
 export interface StackOptions {
   dataDir: string;
-  alerting: AlertingConfig;
+  alerting: StageAlertingConfig;
   /** The stage's SLOs: their recording rules and burn-rate alerts join the shipped rules. */
   slos: readonly Slo[];
   /** The sinks and schedules the rules are built for (default: the Pushgateway). */
@@ -117,7 +117,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       );
     const tokenFile = join(secretsDir, 'oncall-token');
     writeSecret(tokenFile, 'local-oncall-token');
-    const alerting: AlertingConfig = {
+    const alerting: StageAlertingConfig = {
       ...options.alerting,
       routing: {
         ...options.alerting.routing,

@@ -32,8 +32,7 @@ module.exports = async ({ resolveVariable }) => {
     // serverless.yml resolves this file once (custom.stage): printed once.
     process.stderr.write(
       warnings +
-        stageModule.checkedEstatsBudget(config, Number(settings.estatsTimeout), margin) +
-        stageModule.checkedScrapeBudget(config, Number(settings.scrapeTimeout), margin) +
+        stageModule.packagingBudgets(config, margin) +
         costModule.stageCostEstimate(config, region),
     );
     const events = stageModule.scheduleEvents(

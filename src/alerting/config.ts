@@ -1,10 +1,7 @@
-import { credentialsInUrl } from '../shared/urls';
 import * as z from 'zod/mini';
 import { defaultsOf as section } from '../shared/zod';
-import { JOB } from '../metrics/catalogue';
-import { isValidDuration } from './duration';
 import { exportSettings } from './exportSettings';
-import { SEVERITIES } from './types';
+import { duration, severity, type SeverityLevel, text, url } from './settingKinds';
 
 /**
  * Everything a team tunes in alerting: thresholds, selectors, per-target overrides, channels.
@@ -13,54 +10,6 @@ import { SEVERITIES } from './types';
  * its default. A stage file's `alerting:` section gives any of them (settings.ts); what it
  * leaves out keeps the default, so nobody edits this file to tune their alerts.
  */
-
-const duration = z
-  .string()
-  .check(
-    z.refine(isValidDuration, 'must be a Prometheus duration, e.g. 30s, 5m, 1h30m (units d h m s)'),
-  );
-const severity = z.enum(SEVERITIES);
-const ratio = z.number().check(z.gte(0), z.lte(1));
-const count = z.number().check(z.gte(0));
-const text = z.string().check(z.minLength(1));
-const url = z.string().check(
-  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-    message: 'must be an absolute http:// or https:// URL',
-  }),
-  // Written into the rules, the Alertmanager configuration, the template and the export.
-  z.refine((value) => !URL.canParse(value) || credentialsInUrl(new URL(value)) === undefined, {
-    message:
-      'holds a credential (a user or password, or a parameter named like a token or key): it would be written into the exported configuration and the template; a webhook token goes in tokenFile',
-  }),
-);
-
-/** One target's threshold in place of the default (one property is noisier than another). */
-const override = z.strictObject({
-  /** Which target: a CP code or a URL, as pushed in the cp_code / url label. */
-  cpCode: z.optional(z.int().check(z.positive())),
-  url: z.optional(z.string()),
-  above: ratio,
-});
-
-/** Fire above `above` (0-1) for `for`, except for the targets that override it. */
-const ratioThreshold = (above: number, forDuration: string, level: (typeof SEVERITIES)[number]) =>
-  section(
-    z.strictObject({
-      above: z._default(ratio, above),
-      for: z._default(duration, forDuration),
-      severity: z._default(severity, level),
-      overrides: z._default(
-        z.array(
-          override.check(
-            z.refine((o) => (o.cpCode === undefined) !== (o.url === undefined), {
-              message: 'give either cpCode or url',
-            }),
-          ),
-        ),
-        [],
-      ),
-    }),
-  );
 
 /**
  * One pair of windows of a multi-window burn-rate alert (Google SRE workbook, ch. 5): it fires
@@ -76,11 +25,7 @@ const burnWindow = z.strictObject({
 type BurnWindowInput = z.input<typeof burnWindow>;
 
 /** A burn-rate alert: either pair of windows fires it. */
-const burnRate = (
-  level: (typeof SEVERITIES)[number],
-  forDuration: string,
-  windows: BurnWindowInput[],
-) =>
+const burnRate = (level: SeverityLevel, forDuration: string, windows: BurnWindowInput[]) =>
   section(
     z.strictObject({
       severity: z._default(severity, level),
@@ -137,7 +82,11 @@ const routing = section(
   }),
 );
 
-export const alertingSettingsSchema = z.strictObject({
+/**
+ * The settings every stage shares, whatever its collectors: each collector kind adds its own
+ * section (`alertingSettingsWith`).
+ */
+const SHARED_SETTINGS = {
   /** Base of every runbook_url; the page is docs/runbooks/<file>.md#<anchor>. */
   runbookBaseUrl: z._default(
     url.check(z.refine((value) => value.endsWith('/'), 'must end with "/"')),
@@ -151,30 +100,6 @@ export const alertingSettingsSchema = z.strictObject({
    * tick every minute, eStats every 2: a panel gains nothing from more.
    */
   dashboardSeriesInterval: z._default(duration, '1m'),
-  // eStats samples every 2 minutes: 6m is three consecutive bad samples.
-  estats: section(
-    z.strictObject({
-      /** Ignore samples with fewer edge hits than this: ratios of tiny samples are noise. */
-      minHits: z._default(count, 100),
-      edge5xxRatio: ratioThreshold(0.05, '6m', 'critical'),
-      edgeFailureRatio: ratioThreshold(0.1, '6m', 'warning'),
-      originFailureRatio: ratioThreshold(0.05, '6m', 'warning'),
-      trafficVanished: section(
-        z.strictObject({
-          hadHitsOver: z._default(count, 100),
-          lookback: z._default(duration, '1h'),
-          for: z._default(duration, '6m'),
-          severity: z._default(severity, 'critical'),
-        }),
-      ),
-      targetFailing: section(
-        z.strictObject({
-          for: z._default(duration, '6m'),
-          severity: z._default(severity, 'warning'),
-        }),
-      ),
-    }),
-  ),
   collectors: section(
     z.strictObject({
       /** Alert when a group was not pushed (or a schedule did not succeed) for this many intervals. */
@@ -214,57 +139,35 @@ export const alertingSettingsSchema = z.strictObject({
       budgetInterval: z._default(duration, '5m'),
     }),
   ),
-  synthetic: section(
-    z.strictObject({
-      linkDownFor: z._default(duration, '1m'),
-      linkDownSeverity: z._default(severity, 'warning'),
-      bufferFillAbove: z._default(ratio, 0.8),
-      bufferFor: z._default(duration, '5m'),
-      noTrafficFor: z._default(duration, '10m'),
-      rebootWindow: z._default(duration, '15m'),
-    }),
-  ),
-  /** The scrape schedules' targets (src/alerting/rules/scrape.ts): three missed runs of a minute. */
-  scrape: section(
-    z.strictObject({
-      downFor: z._default(duration, '3m'),
-      downSeverity: z._default(severity, 'warning'),
-      /** Of its timeout. */
-      slowAbove: z._default(ratio, 0.8),
-      slowFor: z._default(duration, '10m'),
-    }),
-  ),
   export: exportSettings,
   routing,
-});
+};
+
+const sharedSettingsSchema = z.strictObject(SHARED_SETTINGS);
+export type SharedAlertingSettings = z.output<typeof sharedSettingsSchema>;
 
 /**
- * Seconds between the runs of each collector job: config/local.yml's here. A stage's rules
- * take the longest gap of that job's enabled schedules (settings.ts), so no schedule of it
- * counts as stale between two of its own runs.
+ * The schema of a stage file's `alerting:` section: the shared settings and one section per
+ * collector kind (its row's `alerting.settings`, keyed by its kind).
  */
-export const DEFAULT_INTERVALS: Readonly<Record<string, number>> = {
-  [JOB.estats]: 120,
-  [JOB.synthetic]: 60,
-  [JOB.scrape]: 60,
-};
+export function alertingSettingsWith<Sections extends Record<string, z.ZodMiniType>>(
+  sections: Sections,
+) {
+  return z.strictObject({ ...SHARED_SETTINGS, ...sections });
+}
 
-/** The alerting of a stage: its settings, and the intervals its own schedules give. */
-export type AlertingConfig = z.output<typeof alertingSettingsSchema> & {
+/**
+ * The alerting of a stage as the shared rules read it: the shared settings, the intervals its
+ * own schedules give (job → seconds), and each collector kind's section by its kind, which
+ * only that kind's rules read (collectorAlerting.ts).
+ */
+export type AlertingConfig = SharedAlertingSettings & {
   collectors: { intervals: Record<string, number> };
-};
-export type RatioThreshold = AlertingConfig['estats']['edge5xxRatio'];
-export type TargetOverride = RatioThreshold['overrides'][number];
+} & { readonly [kindSection: string]: unknown };
 export type BurnRateAlert = AlertingConfig['slo']['page'];
 export type BurnWindow = BurnRateAlert['windows'][number];
 export type ExportSettings = AlertingConfig['export'];
 export type AmpExportSettings = NonNullable<ExportSettings['amp']>;
 
-/** The shipped alerting: every default, the example stage's intervals. */
-export const DEFAULT_ALERTING_CONFIG: AlertingConfig = (() => {
-  const defaults = alertingSettingsSchema.parse({});
-  return {
-    ...defaults,
-    collectors: { ...defaults.collectors, intervals: { ...DEFAULT_INTERVALS } },
-  };
-})();
+/** The shared settings' defaults: what a stage file that sets none of them gets. */
+export const SHARED_ALERTING_DEFAULTS = sharedSettingsSchema.parse({});

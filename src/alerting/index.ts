@@ -1,7 +1,8 @@
-import { COLLECTOR, ESTATS, JANITOR, LABEL, SCRAPE_REPORT, SYNTHETIC } from '../metrics/catalogue';
+import { COLLECTOR, JANITOR, LABEL } from '../metrics/catalogue';
 import { DASHBOARD_SERIES } from '../queries/dashboardSeries';
 import { alertGroup, assertDuration, recordingRule } from './builders';
-import { type AlertingConfig, DEFAULT_ALERTING_CONFIG, type ExportSettings } from './config';
+import type { AlertingCollector } from './collectorAlerting';
+import type { AlertingConfig, ExportSettings } from './config';
 import { type AmpExport, ampExport, exportFormatFiles } from './formats';
 import { alertmanagerConfig } from './routes';
 import {
@@ -11,11 +12,8 @@ import {
   slackTemplate,
 } from './slackTemplate';
 import { BUILTIN_METRICS, collectorRules } from './rules/collectors';
-import { estatsRules } from './rules/estats';
 import { SLO_LABEL } from '../queries/slo';
 import { sloAlerts, sloGroups } from './rules/slo';
-import { scrapeRules } from './rules/scrape';
-import { syntheticRules } from './rules/synthetic';
 import { assertScope, PUSHGATEWAY_SCOPE, type RuleScope } from './scope';
 import type { Slo } from './slo';
 import type { AlertmanagerConfig, RuleFile, RuleGroup } from './types';
@@ -60,20 +58,20 @@ export function alertNames(rules: RuleFile): string[] {
 }
 
 /**
- * Every rule group: the alerts, in the form the stage's sinks need (scope.ts), and the SLOs'
- * recording rules and burn-rate alerts if any.
+ * Every rule group: each collector's, from its section of the config (collectorAlerting.ts),
+ * and the shared ones, in the form the stage's sinks need (scope.ts); the SLOs' recording
+ * rules and burn-rate alerts if any.
  */
 export function shippedRules(
   config: AlertingConfig,
+  collectors: readonly AlertingCollector[],
   slos: readonly Slo[] = [],
   scope: RuleScope = PUSHGATEWAY_SCOPE,
 ): RuleFile {
   assertScope(scope);
   const alerting = [
-    estatsRules(config, scope),
+    ...collectors.map(({ kind, alerting }) => alerting.rules(config[kind], config, scope)),
     collectorRules(config, scope),
-    syntheticRules(config),
-    scrapeRules(config),
   ].map((group) => alertGroup(group, config.runbookBaseUrl));
   const groups = [...alerting, dashboardSeriesGroup(config, alerting)];
   const all =
@@ -133,40 +131,43 @@ function dashboardSeriesGroup(config: AlertingConfig, alerting: readonly RuleGro
 }
 
 /** Every metric and label our collectors push, plus what Prometheus and the Pushgateway add. */
-export function knownSeries(): { metrics: Set<string>; labels: Set<string> } {
-  const definitions = [
-    ...Object.values(ESTATS),
-    ...Object.values(COLLECTOR),
-    ...Object.values(SYNTHETIC),
-    ...Object.values(JANITOR),
-  ];
+export function knownSeries(collectors: readonly AlertingCollector[]): {
+  metrics: Set<string>;
+  labels: Set<string>;
+} {
+  const definitions = [...Object.values(COLLECTOR), ...Object.values(JANITOR)];
   const metrics = new Set<string>([
     ...definitions.map((d) => d.name),
+    ...collectors.flatMap((c) => c.alerting.series.metrics),
     ...BUILTIN_METRICS,
-    ...Object.values(SCRAPE_REPORT),
   ]);
   const labels = new Set<string>([
     ...Object.values(LABEL),
     ...Object.values(SLO_LABEL),
     'instance',
     ...definitions.flatMap((d) => d.labels),
+    ...collectors.flatMap((c) => c.alerting.series.labels),
   ]);
   return { metrics, labels };
 }
 
-/** Build, validate and render the alerting files. Nothing is returned unless it all checks out. */
+/**
+ * Build, validate and render the alerting files of `collectors` (the collector table's rows).
+ * Nothing is returned unless it all checks out.
+ */
 export function buildAlertingFiles(
-  config: AlertingConfig = DEFAULT_ALERTING_CONFIG,
+  config: AlertingConfig,
+  collectors: readonly AlertingCollector[],
   options: AlertingOutputOptions = {},
 ): AlertingFiles {
   const slos = options.slos ?? [];
-  const rules = shippedRules(config, slos, options.scope);
+  const rules = shippedRules(config, collectors, slos, options.scope);
   const alertmanager = alertmanagerConfig(
     config,
     options.templatesDir ?? '/etc/alertmanager/templates',
     new Set(alertNames(rules)),
   );
-  const known = knownSeries();
+  const known = knownSeries(collectors);
   validateAlerting(rules, alertmanager, {
     knownMetrics: known.metrics,
     knownLabels: known.labels,

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { ConfigurationError } from '../shared/errors';
 import { credentialsInUrl, maskUrlCredentials } from '../shared/urls';
-import { DEFAULT_ALERTING_CONFIG } from './config';
+import { SHARED_ALERTING_DEFAULTS } from './config';
 import { PUSHGATEWAY_INSTANCE } from '../queries/freshest';
 
 /**
@@ -52,7 +52,8 @@ export function renderPrometheusConfig(options: PrometheusConfigOptions): string
       : {}),
     scrape_configs: [
       {
-        job_name: options.pushgatewayJob ?? DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
+        job_name:
+          options.pushgatewayJob ?? SHARED_ALERTING_DEFAULTS.collectors.pushgatewayScrapeJob,
         honor_labels: true,
         ...(options.scheme && options.scheme !== 'http' ? { scheme: options.scheme } : {}),
         ...(options.metricsPath && options.metricsPath !== '/metrics'

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import '../shared/zod';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
-import { type AlertingConfig, alertingSettingsSchema, DEFAULT_INTERVALS } from './config';
+import type { SharedAlertingSettings } from './config';
 
 /**
  * A stage file's `alerting:` section: any setting of the alerting schema (config.ts), by the
@@ -12,18 +12,21 @@ import { type AlertingConfig, alertingSettingsSchema, DEFAULT_INTERVALS } from '
  * which come from the stage's own schedules (deploy/stage/load.ts).
  */
 
-export type AlertingSettings = z.input<typeof alertingSettingsSchema>;
-
 /**
- * The alerting config of a stage: the defaults, overridden by its file's `alerting:` section,
- * with the schedule intervals the stage's own schedules give (`intervals`, job → seconds).
+ * The alerting config of a stage: the defaults, overridden by its file's `alerting:` section
+ * (read with `schema`), with the schedule intervals the stage's own schedules give
+ * (`intervals`, job → seconds) over the default ones.
  */
-export function alertingConfigOf(
+export function alertingConfigOf<Settings extends SharedAlertingSettings>(
+  schema: z.ZodMiniType<Settings>,
   section: unknown,
-  intervals: Readonly<Record<string, number>>,
+  intervals: {
+    defaults: Readonly<Record<string, number>>;
+    stage: Readonly<Record<string, number>>;
+  },
   where: string,
-): AlertingConfig {
-  const parsed = alertingSettingsSchema.safeParse(section ?? {});
+): Settings & { collectors: { intervals: Record<string, number> } } {
+  const parsed = schema.safeParse(section ?? {});
   if (!parsed.success)
     throw new ConfigurationError(`${where}: ${describeIssues(parsed.error, 'alerting')}`, {
       fields: fieldsOf(parsed.error, ['alerting']),
@@ -31,7 +34,10 @@ export function alertingConfigOf(
     });
   const config = {
     ...parsed.data,
-    collectors: { ...parsed.data.collectors, intervals: { ...DEFAULT_INTERVALS, ...intervals } },
+    collectors: {
+      ...parsed.data.collectors,
+      intervals: { ...intervals.defaults, ...intervals.stage },
+    },
   };
   if (config.export.formats.includes('amp') && !config.export.amp)
     throw new ConfigurationError(

@@ -1,4 +1,4 @@
-import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { SHARED_ALERTING_DEFAULTS } from '../alerting/config';
 import { ESTATS, JOB, LABEL } from '../metrics/catalogue';
 import { ESTATS_RECORDED as RECORDED, withTargetName } from '../queries/estats';
 import { newestWithin } from '../queries/freshest';
@@ -81,7 +81,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
             { w: 6, h: 4 },
             [
               target(
-                `time() - max(${newestWithin(`${ESTATS.sampleTimestamp.name}{${SELECTOR}}`, DEFAULT_ALERTING_CONFIG.collectors.successLookback)})`,
+                `time() - max(${newestWithin(`${ESTATS.sampleTimestamp.name}{${SELECTOR}}`, SHARED_ALERTING_DEFAULTS.collectors.successLookback)})`,
               ),
             ],
             's',
@@ -90,7 +90,7 @@ export function cdnStatusCodesDashboard(): Dashboard {
               { color: 'orange', value: 360 },
               { color: 'red', value: 900 },
             ],
-            `Seconds since Akamai completed the newest sample (looked for over the last ${DEFAULT_ALERTING_CONFIG.collectors.successLookback}, so it keeps aging when samples stop arriving by remote write).`,
+            `Seconds since Akamai completed the newest sample (looked for over the last ${SHARED_ALERTING_DEFAULTS.collectors.successLookback}, so it keeps aging when samples stop arriving by remote write).`,
           ),
         ],
       },

@@ -1,4 +1,4 @@
-import { DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { SHARED_ALERTING_DEFAULTS } from '../alerting/config';
 import { COLLECTOR, COLLECTOR_JOBS, JOB, LABEL } from '../metrics/catalogue';
 import { JANITOR_RECORDED, RUN_HEALTH_RECORDED as HEALTH } from '../queries/collectors';
 import { newestWithin, PUSHGATEWAY_INSTANCE } from '../queries/freshest';
@@ -19,7 +19,7 @@ const ESTATS_JOB = `${LABEL.job}="${JOB.estats}"`;
 const JOBS = `${LABEL.job}=~"${COLLECTOR_JOBS.join('|')}"`;
 
 export function collectorHealthDashboard(
-  pushgatewayScrapeJob = DEFAULT_ALERTING_CONFIG.collectors.pushgatewayScrapeJob,
+  pushgatewayScrapeJob = SHARED_ALERTING_DEFAULTS.collectors.pushgatewayScrapeJob,
 ): Dashboard {
   return dashboard({
     uid: 'pushgate-collector-health',
@@ -73,7 +73,7 @@ export function collectorHealthDashboard(
             { w: 6, h: 4 },
             [
               target(
-                `time() - ${newestWithin(`${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`, DEFAULT_ALERTING_CONFIG.collectors.successLookback)}`,
+                `time() - ${newestWithin(`${COLLECTOR.lastSuccessTimestamp.name}{${JOBS}}`, SHARED_ALERTING_DEFAULTS.collectors.successLookback)}`,
                 '{{job}} {{schedule}}',
               ),
             ],
@@ -83,7 +83,7 @@ export function collectorHealthDashboard(
               { color: 'orange', value: 600 },
               { color: 'red', value: 1800 },
             ],
-            `Seconds since each schedule's last fully successful run (looked for over the last ${DEFAULT_ALERTING_CONFIG.collectors.successLookback}: it keeps aging when remote-written series stop). Alerts CollectorGroupStale, or CollectorSuccessStale and CollectorSilent where the collectors write by remote write.`,
+            `Seconds since each schedule's last fully successful run (looked for over the last ${SHARED_ALERTING_DEFAULTS.collectors.successLookback}: it keeps aging when remote-written series stop). Alerts CollectorGroupStale, or CollectorSuccessStale and CollectorSilent where the collectors write by remote write.`,
           ),
         ],
       },

@@ -1,8 +1,10 @@
-import { type AlertingFiles, type AlertingOutputOptions, buildAlertingFiles } from '../alerting';
-import type { AlertingConfig } from '../alerting/config';
+import { type AlertingFiles, type AlertingOutputOptions, alertNames } from '../alerting';
+import { allDashboards } from '../dashboards';
 import { alertPanels } from '../dashboards/alertPanels';
+import type { Dashboard } from '../dashboards/model';
 import type { SinkName } from '../sinks/factories';
 import { enabledScheduleNames, loadStageConfig } from './stage';
+import { buildAlertingFiles, shippedRules, type StageAlertingConfig } from './stage/alerting';
 
 /**
  * The alerting files of one stage: the shipped definitions with its stage file's alerting
@@ -34,10 +36,15 @@ export function stageAlertingFiles(
  * build step wires the dashboards in, so the alert definitions know nothing of them.
  */
 export function alertingFiles(
-  config?: AlertingConfig,
+  config?: StageAlertingConfig,
   options: Omit<AlertingOutputOptions, 'panels'> = {},
 ): AlertingFiles {
   return buildAlertingFiles(config, { ...options, panels: alertPanels });
+}
+
+/** The shipped dashboards, each annotation checked against the shipped alerts. */
+export function shippedDashboards(): Record<string, Dashboard> {
+  return allDashboards(alertNames(shippedRules()));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseDuration } from '../alerting/duration';
 import { ownerOf } from '../collectors/ownership';
 import { groupIdentity, keyOfListed } from '../collectors/removal';
-import { JANITOR, JOB, LABEL } from '../metrics/catalogue';
+import { JANITOR, LABEL } from '../metrics/catalogue';
 import { describeGroup, type GroupingKey, janitorGroupingKey } from '../metrics/groups';
 import { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
@@ -53,16 +53,18 @@ export function expiredGroups(
     .map(({ exactAge: _exact, ...entry }) => entry);
 }
 
-/** The TTL of a group's job: one of ours, or a scrape schedule's target group. */
+/** The TTL of a group's job: one of ours, or the target group of a job one of ours fetches. */
 function ttlOf(group: ListedGroup, policy: JanitorPolicy): string | undefined {
   const job = group.labels.job ?? '';
   const own = policy.ttl[job as keyof JanitorPolicy['ttl']];
   if (own !== undefined) return own;
   const names = Object.keys(group.labels).sort().join(',');
-  return policy.scrapeJobs.includes(job) && names === 'instance,job'
-    ? policy.ttl[JOB.scrape]
-    : undefined;
+  const fetchedBy = policy.targetJobs[job];
+  return fetchedBy !== undefined && names === TARGET_LABELS ? policy.ttl[fetchedBy] : undefined;
 }
+
+/** A target group is `{job, instance}` exactly, as Prometheus names a target. */
+const TARGET_LABELS = ['instance', LABEL.job].sort().join(',');
 
 /** A run-health group is `{job, schedule}` exactly: a group with any other label is not one. */
 const RUN_HEALTH_LABELS = [LABEL.job, LABEL.schedule].sort().join(',');

@@ -33,10 +33,11 @@ export const janitorPolicySchema = z.strictObject({
    */
   deployedSchedules: z._default(z.partialRecord(z.enum(OWNED_JOBS), z.array(z.string())), {}),
   /**
-   * The jobs of the stage's scrape schedules: their targets' groups (`{job, instance}`) are
-   * this product's too, and expire after the TTL of pushgate_scrape.
+   * Jobs of the targets the stage's collectors fetch (a scrape schedule's `job`), each with the
+   * collector job that pushes them: their target groups (`{job, instance}`) are this
+   * product's too, and expire after the TTL of that collector job.
    */
-  scrapeJobs: z._default(z.array(z.string().check(z.minLength(1))), []),
+  targetJobs: z._default(z.partialRecord(z.string().check(z.minLength(1)), z.enum(OWNED_JOBS)), {}),
 });
 
 export type JanitorPolicy = z.infer<typeof janitorPolicySchema>;

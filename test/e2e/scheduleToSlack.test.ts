@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import { githubAnchor } from '../../src/alerting/validate';
-import { allDashboards } from '../../src/dashboards';
+import { shippedDashboards } from '../../src/deploy/alertingFiles';
 import { accelerateAlerting } from '../../dev/local/alertingScale';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
@@ -182,7 +182,7 @@ async function expectLinksResolve(
   const dashboard = new URL(links.Dashboard as string);
   expect(dashboard.origin).toBe(new URL(GRAFANA).origin);
   const uid = /^\/d\/([^/]+)\/$/.exec(dashboard.pathname)?.[1];
-  const json = Object.values(allDashboards()).find((d) => d.uid === uid);
+  const json = Object.values(shippedDashboards()).find((d) => d.uid === uid);
   const panel = (json?.panels ?? []).find(
     (p) => p.id === Number(dashboard.searchParams.get('viewPanel')),
   );

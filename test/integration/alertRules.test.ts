@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAlertingFiles } from '../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { buildAlertingFiles } from '../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import { isAlertingRule } from '../../src/alerting/types';
 import { inputSeries, promtoolTest, scrapedFrom } from '../helpers/promtool';
 import { runTool } from '../helpers/tools';

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAlertingFiles } from '../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { buildAlertingFiles } from '../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import {
   routingTableMarkdown,
   ruleTeams,

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shippedRules } from '../../src/alerting';
+import { shippedRules } from '../../src/deploy/stage/alerting';
 import { parseEstatsSchedule } from '../../src/akamai/targets';
 import { renderRules } from '../../src/alerting/render';
 import { SLO_SERIES } from '../../src/queries/slo';
 import { parseSlos } from '../../src/alerting/slo';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import { analysePromql } from '../../src/alerting/promql';
-import { allDashboards } from '../../src/dashboards';
+import { shippedDashboards } from '../../src/deploy/alertingFiles';
 import { panelsOf, queriesOf, type Variable } from '../../src/dashboards/model';
 import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';
@@ -237,7 +237,7 @@ function substitute(expr: string): string {
   return expr.replace(/\$__rate_interval/g, '10s').replace(/\$\{?\w+\}?/g, '.*');
 }
 
-const cases = Object.entries(allDashboards()).flatMap(([file, d]) =>
+const cases = Object.entries(shippedDashboards()).flatMap(([file, d]) =>
   panelsOf(d).flatMap((panel) =>
     queriesOf(panel).map((t) => [`${file} › ${panel.title} › ${t.refId}`, t.expr] as const),
   ),
@@ -249,7 +249,7 @@ describe('dashboard queries against real data', () => {
     expect(result.length).toBeGreaterThan(0);
   });
 
-  const variables = Object.values(allDashboards()).flatMap((d) =>
+  const variables = Object.values(shippedDashboards()).flatMap((d) =>
     (d.templating?.list ?? []).filter(
       (v): v is Variable & { query: string } => v.type === 'query' && typeof v.query === 'string',
     ),
@@ -341,7 +341,7 @@ describe('dashboard queries against real data', () => {
   });
 
   it('keeps alert annotation queries valid PromQL', async () => {
-    for (const d of Object.values(allDashboards())) {
+    for (const d of Object.values(shippedDashboards())) {
       for (const a of (d.annotations?.list ?? []) as Array<{ expr: string }>)
         await expect(prometheus.query(a.expr)).resolves.toBeDefined();
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { alertNames, buildAlertingFiles } from '../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { alertNames } from '../../src/alerting';
+import { buildAlertingFiles } from '../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import type { RuleScope } from '../../src/alerting/scope';
 import { isAlertingRule } from '../../src/alerting/types';
 import { inputSeries, promtoolTest, scrapedFrom } from '../helpers/promtool';

@@ -1,4 +1,4 @@
-import { buildAlertingFiles } from '../../src/alerting';
+import { buildAlertingFiles } from '../../src/deploy/stage/alerting';
 import { stageAlertingFiles } from '../../src/deploy/alertingFiles';
 import { inputSeries, promtoolTest, scrapedFrom } from '../helpers/promtool';
 import { writeStageConfig } from '../helpers/stageConfig';

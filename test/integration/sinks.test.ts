@@ -1,5 +1,5 @@
-import { shippedRules } from '../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { shippedRules } from '../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import { renderRules } from '../../src/alerting/render';
 import { CollectorRunError } from '../../src/collectors/errors';
 import type { EstatsRunSummary } from '../../src/collectors/estats';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { buildAlertingFiles } from '../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../src/alerting/config';
+import { buildAlertingFiles } from '../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../src/deploy/stage/alerting';
 import { SLO_ALERTS } from '../../src/alerting/rules/slo';
 import { parseSlos } from '../../src/alerting/slo';
 import { isAlertingRule } from '../../src/alerting/types';

@@ -26,7 +26,7 @@ export function collectorRules(config: AlertingConfig, scope: RuleScope): AlertG
   const staleness =
     stalenessOf(scope) === 'push-time'
       ? pushTimeStaleness(config, scope)
-      : sampleTimeStalenessAlerts(config, scope).collectors;
+      : sampleTimeStalenessAlerts(config, scope);
   const pushgateway = keepsGroups(scope);
   return {
     name: 'collectors',

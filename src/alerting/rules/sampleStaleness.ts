@@ -1,14 +1,12 @@
-import { COLLECTOR, ESTATS, JOB, LABEL } from '../../metrics/catalogue';
+import { COLLECTOR, LABEL } from '../../metrics/catalogue';
 import { ConfigurationError } from '../../shared/errors';
 import { type AlertDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { formatDuration, parseDuration } from '../duration';
-import { ON_TARGET } from '../../queries/estats';
-import { LEVEL, newestWithin, PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
-import { anyOf, jobMatcher, on, quote } from '../../queries/promql';
+import { LEVEL, newestWithin } from '../../queries/freshest';
+import { anyOf, jobMatcher, on } from '../../queries/promql';
 import type { RecordedSeries } from '../../queries/recorded';
 import type { RuleScope } from '../scope';
-import { TARGET_TEXT } from './text';
 
 type Alert = Omit<AlertDefinition, 'team'>;
 
@@ -17,12 +15,14 @@ export const DEPLOYED_SCHEDULE = `${LEVEL.runHealth}:collector_deployed:info`;
 const ON_SCHEDULE = on([LABEL.job, LABEL.schedule]);
 
 /** Seconds after which a job's group or sample counts as stale: a few of its intervals. */
-function staleAfterSeconds(config: AlertingConfig, job: string): number {
+export function staleAfterSeconds(config: AlertingConfig, job: string): number {
   const interval = config.collectors.intervals[job];
   if (interval === undefined)
     throw new ConfigurationError(
       `alerting config: collectors.intervals has no interval for job ${job}`,
-      { hint: 'add it to src/alerting/config.ts (seconds between its scheduled runs)' },
+      {
+        hint: "a collector's row gives its job's default interval (alerting.defaultIntervalSeconds, deploy/stage/collectors)",
+      },
     );
   return interval * config.collectors.staleAfterIntervals;
 }
@@ -50,13 +50,12 @@ export function deployedScheduleRecordings(scope: RuleScope): RecordedSeries[] {
  *   keeps firing until CollectorSilent has fired.
  * - CollectorSilent: no success of a schedule at all within `successLookback`: stopped long
  *   ago, or never ran (a new schedule has `silentFor` to deliver its first run).
- * - AkamaiEstatsSampleStale: a target still in the runs (its `akamai_estats_up` arrives) whose
- *   newest eStats sample is old. A stopped collector is the two alerts above, not one per target.
+ * A collector may add its own per-target alert of the kind (rules/estats.ts, AkamaiEstatsSampleStale).
  */
 export function sampleTimeStalenessAlerts(
   config: AlertingConfig,
   scope: RuleScope,
-): { collectors: { recordings: RecordedSeries[]; alerts: Alert[] }; estats: Alert[] } {
+): { recordings: RecordedSeries[]; alerts: Alert[] } {
   const { collectors } = config;
   assertDuration(collectors.successLookback, 'alerting config collectors.successLookback');
   assertDuration(collectors.silentFor, 'alerting config collectors.silentFor');
@@ -82,7 +81,6 @@ export function sampleTimeStalenessAlerts(
     ([seconds, sharing]) => `time() - ${newestSuccess.record}{${jobMatcher(sharing)}} > ${seconds}`,
   );
   const silent = `${DEPLOYED_SCHEDULE}\nunless ${ON_SCHEDULE} max_over_time(${lastSuccess}{${collectorJobs}}[${collectors.successLookback}])`;
-  const estats = `${LABEL.job}=${quote(JOB.estats)}`;
   const collectorAlerts: Alert[] = [
     {
       alert: 'CollectorSuccessStale',
@@ -104,17 +102,5 @@ export function sampleTimeStalenessAlerts(
       runbook: 'collectors#collectorsilent',
     },
   ];
-  const collectorStaleness = { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
-  if ((scope.schedules[JOB.estats] ?? []).length === 0)
-    return { collectors: collectorStaleness, estats: [] };
-  const sampleStale: Alert = {
-    alert: 'AkamaiEstatsSampleStale',
-    expr: `time() - ${newestWithin(`${ESTATS.sampleTimestamp.name}{${estats}}`, collectors.successLookback)} > ${staleAfterSeconds(config, JOB.estats)}\nand ${ON_TARGET} max without(${PUSHGATEWAY_INSTANCE}) (${ESTATS.up.name}{${estats}})`,
-    for: '1m',
-    severity: collectors.staleSeverity,
-    summary: `The newest eStats sample of ${TARGET_TEXT} is {{ $value | humanizeDuration }} old`,
-    description: `The collector still delivers ${TARGET_TEXT}, but the newest eStats sample Akamai completed for it is {{ $value | humanizeDuration }} old, more than ${collectors.staleAfterIntervals} schedule intervals: its requests fail (then AkamaiEstatsTargetFailing says why) or Akamai serves an old sample. Its status-code alerts read old data.`,
-    runbook: 'estats#akamaiestatssamplestale',
-  };
-  return { collectors: collectorStaleness, estats: [sampleStale] };
+  return { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
 }

@@ -1,6 +1,21 @@
+import * as z from 'zod/mini';
+import { defaultsOf as section } from '../../shared/zod';
 import { SCRAPE_REPORT } from '../../metrics/catalogue';
 import type { AlertGroupDefinition } from '../builders';
-import type { AlertingConfig } from '../config';
+import type { CollectorAlerting } from '../collectorAlerting';
+import { duration, ratio, severity } from '../settingKinds';
+
+/** The `alerting.scrape` section, for the scrape schedules' targets: three missed runs of a minute. */
+const SCRAPE_ALERT_SETTINGS = section(
+  z.strictObject({
+    downFor: z._default(duration, '3m'),
+    downSeverity: z._default(severity, 'warning'),
+    /** Of its timeout. */
+    slowAbove: z._default(ratio, 0.8),
+    slowFor: z._default(duration, '10m'),
+  }),
+);
+export type ScrapeAlertSettings = z.output<typeof SCRAPE_ALERT_SETTINGS>;
 
 /**
  * The series of targets our scrape function delivered, and only those: they share their
@@ -11,8 +26,18 @@ const OURS = 'and on(job, instance) push_time_seconds';
 
 const TARGET = '{{ $labels.instance }} (job {{ $labels.job }})';
 
-export function scrapeRules(config: AlertingConfig): AlertGroupDefinition {
-  const { scrape } = config;
+/**
+ * The scrape schedules' part of the alerting. Their targets' series are whatever the targets
+ * expose: the rules read only the scrape report each target's group carries.
+ */
+export const SCRAPE_ALERTING = {
+  settings: SCRAPE_ALERT_SETTINGS,
+  defaultIntervalSeconds: 60,
+  rules: (section) => scrapeRules(SCRAPE_ALERT_SETTINGS.parse(section)),
+  series: { metrics: Object.values(SCRAPE_REPORT), labels: [] },
+} satisfies CollectorAlerting<typeof SCRAPE_ALERT_SETTINGS>;
+
+export function scrapeRules(scrape: ScrapeAlertSettings): AlertGroupDefinition {
   const { up, duration, timeout, samplesKept, sampleLimit } = SCRAPE_REPORT;
   return {
     name: 'scrape-targets',

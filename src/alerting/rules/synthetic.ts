@@ -1,9 +1,36 @@
+import * as z from 'zod/mini';
+import { defaultsOf as section } from '../../shared/zod';
+import { SYNTHETIC } from '../../metrics/catalogue';
 import { bootTimeChanges, ON_PORT, SYNTHETIC_RECORDED } from '../../queries/synthetic';
 import type { AlertGroupDefinition } from '../builders';
-import type { AlertingConfig } from '../config';
+import type { CollectorAlerting } from '../collectorAlerting';
+import { duration, ratio, severity } from '../settingKinds';
 
-export function syntheticRules(config: AlertingConfig): AlertGroupDefinition {
-  const { synthetic } = config;
+/** The `alerting.synthetic` section: the devices tick every minute. */
+const SYNTHETIC_ALERT_SETTINGS = section(
+  z.strictObject({
+    linkDownFor: z._default(duration, '1m'),
+    linkDownSeverity: z._default(severity, 'warning'),
+    bufferFillAbove: z._default(ratio, 0.8),
+    bufferFor: z._default(duration, '5m'),
+    noTrafficFor: z._default(duration, '10m'),
+    rebootWindow: z._default(duration, '15m'),
+  }),
+);
+export type SyntheticAlertSettings = z.output<typeof SYNTHETIC_ALERT_SETTINGS>;
+
+/** The synthetic fleets' part of the alerting. */
+export const SYNTHETIC_ALERTING = {
+  settings: SYNTHETIC_ALERT_SETTINGS,
+  defaultIntervalSeconds: 60,
+  rules: (section) => syntheticRules(SYNTHETIC_ALERT_SETTINGS.parse(section)),
+  series: {
+    metrics: Object.values(SYNTHETIC).map((family) => family.name),
+    labels: Object.values(SYNTHETIC).flatMap((family) => [...family.labels]),
+  },
+} satisfies CollectorAlerting<typeof SYNTHETIC_ALERT_SETTINGS>;
+
+export function syntheticRules(synthetic: SyntheticAlertSettings): AlertGroupDefinition {
   const { linkUp, bufferBytes, bufferCapacityBytes, receivePacketsRate, transmitPacketsRate } =
     SYNTHETIC_RECORDED;
   const rebooted = bootTimeChanges(synthetic.rebootWindow);

@@ -1,6 +1,6 @@
-import type { AlertingConfig } from '../../alerting/config';
 import type { AlertLinks } from '../../alerting/slackTemplate';
 import type { Slo } from '../../alerting/slo';
+import type { StageAlertingConfig } from './alerting';
 import type { JanitorPolicy } from '../../janitor/policy';
 import type { StageSchedulesByKind } from './collectors/types';
 import type { StageSettings } from '../stageSettings';
@@ -22,13 +22,10 @@ export interface StageConfig extends StageSchedulesByKind {
   /** The janitor's schedule, and its input: TTLs per job and the schedules it must keep. */
   janitor: { rate: string; enabled: boolean; policy: JanitorPolicy };
   /** The stage's alerting: defaults, its `alerting:` section, its schedules' intervals. */
-  alerting: AlertingConfig;
+  alerting: StageAlertingConfig;
   /** What packaging prints but accepts (secret-looking query parameters of URL targets). */
   warnings: string[];
 }
 
 /** The stage whose file may keep the example targets: `npm start` and `invoke local`. */
 export const EXAMPLE_STAGE = 'local';
-
-/** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
-export const EXAMPLE_DISCOVER_MATCH = '^example-';

@@ -1,5 +1,5 @@
 import type { AkamaiClient } from '../../akamai/clients';
-import { DEFAULT_ALERTING_CONFIG } from '../../alerting/config';
+import { SHARED_ALERTING_DEFAULTS } from '../../alerting/config';
 import type { AlertLinks } from '../../alerting/slackTemplate';
 import type { FileProblems } from '../../config/fileProblems';
 import { isExampleHost, isLocalOnly } from '../guards';
@@ -53,7 +53,7 @@ function checkDeployedOncall({ alerting, stage }: DeployedStage, problems: FileP
   const oncall = alerting?.routing.oncall;
   if (!oncall) return;
   const { webhookUrl } = oncall;
-  const shipped = DEFAULT_ALERTING_CONFIG.routing.oncall;
+  const shipped = SHARED_ALERTING_DEFAULTS.routing.oncall;
   const madeUp = shipped !== false && webhookUrl === shipped.webhookUrl;
   if (madeUp || isExampleHost(new URL(webhookUrl).hostname))
     problems.add(

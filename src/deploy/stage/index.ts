@@ -2,8 +2,9 @@
  * A stage's file (`config/<stage>.yml`): its schema, the loader that checks it, and what
  * packaging makes of it (schedule events, budgets, the secrets each function reads).
  */
-export { EXAMPLE_DISCOVER_MATCH, EXAMPLE_STAGE, type StageConfig } from './config';
-export { enabledScheduleNames } from './collectors';
+export { EXAMPLE_STAGE, type StageConfig } from './config';
+export { EXAMPLE_DISCOVER_MATCH } from './collectors/estats';
+export { enabledScheduleNames, packagingBudgets } from './collectors';
 export { loadStageConfig, type StageLoadOptions, stageConfigOf } from './load';
 export {
   EVENTBRIDGE_MAX_INPUT_CHARS,
@@ -14,5 +15,6 @@ export {
   type ScheduleEvent,
   scheduleEvents,
 } from './events';
-export { checkedEstatsBudget, checkedScrapeBudget } from './budgets';
+export { checkedEstatsBudget } from './collectors/estatsBudget';
+export { checkedScrapeBudget } from './collectors/scrape';
 export { ampExportTarget, collectorSecrets } from './resources';

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import '../../shared/zod';
 import { akamaiClientSchema } from '../../akamai/clients';
-import { alertingSettingsSchema } from '../../alerting/config';
 import { sloSchema } from '../../alerting/slo';
+import { ALERTING_SETTINGS_SCHEMA } from './alerting';
 import { janitorPolicySchema } from '../../janitor/policy';
 import { STAGE_COLLECTORS } from './collectors';
 import { parsedSections, stageSections } from './schema';
@@ -64,7 +64,7 @@ export function stageFileJsonSchema(): Record<string, unknown> {
       janitor,
     ),
     links,
-    alerting: described(z.optional(alertingSettingsSchema), parsedSections.alerting),
+    alerting: described(z.optional(ALERTING_SETTINGS_SCHEMA), parsedSections.alerting),
   });
   return {
     ...z.toJSONSchema(editable, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }),

@@ -1,22 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { alertingConfigOf } from '../../alerting/settings';
-import { parseSlos } from '../../alerting/slo';
 import { FileProblems } from '../../config/fileProblems';
 import { readYamlSource } from '../../config/yamlSource';
 import { OWNED_JOBS, parseJanitorPolicy } from '../../janitor/policy';
-import { jobOf } from '../../scrape/schedule';
 import { ConfigurationError } from '../../shared/errors';
 import type { Env } from '../../config/env';
 import { intervalSeconds } from '../scheduleExpressions';
 import { settingsProblems, stageSettingsOf } from '../stageSettings';
 import { parseClients } from './akamaiClients';
+import { stageAlertingConfigOf } from './alerting';
 import {
   byJob,
   checkDeployedSections,
+  checkWithAlerting,
   readCollectorSections,
-  type ReadSchedules,
   type StageSchedules,
+  slosOf,
+  STAGE_COLLECTORS,
   withoutIndex,
 } from './collectors';
 import { intervalOf } from './collectors/common';
@@ -90,30 +90,19 @@ export function stageConfigOf(
   const clients = parseClients(sections.akamai?.clients ?? {}, problems);
   const warnings: string[] = [];
   const read = readCollectorSections(sections.schedules, { problems, clients, warnings, shown });
-  const { estats, scrape } = read.schedules;
+  const collected = { stage, file: shown, ...withoutIndex(read.schedules) };
   const schedules: Omit<StageConfig, 'janitor' | 'warnings' | 'alerting'> = {
-    stage,
-    file: shown,
+    ...collected,
     settings,
-    ...withoutIndex(read.schedules),
     answerSeconds: sections.akamai?.answerSeconds ?? 0,
     links: sections.links ?? {},
-    // An SLO names eStats targets: checked only against schedules that were read whole.
-    slos: read.complete.has('estats')
-      ? (problems.attempt([], () =>
-          parseSlos(
-            sections.slos,
-            estats.map((s) => s.entry.input),
-            shown,
-          ),
-        ) ?? [])
-      : [],
+    slos: slosOf(sections.slos, read, collected, problems),
   };
   const janitor = sections.janitor && janitorOf(sections.janitor, schedules, problems);
   const alerting = problems.attempt([], () =>
-    alertingConfigOf(sections.alerting, collectorIntervals(schedules), shown),
+    stageAlertingConfigOf(sections.alerting, collectorIntervals(schedules), shown),
   );
-  if (alerting) checkPushgatewayJob(scrape, alerting.collectors.pushgatewayScrapeJob, problems);
+  if (alerting) checkWithAlerting(read.schedules, alerting, problems);
   if (alerting && janitor)
     checkJanitorTtls(
       janitor.policy.ttl,
@@ -129,21 +118,6 @@ export function stageConfigOf(
   problems.throwIfAny(shown, source, STAGE_FILE_HINT);
   if (!janitor || !alerting) throw new Error(`${shown}: a section failed without a problem`);
   return { ...schedules, janitor, alerting, warnings };
-}
-
-/** The Pushgateways' own scrape job is not a scrape schedule's: its `up` is what PushgatewayDown reads. */
-function checkPushgatewayJob(
-  scrape: ReadSchedules['scrape'],
-  pushgatewayJob: string,
-  problems: FileProblems,
-): void {
-  for (const { index, entry } of scrape)
-    if (jobOf(entry.input) === pushgatewayJob)
-      problems.add(
-        ['scrape', index, 'input', 'job'],
-        `scrape schedule ${entry.input.name} has job "${pushgatewayJob}", the job Prometheus scrapes the Pushgateways as`,
-        "its up series would read as a Pushgateway's (PushgatewayDown): name the job after what it fetches",
-      );
 }
 
 /**
@@ -186,7 +160,11 @@ function janitorOf(
           : {}),
         ttl: { ...Object.fromEntries(OWNED_JOBS.map((job) => [job, DEFAULT_TTL])), ...section.ttl },
         deployedSchedules: byJob((collector) => collector.schedulesOf(config).map((s) => s.name)),
-        scrapeJobs: config.scrape.map((s) => jobOf(s.input)),
+        targetJobs: Object.fromEntries(
+          STAGE_COLLECTORS.flatMap((collector) =>
+            (collector.targetJobsOf?.(config) ?? []).map((job) => [job, collector.job]),
+          ),
+        ),
       },
       'janitor',
     ),

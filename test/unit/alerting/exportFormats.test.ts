@@ -1,13 +1,13 @@
 import { parse } from 'yaml';
-import { buildAlertingFiles } from '../../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { buildAlertingFiles } from '../../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
 import { alertmanagerSnippet } from '../../../src/alerting/formats';
 import { mergeAlertmanagerSnippet } from '../../../src/alerting/merge';
-import { alertingConfigOf } from '../../../src/alerting/settings';
+import { stageAlertingConfigOf } from '../../../src/deploy/stage/alerting';
 import { refusalText } from '../../helpers/refusal';
 
 const INTERVALS = DEFAULT_ALERTING_CONFIG.collectors.intervals;
-const of = (section: unknown) => alertingConfigOf(section, INTERVALS, 'config/prod.yml');
+const of = (section: unknown) => stageAlertingConfigOf(section, INTERVALS, 'config/prod.yml');
 const AMP = {
   workspaceId: 'ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789',
   region: 'eu-central-1',

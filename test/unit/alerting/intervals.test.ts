@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
 import { intervalSeconds } from '../../../src/deploy/scheduleExpressions';
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { JOB } from '../../../src/metrics/catalogue';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { knownSeries } from '../../../src/alerting';
+import { knownSeries } from '../../../src/deploy/stage/alerting';
 import { alertRule, recordingRule } from '../../../src/alerting/builders';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
 import type { RuleFile } from '../../../src/alerting/types';
 import { isAlertingRule } from '../../../src/alerting/types';
 import { validateRules } from '../../../src/alerting/validate';

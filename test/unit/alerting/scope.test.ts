@@ -1,6 +1,7 @@
 import { DEPLOYED_SCHEDULE } from '../../../src/alerting/rules/sampleStaleness';
-import { alertNames, buildAlertingFiles } from '../../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { alertNames } from '../../../src/alerting';
+import { buildAlertingFiles } from '../../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
 import { assertScope, type RuleScope, stalenessOf } from '../../../src/alerting/scope';
 import { stageAlertingFiles } from '../../../src/deploy/alertingFiles';
 import { enabledScheduleNames, loadStageConfig } from '../../../src/deploy/stage';

@@ -2,16 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildAlertingFiles, shippedRules } from '../../../src/alerting';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
-import { alertingConfigOf } from '../../../src/alerting/settings';
+import { buildAlertingFiles, shippedRules } from '../../../src/deploy/stage/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
+import { stageAlertingConfigOf } from '../../../src/deploy/stage/alerting';
 import type { AlertmanagerConfig } from '../../../src/alerting/types';
 import { loadStageConfig } from '../../../src/deploy/stage';
 import { JOB } from '../../../src/metrics/catalogue';
 import { REPO_ROOT } from '../../helpers/runProcess';
 
 const INTERVALS = DEFAULT_ALERTING_CONFIG.collectors.intervals;
-const of = (section: unknown) => alertingConfigOf(section, INTERVALS, 'config/prod.yml');
+const of = (section: unknown) => stageAlertingConfigOf(section, INTERVALS, 'config/prod.yml');
 const routesOf = (config: typeof DEFAULT_ALERTING_CONFIG) =>
   parse(buildAlertingFiles(config).files['alertmanager.yml'] ?? '') as AlertmanagerConfig;
 const alertNames = (config = DEFAULT_ALERTING_CONFIG) =>
@@ -59,7 +59,7 @@ describe("a stage file's alerting section", () => {
   });
 
   it('takes the intervals from the stage schedules, not from the defaults', () => {
-    const config = alertingConfigOf({}, { [JOB.estats]: 600 }, 'config/prod.yml');
+    const config = stageAlertingConfigOf({}, { [JOB.estats]: 600 }, 'config/prod.yml');
     expect(config.collectors.intervals).toEqual({ ...INTERVALS, [JOB.estats]: 600 });
     expect(buildAlertingFiles(config).files['rules.yml']).toContain(
       `push_time_seconds{job="${JOB.estats}"}) > 1800`,

@@ -1,4 +1,4 @@
-import { buildAlertingFiles } from '../../../src/alerting';
+import { buildAlertingFiles } from '../../../src/deploy/stage/alerting';
 import { slackTemplate } from '../../../src/alerting/slackTemplate';
 import { alertPanels } from '../../../src/dashboards/alertPanels';
 import { alertingFiles } from '../../../src/deploy/alertingFiles';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { alertNames, buildAlertingFiles, knownSeries, shippedRules } from '../../../src/alerting';
+import { alertNames } from '../../../src/alerting';
+import { buildAlertingFiles, knownSeries, shippedRules } from '../../../src/deploy/stage/alerting';
 import { alertRule, type AlertDefinition } from '../../../src/alerting/builders';
-import { DEFAULT_ALERTING_CONFIG } from '../../../src/alerting/config';
+import { DEFAULT_ALERTING_CONFIG } from '../../../src/deploy/stage/alerting';
 import { alertmanagerConfig } from '../../../src/alerting/routes';
 import type { AlertmanagerConfig, RuleFile } from '../../../src/alerting/types';
 import {

@@ -1,7 +1,7 @@
-import { allDashboards } from '../../../src/dashboards';
+import { shippedDashboards } from '../../../src/deploy/alertingFiles';
 import { panelsOf, queriesOf } from '../../../src/dashboards/model';
 
-const dashboards = Object.entries(allDashboards());
+const dashboards = Object.entries(shippedDashboards());
 const BUILTIN_VARIABLES = new Set(['__rate_interval', '__interval', '__range']);
 
 describe.each(dashboards)('dashboard %s', (_file, dashboard) => {

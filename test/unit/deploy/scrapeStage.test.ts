@@ -45,7 +45,7 @@ describe("a stage file's scrape schedules", () => {
       synthetic: [],
       scrape: ['pgc/ca', 'pgc/snmp'],
     });
-    expect(config.janitor.policy.scrapeJobs).toEqual(['snmp']);
+    expect(config.janitor.policy.targetJobs).toEqual({ snmp: 'pushgate_scrape' });
   });
 
   it.each([

@@ -31,7 +31,7 @@ describe('the janitor policy of a stage file', () => {
           synthetic_telemetry: ['lab'],
           pushgate_scrape: [],
         },
-        scrapeJobs: [],
+        targetJobs: {},
       },
     });
   });
@@ -157,7 +157,7 @@ describe('expired groups', () => {
       stage: 'prod',
       ttl: { pushgate_scrape: '1h' },
       deployedSchedules: { pushgate_scrape: ['switches'] },
-      scrapeJobs: ['snmp'],
+      targetJobs: { snmp: 'pushgate_scrape' },
     });
     const expired = expiredGroups(
       [

@@ -93,7 +93,7 @@ describe('scheduled functions of serverless.yml', () => {
         synthetic_telemetry: ['default'],
         pushgate_scrape: ['switches', 'probes'],
       },
-      scrapeJobs: ['snmp', 'blackbox'],
+      targetJobs: { snmp: 'pushgate_scrape', blackbox: 'pushgate_scrape' },
     });
     expect(functions[5]?.event(time)).toMatchObject({
       'detail-type': 'Scheduled Event',

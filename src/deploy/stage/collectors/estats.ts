@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
+import { ESTATS_ALERTING } from '../../../alerting/rules/estats';
+import { parseSlos } from '../../../alerting/slo';
 import type { AkamaiClient } from '../../../akamai/clients';
 import {
   describeTarget,
@@ -11,10 +13,9 @@ import {
 import type { FileProblems } from '../../../config/fileProblems';
 import { JOB } from '../../../metrics/catalogue';
 import { isExampleHost } from '../../guards';
-import { EXAMPLE_DISCOVER_MATCH } from '../config';
 import { akamaiChecks, akamaiSecretChecks } from '../../doctor/akamai';
 import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
-import { estatsFirstWaves, stageEstatsBudget } from '../budgets';
+import { checkedEstatsBudget, estatsFirstWaves, stageEstatsBudget } from './estatsBudget';
 import { ConfigurationError } from '../../../shared/errors';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
@@ -27,6 +28,9 @@ import type {
   UsageContext,
 } from './types';
 import { plural } from '../../../shared/plural';
+
+/** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
+export const EXAMPLE_DISCOVER_MATCH = '^example-';
 
 /** One eStats schedule: its input is checked by the schema the function uses. */
 const entry = z.strictObject({
@@ -255,9 +259,14 @@ function checkExampleTargets(
 }
 
 /** Akamai eStats: CP codes and URLs, each target its own group. */
-export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> = {
+export const ESTATS_COLLECTOR: StageCollectorDefinition<
+  'estats',
+  EstatsEntry,
+  typeof ESTATS_ALERTING
+> = {
   kind: 'estats',
   job: JOB.estats,
+  alerting: ESTATS_ALERTING,
   what: 'eStats schedule',
   entry,
   editableEntry: z.strictObject({
@@ -278,6 +287,15 @@ export const ESTATS_COLLECTOR: StageCollectorDefinition<'estats', EstatsEntry> =
     };
   },
   checkDeployed: checkExampleTargets,
+  packagingBudget: (config, margin) =>
+    checkedEstatsBudget(config, Number(config.settings.estatsTimeout), margin),
+  // An SLO is of eStats targets: each must be one a schedule collects.
+  slosOf: (section, config, file) =>
+    parseSlos(
+      section,
+      config.estats.map((s) => s.input),
+      file,
+    ),
   runUsage: estatsRunUsage,
   // Its API clients' secrets, and the function's own (akamaiSecretName) for a schedule without.
   secretsRead(config, settings) {

@@ -1,10 +1,14 @@
 import '../../../shared/zod';
+import type { CollectorAlerting } from '../../../alerting/collectorAlerting';
+import type { AlertingConfig } from '../../../alerting/config';
+import type { Slo } from '../../../alerting/slo';
 import type { FileProblems } from '../../../config/fileProblems';
 import { fieldsOf } from '../../../shared/validation';
 import { ESTATS_COLLECTOR } from './estats';
 import { SCRAPE_COLLECTOR } from './scrape';
 import { SYNTHETIC_COLLECTOR } from './synthetic';
 import type {
+  BudgetContext,
   CollectorKind,
   Indexed,
   ReadContext,
@@ -14,9 +18,9 @@ import type {
 } from './types';
 
 /** A row of the table: its definition, with each entry checked before it is read. */
-function row<K extends CollectorKind, Entry>(
-  definition: StageCollectorDefinition<K, Entry>,
-): StageCollector<K> {
+function row<K extends CollectorKind, Entry, Alerting extends CollectorAlerting>(
+  definition: StageCollectorDefinition<K, Entry, Alerting>,
+): StageCollector<K> & { alerting: Alerting } {
   const { read, ...rest } = definition;
   return {
     ...rest,
@@ -38,11 +42,25 @@ function row<K extends CollectorKind, Entry>(
  * schedule events and their maximumEventAge, the alert rules' intervals and the janitor's
  * schedules follow from it.
  */
-export const STAGE_COLLECTOR_TABLE: { readonly [K in CollectorKind]: StageCollector<K> } = {
+const ROWS = {
   estats: row(ESTATS_COLLECTOR),
   synthetic: row(SYNTHETIC_COLLECTOR),
   scrape: row(SCRAPE_COLLECTOR),
+} satisfies { readonly [K in CollectorKind]: StageCollector<K> };
+
+export const STAGE_COLLECTOR_TABLE: { readonly [K in CollectorKind]: StageCollector<K> } = ROWS;
+
+/** Each kind's section of a stage file's `alerting:`, its schema as its row types it. */
+export type CollectorAlertSections = {
+  [K in CollectorKind]: (typeof ROWS)[K]['alerting']['settings'];
 };
+
+/** The kinds' alerting sections, for the stage's alerting schema (alerting.ts). */
+export function collectorAlertSections(): CollectorAlertSections {
+  return Object.fromEntries(
+    STAGE_COLLECTORS.map((c) => [c.kind, c.alerting.settings]),
+  ) as CollectorAlertSections;
+}
 
 /** The rows in the table's order. */
 export const STAGE_COLLECTORS: ReadonlyArray<StageCollector<CollectorKind>> =
@@ -115,6 +133,41 @@ export function checkDeployedSections(
   const check = <K extends CollectorKind>(kind: K) =>
     STAGE_COLLECTOR_TABLE[kind].checkDeployed(schedules[kind], stage, problems);
   for (const kind of COLLECTOR_KINDS) check(kind);
+}
+
+/** Every collector's packaging budget (its row's), in the table's order: what packaging prints. */
+export function packagingBudgets(config: BudgetContext, safetyMarginMs: number): string {
+  return STAGE_COLLECTORS.map((collector) =>
+    collector.packagingBudget(config, safetyMarginMs),
+  ).join('');
+}
+
+/** Each collector's section checked against the stage's alerting settings (its row's). */
+export function checkWithAlerting(
+  schedules: ReadSchedules,
+  alerting: AlertingConfig,
+  problems: FileProblems,
+): void {
+  const check = <K extends CollectorKind>(kind: K) =>
+    STAGE_COLLECTOR_TABLE[kind].checkWithAlerting?.(schedules[kind], alerting, problems);
+  for (const kind of COLLECTOR_KINDS) check(kind);
+}
+
+/**
+ * The stage's SLOs, read by the rows whose targets they are of; only against sections that
+ * were read whole (a target of a refused schedule would read as unknown).
+ */
+export function slosOf(
+  section: unknown,
+  read: { complete: ReadonlySet<CollectorKind> },
+  config: StageSchedulesByKind & { file: string },
+  problems: FileProblems,
+): Slo[] {
+  return STAGE_COLLECTORS.flatMap((collector) =>
+    collector.slosOf && read.complete.has(collector.kind)
+      ? (problems.attempt([], () => collector.slosOf?.(section, config, config.file)) ?? [])
+      : [],
+  );
 }
 
 /** The schedules alone, as StageConfig holds them. */

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
+import { SCRAPE_ALERTING } from '../../../alerting/rules/scrape';
+import type { AlertingConfig } from '../../../alerting/config';
 import type { FileProblems } from '../../../config/fileProblems';
 import { JOB } from '../../../metrics/catalogue';
 import { isExampleHost, isLocalOnly } from '../../guards';
@@ -10,8 +12,11 @@ import {
   scheduleSecrets,
   scrapeScheduleSchema,
 } from '../../../scrape/schedule';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
+import { ConfigurationError } from '../../../shared/errors';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
+  BudgetContext,
   Indexed,
   ReadContext,
   RunUsage,
@@ -132,10 +137,59 @@ function checkDeployedScrapeTargets(
     }
 }
 
+/**
+ * Whether every enabled scrape schedule fits the scrape function's timeout at its worst: each
+ * wave of `concurrency` targets taking its longest timeout. Returns the lines packaging prints;
+ * a schedule that cannot fit stops it, with the numbers and the ways out.
+ */
+export function checkedScrapeBudget(
+  config: Pick<BudgetContext, 'scrape' | 'file'>,
+  timeoutSeconds: number,
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): string {
+  const room = timeoutSeconds - safetyMarginMs / 1000;
+  const lines: string[] = [];
+  for (const { input, enabled } of config.scrape) {
+    if (!enabled) continue;
+    const longest = Math.max(...input.targets.map((t) => t.timeoutSeconds ?? input.timeoutSeconds));
+    const waves = Math.ceil(input.targets.length / input.concurrency);
+    const worst = waves * longest;
+    const count = input.targets.length;
+    const line = `scrape schedule ${input.name}: ${plural(count, 'target')}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
+    if (worst > room)
+      throw new ConfigurationError(`${config.file}: ${line}`, {
+        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise functions.scrapeTimeout in the stage file (at most 900)`,
+      });
+    lines.push(line);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** The Pushgateways' own scrape job is not a scrape schedule's: its `up` is what PushgatewayDown reads. */
+function checkPushgatewayJob(
+  scrape: ReadonlyArray<Indexed<StageSchedulesByKind['scrape'][number]>>,
+  alerting: AlertingConfig,
+  problems: FileProblems,
+): void {
+  const pushgatewayJob = alerting.collectors.pushgatewayScrapeJob;
+  for (const { index, entry } of scrape)
+    if (jobOf(entry.input) === pushgatewayJob)
+      problems.add(
+        ['scrape', index, 'input', 'job'],
+        `scrape schedule ${entry.input.name} has job "${pushgatewayJob}", the job Prometheus scrapes the Pushgateways as`,
+        "its up series would read as a Pushgateway's (PushgatewayDown): name the job after what it fetches",
+      );
+}
+
 /** Prometheus endpoints fetched and pushed: one group per target, `{job, instance}`. */
-export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> = {
+export const SCRAPE_COLLECTOR: StageCollectorDefinition<
+  'scrape',
+  ScrapeEntry,
+  typeof SCRAPE_ALERTING
+> = {
   kind: 'scrape',
   job: JOB.scrape,
+  alerting: SCRAPE_ALERTING,
   what: 'scrape schedule',
   entry,
   editableEntry: z.strictObject({
@@ -154,6 +208,10 @@ export const SCRAPE_COLLECTOR: StageCollectorDefinition<'scrape', ScrapeEntry> =
     };
   },
   checkDeployed: checkDeployedScrapeTargets,
+  packagingBudget: (config, margin) =>
+    checkedScrapeBudget(config, Number(config.settings.scrapeTimeout), margin),
+  checkWithAlerting: checkPushgatewayJob,
+  targetJobsOf: (config) => config.scrape.map((s) => jobOf(s.input)),
   runUsage: scrapeRunUsage,
   // Its targets' auth and TLS secrets.
   secretsRead: (config) =>

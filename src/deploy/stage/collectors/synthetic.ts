@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
+import { SYNTHETIC_ALERTING } from '../../../alerting/rules/synthetic';
 import { JOB } from '../../../metrics/catalogue';
 import { fleetSchema, parseFleet } from '../../../synthetic/fleetConfig';
 import { shortestIntervalSeconds } from '../../scheduleExpressions';
@@ -65,9 +66,14 @@ function syntheticRunUsage(context: UsageContext, index: number): RunUsage {
 }
 
 /** The synthetic switch fleet: one group per device, its values those of the tick time. */
-export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', SyntheticEntry> = {
+export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<
+  'synthetic',
+  SyntheticEntry,
+  typeof SYNTHETIC_ALERTING
+> = {
   kind: 'synthetic',
   job: JOB.synthetic,
+  alerting: SYNTHETIC_ALERTING,
   what: 'synthetic fleet',
   entry,
   editableEntry: z.strictObject({ ...entry.def.shape, fleet: fleetSchema }),
@@ -85,6 +91,8 @@ export const SYNTHETIC_COLLECTOR: StageCollectorDefinition<'synthetic', Syntheti
   },
   // A simulated fleet names no address and no target.
   checkDeployed: () => {},
+  // A fleet is simulated in memory: no budget of a service or a timeout to fit.
+  packagingBudget: () => '',
   runUsage: syntheticRunUsage,
   secretsRead: () => [],
   // A simulated fleet reads no secret and reaches no service of its own.

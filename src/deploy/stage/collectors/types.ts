@@ -1,5 +1,8 @@
 import type * as z from 'zod/mini';
 import type { AkamaiClient } from '../../../akamai/clients';
+import type { CollectorAlerting } from '../../../alerting/collectorAlerting';
+import type { AlertingConfig } from '../../../alerting/config';
+import type { Slo } from '../../../alerting/slo';
 import type { EstatsSchedule } from '../../../akamai/targets';
 import type { FileProblems } from '../../../config/fileProblems';
 import type { ScrapeSchedule } from '../../../scrape/schedule';
@@ -54,6 +57,15 @@ export interface ReadContext {
   shown: string;
 }
 
+/** What a row's packaging budget may read of the stage. */
+export type BudgetContext = StageSchedulesByKind & {
+  /** The stage file as messages name it. */
+  file: string;
+  settings: Readonly<Record<string, string>>;
+  /** What one eStats answer is assumed to take (the stage file's akamai.answerSeconds). */
+  answerSeconds: number;
+};
+
 /** What a row's cost estimate may read of the stage (deploy/cost/usage.ts). */
 export type UsageContext = StageSchedulesByKind & {
   settings: Readonly<Record<string, string>>;
@@ -89,10 +101,16 @@ export interface Preflight {
 }
 
 /** A row's own part: its entry schema, and how it reads the entries that pass it. */
-export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
+export interface StageCollectorDefinition<
+  K extends CollectorKind,
+  Entry,
+  Alerting extends CollectorAlerting = CollectorAlerting,
+> {
   kind: K;
   /** The job of its run-health groups (metrics/catalogue.ts). */
   job: string;
+  /** Its alerting: its section of `alerting:`, its rule group, the series they read. */
+  alerting: Alerting;
   /** How messages name one of its schedules: "eStats schedule". */
   what: string;
   /** One entry of its section of the stage file (its input is checked by `read`). */
@@ -122,6 +140,31 @@ export interface StageCollectorDefinition<K extends CollectorKind, Entry> {
     stage: string,
     problems: FileProblems,
   ): void;
+  /**
+   * Whether its enabled schedules fit its function's limits (timeout, shared rate budgets):
+   * the lines packaging prints, or a ConfigurationError with the numbers and the ways out.
+   * `safetyMarginMs` is the functions' deadline margin (deadlineSafetyMarginMs).
+   */
+  packagingBudget(config: BudgetContext, safetyMarginMs: number): string;
+  /**
+   * What its section may not hold given the stage's alerting settings (a scrape job named as
+   * the Pushgateways' own): each a problem at its place.
+   */
+  checkWithAlerting?(
+    schedules: ReadonlyArray<Indexed<StageSchedulesByKind[K][number]>>,
+    alerting: AlertingConfig,
+    problems: FileProblems,
+  ): void;
+  /**
+   * The stage's SLOs (`slos:`), when they are of its targets: read and checked against its
+   * schedules, which were read whole.
+   */
+  slosOf?(section: unknown, config: Pick<StageSchedulesByKind, K>, file: string): Slo[];
+  /**
+   * Jobs of the targets its schedules fetch, besides its own job: their target groups
+   * (`{job, instance}`) are this stage's, and expire after its job's TTL (the janitor).
+   */
+  targetJobsOf?(config: Pick<StageSchedulesByKind, K>): string[];
   /** One run of its `index`-th schedule, for the cost estimate. */
   runUsage(context: UsageContext, index: number): RunUsage;
   /**

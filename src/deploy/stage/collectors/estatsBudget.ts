@@ -1,7 +1,7 @@
-import { DEFAULT_CLIENT } from '../../akamai/clients';
-import { type EstatsSchedule, type EstatsTarget, MAX_CP_CODE } from '../../akamai/targets';
-import { DEFAULT_SAFETY_MARGIN_MS } from '../../constants';
-import { ConfigurationError } from '../../shared/errors';
+import { DEFAULT_CLIENT } from '../../../akamai/clients';
+import { type EstatsSchedule, type EstatsTarget, MAX_CP_CODE } from '../../../akamai/targets';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
+import { ConfigurationError } from '../../../shared/errors';
 import {
   type BudgetLimits,
   type ClientBudget,
@@ -9,44 +9,15 @@ import {
   estatsBudget,
   firstWaves,
   formatEstatsBudget,
-} from '../estatsBudget';
-import type { StageConfig } from './config';
-import { plural } from '../../shared/plural';
-
-/**
- * Whether every enabled scrape schedule fits the scrape function's timeout at its worst: each
- * wave of `concurrency` targets taking its longest timeout. Returns the lines packaging prints;
- * a schedule that cannot fit stops it, with the numbers and the ways out.
- */
-export function checkedScrapeBudget(
-  config: StageConfig,
-  timeoutSeconds: number,
-  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
-): string {
-  const room = timeoutSeconds - safetyMarginMs / 1000;
-  const lines: string[] = [];
-  for (const { input, enabled } of config.scrape) {
-    if (!enabled) continue;
-    const longest = Math.max(...input.targets.map((t) => t.timeoutSeconds ?? input.timeoutSeconds));
-    const waves = Math.ceil(input.targets.length / input.concurrency);
-    const worst = waves * longest;
-    const count = input.targets.length;
-    const line = `scrape schedule ${input.name}: ${plural(count, 'target')}, ${input.concurrency} at once, at most ${longest} s each: ${worst} s at worst, of ${room} s (the scrape function's ${timeoutSeconds} s less the ${safetyMarginMs / 1000} s margin)`;
-    if (worst > room)
-      throw new ConfigurationError(`${config.file}: ${line}`, {
-        hint: `raise its concurrency to ${Math.ceil(input.targets.length / Math.max(1, Math.floor(room / longest)))} or more, lower timeoutSeconds, split it over two schedules, or raise functions.scrapeTimeout in the stage file (at most 900)`,
-      });
-    lines.push(line);
-  }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
-}
+} from '../../estatsBudget';
+import type { BudgetContext, StageSchedulesByKind } from './types';
 
 /**
  * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
  * a ConfigurationError naming each schedule that cannot fit and the ways out.
  */
 export function checkedEstatsBudget(
-  config: StageConfig,
+  config: Pick<BudgetContext, 'estats' | 'file' | 'answerSeconds'>,
   timeoutSeconds: number,
   /** The functions' DEADLINE_SAFETY_MARGIN_MS (the deadlineSafetyMarginMs setting). */
   safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
@@ -70,7 +41,7 @@ export function checkedEstatsBudget(
 
 /** The enabled eStats schedules' budget per API client (deploy/estatsBudget.ts). */
 export function stageEstatsBudget(
-  schedules: StageConfig['estats'],
+  schedules: StageSchedulesByKind['estats'],
   limits: BudgetLimits,
 ): ClientBudget[] {
   return estatsBudget(
