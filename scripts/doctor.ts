@@ -8,8 +8,8 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { AMTOOL, findBinary } from '../dev/debianBinaries';
 import { parseCommandLine } from '../dev/cli';
-import { loadStageConfig } from '../src/deploy/stage';
-import { commandLineParams, functionEnvironmentsOf } from '../src/deploy/stageSettings';
+import { loadStageConfig, stageFunctionEnvironments } from '../src/deploy/stage';
+import { commandLineParams } from '../src/deploy/stageSettings';
 import { alertmanagerCheck } from '../src/deploy/doctor/alertmanager';
 import { formatOutcome, once, runChecks } from '../src/deploy/doctor/checks';
 import { sinkSecretChecks } from '../src/deploy/doctor/secrets';
@@ -65,16 +65,20 @@ async function main(): Promise<number> {
   const file = values['stage-config'] ?? join(__dirname, '..', 'config', `${stage}.yml`);
   const params = commandLineParams(values.param ?? []);
   const config = loadStageConfig(file, stage, { params, env: process.env });
-  const environments = functionEnvironmentsOf(config.settings, stage);
+  const environments = stageFunctionEnvironments(config.settings, stage);
   // Your .edgerc (AKAMAI_EDGERC) for the clients that name a section, as on the local stage.
   const local = { AKAMAI_EDGERC: process.env.AKAMAI_EDGERC };
-  const collectors = { ...environments.provider, ...environments.estats, ...local };
-  const preflights = STAGE_COLLECTORS.map((collector) => collector.preflight(config, collectors));
+  // Each collector's function as it runs: every function's variables, then its own.
+  const envOf = (kind: string) => ({ ...environments.provider, ...environments[kind], ...local });
+  const collectors = { ...environments.provider, ...local };
+  const preflights = STAGE_COLLECTORS.map((collector) =>
+    collector.preflight(config, envOf(collector.kind)),
+  );
   const checks = once([
     ...preflights.flatMap((p) => p.secrets),
     ...sinkSecretChecks(collectors),
     ...preflights.flatMap((p) => p.services),
-    ...sinkChecks({ collectors, scrape: environments.scrape }),
+    ...sinkChecks(STAGE_COLLECTORS.map((collector) => envOf(collector.kind))),
     alertmanagerCheck({
       stageFile: file,
       stage,

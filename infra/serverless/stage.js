@@ -45,15 +45,11 @@ module.exports = async ({ resolveVariable }) => {
       params,
       settings,
       // Numbers where serverless.yml needs them (checked whole and in Lambda's range).
-      lambda: {
-        memorySize: Number(settings.memorySize),
-        estatsTimeout: Number(settings.estatsTimeout),
-        scrapeTimeout: Number(settings.scrapeTimeout),
-      },
+      lambda: settingsModule.lambdaNumbersOf(settings),
       // What serverless remove does with the export bucket (alertingExportOnRemove).
       exportBucket: exportBucketOnRemove(settings.alertingExportOnRemove),
       ...events,
-      environment: environmentOf(settingsModule, settings, stage),
+      environment: environmentOf(stageModule, settingsModule, settings, stage),
       eventAge: stageModule.maximumEventAges(config),
       // The secrets each collector's function reads, by kind (its role's grant, roles.js).
       collectorSecrets: stageModule.collectorSecrets(config),
@@ -69,15 +65,15 @@ module.exports = async ({ resolveVariable }) => {
  * The functions' environments (src/config/settings.ts says which setting becomes which
  * variable, and for which function), and Lambda's logging config at the log level.
  */
-function environmentOf(settingsModule, settings, stage) {
-  const environments = settingsModule.functionEnvironmentsOf(settings, stage);
+function environmentOf(stageModule, settingsModule, settings, stage) {
+  const environments = stageModule.stageFunctionEnvironments(settings, stage);
   const logging = settingsModule.lambdaLoggingOf(environments.provider);
   // serverless invoke local: the alerting export writes to a local folder instead of S3.
   const exportAlerting =
     stage === 'local'
       ? { ALERTING_OUT_DIR: join(process.cwd(), '.tmp', 'alerting-export') }
       : { ...environments.exportAlerting, ALERTING_BUCKET: { Ref: 'AlertingExportBucket' } };
-  return { ...environments, logging, synthetic: {}, exportAlerting };
+  return { ...environments, logging, exportAlerting };
 }
 
 /**

@@ -1,14 +1,13 @@
 import { ConfigurationError } from '../shared/errors';
 import { nearestOf } from '../shared/nearest';
-import { KNOWN_VARIABLES } from './settings';
+import { KNOWN_VARIABLES, VARIABLE_PREFIXES } from './settings';
 import type { Env } from './env';
 
 /**
- * A variable under these prefixes that no setting names (src/config/settings.ts) is a typo:
+ * A variable under our prefixes that no setting names (src/config/settings.ts) is a typo:
  * `PUSHGATEWAY_QUOROM=2` would otherwise give a quorum of 1 without a word.
  */
-const PREFIXES =
-  /^(PUSHGATEWAY_|REMOTE_WRITE_|GRAPHITE_|ESTATS_|AKAMAI_|SYNTHETIC_|JANITOR_|SINKS)/;
+const PREFIXES = new RegExp(`^(${VARIABLE_PREFIXES.join('|')})`);
 
 /**
  * akamai-edgegrid reads an `.edgerc` section from `AKAMAI_[SECTION_]HOST`, `…_CLIENT_TOKEN`,

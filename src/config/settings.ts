@@ -22,8 +22,11 @@ export interface Setting {
   key?: string;
   /** The environment variable it becomes, or that local runs set directly. */
   variable?: string;
-  /** Which functions get the variable: every function (the default), or one. */
-  function?: 'estats' | 'scrape' | 'exportAlerting';
+  /**
+   * Which functions get the variable: every function (the default), or the one of this name
+   * in serverless.yml (a collector's is its kind).
+   */
+  function?: string;
   /** Set on deployed stages only: on `local`, credentials come from .edgerc and env. */
   deployedOnly?: true;
   /** Only a `--param`: it names the stage file, so the file cannot hold it. */
@@ -36,6 +39,10 @@ export interface Setting {
    * the function's own.
    */
   alwaysSet?: true;
+  /** A whole number from the first to the second (Lambda's limits): checked when packaging. */
+  range?: readonly [number, number];
+  /** The words it may take: checked when packaging. */
+  choices?: readonly string[];
   /** The default, as the docs show it; '' when unset means "none". */
   default: string;
   example: string;
@@ -385,6 +392,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'estatsTimeout',
+    range: [10, 900],
     default: '110',
     example: '300',
     description:
@@ -393,6 +401,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'scrapeTimeout',
+    range: [10, 900],
     default: '50',
     example: '120',
     description:
@@ -401,6 +410,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'memorySize',
+    range: [128, 10_240],
     default: '256',
     example: '512',
     description: "every function's memory in MB (128-10240); Lambda gives CPU in proportion",
@@ -434,6 +444,7 @@ export const SETTINGS: readonly Setting[] = [
   // Network and secrets.
   {
     key: 'architecture',
+    choices: ['arm64', 'x86_64'],
     default: 'arm64',
     example: 'x86_64',
     description:
@@ -511,6 +522,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     key: 'alertingExportOnRemove',
+    choices: ['keep', 'delete'],
     deployedOnly: true,
     default: 'keep',
     example: 'delete',
@@ -569,6 +581,21 @@ export const STAGE_SETTINGS = SETTINGS.filter(
 
 /** Every name a `--param` may take. */
 export const PARAM_NAMES: readonly string[] = SETTINGS.flatMap((s) => (s.key ? [s.key] : []));
+
+/**
+ * The prefixes of our variables: one under them that no setting names is a typo
+ * (knownVariables.ts). A new setting's variable takes one of them, or adds its own here.
+ */
+export const VARIABLE_PREFIXES: readonly string[] = [
+  'PUSHGATEWAY_',
+  'REMOTE_WRITE_',
+  'GRAPHITE_',
+  'ESTATS_',
+  'AKAMAI_',
+  'SYNTHETIC_',
+  'JANITOR_',
+  'SINKS',
+];
 
 /** Every environment variable we read, once (a function's own setting may share one). */
 export const KNOWN_VARIABLES: readonly string[] = [

@@ -1,4 +1,4 @@
-import { SETTING_GROUPS, SETTINGS, type Setting } from './settings';
+import { SETTING_GROUPS, SETTINGS, type Setting, VARIABLE_PREFIXES } from './settings';
 
 /** Where the generated reference lives (npm run config:generate, checked in CI). */
 export const SETTINGS_REFERENCE_FILE = 'docs/reference/settings.md';
@@ -35,9 +35,9 @@ export function renderSettingsReference(): string {
     '',
     'Each setting with a variable becomes that environment variable of the functions when its',
     'value is not the default. Local runs (`npm start`, `serverless invoke local`, the tests) may',
-    'set the variables directly. A variable under one of our prefixes (`PUSHGATEWAY_`,',
-    '`REMOTE_WRITE_`, `GRAPHITE_`, `ESTATS_`, `AKAMAI_`, `SYNTHETIC_`, `JANITOR_`, `SINKS`) that',
-    'no setting names is refused as a typo.',
+    'set the variables directly. A variable under one of our prefixes',
+    `(${VARIABLE_PREFIXES.map((prefix) => `\`${prefix}\``).join(', ')}) that no setting names`,
+    'is refused as a typo.',
     '',
   ];
   for (const group of SETTING_GROUPS) {

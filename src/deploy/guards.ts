@@ -30,8 +30,11 @@ export function isExampleHost(host: string): boolean {
 export interface StageDestinations {
   sinks: string;
   pushgatewayUrl: string;
-  /** The scrape schedules' own Pushgateways, when they have some. */
-  scrapePushgatewayUrl?: string;
+  /**
+   * A function's own Pushgateways in place of `pushgatewayUrl` (scrapePushgatewayUrl), by
+   * setting: its value and an example for the message.
+   */
+  ownPushgatewayUrls?: Readonly<Record<string, { value: string; example: string }>>;
   remoteWriteUrl: string;
   graphiteHost: string;
 }
@@ -70,10 +73,9 @@ export function checkDestinations(stage: string, settings: StageDestinations): v
       checkHost(stage, 'pushgatewayUrl', url, hostOfUrl(url, 'pushgatewayUrl'), {
         example: 'https://pushgateway.internal:9091',
       });
-    for (const url of listOf(settings.scrapePushgatewayUrl ?? ''))
-      checkHost(stage, 'scrapePushgatewayUrl', url, hostOfUrl(url, 'scrapePushgatewayUrl'), {
-        example: 'https://pgw-exporters.internal:9091',
-      });
+    for (const [setting, { value, example }] of Object.entries(settings.ownPushgatewayUrls ?? {}))
+      for (const url of listOf(value))
+        checkHost(stage, setting, url, hostOfUrl(url, setting), { example });
   }
   if (sinks.includes('remote-write')) {
     if (!settings.remoteWriteUrl)

@@ -96,45 +96,47 @@ export function stageSettingsOf(options: {
 /** The stage of `npm start` and `invoke local`: no secret ids, credentials from .edgerc. */
 const LOCAL_STAGE = 'local';
 
-/** The functions' variables: those of every function, and each function's own. */
-export interface FunctionEnvironments {
+/**
+ * The functions' variables: `provider`, those of every function, and each function's own,
+ * by its name in serverless.yml (a setting's `function`). Every function of `functions` has
+ * an entry, empty when it has no variable of its own.
+ */
+export type FunctionEnvironments = Record<string, Record<string, string>> & {
   provider: Record<string, string>;
-  estats: Record<string, string>;
-  scrape: Record<string, string>;
-  janitor: Record<string, string>;
-  exportAlerting: Record<string, string>;
-}
+};
 
 /**
  * Each setting with a variable becomes it where it is not the function's own default (or is
- * always set); deployed-only ones (secret ids) not on the local stage.
+ * always set); deployed-only ones (secret ids) not on the local stage. `functions` are the
+ * stage's functions by name.
  */
 export function functionEnvironmentsOf(
   settings: StageSettings,
   stage: string,
+  functions: readonly string[],
 ): FunctionEnvironments {
   const environments: FunctionEnvironments = {
+    ...Object.fromEntries(functions.map((name) => [name, {}])),
     provider: { NODE_OPTIONS: '--enable-source-maps' },
-    estats: {},
-    scrape: {},
-    janitor: {},
-    exportAlerting: {},
   };
   for (const setting of SETTINGS) {
     if (setting.key === undefined || setting.variable === undefined) continue;
     if (setting.deployedOnly && stage === LOCAL_STAGE) continue;
     const value = settings[setting.key] ?? '';
     if (value === '' || (value === setting.default && !setting.alwaysSet)) continue;
-    environments[setting.function ?? 'provider'][setting.variable] = value;
+    (environments[setting.function ?? 'provider'] ??= {})[setting.variable] = value;
   }
-  // The janitor cleans every Pushgateway the stage pushes to: the scrape schedules' own too.
-  const scrapeUrl = environments.scrape.PUSHGATEWAY_URL;
-  if (scrapeUrl)
-    environments.janitor.PUSHGATEWAY_URL = [settings.pushgatewayUrl, scrapeUrl]
+  // The janitor cleans every Pushgateway the stage pushes to: a function's own ones too.
+  const own = functions.flatMap((name) => environments[name]?.PUSHGATEWAY_URL ?? []);
+  if (own.length > 0 && environments[JANITOR_FUNCTION])
+    environments[JANITOR_FUNCTION].PUSHGATEWAY_URL = [settings.pushgatewayUrl, ...own]
       .filter(Boolean)
       .join(',');
   return environments;
 }
+
+/** The janitor's function: it reads every Pushgateway the stage's functions push to. */
+const JANITOR_FUNCTION = 'janitor';
 
 /** Where a setting's value came from, for the message that refuses it. */
 function origin(key: string, params: Readonly<Record<string, string>>): string {
@@ -179,16 +181,24 @@ export function settingsProblems(
         checkDestinations(stage, {
           sinks: settings.sinks ?? '',
           pushgatewayUrl: settings.pushgatewayUrl ?? '',
-          scrapePushgatewayUrl: settings.scrapePushgatewayUrl ?? '',
+          ownPushgatewayUrls: Object.fromEntries(
+            SETTINGS.flatMap(({ key, function: name, variable, example }) =>
+              key && name && variable === 'PUSHGATEWAY_URL'
+                ? [[key, { value: settings[key] ?? '', example }]]
+                : [],
+            ),
+          ),
           remoteWriteUrl: settings.remoteWriteUrl ?? '',
           graphiteHost: settings.graphiteHost ?? '',
         }),
       (error) => error.fields[0]?.path[0]?.toString(),
     );
-  const env = functionEnvironmentsOf(settings, stage);
+  const { provider, ...own } = functionEnvironmentsOf(settings, stage, []);
+  // Every variable a function reads: its own over every function's, the shared ones (a
+  // function's own Pushgateway) as every function has them; checked apart below.
   const all = {
-    ...env.provider,
-    ...env.estats,
+    ...Object.assign({}, ...Object.values(own)),
+    ...provider,
     AKAMAI_SECRET_ID: stage === LOCAL_STAGE ? undefined : 'packaged',
   };
   // The variable to fix: "SINKS names graphite, but GRAPHITE_HOST is not set" is GRAPHITE_HOST's.
@@ -204,35 +214,35 @@ export function settingsProblems(
     let sinks: readonly string[] = [];
     check(() => (sinks = sinkNamesFromEnv(all)), settingNamed);
     if (sinks.includes('pushgateway')) check(() => pushgatewaySettingsFromEnv(all), settingNamed);
-    if (env.scrape.PUSHGATEWAY_URL)
+    // A function's own Pushgateway (scrapePushgatewayUrl), in place of every function's.
+    for (const { key, function: name, variable } of SETTINGS) {
+      if (!key || !name || variable !== 'PUSHGATEWAY_URL' || !own[name]?.PUSHGATEWAY_URL) continue;
       if (sinks.includes('pushgateway'))
         check(
-          () => pushgatewaySettingsFromEnv({ ...all, ...env.scrape }),
-          () => 'scrapePushgatewayUrl',
+          () => pushgatewaySettingsFromEnv({ ...all, ...own[name] }),
+          () => key,
         );
       else
         refuse(
-          'scrapePushgatewayUrl',
+          key,
           `is set, but sinks (${settings.sinks}) has no pushgateway`,
-          'leave scrapePushgatewayUrl out, or add pushgateway to sinks',
+          `leave ${key} out, or add pushgateway to sinks`,
         );
+    }
     if (sinks.includes('remote-write')) check(() => remoteWriteOptionsFromEnv(all), settingNamed);
     if (sinks.includes('graphite')) check(() => carbonOptionsFromEnv(all), settingNamed);
   }
-  for (const [key, min, max] of [
-    ['estatsTimeout', 10, 900],
-    ['scrapeTimeout', 10, 900],
-    ['memorySize', 128, 10_240],
-  ] as const) {
+  for (const { key, range, choices } of SETTINGS) {
+    if (key === undefined) continue;
     const given = settings[key] ?? '';
     const value = Number(given);
-    if (given === '' || !Number.isInteger(value) || value < min || value > max)
-      refuse(key, `must be a whole number from ${min} to ${max} (Lambda's limits), got "${given}"`);
-  }
-  for (const [key, allowed] of CHOICES) {
-    const given = settings[key] ?? '';
-    if (!allowed.includes(given))
-      refuse(key, `must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${given}"`);
+    if (range && (given === '' || !Number.isInteger(value) || value < range[0] || value > range[1]))
+      refuse(
+        key,
+        `must be a whole number from ${range[0]} to ${range[1]} (Lambda's limits), got "${given}"`,
+      );
+    if (choices && !choices.includes(given))
+      refuse(key, `must be ${choices.map((a) => `"${a}"`).join(' or ')}, got "${given}"`);
   }
   if (!settings.vpcSubnetIds !== !settings.vpcSecurityGroupIds)
     refuse(
@@ -242,11 +252,14 @@ export function settingsProblems(
   return problems;
 }
 
-/** The settings that take one of a few words. */
-const CHOICES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['alertingExportOnRemove', ['keep', 'delete']],
-  ['architecture', ['arm64', 'x86_64']],
-];
+/** The settings serverless.yml takes as numbers (`custom.stage.lambda`): those with a range. */
+export function lambdaNumbersOf(settings: StageSettings): Record<string, number> {
+  return Object.fromEntries(
+    SETTINGS.flatMap(({ key, range }) =>
+      key !== undefined && range ? [[key, Number(settings[key])]] : [],
+    ),
+  );
+}
 
 /**
  * The functions' Lambda logging config (provider.logs.lambda): the JSON log format, so Lambda

@@ -17,16 +17,16 @@ import type { DoctorCheck } from './checks';
  * Every sink of the stage asked whether it answers, with the functions' own clients and
  * credentials, writing nothing: each Pushgateway lists its groups (what the janitor reads),
  * remote write takes a request holding one metadata entry and no sample, and Carbon accepts a
- * connection that sends no line.
+ * connection that sends no line. `envs` are the collectors' functions' environments: the
+ * sinks are every function's, the Pushgateways each one's own (a function may have its own).
  */
-export function sinkChecks(envs: { collectors: Env; scrape: Env }): DoctorCheck[] {
-  const env = envs.collectors;
+export function sinkChecks(envs: readonly Env[]): DoctorCheck[] {
+  const env = envs[0] ?? {};
   const sinks = sinkNamesFromEnv(env);
   const checks: DoctorCheck[] = [];
   if (sinks.includes('pushgateway')) {
-    const envsOf = [env, ...(envs.scrape.PUSHGATEWAY_URL ? [{ ...env, ...envs.scrape }] : [])];
     const seen = new Set<string>();
-    for (const itsEnv of envsOf) {
+    for (const itsEnv of envs) {
       // The functions' own connection (its secret read once), one attempt per request: the
       // doctor reports what a first request meets.
       const settings = pushgatewaySettingsFromEnv(itsEnv);

@@ -18,3 +18,4 @@ export {
 export { checkedEstatsBudget } from './collectors/estatsBudget';
 export { checkedScrapeBudget } from './collectors/scrape';
 export { ampExportTarget, collectorSecrets } from './resources';
+export { STAGE_FUNCTIONS, stageFunctionEnvironments } from './functions';

@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { KNOWN_VARIABLES, SETTINGS } from '../../../src/config/settings';
 import { estatsSettingsFromEnv } from '../../../src/config/estats';
 import { safetyMarginMsFromEnv } from '../../../src/config/invocation';
 import { secretSettingsFromEnv } from '../../../src/config/secrets';
 import {
   commandLineParams,
-  functionEnvironmentsOf,
   settingsProblems,
   stageSettingsOf,
 } from '../../../src/deploy/stageSettings';
+import { STAGE_FUNCTIONS, stageFunctionEnvironments } from '../../../src/deploy/stage';
 import { carbonOptionsFromEnv } from '../../../src/sinks/graphite/settings';
 import { pushgatewaySettingsFromEnv } from '../../../src/sinks/pushgateway/settings';
 import { remoteWriteOptionsFromEnv } from '../../../src/sinks/remoteWrite/settings';
@@ -55,7 +57,7 @@ describe("a stage's settings (src/config/settings.ts)", () => {
   });
 
   it('packages a variable only off its default, but the ones the console should show', () => {
-    const env = functionEnvironmentsOf(
+    const env = stageFunctionEnvironments(
       stageSettingsOf({ stage: 'prod', section: { ...REAL, pushgatewayTimeoutMs: 5000 } }),
       'prod',
     );
@@ -69,20 +71,23 @@ describe("a stage's settings (src/config/settings.ts)", () => {
     expect(env.estats).toEqual({ AKAMAI_SECRET_ID: 'pushgate-collector/akamai-edgegrid' });
     expect(env.exportAlerting).toEqual({ ALERTING_PREFIX: 'alerting/' });
     // The local stage reads credentials from .edgerc: no secret ids.
-    const local = functionEnvironmentsOf(stageSettingsOf({ stage: 'local' }), 'local');
+    const local = stageFunctionEnvironments(stageSettingsOf({ stage: 'local' }), 'local');
     expect(local.estats).toEqual({});
   });
 
   it('gives the scrape function its own Pushgateway, and the janitor every one, when set', () => {
     const own = 'https://pg-exporters.acme.test';
-    const env = functionEnvironmentsOf(
+    const env = stageFunctionEnvironments(
       stageSettingsOf({ stage: 'prod', section: { ...REAL, scrapePushgatewayUrl: own } }),
       'prod',
     );
     expect(env.provider.PUSHGATEWAY_URL).toBe('https://pg.acme.test');
     expect(env.scrape).toEqual({ PUSHGATEWAY_URL: own });
     expect(env.janitor).toEqual({ PUSHGATEWAY_URL: `https://pg.acme.test,${own}` });
-    const none = functionEnvironmentsOf(stageSettingsOf({ stage: 'prod', section: REAL }), 'prod');
+    const none = stageFunctionEnvironments(
+      stageSettingsOf({ stage: 'prod', section: REAL }),
+      'prod',
+    );
     expect([none.scrape, none.janitor]).toEqual([{}, {}]);
     expect(refusals({ scrapePushgatewayUrl: 'http://127.0.0.1:9091' }).join('\n')).toContain(
       'functions.scrapePushgatewayUrl',
@@ -168,5 +173,17 @@ describe("a stage's settings (src/config/settings.ts)", () => {
     expect(new Set(KNOWN_VARIABLES).size).toBe(KNOWN_VARIABLES.length);
     const keys = SETTINGS.flatMap((s) => (s.key ? [s.key] : []));
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("keys each function's variables by its name in serverless.yml, every function present", () => {
+    // Its CloudFormation tags (!Ref, !GetAtt) are not this test's: read as plain values.
+    const manifest = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'error' }) as {
+      functions: object;
+    };
+    expect([...STAGE_FUNCTIONS].sort()).toEqual(Object.keys(manifest.functions).sort());
+    const owners = SETTINGS.flatMap((s) => (s.function ? [s.function] : []));
+    expect(owners.filter((name) => !STAGE_FUNCTIONS.includes(name))).toEqual([]);
+    const env = stageFunctionEnvironments(stageSettingsOf({ stage: 'local' }), 'local');
+    expect(Object.keys(env).sort()).toEqual(['provider', ...STAGE_FUNCTIONS].sort());
   });
 });
