@@ -1,4 +1,4 @@
-import { ESTATS_RUN_FIGURES } from '../../src/deploy/stage/collectors/estats';
+import { ESTATS_RUN_FIGURES } from '../../src/deploy/stage/collectors/estatsBudget';
 import { SYNTHETIC_RUN_FIGURES } from '../../src/deploy/stage/collectors/synthetic';
 import { RUN_FIGURES } from '../../src/deploy/cost/runFigures';
 import { handler } from '../../src/handlers/estats';

@@ -1,4 +1,3 @@
-import { type EstatsSchedule, parseEstatsSchedule } from '../../akamai/targets';
 import { ConfigurationError } from '../../shared/errors';
 import { shortestIntervalSeconds } from '../scheduleExpressions';
 import { byKind } from './collectors';
@@ -118,17 +117,6 @@ export function deliveredEvent(
   return template !== undefined
     ? JSON.parse(template.replace('<time>', JSON.stringify(time)))
     : event.schedule.input;
-}
-
-/** The schedule of an eStats event, as the function will read it (tests, tools). */
-export function estatsScheduleOf(event: {
-  schedule: Pick<ScheduleEvent['schedule'], 'input' | 'inputTransformer'>;
-}): EstatsSchedule {
-  const delivered = deliveredEvent(event);
-  const input = event.schedule.inputTransformer
-    ? (delivered as { schedule: unknown }).schedule
-    : delivered;
-  return parseEstatsSchedule(input, 'packaged schedule');
 }
 
 /**

@@ -4,13 +4,13 @@
  */
 export { EXAMPLE_STAGE, type StageConfig } from './config';
 export { EXAMPLE_DISCOVER_MATCH } from './collectors/estats';
+export { estatsScheduleOf } from './collectors/estatsEvents';
 export { enabledScheduleNames, packagingBudgets } from './collectors';
 export { loadStageConfig, type StageLoadOptions, stageConfigOf } from './load';
 export {
   EVENTBRIDGE_MAX_INPUT_CHARS,
   EVENTBRIDGE_MAX_RULE_NAME_CHARS,
   deliveredEvent,
-  estatsScheduleOf,
   maximumEventAges,
   type ScheduleEvent,
   scheduleEvents,

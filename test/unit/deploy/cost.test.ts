@@ -1,5 +1,5 @@
 import { estimateCost, formatCost, PRICES } from '../../../src/deploy/cost/estimate';
-import { ESTATS_RUN_FIGURES } from '../../../src/deploy/stage/collectors/estats';
+import { ESTATS_RUN_FIGURES } from '../../../src/deploy/stage/collectors/estatsBudget';
 import { RUN_FIGURES } from '../../../src/deploy/cost/runFigures';
 import { stageUsage } from '../../../src/deploy/cost/usage';
 import { firingsPerMonth } from '../../../src/deploy/scheduleExpressions';

@@ -14,20 +14,16 @@ import type { FileProblems } from '../../../config/fileProblems';
 import { JOB } from '../../../metrics/catalogue';
 import { isExampleHost } from '../../guards';
 import { akamaiChecks, akamaiSecretChecks } from '../../doctor/akamai';
-import { DEFAULT_SAFETY_MARGIN_MS } from '../../../constants';
-import { checkedEstatsBudget, estatsFirstWaves, stageEstatsBudget } from './estatsBudget';
+import { checkedEstatsBudget, estatsFirstWaves, estatsRunUsage } from './estatsBudget';
 import { ConfigurationError } from '../../../shared/errors';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
   EventContext,
   Indexed,
   ReadContext,
-  RunUsage,
   StageCollectorDefinition,
   StageSchedulesByKind,
-  UsageContext,
 } from './types';
-import { plural } from '../../../shared/plural';
 
 /** The shipped example's run-time discovery (config/local.yml): the simulator's CP codes. */
 export const EXAMPLE_DISCOVER_MATCH = '^example-';
@@ -183,46 +179,6 @@ function withListedElsewhere(
   );
   const exclude = [...new Set([...(discover.exclude ?? []), ...elsewhere])].sort((a, b) => a - b);
   return exclude.length > 0 ? { ...discover, exclude } : discover;
-}
-
-/**
- * What an eStats run logs and pushes, measured on the real handler against the stand-in and
- * the real Pushgateway (test/integration/costInputs.test.ts keeps them within 25%).
- */
-export const ESTATS_RUN_FIGURES = {
-  /** Its "eStats run finished" line. */
-  logBytesPerRun: 400,
-  /** The "Akamai rate budget" line of each API client. */
-  logBytesPerClient: 240,
-  /** Each target's group: its status-code mix, errors, hits, timing and info series. */
-  samplesPerTarget: 38,
-} as const;
-
-/**
- * One run, billed for its budget-paced worst run (the packaging table's): waiting for the
- * Akamai budget is billed wall time.
- */
-function estatsRunUsage(context: UsageContext, index: number): RunUsage {
-  const { input } = at(context.estats, index);
-  const rows = stageEstatsBudget(context.estats, {
-    timeoutSeconds: Number(context.settings.estatsTimeout),
-    safetyMarginSeconds:
-      Number(context.settings.deadlineSafetyMarginMs || DEFAULT_SAFETY_MARGIN_MS) / 1000,
-    answerSeconds: context.answerSeconds,
-  })
-    .flatMap((client) => client.rows)
-    .filter((row) => row.schedule === input.name);
-  const targets = rows.reduce((sum, row) => sum + row.targets, 0);
-  const seconds = Math.max(0, ...rows.map((row) => row.worstRunSeconds));
-  const figures = ESTATS_RUN_FIGURES;
-  return {
-    seconds,
-    // Its clients' secrets, or the function's own (akamaiSecretName) without clients.
-    secrets: input.clients ? input.clients.filter((c) => c.secret !== undefined).length : 1,
-    logBytes: figures.logBytesPerRun + figures.logBytesPerClient * rows.length,
-    samples: figures.samplesPerTarget * targets,
-    basis: `its budget-paced worst run, ${plural(targets, 'target')}`,
-  };
 }
 
 /** CP code 424242 and the domains reserved for examples (RFC 2606) are the shipped examples. */

@@ -10,7 +10,9 @@ import {
   firstWaves,
   formatEstatsBudget,
 } from '../../estatsBudget';
-import type { BudgetContext, StageSchedulesByKind } from './types';
+import { plural } from '../../../shared/plural';
+import { at } from './common';
+import type { BudgetContext, RunUsage, StageSchedulesByKind, UsageContext } from './types';
 
 /**
  * The stage's Akamai budget per API client (deploy/estatsBudget.ts): the packaging table, or
@@ -82,4 +84,44 @@ function budgetTargetsOf(input: EstatsSchedule): EstatsTarget[] {
     ...input.targets,
     ...Array.from({ length: found }, (_, i) => ({ cpCode: MAX_CP_CODE - i })),
   ];
+}
+
+/**
+ * What an eStats run logs and pushes, measured on the real handler against the stand-in and
+ * the real Pushgateway (test/integration/costInputs.test.ts keeps them within 25%).
+ */
+export const ESTATS_RUN_FIGURES = {
+  /** Its "eStats run finished" line. */
+  logBytesPerRun: 400,
+  /** The "Akamai rate budget" line of each API client. */
+  logBytesPerClient: 240,
+  /** Each target's group: its status-code mix, errors, hits, timing and info series. */
+  samplesPerTarget: 38,
+} as const;
+
+/**
+ * One run, billed for its budget-paced worst run (the packaging table's): waiting for the
+ * Akamai budget is billed wall time.
+ */
+export function estatsRunUsage(context: UsageContext, index: number): RunUsage {
+  const { input } = at(context.estats, index);
+  const rows = stageEstatsBudget(context.estats, {
+    timeoutSeconds: Number(context.settings.estatsTimeout),
+    safetyMarginSeconds:
+      Number(context.settings.deadlineSafetyMarginMs || DEFAULT_SAFETY_MARGIN_MS) / 1000,
+    answerSeconds: context.answerSeconds,
+  })
+    .flatMap((client) => client.rows)
+    .filter((row) => row.schedule === input.name);
+  const targets = rows.reduce((sum, row) => sum + row.targets, 0);
+  const seconds = Math.max(0, ...rows.map((row) => row.worstRunSeconds));
+  const figures = ESTATS_RUN_FIGURES;
+  return {
+    seconds,
+    // Its clients' secrets, or the function's own (akamaiSecretName) without clients.
+    secrets: input.clients ? input.clients.filter((c) => c.secret !== undefined).length : 1,
+    logBytes: figures.logBytesPerRun + figures.logBytesPerClient * rows.length,
+    samples: figures.samplesPerTarget * targets,
+    basis: `its budget-paced worst run, ${plural(targets, 'target')}`,
+  };
 }
