@@ -123,7 +123,18 @@ export const TINYPROXY: DebianBinary = {
   env: 'TINYPROXY_BIN',
 };
 
-/** Every program of the table, for the docs and the test of the table. */
+/**
+ * A headless browser for the docs site's check (test/integration/docsSite.test.ts): Debian's
+ * Chromium, driven from the command line, so nothing downloads a browser.
+ */
+export const CHROMIUM: DebianBinary = {
+  binary: 'chromium',
+  debianPackage: 'chromium',
+  env: 'CHROMIUM_BIN',
+  otherNames: ['chromium-browser', 'google-chrome'],
+};
+
+/** Every program of the table, for the docs (docs/reference/binaries.md) and its test. */
 export const ALL_BINARIES: readonly DebianBinary[] = [
   PUSHGATEWAY,
   PROMTOOL,
@@ -139,6 +150,11 @@ export const ALL_BINARIES: readonly DebianBinary[] = [
   BLACKBOX_EXPORTER,
   SNMP_EXPORTER,
   SNMPD,
+  UNZIP,
+  QEMU_AARCH64,
+  ARM64_LIBC,
+  ARM64_LIBSTDCXX,
+  CHROMIUM,
 ];
 
 /**

@@ -60,7 +60,7 @@ Options (environment variable in brackets):
                            those sinks need                               [SINKS]
   --pushgateways <n>       run n Pushgateways (default 1, at most 5): every group goes to
                            each, Prometheus scrapes them all; stop one to see the rules
-                           and dashboards carry on (README, "Several Pushgateways")
+                           and dashboards carry on (docs/guides/sinks.md)
   --pushgateway-port <n>   default 9091, the next ones on the ports after it
                            (a port in use is replaced by a free one)
   --prometheus-port <n>    default 9090
@@ -80,7 +80,7 @@ Options (environment variable in brackets):
   -V, --version            print the version
 
 Environment: SLACK_WEBHOOK_URL (real Slack), AKAMAI_EDGERC / AKAMAI_EDGERC_SECTION (real
-Akamai), and every variable of the README's "Configure" section.
+Akamai), and every variable of docs/reference/settings.md.
 Ctrl-C stops everything it started.
 `;
 
@@ -141,7 +141,7 @@ if (!process.env.PUSHGATE_START_CHILD) {
       ensureDebianBinaries(binaries, (line) => say(`npm start: ${line}`));
   } catch (error) {
     fail(
-      `${(error as Error).message}\nOr run the stack with Docker: docker compose -f infra/docker-compose.yml up (see the README).`,
+      `${(error as Error).message}\nOr run the stack with Docker: docker compose -f infra/docker-compose.yml up (see docs/getting-started.md).`,
     );
   }
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PUSHGATE_START_CHILD: '1' };

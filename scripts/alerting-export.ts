@@ -20,7 +20,7 @@ const HELP = `Usage: npm run alerting:export -- [--out DIR] [--stage NAME] [--si
 
 Renders Prometheus alert rules and Alertmanager routes from src/alerting, and the SLOs of a
 stage file (config/<stage>.yml, "slos:"), into DIR, in the stage's formats
-(alerting.export.formats; README, "Use your own Prometheus"):
+(alerting.export.formats; docs/guides/alerting.md, "Use your own Prometheus"):
   prometheus            rules.yml, alertmanager.yml, templates/slack.tmpl (the default)
   alertmanager-snippet  rules.yml, alertmanager-snippet.yml, templates/slack.tmpl
   prometheus-operator   prometheus-operator/prometheusrule.yaml

@@ -6,7 +6,7 @@
  * version's CHANGELOG section.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { create } from 'tar';
@@ -28,7 +28,7 @@ Builds DIR/${PRODUCT_NAME}-<version>.tar.gz (the version of package.json) holdin
   grafana/             provisioning/dashboards/${PRODUCT_NAME}.yml and dashboards/*.json:
                        mount it as /etc/grafana/provisioning and /var/lib/grafana/dashboards
   stage.schema.json    the stage file's JSON Schema
-  reference/           the generated settings and routing reference
+  reference/           the generated reference pages (stage file, settings, metrics, alerts, …)
   CHANGELOG.md         this version's section
 and prints the archive's SHA-256.
 
@@ -93,8 +93,14 @@ async function release(): Promise<void> {
       'utf8',
     ),
     'stage.schema.json': readFileSync(join(root, 'config', 'stage.schema.json'), 'utf8'),
-    'reference/settings.md': readFileSync(join(root, 'docs', 'reference', 'settings.md'), 'utf8'),
-    'reference/routing.md': readFileSync(join(root, 'docs', 'reference', 'routing.md'), 'utf8'),
+    ...Object.fromEntries(
+      readdirSync(join(root, 'docs', 'reference'))
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => [
+          `reference/${file}`,
+          readFileSync(join(root, 'docs', 'reference', file), 'utf8'),
+        ]),
+    ),
     'CHANGELOG.md': section,
     VERSION: `${version}\n`,
   };

@@ -10,6 +10,7 @@ import {
   AMTOOL,
   ARM64_LIBC,
   ARM64_LIBSTDCXX,
+  CHROMIUM,
   ensureDebianBinaries,
   QEMU_AARCH64,
   UNZIP,
@@ -60,6 +61,7 @@ try {
       QEMU_AARCH64,
       ARM64_LIBC,
       ARM64_LIBSTDCXX,
+      CHROMIUM,
     ],
     log,
   );

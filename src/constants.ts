@@ -1,6 +1,6 @@
 /**
  * The product's limits and defaults, each said once. An environment variable that overrides
- * one is named beside it (README, "Configure"). Plain values, importing nothing:
+ * one is named beside it (docs/reference/settings.md). Plain values, importing nothing:
  * the retry policies take the shape of shared/backoff.ts's BackoffPolicy where they are used.
  */
 

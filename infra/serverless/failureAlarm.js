@@ -1,4 +1,4 @@
-// A CloudWatch alarm on the failure queue's depth (README, "Failed runs"): any message in
+// A CloudWatch alarm on the failure queue's depth (docs/operations/failure-behaviour.md): any message in
 // CollectorFailureQueue is a run whose data did not land, or an export or janitor run that
 // failed after Lambda's retries. It stays in ALARM while failures sit unread, and clears when
 // they are read and deleted (or the queue purged). With the failureAlarmTopicArn setting

@@ -1,4 +1,4 @@
-// One IAM role per function, each with only what that function uses (README, "Security"):
+// One IAM role per function, each with only what that function uses (docs/operations/security.md):
 //
 //   function        | logs, failure queue | secrets                              | other
 //   estats          | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*

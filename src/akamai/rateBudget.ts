@@ -163,7 +163,7 @@ export class RateBudget {
         throw new DeadlineExceededError(
           `not enough time left to wait ${Math.ceil(decision.soonestMs)} ms for the Akamai rate budget before ${what} (${Math.floor(deadline.remainingMs())} ms left; that is the soonest, had nobody else spent the client's budget)`,
           {
-            hint: 'the API client is spent: spread the targets over another API client, or give the schedule a longer interval or timeout (README, "eStats targets")',
+            hint: 'the API client is spent: spread the targets over another API client, or give the schedule a longer interval or timeout (docs/guides/estats.md)',
           },
         );
       }

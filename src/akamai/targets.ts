@@ -145,7 +145,7 @@ export function parseEstatsSchedule(input: unknown, source = 'schedule input'): 
   if (!parsed.success) {
     throw new ConfigurationError(`invalid eStats ${source}: ${describeIssues(parsed.error)}`, {
       fields: fieldsOf(parsed.error),
-      hint: 'see "eStats targets" in the README for the format',
+      hint: 'see docs/guides/estats.md for the format',
     });
   }
   parsed.data.targets.forEach((target, index) => {
@@ -159,7 +159,7 @@ export function parseEstatsSchedule(input: unknown, source = 'schedule input'): 
   });
   if (parsed.data.targets.length === 0 && !parsed.data.discover)
     throw new ConfigurationError(`invalid eStats ${source}: targets: list at least one target`, {
-      hint: 'list CP codes or URLs under "targets:", or find them at run time with "targets: { discover: {…} }" (README, "eStats targets")',
+      hint: 'list CP codes or URLs under "targets:", or find them at run time with "targets: { discover: {…} }" (docs/guides/estats.md)',
     });
   refuseOverlaps(parsed.data.targets, source);
   return parsed.data;

@@ -23,7 +23,7 @@ const snsTopicArn = z
   );
 
 /**
- * The forms the export writes (README, "Use your own Prometheus"), one or several per stage:
+ * The forms the export writes (docs/guides/alerting.md, "Use your own Prometheus"), one or several per stage:
  * - `prometheus`: rules.yml, a whole alertmanager.yml and templates/slack.tmpl;
  * - `alertmanager-snippet`: rules.yml and alertmanager-snippet.yml, a route and receivers to
  *   merge into an Alertmanager of your own (`npm run alerting:export -- --merge-into FILE`);

@@ -30,7 +30,7 @@ export function alertingConfigOf<Settings extends SharedAlertingSettings>(
   if (!parsed.success)
     throw new ConfigurationError(`${where}: ${describeIssues(parsed.error, 'alerting')}`, {
       fields: fieldsOf(parsed.error, ['alerting']),
-      hint: 'see the README, "Alerting as code": every alerting setting, its default and what it does',
+      hint: 'see docs/reference/stage-file.md ("alerting"): every alerting setting, its default and what it does',
     });
   const config = {
     ...parsed.data,
@@ -43,7 +43,7 @@ export function alertingConfigOf<Settings extends SharedAlertingSettings>(
     throw new ConfigurationError(
       `${where}: alerting.export.formats names amp, but alerting.export.amp is not set`,
       {
-        hint: 'add alerting.export.amp: { workspaceId: ws-…, region: …, snsTopicArn: arn:aws:sns:… } (README, "Use your own Prometheus")',
+        hint: 'add alerting.export.amp: { workspaceId: ws-…, region: …, snsTopicArn: arn:aws:sns:… } (docs/guides/alerting.md, "Use your own Prometheus")',
         fields: [
           {
             path: ['alerting', 'export', 'formats'],

@@ -81,7 +81,7 @@ export function parseSlos(raw: unknown, schedules: readonly EstatsSchedule[], fi
   if (!parsed.success) {
     throw new ConfigurationError(`${file}: ${describeIssues(parsed.error, 'slos')}`, {
       fields: fieldsOf(parsed.error, ['slos']),
-      hint: 'see "SLOs" in the README for the format',
+      hint: 'see docs/guides/slos.md for the format',
     });
   }
   const collected = new Set(

@@ -85,12 +85,12 @@ export async function getJsonSecret<T = Record<string, unknown>>(
     value = JSON.parse(secretString);
   } catch {
     throw new SecretError(`secret ${JSON.stringify(secretId)} is not JSON`, {
-      hint: 'store a JSON object, see the README ("Credentials")',
+      hint: 'store a JSON object, see docs/deploy.md ("Credentials")',
     });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SecretError(`secret ${JSON.stringify(secretId)} is JSON but not an object`, {
-      hint: 'store a JSON object, see the README ("Credentials")',
+      hint: 'store a JSON object, see docs/deploy.md ("Credentials")',
     });
   }
   const record = value as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { canonicalUrl, maskUrlCredentials } from '../shared/urls';
 /**
  * Typed readers for environment variables. Each either has a documented default or throws a
  * message naming the variable and what is wrong with it. Every variable is listed in the
- * README's configuration reference.
+ * settings reference (docs/reference/settings.md).
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 

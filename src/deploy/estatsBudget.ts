@@ -174,7 +174,7 @@ export function checkEstatsBudget(
     throw new ConfigurationError(
       `${file}: the eStats schedules do not fit the Akamai budget:\n  - ${problems.join('\n  - ')}`,
       {
-        hint: 'the table below the refusals shows every schedule per API client; README, "eStats targets", explains the numbers',
+        hint: 'the table below the refusals shows every schedule per API client; docs/guides/estats.md explains the numbers',
       },
     );
   }

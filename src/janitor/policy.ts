@@ -47,7 +47,7 @@ export function parseJanitorPolicy(input: unknown, source = 'janitor input'): Ja
   if (!parsed.success) {
     throw new ConfigurationError(`invalid ${source}: ${describeIssues(parsed.error)}`, {
       fields: fieldsOf(parsed.error),
-      hint: 'the janitor input is written when packaging from the stage file ("janitor:"); see the README, "Lifecycle of series"',
+      hint: 'the janitor input is written when packaging from the stage file ("janitor:"); see docs/operations/ownership.md',
     });
   }
   return parsed.data;

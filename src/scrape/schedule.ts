@@ -129,7 +129,7 @@ export function parseScrapeSchedule(input: unknown, source = 'schedule input'): 
   if (!parsed.success)
     throw new ConfigurationError(`invalid scrape ${source}: ${describeIssues(parsed.error)}`, {
       fields: fieldsOf(parsed.error),
-      hint: 'see "Fetch any Prometheus endpoint" in the README for the format',
+      hint: 'see docs/guides/fetching-exporters.md for the format',
     });
   const schedule = parsed.data;
   refuseBadNames(schedule, source);

@@ -156,7 +156,7 @@ export function parseFleet(input: unknown, source = 'fleet configuration'): Flee
   if (!parsed.success) {
     throw new ConfigurationError(`invalid synthetic ${source}: ${describeIssues(parsed.error)}`, {
       fields: fieldsOf(parsed.error),
-      hint: 'see "Synthetic fleet" in the README for the format',
+      hint: 'see docs/guides/synthetic.md for the format',
     });
   }
   const fleet = parsed.data;

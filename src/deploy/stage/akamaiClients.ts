@@ -13,10 +13,7 @@ export function parseClients(
     const at = ['akamai', 'clients', name];
     const parsed = akamaiClientSchema.safeParse({ name, ...fields });
     if (!parsed.success) {
-      problems.addFields(
-        fieldsOf(parsed.error, at),
-        'see the README, "eStats targets" (API clients)',
-      );
+      problems.addFields(fieldsOf(parsed.error, at), 'see docs/guides/estats.md (API clients)');
       continue;
     }
     if (parsed.data.secret !== undefined && parsed.data.edgercSection !== undefined) {

@@ -163,8 +163,8 @@ describe("a stage file's alerting section", () => {
   });
 });
 
-it("accepts the README's example section as it is written", () => {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+it("accepts the alerting guide's example section as it is written", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'docs', 'guides', 'alerting.md'), 'utf8');
   const block = readme.match(/```yaml\n# config\/<stage>\.yml\n(alerting:\n[\s\S]*?)```/)?.[1];
   expect(block).toBeDefined();
   const { alerting } = parse(block ?? '') as { alerting: unknown };

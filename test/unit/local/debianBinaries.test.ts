@@ -34,8 +34,8 @@ describe('finding the real binaries', () => {
     );
   });
 
-  it('documents every variable and other name in the README', () => {
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  it('documents every variable and other name in the reference (docs/reference/binaries.md)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'docs', 'reference', 'binaries.md'), 'utf8');
     for (const tool of ALL_BINARIES)
       for (const name of [tool.env, tool.debianPackage, ...(tool.otherNames ?? [])])
         expect([tool.binary, readme.includes(`\`${name}\``)]).toEqual([tool.binary, true]);
