@@ -564,6 +564,24 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Local runs',
   },
   {
+    variable: 'SLACK_SINK_HOST',
+    localOnly: true,
+    default: '127.0.0.1',
+    example: '0.0.0.0',
+    description:
+      "the address `npm start --external-stack`'s local Slack sink listens on (the compose file's collectors container: every address)",
+    group: 'Local runs',
+  },
+  {
+    variable: 'DOCS_BASE',
+    localOnly: true,
+    default: '/',
+    example: '/pushgate-collector/',
+    description:
+      'the path the docs site is served under, for `npm run docs:build` (`npm run docs:pages` sets the GitHub Pages one)',
+    group: 'Local runs',
+  },
+  {
     variable: 'PUSHGATEWAY_BIN',
     localOnly: true,
     default: '',

@@ -62,7 +62,9 @@ export function renderSettingsReference(): string {
     'variables and credential chain (env, `AWS_PROFILE` and `~/.aws`, SSO, `credential_process`, web',
     'identity, container credentials, IMDS) work as everywhere; the endpoints only for tests or VPC',
     "endpoints. akamai-edgegrid's `AKAMAI_[SECTION_]HOST`, `…_CLIENT_TOKEN`, `…_CLIENT_SECRET` and",
-    '`…_ACCESS_TOKEN` win over the `.edgerc` file when all four are set.',
+    '`…_ACCESS_TOKEN` win over the `.edgerc` file when all four are set. Lambda sets',
+    '`AWS_LAMBDA_LOG_LEVEL` (from the ApplicationLogLevel, which the logger honours) and',
+    '`AWS_LAMBDA_INITIALIZATION_TYPE` (a start for provisioned concurrency is not logged as cold).',
     '',
   );
   return lines.join('\n');
