@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -22,12 +22,15 @@ jest.setTimeout(600_000);
 
 const GUIDE = join(REPO_ROOT, 'docs', 'deploy.md');
 const MARK = '<!-- offline: run by test/integration/deployGuide.test.ts -->';
+/** A command that runs until Ctrl-C (npm start): run until its first run, then stopped. */
+const LONG_RUNNING_MARK =
+  '<!-- offline until its first run: run by test/integration/deployGuide.test.ts -->';
 
-/** The code blocks the guide marks as offline, in its order. */
-function offlineBlocks(text: string): string[] {
+/** The code blocks the guide marks with `mark`, in its order. */
+function offlineBlocks(text: string, mark = MARK): string[] {
   const blocks: string[] = [];
   const pattern = new RegExp(
-    `${MARK.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``,
+    `${mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``,
     'g',
   );
   for (const match of text.matchAll(pattern)) blocks.push(match[1] ?? '');
@@ -54,6 +57,38 @@ function copyOfRepository(): string {
   }
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
   return copy;
+}
+
+/**
+ * Run a command that runs until Ctrl-C in `dir` until its first eStats run, then press Ctrl-C
+ * (SIGINT to its process group, as a terminal does) and collect everything it printed.
+ */
+function untilFirstRun(dir: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `cd "${dir}" && exec ${command}`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let stopped = false;
+    const stop = () => {
+      if (stopped || child.pid === undefined) return;
+      stopped = true;
+      process.kill(-child.pid, 'SIGINT');
+    };
+    const giveUp = setTimeout(stop, 240_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/estats\s+\d+\/\d+ targets/.test(output)) stop();
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(giveUp);
+      resolve(output);
+    });
+  });
 }
 
 let copy: string | undefined;
@@ -91,6 +126,14 @@ it('runs every offline command of the deploy guide, in order, from a copy of the
       writeFileSync(file, text.replaceAll('CHANGE-ME', 'acme').replace('424242', '987654'));
     }
   }
+  // Step 5, `npm start -- --stage prod`: it runs until Ctrl-C, so until its first eStats run.
+  const text = readFileSync(GUIDE, 'utf8');
+  const [longRunning] = offlineBlocks(text, LONG_RUNNING_MARK);
+  expect(longRunning?.trim()).toBe('npm start -- --stage prod');
+  expect(text.indexOf(LONG_RUNNING_MARK)).toBeGreaterThan(text.lastIndexOf(MARK));
+  const started = await untilFirstRun(dir, longRunning ?? '');
+  expect(started).toMatch(/estats\s+1\/1 targets, \d+ series pushed/);
+  expect(started).toContain('stopped; nothing left running');
   // What each step promises.
   expect(outputs[1]).toMatch(/API client/);
   expect(outputs[1]).toMatch(/Estimated monthly cost[\s\S]*total/);
