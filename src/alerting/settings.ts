@@ -5,14 +5,13 @@ import { describeIssues, fieldsOf } from '../shared/validation';
 import type { SharedAlertingSettings } from './config';
 
 /**
- * A stage file's `alerting:` section: any setting of the alerting schema (config.ts), by the
- * same name, each optional. What is left out keeps its default, so a file without the section
+ * A stage file's `alerting:` section: any setting of the alerting schema (the shared ones of
+ * config.ts, and each collector's section, composed in deploy/stage/alerting.ts), by the same
+ * name, each optional. What is left out keeps its default, so a file without the section
  * renders exactly the shipped rules. Validated when the stage file is read, so a bad value
  * stops `serverless package` naming the file and the field. Not here: the schedule intervals,
  * which come from the stage's own schedules (deploy/stage/load.ts).
- */
-
-/**
+ *
  * The alerting config of a stage: the defaults, overridden by its file's `alerting:` section
  * (read with `schema`), with the schedule intervals the stage's own schedules give
  * (`intervals`, job → seconds) over the default ones.
