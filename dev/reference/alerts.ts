@@ -65,7 +65,7 @@ export function renderAlertsReference(root: string): string {
             rule.labels.team ?? '—',
             rule.for ? code(rule.for) : '—',
             cell(readable(rule.annotations.summary)),
-            `[${cell(runbook)}](../runbooks/${runbook})`,
+            `[${cell(runbook.split('.md')[0] ?? runbook)}](../runbooks/${runbook})`,
           ];
         }),
       ),

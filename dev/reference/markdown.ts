@@ -1,8 +1,17 @@
 /** Markdown pieces of the generated reference pages (docs/reference/). */
 
-/** The first line of every generated page: where it comes from and how it is regenerated. */
+/**
+ * The head of every generated page: the site's wide layout for its tables (frontmatter, which
+ * GitHub shows as a small table), and where it comes from and how it is regenerated.
+ */
 export function generatedHeader(source: string, command = 'npm run config:generate'): string {
-  return `<!-- Generated from ${source} by \`${command}\`: edit that, not this file. -->`;
+  return [
+    '---',
+    'pageClass: wide-tables',
+    '---',
+    '',
+    `<!-- Generated from ${source} by \`${command}\`: edit that, not this file. -->`,
+  ].join('\n');
 }
 
 /** A table cell: no line breaks, pipes escaped. */

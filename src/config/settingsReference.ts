@@ -22,6 +22,11 @@ function variableOf(setting: Setting): string {
 /** docs/reference/settings.md: every setting of src/config/settings.ts, by group. */
 export function renderSettingsReference(): string {
   const lines = [
+    // The docs site's wide layout for its tables (docs/.vitepress/theme/wideTables.css).
+    '---',
+    'pageClass: wide-tables',
+    '---',
+    '',
     '<!-- Generated from src/config/settings.ts by `npm run config:generate`: edit that table, not this file. -->',
     '',
     '# Settings',
