@@ -1,7 +1,6 @@
-import { enabledScheduleNames, loadStageConfig } from '../../src/deploy/stage';
-import { shippedRules } from '../../src/deploy/stage/alerting';
 import type { AlertingRule } from '../../src/alerting/types';
 import { TARGET_TEXT } from '../../src/alerting/rules/text';
+import { exampleRuleGroups } from './exampleRules';
 import { cell, code, generatedHeader, table } from './markdown';
 
 /** A summary's template as a reader sees it: each label and value a word in italics. */
@@ -16,27 +15,15 @@ function readable(template: string): string {
 
 export const ALERTS_REFERENCE_FILE = 'docs/reference/alerts.md';
 
-/** Where each alert lives: which stages have it. */
-const FORMS = [
-  { when: 'every stage', sinks: ['pushgateway'] as const },
-  { when: 'a stage that writes by remote write', sinks: ['remote-write'] as const },
-];
-
 /** docs/reference/alerts.md: every shipped alert, its severity, team, summary and runbook. */
 export function renderAlertsReference(root: string): string {
-  const config = loadStageConfig(`${root}/config/local.yml`, 'local');
-  const base = config.alerting.runbookBaseUrl;
+  const { runbookBaseUrl: base, forms } = exampleRuleGroups(root);
   const seen = new Map<string, { rule: AlertingRule; group: string; when: string }>();
-  for (const form of FORMS) {
-    const rules = shippedRules(config.alerting, config.slos, {
-      sinks: form.sinks,
-      schedules: enabledScheduleNames(config),
-    });
-    for (const group of rules.groups)
+  for (const { when, groups } of forms)
+    for (const group of groups)
       for (const rule of group.rules)
         if ('alert' in rule && !seen.has(rule.alert))
-          seen.set(rule.alert, { rule, group: group.name, when: form.when });
-  }
+          seen.set(rule.alert, { rule, group: group.name, when });
   const lines = [
     generatedHeader('the alert definitions in src/alerting/rules/'),
     '',
@@ -60,7 +47,7 @@ export function renderAlertsReference(root: string): string {
         alerts.map(({ rule, when }) => {
           const runbook = rule.annotations.runbook_url.slice(base.length);
           return [
-            `${code(rule.alert)}${when === FORMS[0]?.when ? '' : ' (remote write)'}`,
+            `${code(rule.alert)}${when === forms[0]?.when ? '' : ' (remote write)'}`,
             rule.labels.severity,
             rule.labels.team ?? '—',
             rule.for ? code(rule.for) : '—',

@@ -6,8 +6,7 @@ import {
   SYNTHETIC,
 } from '../../src/metrics/catalogue';
 import { GROUP_KINDS } from '../../src/metrics/groups';
-import { shippedRules } from '../../src/deploy/stage/alerting';
-import { enabledScheduleNames, loadStageConfig } from '../../src/deploy/stage';
+import { exampleRuleGroups } from './exampleRules';
 import { cell, code, generatedHeader, table } from './markdown';
 
 export const METRICS_REFERENCE_FILE = 'docs/reference/metrics.md';
@@ -94,16 +93,8 @@ export function renderMetricsReference(root: string): string {
     ),
     '',
   );
-  // The example stage's rules, with both staleness forms: every record any stage may have.
-  const config = loadStageConfig(`${root}/config/local.yml`, 'local');
-  const schedules = enabledScheduleNames(config);
-  const groups = [
-    ...shippedRules(config.alerting, config.slos).groups,
-    ...shippedRules(config.alerting, config.slos, {
-      sinks: ['remote-write'],
-      schedules,
-    }).groups,
-  ];
+  // Both staleness forms: every record any stage may have.
+  const groups = exampleRuleGroups(root).forms.flatMap((form) => form.groups);
   const records = new Map<string, { group: string; expr: string }>();
   for (const group of groups)
     for (const rule of group.rules)
