@@ -44,3 +44,17 @@ export function useEstatsStack(): EstatsStack {
     },
   };
 }
+
+/**
+ * The environment of an eStats run against `stack`: its Pushgateway, the stand-in's
+ * credentials from its .edgerc (no secret), no pacing between requests.
+ */
+export function standinRunEnv(stack: EstatsStack): Record<string, string | undefined> {
+  return {
+    PUSHGATEWAY_URL: stack.pushgateway.url,
+    AKAMAI_EDGERC: stack.edgercPath,
+    AKAMAI_EDGERC_SECTION: 'standin',
+    AKAMAI_SECRET_ID: undefined,
+    ESTATS_MIN_INTERVAL_MS: '0',
+  };
+}

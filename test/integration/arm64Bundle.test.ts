@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arm64Node } from '../../dev/arm64Node';
 import { binaryPath, UNZIP } from '../../dev/debianBinaries';
-import { useEstatsStack } from '../helpers/estatsStack';
+import { standinRunEnv, useEstatsStack } from '../helpers/estatsStack';
 import { REPO_ROOT, runProcess } from '../helpers/runProcess';
 
 /**
@@ -75,11 +75,7 @@ async function run(node: string[]) {
   };
   const [command = '', ...args] = node;
   const result = await runProcess(command, [...args, driver, handlerFile, JSON.stringify(event)], {
-    PUSHGATEWAY_URL: stack.pushgateway.url,
-    AKAMAI_EDGERC: stack.edgercPath,
-    AKAMAI_EDGERC_SECTION: 'standin',
-    AKAMAI_SECRET_ID: undefined,
-    ESTATS_MIN_INTERVAL_MS: '0',
+    ...standinRunEnv(stack),
     LOG_LEVEL: 'info',
   });
   const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT '));

@@ -4,7 +4,7 @@ import { RUN_FIGURES } from '../../src/deploy/cost/runFigures';
 import { handler } from '../../src/handlers/estats';
 import { captureStdout, withEnv } from '../helpers/env';
 import { runSyntheticTick } from '../helpers/handlers';
-import { useEstatsStack } from '../helpers/estatsStack';
+import { standinRunEnv, useEstatsStack } from '../helpers/estatsStack';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -43,14 +43,7 @@ it.each([1, 20])(
   'an eStats run of %i targets logs and pushes what the estimate counts',
   async (count) => {
     const targets = Array.from({ length: count }, (_, i) => ({ cpCode: 424242 + i }));
-    const env = {
-      PUSHGATEWAY_URL: stack.pushgateway.url,
-      AKAMAI_EDGERC: stack.edgercPath,
-      AKAMAI_EDGERC_SECTION: 'standin',
-      AKAMAI_SECRET_ID: undefined,
-      ESTATS_MIN_INTERVAL_MS: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = { ...standinRunEnv(stack), LOG_LEVEL: 'info' };
     const run = await withEnv(env, () =>
       captureStdout(() => handler({ name: 'main', targets }, lambdaContext(60_000))),
     );
