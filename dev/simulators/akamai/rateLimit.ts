@@ -22,6 +22,8 @@ export interface RateDecision {
   headers: Record<string, string>;
   /** Seconds until one request is allowed again (the 429's Retry-After). */
   retryAfterSeconds: number;
+  /** The bucket as it stands after this request, for services that word it otherwise. */
+  bucket: { limit: number; remaining: number; nextAtMs: number; fullAtMs: number };
 }
 
 export class RateLimiter {
@@ -49,6 +51,12 @@ export class RateLimiter {
         'x-ratelimit-next': new Date(now + untilNextMs).toISOString(),
       },
       retryAfterSeconds: Math.max(1, Math.ceil(untilNextMs / 1000)),
+      bucket: {
+        limit,
+        remaining: Math.floor(bucket.tokens),
+        nextAtMs: now + untilNextMs,
+        fullAtMs: now + Math.ceil((limit - bucket.tokens) / perMs),
+      },
     };
   }
 }

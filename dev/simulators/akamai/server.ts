@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type ApiClient, EdgeGridVerifier } from './edgegridVerifier';
 import { RateLimiter } from './rateLimit';
+import { type ReportingOptions, TRAFFIC_REPORT_PATH, TrafficReport } from './reporting';
 import { type EstatsRequestBody, simulateEstatsAnswer } from './traffic';
 
 /**
@@ -86,6 +87,11 @@ export interface EstatsSimulatorOptions {
     accounts: ReadonlyMap<string, readonly StandinCpCode[]>;
     grantedClients?: ReadonlySet<string>;
   };
+  /**
+   * The Reporting API's traffic report (reporting.ts): its limits. Its accounts are the CP-code
+   * list's (`cprg.accounts`): a CP code outside them is unauthorized.
+   */
+  reporting?: ReportingOptions;
 }
 
 export interface EstatsSimulator {
@@ -102,6 +108,8 @@ export interface EstatsSimulator {
   ): void;
   /** Behaviour for the next `count` requests of any target, before per-target ones. */
   queueBehaviour(behaviour: TargetBehaviour, count?: number): void;
+  /** The Reporting API's `delivery/traffic/current` (its CP codes' behaviours, final values). */
+  traffic: TrafficReport;
   stop(): Promise<void>;
 }
 
@@ -121,6 +129,7 @@ export async function startEstatsSimulator(
   const queued: TargetBehaviour[] = [];
   const queuedCpCodes: Array<Extract<TargetBehaviour, { kind: 'status' }>> = [];
   const requests: RecordedRequest[] = [];
+  const traffic = new TrafficReport(options.reporting ?? {}, now, options.cprg?.accounts);
   // Per client token: until when a held 429 (holdsUntilRetryAfter) answers every request.
   const retryNotBefore = new Map<string, number>();
   const rateLimiter =
@@ -185,6 +194,16 @@ export async function startEstatsSimulator(
     record.clientToken = verification.clientToken;
     if (url.pathname === CPCODES_API_PATH && req.method === 'GET')
       return answerCpCodes(verification.clientToken, query, send);
+    if (url.pathname === TRAFFIC_REPORT_PATH) {
+      const text = body.toString('utf8');
+      try {
+        record.body = JSON.parse(text);
+      } catch {
+        record.body = text;
+      }
+      const answer = traffic.answer(req.method ?? 'GET', query, text);
+      return send(answer.status, answer.body, answer.headers, answer.type);
+    }
     if (url.pathname !== ESTATS_API_PATH) {
       return send(
         404,
@@ -393,6 +412,7 @@ export async function startEstatsSimulator(
     queueBehaviour: (behaviour, count = 1) => {
       for (let i = 0; i < count; i++) queued.push(behaviour);
     },
+    traffic,
     queueCpCodesBehaviour: (behaviour, count = 1) => {
       for (let i = 0; i < count; i++) queuedCpCodes.push(behaviour);
     },

@@ -31,6 +31,8 @@ export async function startAkamaiStandin(
     rateLimitPerMinute?: number;
     now?: () => number;
     cprg?: Pick<NonNullable<EstatsSimulatorOptions['cprg']>, 'accounts'>;
+    /** The Reporting API's limits (its accounts are `cprg`'s). */
+    reporting?: EstatsSimulatorOptions['reporting'];
   } = {},
 ): Promise<{
   akamai: EstatsSimulator;
@@ -54,6 +56,7 @@ export async function startAkamaiStandin(
     },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.reporting ? { reporting: options.reporting } : {}),
   });
   const edgercPath = join(mkdtempSync(join(tmpdir(), 'edgerc-')), '.edgerc');
   writeFileSync(

@@ -35,11 +35,7 @@ export function simulateEstatsAnswer(
 ): Record<string, unknown> {
   const key = request.cpCode !== undefined ? `cp:${request.cpCode}` : `url:${request.url}`;
   const random = seededRandom(`${key}|${Math.floor(now.getTime() / 10_000)}`);
-  const hourOfDay = now.getUTCHours() + now.getUTCMinutes() / 60;
-  // Peak in the evening (UTC 19h), trough at night; ±10 % noise.
-  const daily = 0.6 + 0.4 * Math.cos(((hourOfDay - 19) / 24) * 2 * Math.PI);
-  const base = 1000 + (hashNumber(key) % 4000);
-  const edgeHits = Math.max(0, Math.round(base * daily * (0.9 + 0.2 * random())));
+  const edgeHits = Math.max(0, Math.round(trafficLevel(key, now) * (0.9 + 0.2 * random())));
 
   const incident = options.incident5xxRatio ?? 0;
   const edgeDistribution = distribute(edgeHits, incident, random);
@@ -79,6 +75,17 @@ export function simulateEstatsAnswer(
     executionStatus: 'SUCCESS',
     result,
   };
+}
+
+/**
+ * A target's edge hits in one eStats answer before noise: its own base (1,000 to 5,000) times
+ * the daily cycle, peaking in the evening (UTC 19h) and lowest at night. The Reporting API's
+ * traffic (reporting.ts) reads the same level, so both stand-ins tell of one estate.
+ */
+export function trafficLevel(key: string, at: Date): number {
+  const hourOfDay = at.getUTCHours() + at.getUTCMinutes() / 60;
+  const daily = 0.6 + 0.4 * Math.cos(((hourOfDay - 19) / 24) * 2 * Math.PI);
+  return (1000 + (hashNumber(key) % 4000)) * daily;
 }
 
 function distribute(hits: number, incident5xx: number, random: () => number): Map<number, number> {
@@ -149,12 +156,12 @@ function percent(part: number, whole: number): number {
   return whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0;
 }
 
-function hashNumber(text: string): number {
+export function hashNumber(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0);
 }
 
 /** mulberry32, seeded from a string. */
-function seededRandom(seed: string): () => number {
+export function seededRandom(seed: string): () => number {
   let a = hashNumber(seed);
   return () => {
     a = (a + 0x6d2b79f5) | 0;
