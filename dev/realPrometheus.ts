@@ -32,8 +32,17 @@ export class RealPrometheus {
   }
 
   /** A Prometheus that scrapes nothing and takes remote writes at `${url}/api/v1/write`. */
-  static startRemoteWriteReceiver(rulesYaml?: string): Promise<RealPrometheus> {
-    return RealPrometheus.launch([], '1s', rulesYaml, ['--web.enable-remote-write-receiver']);
+  static startRemoteWriteReceiver(
+    rulesYaml?: string,
+    options: { outOfOrderWindow?: string } = {},
+  ): Promise<RealPrometheus> {
+    return RealPrometheus.launch(
+      [],
+      '1s',
+      rulesYaml,
+      ['--web.enable-remote-write-receiver'],
+      options.outOfOrderWindow,
+    );
   }
 
   private static async launch(
@@ -41,6 +50,8 @@ export class RealPrometheus {
     scrapeInterval: string,
     rulesYaml: string | undefined,
     extraArgs: string[],
+    /** `storage.tsdb.out_of_order_time_window`: how far behind its newest it takes samples. */
+    outOfOrderWindow?: string,
   ): Promise<RealPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
     const configFile = join(dir, 'prometheus.yml');
@@ -52,7 +63,10 @@ export class RealPrometheus {
         scrapeInterval,
         pushgateways: pushgatewayUrls.map((url) => new URL(url).host),
         ...(rulesYaml !== undefined ? { ruleFiles: [join(dir, 'rules.yml')] } : {}),
-      }),
+      }) +
+        (outOfOrderWindow
+          ? `\nstorage:\n  tsdb:\n    out_of_order_time_window: ${outOfOrderWindow}\n`
+          : ''),
     );
     return new RealPrometheus(
       await launchPrometheus({ configFile, tsdbPath: join(dir, 'data'), extraArgs }),

@@ -1,6 +1,7 @@
 import type { Deadline } from '../shared/deadline';
 import { ExportError } from './errors';
-import { s3, within } from './export';
+import { s3 } from '../aws/s3';
+import { within } from './export';
 
 export interface EmptiedBucket {
   /** Object versions and delete markers deleted. */

@@ -1,7 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Deadline } from '../shared/deadline';
-import { transportAgents } from '../shared/http';
+import { s3 } from '../aws/s3';
 import { ExportError } from './errors';
 
 /** Object metadata holding the content hash: unchanged files are not rewritten. */
@@ -22,23 +21,6 @@ export interface ExportResult {
   written: string[];
   unchanged: string[];
   hashes: Record<string, string>;
-}
-
-let client: S3Client | undefined;
-
-/** The S3 client of the export and its removal, and the SDK's commands. */
-export function s3(): { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } {
-  // Lazy: only the export function needs the S3 SDK.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-  // Our transport's agents: the same proxy settings as every other request (shared/http.ts).
-  client ??= new sdk.S3Client({ requestHandler: transportAgents() });
-  return { client, sdk };
-}
-
-/** For tests: forget the client (e.g. after changing the endpoint). */
-export function resetS3ForTests(): void {
-  client = undefined;
 }
 
 /**

@@ -20,7 +20,11 @@ export interface EstatsSettings {
   pacing: PacingSettings;
 }
 
-export function estatsSettingsFromEnv(env: Env): EstatsSettings {
+/**
+ * Where an API client's credentials are: its secret, its .edgerc section, or else the
+ * environment's (AKAMAI_SECRET_ID, else AKAMAI_EDGERC_SECTION of AKAMAI_EDGERC).
+ */
+export function akamaiCredentialSources(env: Env): (client: AkamaiClient) => CredentialSource {
   const edgercPath = readString(env, 'AKAMAI_EDGERC', '~/.edgerc');
   const secretId = readOptionalString(env, 'AKAMAI_SECRET_ID');
   const fromEnv: CredentialSource = secretId
@@ -30,14 +34,18 @@ export function estatsSettingsFromEnv(env: Env): EstatsSettings {
         path: edgercPath,
         section: readString(env, 'AKAMAI_EDGERC_SECTION', 'default'),
       };
+  return (client) => {
+    if (client.secret)
+      return { kind: 'secretsManager', ...secretSettingsFromEnv(env, client.secret) };
+    if (client.edgercSection)
+      return { kind: 'edgerc', path: edgercPath, section: client.edgercSection };
+    return fromEnv;
+  };
+}
+
+export function estatsSettingsFromEnv(env: Env): EstatsSettings {
   return {
-    credentialSourceOf: (client) => {
-      if (client.secret)
-        return { kind: 'secretsManager', ...secretSettingsFromEnv(env, client.secret) };
-      if (client.edgercSection)
-        return { kind: 'edgerc', path: edgercPath, section: client.edgercSection };
-      return fromEnv;
-    },
+    credentialSourceOf: akamaiCredentialSources(env),
     clientOptions: {
       ...DEFAULT_ESTATS_CLIENT_OPTIONS,
       requestTimeoutMs: readInteger(

@@ -54,6 +54,7 @@ export const LABEL = {
 
 export const JOB = {
   estats: 'akamai_estats',
+  traffic: 'akamai_traffic',
   synthetic: 'synthetic_telemetry',
   janitor: 'pushgate_janitor',
   /**
@@ -67,7 +68,7 @@ export const JOB = {
  * The jobs of the collectors' run-health groups: the collectors of this product. The janitor
  * looks only at these (and the scrape schedules' own jobs); every run-health group has one.
  */
-export const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic, JOB.scrape] as const;
+export const COLLECTOR_JOBS = [JOB.estats, JOB.synthetic, JOB.scrape, JOB.traffic] as const;
 
 /** `direction` label values: client↔edge, or edge→origin forward requests. */
 export const DIRECTIONS = ['edge', 'origin'] as const;
@@ -141,6 +142,80 @@ export const ESTATS = {
   requestDuration: define({
     name: 'akamai_estats_request_duration_seconds',
     help: 'Duration of the eStats API call for this target, including retries.',
+    type: 'gauge',
+    labels: [],
+  }),
+} as const;
+
+/**
+ * Traffic metrics (Reporting API v2 `delivery/traffic/current`): one group per CP code. The
+ * Pushgateway holds the newest final 5-minute bucket; remote write and Graphite get every
+ * bucket at its own time (its end), the ones an outage missed included.
+ */
+export const TRAFFIC = {
+  up: define({
+    name: 'akamai_traffic_up',
+    help: "1 if this CP code's last traffic run brought its buckets and they are in this group, 0 if it failed (see akamai_traffic_failure_info).",
+    type: 'gauge',
+    labels: [],
+  }),
+  failureInfo: define({
+    name: 'akamai_traffic_failure_info',
+    help: "Always 1; the reason label says why the last traffic run failed for this CP code.",
+    type: 'gauge',
+    labels: [LABEL.reason],
+  }),
+  hits: define({
+    name: 'akamai_traffic_hits',
+    help: 'Hits in the 5-minute bucket that ends at akamai_traffic_bucket_end_timestamp_seconds, by direction: edge (served to clients) or origin (forwarded to the origin).',
+    type: 'gauge',
+    labels: [LABEL.direction],
+  }),
+  bytes: define({
+    name: 'akamai_traffic_bytes',
+    help: 'Bytes in the 5-minute bucket, by direction: edge (to and from clients) or origin (to and from the origin).',
+    type: 'gauge',
+    labels: [LABEL.direction],
+  }),
+  hitOffloadRatio: define({
+    name: 'akamai_traffic_hit_offload_ratio',
+    help: "Share of the bucket's edge hits that Akamai served without the origin (0-1): 1 - origin hits / edge hits. Absent when the bucket had no edge hits.",
+    type: 'gauge',
+    labels: [],
+  }),
+  byteOffloadRatio: define({
+    name: 'akamai_traffic_byte_offload_ratio',
+    help: "Share of the bucket's edge bytes that did not come from the origin (0-1): 1 - origin bytes / edge bytes. Absent when the bucket had no edge bytes.",
+    type: 'gauge',
+    labels: [],
+  }),
+  bucketEnd: define({
+    name: 'akamai_traffic_bucket_end_timestamp_seconds',
+    help: 'End of the 5-minute bucket these values are of (Unix seconds): time() minus it is how late the data is.',
+    type: 'gauge',
+    labels: [],
+  }),
+  bucketSeconds: define({
+    name: 'akamai_traffic_bucket_seconds',
+    help: 'Width of the bucket the hits and bytes are counted over (300): divide by it for a per-second rate.',
+    type: 'gauge',
+    labels: [],
+  }),
+  targetInfo: define({
+    name: 'akamai_traffic_target_info',
+    help: "Always 1; the CP code's name (the stage file's, or Akamai's CP code name). An info series: join it on cp_code to show the name.",
+    type: 'gauge',
+    labels: [LABEL.targetName],
+  }),
+  backfilledBuckets: define({
+    name: 'akamai_traffic_backfilled_buckets',
+    help: "Buckets this run wrote behind the newest one, summed over the schedule's CP codes: what an outage of the sinks or the collector missed, filled in.",
+    type: 'gauge',
+    labels: [],
+  }),
+  unfilledBuckets: define({
+    name: 'akamai_traffic_unfilled_buckets',
+    help: "Buckets this run found missing but older than the backfill window, summed over the schedule's CP codes: a gap that stays (see the traffic guide).",
     type: 'gauge',
     labels: [],
   }),

@@ -22,6 +22,8 @@ export const GROUP_KINDS = {
     jobs: [JOB.estats],
     labels: [LABEL.job, LABEL.cpCode, LABEL.url, LABEL.delivery, LABEL.errorType],
   },
+  /** One CP code's traffic (Reporting API). */
+  trafficTarget: { jobs: [JOB.traffic], labels: [LABEL.job, LABEL.cpCode] },
   /** One simulated device, with all its ports. */
   device: { jobs: [JOB.synthetic], labels: [LABEL.job, LABEL.fleet, LABEL.device] },
   /** A collector's report on the runs of one schedule. */
@@ -61,6 +63,11 @@ export function estatsGroupingKey(
   if (target.delivery) labels[LABEL.delivery] = target.delivery;
   if (target.errorType) labels[LABEL.errorType] = target.errorType;
   return { job: JOB.estats, labels };
+}
+
+/** The group of one CP code's traffic: `{job="akamai_traffic", cp_code}`. */
+export function trafficGroupingKey(cpCode: number): GroupingKey {
+  return { job: JOB.traffic, labels: { [LABEL.cpCode]: String(cpCode) } };
 }
 
 /** The group of one simulated device: `{job="synthetic_telemetry", fleet, device}`. */

@@ -33,6 +33,7 @@ export function newestWithin(series: string, range: string): string {
 /** The level of a recorded series' name: the group it is the freshest copy of. */
 export const LEVEL: Record<keyof typeof GROUP_KINDS, string> = {
   estatsTarget: 'target',
+  trafficTarget: 'cpcode',
   device: 'device',
   runHealth: 'schedule',
   janitor: 'stage',

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { resetS3ForTests } from '../../src/alerting/export';
+import { resetS3ForTests } from '../../src/aws/s3';
 import { handler } from '../../src/handlers/export-alerting';
 import { startS3Standin, type S3Standin } from '../../dev/simulators/s3';
 import { STANDIN_AWS } from '../../dev/simulators/secretsManager';

@@ -43,6 +43,12 @@ export interface ReportingOptions {
   finalAfterMs?: number;
   /** The limiter to spend instead of one of its own (several stand-ins, one account). */
   rateLimiter?: RateLimiter;
+  /**
+   * The clock of the data (which buckets exist and are final), when it is not the server's:
+   * a test replays hours of runs in seconds, while signatures and the rate limit keep real
+   * time.
+   */
+  dataNow?: () => number;
 }
 
 export const REPORTING_DEFAULTS = {
@@ -106,7 +112,8 @@ interface ReportBody {
 }
 
 export class TrafficReport {
-  private readonly settings: Required<Omit<ReportingOptions, 'rateLimiter'>>;
+  private readonly settings: Required<Omit<ReportingOptions, 'rateLimiter' | 'dataNow'>>;
+  private readonly dataNow: () => number;
   private readonly limiter: RateLimiter;
   readonly behaviours = new Map<number, TrafficBehaviour>();
   /** Scripted answers for the next requests, before any check but the signature. */
@@ -118,7 +125,9 @@ export class TrafficReport {
     /** The CP codes of each account (by accountSwitchKey, '' for the client's own); none: any. */
     private readonly accounts: ReadonlyMap<string, ReadonlyArray<{ cpcodeId: number }>> | undefined,
   ) {
-    this.settings = { ...REPORTING_DEFAULTS, ...withoutUndefined(options) };
+    const { rateLimiter: _limiter, dataNow, ...limits } = options;
+    this.settings = { ...REPORTING_DEFAULTS, ...withoutUndefined(limits) };
+    this.dataNow = dataNow ?? now;
     this.limiter =
       options.rateLimiter ??
       new RateLimiter({
@@ -214,7 +223,7 @@ export class TrafficReport {
     else for (let t = request.start; t < request.end; t += step) starts.push(t);
     for (const start of starts) {
       const bucketEnd = step === undefined ? request.end : start + step;
-      const age = this.now() - bucketEnd;
+      const age = this.dataNow() - bucketEnd;
       if (age < this.settings.firstDataAfterMs) continue;
       const completeness =
         age >= this.settings.finalAfterMs
@@ -291,9 +300,9 @@ export class TrafficReport {
     if (Number.isNaN(start) || Number.isNaN(end))
       return bad('start and end must be ISO 8601 timestamps');
     if (end <= start) return bad('end must be after start');
-    if (start < this.now() - RETENTION_MS)
+    if (start < this.dataNow() - RETENTION_MS)
       return bad('start is older than the 92 days of data this report holds');
-    if (start >= this.now()) return bad('start must be before the current time');
+    if (start >= this.dataNow()) return bad('start must be before the current time');
     const step = timeStepOf(body.dimensions);
     if (step !== undefined && (start % step !== 0 || end % step !== 0))
       return bad(

@@ -25,7 +25,12 @@ describe('the janitor policy of a stage file', () => {
         stage: 'prod',
         dryRun: false,
         maxDeletesPerRun: 100,
-        ttl: { akamai_estats: '24h', synthetic_telemetry: '24h', pushgate_scrape: '24h' },
+        ttl: {
+          akamai_estats: '24h',
+          synthetic_telemetry: '24h',
+          pushgate_scrape: '24h',
+          akamai_traffic: '24h',
+        },
         deployedSchedules: {
           akamai_estats: ['main'],
           synthetic_telemetry: ['lab'],
