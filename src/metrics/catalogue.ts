@@ -161,7 +161,7 @@ export const TRAFFIC = {
   }),
   failureInfo: define({
     name: 'akamai_traffic_failure_info',
-    help: "Always 1; the reason label says why the last traffic run failed for this CP code.",
+    help: 'Always 1; the reason label says why the last traffic run failed for this CP code.',
     type: 'gauge',
     labels: [LABEL.reason],
   }),
