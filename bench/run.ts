@@ -42,6 +42,7 @@ import {
   overlapChartSvg,
 } from './estatsScale';
 import { measureRuleCost } from './rules';
+import type { TrafficBenchPoint } from './traffic-child';
 import { measureScale, median, scaleChartSvg } from './scale';
 import { scrapeBench } from './scrape';
 import { SCRAPE_DEFAULTS } from '../src/scrape/schedule';
@@ -950,6 +951,7 @@ function cases(pushgateway: RealPushgateway): Array<[string, string, () => Promi
         await scrapeMemoryCase(pushgateway.url);
       },
     ],
+    ['traffic', 'a traffic run against the account budget and the cost limit', () => trafficCase()],
     [
       'estats',
       'eStats runs against the Akamai budget',
@@ -959,6 +961,48 @@ function cases(pushgateway: RealPushgateway): Array<[string, string, () => Promi
       },
     ],
   ];
+}
+
+/**
+ * A traffic run for 300 CP codes after a six-hour outage (bench/traffic-child.ts): its time
+ * and requests against the floor the account's budget share and the query-cost limit impose;
+ * with maxRowsPerRequest at the cost limit, and at the shipped default (above it: 422s teach
+ * the run the limit).
+ */
+async function trafficCase(): Promise<void> {
+  const ca = ensureTestCa(join(root, '.tmp', 'test-ca'));
+  const child = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(root, 'bench', 'traffic-child.ts')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.bundlePath, TEST_CA_DIR: ca.dir },
+    },
+  );
+  if (child.status !== 0) throw new Error('the traffic bench child failed (its output is above)');
+  const points = JSON.parse(child.stdout) as TrafficBenchPoint[];
+  for (const point of points) {
+    const size = `${point.cpCodes} CP codes, ${point.rows} rows`;
+    const how = {
+      known: 'maxRowsPerRequest at the cost limit',
+      learning: 'default maxRowsPerRequest, first run (learns the limit)',
+      learned: 'default maxRowsPerRequest, the next run (from what it learned)',
+    }[point.sizing];
+    const requests = point.runs.map((r) => r.requests);
+    add(
+      `traffic run after a 6 h outage, ${how} (${Math.max(...point.runs.map((r) => r.throttled))} × 429, ${Math.max(...point.runs.map((r) => r.refused))} × 422)`,
+      size,
+      stats(point.runs.map((r) => r.ms / 1000)),
+      's',
+      { name: 'budget and cost floor', median: point.floorMs / 1000 },
+    );
+    add(`traffic report requests, ${how}`, size, stats(requests), 'requests', {
+      name: 'cost floor',
+      median: point.floorRequests,
+    });
+  }
 }
 
 async function main(): Promise<void> {

@@ -38,13 +38,14 @@ Runs the whole pipeline locally: the real Pushgateway, Prometheus (scraping it, 
 shipped alert rules) and Alertmanager (shipped routes), and every scheduled function of
 serverless.yml on its schedule, in this process, with the same handler code Lambda runs.
 
-eStats uses the real Akamai API when credentials exist (AKAMAI_EDGERC, or ~/.edgerc);
-otherwise a built-in simulator (HTTPS, EdgeGrid-checking) with an occasional incident.
+eStats and traffic use the real Akamai API when credentials exist (AKAMAI_EDGERC, or
+~/.edgerc); otherwise a built-in simulator (HTTPS, EdgeGrid-checking) with an occasional
+incident, which also answers the Reporting API's traffic report from the same traffic.
 Alerts go to SLACK_WEBHOOK_URL when set, otherwise they are printed here.
 
 Options (environment variable in brackets):
   --functions <list>       comma-separated functions to run (default: all scheduled ones:
-                           estats,synthetic,scrape,janitor,exportAlerting;
+                           estats,synthetic,scrape,traffic,janitor,exportAlerting;
                            scrape fetches simulated switches and a real
                            blackbox_exporter's probe of the Akamai stand-in,
                            on ports 9108 and 9115)                        [PUSHGATE_FUNCTIONS]
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
   say(
     `Slack          ${process.env.SLACK_WEBHOOK_URL ? 'your SLACK_WEBHOOK_URL' : `printed below (local sink ${stack.slackSink?.url})`}`,
   );
-  if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
+  if (wanted.some((name) => AKAMAI_FUNCTIONS.includes(name))) say(`Akamai         ${akamai.note}`);
   let scheduled = functions;
   if (wanted.includes('scrape')) {
     const targets = await startLocalScrapeTargets({
@@ -316,12 +317,17 @@ function functionEnv(
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ALERTING_OUT_DIR: join(dataDir, 'alerting-export'),
+    // What each traffic schedule delivered: a restart fills what it missed meanwhile.
+    TRAFFIC_STATE_DIR: join(dataDir, 'traffic-state'),
     // No AWS here: credentials come from .edgerc (the user's or the simulator's).
     AKAMAI_SECRET_ID: undefined,
     PUSHGATEWAY_AUTH_SECRET_ID: undefined,
     ...local,
   };
 }
+
+/** The functions that read Akamai: the simulator runs when one of them does. */
+const AKAMAI_FUNCTIONS = ['estats', 'traffic'];
 
 /** Real Akamai when credentials exist, else the simulator (with incidents); says which. */
 async function setUpAkamai(
@@ -332,7 +338,7 @@ async function setUpAkamai(
   speed: number,
   cleanups: Array<() => Promise<void> | void>,
 ): Promise<{ note: string; env: Record<string, string>; host?: string }> {
-  if (realAkamai || !wanted.includes('estats'))
+  if (realAkamai || !wanted.some((name) => AKAMAI_FUNCTIONS.includes(name)))
     return { note: `real Akamai API (${process.env.AKAMAI_EDGERC ?? '~/.edgerc'})`, env: {} };
   {
     const ca = ensureTestCa(join(dataDir, 'ca'));
@@ -355,6 +361,8 @@ async function setUpAkamai(
       ]),
       // The account's CP codes, which config/local.yml's schedule discovers (with names).
       cprg: { accounts: new Map([['', LOCAL_ACCOUNT]]) },
+      // The Reporting API's budget recovers as much faster as the schedules run.
+      reporting: { windowMs: 60_000 / speed },
     };
     // The preferred port, or any free one when it is taken.
     const simulator = await startEstatsSimulator({ ...options, port: akamaiPort }).catch(() =>
@@ -369,7 +377,7 @@ async function setUpAkamai(
     );
     cleanups.push(scheduleIncidents(simulator, functions, speed));
     return {
-      note: `SIMULATED eStats data (no .edgerc found) from ${simulator.url}`,
+      note: `SIMULATED eStats and traffic data (no .edgerc found) from ${simulator.url}`,
       env: { AKAMAI_EDGERC: edgerc, AKAMAI_EDGERC_SECTION: SIMULATOR_SECTION },
       host: simulator.host,
     };
@@ -412,7 +420,7 @@ async function runAgainstExternalStack(
   say(`Pushgateway    ${process.env.PUSHGATEWAY_URL}`);
   // The local scrape targets (config/local.yml) are this machine's: not the container's.
   if (!values.functions) functions = functions.filter((f) => f.name !== 'scrape');
-  if (wanted.includes('estats')) say(`eStats         ${akamai.note}`);
+  if (wanted.some((name) => AKAMAI_FUNCTIONS.includes(name))) say(`Akamai         ${akamai.note}`);
   const env = functionEnv(dataDir, akamai.env);
   const scheduler = startScheduler({ root, functions, speed, env, report: say });
   cleanups.push(() => scheduler.stop());

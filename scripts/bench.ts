@@ -12,7 +12,7 @@ docs/ on a full run.
 Environment:
   BENCH_ONLY             run only these cases, comma-separated (push, synthetic,
                          pushgateways, janitor, bundles, coldstart, firstpush, rss, scale,
-                         rules, scrape, scrapememory, estats); bench/results.json
+                         rules, scrape, scrapememory, traffic, estats); bench/results.json
                          is then left as it is
   BENCH_RUNS             timed runs per case (default 7; the median and min-max are reported)
   BENCH_SIZES            series per push of the push cases (default 100,1000,10000,100000)
@@ -23,6 +23,8 @@ Environment:
   BENCH_ESTATS_OVERLAP   targets per schedule when 2 and 3 schedules share a client and
                          fire together, in the estats case (default 10,25,40)
   BENCH_ESTATS_REPEAT    repetitions of each of those (default 3; median and worst reported)
+  BENCH_TRAFFIC_CP_CODES CP codes of the traffic case's run after a 6 h outage (default 300)
+  BENCH_TRAFFIC_REPEAT   repetitions of that run per sizing (default 3)
 
 Options:
   -h, --help             show this help

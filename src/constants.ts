@@ -54,6 +54,8 @@ export const DEFAULT_ESTATS_MIN_INTERVAL_MS = 1_500;
 export const DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE = 40;
 /** Share of a client's limit left for its other users (the Akamai CLI, other tools). */
 export const DEFAULT_AKAMAI_RESERVE_SHARE = 0.1;
+/** The Reporting API's count-based limit per account and endpoint (techdocs, v1: 120 a minute). */
+export const DEFAULT_REPORTING_REQUESTS_PER_MINUTE = 120;
 /** The window Akamai counts X-RateLimit-Limit over. */
 export const AKAMAI_RATE_WINDOW_MS = 60_000;
 /** eStats requests of one API client in flight at most (ESTATS_MAX_IN_FLIGHT). */

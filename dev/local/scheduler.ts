@@ -125,6 +125,8 @@ function describeResult(result: unknown): string {
   const r = (result ?? {}) as Record<string, unknown>;
   if (typeof r.targets === 'number' && Array.isArray(r.down))
     return `${r.schedule} (job ${r.job}): ${r.up}/${r.targets} targets up${r.down.length ? ` (down: ${(r.down as Array<{ instance: string }>).map((d) => d.instance).join(', ')})` : ''}, ${r.seriesPushed} series pushed`;
+  if (typeof r.targets === 'number' && typeof r.newestBucketEnd === 'string')
+    return `${r.ok}/${r.targets} CP codes up to the bucket ending ${r.newestBucketEnd.slice(11, 16)}Z${r.backfilledBuckets ? `, ${r.backfilledBuckets} missed buckets filled in` : ''}${r.upToDate ? `, ${r.upToDate} already current` : ''}`;
   if (typeof r.targets === 'number')
     return `${r.ok}/${r.targets} targets, ${r.seriesPushed} series pushed`;
   if (typeof r.devices === 'number')

@@ -4,6 +4,7 @@
 //   estats          | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*
 //   synthetic       | its own             | sinks'                               | aps:RemoteWrite*
 //   scrape          | its own             | its targets' (auth, TLS), sinks'     | aps:RemoteWrite*
+//   traffic         | its own             | Akamai's (its API clients), sinks'   | aps:RemoteWrite*, its state
 //   janitor         | its own             | the Pushgateway's (it lists groups)  |
 //   exportAlerting  | its own             | none                                 | S3 under the prefix, AMP**, emptying***
 //
@@ -156,6 +157,25 @@ module.exports = async ({ resolveVariable }) => {
     );
   }
 
+  // The traffic function's state: its stage's objects in TrafficStateBucket, read and
+  // written; ListBucket on that prefix turns a missing object (a first run) into a 404.
+  const stateKeys = `traffic-state/${stage}/`;
+  const trafficState = [
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: [{ 'Fn::Sub': `\${TrafficStateBucket.Arn}/${stateKeys}*` }],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [{ 'Fn::GetAtt': ['TrafficStateBucket', 'Arn'] }],
+      Condition: { StringLike: { 's3:prefix': [`${stateKeys}*`] } },
+    },
+  ];
+  /** What a collector's function reaches beyond secrets and sinks, by kind. */
+  const ownResources = { traffic: trafficState };
+
   const inVpc = Boolean((await require('./vpc.js')({ resolveVariable })).config);
   // In a VPC, Lambda creates and removes the function's network interfaces with its role: these
   // actions, inline. Not the managed AWSLambdaVPCAccessExecutionRole, which adds logs:* on
@@ -227,6 +247,7 @@ module.exports = async ({ resolveVariable }) => {
             inTheVpc([
               ...readSecrets([...named(secrets), ...sinkSecrets]),
               ...(remoteWrite ? [remoteWrite] : []),
+              ...(ownResources[kind] ?? []),
             ]),
           ),
         ]),

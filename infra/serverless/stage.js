@@ -68,12 +68,16 @@ module.exports = async ({ resolveVariable }) => {
 function environmentOf(stageModule, settingsModule, settings, stage) {
   const environments = stageModule.stageFunctionEnvironments(settings, stage);
   const logging = settingsModule.lambdaLoggingOf(environments.provider);
-  // serverless invoke local: the alerting export writes to a local folder instead of S3.
-  const exportAlerting =
-    stage === 'local'
-      ? { ALERTING_OUT_DIR: join(process.cwd(), '.tmp', 'alerting-export') }
-      : { ...environments.exportAlerting, ALERTING_BUCKET: { Ref: 'AlertingExportBucket' } };
-  return { ...environments, logging, exportAlerting };
+  // serverless invoke local: the alerting export writes to a local folder instead of S3, and
+  // the traffic state is a local folder too.
+  const local = stage === 'local';
+  const exportAlerting = local
+    ? { ALERTING_OUT_DIR: join(process.cwd(), '.tmp', 'alerting-export') }
+    : { ...environments.exportAlerting, ALERTING_BUCKET: { Ref: 'AlertingExportBucket' } };
+  const traffic = local
+    ? { ...environments.traffic, TRAFFIC_STATE_DIR: join(process.cwd(), '.tmp', 'traffic-state') }
+    : { ...environments.traffic, TRAFFIC_STATE_BUCKET: { Ref: 'TrafficStateBucket' } };
+  return { ...environments, logging, exportAlerting, traffic };
 }
 
 /**

@@ -1,6 +1,10 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
-import { DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE, DEFAULT_AKAMAI_RESERVE_SHARE } from '../constants';
+import {
+  DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE,
+  DEFAULT_AKAMAI_RESERVE_SHARE,
+  DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
+} from '../constants';
 
 /**
  * The Akamai API clients a schedule uses. Each has its own credentials and its own rate
@@ -25,6 +29,20 @@ export const akamaiClientSchema = z.strictObject({
   ),
   /** Share of the limit left for other users of the client (the Akamai CLI, other tools). */
   reserve: z._default(z.number().check(z.gte(0), z.lte(0.9)), DEFAULT_AKAMAI_RESERVE_SHARE),
+  /**
+   * The Akamai account its requests count against, by a name of your choosing: the Reporting
+   * API's budget is per account, shared by every client of it. Default: its accountSwitchKey,
+   * else one account for every client without one.
+   */
+  account: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /**
+   * The Reporting API's requests a minute per account (the traffic report): 120 unless Akamai
+   * set another. Clients of one account give the same.
+   */
+  reportingRequestsPerMinute: z._default(
+    z.int().check(z.positive(), z.maximum(10_000)),
+    DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
+  ),
 });
 
 export type AkamaiClient = z.infer<typeof akamaiClientSchema>;
@@ -34,7 +52,13 @@ export const DEFAULT_CLIENT: AkamaiClient = {
   name: 'default',
   rateLimitPerMinute: DEFAULT_AKAMAI_RATE_LIMIT_PER_MINUTE,
   reserve: DEFAULT_AKAMAI_RESERVE_SHARE,
+  reportingRequestsPerMinute: DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
 };
+
+/** The account whose Reporting budget a client's requests spend (see `account`). */
+export function accountOf(client: AkamaiClient): string {
+  return client.account ?? client.accountSwitchKey ?? 'home';
+}
 
 /**
  * The account a client's requests go to, the same for eStats, run-time discovery and

@@ -13,6 +13,7 @@ import { TrafficGroup, trafficFailureMetrics } from '../traffic/content';
 import { TrafficError, type TrafficFailureReason } from '../traffic/errors';
 import { type FetchedTraffic, fetchTraffic } from '../traffic/fetch';
 import { planTraffic } from '../traffic/plan';
+import type { CostLearning } from '../traffic/queryCost';
 import type { TrafficSchedule, TrafficTarget } from '../traffic/schedule';
 import type { DeliveredState } from '../traffic/state';
 import { type FailedGroup, runCollector } from './pipeline';
@@ -125,7 +126,15 @@ export async function collectTraffic(
 
   const client = schedule.client ?? DEFAULT_CLIENT;
   const pacer = new AccountPacer(schedule.requestsPerMinute, deps.clock, deps.rateWindowMs);
-  const fetched = await fetchPlanned(plan.windows, client, pacer, schedule, deps, deadline);
+  const fetched = await fetchPlanned(
+    plan.windows,
+    client,
+    pacer,
+    schedule,
+    deps,
+    deadline,
+    stateReadable ? state?.queryCost : undefined,
+  );
   const wanted = new Map([...plan.wanted].filter(([code]) => !fetched.failed.has(code)));
   const buckets = bucketsByCpCode(fetched.rows, wanted, plan.newestEndSec);
   const items = schedule.targets.filter((t) => plan.wanted.has(t.cpCode));
@@ -207,7 +216,11 @@ export async function collectTraffic(
   );
 
   if (store && stateReadable) {
-    const next: DeliveredState = { version: 1, delivered: {} };
+    const next: DeliveredState = {
+      version: 1,
+      delivered: {},
+      ...(fetched.learned.refusedRows !== undefined ? { queryCost: fetched.learned } : {}),
+    };
     for (const { cpCode } of schedule.targets) {
       const before = state?.delivered[String(cpCode)];
       const after = delivered.has(cpCode) ? plan.newestEndSec : before;
@@ -248,15 +261,22 @@ async function fetchPlanned(
   schedule: TrafficSchedule,
   deps: TrafficCollectorDeps,
   deadline: Deadline,
+  /** What earlier runs learned of Akamai's query-cost limit (the state's). */
+  learned: CostLearning | undefined,
 ): Promise<FetchedTraffic> {
-  if (windows.length === 0) return { rows: [], failed: new Map(), requests: 0, splits: 0 };
+  if (windows.length === 0)
+    return { rows: [], failed: new Map(), requests: 0, splits: 0, learned: learned ?? {} };
   try {
     const signer = await loadSigner(deps.settings.credentialSourceOf(client), deadline);
     const accountSwitchKey = accountSwitchKeyOf({ client }, signer);
     return await fetchTraffic(
       windows,
       { signer, pacer, ...(accountSwitchKey ? { accountSwitchKey } : {}) },
-      { ...deps.settings.fetch, maxRowsPerRequest: schedule.maxRowsPerRequest },
+      {
+        ...deps.settings.fetch,
+        maxRowsPerRequest: schedule.maxRowsPerRequest,
+        ...(learned ? { learned } : {}),
+      },
       deadline,
     );
   } catch (error) {
@@ -277,6 +297,7 @@ async function fetchPlanned(
       failed: new Map(windows.flatMap((w) => w.cpCodes.map((code) => [code, failure] as const))),
       requests: 0,
       splits: 0,
+      learned: learned ?? {},
     };
   }
 }

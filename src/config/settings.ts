@@ -58,6 +58,7 @@ export const SETTING_GROUPS = [
   'Remote write',
   'Graphite',
   'Akamai eStats',
+  'Akamai traffic',
   'Functions',
   'Network and secrets',
   'Alerting export',
@@ -400,6 +401,15 @@ export const SETTINGS: readonly Setting[] = [
     group: 'Functions',
   },
   {
+    key: 'trafficTimeout',
+    range: [10, 900],
+    default: '120',
+    example: '300',
+    description:
+      "the traffic function's timeout in seconds (10-900); packaging checks each traffic schedule's ordinary run against it",
+    group: 'Functions',
+  },
+  {
     key: 'scrapeTimeout',
     range: [10, 900],
     default: '50',
@@ -546,6 +556,44 @@ export const SETTINGS: readonly Setting[] = [
     description: 'write the export to this folder instead of S3 (local runs)',
     group: 'Alerting export',
   },
+  // The traffic collector (Reporting API).
+  {
+    key: 'trafficRequestTimeoutMs',
+    variable: 'TRAFFIC_REQUEST_TIMEOUT_MS',
+    function: 'traffic',
+    default: '30000',
+    example: '60000',
+    description: 'timeout of one traffic report request (1,000-900,000 ms)',
+    group: 'Akamai traffic',
+  },
+  {
+    key: 'trafficMaxInFlight',
+    variable: 'TRAFFIC_MAX_IN_FLIGHT',
+    function: 'traffic',
+    default: '4',
+    example: '2',
+    description:
+      "traffic report requests of one run in flight at most (1-32); the schedule's share of its account's budget decides when each goes",
+    group: 'Akamai traffic',
+  },
+  {
+    variable: 'TRAFFIC_STATE_BUCKET',
+    localOnly: true,
+    default: '',
+    example: 'my-stack-trafficstatebucket-1a2b3c',
+    description:
+      "the bucket of the traffic schedules' delivered state, what lets a run fill the gap after an outage (packaging sets it to the `TrafficStateBucket`)",
+    group: 'Akamai traffic',
+  },
+  {
+    variable: 'TRAFFIC_STATE_DIR',
+    localOnly: true,
+    default: '',
+    example: '.tmp/traffic-state',
+    description:
+      "keep the traffic schedules' delivered state in this folder instead of S3 (local runs); with neither, each run writes the newest bucket only",
+    group: 'Akamai traffic',
+  },
   // What only local runs read.
   {
     variable: 'SYNTHETIC_FLEET',
@@ -611,6 +659,7 @@ export const VARIABLE_PREFIXES: readonly string[] = [
   'ESTATS_',
   'AKAMAI_',
   'SYNTHETIC_',
+  'TRAFFIC_',
   'JANITOR_',
   'SINKS',
 ];

@@ -3,12 +3,14 @@ import type { AlertPanel } from '../alerting/slackTemplate';
 import { ConfigurationError } from '../shared/errors';
 import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
+import { cdnTrafficDashboard } from './cdnTraffic';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
 import { fetchedTelemetryDashboard } from './fetchedTelemetry';
 import { type Dashboard, panelsOf } from './model';
 
 const CDN = { dashboard: cdnStatusCodesDashboard, variables: ['cp_code', 'url', 'delivery'] };
+const TRAFFIC = { dashboard: cdnTrafficDashboard, variables: ['cp_code'] };
 const SLO = { dashboard: cdnSlosDashboard, variables: ['slo', 'cp_code', 'url'] };
 const DEVICES = { dashboard: deviceTelemetryDashboard, variables: ['fleet', 'device', 'port'] };
 const HEALTH = { dashboard: collectorHealthDashboard, variables: [] };
@@ -22,6 +24,10 @@ const PANELS: Record<string, { dashboard: () => Dashboard; variables: string[]; 
   AkamaiTrafficVanished: { ...CDN, panel: 'Hits per sample' },
   AkamaiEstatsTargetFailing: { ...CDN, panel: 'Targets reporting' },
   AkamaiEstatsSampleStale: { ...CDN, panel: 'Sample age' },
+  AkamaiTrafficOffloadLow: { ...TRAFFIC, panel: 'Hit offload' },
+  AkamaiTrafficOriginSurge: { ...TRAFFIC, panel: 'Origin hits per second' },
+  AkamaiTrafficDataStale: { ...TRAFFIC, panel: 'Data age' },
+  AkamaiTrafficTargetFailing: { ...TRAFFIC, panel: 'CP codes reporting' },
   [SLO_ALERTS.page]: { ...SLO, panel: 'Burn rate: page windows (1 h, 6 h)' },
   [SLO_ALERTS.ticket]: { ...SLO, panel: 'Burn rate: ticket windows (1 d, 3 d)' },
   CollectorGroupStale: { ...HEALTH, panel: 'Age of the last push per group' },

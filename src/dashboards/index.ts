@@ -1,5 +1,6 @@
 import { cdnSlosDashboard } from './cdnSlos';
 import { cdnStatusCodesDashboard } from './cdnStatusCodes';
+import { cdnTrafficDashboard } from './cdnTraffic';
 import { collectorHealthDashboard } from './collectorHealth';
 import { deviceTelemetryDashboard } from './deviceTelemetry';
 import { fetchedTelemetryDashboard } from './fetchedTelemetry';
@@ -15,6 +16,7 @@ import { ConfigurationError } from '../shared/errors';
 export function allDashboards(shippedAlerts: readonly string[]): Record<string, Dashboard> {
   const dashboards = {
     'cdn-status-codes.json': cdnStatusCodesDashboard(),
+    'cdn-traffic.json': cdnTrafficDashboard(),
     'cdn-slos.json': cdnSlosDashboard(),
     'device-telemetry.json': deviceTelemetryDashboard(),
     'fetched-telemetry.json': fetchedTelemetryDashboard(),

@@ -2,6 +2,7 @@ import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from './collectors';
 import { ESTATS_RECORDED } from './estats';
 import type { RecordedSeries } from './recorded';
 import { SYNTHETIC_RECORDED } from './synthetic';
+import { TRAFFIC_RECORDED } from './traffic';
 
 /**
  * Every recorded freshest copy of the catalogue (what the dashboards and alerts read). The
@@ -11,6 +12,7 @@ import { SYNTHETIC_RECORDED } from './synthetic';
 export const DASHBOARD_SERIES: readonly RecordedSeries[] = [
   ...Object.values(ESTATS_RECORDED),
   ...Object.values(SYNTHETIC_RECORDED),
+  ...Object.values(TRAFFIC_RECORDED),
   ...Object.values(RUN_HEALTH_RECORDED),
   ...Object.values(JANITOR_RECORDED),
 ];

@@ -15,7 +15,7 @@ export interface RecordedSeries {
 
 /** What is taken of a series before its freshest copy is kept, over `range`. */
 export interface RangeOperation {
-  fn: 'rate' | 'increase' | 'changes' | 'max_over_time';
+  fn: 'rate' | 'increase' | 'changes' | 'max_over_time' | 'last_over_time' | 'avg_over_time';
   range: string;
 }
 

@@ -7,6 +7,7 @@ import { HttpTransportError } from '../shared/errors';
 import { httpRequest } from '../shared/http';
 import { refusedAttempt, retryWithinDeadline } from '../shared/retry';
 import type { AccountPacer } from './accountPacer';
+import { type CostLearning, QueryCostLimit } from './queryCost';
 import { classifyReportAnswer, TrafficError, type TrafficFailureReason } from './errors';
 import {
   BUCKET_SECONDS,
@@ -21,6 +22,8 @@ import {
 export interface TrafficFetchSettings {
   /** The most rows (CP codes × buckets) one request asks for: under Akamai's query cost. */
   maxRowsPerRequest: number;
+  /** What earlier runs learned of Akamai's query-cost limit (the schedule's state). */
+  learned?: CostLearning;
   /** Requests of the run in flight at once (the pacer decides when each goes). */
   maxInFlight: number;
   /** Timeout of one HTTP attempt. */
@@ -41,6 +44,8 @@ export interface FetchedTraffic {
   /** Requests sent (retries included), and windows split after a 422 or a truncated answer. */
   requests: number;
   splits: number;
+  /** What the runs know of Akamai's query-cost limit, this one's answers included. */
+  learned: CostLearning;
 }
 
 /** Least time an attempt needs: a report over hundreds of CP codes takes a few seconds. */
@@ -54,10 +59,10 @@ const RETRYABLE: ReadonlySet<TrafficFailureReason> = new Set([
 ]);
 
 /**
- * Fetch the windows, each cut first to at most `maxRowsPerRequest` rows (CP codes halved,
- * then time), then:
- * - a 422 (query cost exceeded) or an answer that says it left rows out splits the window
- *   in two, and both halves go again;
+ * Fetch the windows, each cut first into the fewest pieces of at most `maxRowsPerRequest`
+ * rows (cutWindow), then:
+ * - a 422 (query cost exceeded) or an answer that says it left rows out halves the rows a
+ *   request may have, for this window (cut again) and every window after it;
  * - a 403 that names unauthorized CP codes fails those codes alone, and the window goes
  *   again without them;
  * - any other failure fails the window's CP codes, with the error.
@@ -69,22 +74,33 @@ export async function fetchTraffic(
   settings: TrafficFetchSettings,
   deadline: Deadline,
 ): Promise<FetchedTraffic> {
-  const result: FetchedTraffic = { rows: [], failed: new Map(), requests: 0, splits: 0 };
-  let pending = windows.flatMap((w) => cut(w, settings.maxRowsPerRequest));
+  const limit = new QueryCostLimit(settings.maxRowsPerRequest, settings.learned);
+  const result: FetchedTraffic = {
+    rows: [],
+    failed: new Map(),
+    requests: 0,
+    splits: 0,
+    learned: {},
+  };
+  let pending = windows.flatMap((w) => cutWindow(w, limit.maxRows));
   while (pending.length > 0) {
     const next: TrafficWindow[] = [];
     await mapSettled(pending, settings.maxInFlight, async (window) => {
       const fetched = await fetchWindow(window, source, settings, deadline, result);
       if (fetched.ok) {
+        limit.accepted(rowsOf(window));
         result.rows.push(...fetched.rows);
         return;
       }
       const { error } = fetched;
       if (error === 'split') {
-        const halves = split(window);
-        if (halves) {
+        // Akamai's limit is below this window's rows: every window from now on is cut smaller,
+        // so one refusal teaches the whole run instead of each window on its own.
+        limit.refused(rowsOf(window));
+        const pieces = limit.maxRows >= 1 ? cutWindow(window, limit.maxRows) : [];
+        if (pieces.length > 1) {
           result.splits += 1;
-          next.push(...halves);
+          next.push(...pieces);
           return;
         }
         const single = new TrafficError(
@@ -106,8 +122,10 @@ export async function fetchTraffic(
       }
       for (const code of window.cpCodes) result.failed.set(code, error);
     });
-    pending = next;
+    // What a refusal taught applies to the windows still to go too.
+    pending = next.flatMap((w) => cutWindow(w, limit.maxRows));
   }
+  result.learned = limit.learned();
   return result;
 }
 
@@ -202,28 +220,31 @@ async function fetchWindow(
   }
 }
 
-/** The window in pieces of at most `maxRows` rows. */
-function cut(window: TrafficWindow, maxRows: number): TrafficWindow[] {
+/**
+ * The window in as few pieces of at most `maxRows` rows as there can be: its CP codes in
+ * even chunks of the most that fit with all its buckets; a CP code whose buckets alone are
+ * too many gets its buckets in even runs instead.
+ */
+export function cutWindow(window: TrafficWindow, maxRows: number): TrafficWindow[] {
   if (rowsOf(window) <= maxRows) return [window];
-  const halves = split(window);
-  return halves ? halves.flatMap((half) => cut(half, maxRows)) : [window];
-}
-
-/** The window in two: its CP codes halved, or with one CP code its buckets; none: one row. */
-function split(window: TrafficWindow): [TrafficWindow, TrafficWindow] | undefined {
   const { cpCodes, startSec, endSec } = window;
-  if (cpCodes.length > 1) {
-    const middle = Math.ceil(cpCodes.length / 2);
-    return [
-      { ...window, cpCodes: cpCodes.slice(0, middle) },
-      { ...window, cpCodes: cpCodes.slice(middle) },
-    ];
-  }
   const buckets = (endSec - startSec) / BUCKET_SECONDS;
-  if (buckets <= 1) return undefined;
-  const middle = startSec + Math.ceil(buckets / 2) * BUCKET_SECONDS;
-  return [
-    { ...window, endSec: middle },
-    { ...window, startSec: middle },
-  ];
+  const codesPerPiece = Math.floor(maxRows / buckets);
+  if (codesPerPiece >= 1) {
+    const pieces = Math.ceil(cpCodes.length / codesPerPiece);
+    const size = Math.ceil(cpCodes.length / pieces);
+    return Array.from({ length: pieces }, (_, i) => ({
+      ...window,
+      cpCodes: cpCodes.slice(i * size, (i + 1) * size),
+    })).filter((piece) => piece.cpCodes.length > 0);
+  }
+  const runs = Math.ceil(buckets / Math.max(1, maxRows));
+  const length = Math.ceil(buckets / runs);
+  return cpCodes.flatMap((code) =>
+    Array.from({ length: runs }, (_, i) => ({
+      cpCodes: [code],
+      startSec: startSec + i * length * BUCKET_SECONDS,
+      endSec: Math.min(endSec, startSec + (i + 1) * length * BUCKET_SECONDS),
+    })).filter((piece) => piece.endSec > piece.startSec),
+  );
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { akamaiClientSchema } from '../akamai/clients';
+import { DEFAULT_REPORTING_REQUESTS_PER_MINUTE } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
 
@@ -15,7 +16,7 @@ export const TRAFFIC_DEFAULTS = {
   /** Rows (CP codes × buckets) per request; a 422 (query cost) splits a request further. */
   maxRowsPerRequest: 20_000,
   /** The Reporting API's count-based limit per account and endpoint (techdocs, v1: 120). */
-  requestsPerMinute: 120,
+  requestsPerMinute: DEFAULT_REPORTING_REQUESTS_PER_MINUTE,
 } as const;
 
 const trafficTargetSchema = z.strictObject({

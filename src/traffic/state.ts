@@ -6,6 +6,7 @@ import { s3 } from '../aws/s3';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, describeError } from '../shared/errors';
 import { describeIssues } from '../shared/validation';
+import type { CostLearning } from './queryCost';
 
 /**
  * What a traffic schedule has delivered: for each CP code, the end of the newest bucket that
@@ -18,6 +19,11 @@ export interface DeliveredState {
   version: 1;
   /** CP code → end of its newest bucket every sink took (Unix seconds). */
   delivered: Record<string, number>;
+  /**
+   * What the runs learned of Akamai's query-cost limit (traffic/queryCost.ts) once it refused
+   * a request: the next runs start from it instead of learning again.
+   */
+  queryCost?: CostLearning;
 }
 
 export interface TrafficStateStore {
@@ -31,6 +37,12 @@ export interface TrafficStateStore {
 const stateSchema = z.strictObject({
   version: z.literal(1),
   delivered: z.record(z.string().check(z.regex(/^\d+$/)), z.int().check(z.nonnegative())),
+  queryCost: z.optional(
+    z.strictObject({
+      goodRows: z.optional(z.int().check(z.positive())),
+      refusedRows: z.optional(z.int().check(z.positive())),
+    }),
+  ),
 });
 
 export class TrafficStateError extends CollectorError {}

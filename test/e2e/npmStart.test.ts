@@ -70,7 +70,7 @@ it('npm start shows alerts within minutes and Ctrl-C stops every process it star
   const run = await npmStartUntilAlert(['--functions', 'estats,synthetic', '--pushgateways', '2']);
   const output = run.output();
   expect(output).toContain('Prometheus     http://127.0.0.1:');
-  expect(output).toContain('SIMULATED eStats data');
+  expect(output).toContain('SIMULATED eStats and traffic data');
   // The CP code and URL config/local.yml lists, and two CP codes it discovers in the simulator.
   expect(output).toMatch(/estats +4\/4 targets, \d+ series pushed/);
   expect(output).toMatch(AWAITED);
@@ -201,7 +201,7 @@ it('npm start -- --stage-config runs your own stage against the local stack only
     expect(output).toContain(
       `Stage          trial (${trial}): its schedules and alerting, pushing to this local stack only`,
     );
-    expect(output).toContain('SIMULATED eStats data');
+    expect(output).toContain('SIMULATED eStats and traffic data');
     expect(output).toMatch(/estats +2\/2 targets, \d+ series pushed/);
     const pushgateway = /Pushgateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
     const groups = await groupsOf(pushgateway);

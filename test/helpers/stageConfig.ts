@@ -36,6 +36,9 @@ const REAL_LOOKING_LINKS = {
 export function writeStageConfig(edit: (text: string) => string = (text) => text): string {
   const text = readFileSync(join(REPO_ROOT, 'config', 'local.yml'), 'utf8')
     .replaceAll('cpCode: 424242', `cpCode: ${REAL_LOOKING_TARGETS.cpCode}`)
+    // The simulated account's other CP codes (the traffic schedule's).
+    .replaceAll('cpCode: 424243', `cpCode: ${REAL_LOOKING_TARGETS.cpCode + 1}`)
+    .replaceAll('cpCode: 424244', `cpCode: ${REAL_LOOKING_TARGETS.cpCode + 2}`)
     .replaceAll('https://www.example.com/index.html?lang=en', REAL_LOOKING_TARGETS.url)
     .replace("match: '^example-'", "match: '^shop-'")
     .replaceAll('http://127.0.0.1:9108/', 'http://switch-metrics.acme.test:9108/')

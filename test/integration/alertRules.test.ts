@@ -46,6 +46,11 @@ const PORT_LABELS = {
   port: 'eth1',
 };
 
+const TC = 'job="akamai_traffic",cp_code="424242"';
+const TC_LABELS = { job: 'akamai_traffic', cp_code: '424242' };
+/** The CP code's name, from its info series, as the traffic alerts' texts show it. */
+const TC_NAME = { [`akamai_traffic_target_info{${TC},name="shop-images"}`]: '1x240' };
+
 const CASES: AlertCase[] = [
   {
     alert: 'AkamaiEdge5xxRatioHigh',
@@ -154,6 +159,95 @@ const CASES: AlertCase[] = [
         'The collector\'s eStats requests for CP code 424242 (STANDARD_TLS) fail with reason "rate_limited"; its status-code alerts are blind meanwhile.',
     },
     quiet: { series: { [`akamai_estats_up{${CP}}`]: '1x10' }, evalTime: '10m' },
+  },
+  {
+    alert: 'AkamaiTrafficOffloadLow',
+    firing: {
+      series: {
+        ...TC_NAME,
+        [`akamai_traffic_hit_offload_ratio{${TC}}`]: '0.3x40',
+        [`akamai_traffic_hits{${TC},direction="edge"}`]: '5000x40',
+      },
+      evalTime: '35m',
+      labels: { ...TC_LABELS, severity: 'warning', team: 'cdn', ...common },
+      summary: 'Hit offload 30% for CP code 424242 (shop-images)',
+      description:
+        'Akamai served only 30% of the edge hits of CP code 424242 (shop-images) from cache in its newest 5-minute buckets (threshold 50%): the rest went to the origin. A purge, a cache-key or TTL change, or uncacheable responses?',
+    },
+    // The same offload, but a trickle of traffic.
+    quiet: {
+      series: {
+        [`akamai_traffic_hit_offload_ratio{${TC}}`]: '0.3x40',
+        [`akamai_traffic_hits{${TC},direction="edge"}`]: '500x40',
+      },
+      evalTime: '35m',
+    },
+  },
+  {
+    alert: 'AkamaiTrafficOriginSurge',
+    firing: {
+      // Three hours at 1,000 origin hits a bucket, then ten times that.
+      series: {
+        ...TC_NAME,
+        [`akamai_traffic_hits{${TC},direction="origin"}`]: '1000x180 10000x30',
+      },
+      evalTime: '205m',
+      labels: { ...TC_LABELS, direction: 'origin', severity: 'warning', team: 'cdn', ...common },
+      summary: 'Origin traffic surge for CP code 424242 (shop-images): 10000 hits per bucket',
+      description:
+        'Akamai forwarded 10000 hits of CP code 424242 (shop-images) to the origin in its newest 5-minute bucket, more than 3 times its average of the last 3h. The origin takes load the cache used to absorb.',
+    },
+    // As many origin hits, all along: its own baseline.
+    quiet: {
+      series: { [`akamai_traffic_hits{${TC},direction="origin"}`]: '10000x210' },
+      evalTime: '205m',
+    },
+  },
+  {
+    alert: 'AkamaiTrafficDataStale',
+    firing: {
+      // The runs go on (up), but the newest bucket stays the one that ended at t=0.
+      series: {
+        ...TC_NAME,
+        [`akamai_traffic_bucket_end_timestamp_seconds{${TC}}`]: '0x60',
+        [`akamai_traffic_up{${TC}}`]: '1x60',
+      },
+      evalTime: '55m',
+      labels: { ...TC_LABELS, severity: 'warning', team: 'cdn', ...common },
+      summary: 'The newest traffic bucket of CP code 424242 (shop-images) ended 55m 0s ago',
+      description:
+        'The collector still runs for CP code 424242 (shop-images), but its newest 5-minute bucket ended 55m 0s ago, more than 45m: its reports fail (AkamaiTrafficTargetFailing says why) or no sink takes them. The traffic panels and alerts read old data; the next run that succeeds fills the gap within the backfill window.',
+    },
+    // A new bucket every minute of the history.
+    quiet: {
+      series: {
+        [`akamai_traffic_bucket_end_timestamp_seconds{${TC}}`]: '0+60x60',
+        [`akamai_traffic_up{${TC}}`]: '1x60',
+      },
+      evalTime: '55m',
+    },
+  },
+  {
+    alert: 'AkamaiTrafficTargetFailing',
+    firing: {
+      series: {
+        ...TC_NAME,
+        [`akamai_traffic_up{${TC}}`]: '0x20',
+        [`akamai_traffic_failure_info{${TC},reason="unauthorized_cp_code"}`]: '1x20',
+      },
+      evalTime: '20m',
+      labels: {
+        ...TC_LABELS,
+        reason: 'unauthorized_cp_code',
+        severity: 'warning',
+        team: 'cdn',
+        ...common,
+      },
+      summary: 'Traffic cannot be read for CP code 424242 (shop-images) (unauthorized_cp_code)',
+      description:
+        'The collector\'s traffic reports for CP code 424242 (shop-images) fail with reason "unauthorized_cp_code"; its buckets are fetched again by the next run that succeeds, within the backfill window.',
+    },
+    quiet: { series: { [`akamai_traffic_up{${TC}}`]: '1x20' }, evalTime: '20m' },
   },
   {
     alert: 'CollectorGroupStale',

@@ -15,6 +15,7 @@ import { handler as estatsHandler } from '../../src/handlers/estats';
 import { handler as janitorHandler } from '../../src/handlers/janitor';
 import { handler as scrapeHandler } from '../../src/handlers/scrape';
 import { handler as syntheticHandler } from '../../src/handlers/synthetic';
+import { handler as trafficHandler } from '../../src/handlers/traffic';
 import { type LocalScrapeTargets, startLocalScrapeTargets } from '../../dev/local/scrapeTargets';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { captureStdout, withEnv } from '../helpers/env';
@@ -136,6 +137,17 @@ beforeAll(async () => {
         );
         for (const schedule of scrapeSchedules)
           await scrapeHandler({ schedule }, lambdaContext(30_000, 'scrape'));
+        // A named CP code of the stand-in's account, and one it does not have (its 403 fails
+        // that CP code alone: the failure series exist too).
+        await trafficHandler(
+          {
+            schedule: {
+              name: 'dash',
+              targets: [{ cpCode: 424242, name: 'example-images' }, { cpCode: 777 }],
+            },
+          },
+          lambdaContext(30_000, 'traffic'),
+        );
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -165,6 +177,7 @@ beforeAll(async () => {
     ),
   );
   await prometheus.waitFor('akamai_estats_failure_info');
+  await prometheus.waitFor('akamai_traffic_failure_info');
   await prometheus.waitFor('janitor_deleted_groups');
   await prometheus.waitFor('probe_success{job="blackbox"} == 1');
   await prometheus.waitFor('ifOperStatus{job="snmp"}');

@@ -119,11 +119,11 @@ it('runs every offline command of the deploy guide, in order, from a copy of the
     if (result.code !== 0)
       throw new Error(`the guide's offline block ${index + 1} failed:\n${block}\n${result.output}`);
     if (index === 0) {
-      // Step 2's edit: each CHANGE-ME, and the example CP code its comment marks.
+      // Step 2's edit: each CHANGE-ME, and the example CP codes their comments mark.
       const file = join(dir, 'config', 'prod.yml');
       const text = readFileSync(file, 'utf8');
       expect(text).toContain('CHANGE-ME');
-      writeFileSync(file, text.replaceAll('CHANGE-ME', 'acme').replace('424242', '987654'));
+      writeFileSync(file, text.replaceAll('CHANGE-ME', 'acme').replaceAll('424242', '987654'));
     }
   }
   // Step 5, `npm start -- --stage prod`: it runs until Ctrl-C, so until its first eStats run.

@@ -154,8 +154,8 @@ describe('deployment configuration', () => {
   it('packages the production example in one run once its placeholders are filled in, and names each one left', () => {
     const example = readFileSync(join(root, 'config', 'prod.example.yml'), 'utf8');
     const filled = join(mkdtempSync(join(tmpdir(), 'prod-example-')), 'prod.yml');
-    // The only edits: each CHANGE-ME, and the example CP code its comment marks.
-    writeFileSync(filled, example.replaceAll('CHANGE-ME', 'acme').replace('424242', '987654'));
+    // The only edits: each CHANGE-ME, and the example CP codes their comments mark.
+    writeFileSync(filled, example.replaceAll('CHANGE-ME', 'acme').replaceAll('424242', '987654'));
     const result = serverlessPackage('prod', [`--param=stageConfig=${filled}`]);
     expect(result.output).toContain('Service packaged');
     expect(result.status).toBe(0);

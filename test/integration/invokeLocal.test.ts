@@ -230,6 +230,7 @@ it('packages a template whose functions run the Node major the tests run on, eac
     EstatsLambdaFunction: 'nodejs24.x',
     SyntheticLambdaFunction: 'nodejs24.x',
     ScrapeLambdaFunction: 'nodejs24.x',
+    TrafficLambdaFunction: 'nodejs24.x',
     JanitorLambdaFunction: 'nodejs24.x',
     ExportAlertingLambdaFunction: 'nodejs24.x',
   });
@@ -246,6 +247,7 @@ it('packages a template whose functions run the Node major the tests run on, eac
     EstatsLambdaFunction: { 'Fn::GetAtt': ['EstatsRole', 'Arn'] },
     SyntheticLambdaFunction: { 'Fn::GetAtt': ['SyntheticRole', 'Arn'] },
     ScrapeLambdaFunction: { 'Fn::GetAtt': ['ScrapeRole', 'Arn'] },
+    TrafficLambdaFunction: { 'Fn::GetAtt': ['TrafficRole', 'Arn'] },
     JanitorLambdaFunction: { 'Fn::GetAtt': ['JanitorRole', 'Arn'] },
     ExportAlertingLambdaFunction: { 'Fn::GetAtt': ['ExportAlertingRole', 'Arn'] },
   });
@@ -254,7 +256,14 @@ it('packages a template whose functions run the Node major the tests run on, eac
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => id)
       .sort(),
-  ).toEqual(['EstatsRole', 'ExportAlertingRole', 'JanitorRole', 'ScrapeRole', 'SyntheticRole']);
+  ).toEqual([
+    'EstatsRole',
+    'ExportAlertingRole',
+    'JanitorRole',
+    'ScrapeRole',
+    'SyntheticRole',
+    'TrafficRole',
+  ]);
 
   const own = (fn: string) => [
     `logs:CreateLogStream,logs:PutLogEvents on log-group:/aws/lambda/pushgate-collector-dev-${fn}:*`,
@@ -268,6 +277,13 @@ it('packages a template whose functions run the Node major the tests run on, eac
   expect(grants(template, 'SyntheticRole')).toEqual(own('synthetic'));
   // The stage file's scrape targets name no secret.
   expect(grants(template, 'ScrapeRole')).toEqual(own('scrape'));
+  // Its API client's secret (the default one here), and its own state's objects, no more.
+  expect(grants(template, 'TrafficRole')).toEqual([
+    ...own('traffic'),
+    'secretsmanager:GetSecretValue on secret:pushgate-collector/akamai-edgegrid-??????',
+    's3:GetObject,s3:PutObject on ${TrafficStateBucket.Arn}/traffic-state/dev/*',
+    's3:ListBucket on TrafficStateBucket.Arn if {"StringLike":{"s3:prefix":["traffic-state/dev/*"]}}',
+  ]);
   expect(grants(template, 'JanitorRole')).toEqual(own('janitor'));
   expect(grants(template, 'ExportAlertingRole')).toEqual([
     ...own('exportAlerting'),
@@ -312,13 +328,13 @@ it('puts only the functions that reach the Pushgateway into a VPC, their network
     SecurityGroupIds: ['sg-0123abcd'],
     SubnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
   };
-  for (const fn of ['Estats', 'Synthetic', 'Scrape', 'Janitor'])
+  for (const fn of ['Estats', 'Synthetic', 'Scrape', 'Traffic', 'Janitor'])
     expect([fn, vpcOf(`${fn}LambdaFunction`)]).toEqual([fn, inVpc]);
   // The export writes to S3 (and AMP): no need of the private network.
   expect(vpcOf('ExportAlertingLambdaFunction')).toBeUndefined();
   const eni =
     'ec2:CreateNetworkInterface,ec2:DescribeNetworkInterfaces,ec2:DescribeSubnets,ec2:DeleteNetworkInterface,ec2:AssignPrivateIpAddresses,ec2:UnassignPrivateIpAddresses on *';
-  for (const role of ['EstatsRole', 'SyntheticRole', 'ScrapeRole', 'JanitorRole']) {
+  for (const role of ['EstatsRole', 'SyntheticRole', 'ScrapeRole', 'TrafficRole', 'JanitorRole']) {
     expect(grants(template, role)).toContain(eni);
     // No managed policy: AWSLambdaVPCAccessExecutionRole would add logs:* on every log group.
     expect(template.Resources[role]?.Properties.ManagedPolicyArns).toBeUndefined();

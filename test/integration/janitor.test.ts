@@ -104,7 +104,7 @@ it("deletes this product's groups older than their TTL, and nothing else", async
   const report = await pushgateway.group({ job: 'pushgate_janitor', stage: 'prod' });
   const deleted = report?.families.get('janitor_deleted_groups')?.metrics ?? [];
   expect(Object.fromEntries(deleted.map((m) => [m.labels.collector_job, Number(m.value)]))).toEqual(
-    { akamai_estats: 3, synthetic_telemetry: 1, pushgate_scrape: 0 },
+    { akamai_estats: 3, synthetic_telemetry: 1, pushgate_scrape: 0, akamai_traffic: 0 },
   );
 }, 30_000);
 

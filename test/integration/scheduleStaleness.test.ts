@@ -48,8 +48,11 @@ const staleAt = (evalTime: string, ago?: string) => ({
 
 describe('staleness follows the schedule', () => {
   it('renders three of its intervals: 1800 s for rate(10 minutes)', () => {
-    expect(rules).toContain('push_time_seconds{job="akamai_estats"}) > 1800');
-    expect(rules).not.toContain('push_time_seconds{job="akamai_estats"}) > 360');
+    // The threshold CollectorGroupStale compares eStats' groups with, one series per job.
+    const threshold = (seconds: number) =>
+      `- record: job:collector_stale_after_seconds:info\n        expr: vector(${seconds})\n        labels:\n          job: akamai_estats`;
+    expect(rules).toContain(threshold(1800));
+    expect(rules).not.toContain(threshold(360));
   });
 
   it('stays quiet while a 10-minute schedule pushes, and fires 30 minutes after its last push', () => {

@@ -50,7 +50,7 @@ describe.each(Object.entries(SCRIPTS))('npm run %s', (_script, file) => {
 
 it('npm start --help names every scheduled function and every sink', async () => {
   const { stdout } = await tsx(SCRIPTS.start ?? '', ['--help']);
-  expect(stdout).toContain('estats,synthetic,scrape,janitor,exportAlerting');
+  expect(stdout).toContain('estats,synthetic,scrape,traffic,janitor,exportAlerting');
   for (const sink of ['pushgateway', 'remote-write', 'graphite']) expect(stdout).toContain(sink);
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectTraffic, type TrafficRunSummary } from '../../src/collectors/traffic';
@@ -6,7 +6,7 @@ import { trafficSettingsFromEnv } from '../../src/config/traffic';
 import { deadlineIn } from '../../src/shared/deadline';
 import { createLogger } from '../../src/shared/logger';
 import { connectSinks } from '../../src/sinks/connect';
-import { BUCKET_SECONDS } from '../../src/traffic/report';
+import { BUCKET_SECONDS, TRAFFIC_REPORT_PATH } from '../../src/traffic/report';
 import { parseTrafficSchedule, type TrafficSchedule } from '../../src/traffic/schedule';
 import { launchVictoriaMetrics, type RunningBinary } from '../../dev/launchers';
 import { RealPrometheus } from '../../dev/realPrometheus';
@@ -33,7 +33,10 @@ let victoria: RunningBinary;
 let dataNowMs = 0;
 
 beforeAll(async () => {
-  ({ akamai, edgercPath } = await startAkamaiStandin({ reporting: { dataNow: () => dataNowMs } }));
+  ({ akamai, edgercPath } = await startAkamaiStandin({
+    // A query-cost limit of 12 rows: three CP codes over five buckets are refused (422).
+    reporting: { dataNow: () => dataNowMs, maxQueryCost: 12 },
+  }));
   [pushgateway, prometheus, victoria] = await Promise.all([
     RealPushgateway.start(),
     RealPrometheus.startRemoteWriteReceiver(undefined, { outOfOrderWindow: '6h' }),
@@ -217,6 +220,32 @@ describe.each([
       expect(ends).toEqual([0, 5, 6].map((i) => from + i * BUCKET_SECONDS));
     }
   });
+});
+
+test('what a 422 taught one run, the next starts from: no refusal again', async () => {
+  const dir = stateDir();
+  const env = { SINKS: 'pushgateway', PUSHGATEWAY_URL: pushgateway.url, TRAFFIC_STATE_DIR: dir };
+  const planned = schedule('learning');
+  const step = BUCKET_SECONDS * 1000;
+  const t0 = Date.now() - 3_600_000;
+  const refusals = () =>
+    akamai.requests.filter((r) => r.path === TRAFFIC_REPORT_PATH && r.status === 422).length;
+  await run(planned, env, t0);
+  // Five buckets behind: 15 rows, over the stand-in's 12.
+  akamai.requests.length = 0;
+  const first = await run(planned, env, t0 + 5 * step);
+  expect(first.failed).toEqual([]);
+  expect(refusals()).toBe(1);
+  const state = JSON.parse(
+    readFileSync(join(dir, 'traffic-state', 'test', 'learning.json'), 'utf8'),
+  ) as { queryCost?: unknown };
+  // Refused at 15 rows, answered at 5 (one CP code's five buckets).
+  expect(state.queryCost).toEqual({ refusedRows: 15, goodRows: 5 });
+  akamai.requests.length = 0;
+  const second = await run(planned, env, t0 + 10 * step);
+  expect(second.failed).toEqual([]);
+  expect(second.backfilledBuckets).toBe(4 * CODES.length);
+  expect(refusals()).toBe(0);
 });
 
 function stateDir(): string {

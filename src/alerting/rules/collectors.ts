@@ -1,7 +1,7 @@
 import { COLLECTOR, LABEL } from '../../metrics/catalogue';
 import { JANITOR_RECORDED, RUN_HEALTH_RECORDED } from '../../queries/collectors';
 import { PUSHGATEWAY_INSTANCE } from '../../queries/freshest';
-import { anyOf, jobMatcher, on, quote } from '../../queries/promql';
+import { jobMatcher, on, quote } from '../../queries/promql';
 import { type AlertGroupDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { keepsGroups, type RuleScope, stalenessOf } from '../scope';
@@ -9,6 +9,8 @@ import {
   DEPLOYED_SCHEDULE,
   deployedScheduleRecordings,
   sampleTimeStalenessAlerts,
+  staleAbove,
+  staleAfterRecordings,
 } from './sampleStaleness';
 import type { RecordedSeries } from '../../queries/recorded';
 
@@ -89,13 +91,14 @@ function pushTimeStaleness(
   scope: RuleScope,
 ): { recordings: RecordedSeries[]; alerts: AlertGroupDefinition['alerts'] } {
   const deployed = deployedScheduleRecordings(scope);
-  if (deployed.length === 0) return { recordings: [], alerts: [groupStaleAlert(config)] };
+  const thresholds = staleAfterRecordings(config);
+  if (deployed.length === 0) return { recordings: thresholds, alerts: [groupStaleAlert(config)] };
   const { collectors } = config;
   assertDuration(collectors.silentFor, 'alerting config collectors.silentFor');
   const jobs = jobMatcher(Object.keys(scope.schedules));
   const onSchedule = on([LABEL.job, LABEL.schedule]);
   return {
-    recordings: deployed,
+    recordings: [...deployed, ...thresholds],
     alerts: [
       groupStaleAlert(config),
       {
@@ -115,14 +118,11 @@ function pushTimeStaleness(
 /** A group whose last push, on any Pushgateway, is a few intervals old. */
 function groupStaleAlert(config: AlertingConfig): AlertGroupDefinition['alerts'][number] {
   const { collectors } = config;
-  const staleClauses = Object.entries(collectors.intervals).map(
-    ([job, seconds]) =>
-      // The latest push on any Pushgateway: stale only when stale on every one.
-      `time() - max without(${PUSHGATEWAY_INSTANCE}) (push_time_seconds{${LABEL.job}=${quote(job)}}) > ${seconds * collectors.staleAfterIntervals}`,
-  );
+  const jobs = jobMatcher(Object.keys(collectors.intervals));
   return {
     alert: 'CollectorGroupStale',
-    expr: anyOf(staleClauses),
+    // The latest push on any Pushgateway: stale only when stale on every one.
+    expr: staleAbove(`time() - max without(${PUSHGATEWAY_INSTANCE}) (push_time_seconds{${jobs}})`),
     for: '1m',
     severity: collectors.staleSeverity,
     summary: 'Pushgateway group {{ $labels.job }} not pushed for {{ $value | humanizeDuration }}',

@@ -4,7 +4,7 @@ import { type AlertDefinition, assertDuration } from '../builders';
 import type { AlertingConfig } from '../config';
 import { formatDuration, parseDuration } from '../duration';
 import { LEVEL, newestWithin } from '../../queries/freshest';
-import { anyOf, jobMatcher, on } from '../../queries/promql';
+import { jobMatcher, on } from '../../queries/promql';
 import type { RecordedSeries } from '../../queries/recorded';
 import type { RuleScope } from '../scope';
 
@@ -25,6 +25,27 @@ export function staleAfterSeconds(config: AlertingConfig, job: string): number {
       },
     );
   return interval * config.collectors.staleAfterIntervals;
+}
+
+/**
+ * One constant series per collector job: the seconds after which its group or sample counts
+ * as stale. The staleness alerts compare with it on the job, so their expressions stay one
+ * comparison however many collectors there are.
+ */
+export const STALE_AFTER = 'job:collector_stale_after_seconds:info';
+
+/** The staleness threshold of each job the alerting config gives an interval. */
+export function staleAfterRecordings(config: AlertingConfig): RecordedSeries[] {
+  return Object.keys(config.collectors.intervals).map((job) => ({
+    record: STALE_AFTER,
+    expr: `vector(${staleAfterSeconds(config, job)})`,
+    labels: { [LABEL.job]: job },
+  }));
+}
+
+/** `age` (series with a job label) above its job's staleness threshold. */
+export function staleAbove(age: string): string {
+  return `${age} > ${on([LABEL.job])} group_left ${STALE_AFTER}`;
 }
 
 /** One constant series per enabled schedule of the stage: what should be delivering. */
@@ -71,20 +92,12 @@ export function sampleTimeStalenessAlerts(
     record: `${LEVEL.runHealth}:${lastSuccess}:max_over_time${staleRange}`,
     expr: `${newestWithin(`${lastSuccess}{${collectorJobs}}`, staleRange)}\nand ${ON_SCHEDULE} ${DEPLOYED_SCHEDULE}`,
   };
-  // One clause per threshold, for all the jobs that share it.
-  const jobsByThreshold = new Map<number, string[]>();
-  for (const [job] of jobs) {
-    const seconds = staleAfterSeconds(config, job);
-    jobsByThreshold.set(seconds, [...(jobsByThreshold.get(seconds) ?? []), job]);
-  }
-  const staleClauses = [...jobsByThreshold].map(
-    ([seconds, sharing]) => `time() - ${newestSuccess.record}{${jobMatcher(sharing)}} > ${seconds}`,
-  );
+  for (const [job] of jobs) staleAfterSeconds(config, job);
   const silent = `${DEPLOYED_SCHEDULE}\nunless ${ON_SCHEDULE} max_over_time(${lastSuccess}{${collectorJobs}}[${collectors.successLookback}])`;
   const collectorAlerts: Alert[] = [
     {
       alert: 'CollectorSuccessStale',
-      expr: anyOf(staleClauses),
+      expr: staleAbove(`time() - ${newestSuccess.record}`),
       for: '1m',
       severity: collectors.staleSeverity,
       summary:
@@ -102,5 +115,8 @@ export function sampleTimeStalenessAlerts(
       runbook: 'collectors#collectorsilent',
     },
   ];
-  return { recordings: [...deployed, newestSuccess], alerts: collectorAlerts };
+  return {
+    recordings: [...deployed, ...staleAfterRecordings(config), newestSuccess],
+    alerts: collectorAlerts,
+  };
 }

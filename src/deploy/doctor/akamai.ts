@@ -15,9 +15,9 @@ import { estatsSettingsFromEnv } from '../../config/estats';
 import { ConfigurationError } from '../../shared/errors';
 import { type DoctorCheck, secretCheck } from './checks';
 
-/** The API clients of the enabled eStats schedules, each with the schedules that use it. */
-function clientsOf(schedules: readonly EstatsSchedule[]) {
-  const byClient = new Map<string, { client: AkamaiClient; schedules: EstatsSchedule[] }>();
+/** The API clients of the enabled schedules (eStats, traffic), each with the schedules that use it. */
+function clientsOf<S extends { clients?: AkamaiClient[] | undefined }>(schedules: readonly S[]) {
+  const byClient = new Map<string, { client: AkamaiClient; schedules: S[] }>();
   for (const input of schedules)
     for (const client of input.clients ?? [DEFAULT_CLIENT]) {
       const entry = byClient.get(client.name) ?? { client, schedules: [] };
@@ -31,7 +31,10 @@ function clientsOf(schedules: readonly EstatsSchedule[]) {
  * The secret of each API client (or the function's own, akamaiSecretName, for a schedule
  * without clients): it exists and holds EdgeGrid credentials, every field.
  */
-export function akamaiSecretChecks(schedules: readonly EstatsSchedule[], env: Env): DoctorCheck[] {
+export function akamaiSecretChecks(
+  schedules: ReadonlyArray<{ clients?: AkamaiClient[] | undefined }>,
+  env: Env,
+): DoctorCheck[] {
   return clientsOf(schedules).flatMap(({ client }) => {
     const secret = client.secret ?? (client === DEFAULT_CLIENT ? env.AKAMAI_SECRET_ID : undefined);
     if (!secret) return [];

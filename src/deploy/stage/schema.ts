@@ -23,6 +23,8 @@ const stageClientSchema = z.strictObject({
   accountSwitchKey: z.optional(z.unknown()),
   rateLimitPerMinute: z.optional(z.unknown()),
   reserve: z.optional(z.unknown()),
+  account: z.optional(z.unknown()),
+  reportingRequestsPerMinute: z.optional(z.unknown()),
 });
 
 /**
@@ -57,7 +59,7 @@ const akamaiSection = z._default(
     clients: z._default(
       z
         .record(z.string(), stageClientSchema)
-        .check(z.describe('The API clients the eStats schedules name, by name')),
+        .check(z.describe('The API clients the eStats and traffic schedules name, by name')),
       {},
     ),
   }),

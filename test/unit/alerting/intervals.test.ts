@@ -18,6 +18,7 @@ it("states each collector's schedule interval as config/local.yml schedules it",
     [JOB.estats]: longest(stage.estats.map((s) => s.rate)),
     [JOB.synthetic]: longest(stage.synthetic.map((s) => s.rate)),
     [JOB.scrape]: longest(stage.scrape.map((s) => s.rate)),
+    [JOB.traffic]: longest(stage.traffic.map((s) => s.rate)),
   });
   expect(stage.alerting.collectors.intervals).toEqual(DEFAULT_ALERTING_CONFIG.collectors.intervals);
 });
@@ -42,10 +43,11 @@ it("derives a stage's staleness from its slowest enabled schedule of each job", 
     `estats:\n${schedule('rate(2 minutes)', 'fast')}${schedule('rate(10 minutes)', 'slow')}${schedule('rate(1 day)', 'off', false)}`,
   );
   const { intervals } = loadStageConfig(file, 'local').alerting.collectors;
-  // No synthetic or scrape schedule: those jobs keep their defaults.
+  // No synthetic, scrape or traffic schedule: those jobs keep their defaults.
   expect(intervals).toEqual({
     [JOB.estats]: 600,
     [JOB.synthetic]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.synthetic],
     [JOB.scrape]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.scrape],
+    [JOB.traffic]: DEFAULT_ALERTING_CONFIG.collectors.intervals[JOB.traffic],
   });
 });

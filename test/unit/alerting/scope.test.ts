@@ -68,13 +68,17 @@ describe("a stage's alerting files for its sinks", () => {
       akamai_estats: ['edge-5xx'],
       synthetic_telemetry: [],
       pushgate_scrape: [],
+      akamai_traffic: ['cdn'],
     });
     const { rules } = stageAlertingFiles(file, 'dev', { sinks: ['remote-write'] });
     // The schedules watched are the stage's enabled ones, one recorded series each.
     const deployed = rules.groups
       .flatMap((g) => g.rules)
       .flatMap((r) => ('record' in r && r.record === DEPLOYED_SCHEDULE ? [r.labels] : []));
-    expect(deployed).toEqual([{ job: 'akamai_estats', schedule: 'edge-5xx' }]);
+    expect(deployed).toEqual([
+      { job: 'akamai_estats', schedule: 'edge-5xx' },
+      { job: 'akamai_traffic', schedule: 'cdn' },
+    ]);
     expect(alertNames(rules)).toContain('CollectorSilent');
     expect(alertNames(stageAlertingFiles(file, 'dev').rules)).toContain('CollectorGroupStale');
   });

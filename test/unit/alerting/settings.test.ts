@@ -61,8 +61,9 @@ describe("a stage file's alerting section", () => {
   it('takes the intervals from the stage schedules, not from the defaults', () => {
     const config = stageAlertingConfigOf({}, { [JOB.estats]: 600 }, 'config/prod.yml');
     expect(config.collectors.intervals).toEqual({ ...INTERVALS, [JOB.estats]: 600 });
+    // Three intervals: the threshold CollectorGroupStale compares eStats' groups with.
     expect(buildAlertingFiles(config).files['rules.yml']).toContain(
-      `push_time_seconds{job="${JOB.estats}"}) > 1800`,
+      `- record: job:collector_stale_after_seconds:info\n        expr: vector(1800)\n        labels:\n          job: ${JOB.estats}`,
     );
   });
 

@@ -44,6 +44,7 @@ describe("a stage file's scrape schedules", () => {
       estats: [],
       synthetic: [],
       scrape: ['pgc/ca', 'pgc/snmp'],
+      traffic: [],
     });
     expect(config.janitor.policy.targetJobs).toEqual({ snmp: 'pushgate_scrape' });
   });

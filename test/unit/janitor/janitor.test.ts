@@ -35,6 +35,7 @@ describe('the janitor policy of a stage file', () => {
           akamai_estats: ['main'],
           synthetic_telemetry: ['lab'],
           pushgate_scrape: [],
+          akamai_traffic: [],
         },
         targetJobs: {},
       },

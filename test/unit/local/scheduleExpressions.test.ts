@@ -54,6 +54,7 @@ describe('scheduled functions of serverless.yml', () => {
       ['synthetic', 'src/handlers/synthetic.handler', 'rate(1 minute)', 50],
       ['scrape', 'src/handlers/scrape.handler', 'rate(1 minute)', 50],
       ['scrape', 'src/handlers/scrape.handler', 'rate(1 minute)', 50],
+      ['traffic', 'src/handlers/traffic.handler', 'rate(5 minutes)', 120],
       ['janitor', 'src/handlers/janitor.handler', 'rate(1 hour)', 60],
       ['exportAlerting', 'src/handlers/export-alerting.handler', 'rate(1 day)', 30],
     ]);
@@ -86,16 +87,32 @@ describe('scheduled functions of serverless.yml', () => {
       },
     });
     expect(functions[4]?.event(time)).toMatchObject({
+      time: '2026-11-20T10:00:00Z',
+      schedule: {
+        name: 'cdn',
+        intervalSeconds: 300,
+        // Its share of the account's Reporting budget, set when packaging.
+        requestsPerMinute: 108,
+        targets: [{ cpCode: 424242, name: 'example-images' }, {}, {}],
+      },
+    });
+    expect(functions[5]?.event(time)).toMatchObject({
       stage: 'local',
-      ttl: { akamai_estats: '24h', synthetic_telemetry: '24h', pushgate_scrape: '24h' },
+      ttl: {
+        akamai_estats: '24h',
+        synthetic_telemetry: '24h',
+        pushgate_scrape: '24h',
+        akamai_traffic: '24h',
+      },
       deployedSchedules: {
         akamai_estats: ['default'],
         synthetic_telemetry: ['default'],
         pushgate_scrape: ['switches', 'probes'],
+        akamai_traffic: ['cdn'],
       },
       targetJobs: { snmp: 'pushgate_scrape', blackbox: 'pushgate_scrape' },
     });
-    expect(functions[5]?.event(time)).toMatchObject({
+    expect(functions[6]?.event(time)).toMatchObject({
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       time: '2026-11-20T10:00:00Z',

@@ -40,3 +40,28 @@ test('a repeated delivery of the same tick has nothing to do', () => {
   expect(plan.windows).toEqual([]);
   expect(plan.current).toEqual([1]);
 });
+
+describe('a window too big for one request', () => {
+  const { cutWindow } = jest.requireActual<typeof import('../../../src/traffic/fetch')>(
+    '../../../src/traffic/fetch',
+  );
+  const codes = Array.from({ length: 300 }, (_, i) => 500_000 + i);
+
+  it('is cut into the fewest pieces that fit, every CP code in one of them', () => {
+    const window = { cpCodes: codes, startSec: 0, endSec: 73 * 300 };
+    const pieces = cutWindow(window, 5_000);
+    // 21,900 rows: five pieces of at most 5,000 (60 CP codes × 73 buckets = 4,380).
+    expect(pieces).toHaveLength(5);
+    for (const piece of pieces) expect(piece.cpCodes.length * 73).toBeLessThanOrEqual(5_000);
+    expect(pieces.flatMap((p) => p.cpCodes)).toEqual(codes);
+  });
+
+  it("cuts one CP code's buckets into even runs when they alone are too many", () => {
+    const pieces = cutWindow({ cpCodes: [1], startSec: 0, endSec: 600 * 300 }, 100);
+    expect(pieces).toHaveLength(6);
+    expect(pieces.map((p) => (p.endSec - p.startSec) / 300)).toEqual([
+      100, 100, 100, 100, 100, 100,
+    ]);
+    expect(pieces[5]?.endSec).toBe(600 * 300);
+  });
+});

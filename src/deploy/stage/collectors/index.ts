@@ -7,6 +7,7 @@ import { fieldsOf } from '../../../shared/validation';
 import { ESTATS_COLLECTOR } from './estats';
 import { SCRAPE_COLLECTOR } from './scrape';
 import { SYNTHETIC_COLLECTOR } from './synthetic';
+import { TRAFFIC_COLLECTOR } from './traffic';
 import type {
   BudgetContext,
   CollectorKind,
@@ -46,6 +47,7 @@ const ROWS = {
   estats: row(ESTATS_COLLECTOR),
   synthetic: row(SYNTHETIC_COLLECTOR),
   scrape: row(SCRAPE_COLLECTOR),
+  traffic: row(TRAFFIC_COLLECTOR),
 } satisfies { readonly [K in CollectorKind]: StageCollector<K> };
 
 export const STAGE_COLLECTOR_TABLE: { readonly [K in CollectorKind]: StageCollector<K> } = ROWS;
@@ -119,7 +121,12 @@ export function readCollectorSections(
     return schedules;
   };
   return {
-    schedules: { estats: read('estats'), synthetic: read('synthetic'), scrape: read('scrape') },
+    schedules: {
+      estats: read('estats'),
+      synthetic: read('synthetic'),
+      scrape: read('scrape'),
+      traffic: read('traffic'),
+    },
     complete,
   };
 }
@@ -173,5 +180,10 @@ export function slosOf(
 /** The schedules alone, as StageConfig holds them. */
 export function withoutIndex(schedules: ReadSchedules): StageSchedulesByKind {
   const entries = <K extends CollectorKind>(kind: K) => schedules[kind].map((s) => s.entry);
-  return { estats: entries('estats'), synthetic: entries('synthetic'), scrape: entries('scrape') };
+  return {
+    estats: entries('estats'),
+    synthetic: entries('synthetic'),
+    scrape: entries('scrape'),
+    traffic: entries('traffic'),
+  };
 }

@@ -6,6 +6,7 @@ import type { Slo } from '../../../alerting/slo';
 import type { EstatsSchedule } from '../../../akamai/targets';
 import type { FileProblems } from '../../../config/fileProblems';
 import type { ScrapeSchedule } from '../../../scrape/schedule';
+import type { TrafficSchedule } from '../../../traffic/schedule';
 import type { Env } from '../../../config/env';
 import type { DoctorCheck } from '../../doctor/checks';
 
@@ -24,6 +25,8 @@ export interface StageSchedulesByKind {
   estats: Array<Scheduled & { input: EstatsSchedule }>;
   synthetic: Array<Scheduled & { fleet: Record<string, unknown> }>;
   scrape: Array<Scheduled & { input: ScrapeSchedule }>;
+  /** Each schedule's input carries its API client (none: the function's environment's). */
+  traffic: Array<Scheduled & { input: TrafficSchedule }>;
 }
 
 /** The scheduled collectors: each is a function and a section of the stage file. */
