@@ -40,7 +40,8 @@ beforeAll(async () => {
         ],
       ]),
     },
-    reporting: { maxQueryCost: 60, requestsPerMinute: 10, windowMs: 2_000 },
+    // A query cost of 60 rows, answers of at most 40 (more: metadata.hasMoreData).
+    reporting: { maxQueryCost: 60, maxRows: 40, requestsPerMinute: 10, windowMs: 2_000 },
   }));
 });
 afterAll(() => akamai.stop());
@@ -90,6 +91,24 @@ test('a window over many CP codes and buckets comes back whole, split after each
   expectFinal(fetched.rows);
   const keys = new Set(fetched.rows.map((r) => `${r.cpCode}@${r.startSec}`));
   expect(keys.size).toBe(120);
+});
+
+test('an answer that says it left rows out (metadata.hasMoreData) is asked again in smaller pieces', async () => {
+  // 4 CP codes × 12 buckets: 48 rows, under the query cost, over what one answer holds.
+  const fetched = await fetchTraffic(
+    [{ cpCodes: ACCOUNT_CODES.slice(0, 4), ...finalRange(12) }],
+    {
+      signer: signerFromEdgerc(edgercPath, 'standin'),
+      pacer: new AccountPacer(10, undefined, 2_000),
+    },
+    SETTINGS,
+    NO_DEADLINE,
+  );
+  expect(fetched.failed.size).toBe(0);
+  expect(fetched.rows).toHaveLength(48);
+  expectFinal(fetched.rows);
+  expect(reportRequests().map((r) => r.status)).toEqual([200, 200, 200]);
+  expect(fetched.splits).toBe(1);
 });
 
 test('a 403 naming unauthorized CP codes fails those codes alone and keeps the rest', async () => {
