@@ -5,6 +5,7 @@ import type { AkamaiClient } from '../../../akamai/clients';
 import { JOB } from '../../../metrics/catalogue';
 import { ConfigurationError } from '../../../shared/errors';
 import { plural } from '../../../shared/plural';
+import { BUCKET_SECONDS } from '../../../traffic/report';
 import { parseTrafficSchedule, trafficScheduleSchema } from '../../../traffic/schedule';
 import { akamaiSecretChecks } from '../../doctor/akamai';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
@@ -46,6 +47,16 @@ function readTraffic(
     const intervalSeconds = intervalOf(entry.rate, [...where, 'rate'], problems);
     const client = problems.attempt(where, () => clientOf(entry.client, clients));
     if (input === undefined || intervalSeconds === undefined || problems.count > before) return [];
+    if (intervalSeconds < BUCKET_SECONDS) {
+      // Its CP codes' groups are pushed once a bucket: a faster schedule would find nothing
+      // new, and their groups would look stale at its interval.
+      problems.add(
+        [...where, 'rate'],
+        `runs every ${intervalSeconds} s: a traffic bucket is ${BUCKET_SECONDS / 60} minutes, so a faster run finds nothing new`,
+        'use rate(5 minutes) or slower',
+      );
+      return [];
+    }
     for (const set of ['client', 'requestsPerMinute', 'intervalSeconds'] as const)
       if ((entry.input as Record<string, unknown>)[set] !== undefined) {
         problems.add(
