@@ -10,13 +10,14 @@ import type { Logger } from '../shared/logger';
 import { AccountPacer } from '../traffic/accountPacer';
 import { bucketsByCpCode } from '../traffic/buckets';
 import { TrafficGroup, trafficFailureMetrics } from '../traffic/content';
-import { TrafficError, type TrafficFailureReason } from '../traffic/errors';
+import { TrafficError } from '../traffic/errors';
 import { type FetchedTraffic, fetchTraffic } from '../traffic/fetch';
 import { planTraffic } from '../traffic/plan';
 import type { CostLearning } from '../traffic/queryCost';
 import type { TrafficSchedule, TrafficTarget } from '../traffic/schedule';
 import type { DeliveredState } from '../traffic/state';
-import { type FailedGroup, runCollector } from './pipeline';
+import { runCollector } from './pipeline';
+import { describeTarget, failureOf, type TrafficFailure, trafficFailure } from './trafficFailures';
 import { groupIdentity, keyOfListed } from './removal';
 import type { RunDelivery, RunSinks } from './runner';
 
@@ -31,14 +32,6 @@ export interface TrafficCollectorDeps {
   clock?: PacingClock;
   /** The window the account's limit counts over (a minute; tests shrink it). */
   rateWindowMs?: number;
-}
-
-/** A CP code that failed, as the run's summary and its error report it. */
-export interface TrafficFailure {
-  target: string;
-  group: string;
-  reason: TrafficFailureReason;
-  message: string;
 }
 
 /** What one run did, as its summary log line and its error report it. */
@@ -300,30 +293,4 @@ async function fetchPlanned(
       learned: learned ?? {},
     };
   }
-}
-
-function describeTarget(target: TrafficTarget): string {
-  return `CP code ${target.cpCode}`;
-}
-
-/** Why a CP code failed: its request, or a sink that did not take its group. */
-function failureOf(error: unknown, stage: 'produce' | 'deliver'): TrafficError {
-  if (stage === 'deliver')
-    return new TrafficError(error instanceof Error ? error.message : String(error), {
-      reason: 'push_failed',
-      cause: error,
-      ...(error instanceof CollectorError && error.hint ? { hint: error.hint } : {}),
-    });
-  if (error instanceof TrafficError) return error;
-  return new TrafficError(describeError(error), { reason: 'internal', cause: error });
-}
-
-function trafficFailure(result: FailedGroup<TrafficTarget>): TrafficFailure {
-  const error = failureOf(result.error, result.stage);
-  return {
-    target: describeTarget(result.item),
-    group: result.group,
-    reason: error.reason,
-    message: describeError(error),
-  };
 }
