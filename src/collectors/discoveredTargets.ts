@@ -50,6 +50,8 @@ export function resetDiscoveryForTests(now: () => number = Date.now): void {
 export interface DiscoveryDeps {
   credentialSourceOf(client: AkamaiClient): CredentialSource;
   logger: Logger;
+  /** Whose targets its log lines name: `eStats` unless said (the traffic collector's). */
+  collector?: string;
 }
 
 /** The schedule with its discovered targets added (itself when it discovers nothing). */
@@ -104,7 +106,7 @@ export async function withDiscoveredTargets(
         );
       pending = cached ? absentNow(cached.cpCodes, cpCodes) : 'all';
       discovered.set(key, { cpCodes, fetchedAtMs: now(), pending });
-      deps.logger.info('eStats targets discovered', {
+      deps.logger.info(`${deps.collector ?? 'eStats'} targets discovered`, {
         schedule: schedule.name,
         client: client.name,
         listed: listed.length,
@@ -115,11 +117,14 @@ export async function withDiscoveredTargets(
       if (error instanceof ConfigurationError || !cached)
         throw discoveryFailed(schedule.name, error);
       // Akamai could not be asked: the last list stands until it can.
-      deps.logger.warn('eStats target discovery failed: the last discovered targets are used', {
-        schedule: schedule.name,
-        ageSeconds: Math.round((now() - cached.fetchedAtMs) / 1000),
-        error: describeError(error),
-      });
+      deps.logger.warn(
+        `${deps.collector ?? 'eStats'} target discovery failed: the last discovered targets are used`,
+        {
+          schedule: schedule.name,
+          ageSeconds: Math.round((now() - cached.fetchedAtMs) / 1000),
+          error: describeError(error),
+        },
+      );
       cpCodes = cached.cpCodes;
     }
   }

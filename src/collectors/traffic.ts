@@ -16,6 +16,7 @@ import { planTraffic } from '../traffic/plan';
 import type { CostLearning } from '../traffic/queryCost';
 import type { TrafficSchedule, TrafficTarget } from '../traffic/schedule';
 import type { DeliveredState } from '../traffic/state';
+import type { PendingRemoval } from './discoveredTargets';
 import { runCollector } from './pipeline';
 import { describeTarget, failureOf, type TrafficFailure, trafficFailure } from './trafficFailures';
 import { groupIdentity, keyOfListed } from './removal';
@@ -32,6 +33,8 @@ export interface TrafficCollectorDeps {
   clock?: PacingClock;
   /** The window the account's limit counts over (a minute; tests shrink it). */
   rateWindowMs?: number;
+  /** With discovery: the CP codes whose absence one answer alone says, kept from removal. */
+  pending?: PendingRemoval;
 }
 
 /** What one run did, as its summary log line and its error report it. */
@@ -180,9 +183,14 @@ export async function collectTraffic(
         what: 'CP codes',
         logField: 'groups',
         current,
+        // The pending CP codes count too: once confirmed, the check is due at once.
+        ...(deps.pending === undefined
+          ? {}
+          : { state: deps.pending === 'all' ? 'all' : [...deps.pending].sort().join(',') }),
         isRemoved: (group) =>
           group.labels.job === JOB.traffic &&
           group.labels[LABEL.cpCode] !== undefined &&
+          !keptForNow(deps.pending, group.labels[LABEL.cpCode]) &&
           !collected.has(groupIdentity(keyOfListed(group))),
         concurrency: DELETE_CONCURRENCY,
         describe: describeGroup,
@@ -244,6 +252,11 @@ export async function collectTraffic(
     removedTargets: removed,
     ...summary,
   };
+}
+
+/** Whether discovery keeps a CP code's group for now: its absence is not confirmed yet. */
+function keptForNow(pending: PendingRemoval | undefined, cpCode: string | undefined): boolean {
+  return pending !== undefined && (pending === 'all' || pending.has(Number(cpCode)));
 }
 
 /** The planned requests, or every CP code failed when the credentials cannot be loaded. */

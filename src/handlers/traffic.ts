@@ -1,4 +1,5 @@
 import { collectTraffic, type TrafficRunSummary } from '../collectors/traffic';
+import { withDiscoveredCpCodes } from '../collectors/trafficTargets';
 import { resolveTrafficInvocation, trafficSettingsFromEnv } from '../config/traffic';
 import { JOB } from '../metrics/catalogue';
 import { collectorHandler } from './collectorHandler';
@@ -18,8 +19,24 @@ export const handler = collectorHandler<TrafficRunSummary>({
     return {
       schedule: schedule.name,
       tick,
-      collect: (sinks, deadline) =>
-        collectTraffic(schedule, { settings, sinks, logger, stage }, deadline),
+      async collect(sinks, deadline) {
+        const found = await withDiscoveredCpCodes(
+          schedule,
+          { credentialSourceOf: settings.credentialSourceOf, logger },
+          deadline,
+        );
+        return collectTraffic(
+          found.schedule,
+          {
+            settings,
+            sinks,
+            logger,
+            stage,
+            ...(found.pending ? { pending: found.pending } : {}),
+          },
+          deadline,
+        );
+      },
     };
   },
   report: ({ failed, ...counts }) => ({

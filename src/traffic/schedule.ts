@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/zod';
 import { akamaiClientSchema } from '../akamai/clients';
+import { discoverSchema } from '../akamai/targets';
 import { DEFAULT_REPORTING_REQUESTS_PER_MINUTE } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { describeIssues, fieldsOf } from '../shared/validation';
@@ -22,7 +23,7 @@ export const TRAFFIC_DEFAULTS = {
 const trafficTargetSchema = z.strictObject({
   cpCode: z.int().check(z.positive()),
   /** What people call it: the `name` of akamai_traffic_target_info. */
-  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 export const trafficScheduleSchema = z.strictObject({
@@ -33,7 +34,13 @@ export const trafficScheduleSchema = z.strictObject({
       .check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"')),
     'default',
   ),
-  targets: z.array(trafficTargetSchema).check(z.minLength(1)),
+  /** Listed CP codes; with `discover`, the discovered ones are added to them (may be none). */
+  targets: z._default(z.array(trafficTargetSchema), []),
+  /**
+   * The account's CP codes found at run time, as eStats finds them (the CP Codes and
+   * Reporting Groups API, with the schedule's API client): its filters, maxTargets, refresh.
+   */
+  discover: z.optional(z.omit(discoverSchema, { delivery: true, errorType: true })),
   /** The API client (its credentials, its account); none: the function's environment's. */
   client: z.optional(akamaiClientSchema),
   /**
@@ -70,6 +77,10 @@ export function parseTrafficSchedule(input: unknown, source = 'schedule input'):
     throw new ConfigurationError(`invalid traffic ${source}: ${describeIssues(parsed.error)}`, {
       fields: fieldsOf(parsed.error),
       hint: 'see docs/guides/traffic.md for the format',
+    });
+  if (parsed.data.targets.length === 0 && !parsed.data.discover)
+    throw new ConfigurationError(`invalid traffic ${source}: targets: list at least one CP code`, {
+      hint: 'list CP codes under "targets:", or find them at run time with "discover: {…}" (docs/guides/traffic.md)',
     });
   const seen = new Set<number>();
   for (const target of parsed.data.targets) {

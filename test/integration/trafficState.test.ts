@@ -115,3 +115,23 @@ test('S3 down: the run pushes the newest buckets, writes no state, and fails say
   ).toBe(true);
   s3 = await startS3Standin();
 });
+
+test("a schedule that discovers its CP codes collects the account's matches, with Akamai's names", async () => {
+  const run = await withEnv(env(), () =>
+    captureStdout(() =>
+      handler(
+        { stage: 'prod', schedule: { name: 'found', discover: { match: '^example-' } } },
+        lambdaContext(30_000, 'traffic'),
+      ),
+    ),
+  );
+  expect(run.error).toBeUndefined();
+  expect(run.result).toMatchObject({ targets: 3, ok: 3 });
+  expect(run.lines.some((l) => l.includes('"message":"traffic targets discovered"'))).toBe(true);
+  const text = await (await fetch(`${pushgateway.url}/metrics`)).text();
+  expect(text).toMatch(
+    /akamai_traffic_target_info\{[^}]*cp_code="424243"[^}]*name="example-video"/,
+  );
+  // intranet-test does not match: never asked for.
+  expect(text).not.toContain('cp_code="424299"');
+});

@@ -89,3 +89,18 @@ test('refuses clients of one account that disagree on its limit', () => {
     /the API clients of Akamai account "acme" give different reportingRequestsPerMinute \(120, 60\)/,
   );
 });
+
+test('a schedule that discovers its CP codes is budgeted for as many as its maxTargets', () => {
+  const listed = schedule('listed', 300, client('a'));
+  const found = {
+    ...listed,
+    input: {
+      ...listed.input,
+      name: 'found',
+      targets: [],
+      discover: { maxTargets: 300, refreshSeconds: 86_400 },
+    },
+  };
+  const table = checkedTrafficBudget({ traffic: [found], file: 'config/prod.yml' }, 120, 5_000);
+  expect(table).toMatch(/found: 300 CP codes every 300 s, 1 request a run/);
+});

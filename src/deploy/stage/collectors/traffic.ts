@@ -8,6 +8,7 @@ import { plural } from '../../../shared/plural';
 import { BUCKET_SECONDS } from '../../../traffic/report';
 import { parseTrafficSchedule, trafficScheduleSchema } from '../../../traffic/schedule';
 import { akamaiSecretChecks } from '../../doctor/akamai';
+import { EXAMPLE_DISCOVER_MATCH } from './estats';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import { checkedTrafficBudget, trafficBudget, trafficShares } from './trafficBudget';
 import type {
@@ -35,7 +36,7 @@ const EXAMPLE_CP_CODES = new Set([424242, 424243, 424244]);
 /** The traffic schedules, each input checked as the function checks it, its client looked up. */
 function readTraffic(
   entries: ReadonlyArray<Indexed<TrafficEntry>>,
-  { clients, problems }: ReadContext,
+  { clients, problems, warnings, shown }: ReadContext,
 ): Array<Indexed<StageSchedulesByKind['traffic'][number]>> {
   const names = new Map<string, number>();
   return entries.flatMap(({ index, entry }) => {
@@ -78,6 +79,10 @@ function readTraffic(
       return [];
     }
     names.set(input.name, index);
+    if (input.discover)
+      warnings.push(
+        `${shown}: traffic[${index}] (${input.name}) discovers its CP codes at run time: its Reporting budget counts its maxTargets (${input.discover.maxTargets}) besides the ${input.targets.length} listed; a run that matches more refuses`,
+      );
     return [
       {
         index,
@@ -134,8 +139,8 @@ function trafficRunUsage(context: UsageContext, index: number): RunUsage {
     seconds,
     secrets: input.client?.secret !== undefined || input.client === undefined ? 1 : 0,
     logBytes: TRAFFIC_RUN_FIGURES.logBytesPerRun,
-    samples: TRAFFIC_RUN_FIGURES.samplesPerCpCode * input.targets.length,
-    basis: `${plural(requests, 'report request')} at its share of the account, ${plural(input.targets.length, 'CP code')}`,
+    samples: TRAFFIC_RUN_FIGURES.samplesPerCpCode * (row?.cpCodes ?? input.targets.length),
+    basis: `${plural(requests, 'report request')} at its share of the account, ${plural(row?.cpCodes ?? input.targets.length, 'CP code')}`,
   };
 }
 
@@ -174,6 +179,12 @@ export const TRAFFIC_COLLECTOR: StageCollectorDefinition<
   },
   checkDeployed(traffic, stage, problems) {
     for (const { index, entry } of traffic) {
+      if (entry.input.discover?.match === EXAMPLE_DISCOVER_MATCH)
+        problems.add(
+          ['traffic', index, 'input', 'discover', 'match'],
+          `schedule ${entry.input.name} still discovers the example CP codes (match: "${EXAMPLE_DISCOVER_MATCH}"): stage "${stage}" would ask Akamai for CP codes it does not have`,
+          'give discover your own filters (contract, product, name, match), or remove it',
+        );
       const first = entry.input.targets.findIndex((t) => EXAMPLE_CP_CODES.has(t.cpCode));
       if (first >= 0)
         problems.add(

@@ -40,10 +40,19 @@ function clientOf(input: TrafficSchedule): AkamaiClient {
   return input.client ?? DEFAULT_CLIENT;
 }
 
+/**
+ * The CP codes a schedule's budget counts: those it lists, and for one that discovers, as
+ * many more as its maxTargets lets it find.
+ */
+function cpCodesOf(input: TrafficSchedule): number {
+  return input.targets.length + (input.discover?.maxTargets ?? 0);
+}
+
 /** Requests of one run over `buckets` buckets of the schedule's CP codes. */
 function requestsFor(input: TrafficSchedule, buckets: number): number {
   const window = {
-    cpCodes: input.targets.map((t) => t.cpCode),
+    // Placeholders: only their number matters.
+    cpCodes: Array.from({ length: cpCodesOf(input) }, (_, i) => i + 1),
     startSec: 0,
     endSec: buckets * BUCKET_SECONDS,
   };
@@ -94,7 +103,7 @@ export function trafficBudget(schedules: TrafficEntries): AccountBudget[] {
       const backfillRequests = requestsFor(input, input.backfillSeconds / BUCKET_SECONDS + 1);
       return {
         schedule: input.name,
-        cpCodes: input.targets.length,
+        cpCodes: cpCodesOf(input),
         intervalSeconds,
         requestsPerRun,
         needPerMinute,
