@@ -14,7 +14,7 @@ import {
 } from '../akamai/rateBudget';
 import { buildEstatsMetrics } from '../akamai/estatsMetrics';
 import { describeTarget, type EstatsSchedule, type EstatsTarget } from '../akamai/targets';
-import { COLLECTOR, LABEL } from '../metrics/catalogue';
+import { addAkamaiBudgetMetrics } from './akamaiBudgetMetrics';
 import type { PushMetrics } from '../metrics/registry';
 import type { Deadline } from '../shared/deadline';
 import { CollectorError, DeadlineExceededError, describeError } from '../shared/errors';
@@ -110,14 +110,7 @@ export class EstatsSource {
 
   /** The client's budget as this run saw it, in the run's health group. */
   addBudgetMetrics(metrics: PushMetrics): void {
-    const seen = this.budget.seen();
-    const labels = { [LABEL.akamaiClient]: this.client.name };
-    if (seen.limit !== undefined) metrics.family(COLLECTOR.akamaiRateLimit).set(labels, seen.limit);
-    if (seen.lowestRemaining !== undefined)
-      metrics.family(COLLECTOR.akamaiRateRemaining).set(labels, seen.lowestRemaining);
-    metrics.family(COLLECTOR.akamaiRateWait).set(labels, seen.waitedSeconds);
-    metrics.family(COLLECTOR.akamaiRequests).set(labels, seen.requests);
-    metrics.family(COLLECTOR.akamaiThrottled).set(labels, seen.throttled);
+    addAkamaiBudgetMetrics(metrics, this.client.name, this.budget.seen());
   }
 
   /** What the debug line of a pushed target tells about its request. */

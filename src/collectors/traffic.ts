@@ -16,6 +16,7 @@ import { planTraffic } from '../traffic/plan';
 import type { CostLearning } from '../traffic/queryCost';
 import type { TrafficSchedule, TrafficTarget } from '../traffic/schedule';
 import type { DeliveredState } from '../traffic/state';
+import { addAkamaiBudgetMetrics } from './akamaiBudgetMetrics';
 import type { PendingRemoval } from './discoveredTargets';
 import { runCollector } from './pipeline';
 import { describeTarget, failureOf, type TrafficFailure, trafficFailure } from './trafficFailures';
@@ -200,15 +201,7 @@ export async function collectTraffic(
           metrics.family(COLLECTOR.scheduleInterval).set(schedule.intervalSeconds);
         metrics.family(TRAFFIC.backfilledBuckets).set(backfilled());
         metrics.family(TRAFFIC.unfilledBuckets).set(unfilledBuckets);
-        const seen = pacer.report();
-        const labels = { [LABEL.akamaiClient]: client.name };
-        if (seen.limit !== undefined)
-          metrics.family(COLLECTOR.akamaiRateLimit).set(labels, seen.limit);
-        if (seen.lowestRemaining !== undefined)
-          metrics.family(COLLECTOR.akamaiRateRemaining).set(labels, seen.lowestRemaining);
-        metrics.family(COLLECTOR.akamaiRateWait).set(labels, seen.waitedSeconds);
-        metrics.family(COLLECTOR.akamaiRequests).set(labels, seen.requests);
-        metrics.family(COLLECTOR.akamaiThrottled).set(labels, seen.throttled);
+        addAkamaiBudgetMetrics(metrics, client.name, pacer.report());
       },
     },
     sinks,

@@ -11,7 +11,7 @@ import {
 } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalString, readString } from './env';
-import { resolveTickSeconds, type Tick } from './synthetic';
+import { type Tick, withTick } from './synthetic';
 
 export interface EstatsSettings {
   /** Where an API client's credentials are: its secret, its .edgerc section, or the env's. */
@@ -94,17 +94,7 @@ export interface EstatsInvocation {
  */
 export function resolveEstatsInvocation(event: unknown, env: Env): EstatsInvocation {
   if (isRecord(event) && isRecord(event.schedule)) {
-    const schedule = parseEstatsSchedule(event.schedule, 'schedule input (event.schedule)');
-    const time = resolveTickSeconds(event);
-    return time.fromEvent
-      ? {
-          schedule,
-          tick: {
-            time: new Date(time.seconds * 1000),
-            ...(schedule.intervalSeconds ? { intervalSeconds: schedule.intervalSeconds } : {}),
-          },
-        }
-      : { schedule };
+    return withTick(event, parseEstatsSchedule(event.schedule, 'schedule input (event.schedule)'));
   }
   if (isRecord(event) && 'targets' in event) {
     return { schedule: parseEstatsSchedule(event, 'schedule input (event)') };

@@ -1,6 +1,6 @@
 import { parseScrapeSchedule, type ScrapeSchedule } from '../scrape/schedule';
 import { ConfigurationError } from '../shared/errors';
-import { resolveTickSeconds, type Tick } from './synthetic';
+import { type Tick, withTick } from './synthetic';
 
 export interface ScrapeInvocation {
   schedule: ScrapeSchedule;
@@ -24,16 +24,7 @@ export function resolveScrapeInvocation(event: unknown): ScrapeInvocation {
         hint: 'list the schedule under "scrape:" in the stage file (config/<stage>.yml); by hand, invoke with the schedule itself, {"name": …, "targets": [{"url": …}]} (examples/scrape-event.json), or {"schedule": {…}}',
       },
     );
-  const parsed = parseScrapeSchedule(schedule, 'schedule input (event.schedule)');
-  const time = resolveTickSeconds(event);
-  if (!time.fromEvent) return { schedule: parsed };
-  return {
-    schedule: parsed,
-    tick: {
-      time: new Date(time.seconds * 1000),
-      ...(parsed.intervalSeconds ? { intervalSeconds: parsed.intervalSeconds } : {}),
-    },
-  };
+  return withTick(event, parseScrapeSchedule(schedule, 'schedule input (event.schedule)'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

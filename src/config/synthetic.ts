@@ -63,6 +63,25 @@ export function resolveTickSeconds(
   return { seconds: Math.floor(ms / 1000), fromEvent: true };
 }
 
+/**
+ * A schedule with the tick its event carries (`time`), and the interval packaging put in the
+ * schedule: what tells a late delivery (collectors/lateDelivery.ts). No tick without a time.
+ */
+export function withTick<S extends { intervalSeconds?: number | undefined }>(
+  event: unknown,
+  schedule: S,
+): { schedule: S; tick?: Tick } {
+  const time = resolveTickSeconds(event);
+  if (!time.fromEvent) return { schedule };
+  return {
+    schedule,
+    tick: {
+      time: new Date(time.seconds * 1000),
+      ...(schedule.intervalSeconds ? { intervalSeconds: schedule.intervalSeconds } : {}),
+    },
+  };
+}
+
 /** The schedule's interval, which packaging puts in the event beside the tick time. */
 export function resolveIntervalSeconds(event: unknown): number | undefined {
   const value = isRecord(event) ? event.intervalSeconds : undefined;

@@ -11,7 +11,7 @@ import {
 } from '../traffic/state';
 import { type Env, readInteger, readOptionalString } from './env';
 import { akamaiCredentialSources } from './estats';
-import { resolveTickSeconds, type Tick } from './synthetic';
+import { type Tick, withTick } from './synthetic';
 
 export interface TrafficSettings {
   credentialSourceOf(client: AkamaiClient): CredentialSource;
@@ -57,17 +57,7 @@ export interface TrafficInvocation {
  */
 export function resolveTrafficInvocation(event: unknown): TrafficInvocation {
   if (isRecord(event) && isRecord(event.schedule)) {
-    const schedule = parseTrafficSchedule(event.schedule, 'schedule input (event.schedule)');
-    const time = resolveTickSeconds(event);
-    return time.fromEvent
-      ? {
-          schedule,
-          tick: {
-            time: new Date(time.seconds * 1000),
-            ...(schedule.intervalSeconds ? { intervalSeconds: schedule.intervalSeconds } : {}),
-          },
-        }
-      : { schedule };
+    return withTick(event, parseTrafficSchedule(event.schedule, 'schedule input (event.schedule)'));
   }
   if (isRecord(event) && 'targets' in event)
     return { schedule: parseTrafficSchedule(event, 'schedule input (event)') };

@@ -1,3 +1,4 @@
+import { STANDIN_AWS } from '../../dev/simulators/secretsManager';
 /** Set env variables (`undefined` deletes one); returns the function that restores them. */
 export function setEnv(vars: Record<string, string | undefined>): () => void {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -56,5 +57,16 @@ export function remoteWriteEnv(
     AKAMAI_SECRET_ID: undefined,
     ESTATS_MIN_INTERVAL_MS: '0',
     LOG_LEVEL: 'error',
+  };
+}
+
+/** The AWS SDK pointed at the S3 stand-in, signing with the stand-in's credentials. */
+export function s3StandinEnv(endpoint: string): Record<string, string | undefined> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_REGION: STANDIN_AWS.region,
   };
 }

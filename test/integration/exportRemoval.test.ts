@@ -5,7 +5,7 @@ import { resetS3ForTests } from '../../src/aws/s3';
 import { handler } from '../../src/handlers/export-alerting';
 import { startS3Standin, type S3Standin } from '../../dev/simulators/s3';
 import { STANDIN_AWS } from '../../dev/simulators/secretsManager';
-import { captureStdout, withEnv } from '../helpers/env';
+import { captureStdout, s3StandinEnv, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -20,11 +20,7 @@ let cloudFormation: Server;
 let answers: Array<Record<string, string>>;
 
 const env = () => ({
-  AWS_ENDPOINT_URL_S3: s3.endpoint,
-  AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_REGION: STANDIN_AWS.region,
+  ...s3StandinEnv(s3.endpoint),
   ALERTING_BUCKET: BUCKET,
   ALERTING_PREFIX: 'alerting/',
   ALERTING_OUT_DIR: undefined,

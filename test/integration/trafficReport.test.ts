@@ -137,9 +137,12 @@ test('a 403 naming unauthorized CP codes fails those codes alone and keeps the r
   expect(reportRequests().map((r) => r.status)).toEqual([403, 200]);
 });
 
-test('two schedules on two API clients of one account share its budget: no 429 storm', async () => {
-  // The account allows 10 requests a window; packaging gives each schedule half. The tests
-  // before spent some: a window later the account's budget is whole again.
+/**
+ * Two schedules on two API clients of the one account, fired together, each paced to `share`
+ * requests a window: twelve single-CP-code requests each. A window's wait first: the tests
+ * before spent some of the account's budget.
+ */
+async function twoSchedules(share: number) {
   await new Promise((resolve) => setTimeout(resolve, 2_100));
   const range = finalRange(1);
   const run = (section: string, codes: readonly number[]) =>
@@ -147,15 +150,20 @@ test('two schedules on two API clients of one account share its budget: no 429 s
       codes.map((code) => ({ cpCodes: [code], ...range })),
       {
         signer: signerFromEdgerc(edgercPath, section),
-        pacer: new AccountPacer(5, undefined, 2_000),
+        pacer: new AccountPacer(share, undefined, 2_000),
       },
       { ...SETTINGS, maxInFlight: 4 },
       NO_DEADLINE,
     );
-  const [first, second] = await Promise.all([
+  return Promise.all([
     run('standin', ACCOUNT_CODES.slice(0, 12)),
     run('no-grant', ACCOUNT_CODES.slice(12, 24)),
   ]);
+}
+
+test('two schedules on two API clients of one account share its budget: no 429 storm', async () => {
+  // The account allows 10 requests a window; packaging gives each schedule half.
+  const [first, second] = await twoSchedules(5);
   expect(first.failed.size + second.failed.size).toBe(0);
   expect(first.rows).toHaveLength(12);
   expect(second.rows).toHaveLength(12);
@@ -169,22 +177,7 @@ test('two schedules on two API clients of one account share its budget: no 429 s
 test('without shares, the two clients overspend the account and meet its 429', async () => {
   // The control of the test above: each run taking the whole limit draws 429s, which shows the
   // stand-in counts both clients against one account.
-  await new Promise((resolve) => setTimeout(resolve, 2_100));
-  const range = finalRange(1);
-  const run = (section: string, codes: readonly number[]) =>
-    fetchTraffic(
-      codes.map((code) => ({ cpCodes: [code], ...range })),
-      {
-        signer: signerFromEdgerc(edgercPath, section),
-        pacer: new AccountPacer(10, undefined, 2_000),
-      },
-      { ...SETTINGS, maxInFlight: 4 },
-      NO_DEADLINE,
-    );
-  const [first, second] = await Promise.all([
-    run('standin', ACCOUNT_CODES.slice(0, 12)),
-    run('no-grant', ACCOUNT_CODES.slice(12, 24)),
-  ]);
+  const [first, second] = await twoSchedules(10);
   expect(reportRequests().filter((r) => r.status === 429).length).toBeGreaterThan(0);
   const failed = [...first.failed.values(), ...second.failed.values()];
   expect(first.rows.length + second.rows.length + failed.length).toBe(24);

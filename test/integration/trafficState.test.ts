@@ -4,8 +4,7 @@ import { RealPushgateway } from '../../dev/realPushgateway';
 import type { EstatsSimulator } from '../../dev/simulators/akamai/server';
 import { startAkamaiStandin } from '../../dev/simulators/akamai/standin';
 import { startS3Standin, type S3Standin } from '../../dev/simulators/s3';
-import { STANDIN_AWS } from '../../dev/simulators/secretsManager';
-import { captureStdout, withEnv } from '../helpers/env';
+import { captureStdout, s3StandinEnv, withEnv } from '../helpers/env';
 import { lambdaContext } from '../helpers/lambdaContext';
 
 /**
@@ -37,11 +36,7 @@ beforeEach(async () => {
 afterEach(() => s3.stop());
 
 const env = () => ({
-  AWS_ENDPOINT_URL_S3: s3.endpoint,
-  AWS_ACCESS_KEY_ID: STANDIN_AWS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: STANDIN_AWS.secretAccessKey,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_REGION: STANDIN_AWS.region,
+  ...s3StandinEnv(s3.endpoint),
   TRAFFIC_STATE_BUCKET: BUCKET,
   TRAFFIC_STATE_DIR: undefined,
   PUSHGATEWAY_URL: pushgateway.url,
