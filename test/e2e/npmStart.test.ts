@@ -188,6 +188,8 @@ it('npm start -- --stage-config runs your own stage against the local stack only
         '  - rate: rate(2 minutes)\n    input:',
         '  - rate: rate(2 minutes)\n    client: retail\n    input:',
       )
+      // A stage with API clients names one on every Akamai schedule: the traffic one too.
+      .replace(/( {2}- rate: rate\(5 minutes\)[^\n]*\n)( {4}input:)/, '$1    client: retail\n$2')
       .replaceAll(`cpCode: ${REAL_LOOKING_TARGETS.cpCode}`, 'cpCode: 700001'),
   );
   const trial = join(dirname(file), 'trial.yml');
