@@ -284,3 +284,37 @@ it.each([
   expect(run.stdout).toMatch(/^\d passed, [1-3] failed, 0 not run$/m);
   expect(run.stdout).not.toContain(STANDIN_CLIENT.clientSecret);
 });
+
+it("asks the Reporting API once for a traffic schedule's CP code, and names a CP code the account cannot read", async () => {
+  const withTraffic = (cpCode: number) => {
+    const file = stageFile();
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'links:\n',
+        `traffic:\n  - rate: rate(5 minutes)\n    client: main\n    input:\n      name: cdn-traffic\n      targets: [{ cpCode: ${cpCode} }]\nlinks:\n`,
+      ),
+    );
+    return file;
+  };
+  // A CP code of the stand-in's account.
+  const before = akamai.requests.length;
+  const ok = await doctor(withTraffic(424299));
+  expect(ok.stderr).toBe('');
+  expect(
+    lineOf(ok.stdout, 'Akamai client main: Reporting API traffic report (schedule cdn-traffic)'),
+  ).toMatch(
+    /^✓ .*: answered for CP code 424299: \d+ edge hits in the bucket ending \d\d:\d\dZ \(1 request\)$/,
+  );
+  // The eStats checks' two, and this one.
+  expect(akamai.requests.length - before).toBe(3);
+  // One the account does not have: Akamai's 403 names it, and the fix says what to do.
+  const refused = await doctor(withTraffic(990001));
+  expect(
+    lineOf(
+      refused.stdout,
+      'Akamai client main: Reporting API traffic report (schedule cdn-traffic)',
+    ),
+  ).toMatch(/^✗ .*CP codes not authorized.*990001[\s\S]*fix: .*remove them from the schedule/);
+  expect(refused.code).not.toBe(0);
+});

@@ -8,6 +8,7 @@ import { plural } from '../../../shared/plural';
 import { BUCKET_SECONDS } from '../../../traffic/report';
 import { parseTrafficSchedule, trafficScheduleSchema } from '../../../traffic/schedule';
 import { akamaiSecretChecks } from '../../doctor/akamai';
+import { trafficChecks } from '../../doctor/traffic';
 import { EXAMPLE_DISCOVER_MATCH } from './estats';
 import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import { checkedTrafficBudget, trafficBudget, trafficShares } from './trafficBudget';
@@ -207,6 +208,9 @@ export const TRAFFIC_COLLECTOR: StageCollectorDefinition<
     const schedules = enabledInputs(config.traffic).map((s) => ({
       clients: s.client ? [s.client] : undefined,
     }));
-    return { secrets: akamaiSecretChecks(schedules, env), services: [] };
+    return {
+      secrets: akamaiSecretChecks(schedules, env),
+      services: trafficChecks(enabledInputs(config.traffic), env),
+    };
   },
 };
