@@ -92,6 +92,7 @@ export function sampleTimeStalenessAlerts(
     record: `${LEVEL.runHealth}:${lastSuccess}:max_over_time${staleRange}`,
     expr: `${newestWithin(`${lastSuccess}{${collectorJobs}}`, staleRange)}\nand ${ON_SCHEDULE} ${DEPLOYED_SCHEDULE}`,
   };
+  // A deployed job without an interval has no threshold: refused here, naming it.
   for (const [job] of jobs) staleAfterSeconds(config, job);
   const silent = `${DEPLOYED_SCHEDULE}\nunless ${ON_SCHEDULE} max_over_time(${lastSuccess}{${collectorJobs}}[${collectors.successLookback}])`;
   const collectorAlerts: Alert[] = [

@@ -119,8 +119,9 @@ function clientOf(
 }
 
 /**
- * What a traffic run logs and pushes, measured on the collector against the stand-in and the
- * real Pushgateway (test/integration/trafficCollector.test.ts).
+ * What a traffic run logs and pushes, for the cost estimate: the series of a CP code's group
+ * counted from its content (traffic/content.ts), the bytes of its two log lines estimated
+ * from the ones the tests print (not measured by test/integration/costInputs.test.ts).
  */
 export const TRAFFIC_RUN_FIGURES = {
   /** Its "traffic run finished" and "Akamai Reporting budget" lines. */
