@@ -76,7 +76,8 @@ export function classifyErrorAnswer(status: number, body: string, target: string
   });
 }
 
-function parseProblem(body: string): Problem | undefined {
+/** An error body in Akamai's problem shape (eStats, the gateway, the Reporting API), if it is one. */
+export function parseProblem(body: string): Problem | undefined {
   try {
     const parsed = problemSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : undefined;

@@ -11,7 +11,7 @@ import {
 } from '../constants';
 import { ConfigurationError } from '../shared/errors';
 import { type Env, readInteger, readOptionalString, readString } from './env';
-import { type Tick, withTick } from './synthetic';
+import { isRecord, type Tick, withTick } from './synthetic';
 
 export interface EstatsSettings {
   /** Where an API client's credentials are: its secret, its .edgerc section, or the env's. */
@@ -115,8 +115,4 @@ export function resolveEstatsInvocation(event: unknown, env: Env): EstatsInvocat
     throw new ConfigurationError(`ESTATS_SCHEDULE is not valid JSON: ${(error as Error).message}`);
   }
   return { schedule: parseEstatsSchedule(parsed, 'ESTATS_SCHEDULE') };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { parseScrapeSchedule, type ScrapeSchedule } from '../scrape/schedule';
 import { ConfigurationError } from '../shared/errors';
-import { type Tick, withTick } from './synthetic';
+import { isRecord, type Tick, withTick } from './synthetic';
 
 export interface ScrapeInvocation {
   schedule: ScrapeSchedule;
@@ -25,8 +25,4 @@ export function resolveScrapeInvocation(event: unknown): ScrapeInvocation {
       },
     );
   return withTick(event, parseScrapeSchedule(schedule, 'schedule input (event.schedule)'));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -11,7 +11,7 @@ import {
 } from '../traffic/state';
 import { type Env, readInteger, readOptionalString } from './env';
 import { akamaiCredentialSources } from './estats';
-import { type Tick, withTick } from './synthetic';
+import { isRecord, type Tick, withTick } from './synthetic';
 
 export interface TrafficSettings {
   credentialSourceOf(client: AkamaiClient): CredentialSource;
@@ -64,8 +64,4 @@ export function resolveTrafficInvocation(event: unknown): TrafficInvocation {
   throw new ConfigurationError('no traffic schedule: the event has no "schedule" or "targets"', {
     hint: 'list the schedule under "traffic:" in the stage file; by hand, invoke with {"schedule": {"name": …, "targets": [{"cpCode": …}]}}',
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { parseProblem } from '../akamai/problems';
 import { CollectorError } from '../shared/errors';
 
 /**
@@ -59,14 +60,6 @@ export class TrafficError extends CollectorError {
   }
 }
 
-/** A Reporting API error body: `{type, title, status, detail, problemId}` (techdocs "Errors"). */
-interface ReportingProblem {
-  type?: string;
-  title?: string;
-  detail?: string;
-  code?: string;
-}
-
 /**
  * Turn an error answer of the Reporting API (or of Akamai's gateway in front of it) into a
  * TrafficError that says which failure it is and what to do: 403 `unauthorized-objects` names
@@ -126,16 +119,4 @@ export function classifyReportAnswer(status: number, body: string, what: string)
     status,
     hint: 'the Reporting API refused the request as built; check the schedule (CP codes) and report it if it persists',
   });
-}
-
-function parseProblem(body: string): ReportingProblem | undefined {
-  try {
-    const json: unknown = JSON.parse(body);
-    if (typeof json !== 'object' || json === null) return undefined;
-    const { type, title, detail, code } = json as Record<string, unknown>;
-    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return { type: text(type), title: text(title), detail: text(detail), code: text(code) };
-  } catch {
-    return undefined;
-  }
 }

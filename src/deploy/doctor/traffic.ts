@@ -6,8 +6,8 @@ import type { BackoffPolicy } from '../../shared/backoff';
 import { ConfigurationError } from '../../shared/errors';
 import { AccountPacer } from '../../traffic/accountPacer';
 import { fetchTraffic } from '../../traffic/fetch';
-import { BUCKET_SECONDS } from '../../traffic/report';
-import { TRAFFIC_DEFAULTS, type TrafficSchedule } from '../../traffic/schedule';
+import { planTraffic } from '../../traffic/plan';
+import type { TrafficSchedule } from '../../traffic/schedule';
 import type { DoctorCheck } from './checks';
 
 /**
@@ -18,9 +18,10 @@ import type { DoctorCheck } from './checks';
 export function trafficChecks(schedules: readonly TrafficSchedule[], env: Env): DoctorCheck[] {
   const settings = trafficSettingsFromEnv(env);
   const byClient = new Map<string, TrafficSchedule>();
-  for (const schedule of schedules)
-    if (!byClient.has((schedule.client ?? DEFAULT_CLIENT).name))
-      byClient.set((schedule.client ?? DEFAULT_CLIENT).name, schedule);
+  for (const schedule of schedules) {
+    const { name } = schedule.client ?? DEFAULT_CLIENT;
+    if (!byClient.has(name)) byClient.set(name, schedule);
+  }
   return [...byClient].map(([name, schedule]) => ({
     subject: `Akamai client ${name}: Reporting API traffic report (schedule ${schedule.name})`,
     run: async (deadline) => {
@@ -32,11 +33,15 @@ export function trafficChecks(schedules: readonly TrafficSchedule[], env: Env): 
       const client = schedule.client ?? DEFAULT_CLIENT;
       const signer = await loadSigner(settings.credentialSourceOf(client), deadline);
       const accountSwitchKey = accountSwitchKeyOf({ client }, signer);
-      const endSec =
-        Math.floor((Date.now() / 1000 - TRAFFIC_DEFAULTS.finalLagSeconds) / BUCKET_SECONDS) *
-        BUCKET_SECONDS;
+      // The newest final bucket by the schedule's own lag, as a run with no state asks it.
+      const { windows, newestEndSec } = planTraffic(
+        [target.cpCode],
+        undefined,
+        Date.now(),
+        schedule,
+      );
       const fetched = await fetchTraffic(
-        [{ cpCodes: [target.cpCode], startSec: endSec - BUCKET_SECONDS, endSec }],
+        windows,
         { signer, pacer: new AccountPacer(1), ...(accountSwitchKey ? { accountSwitchKey } : {}) },
         { ...settings.fetch, maxRowsPerRequest: 1, retry: RETRY_ONCE },
         deadline,
@@ -44,7 +49,7 @@ export function trafficChecks(schedules: readonly TrafficSchedule[], env: Env): 
       const failure = fetched.failed.get(target.cpCode);
       if (failure) throw failure;
       const [row] = fetched.rows;
-      return `answered for CP code ${target.cpCode}: ${row?.edgeHits ?? 0} edge hits in the bucket ending ${new Date(endSec * 1000).toISOString().slice(11, 16)}Z (1 request)`;
+      return `answered for CP code ${target.cpCode}: ${row?.edgeHits ?? 0} edge hits in the bucket ending ${new Date(newestEndSec * 1000).toISOString().slice(11, 16)}Z (1 request)`;
     },
   }));
 }

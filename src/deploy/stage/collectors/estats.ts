@@ -2,7 +2,6 @@ import * as z from 'zod/mini';
 import '../../../shared/zod';
 import { ESTATS_ALERTING } from '../../../alerting/rules/estats';
 import { parseSlos } from '../../../alerting/slo';
-import type { AkamaiClient } from '../../../akamai/clients';
 import {
   describeTarget,
   type EstatsSchedule,
@@ -15,8 +14,7 @@ import { JOB } from '../../../metrics/catalogue';
 import { isExampleHost } from '../../guards';
 import { akamaiChecks, akamaiSecretChecks } from '../../doctor/akamai';
 import { checkedEstatsBudget, estatsFirstWaves, estatsRunUsage } from './estatsBudget';
-import { ConfigurationError } from '../../../shared/errors';
-import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
+import { at, clientsOf, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
 import type {
   EventContext,
   Indexed,
@@ -60,7 +58,7 @@ function readEstats(
       parseEstatsSchedule(entry.input, `${where}.input`),
     );
     const intervalSeconds = intervalOf(entry.rate, [...at, 'rate'], problems);
-    const named = problems.attempt(at, () => clientsOf(entry, clients));
+    const named = problems.attempt(at, () => clientsOf(entry, clients, 'eStats'));
     if (input === undefined || problems.count > before || intervalSeconds === undefined) return [];
     warnings.push(...targetWarnings(input, `${shown}: ${where}.input`));
     if (input.discover)
@@ -100,38 +98,6 @@ function readEstats(
 
 const CLIENTS_HINT =
   'define them under akamai.clients and write "client: NAME" (or "clients: [A, B]") on the schedule';
-
-/** The clients a schedule names, in the order it names them; none: the environment's. */
-function clientsOf(
-  schedule: { client?: string | undefined; clients?: string[] | undefined },
-  clients: ReadonlyMap<string, AkamaiClient>,
-): AkamaiClient[] | undefined {
-  if (schedule.client !== undefined && schedule.clients !== undefined)
-    throw new ConfigurationError('give "client" or "clients", not both', {
-      fields: [{ path: ['clients'], message: 'give "client" or "clients", not both' }],
-    });
-  const names = schedule.clients ?? (schedule.client !== undefined ? [schedule.client] : undefined);
-  const field = schedule.clients !== undefined ? 'clients' : 'client';
-  if (names === undefined) {
-    if (clients.size > 0)
-      throw new ConfigurationError('name its API client', {
-        hint: `the stage defines akamai.clients (${[...clients.keys()].join(', ')}): write "client: NAME" on every eStats schedule`,
-      });
-    return undefined;
-  }
-  return names.map((name) => {
-    const client = clients.get(name);
-    if (client === undefined)
-      throw new ConfigurationError(`no API client "${name}" under akamai.clients`, {
-        fields: [{ path: [field], message: `no API client "${name}" under akamai.clients` }],
-        hint:
-          clients.size > 0
-            ? `the stage defines ${[...clients.keys()].join(', ')}`
-            : 'define it under akamai.clients (a secret or an .edgerc section)',
-      });
-    return client;
-  });
-}
 
 /**
  * What a schedule needs to own its groups with the others (collectors/estatsOwnership.ts):

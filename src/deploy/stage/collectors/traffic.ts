@@ -1,17 +1,15 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod';
 import { TRAFFIC_ALERTING } from '../../../alerting/rules/traffic';
-import type { AkamaiClient } from '../../../akamai/clients';
 import { JOB } from '../../../metrics/catalogue';
-import { ConfigurationError } from '../../../shared/errors';
 import { plural } from '../../../shared/plural';
 import { BUCKET_SECONDS } from '../../../traffic/report';
 import { parseTrafficSchedule, trafficScheduleSchema } from '../../../traffic/schedule';
 import { akamaiSecretChecks } from '../../doctor/akamai';
 import { trafficChecks } from '../../doctor/traffic';
 import { EXAMPLE_DISCOVER_MATCH } from './estats';
-import { at, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
-import { checkedTrafficBudget, trafficBudget, trafficShares } from './trafficBudget';
+import { at, clientsOf, enabled, enabledInputs, intervalOf, NAME_HINT, rate } from './common';
+import { checkedTrafficBudget, runSeconds, trafficBudget, trafficShares } from './trafficBudget';
 import type {
   Indexed,
   ReadContext,
@@ -47,7 +45,7 @@ function readTraffic(
       parseTrafficSchedule(entry.input, `traffic[${index}].input`),
     );
     const intervalSeconds = intervalOf(entry.rate, [...where, 'rate'], problems);
-    const client = problems.attempt(where, () => clientOf(entry.client, clients));
+    const client = problems.attempt(where, () => clientsOf(entry, clients, 'traffic')?.[0]);
     if (input === undefined || intervalSeconds === undefined || problems.count > before) return [];
     if (intervalSeconds < BUCKET_SECONDS) {
       // Its CP codes' groups are pushed once a bucket: a faster schedule would find nothing
@@ -97,27 +95,6 @@ function readTraffic(
   });
 }
 
-/** The client a schedule names; none: the environment's (refused when the stage has clients). */
-function clientOf(
-  name: string | undefined,
-  clients: ReadonlyMap<string, AkamaiClient>,
-): AkamaiClient | undefined {
-  if (name === undefined) {
-    if (clients.size > 0)
-      throw new ConfigurationError('name its API client', {
-        hint: `the stage defines akamai.clients (${[...clients.keys()].join(', ')}): write "client: NAME" on every traffic schedule`,
-      });
-    return undefined;
-  }
-  const client = clients.get(name);
-  if (client === undefined)
-    throw new ConfigurationError(`no API client "${name}" under akamai.clients`, {
-      fields: [{ path: ['client'], message: `no API client "${name}" under akamai.clients` }],
-      hint: 'define it under akamai.clients (a secret or an .edgerc section)',
-    });
-  return client;
-}
-
 /**
  * What a traffic run logs and pushes, for the cost estimate: the series of a CP code's group
  * counted from its content (traffic/content.ts), the bytes of its two log lines estimated
@@ -136,9 +113,8 @@ function trafficRunUsage(context: UsageContext, index: number): RunUsage {
     .flatMap((account) => account.rows)
     .find((r) => r.schedule === input.name);
   const requests = row?.requestsPerRun ?? 1;
-  const seconds = Math.ceil(((requests - 1) * 60) / (row?.share ?? 1) + 3);
   return {
-    seconds,
+    seconds: runSeconds(requests, row?.share ?? 1),
     secrets: input.client?.secret !== undefined || input.client === undefined ? 1 : 0,
     logBytes: TRAFFIC_RUN_FIGURES.logBytesPerRun,
     samples: TRAFFIC_RUN_FIGURES.samplesPerCpCode * (row?.cpCodes ?? input.targets.length),

@@ -117,7 +117,7 @@ export function trafficBudget(schedules: TrafficEntries): AccountBudget[] {
 }
 
 /** A run of `requests` at `share` a minute: all but the first wait for the budget. */
-function runSeconds(requests: number, share: number): number {
+export function runSeconds(requests: number, share: number): number {
   return Math.ceil(((requests - 1) * 60) / share + TRAFFIC_ANSWER_SECONDS);
 }
 
